@@ -1,0 +1,87 @@
+// Package dbmigrate applies the embedded golang-migrate migrations to a PostgreSQL
+// database through the pgx/v5 driver.
+package dbmigrate
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/golang-migrate/migrate/v4"
+	"github.com/golang-migrate/migrate/v4/database/pgx/v5"
+	"github.com/golang-migrate/migrate/v4/source/iofs"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+
+	"github.com/piao-performance/piao/migrations"
+)
+
+// open builds a migrator on an open *sql.DB. The caller owns db.
+func open(db *sql.DB) (*migrate.Migrate, error) {
+	src, err := iofs.New(migrations.FS, ".")
+	if err != nil {
+		return nil, fmt.Errorf("open embedded migrations: %w", err)
+	}
+	drv, err := pgx.WithInstance(db, &pgx.Config{})
+	if err != nil {
+		return nil, fmt.Errorf("migration driver: %w", err)
+	}
+	m, err := migrate.NewWithInstance("iofs", src, "pgx5", drv)
+	if err != nil {
+		return nil, fmt.Errorf("migrator: %w", err)
+	}
+	return m, nil
+}
+
+// Up applies every pending migration. No change is success.
+func Up(db *sql.DB) error {
+	m, err := open(db)
+	if err != nil {
+		return err
+	}
+	if err := m.Up(); err != nil && !errors.Is(err, migrate.ErrNoChange) {
+		return fmt.Errorf("migrate up: %w", err)
+	}
+	return nil
+}
+
+// Down reverts the given number of migrations (all of them when steps <= 0).
+func Down(db *sql.DB, steps int) error {
+	m, err := open(db)
+	if err != nil {
+		return err
+	}
+	if steps <= 0 {
+		err = m.Down()
+	} else {
+		err = m.Steps(-steps)
+	}
+	if err != nil && !errors.Is(err, migrate.ErrNoChange) {
+		return fmt.Errorf("migrate down: %w", err)
+	}
+	return nil
+}
+
+// Version reports the applied version; ok is false on a database never migrated.
+func Version(db *sql.DB) (version uint, dirty, ok bool, err error) {
+	m, err := open(db)
+	if err != nil {
+		return 0, false, false, err
+	}
+	version, dirty, err = m.Version()
+	if errors.Is(err, migrate.ErrNilVersion) {
+		return 0, false, false, nil
+	}
+	if err != nil {
+		return 0, false, false, fmt.Errorf("migration version: %w", err)
+	}
+	return version, dirty, true, nil
+}
+
+// OpenDB opens a database/sql handle on url with the pgx driver, for migrations.
+func OpenDB(url string) (*sql.DB, error) {
+	db, err := sql.Open("pgx", url)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	return db, nil
+}

@@ -1,0 +1,115 @@
+package pgembed_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/piao-performance/piao/internal/pgembed"
+)
+
+// start starts a cluster and makes sure it is stopped before the test's
+// temp dir is removed, even when the test fails half-way.
+func start(t *testing.T, dir string) *pgembed.Cluster {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	c, err := pgembed.Start(ctx, pgembed.Config{Dir: dir})
+	if err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	t.Cleanup(func() { stop(t, c) })
+	return c
+}
+
+func stop(t *testing.T, c *pgembed.Cluster) {
+	t.Helper()
+	// Not t.Context(): it is already canceled when cleanups run.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := c.Stop(ctx); err != nil {
+		t.Errorf("Stop: %v", err)
+	}
+}
+
+func connect(t *testing.T, c *pgembed.Cluster) *pgx.Conn {
+	t.Helper()
+	conn, err := pgx.Connect(t.Context(), c.URL("postgres"))
+	if err != nil {
+		t.Fatalf("connect to %s: %v", c.URL("postgres"), err)
+	}
+	t.Cleanup(func() { conn.Close(context.Background()) })
+	return conn
+}
+
+func TestStartStopKeepsData(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "postgres")
+
+	c := start(t, dir)
+	wantPrefix := "postgres://postgres:"
+	wantSuffix := fmt.Sprintf("@127.0.0.1:%d/app?sslmode=disable", c.Port())
+	if u := c.URL("app"); !strings.HasPrefix(u, wantPrefix) || !strings.HasSuffix(u, wantSuffix) {
+		t.Errorf("URL(app) = %q, want %s…%s", u, wantPrefix, wantSuffix)
+	}
+	info, err := os.Stat(filepath.Join(dir, "password"))
+	if err != nil {
+		t.Fatalf("password file: %v", err)
+	}
+	if perm := info.Mode().Perm(); perm != 0o600 {
+		t.Errorf("password file mode = %o, want 600", perm)
+	}
+
+	conn := connect(t, c)
+	for _, sql := range []string{
+		"CREATE TABLE kept (id int PRIMARY KEY, note text NOT NULL)",
+		"INSERT INTO kept VALUES (1, 'survives a restart')",
+	} {
+		if _, err := conn.Exec(t.Context(), sql); err != nil {
+			t.Fatalf("%s: %v", sql, err)
+		}
+	}
+	conn.Close(t.Context())
+	firstPort := c.Port()
+	stop(t, c)
+
+	c2 := start(t, dir)
+	t.Logf("first port %d, second port %d", firstPort, c2.Port())
+	var note string
+	if err := connect(t, c2).QueryRow(t.Context(), "SELECT note FROM kept WHERE id = 1").Scan(&note); err != nil {
+		t.Fatalf("read row after restart: %v", err)
+	}
+	if note != "survives a restart" {
+		t.Errorf("note = %q, want %q", note, "survives a restart")
+	}
+
+	stop(t, c2)
+	stop(t, c2) // idempotent
+}
+
+func TestStartTwiceOnSameDirFails(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "postgres")
+	c := start(t, dir)
+
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	c2, err := pgembed.Start(ctx, pgembed.Config{Dir: dir})
+	if err == nil {
+		stop(t, c2)
+		t.Fatal("second Start on a running data folder succeeded, want error")
+	}
+	if !strings.Contains(err.Error(), "already running") || !strings.Contains(err.Error(), dir) {
+		t.Errorf("error = %q, want it to say the folder %s is already in use", err, dir)
+	}
+
+	// The first cluster must be unharmed by the failed attempt.
+	var one int
+	if err := connect(t, c).QueryRow(t.Context(), "SELECT 1").Scan(&one); err != nil || one != 1 {
+		t.Errorf("first cluster after failed second Start: %v (got %d)", err, one)
+	}
+}

@@ -1,0 +1,53 @@
+// Package seed holds the reference plan — the PIAO 2023–2025 of the Camera di
+// Commercio del Gran Sasso d'Italia, October 2023 update — transcribed from
+// ../shared/seeds into JSON fragments, and decodes it into a plan.Document.
+package seed
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"slices"
+
+	"github.com/piao-performance/piao/internal/plan"
+)
+
+//go:embed data/*.json
+var data embed.FS
+
+// Reference returns the reference plan. The fragments in data/ are read in
+// file-name order: the first carries the header, the others append objectives,
+// individual objectives and data-quality notes.
+func Reference() (*plan.Document, error) {
+	names, err := fs.Glob(data, "data/*.json")
+	if err != nil {
+		return nil, fmt.Errorf("list seed fragments: %w", err)
+	}
+	slices.Sort(names)
+	var doc plan.Document
+	for i, name := range names {
+		raw, err := data.ReadFile(name)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", name, err)
+		}
+		var part plan.Document
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&part); err != nil {
+			return nil, fmt.Errorf("decode %s: %w", name, err)
+		}
+		if i == 0 {
+			doc = part
+			continue
+		}
+		doc.Objectives = append(doc.Objectives, part.Objectives...)
+		doc.Individual = append(doc.Individual, part.Individual...)
+		doc.Notes = append(doc.Notes, part.Notes...)
+	}
+	if err := plan.Validate(&doc); err != nil {
+		return nil, fmt.Errorf("reference plan is not valid: %w", err)
+	}
+	return &doc, nil
+}

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Copies the pinned front-end packages from node_modules into web/static/vendor,
+# where go:embed picks them up. Run through `make vendor` after changing package.json;
+# the copied files are committed, so building the binary never needs npm or a CDN.
+set -euo pipefail
+cd "$(dirname "$0")"
+npm ci --no-audit --no-fund --ignore-scripts
+bi=node_modules/bootstrap-italia/dist
+out=static/vendor/bootstrap-italia
+rm -rf "$out"
+mkdir -p "$out/css" "$out/svg" "$out/fonts"
+cp "$bi/css/bootstrap-italia.min.css" "$out/css/"
+cp "$bi/svg/sprites.svg" "$out/svg/"
+for family in Titillium_Web Roboto_Mono Lora; do
+  mkdir -p "$out/fonts/$family"
+  cp "$bi/fonts/$family"/*.woff2 "$out/fonts/$family/"
+  cp "$bi/fonts/$family"/*.txt "$out/fonts/$family/"
+done
+cp node_modules/bootstrap-italia/LICENSE "$out/LICENSE" 2>/dev/null || true
+echo "bootstrap-italia $(node -p "require('./node_modules/bootstrap-italia/package.json').version")" > "$out/VERSION"
