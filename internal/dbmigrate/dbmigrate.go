@@ -15,14 +15,19 @@ import (
 	"github.com/piao-performance/piao/migrations"
 )
 
-// open builds a migrator on an open *sql.DB. The caller owns db.
-func open(db *sql.DB) (*migrate.Migrate, error) {
+// open builds a migrator on its own connection to url; Close releases both.
+func open(url string) (*migrate.Migrate, error) {
 	src, err := iofs.New(migrations.FS, ".")
 	if err != nil {
 		return nil, fmt.Errorf("open embedded migrations: %w", err)
 	}
+	db, err := sql.Open("pgx", url)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
 	drv, err := pgx.WithInstance(db, &pgx.Config{})
 	if err != nil {
+		db.Close()
 		return nil, fmt.Errorf("migration driver: %w", err)
 	}
 	m, err := migrate.NewWithInstance("iofs", src, "pgx5", drv)
@@ -33,11 +38,12 @@ func open(db *sql.DB) (*migrate.Migrate, error) {
 }
 
 // Up applies every pending migration. No change is success.
-func Up(db *sql.DB) error {
-	m, err := open(db)
+func Up(url string) error {
+	m, err := open(url)
 	if err != nil {
 		return err
 	}
+	defer m.Close()
 	if err := m.Up(); err != nil && !errors.Is(err, migrate.ErrNoChange) {
 		return fmt.Errorf("migrate up: %w", err)
 	}
@@ -45,11 +51,12 @@ func Up(db *sql.DB) error {
 }
 
 // Down reverts the given number of migrations (all of them when steps <= 0).
-func Down(db *sql.DB, steps int) error {
-	m, err := open(db)
+func Down(url string, steps int) error {
+	m, err := open(url)
 	if err != nil {
 		return err
 	}
+	defer m.Close()
 	if steps <= 0 {
 		err = m.Down()
 	} else {
@@ -62,11 +69,12 @@ func Down(db *sql.DB, steps int) error {
 }
 
 // Version reports the applied version; ok is false on a database never migrated.
-func Version(db *sql.DB) (version uint, dirty, ok bool, err error) {
-	m, err := open(db)
+func Version(url string) (version uint, dirty, ok bool, err error) {
+	m, err := open(url)
 	if err != nil {
 		return 0, false, false, err
 	}
+	defer m.Close()
 	version, dirty, err = m.Version()
 	if errors.Is(err, migrate.ErrNilVersion) {
 		return 0, false, false, nil
@@ -75,13 +83,4 @@ func Version(db *sql.DB) (version uint, dirty, ok bool, err error) {
 		return 0, false, false, fmt.Errorf("migration version: %w", err)
 	}
 	return version, dirty, true, nil
-}
-
-// OpenDB opens a database/sql handle on url with the pgx driver, for migrations.
-func OpenDB(url string) (*sql.DB, error) {
-	db, err := sql.Open("pgx", url)
-	if err != nil {
-		return nil, fmt.Errorf("open database: %w", err)
-	}
-	return db, nil
 }
