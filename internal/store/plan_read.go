@@ -401,7 +401,7 @@ func (s *Store) indicators(ctx context.Context, h PlanHeader, objectiveID int64)
 	if err != nil {
 		return nil, fmt.Errorf("baselines: %w", err)
 	}
-	rows, err = s.pool.Query(ctx, targetsInForce+` AND i.objective_id = $2 ORDER BY t.indicator_id, t.year`, h.RevisionSeq, objectiveID)
+	rows, err = s.pool.Query(ctx, targetsInForce+` AND i.objective_id = $2 ORDER BY t.indicator_id, t.year, r.seq DESC`, h.RevisionSeq, objectiveID)
 	if err != nil {
 		return nil, fmt.Errorf("targets: %w", err)
 	}
@@ -420,7 +420,8 @@ func (s *Store) indicators(ctx context.Context, h PlanHeader, objectiveID int64)
 }
 
 // targetsInForce selects, per indicator and year, the target set by the latest
-// revision not after $1. Callers append their filter and order.
+// revision not after $1. Callers append their filter and
+// ORDER BY t.indicator_id, t.year, r.seq DESC, which DISTINCT ON needs.
 const targetsInForce = `
 	SELECT DISTINCT ON (t.indicator_id, t.year) t.indicator_id, t.year, t.operator, t.value::float8, t.text, r.label
 	FROM targets t JOIN revisions r ON r.id = t.revision_id JOIN indicators i ON i.id = t.indicator_id

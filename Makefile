@@ -1,0 +1,31 @@
+# PIAO performance manager. `make run` and `make test` are all a new user needs.
+GO      ?= go
+BIN     := bin/piao
+PKGS    := ./...
+
+.PHONY: run build test bench generate lint vendor clean help
+
+help: ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+run: build ## migrate, load the demo plan when the database is empty, serve on PIAO_ADDR (default 127.0.0.1:8080)
+	./$(BIN) serve --migrate --demo-if-empty
+
+build: ## build the static binary into bin/piao
+	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN) ./cmd/piao
+
+test: build ## every test against a real PostgreSQL (a private one is started when PIAO_TEST_DATABASE_URL is unset)
+	./$(BIN) withdb -- $(GO) test -count=1 $(PKGS)
+
+generate: ## regenerate the templ components (the generated files are committed)
+	$(GO) tool templ generate
+
+lint: ## gofmt and go vet must be clean
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet $(PKGS)
+
+vendor: ## refresh web/static/vendor from the pinned npm packages (needs npm)
+	./web/vendor.sh
+
+clean: ## remove the binary (the data folder, with the local database, stays)
+	rm -rf bin

@@ -1,0 +1,96 @@
+// Command piao is the PIAO performance manager: one binary with subcommands
+// to serve the web application, migrate the database and load the demo plan.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/piao-performance/piao/internal/config"
+)
+
+const usage = `Uso: piao <comando> [opzioni]
+
+Comandi:
+  serve [--migrate] [--demo-if-empty]   avvia il server web
+  migrate up | down [N] | version      gestisce lo schema del database
+  demo [--replace]                     carica il piano di riferimento (CCIAA Gran Sasso d'Italia, PIAO 2023–2025)
+  withdb -- COMANDO [ARG...]           esegue COMANDO con PIAO_TEST_DATABASE_URL impostato,
+                                       avviando un PostgreSQL privato se non è configurato
+
+Variabili d'ambiente:
+`
+
+// errUsage marks errors caused by a wrong command line (exit code 2).
+var errUsage = errors.New("uso errato")
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run executes one subcommand and returns the process exit code.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		printUsage(stderr)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		fmt.Fprintln(stderr, "piao:", err)
+		return 2
+	}
+	log := newLogger(cfg, stderr)
+	var cmdErr error
+	switch args[0] {
+	case "serve":
+		cmdErr = cmdServe(ctx, cfg, log, args[1:])
+	case "migrate":
+		cmdErr = cmdMigrate(ctx, cfg, log, args[1:], stdout)
+	case "demo":
+		cmdErr = cmdDemo(ctx, cfg, log, args[1:], stdout)
+	case "withdb":
+		return cmdWithDB(ctx, cfg, log, args[1:], getenv, stdout, stderr)
+	default:
+		cmdErr = fmt.Errorf("%w: comando sconosciuto %q", errUsage, args[0])
+	}
+	if cmdErr == nil {
+		return 0
+	}
+	fmt.Fprintln(stderr, "piao:", cmdErr)
+	if errors.Is(cmdErr, errUsage) {
+		printUsage(stderr)
+		return 2
+	}
+	return 1
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprint(w, usage)
+	for _, v := range config.Variables {
+		def := v.Default
+		if def == "" {
+			def = "(vuoto)"
+		}
+		fmt.Fprintf(w, "  %-22s %s [predefinito: %s]\n", v.Name, v.Meaning, def)
+	}
+}
+
+func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

@@ -1,0 +1,91 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/piao-performance/piao/internal/config"
+	"github.com/piao-performance/piao/internal/dbmigrate"
+	"github.com/piao-performance/piao/internal/server"
+	"github.com/piao-performance/piao/internal/store"
+)
+
+// cmdServe runs the web server until SIGINT/SIGTERM, then drains requests.
+func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	migrate := fs.Bool("migrate", false, "applica le migrazioni all'avvio")
+	demoIfEmpty := fs.Bool("demo-if-empty", false, "carica il piano di riferimento se il database non ha piani")
+	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
+		return fmt.Errorf("%w: serve accetta --migrate e --demo-if-empty", errUsage)
+	}
+	url, stop, err := database(ctx, cfg, log, "postgres")
+	if err != nil {
+		return err
+	}
+	defer stop()
+	if *migrate {
+		if err := dbmigrate.Up(url); err != nil {
+			return err
+		}
+	}
+	pool, err := openPool(ctx, url)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	st := store.New(pool)
+	if *demoIfEmpty {
+		n, err := st.Count(ctx, "plans")
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			if err := loadDemo(ctx, st, false, os.Stdout); err != nil {
+				return err
+			}
+		}
+	}
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	srv := &http.Server{
+		Handler:           server.New(st, log),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info("listening", "url", "http://"+ln.Addr().String())
+
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "timeout", cfg.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}

@@ -1,0 +1,86 @@
+// Package config reads the application's settings from the environment and
+// validates them, so a bad value stops the program with a clear message
+// instead of surfacing later.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config holds every setting. The zero value is not valid; use Load.
+type Config struct {
+	DatabaseURL     string        // DATABASE_URL; empty = embedded PostgreSQL under DataDir
+	Addr            string        // PIAO_ADDR
+	DataDir         string        // PIAO_DATA_DIR
+	LogLevel        slog.Level    // PIAO_LOG_LEVEL
+	LogFormat       string        // PIAO_LOG_FORMAT: text or json
+	ShutdownTimeout time.Duration // PIAO_SHUTDOWN_TIMEOUT
+}
+
+// Variable documents one environment variable, for the README and --help.
+type Variable struct {
+	Name, Default, Meaning string
+}
+
+// Variables lists the environment variables Load reads.
+var Variables = []Variable{
+	{"DATABASE_URL", "", "PostgreSQL connection URL. Unset: a private PostgreSQL cluster is started under PIAO_DATA_DIR/postgres."},
+	{"PIAO_ADDR", "127.0.0.1:8080", "Address the web server listens on (host:port)."},
+	{"PIAO_DATA_DIR", "data", "Folder for local data, such as the embedded PostgreSQL cluster."},
+	{"PIAO_LOG_LEVEL", "info", "debug, info, warn or error."},
+	{"PIAO_LOG_FORMAT", "text", "text or json."},
+	{"PIAO_SHUTDOWN_TIMEOUT", "15s", "How long a graceful shutdown waits for requests in flight."},
+}
+
+// Load reads the configuration through getenv (os.Getenv in main, a map in tests).
+func Load(getenv func(string) string) (Config, error) {
+	get := func(name string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		for _, v := range Variables {
+			if v.Name == name {
+				return v.Default
+			}
+		}
+		return ""
+	}
+	var errs []error
+	c := Config{
+		DatabaseURL: get("DATABASE_URL"),
+		Addr:        get("PIAO_ADDR"),
+		DataDir:     get("PIAO_DATA_DIR"),
+		LogFormat:   get("PIAO_LOG_FORMAT"),
+	}
+	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+		errs = append(errs, errors.New("DATABASE_URL must start with postgres:// or postgresql://"))
+	}
+	if host, port, err := net.SplitHostPort(c.Addr); err != nil {
+		errs = append(errs, fmt.Errorf("PIAO_ADDR %q is not host:port: %w", c.Addr, err))
+	} else if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
+		errs = append(errs, fmt.Errorf("PIAO_ADDR %q: port must be a number from 0 to 65535", c.Addr))
+	} else if host != "" && net.ParseIP(host) == nil && host != "localhost" {
+		errs = append(errs, fmt.Errorf("PIAO_ADDR %q: host must be an IP address or localhost", c.Addr))
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(get("PIAO_LOG_LEVEL"))); err != nil {
+		errs = append(errs, fmt.Errorf("PIAO_LOG_LEVEL %q: use debug, info, warn or error", get("PIAO_LOG_LEVEL")))
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("PIAO_LOG_FORMAT %q: use text or json", c.LogFormat))
+	}
+	d, err := time.ParseDuration(get("PIAO_SHUTDOWN_TIMEOUT"))
+	if err != nil || d <= 0 {
+		errs = append(errs, fmt.Errorf("PIAO_SHUTDOWN_TIMEOUT %q: use a positive duration such as 15s", get("PIAO_SHUTDOWN_TIMEOUT")))
+	}
+	c.ShutdownTimeout = d
+	if err := errors.Join(errs...); err != nil {
+		return Config{}, fmt.Errorf("configuration: %w", err)
+	}
+	return c, nil
+}

@@ -1,0 +1,34 @@
+package config
+
+import (
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestDefaults(t *testing.T) {
+	c, err := Load(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "127.0.0.1:8080" || c.DataDir != "data" || c.LogLevel != slog.LevelInfo || c.ShutdownTimeout != 15*time.Second || c.DatabaseURL != "" {
+		t.Fatalf("unexpected defaults: %+v", c)
+	}
+}
+
+func TestBadValuesAreReportedTogether(t *testing.T) {
+	_, err := Load(env(map[string]string{
+		"PIAO_ADDR": "nonsense", "PIAO_LOG_LEVEL": "loud", "PIAO_SHUTDOWN_TIMEOUT": "-3s", "DATABASE_URL": "mysql://x",
+	}))
+	if err == nil {
+		t.Fatal("want an error")
+	}
+	for _, want := range []string{"PIAO_ADDR", "PIAO_LOG_LEVEL", "PIAO_SHUTDOWN_TIMEOUT", "DATABASE_URL"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not mention %s: %v", want, err)
+		}
+	}
+}

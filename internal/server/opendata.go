@@ -1,0 +1,135 @@
+package server
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"net/http"
+	"strconv"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/piao-performance/piao/internal/store"
+	"github.com/piao-performance/piao/templates"
+)
+
+// openDataIndex links the public files of every plan.
+func (s *Server) openDataIndex(w http.ResponseWriter, r *http.Request) {
+	enti, err := s.store.ListEnti(r.Context())
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, templates.OpenDataIndex(enti))
+}
+
+// openDataFile serves indicators.csv or indicators.json of a plan: public, no
+// sign-in, the columns of DESIGN.md §5.
+func (s *Server) openDataFile(w http.ResponseWriter, r *http.Request) {
+	file := chi.URLParam(r, "file")
+	if file != "indicators.csv" && file != "indicators.json" {
+		s.notFound(w, r)
+		return
+	}
+	h, rows, err := s.store.OpenData(r.Context(), chi.URLParam(r, "ente"), chi.URLParam(r, "plan"))
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	var buf bytes.Buffer
+	name := h.EnteSlug + "_" + h.Slug + "_" + file
+	if file == "indicators.csv" {
+		err = writeCSV(&buf, rows)
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8; header=present")
+	} else {
+		err = writeJSON(&buf, h, rows)
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Disposition", `inline; filename="`+name+`"`)
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	_, _ = buf.WriteTo(w)
+}
+
+// writeCSV writes RFC 4180 CSV (CRLF line ends, quotes where needed).
+func writeCSV(buf *bytes.Buffer, rows []store.OpenDataRow) error {
+	cw := csv.NewWriter(buf)
+	cw.UseCRLF = true
+	if err := cw.Write(store.OpenDataColumns); err != nil {
+		return err
+	}
+	for _, row := range rows {
+		if err := cw.Write(row.Values()); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// jsonRow mirrors the CSV columns with JSON types: numbers as numbers (the
+// exact decimal text), absent values as null.
+type jsonRow struct {
+	Ente           string       `json:"ente"`
+	Plan           string       `json:"plan"`
+	Area           *json.Number `json:"area"`
+	ObjectiveKind  string       `json:"objective_kind"`
+	ObjectiveCode  string       `json:"objective_code"`
+	ObjectiveTitle string       `json:"objective_title"`
+	IndicatorID    string       `json:"indicator_id"`
+	IndicatorCode  string       `json:"indicator_code"`
+	IndicatorName  string       `json:"indicator_name"`
+	Algorithm      string       `json:"algorithm"`
+	Source         string       `json:"source"`
+	Unit           string       `json:"unit"`
+	Polarity       string       `json:"polarity"`
+	Year           int          `json:"year"`
+	Baseline       *json.Number `json:"baseline"`
+	BaselineText   string       `json:"baseline_text"`
+	TargetOperator string       `json:"target_operator"`
+	Target         *json.Number `json:"target"`
+	TargetText     string       `json:"target_text"`
+	Actual         *json.Number `json:"actual"`
+	AchievementPct *json.Number `json:"achievement_pct"`
+	Status         string       `json:"status"`
+}
+
+func num(s string) *json.Number {
+	if s == "" {
+		return nil
+	}
+	if _, err := strconv.ParseFloat(s, 64); err != nil {
+		return nil
+	}
+	n := json.Number(s)
+	return &n
+}
+
+func writeJSON(buf *bytes.Buffer, h store.PlanHeader, rows []store.OpenDataRow) error {
+	out := struct {
+		Ente       string    `json:"ente"`
+		EnteName   string    `json:"ente_name"`
+		Plan       string    `json:"plan"`
+		PlanTitle  string    `json:"plan_title"`
+		Revision   string    `json:"revision"`
+		Columns    []string  `json:"columns"`
+		Indicators []jsonRow `json:"indicators"`
+	}{Ente: h.EnteSlug, EnteName: h.EnteName, Plan: h.Slug, PlanTitle: h.Title, Revision: h.RevisionLabel,
+		Columns: store.OpenDataColumns, Indicators: make([]jsonRow, 0, len(rows))}
+	for _, x := range rows {
+		out.Indicators = append(out.Indicators, jsonRow{
+			Ente: x.Ente, Plan: x.Plan, Area: num(x.Area), ObjectiveKind: x.ObjectiveKind, ObjectiveCode: x.ObjectiveCode,
+			ObjectiveTitle: x.ObjectiveTitle, IndicatorID: x.IndicatorID, IndicatorCode: x.IndicatorCode,
+			IndicatorName: x.IndicatorName, Algorithm: x.Algorithm, Source: x.Source, Unit: x.Unit, Polarity: x.Polarity,
+			Year: x.Year, Baseline: num(x.Baseline), BaselineText: x.BaselineText, TargetOperator: x.TargetOperator,
+			Target: num(x.Target), TargetText: x.TargetText, Actual: num(x.Actual), AchievementPct: num(x.AchievementPct),
+			Status: x.Status,
+		})
+	}
+	enc := json.NewEncoder(buf)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}

@@ -1,0 +1,68 @@
+package templates
+
+import (
+	"strings"
+
+	"github.com/piao-performance/piao/internal/store"
+)
+
+// ObjectiveGroup is a run of objectives under one source sub-heading.
+type ObjectiveGroup struct {
+	Label      string
+	Objectives []store.ObjectiveRow
+}
+
+func strategicOf(objs []store.ObjectiveRow, area int) []store.ObjectiveRow {
+	var out []store.ObjectiveRow
+	for _, o := range objs {
+		if o.Kind == "strategic" && o.Area == area {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+func childrenOf(objs []store.ObjectiveRow, parent, kind string) []store.ObjectiveRow {
+	var out []store.ObjectiveRow
+	for _, o := range objs {
+		if o.ParentCode == parent && o.Kind == kind {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// groupsOf splits the objectives of a kind into consecutive groups by label.
+func groupsOf(objs []store.ObjectiveRow, kind string) []ObjectiveGroup {
+	var out []ObjectiveGroup
+	for _, o := range objs {
+		if o.Kind != kind {
+			continue
+		}
+		if len(out) == 0 || out[len(out)-1].Label != o.Group {
+			out = append(out, ObjectiveGroup{Label: o.Group})
+		}
+		out[len(out)-1].Objectives = append(out[len(out)-1].Objectives, o)
+	}
+	return out
+}
+
+func indicatorWord(n int) string {
+	if n == 1 {
+		return "indicatore"
+	}
+	return "indicatori"
+}
+
+func joinComma(xs []string) string {
+	return strings.Join(xs, ", ")
+}
+
+// codeTextSuffix shows the objective's label as published when it differs
+// from the normalised code.
+func codeTextSuffix(o store.ObjectiveRow) string {
+	if o.CodeText == "" || o.CodeText == o.Code {
+		return ""
+	}
+	return " · nel documento «" + o.CodeText + "»"
+}
