@@ -7,8 +7,6 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/piao-performance/piao/internal/store"
 	"github.com/piao-performance/piao/templates"
 )
@@ -26,12 +24,12 @@ func (s *Server) openDataIndex(w http.ResponseWriter, r *http.Request) {
 // openDataFile serves indicators.csv or indicators.json of a plan: public, no
 // sign-in, the columns of DESIGN.md §5.
 func (s *Server) openDataFile(w http.ResponseWriter, r *http.Request) {
-	file := chi.URLParam(r, "file")
+	file := param(r, "file")
 	if file != "indicators.csv" && file != "indicators.json" {
 		s.notFound(w, r)
 		return
 	}
-	h, rows, err := s.store.OpenData(r.Context(), chi.URLParam(r, "ente"), chi.URLParam(r, "plan"))
+	h, rows, err := s.store.OpenData(r.Context(), param(r, "ente"), param(r, "plan"))
 	if err != nil {
 		s.storeError(w, r, err)
 		return

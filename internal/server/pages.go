@@ -2,6 +2,8 @@ package server
 
 import (
 	"net/http"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 
@@ -20,7 +22,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 
 // planPage shows the performance tree of a plan.
 func (s *Server) planPage(w http.ResponseWriter, r *http.Request) {
-	t, err := s.store.PlanTree(r.Context(), chi.URLParam(r, "ente"), chi.URLParam(r, "plan"))
+	t, err := s.store.PlanTree(r.Context(), param(r, "ente"), param(r, "plan"))
 	if err != nil {
 		s.storeError(w, r, err)
 		return
@@ -30,7 +32,7 @@ func (s *Server) planPage(w http.ResponseWriter, r *http.Request) {
 
 // objectivePage shows one objective with its indicators.
 func (s *Server) objectivePage(w http.ResponseWriter, r *http.Request) {
-	d, err := s.store.Objective(r.Context(), chi.URLParam(r, "ente"), chi.URLParam(r, "plan"), chi.URLParam(r, "code"))
+	d, err := s.store.Objective(r.Context(), param(r, "ente"), param(r, "plan"), param(r, "code"))
 	if err != nil {
 		s.storeError(w, r, err)
 		return
@@ -40,7 +42,7 @@ func (s *Server) objectivePage(w http.ResponseWriter, r *http.Request) {
 
 // rolePage shows a manager's individual objectives.
 func (s *Server) rolePage(w http.ResponseWriter, r *http.Request) {
-	d, err := s.store.Role(r.Context(), chi.URLParam(r, "ente"), chi.URLParam(r, "plan"), chi.URLParam(r, "role"))
+	d, err := s.store.Role(r.Context(), param(r, "ente"), param(r, "plan"), param(r, "role"))
 	if err != nil {
 		s.storeError(w, r, err)
 		return
@@ -50,10 +52,26 @@ func (s *Server) rolePage(w http.ResponseWriter, r *http.Request) {
 
 // notesPage lists the data-quality notes of a plan.
 func (s *Server) notesPage(w http.ResponseWriter, r *http.Request) {
-	h, notes, err := s.store.Notes(r.Context(), chi.URLParam(r, "ente"), chi.URLParam(r, "plan"))
+	h, notes, err := s.store.Notes(r.Context(), param(r, "ente"), param(r, "plan"))
 	if err != nil {
 		s.storeError(w, r, err)
 		return
 	}
 	s.render(w, r, http.StatusOK, templates.NotesPage(h, notes))
+}
+
+// param returns a URL parameter, or "" when it is not a plausible identifier
+// (invalid UTF-8, control characters, overlong): such requests end in a 404
+// without reaching the database.
+func param(r *http.Request, name string) string {
+	v := chi.URLParam(r, name)
+	if len(v) > 200 || !utf8.ValidString(v) {
+		return ""
+	}
+	for _, c := range v {
+		if unicode.IsControl(c) {
+			return ""
+		}
+	}
+	return v
 }

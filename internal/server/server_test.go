@@ -1,0 +1,372 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/piao-performance/piao/internal/seed"
+	"github.com/piao-performance/piao/internal/server"
+	"github.com/piao-performance/piao/internal/store"
+	"github.com/piao-performance/piao/internal/testdb"
+)
+
+const planPath = "/enti/cciaa-gran-sasso/piani/piao-2023-2025"
+
+// newApp returns the handler on a fresh database holding the reference plan.
+func newApp(t *testing.T) (http.Handler, *pgxpool.Pool) {
+	t.Helper()
+	pool := testdb.Pool(t)
+	st := store.New(pool)
+	doc, err := seed.Reference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.LoadPlan(context.Background(), doc, store.LoadOptions{Actor: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	return server.New(st, slog.New(slog.NewTextHandler(io.Discard, nil))), pool
+}
+
+func get(t *testing.T, h http.Handler, path string) (*http.Response, string) {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+	res := rec.Result()
+	body, _ := io.ReadAll(res.Body)
+	return res, string(body)
+}
+
+func TestPages(t *testing.T) {
+	h, _ := newApp(t)
+	cases := []struct {
+		path string
+		want []string
+	}{
+		{"/", []string{"Camera di Commercio del Gran Sasso d&#39;Italia", "PIAO 2023–2025", "Aggiornamento obiettivi (ottobre 2023)"}},
+		{planPath, []string{"Albero della performance", "Ambito strategico 1", "Rafforzare lo stato di salute del sistema",
+			"Obiettivi trasversali straordinari", "O.3.3.1", "PO.2.1", "Stato di salute dell&#39;Ente", "Segretario Generale",
+			"81 note sulla trascrizione"}},
+		// a strategic objective: description, programme, KPIs with three target years
+		{planPath + "/obiettivi/3.3", []string{"Programma (D.M. 27/03/2013)", "Vigilanza sui mercati", "Baseline 2022",
+			"Target 2025", "≥ 200", "≥ 140", "O.3.3.1"}},
+		// an operational objective: owner, units, negative baseline formatted the Italian way
+		{planPath + "/obiettivi/O.1.1.8", []string{"Dirigente Area Economico - Finanziaria", "Ufficio Bilancio e Ragioneria",
+			"−19,91", "≤ 0", "Indicatore di tempestività dei pagamenti"}},
+		// a common objective: percentages, published text beside the interpretation
+		{planPath + "/obiettivi/C.1.1", []string{"61,24%", "≥ 61,24%", "Osservatorio bilanci", "Anno ripetuto"}},
+		// SI target and n.d. baseline
+		{planPath + "/obiettivi/O.1.1.6", []string{"SI", "n.d.", "Protocollo d&#39;intesa"}},
+		// stato di salute: derived and component indicators
+		{planPath + "/obiettivi/PO.2.1", []string{"Margine di tesoreria", "≥ 1,5", "numero di indicatori che raggiungono il target", "Indicatore di dettaglio"}},
+		{planPath + "/obiettivi/O.2.1.1", []string{"Nel documento: «Obiettivo strategico 2.2»", "Obiettivo strategico errato"}},
+		{planPath + "/dirigenti/sg", []string{"Segretario Generale", "SG1", "SG_OT_3", "19 obiettivi individuali", "Benchmarking"}},
+		{planPath + "/dirigenti/dir-ef", []string{"Dirigente Area Economico-Finanziaria", "21 obiettivi individuali"}},
+		{planPath + "/dirigenti/dir-prm", []string{"RPCT", "23 obiettivi individuali", "Obiettivo in qualità di RPCT"}},
+		{planPath + "/qualita-dati", []string{"Note sulla qualità dei dati", "Formula invertita", "Codice ripetuto", "Baseline testuale"}},
+		{"/opendata", []string{"indicators.csv", "indicators.json", "achievement_pct"}},
+	}
+	for _, c := range cases {
+		t.Run(c.path, func(t *testing.T) {
+			res, body := get(t, h, c.path)
+			if res.StatusCode != http.StatusOK {
+				t.Fatalf("status %d", res.StatusCode)
+			}
+			if !strings.Contains(res.Header.Get("Content-Type"), "text/html") {
+				t.Errorf("content type %q", res.Header.Get("Content-Type"))
+			}
+			if !strings.Contains(body, `<html lang="it">`) {
+				t.Error("page is not marked as Italian")
+			}
+			for _, w := range c.want {
+				if !strings.Contains(body, w) {
+					t.Errorf("missing %q", w)
+				}
+			}
+		})
+	}
+}
+
+func TestUnknownOrMalformedIsItalian404(t *testing.T) {
+	h, _ := newApp(t)
+	for _, p := range []string{
+		"/nessuna-pagina",
+		"/enti/nessun-ente/piani/piao-2023-2025",
+		"/enti/cciaa-gran-sasso/piani/piao-1999-2001",
+		planPath + "/obiettivi/9.9",
+		planPath + "/obiettivi/%00%ff",
+		planPath + "/obiettivi/" + strings.Repeat("x", 5000),
+		planPath + "/obiettivi/1.1%27%3BDROP%20TABLE%20objectives%3B--",
+		planPath + "/dirigenti/nessuno",
+		planPath + "/qualita-dati/extra",
+		"/opendata/cciaa-gran-sasso/piao-2023-2025/indicators.xml",
+		"/opendata/nessun-ente/piao-2023-2025/indicators.csv",
+	} {
+		res, body := get(t, h, p)
+		if res.StatusCode != http.StatusNotFound {
+			t.Errorf("%s: status %d, want 404", p, res.StatusCode)
+		}
+		if !strings.Contains(body, "Pagina non trovata") {
+			t.Errorf("%s: no Italian 404 page", p)
+		}
+	}
+	// the malformed requests above must not have hurt the data
+	res, _ := get(t, h, planPath+"/obiettivi/1.1")
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("objective 1.1 after malformed requests: %d", res.StatusCode)
+	}
+}
+
+func TestMethodNotAllowed(t *testing.T) {
+	h, _ := newApp(t)
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest(http.MethodPost, planPath, strings.NewReader("x=1"))
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusMethodNotAllowed {
+		t.Fatalf("status %d", rec.Code)
+	}
+}
+
+func TestCrossOriginPostIsRefused(t *testing.T) {
+	h, _ := newApp(t)
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest(http.MethodPost, planPath, strings.NewReader("x=1"))
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusForbidden {
+		t.Fatalf("cross-site POST: status %d, want 403", rec.Code)
+	}
+}
+
+func TestSecurityHeaders(t *testing.T) {
+	h, _ := newApp(t)
+	res, _ := get(t, h, "/")
+	csp := res.Header.Get("Content-Security-Policy")
+	for _, want := range []string{"script-src 'self'", "frame-ancestors 'none'", "default-src 'self'"} {
+		if !strings.Contains(csp, want) {
+			t.Errorf("CSP %q lacks %q", csp, want)
+		}
+	}
+	if strings.Contains(csp, "unsafe-inline") {
+		t.Errorf("CSP allows inline code: %q", csp)
+	}
+	if res.Header.Get("X-Content-Type-Options") != "nosniff" || res.Header.Get("Referrer-Policy") == "" {
+		t.Errorf("missing nosniff or referrer policy: %v", res.Header)
+	}
+	if res.Header.Get("X-Request-Id") == "" {
+		t.Error("no request id")
+	}
+}
+
+func TestStaticAssetsAreEmbedded(t *testing.T) {
+	h, _ := newApp(t)
+	for _, p := range []string{"/static/vendor/bootstrap-italia/css/bootstrap-italia.min.css", "/static/css/app.css", "/static/css/fonts.css",
+		"/static/vendor/bootstrap-italia/fonts/Titillium_Web/titillium-web-v10-latin-ext_latin-regular.woff2"} {
+		res, body := get(t, h, p)
+		if res.StatusCode != http.StatusOK || len(body) == 0 {
+			t.Errorf("%s: status %d, %d bytes", p, res.StatusCode, len(body))
+		}
+	}
+}
+
+func TestHealthAndReadiness(t *testing.T) {
+	h, pool := newApp(t)
+	if res, body := get(t, h, "/healthz"); res.StatusCode != 200 || body != "ok\n" {
+		t.Fatalf("healthz: %d %q", res.StatusCode, body)
+	}
+	if res, _ := get(t, h, "/readyz"); res.StatusCode != 200 {
+		t.Fatalf("readyz with the database up: %d", res.StatusCode)
+	}
+	pool.Close() // the database is now unreachable for this handler
+	if res, _ := get(t, h, "/readyz"); res.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("readyz with the database gone: %d, want 503", res.StatusCode)
+	}
+	if res, _ := get(t, h, "/healthz"); res.StatusCode != 200 {
+		t.Fatalf("healthz must not depend on the database: %d", res.StatusCode)
+	}
+}
+
+func openDataCSV(t *testing.T, h http.Handler) []map[string]string {
+	t.Helper()
+	res, body := get(t, h, "/opendata/cciaa-gran-sasso/piao-2023-2025/indicators.csv")
+	if res.StatusCode != 200 {
+		t.Fatalf("csv status %d", res.StatusCode)
+	}
+	if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/csv") || !strings.Contains(ct, "utf-8") {
+		t.Errorf("content type %q", ct)
+	}
+	if !strings.Contains(body, "\r\n") {
+		t.Error("RFC 4180 wants CRLF line ends")
+	}
+	r := csv.NewReader(strings.NewReader(body))
+	recs, err := r.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	header := strings.Join(recs[0], ",")
+	const want = "ente,plan,area,objective_kind,objective_code,objective_title,indicator_id,indicator_code,indicator_name,algorithm,source,unit,polarity,year,baseline,baseline_text,target_operator,target,target_text,actual,achievement_pct,status"
+	if header != want {
+		t.Fatalf("header\n got %s\nwant %s", header, want)
+	}
+	var out []map[string]string
+	for _, rec := range recs[1:] {
+		m := map[string]string{}
+		for i, k := range recs[0] {
+			m[k] = rec[i]
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// TestOpenDataCSVMatchesSource compares values in the public CSV with the text
+// of ../shared/seeds/000_d54f26f68d50c752.txt (line numbers in comments).
+func TestOpenDataCSVMatchesSource(t *testing.T) {
+	h, _ := newApp(t)
+	rows := openDataCSV(t, h)
+
+	doc, err := seed.Reference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// one row per indicator per year with a baseline or a target, every indicator present
+	want := 0
+	for _, o := range doc.Objectives {
+		for _, in := range o.Indicators {
+			years := map[int]bool{}
+			for _, b := range in.Baselines {
+				years[b.Year] = true
+			}
+			for _, tg := range in.Targets {
+				years[tg.Year] = true
+			}
+			want += len(years)
+		}
+	}
+	if len(rows) != want {
+		t.Fatalf("rows: got %d, want %d", len(rows), want)
+	}
+
+	find := func(id, year string) map[string]string {
+		t.Helper()
+		for _, r := range rows {
+			if r["indicator_id"] == id && r["year"] == year {
+				return r
+			}
+		}
+		t.Fatalf("no row for %s %s", id, year)
+		return nil
+	}
+	type exp struct{ id, year, col, value string }
+	for _, e := range []exp{
+		// line 102: CSI gradimento, baselines 9 (2021) and 9 (2022), target ">= 8"
+		{"2.3/1", "2021", "baseline", "9"},
+		{"2.3/1", "2023", "target_text", ">= 8"},
+		// line 44: % di incasso del Diritto annuale 61,24% as baseline and target
+		{"C.1.1/3", "2022", "baseline", "61.24"},
+		{"C.1.1/3", "2022", "baseline_text", "61,24%"},
+		{"C.1.1/3", "2024", "target", "61.24"},
+		// line 362: negative baseline −19,91 days, target "≤ 0"
+		{"O.1.1.8/1", "2022", "baseline", "-19.91"},
+		{"O.1.1.8/1", "2023", "target_operator", "<="},
+		{"O.1.1.8/1", "2023", "target", "0"},
+		// line 113: a text baseline kept verbatim, interpreted as 36 for 2021
+		{"C.2.3/2", "2021", "baseline_text", "2021 = 36 2020 = 10"},
+		{"C.2.3/2", "2021", "baseline", "36"},
+		// line 115: a 2020 value in the 2021 column: no number for 2021, text kept
+		{"C.2.3/3", "2021", "baseline", ""},
+		{"C.2.3/3", "2021", "baseline_text", "Anno 2020 = 32/660 = 4,84%"},
+		// line 332: SI/NO target "SI", baseline "n.d."
+		{"O.1.1.6/1", "2023", "target_operator", "yes"},
+		{"O.1.1.6/1", "2023", "target", "1"},
+		{"O.1.1.6/1", "2022", "baseline_text", "n.d."},
+		{"O.1.1.6/1", "2022", "unit", "yes_no"},
+		// line 161: a multi-year target series 15884, 19884, 23884
+		{"C.3.2/2", "2023", "target", "15884"},
+		{"C.3.2/2", "2024", "target", "19884"},
+		{"C.3.2/2", "2025", "target", "23884"},
+		// line 177: mediations ">= 200" in 2023, ">= 140" afterwards
+		{"3.3/1", "2023", "target", "200"},
+		{"3.3/1", "2025", "target_text", ">= 140"},
+		// line 655: a bare "88" means at least 88
+		{"O.3.3.1/2", "2023", "target_operator", ">="},
+		{"O.3.3.1/2", "2023", "target_text", "88"},
+		// line 297: "zero" as a target means ≤ 0
+		{"O.1.1.4/1", "2023", "target_operator", "<="},
+		{"O.1.1.4/1", "2023", "target_text", "zero"},
+		// line 849: benchmarking baseline "14,20*"
+		{"PO.4.1/1", "2022", "baseline", "14.2"},
+		{"PO.4.1/1", "2022", "baseline_text", "14,20*"},
+		// line 812: stato di salute, margine di tesoreria ≥ 1,5
+		{"PO.2.1/3", "2023", "target", "1.5"},
+		// line 697: the target the October 2023 update raised to ≥ 5
+		{"O.4.2.1/1", "2023", "target", "5"},
+		// line 44 header "Anno 2023" twice: the third target column is 2025
+		{"C.1.1/1", "2025", "target_text", "5,00%"},
+	} {
+		if got := find(e.id, e.year)[e.col]; got != e.value {
+			t.Errorf("%s %s %s: got %q, want %q", e.id, e.year, e.col, got, e.value)
+		}
+	}
+	r := find("O.1.1.8/1", "2023")
+	if r["ente"] != "cciaa-gran-sasso" || r["plan"] != "piao-2023-2025" || r["area"] != "1" || r["objective_kind"] != "operational" ||
+		r["polarity"] != "lower_better" || r["unit"] != "days" {
+		t.Errorf("descriptive columns: %v", r)
+	}
+	for _, row := range rows {
+		if row["actual"] != "" || row["achievement_pct"] != "" || row["status"] != "" {
+			t.Fatalf("no measurements exist yet, but a row has actual/achievement/status: %v", row)
+		}
+	}
+}
+
+func TestOpenDataJSONMatchesCSV(t *testing.T) {
+	h, _ := newApp(t)
+	rows := openDataCSV(t, h)
+	res, body := get(t, h, "/opendata/cciaa-gran-sasso/piao-2023-2025/indicators.json")
+	if res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
+		t.Fatalf("json: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	var doc struct {
+		Ente       string           `json:"ente"`
+		Columns    []string         `json:"columns"`
+		Indicators []map[string]any `json:"indicators"`
+	}
+	dec := json.NewDecoder(bytes.NewReader([]byte(body)))
+	dec.UseNumber()
+	if err := dec.Decode(&doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Ente != "cciaa-gran-sasso" || len(doc.Indicators) != len(rows) || len(doc.Columns) != 22 {
+		t.Fatalf("ente %q, %d rows (csv %d), %d columns", doc.Ente, len(doc.Indicators), len(rows), len(doc.Columns))
+	}
+	for i, row := range rows {
+		j := doc.Indicators[i]
+		for _, col := range doc.Columns {
+			v := j[col]
+			var s string
+			switch x := v.(type) {
+			case nil:
+			case json.Number:
+				s = x.String()
+			case string:
+				s = x
+			default:
+				t.Fatalf("row %d %s: unexpected type %T", i, col, v)
+			}
+			if s != row[col] {
+				t.Fatalf("row %d %s: json %q, csv %q", i, col, s, row[col])
+			}
+		}
+	}
+}
