@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/piao
 PKGS    := ./...
 
-.PHONY: run build test bench generate lint vendor clean help
+.PHONY: run build test e2e generate lint vendor clean help
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -17,12 +17,16 @@ build: ## build the static binary into bin/piao
 test: build ## every test against a real PostgreSQL (a private one is started when PIAO_TEST_DATABASE_URL is unset)
 	./$(BIN) withdb -- $(GO) test -count=1 $(PKGS)
 
+e2e: build ## browser tests: Debian's Chromium driven by chromedp (needs the chromium package)
+	./$(BIN) withdb -- $(GO) test -count=1 -tags browser -run Browser ./internal/server/
+
 generate: ## regenerate the templ components (the generated files are committed)
 	$(GO) tool templ generate
 
 lint: ## gofmt and go vet must be clean
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(PKGS)
+	$(GO) vet -tags browser $(PKGS)
 
 vendor: ## refresh web/static/vendor from the pinned npm packages (needs npm)
 	./web/vendor.sh

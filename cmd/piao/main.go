@@ -55,7 +55,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	var cmdErr error
 	switch args[0] {
 	case "serve":
-		cmdErr = cmdServe(ctx, cfg, log, args[1:])
+		cmdErr = cmdServe(ctx, cfg, log, args[1:], stdout)
 	case "migrate":
 		cmdErr = cmdMigrate(ctx, cfg, log, args[1:], stdout)
 	case "demo":

@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"time"
 
 	"github.com/piao-performance/piao/internal/config"
@@ -19,7 +18,7 @@ import (
 )
 
 // cmdServe runs the web server until SIGINT/SIGTERM, then drains requests.
-func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []string) error {
+func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	migrate := fs.Bool("migrate", false, "applica le migrazioni all'avvio")
@@ -49,7 +48,7 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 			return err
 		}
 		if n == 0 {
-			if err := loadDemo(ctx, st, false, os.Stdout); err != nil {
+			if err := loadDemo(ctx, st, false, stdout); err != nil {
 				return err
 			}
 		}

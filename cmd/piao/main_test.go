@@ -1,0 +1,97 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/piao-performance/piao/internal/testdb"
+)
+
+func runWith(t *testing.T, env map[string]string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(context.Background(), args, func(k string) string { return env[k] }, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func countRows(t *testing.T, url, table string) int {
+	t.Helper()
+	conn, err := pgx.Connect(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	var n int
+	if err := conn.QueryRow(context.Background(), "SELECT count(*) FROM "+table).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestDemoLoadsRefusesAndReplaces(t *testing.T) {
+	url := testdb.Empty(t) // demo migrates by itself
+	env := map[string]string{"DATABASE_URL": url, "PIAO_LOG_LEVEL": "error"}
+
+	code, out, errOut := runWith(t, env, "demo")
+	if code != 0 || !strings.Contains(out, "51 obiettivi, 88 indicatori, 63 obiettivi individuali") {
+		t.Fatalf("first demo: code %d\n%s\n%s", code, out, errOut)
+	}
+	before := map[string]int{}
+	for _, tb := range []string{"objectives", "indicators", "targets", "audit_events"} {
+		before[tb] = countRows(t, url, tb)
+	}
+
+	code, _, errOut = runWith(t, env, "demo")
+	if code != 1 || !strings.Contains(errOut, "esiste già") {
+		t.Fatalf("second demo: want exit 1 and a message, got %d %q", code, errOut)
+	}
+	for tb, n := range before {
+		if got := countRows(t, url, tb); got != n {
+			t.Errorf("refused demo changed %s: %d -> %d", tb, n, got)
+		}
+	}
+
+	code, out, errOut = runWith(t, env, "demo", "--replace")
+	if code != 0 || !strings.Contains(out, "sostituito") {
+		t.Fatalf("demo --replace: code %d\n%s\n%s", code, out, errOut)
+	}
+	if got := countRows(t, url, "objectives"); got != before["objectives"] {
+		t.Errorf("after replace: %d objectives, want %d", got, before["objectives"])
+	}
+}
+
+func TestMigrateCommand(t *testing.T) {
+	url := testdb.Empty(t)
+	env := map[string]string{"DATABASE_URL": url, "PIAO_LOG_LEVEL": "error"}
+	if code, out, _ := runWith(t, env, "migrate", "version"); code != 0 || !strings.Contains(out, "nessuna migrazione") {
+		t.Fatalf("version on empty: %d %q", code, out)
+	}
+	if code, out, _ := runWith(t, env, "migrate", "up"); code != 0 || !strings.Contains(out, "versione 1") {
+		t.Fatalf("up: %d %q", code, out)
+	}
+	if code, out, _ := runWith(t, env, "migrate", "down", "1"); code != 0 || !strings.Contains(out, "nessuna migrazione") {
+		t.Fatalf("down 1: %d %q", code, out)
+	}
+	if code, _, errOut := runWith(t, env, "migrate", "down", "zero"); code != 2 || !strings.Contains(errOut, "numero intero positivo") {
+		t.Fatalf("down zero: %d %q", code, errOut)
+	}
+}
+
+func TestCommandLineErrors(t *testing.T) {
+	if code, _, errOut := runWith(t, nil, "fly"); code != 2 || !strings.Contains(errOut, "comando sconosciuto") {
+		t.Fatalf("unknown command: %d %q", code, errOut)
+	}
+	if code, _, errOut := runWith(t, map[string]string{"PIAO_ADDR": "nowhere"}, "serve"); code != 2 || !strings.Contains(errOut, "PIAO_ADDR") {
+		t.Fatalf("bad PIAO_ADDR: %d %q", code, errOut)
+	}
+	if code, _, _ := runWith(t, nil); code != 2 {
+		t.Fatalf("no arguments: %d", code)
+	}
+	if code, _, errOut := runWith(t, map[string]string{"DATABASE_URL": "postgres://x"}, "demo", "--force"); code != 2 || !strings.Contains(errOut, "--replace") {
+		t.Fatalf("bad demo flag: %d %q", code, errOut)
+	}
+}

@@ -1,0 +1,147 @@
+//go:build browser
+
+// Browser tests: Debian's Chromium driven by chromedp against the real handler
+// and a real database. Run with `make e2e` (they need the chromium package).
+package server_test
+
+import (
+	"context"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// browser starts a headless Chromium for t.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	path := os.Getenv("CHROMIUM")
+	if path == "" {
+		var err error
+		if path, err = exec.LookPath("chromium"); err != nil {
+			t.Fatal("chromium not found: install Debian's chromium package (make e2e does) or set CHROMIUM")
+		}
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.NoSandbox, // CI runs as root
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.UserDataDir(t.TempDir()),
+	)
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelC := chromedp.NewContext(actx)
+	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(func() { cancelT(); cancelC(); cancelA() })
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	return ctx
+}
+
+// shot saves a screenshot when the test has failed, for the CI artifacts.
+func shot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	if !t.Failed() {
+		return
+	}
+	buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(80))
+	if err != nil {
+		return
+	}
+	dir := os.Getenv("PIAO_E2E_ARTIFACTS")
+	if dir == "" {
+		dir = filepath.Join(os.TempDir(), "piao-e2e")
+	}
+	_ = os.MkdirAll(dir, 0o755)
+	p := filepath.Join(dir, name+".png")
+	if os.WriteFile(p, buf, 0o644) == nil {
+		t.Logf("screenshot: %s", p)
+	}
+}
+
+func eval[T any](t *testing.T, ctx context.Context, expr string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("evaluate %s: %v", expr, err)
+	}
+	return v
+}
+
+func TestBrowserBrowsePlan(t *testing.T) {
+	h, _ := newApp(t)
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	ctx := browser(t)
+	defer shot(t, ctx, "browse-plan")
+
+	// keyboard first: the first Tab reaches the skip link
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/"), chromedp.KeyEvent("\t")); err != nil {
+		t.Fatal(err)
+	}
+	if focused := eval[string](t, ctx, `document.activeElement.textContent.trim()`); focused != "Vai al contenuto principale" {
+		t.Errorf("first Tab focuses %q, want the skip link", focused)
+	}
+	// Enter on the skip link moves the focus to the main content
+	if err := chromedp.Do(ctx, chromedp.KeyEvent("\r")); err != nil {
+		t.Fatal(err)
+	}
+	if id := eval[string](t, ctx, `document.activeElement.id`); id != "contenuto" {
+		t.Errorf("after the skip link the focus is on %q, want the main content", id)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/")); err != nil {
+		t.Fatal(err)
+	}
+	// a click that navigates: RunResponse waits for the new page to load
+	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`a[href="`+planPath+`"]`))); err != nil {
+		t.Fatal(err)
+	}
+	if heading := eval[string](t, ctx, `document.querySelector('h1').textContent.trim()`); heading != "PIAO 2023–2025" {
+		t.Errorf("plan heading %q", heading)
+	}
+	// the vendored stylesheet and fonts are served and allowed by the CSP
+	if font := eval[string](t, ctx, `getComputedStyle(document.body).fontFamily`); !strings.Contains(font, "Titillium Web") {
+		t.Errorf("Bootstrap Italia stylesheet not applied: font %q", font)
+	}
+	if ok := eval[bool](t, ctx, `document.fonts.ready.then(() => document.fonts.check('16px "Titillium Web"'))`); !ok {
+		t.Error("Titillium Web font not loaded")
+	}
+	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`a[href="`+planPath+`/obiettivi/O.1.1.8"]`))); err != nil {
+		t.Fatal(err)
+	}
+	text := eval[string](t, ctx, `document.querySelector('table.piao-table').innerText`)
+	rows := eval[int](t, ctx, `document.querySelectorAll('table.piao-table tbody tr').length`)
+	if !strings.Contains(text, "−19,91") || !strings.Contains(text, "≤ 0") || rows != 1 {
+		t.Errorf("indicator table: %d rows, text %q", rows, text)
+	}
+}
+
+func TestBrowserPhoneWidth(t *testing.T) {
+	h, _ := newApp(t)
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	ctx := browser(t)
+	defer shot(t, ctx, "phone-width")
+	for _, path := range []string{"/", planPath, planPath + "/obiettivi/O.3.3.1", planPath + "/dirigenti/dir-prm"} {
+		err := chromedp.Do(ctx,
+			chromedp.EmulateViewport(375, 740),
+			chromedp.Navigate(srv.URL+path),
+			chromedp.WaitReady(chromedp.CSS(`main`)),
+		)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// wide tables scroll inside their wrapper; the page itself must not
+		if eval[bool](t, ctx, `document.documentElement.scrollWidth > window.innerWidth + 1`) {
+			t.Errorf("%s scrolls sideways at 375px", path)
+		}
+	}
+}
