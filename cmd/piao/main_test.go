@@ -70,11 +70,14 @@ func TestMigrateCommand(t *testing.T) {
 	if code, out, _ := runWith(t, env, "migrate", "version"); code != 0 || !strings.Contains(out, "nessuna migrazione") {
 		t.Fatalf("version on empty: %d %q", code, out)
 	}
-	if code, out, _ := runWith(t, env, "migrate", "up"); code != 0 || !strings.Contains(out, "versione 1") {
+	if code, out, _ := runWith(t, env, "migrate", "up"); code != 0 || !strings.Contains(out, "versione 2") {
 		t.Fatalf("up: %d %q", code, out)
 	}
-	if code, out, _ := runWith(t, env, "migrate", "down", "1"); code != 0 || !strings.Contains(out, "nessuna migrazione") {
+	if code, out, _ := runWith(t, env, "migrate", "down", "1"); code != 0 || !strings.Contains(out, "versione 1") {
 		t.Fatalf("down 1: %d %q", code, out)
+	}
+	if code, out, _ := runWith(t, env, "migrate", "down"); code != 0 || !strings.Contains(out, "nessuna migrazione") {
+		t.Fatalf("down: %d %q", code, out)
 	}
 	if code, _, errOut := runWith(t, env, "migrate", "down", "zero"); code != 2 || !strings.Contains(errOut, "numero intero positivo") {
 		t.Fatalf("down zero: %d %q", code, errOut)

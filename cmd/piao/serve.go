@@ -58,8 +58,10 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
+	sessions, stopSweeper := server.NewSessions(pool, server.SessionOptions{Secure: cfg.SecureCookies})
+	defer stopSweeper()
 	srv := &http.Server{
-		Handler:           server.New(st, log),
+		Handler:           server.New(st, sessions, log),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      120 * time.Second,

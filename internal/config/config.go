@@ -21,6 +21,7 @@ type Config struct {
 	LogLevel        slog.Level    // PIAO_LOG_LEVEL
 	LogFormat       string        // PIAO_LOG_FORMAT: text or json
 	ShutdownTimeout time.Duration // PIAO_SHUTDOWN_TIMEOUT
+	SecureCookies   bool          // PIAO_SECURE_COOKIES
 }
 
 // Variable documents one environment variable, for the README and --help.
@@ -36,6 +37,7 @@ var Variables = []Variable{
 	{"PIAO_LOG_LEVEL", "info", "debug, info, warn or error."},
 	{"PIAO_LOG_FORMAT", "text", "text or json."},
 	{"PIAO_SHUTDOWN_TIMEOUT", "15s", "How long a graceful shutdown waits for requests in flight."},
+	{"PIAO_SECURE_COOKIES", "false", "true when the application is served over HTTPS: session cookies are then sent only over HTTPS."},
 }
 
 // Load reads the configuration through getenv (os.Getenv in main, a map in tests).
@@ -79,6 +81,13 @@ func Load(getenv func(string) string) (Config, error) {
 		errs = append(errs, fmt.Errorf("PIAO_SHUTDOWN_TIMEOUT %q: use a positive duration such as 15s", get("PIAO_SHUTDOWN_TIMEOUT")))
 	}
 	c.ShutdownTimeout = d
+	switch v := get("PIAO_SECURE_COOKIES"); v {
+	case "true", "1", "yes":
+		c.SecureCookies = true
+	case "false", "0", "no":
+	default:
+		errs = append(errs, fmt.Errorf("PIAO_SECURE_COOKIES %q: use true or false", v))
+	}
 	if err := errors.Join(errs...); err != nil {
 		return Config{}, fmt.Errorf("configuration: %w", err)
 	}

@@ -17,7 +17,12 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, templates.Home(enti))
+	recent := s.recentObjectives(r.Context())
+	links := make([]templates.RecentLink, 0, len(recent))
+	for _, o := range recent {
+		links = append(links, templates.RecentLink{Ente: o.Ente, Plan: o.Plan, Code: o.Code, Title: o.Title})
+	}
+	s.render(w, r, http.StatusOK, templates.Home(enti, links))
 }
 
 // planPage shows the performance tree of a plan.
@@ -37,6 +42,7 @@ func (s *Server) objectivePage(w http.ResponseWriter, r *http.Request) {
 		s.storeError(w, r, err)
 		return
 	}
+	s.rememberObjective(r.Context(), RecentObjective{Ente: d.Plan.EnteSlug, Plan: d.Plan.Slug, Code: d.Row.Code, Title: d.Row.Title})
 	s.render(w, r, http.StatusOK, templates.ObjectivePage(d))
 }
 

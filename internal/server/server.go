@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/alexedwards/scs/v2"
 	"github.com/go-chi/chi/v5"
 
 	"github.com/piao-performance/piao/internal/store"
@@ -16,13 +17,14 @@ import (
 
 // Server holds the dependencies of the handlers.
 type Server struct {
-	store *store.Store
-	log   *slog.Logger
+	store    *store.Store
+	sessions *scs.SessionManager
+	log      *slog.Logger
 }
 
 // New returns the application's HTTP handler.
-func New(st *store.Store, log *slog.Logger) http.Handler {
-	s := &Server{store: st, log: log}
+func New(st *store.Store, sessions *scs.SessionManager, log *slog.Logger) http.Handler {
+	s := &Server{store: st, sessions: sessions, log: log}
 	r := chi.NewRouter()
 	r.Use(requestID, s.logRequests, s.recoverPanics, securityHeaders)
 	r.NotFound(s.notFound)
@@ -36,14 +38,18 @@ func New(st *store.Store, log *slog.Logger) http.Handler {
 	}
 	r.Handle("/static/*", http.StripPrefix("/static/", cacheStatic(http.FileServerFS(static))))
 
-	r.Get("/", s.home)
-	r.Route("/enti/{ente}/piani/{plan}", func(r chi.Router) {
-		r.Get("/", s.planPage)
-		r.Get("/obiettivi/{code}", s.objectivePage)
-		r.Get("/dirigenti/{role}", s.rolePage)
-		r.Get("/qualita-dati", s.notesPage)
+	// Pages carry a server-side session; health checks, assets and open-data files do not.
+	r.Group(func(r chi.Router) {
+		r.Use(sessions.LoadAndSave)
+		r.Get("/", s.home)
+		r.Route("/enti/{ente}/piani/{plan}", func(r chi.Router) {
+			r.Get("/", s.planPage)
+			r.Get("/obiettivi/{code}", s.objectivePage)
+			r.Get("/dirigenti/{role}", s.rolePage)
+			r.Get("/qualita-dati", s.notesPage)
+		})
+		r.Get("/opendata", s.openDataIndex)
 	})
-	r.Get("/opendata", s.openDataIndex)
 	r.Get("/opendata/{ente}/{plan}/{file}", s.openDataFile)
 
 	// Cross-origin state-changing requests are refused before any handler runs.

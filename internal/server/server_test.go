@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -34,7 +35,9 @@ func newApp(t *testing.T) (http.Handler, *pgxpool.Pool) {
 	if _, err := st.LoadPlan(context.Background(), doc, store.LoadOptions{Actor: "test"}); err != nil {
 		t.Fatal(err)
 	}
-	return server.New(st, slog.New(slog.NewTextHandler(io.Discard, nil))), pool
+	sessions, stop := server.NewSessions(pool, server.SessionOptions{})
+	t.Cleanup(stop)
+	return server.New(st, sessions, slog.New(slog.NewTextHandler(io.Discard, nil))), pool
 }
 
 func get(t *testing.T, h http.Handler, path string) (*http.Response, string) {
@@ -368,5 +371,54 @@ func TestOpenDataJSONMatchesCSV(t *testing.T) {
 				t.Fatalf("row %d %s: json %q, csv %q", i, col, s, row[col])
 			}
 		}
+	}
+}
+
+// TestRecentObjectivesUseServerSideSession: the browser keeps only an opaque
+// HttpOnly, SameSite=Lax cookie; the list of visited objectives lives in the
+// sessions table and shows on the home page, newest first.
+func TestRecentObjectivesUseServerSideSession(t *testing.T) {
+	h, pool := newApp(t)
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := &http.Client{Jar: jar}
+	fetch := func(path string) (*http.Response, string) {
+		t.Helper()
+		res, err := client.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res, string(b)
+	}
+	res, body := fetch("/")
+	if strings.Contains(body, "Visti di recente") {
+		t.Fatal("a new visitor has no recent objectives")
+	}
+	res, _ = fetch(planPath + "/obiettivi/O.3.3.1")
+	var cookie *http.Cookie
+	for _, c := range res.Cookies() {
+		if c.Name == "piao_session" {
+			cookie = c
+		}
+	}
+	if cookie == nil || !cookie.HttpOnly || cookie.SameSite != http.SameSiteLaxMode {
+		t.Fatalf("session cookie: %+v", cookie)
+	}
+	fetch(planPath + "/obiettivi/1.1")
+	_, body = fetch("/")
+	first, second := strings.Index(body, "Visti di recente"), strings.Index(body, "1.1 Assicurare")
+	third := strings.Index(body, "O.3.3.1 Promozione")
+	if first < 0 || second < 0 || third < 0 || !(first < second && second < third) {
+		t.Fatalf("recent objectives missing or out of order (%d %d %d)", first, second, third)
+	}
+	var n int
+	if err := pool.QueryRow(context.Background(), `SELECT count(*) FROM sessions WHERE token = $1`, cookie.Value).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("session row for the cookie: %d %v", n, err)
 	}
 }
