@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"path/filepath"
@@ -12,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/piao-performance/piao/internal/config"
+	"github.com/piao-performance/piao/internal/dbmigrate"
 	"github.com/piao-performance/piao/internal/pgembed"
 )
 
@@ -68,6 +68,28 @@ func ensureDatabase(ctx context.Context, adminURL, name string) error {
 	return nil
 }
 
+// connect opens the application database (DATABASE_URL or the private
+// cluster), applies the migrations when migrate is set, and returns a checked
+// pool; closeAll releases the pool and stops a private cluster.
+func connect(ctx context.Context, cfg config.Config, log *slog.Logger, migrate bool) (pool *pgxpool.Pool, closeAll func(), err error) {
+	url, stop, err := database(ctx, cfg, log, "postgres")
+	if err != nil {
+		return nil, nil, err
+	}
+	if migrate {
+		if err := dbmigrate.Up(url); err != nil {
+			stop()
+			return nil, nil, err
+		}
+	}
+	pool, err = openPool(ctx, url)
+	if err != nil {
+		stop()
+		return nil, nil, err
+	}
+	return pool, func() { pool.Close(); stop() }, nil
+}
+
 // openPool connects and checks the connection.
 func openPool(ctx context.Context, url string) (*pgxpool.Pool, error) {
 	pcfg, err := pgxpool.ParseConfig(url)
@@ -82,7 +104,7 @@ func openPool(ctx context.Context, url string) (*pgxpool.Pool, error) {
 	defer cancel()
 	if err := pool.Ping(pctx); err != nil {
 		pool.Close()
-		return nil, fmt.Errorf("connect database: %w", errors.Join(err))
+		return nil, fmt.Errorf("connect database: %w", err)
 	}
 	return pool, nil
 }

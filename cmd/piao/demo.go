@@ -9,7 +9,6 @@ import (
 	"log/slog"
 
 	"github.com/piao-performance/piao/internal/config"
-	"github.com/piao-performance/piao/internal/dbmigrate"
 	"github.com/piao-performance/piao/internal/seed"
 	"github.com/piao-performance/piao/internal/store"
 )
@@ -22,19 +21,11 @@ func cmdDemo(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
 		return fmt.Errorf("%w: demo accetta solo --replace", errUsage)
 	}
-	url, stop, err := database(ctx, cfg, log, "postgres")
+	pool, closeAll, err := connect(ctx, cfg, log, true)
 	if err != nil {
 		return err
 	}
-	defer stop()
-	if err := dbmigrate.Up(url); err != nil {
-		return err
-	}
-	pool, err := openPool(ctx, url)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
+	defer closeAll()
 	return loadDemo(ctx, store.New(pool), *replace, stdout)
 }
 

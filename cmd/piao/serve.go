@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/piao-performance/piao/internal/config"
-	"github.com/piao-performance/piao/internal/dbmigrate"
 	"github.com/piao-performance/piao/internal/server"
 	"github.com/piao-performance/piao/internal/store"
 )
@@ -26,21 +25,11 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
 		return fmt.Errorf("%w: serve accetta --migrate e --demo-if-empty", errUsage)
 	}
-	url, stop, err := database(ctx, cfg, log, "postgres")
+	pool, closeAll, err := connect(ctx, cfg, log, *migrate)
 	if err != nil {
 		return err
 	}
-	defer stop()
-	if *migrate {
-		if err := dbmigrate.Up(url); err != nil {
-			return err
-		}
-	}
-	pool, err := openPool(ctx, url)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
+	defer closeAll()
 	st := store.New(pool)
 	if *demoIfEmpty {
 		n, err := st.Count(ctx, "plans")
