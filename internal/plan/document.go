@@ -143,6 +143,7 @@ type Indicator struct {
 	Inputs    []Input    `json:"inputs,omitempty"`
 	Derived   *Derived   `json:"derived,omitempty"`
 	Component bool       `json:"component,omitempty"` // a detail indicator feeding a derived one, not averaged into its objective
+	Weight    float64    `json:"weight,omitempty"`    // weight inside the objective; 0 means 1 (equal weights)
 	Baselines []Baseline `json:"baselines,omitempty"`
 	Targets   []Target   `json:"targets,omitempty"`
 	Note      string     `json:"note,omitempty"` // interpretation notes worth showing beside the indicator
@@ -156,11 +157,13 @@ type Input struct {
 
 // Derived says how the engine computes a derived indicator.
 type Derived struct {
-	// Function: "avg_objectives" (average achievement of objectives of the given
-	// kinds), "count_objectives_full" (number of objectives of the given kinds at
-	// 100%), "count_indicators_met" (number of the given indicators whose target is met).
+	// Function: "avg_objectives" (average achievement of the objectives of the
+	// given kinds and of the named objectives), "count_objectives_full" (how many
+	// of them are at 100%), "count_indicators_met" (how many of the given
+	// indicators meet their target).
 	Function   string   `json:"function"`
 	Kinds      []string `json:"kinds,omitempty"`
+	Objectives []string `json:"objectives,omitempty"` // a named set of objective codes
 	Indicators []string `json:"indicators,omitempty"` // indicator keys
 }
 

@@ -133,7 +133,7 @@ func Validate(d *Document) error {
 			}
 		}
 		for _, in := range o.Indicators {
-			validateIndicator(d, o.Code, &in, indObj, add)
+			validateIndicator(d, o.Code, &in, indObj, objKind, add)
 		}
 	}
 	if cycle := derivedCycle(indByKey); cycle != "" {
@@ -187,7 +187,7 @@ func Validate(d *Document) error {
 	return errors.Join(errs...)
 }
 
-func validateIndicator(d *Document, objCode string, in *Indicator, indObj map[string]string, add func(string, ...any)) {
+func validateIndicator(d *Document, objCode string, in *Indicator, indObj map[string]string, objKinds map[string]string, add func(string, ...any)) {
 	where := "indicator " + in.Key
 	if !strings.HasPrefix(in.Key, objCode+"/") {
 		add("%s: key must start with its objective code %q", where, objCode+"/")
@@ -203,6 +203,9 @@ func validateIndicator(d *Document, objCode string, in *Indicator, indObj map[st
 	}
 	if !slices.Contains(formulas, in.Formula) {
 		add("%s: formula %q unknown", where, in.Formula)
+	}
+	if in.Weight < 0 {
+		add("%s: weight must be positive", where)
 	}
 	if in.Formula == FormulaRatio && in.Scale <= 0 {
 		add("%s: a ratio needs a positive scale", where)
@@ -245,10 +248,21 @@ func validateIndicator(d *Document, objCode string, in *Indicator, indObj map[st
 				add("%s: derived reference %q unknown", where, ref)
 			}
 		}
+		for _, ref := range in.Derived.Objectives {
+			if _, ok := objKinds[ref]; !ok {
+				add("%s: derived objective %q unknown", where, ref)
+			}
+			if ref == objCode {
+				add("%s: a derived indicator cannot aggregate its own objective", where)
+			}
+		}
+		if slices.Contains(in.Derived.Kinds, objKinds[objCode]) {
+			add("%s: a derived indicator cannot aggregate objectives of its own kind %s (it would depend on itself)", where, objKinds[objCode])
+		}
 		if in.Derived.Function == "count_indicators_met" && len(in.Derived.Indicators) == 0 {
 			add("%s: count_indicators_met needs indicators", where)
 		}
-		if in.Derived.Function != "count_indicators_met" && len(in.Derived.Kinds) == 0 {
+		if in.Derived.Function != "count_indicators_met" && len(in.Derived.Kinds)+len(in.Derived.Objectives) == 0 {
 			add("%s: %s needs objective kinds", where, in.Derived.Function)
 		}
 	}

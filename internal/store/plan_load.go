@@ -179,7 +179,11 @@ func (l *loader) insertPlan(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("insert revision of %s: %w", p.Slug, err)
 	}
-	return nil
+	// The default scoring rules (DESIGN.md §4) until an administrator changes them.
+	if _, err := l.tx.Exec(ctx, `INSERT INTO scoring_rules (plan_id) VALUES ($1)`, l.planID); err != nil {
+		return fmt.Errorf("scoring rules of %s: %w", p.Slug, err)
+	}
+	return createDefaultPeriods(ctx, l.tx, l.planID, p.StartYear, p.EndYear)
 }
 
 func (l *loader) insertAreas(ctx context.Context) error {
@@ -267,12 +271,16 @@ func (l *loader) insertIndicator(ctx context.Context, objectiveID int64, in *pla
 		fn = &in.Derived.Function
 		kinds = append(kinds, in.Derived.Kinds...)
 	}
+	weight := in.Weight
+	if weight == 0 {
+		weight = 1
+	}
 	var id int64
 	err := l.tx.QueryRow(ctx, `INSERT INTO indicators (plan_id, objective_id, key, code, code_text, name, algorithm,
-			source, unit, polarity, formula, scale, derived_function, derived_kinds, component, note, position)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id`,
+			source, unit, polarity, formula, scale, derived_function, derived_kinds, component, note, position, weight)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id`,
 		l.planID, objectiveID, in.Key, in.Code, in.CodeText, in.Name, in.Algorithm, in.Source, in.Unit,
-		in.Polarity, in.Formula, scale, fn, kinds, in.Component, in.Note, position).Scan(&id)
+		in.Polarity, in.Formula, scale, fn, kinds, in.Component, in.Note, position, weight).Scan(&id)
 	if err != nil {
 		return fmt.Errorf("insert indicator %s: %w", in.Key, err)
 	}
@@ -310,6 +318,12 @@ func (l *loader) insertIndicatorRefs(ctx context.Context) error {
 				if _, err := l.tx.Exec(ctx, `INSERT INTO indicator_refs (indicator_id, ref_indicator_id, plan_id, position)
 					VALUES ($1, $2, $3, $4)`, l.indicators[in.Key], l.indicators[ref], l.planID, k+1); err != nil {
 					return fmt.Errorf("indicator %s reference %s: %w", in.Key, ref, err)
+				}
+			}
+			for k, ref := range in.Derived.Objectives {
+				if _, err := l.tx.Exec(ctx, `INSERT INTO indicator_objective_refs (indicator_id, objective_id, plan_id, position)
+					VALUES ($1, $2, $3, $4)`, l.indicators[in.Key], l.objectives[ref], l.planID, k+1); err != nil {
+					return fmt.Errorf("indicator %s objective reference %s: %w", in.Key, ref, err)
 				}
 			}
 		}

@@ -1,0 +1,106 @@
+// Package scorecard joins the store and the scoring engine: it loads a plan's
+// snapshot and the actuals of a period, scores them, and indexes the result by
+// the keys pages, exports and the CLI use. Scores are computed on every read
+// (see package scoring for why there is no cache).
+package scorecard
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/piao-performance/piao/internal/scoring"
+	"github.com/piao-performance/piao/internal/store"
+)
+
+// Card is a scored period of a plan.
+type Card struct {
+	Plan     store.PlanHeader
+	Period   store.Period
+	Result   *scoring.Result
+	Model    *scoring.Model
+	Measured int  // indicators with a visible measurement
+	Demo     bool // some values are demo data
+}
+
+// Load scores the given period of a plan with the measurements vis allows.
+func Load(ctx context.Context, st *store.Store, h store.PlanHeader, p store.Period, vis store.Visibility) (*Card, error) {
+	snap, err := st.Snapshot(ctx, h, p.Year)
+	if err != nil {
+		return nil, err
+	}
+	model, err := scoring.Compile(snap)
+	if err != nil {
+		return nil, fmt.Errorf("plan %s/%s cannot be scored: %w", h.EnteSlug, h.Slug, err)
+	}
+	acts, err := st.Actuals(ctx, h.ID, p, snap.Indicators, vis)
+	if err != nil {
+		return nil, err
+	}
+	beh, err := st.Behaviour(ctx, h.ID, p.Year)
+	if err != nil {
+		return nil, err
+	}
+	res := model.Score(acts.Actuals, beh)
+	res.Provenance = acts.Provenance
+	return &Card{Plan: h, Period: p, Result: res, Model: model, Measured: acts.Count, Demo: acts.Demo}, nil
+}
+
+// Latest scores the latest period with visible measurements; nil when there is none.
+func Latest(ctx context.Context, st *store.Store, h store.PlanHeader, vis store.Visibility) (*Card, []store.Period, error) {
+	periods, err := st.PeriodsWithData(ctx, h.ID, vis)
+	if err != nil || len(periods) == 0 {
+		return nil, periods, err
+	}
+	c, err := Load(ctx, st, h, periods[len(periods)-1], vis)
+	return c, periods, err
+}
+
+// Select scores the period named by ref ("2023-final", "2023-midyear") among
+// those with visible data; an empty or unknown ref picks the latest.
+func Select(ctx context.Context, st *store.Store, h store.PlanHeader, ref string, vis store.Visibility) (*Card, []store.Period, error) {
+	periods, err := st.PeriodsWithData(ctx, h.ID, vis)
+	if err != nil || len(periods) == 0 {
+		return nil, periods, err
+	}
+	chosen := periods[len(periods)-1]
+	for _, p := range periods {
+		if Ref(p) == ref {
+			chosen = p
+		}
+	}
+	c, err := Load(ctx, st, h, chosen, vis)
+	return c, periods, err
+}
+
+// Ref is the URL reference of a period: "2023-final".
+func Ref(p store.Period) string { return strconv.Itoa(p.Year) + "-" + p.Kind }
+
+// ParseRef splits "2023-final" into year and kind.
+func ParseRef(ref string) (year int, kind string, ok bool) {
+	y, k, found := strings.Cut(ref, "-")
+	n, err := strconv.Atoi(y)
+	if !found || err != nil || (k != "final" && k != "midyear") {
+		return 0, "", false
+	}
+	return n, k, true
+}
+
+// Indicator returns the result of an indicator key and its index, or -1.
+func (c *Card) Indicator(key string) (scoring.IndicatorResult, int) {
+	i := c.Model.IndicatorIndex(key)
+	if i < 0 {
+		return scoring.IndicatorResult{}, -1
+	}
+	return c.Result.Indicators[i], i
+}
+
+// Objective returns the score of an objective code and its index, or -1.
+func (c *Card) Objective(code string) (scoring.Score, int) {
+	o := c.Model.ObjectiveIndex(code)
+	if o < 0 {
+		return scoring.Score{}, -1
+	}
+	return c.Result.Objectives[o], o
+}

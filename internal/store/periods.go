@@ -1,0 +1,111 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Period is a monitoring period of a plan.
+type Period struct {
+	ID       int64
+	Year     int
+	Kind     string // midyear or final
+	EndsOn   time.Time
+	Deadline *time.Time
+	ClosedAt *time.Time
+}
+
+// Closed reports whether the period is closed.
+func (p Period) Closed() bool { return p.ClosedAt != nil }
+
+// Label is the Italian name of the period: "30/06/2023 (monitoraggio infrannuale)".
+func (p Period) Label() string {
+	kind := "consuntivo annuale"
+	if p.Kind == "midyear" {
+		kind = "monitoraggio infrannuale"
+	}
+	return p.EndsOn.Format("02/01/2006") + " (" + kind + ")"
+}
+
+// createDefaultPeriods adds, for every plan year, the in-year monitoring at 30
+// June (entries due by 31 July) and the final period at 31 December (entries
+// due by 31 January), as D.Lgs. 150/2009 art. 6 and the year-end report need.
+func createDefaultPeriods(ctx context.Context, tx pgx.Tx, planID int64, first, last int) error {
+	for y := first; y <= last; y++ {
+		_, err := tx.Exec(ctx, `INSERT INTO periods (plan_id, year, kind, ends_on, entry_deadline) VALUES
+			($1, $2, 'midyear', make_date($2, 6, 30), make_date($2, 7, 31)),
+			($1, $2, 'final', make_date($2, 12, 31), make_date($2 + 1, 1, 31))`, planID, y)
+		if err != nil {
+			return fmt.Errorf("periods of %d: %w", y, err)
+		}
+	}
+	return nil
+}
+
+// Periods returns the plan's periods in time order.
+func (s *Store) Periods(ctx context.Context, planID int64) ([]Period, error) {
+	rows, err := s.pool.Query(ctx, `SELECT id, year, kind, ends_on, entry_deadline, closed_at FROM periods
+		WHERE plan_id = $1 ORDER BY ends_on`, planID)
+	if err != nil {
+		return nil, fmt.Errorf("periods: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Period, error) {
+		var p Period
+		return p, r.Scan(&p.ID, &p.Year, &p.Kind, &p.EndsOn, &p.Deadline, &p.ClosedAt)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("periods: %w", err)
+	}
+	return out, nil
+}
+
+// Period returns one period of a plan, or ErrNotFound.
+func (s *Store) Period(ctx context.Context, planID int64, year int, kind string) (Period, error) {
+	var p Period
+	err := s.pool.QueryRow(ctx, `SELECT id, year, kind, ends_on, entry_deadline, closed_at FROM periods
+		WHERE plan_id = $1 AND year = $2 AND kind = $3`, planID, year, kind).Scan(&p.ID, &p.Year, &p.Kind, &p.EndsOn, &p.Deadline, &p.ClosedAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return p, ErrNotFound
+	}
+	if err != nil {
+		return p, fmt.Errorf("period %d %s: %w", year, kind, err)
+	}
+	return p, nil
+}
+
+// closePeriod closes a period inside tx, recording who and when in the audit trail.
+func closePeriod(ctx context.Context, tx pgx.Tx, enteID, periodID int64, label, actor, reason string) error {
+	tag, err := tx.Exec(ctx, `UPDATE periods SET closed_at = now(), closed_by = $2 WHERE id = $1 AND closed_at IS NULL`, periodID, actor)
+	if err != nil {
+		return fmt.Errorf("close period: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return nil // already closed
+	}
+	return appendAudit(ctx, tx, AuditEvent{Actor: actor, Action: "period.close", EnteID: &enteID, ObjectType: "period",
+		ObjectKey: label, Reason: reason})
+}
+
+// PeriodsWithData returns, in time order, the periods that have approved
+// measurements the reader may see (closed periods only for the public).
+func (s *Store) PeriodsWithData(ctx context.Context, planID int64, vis Visibility) ([]Period, error) {
+	rows, err := s.pool.Query(ctx, `SELECT p.id, p.year, p.kind, p.ends_on, p.entry_deadline, p.closed_at FROM periods p
+		WHERE p.plan_id = $1 AND ($2 OR p.closed_at IS NOT NULL)
+		  AND EXISTS (SELECT 1 FROM measurements m WHERE m.period_id = p.id AND m.status = 'approved')
+		ORDER BY p.ends_on`, planID, vis != Public)
+	if err != nil {
+		return nil, fmt.Errorf("periods with data: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Period, error) {
+		var p Period
+		return p, r.Scan(&p.ID, &p.Year, &p.Kind, &p.EndsOn, &p.Deadline, &p.ClosedAt)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("periods with data: %w", err)
+	}
+	return out, nil
+}

@@ -1,0 +1,238 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/piao-performance/piao/internal/plan"
+	"github.com/piao-performance/piao/internal/scoring"
+)
+
+// ScoringRules returns the plan's scoring rules.
+func (s *Store) ScoringRules(ctx context.Context, planID int64) (scoring.Rules, error) {
+	var r scoring.Rules
+	var bands []byte
+	err := s.pool.QueryRow(ctx, `SELECT cap::float8, min_threshold::float8, lte_rule, objective_rule, full_band::float8,
+			partial_band::float8, results_share::float8, behaviour_share::float8, individual_bands
+		FROM scoring_rules WHERE plan_id = $1`, planID).Scan(&r.Cap, &r.MinThreshold, &r.LTERule, &r.ObjectiveRule,
+		&r.FullBand, &r.PartialBand, &r.ResultsShare, &r.BehaviourShare, &bands)
+	if err != nil {
+		return r, fmt.Errorf("scoring rules: %w", err)
+	}
+	if err := json.Unmarshal(bands, &r.IndividualBands); err != nil {
+		return r, fmt.Errorf("individual bands: %w", err)
+	}
+	return r, nil
+}
+
+// Snapshot returns what the scoring engine needs for one year of a plan: the
+// rules, the structure, the indicators with the targets of that year in the
+// revision in force, and the individual objectives.
+func (s *Store) Snapshot(ctx context.Context, h PlanHeader, year int) (scoring.Snapshot, error) {
+	var snap scoring.Snapshot
+	var err error
+	if snap.Rules, err = s.ScoringRules(ctx, h.ID); err != nil {
+		return snap, err
+	}
+	rows, err := s.pool.Query(ctx, `SELECT number FROM areas WHERE plan_id = $1 ORDER BY number`, h.ID)
+	if err != nil {
+		return snap, fmt.Errorf("areas: %w", err)
+	}
+	if snap.Areas, err = pgx.CollectRows(rows, pgx.RowTo[int]); err != nil {
+		return snap, fmt.Errorf("areas: %w", err)
+	}
+	rows, err = s.pool.Query(ctx, `SELECT u.key FROM units u JOIN plans p ON p.ente_id = u.ente_id WHERE p.id = $1 ORDER BY u.id`, h.ID)
+	if err != nil {
+		return snap, fmt.Errorf("units: %w", err)
+	}
+	if snap.Units, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
+		return snap, fmt.Errorf("units: %w", err)
+	}
+	rows, err = s.pool.Query(ctx, `SELECT r.key FROM roles r JOIN plans p ON p.ente_id = r.ente_id WHERE p.id = $1 ORDER BY r.id`, h.ID)
+	if err != nil {
+		return snap, fmt.Errorf("roles: %w", err)
+	}
+	if snap.Roles, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
+		return snap, fmt.Errorf("roles: %w", err)
+	}
+	rows, err = s.pool.Query(ctx, `
+		SELECT o.code, o.kind, o.title, coalesce(a.number, 0), coalesce(p.code, ''),
+		       coalesce((SELECT array_agg(r.key ORDER BY r.id) FROM objective_owners x JOIN roles r ON r.id = x.role_id WHERE x.objective_id = o.id), '{}'),
+		       coalesce((SELECT array_agg(u.key ORDER BY u.id) FROM objective_units x JOIN units u ON u.id = x.unit_id WHERE x.objective_id = o.id), '{}')
+		FROM objectives o LEFT JOIN areas a ON a.id = o.area_id LEFT JOIN objectives p ON p.id = o.parent_id
+		WHERE o.plan_id = $1 ORDER BY o.position`, h.ID)
+	if err != nil {
+		return snap, fmt.Errorf("objectives: %w", err)
+	}
+	snap.Objectives, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (scoring.Objective, error) {
+		var o scoring.Objective
+		return o, r.Scan(&o.Code, &o.Kind, &o.Title, &o.Area, &o.Parent, &o.Owners, &o.Units)
+	})
+	if err != nil {
+		return snap, fmt.Errorf("objectives: %w", err)
+	}
+	rows, err = s.pool.Query(ctx, `
+		WITH tf AS (
+			SELECT DISTINCT ON (t.indicator_id) t.indicator_id, t.operator, t.value::float8 AS value, t.text
+			FROM targets t JOIN revisions r ON r.id = t.revision_id
+			WHERE t.plan_id = $1 AND t.year = $3 AND r.seq <= $2
+			ORDER BY t.indicator_id, r.seq DESC
+		)
+		SELECT i.key, o.code, i.name, i.unit, i.polarity, i.formula, coalesce(i.scale::float8, 0), coalesce(i.derived_function, ''),
+		       i.derived_kinds,
+		       coalesce((SELECT array_agg(x.key ORDER BY r.position) FROM indicator_refs r JOIN indicators x ON x.id = r.ref_indicator_id WHERE r.indicator_id = i.id), '{}'),
+		       coalesce((SELECT array_agg(x.code ORDER BY r.position) FROM indicator_objective_refs r JOIN objectives x ON x.id = r.objective_id WHERE r.indicator_id = i.id), '{}'),
+		       i.component, i.weight::float8, tf.operator, tf.value, tf.text
+		FROM indicators i JOIN objectives o ON o.id = i.objective_id LEFT JOIN tf ON tf.indicator_id = i.id
+		WHERE i.plan_id = $1 ORDER BY o.position, i.position`, h.ID, h.RevisionSeq, year)
+	if err != nil {
+		return snap, fmt.Errorf("indicators: %w", err)
+	}
+	snap.Indicators, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (scoring.Indicator, error) {
+		var in scoring.Indicator
+		var fn string
+		var kinds, refs, objRefs []string
+		var op, text *string
+		var val *float64
+		if err := r.Scan(&in.Key, &in.Objective, &in.Name, &in.Unit, &in.Polarity, &in.Formula, &in.Scale, &fn, &kinds,
+			&refs, &objRefs, &in.Component, &in.Weight, &op, &val, &text); err != nil {
+			return in, err
+		}
+		if fn != "" {
+			in.Derived = &plan.Derived{Function: fn, Kinds: kinds, Indicators: refs, Objectives: objRefs}
+		}
+		if op != nil && val != nil {
+			in.Target = &scoring.Target{Operator: *op, Value: *val, Text: *text}
+		}
+		return in, nil
+	})
+	if err != nil {
+		return snap, fmt.Errorf("indicators: %w", err)
+	}
+	rows, err = s.pool.Query(ctx, `SELECT r.key, io.code_text, io.title, o.code, coalesce(io.weight::float8, 0)
+		FROM individual_objectives io JOIN roles r ON r.id = io.role_id JOIN objectives o ON o.id = io.objective_id
+		WHERE io.plan_id = $1 ORDER BY io.position`, h.ID)
+	if err != nil {
+		return snap, fmt.Errorf("individual objectives: %w", err)
+	}
+	snap.Assignments, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (scoring.Assignment, error) {
+		var a scoring.Assignment
+		return a, r.Scan(&a.Role, &a.Code, &a.Title, &a.Objective, &a.Weight)
+	})
+	if err != nil {
+		return snap, fmt.Errorf("individual objectives: %w", err)
+	}
+	return snap, nil
+}
+
+// Visibility says which measurements a reader may see.
+type Visibility int
+
+// Visibilities.
+const (
+	// Public: approved measurements of closed periods only (DESIGN.md §5).
+	Public Visibility = iota
+	// Approved: approved measurements, whether or not the period is closed.
+	Approved
+)
+
+// PeriodActuals holds the actuals of a period aligned with a snapshot's indicators.
+type PeriodActuals struct {
+	Actuals    []scoring.Actual
+	Provenance []string
+	Count      int  // indicators with a measurement the reader may see
+	Demo       bool // some of them are demo data
+}
+
+// Actuals returns the measurements of a period, aligned with indicators
+// (snapshot order), that vis lets the reader see.
+func (s *Store) Actuals(ctx context.Context, planID int64, p Period, indicators []scoring.Indicator, vis Visibility) (PeriodActuals, error) {
+	out := PeriodActuals{Actuals: make([]scoring.Actual, len(indicators)), Provenance: make([]string, len(indicators))}
+	if vis == Public && !p.Closed() {
+		return out, nil
+	}
+	pos := make(map[string]int, len(indicators))
+	for i, in := range indicators {
+		pos[in.Key] = i
+	}
+	rows, err := s.pool.Query(ctx, `
+		SELECT i.key, m.value::float8, m.inputs, m.not_applicable, m.reason, m.author, m.updated_at, m.demo
+		FROM measurements m JOIN indicators i ON i.id = m.indicator_id
+		WHERE m.plan_id = $1 AND m.period_id = $2 AND m.status = 'approved'`, planID, p.ID)
+	if err != nil {
+		return out, fmt.Errorf("measurements: %w", err)
+	}
+	var (
+		key, reason, author string
+		value               *float64
+		inputs              map[string]float64
+		na, demo            bool
+		at                  time.Time
+	)
+	_, err = pgx.ForEachRow(rows, []any{&key, &value, &inputs, &na, &reason, &author, &at, &demo}, func() error {
+		i, ok := pos[key]
+		if !ok {
+			return nil
+		}
+		a := &out.Actuals[i]
+		switch {
+		case na:
+			a.State = scoring.NotApplicable
+		case value != nil:
+			a.State, a.Value = scoring.Entered, *value
+		default:
+			a.State = scoring.Entered
+			a.A, a.B = inputPair(indicators[i].Formula, inputs)
+		}
+		src := "inserito da " + author + " il " + at.Format("02/01/2006") + ", approvato"
+		if na {
+			src += "; motivo: " + reason
+		}
+		if demo {
+			src += " — dati dimostrativi"
+			out.Demo = true
+		}
+		out.Provenance[i] = src
+		out.Count++
+		inputs = nil
+		return nil
+	})
+	if err != nil {
+		return out, fmt.Errorf("measurements: %w", err)
+	}
+	return out, nil
+}
+
+// inputPair maps stored inputs to the engine's A and B.
+func inputPair(formula string, in map[string]float64) (a, b float64) {
+	switch formula {
+	case plan.FormulaRatio:
+		return in["numerator"], in["denominator"]
+	case plan.FormulaDifference:
+		return in["value"], in["benchmark"]
+	case plan.FormulaRatioPrevious:
+		return in["current"], in["previous"]
+	}
+	return 0, 0
+}
+
+// Behaviour returns the behaviour scores of the plan's roles for a year.
+func (s *Store) Behaviour(ctx context.Context, planID int64, year int) (map[string]float64, error) {
+	rows, err := s.pool.Query(ctx, `SELECT r.key, b.score::float8 FROM behaviour_scores b JOIN roles r ON r.id = b.role_id
+		WHERE b.plan_id = $1 AND b.year = $2`, planID, year)
+	if err != nil {
+		return nil, fmt.Errorf("behaviour scores: %w", err)
+	}
+	out := map[string]float64{}
+	var k string
+	var v float64
+	_, err = pgx.ForEachRow(rows, []any{&k, &v}, func() error { out[k] = v; return nil })
+	if err != nil {
+		return nil, fmt.Errorf("behaviour scores: %w", err)
+	}
+	return out, nil
+}
