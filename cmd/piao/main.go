@@ -21,6 +21,12 @@ Comandi:
   serve [--migrate] [--demo-if-empty]   avvia il server web
   migrate up | down [N] | version      gestisce lo schema del database
   demo [--replace]                     carica il piano di riferimento (CCIAA Gran Sasso d'Italia, PIAO 2023–2025)
+  score --ente E --plan P --year A [--period final|midyear] [--format table|json]
+                                       stampa i punteggi (misurazioni approvate)
+  measurements import FILE --ente E --plan P [--status approved] [--close] [--demo]
+                                       importa misurazioni da CSV (tutto o niente)
+  behaviour set --ente E --plan P --year A --role R --score 0-100
+                                       registra il punteggio dei comportamenti di un ruolo
   withdb -- COMANDO [ARG...]           esegue COMANDO con PIAO_TEST_DATABASE_URL impostato,
                                        avviando un PostgreSQL privato se non è configurato
 
@@ -60,6 +66,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		cmdErr = cmdMigrate(ctx, cfg, log, args[1:], stdout)
 	case "demo":
 		cmdErr = cmdDemo(ctx, cfg, log, args[1:], stdout)
+	case "score":
+		cmdErr = cmdScore(ctx, cfg, log, args[1:], stdout)
+	case "measurements":
+		cmdErr = cmdMeasurements(ctx, cfg, log, args[1:], stdout)
+	case "behaviour":
+		cmdErr = cmdBehaviour(ctx, cfg, log, args[1:], stdout)
 	case "withdb":
 		return cmdWithDB(ctx, cfg, log, args[1:], getenv, stdout, stderr)
 	default:
