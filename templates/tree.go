@@ -66,3 +66,10 @@ func codeTextSuffix(o store.ObjectiveRow) string {
 	}
 	return " · nel documento «" + o.CodeText + "»"
 }
+
+func missingWord(n int) string {
+	if n == 1 {
+		return "dato mancante"
+	}
+	return "dati mancanti"
+}

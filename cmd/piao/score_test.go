@@ -14,7 +14,7 @@ import (
 func near(a *float64, want float64) bool { return a != nil && math.Abs(*a-want) < 1e-6 }
 
 // TestScoreReferencePlanEndToEnd loads the reference plan, imports
-// testdata/measurements-2023-final.csv (test values, not real data), sets a
+// internal/seed/testdata/measurements-2023-final.csv (test values, not real data), sets a
 // behaviour score and checks `piao score --format json` against values
 // computed by hand in the comments.
 func TestScoreReferencePlanEndToEnd(t *testing.T) {
@@ -22,7 +22,7 @@ func TestScoreReferencePlanEndToEnd(t *testing.T) {
 	if code, _, errOut := runWith(t, env, "demo"); code != 0 {
 		t.Fatalf("demo: %s", errOut)
 	}
-	code, out, errOut := runWith(t, env, "measurements", "import", "testdata/measurements-2023-final.csv",
+	code, out, errOut := runWith(t, env, "measurements", "import", fixture,
 		"--ente", "cciaa-gran-sasso", "--plan", "piao-2023-2025", "--close")
 	if code != 0 || !strings.Contains(out, "72 misurazioni nuove") || !strings.Contains(out, "31/12/2023 chiuso") {
 		t.Fatalf("import: %d\n%s\n%s", code, out, errOut)
@@ -152,7 +152,7 @@ func TestMeasurementsImportIsAllOrNothing(t *testing.T) {
 		t.Fatalf("%d measurements written despite errors", n)
 	}
 	// a closed period refuses new rows, and again writes nothing
-	good := filepath.Join("testdata", "measurements-2023-final.csv")
+	good := fixture
 	if code, _, errOut := runWith(t, env, "measurements", "import", good, "--ente", "cciaa-gran-sasso", "--plan", "piao-2023-2025", "--close"); code != 0 {
 		t.Fatal(errOut)
 	}
@@ -162,3 +162,6 @@ func TestMeasurementsImportIsAllOrNothing(t *testing.T) {
 		t.Fatalf("import into a closed period: %d %s", code, errOut)
 	}
 }
+
+// fixture holds test measurements for the reference plan (not real data).
+const fixture = "../../internal/seed/testdata/measurements-2023-final.csv"

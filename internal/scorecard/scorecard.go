@@ -104,3 +104,25 @@ func (c *Card) Objective(code string) (scoring.Score, int) {
 	}
 	return c.Result.Objectives[o], o
 }
+
+// ByYear scores, for every year with visible data, the latest such period of
+// the year (the final one once it is there): what the open data publish.
+func ByYear(ctx context.Context, st *store.Store, h store.PlanHeader, vis store.Visibility) (map[int]*Card, error) {
+	periods, err := st.PeriodsWithData(ctx, h.ID, vis)
+	if err != nil {
+		return nil, err
+	}
+	latest := map[int]store.Period{}
+	for _, p := range periods { // time order: later periods overwrite earlier ones
+		latest[p.Year] = p
+	}
+	out := make(map[int]*Card, len(latest))
+	for y, p := range latest {
+		c, err := Load(ctx, st, h, p, vis)
+		if err != nil {
+			return nil, err
+		}
+		out[y] = c
+	}
+	return out, nil
+}

@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"math"
 	"net/http"
 	"strconv"
 
+	"github.com/piao-performance/piao/internal/scorecard"
+	"github.com/piao-performance/piao/internal/scoring"
 	"github.com/piao-performance/piao/internal/store"
 	"github.com/piao-performance/piao/templates"
 )
@@ -34,6 +37,12 @@ func (s *Server) openDataFile(w http.ResponseWriter, r *http.Request) {
 		s.storeError(w, r, err)
 		return
 	}
+	cards, err := scorecard.ByYear(r.Context(), s.store, h, store.Public)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	fillScores(rows, cards)
 	var buf bytes.Buffer
 	name := h.EnteSlug + "_" + h.Slug + "_" + file
 	if file == "indicators.csv" {
@@ -50,6 +59,29 @@ func (s *Server) openDataFile(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Disposition", `inline; filename="`+name+`"`)
 	w.Header().Set("Access-Control-Allow-Origin", "*")
 	_, _ = buf.WriteTo(w)
+}
+
+// fillScores sets actual, achievement_pct and status of each row from the
+// scored period of its year; rows of years without one stay empty.
+func fillScores(rows []store.OpenDataRow, cards map[int]*scorecard.Card) {
+	for i := range rows {
+		c := cards[rows[i].Year]
+		if c == nil {
+			continue
+		}
+		res, k := c.Indicator(rows[i].IndicatorID)
+		if k < 0 {
+			continue
+		}
+		rows[i].Status = res.Status.Code()
+		if res.HasActual && c.Result.Actuals[k].State != scoring.NotApplicable {
+			// six decimals: enough for any published figure, no binary noise (−14.209999…)
+			rows[i].Actual = strconv.FormatFloat(math.Round(res.Actual*1e6)/1e6, 'f', -1, 64)
+		}
+		if res.Has {
+			rows[i].AchievementPct = strconv.FormatFloat(math.Round(res.Value*100)/100, 'f', -1, 64)
+		}
+	}
 }
 
 // writeCSV writes RFC 4180 CSV (CRLF line ends, quotes where needed).

@@ -7,6 +7,8 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/piao-performance/piao/internal/scorecard"
+	"github.com/piao-performance/piao/internal/store"
 	"github.com/piao-performance/piao/templates"
 )
 
@@ -32,7 +34,12 @@ func (s *Server) planPage(w http.ResponseWriter, r *http.Request) {
 		s.storeError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, templates.PlanPage(t))
+	sc, err := s.scores(r, t.Plan)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, templates.PlanPage(t, sc))
 }
 
 // objectivePage shows one objective with its indicators.
@@ -42,8 +49,13 @@ func (s *Server) objectivePage(w http.ResponseWriter, r *http.Request) {
 		s.storeError(w, r, err)
 		return
 	}
+	sc, err := s.scores(r, d.Plan)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	s.rememberObjective(r.Context(), RecentObjective{Ente: d.Plan.EnteSlug, Plan: d.Plan.Slug, Code: d.Row.Code, Title: d.Row.Title})
-	s.render(w, r, http.StatusOK, templates.ObjectivePage(d))
+	s.render(w, r, http.StatusOK, templates.ObjectivePage(d, sc))
 }
 
 // rolePage shows a manager's individual objectives.
@@ -53,7 +65,12 @@ func (s *Server) rolePage(w http.ResponseWriter, r *http.Request) {
 		s.storeError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, templates.RolePage(d))
+	sc, err := s.scores(r, d.Plan)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, templates.RolePage(d, sc))
 }
 
 // notesPage lists the data-quality notes of a plan.
@@ -66,11 +83,24 @@ func (s *Server) notesPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, templates.NotesPage(h, notes))
 }
 
+// scores loads the period named by ?periodo (default: the latest with data)
+// with what the public may see: approved measurements of closed periods.
+func (s *Server) scores(r *http.Request, h store.PlanHeader) (templates.Scores, error) {
+	card, periods, err := scorecard.Select(r.Context(), s.store, h, param(r, "periodo"), store.Public)
+	if err != nil {
+		return templates.Scores{}, err
+	}
+	return templates.Scores{Card: card, Periods: periods}, nil
+}
+
 // param returns a URL parameter, or "" when it is not a plausible identifier
 // (invalid UTF-8, control characters, overlong): such requests end in a 404
 // without reaching the database.
 func param(r *http.Request, name string) string {
 	v := chi.URLParam(r, name)
+	if name == "periodo" {
+		v = r.URL.Query().Get(name)
+	}
 	if len(v) > 200 || !utf8.ValidString(v) {
 		return ""
 	}
