@@ -145,3 +145,30 @@ func TestBrowserPhoneWidth(t *testing.T) {
 		}
 	}
 }
+
+// TestBrowserExplanationOpensByKeyboard: "Come è calcolato" beside a score is
+// a native disclosure: Tab to it, Enter, and the arithmetic shows.
+func TestBrowserExplanationOpensByKeyboard(t *testing.T) {
+	h, pool := newApp(t)
+	importFixture(t, pool, true)
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	ctx := browser(t)
+	defer shot(t, ctx, "explanation")
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+planPath+"/obiettivi/3.3")); err != nil {
+		t.Fatal(err)
+	}
+	if open := eval[bool](t, ctx, `document.querySelector('details.piao-explain').open`); open {
+		t.Fatal("explanations start closed")
+	}
+	if err := chromedp.Do(ctx, chromedp.Focus(chromedp.CSS(`details.piao-explain summary`)), chromedp.KeyEvent("\r")); err != nil {
+		t.Fatal(err)
+	}
+	if open := eval[bool](t, ctx, `document.querySelector('details.piao-explain').open`); !open {
+		t.Fatal("Enter on the summary did not open the explanation")
+	}
+	text := eval[string](t, ctx, `document.querySelector('details.piao-explain').innerText`)
+	if !strings.Contains(text, "÷ 2 = 95,75%") {
+		t.Errorf("explanation text: %q", text)
+	}
+}
