@@ -86,7 +86,7 @@ func (s *Server) notesPage(w http.ResponseWriter, r *http.Request) {
 // scores loads the period named by ?periodo (default: the latest with data)
 // with what the public may see: approved measurements of closed periods.
 func (s *Server) scores(r *http.Request, h store.PlanHeader) (templates.Scores, error) {
-	card, periods, err := scorecard.Select(r.Context(), s.store, h, param(r, "periodo"), store.Public)
+	card, periods, err := scorecard.Select(r.Context(), s.store, h, clean(r.URL.Query().Get("periodo")), store.Public)
 	if err != nil {
 		return templates.Scores{}, err
 	}
@@ -97,10 +97,11 @@ func (s *Server) scores(r *http.Request, h store.PlanHeader) (templates.Scores, 
 // (invalid UTF-8, control characters, overlong): such requests end in a 404
 // without reaching the database.
 func param(r *http.Request, name string) string {
-	v := chi.URLParam(r, name)
-	if name == "periodo" {
-		v = r.URL.Query().Get(name)
-	}
+	return clean(chi.URLParam(r, name))
+}
+
+// clean returns v, or "" when it is not a plausible identifier.
+func clean(v string) string {
 	if len(v) > 200 || !utf8.ValidString(v) {
 		return ""
 	}

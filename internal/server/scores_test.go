@@ -119,7 +119,7 @@ func TestOpenDataCarriesScoresOfClosedPeriods(t *testing.T) {
 		{"C.2.1/1", "2023", "", "", "mancante"},
 		{"PO.1.3/1", "2023", "8", "100", "raggiunto"},
 		{"PO.4.1/1", "2023", "-14.21", "100", "raggiunto"}, // exactly: rounded to six decimals
-		{"3.3/1", "2024", "", "", ""}, // no measurements for 2024
+		{"3.3/1", "2024", "", "", ""},                      // no measurements for 2024
 	} {
 		r := find(c.id, c.year)
 		if r["actual"] != c.actual || r["achievement_pct"] != c.pct || r["status"] != c.status {
