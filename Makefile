@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/piao
 PKGS    := ./...
 
-.PHONY: run build test e2e generate lint vendor clean help
+.PHONY: run build test e2e bench generate lint vendor clean help
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -19,6 +19,10 @@ test: build ## every test against a real PostgreSQL (a private one is started wh
 
 e2e: build ## browser tests: Debian's Chromium driven by chromedp (needs the chromium package)
 	./$(BIN) withdb -- $(GO) test -count=1 -tags browser -run Browser ./internal/server/
+
+bench: build ## engine benchmarks, then load on the real server with synthetic plans (a private PostgreSQL when needed)
+	$(GO) test -run '^$$' -bench . -benchmem ./internal/scoring/
+	./$(BIN) withdb -- $(GO) run ./cmd/piaobench -json bin/bench.json
 
 generate: ## regenerate the templ components (the generated files are committed)
 	$(GO) tool templ generate

@@ -12,8 +12,9 @@ import (
 // Scores is what a page needs to show scores: the scored period (nil when no
 // measurements are visible) and the periods that have data.
 type Scores struct {
-	Card    *scorecard.Card
-	Periods []store.Period
+	Card           *scorecard.Card
+	Periods        []store.Period
+	ShowEvaluation bool // the reader may see individual evaluations
 }
 
 func statusClass(s scoring.Status) string {

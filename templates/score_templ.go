@@ -644,7 +644,7 @@ func IndividualScore(sc Scores, k int) templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		if k >= 0 {
+		if k >= 0 && sc.ShowEvaluation {
 			ir := sc.Card.Result.Individuals[k]
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 58, "<dl class=\"piao-fields\"><dt>Risultati (obiettivi individuali)</dt><dd>")
 			if templ_7745c5c3_Err != nil {

@@ -49,8 +49,16 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 	}
 	sessions, stopSweeper := server.NewSessions(pool, server.SessionOptions{Secure: cfg.SecureCookies})
 	defer stopSweeper()
+	var opts server.Options
+	if cfg.OIDC.Issuer != "" {
+		o := cfg.OIDC
+		if opts.OIDC, err = server.NewOIDC(ctx, server.OIDCConfig{Issuer: o.Issuer, ClientID: o.ClientID,
+			ClientSecret: o.ClientSecret, RedirectURL: o.RedirectURL, Claim: o.Claim}, nil); err != nil {
+			return err
+		}
+	}
 	srv := &http.Server{
-		Handler:           server.New(st, sessions, log),
+		Handler:           server.New(st, sessions, log, opts),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      120 * time.Second,

@@ -22,6 +22,13 @@ type Config struct {
 	LogFormat       string        // PIAO_LOG_FORMAT: text or json
 	ShutdownTimeout time.Duration // PIAO_SHUTDOWN_TIMEOUT
 	SecureCookies   bool          // PIAO_SECURE_COOKIES
+	DemoPassword    string        // PIAO_DEMO_PASSWORD
+	OIDC            OIDC          // PIAO_OIDC_*; Issuer "" = no single sign-on
+}
+
+// OIDC configures single sign-on with an OpenID Connect provider.
+type OIDC struct {
+	Issuer, ClientID, ClientSecret, RedirectURL, Claim string
 }
 
 // Variable documents one environment variable, for the README and --help.
@@ -38,6 +45,12 @@ var Variables = []Variable{
 	{"PIAO_LOG_FORMAT", "text", "text or json."},
 	{"PIAO_SHUTDOWN_TIMEOUT", "15s", "How long a graceful shutdown waits for requests in flight."},
 	{"PIAO_SECURE_COOKIES", "false", "true when the application is served over HTTPS: session cookies are then sent only over HTTPS."},
+	{"PIAO_DEMO_PASSWORD", "", "Password of the demo accounts created by `piao demo`; unset: one is generated and printed."},
+	{"PIAO_OIDC_ISSUER", "", "Single sign-on: the OpenID Connect issuer URL of the ente's identity provider. Unset: no SSO."},
+	{"PIAO_OIDC_CLIENT_ID", "", "Single sign-on: the client id registered with the provider."},
+	{"PIAO_OIDC_CLIENT_SECRET", "", "Single sign-on: the client secret (keep it out of files under version control)."},
+	{"PIAO_OIDC_REDIRECT_URL", "", "Single sign-on: this application's callback, https://HOST/accedi/sso/callback."},
+	{"PIAO_OIDC_CLAIM", "email", "Single sign-on: the ID-token claim matched against usernames and e-mail addresses."},
 }
 
 // Load reads the configuration through getenv (os.Getenv in main, a map in tests).
@@ -87,6 +100,18 @@ func Load(getenv func(string) string) (Config, error) {
 	case "false", "0", "no":
 	default:
 		errs = append(errs, fmt.Errorf("PIAO_SECURE_COOKIES %q: use true or false", v))
+	}
+	c.DemoPassword = getenv("PIAO_DEMO_PASSWORD") // not trimmed: spaces are part of a password
+	c.OIDC = OIDC{Issuer: get("PIAO_OIDC_ISSUER"), ClientID: get("PIAO_OIDC_CLIENT_ID"), ClientSecret: getenv("PIAO_OIDC_CLIENT_SECRET"),
+		RedirectURL: get("PIAO_OIDC_REDIRECT_URL"), Claim: get("PIAO_OIDC_CLAIM")}
+	if c.OIDC.Issuer != "" || c.OIDC.ClientID != "" || c.OIDC.RedirectURL != "" {
+		for name, v := range map[string]string{"PIAO_OIDC_ISSUER": c.OIDC.Issuer, "PIAO_OIDC_CLIENT_ID": c.OIDC.ClientID, "PIAO_OIDC_REDIRECT_URL": c.OIDC.RedirectURL} {
+			if v == "" {
+				errs = append(errs, fmt.Errorf("%s is required when single sign-on is configured", name))
+			} else if name != "PIAO_OIDC_CLIENT_ID" && !strings.HasPrefix(v, "https://") && !strings.HasPrefix(v, "http://") {
+				errs = append(errs, fmt.Errorf("%s %q must be an http(s) URL", name, v))
+			}
+		}
 	}
 	if err := errors.Join(errs...); err != nil {
 		return Config{}, fmt.Errorf("configuration: %w", err)

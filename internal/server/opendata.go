@@ -37,7 +37,7 @@ func (s *Server) openDataFile(w http.ResponseWriter, r *http.Request) {
 		s.storeError(w, r, err)
 		return
 	}
-	cards, err := scorecard.ByYear(r.Context(), s.store, h, store.Public)
+	cards, err := scorecard.ByYear(r.Context(), s.store, h, s.visibility(r, h))
 	if err != nil {
 		s.serverError(w, r, err)
 		return

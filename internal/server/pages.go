@@ -7,6 +7,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/piao-performance/piao/internal/auth"
 	"github.com/piao-performance/piao/internal/scorecard"
 	"github.com/piao-performance/piao/internal/store"
 	"github.com/piao-performance/piao/templates"
@@ -70,6 +71,8 @@ func (s *Server) rolePage(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	// An individual evaluation is personal data: only those the policy allows see it.
+	sc.ShowEvaluation = s.can(r, auth.ViewEvaluation, auth.Resource{EnteID: d.Plan.EnteID, Evaluated: d.Role.ID})
 	s.render(w, r, http.StatusOK, templates.RolePage(d, sc))
 }
 
@@ -84,13 +87,23 @@ func (s *Server) notesPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // scores loads the period named by ?periodo (default: the latest with data)
-// with what the public may see: approved measurements of closed periods.
+// with what the reader may see: the public sees approved measurements of
+// closed periods; the ente's own signed-in users see approved ones of open
+// periods too.
 func (s *Server) scores(r *http.Request, h store.PlanHeader) (templates.Scores, error) {
-	card, periods, err := scorecard.Select(r.Context(), s.store, h, clean(r.URL.Query().Get("periodo")), store.Public)
+	card, periods, err := scorecard.Select(r.Context(), s.store, h, clean(r.URL.Query().Get("periodo")), s.visibility(r, h))
 	if err != nil {
 		return templates.Scores{}, err
 	}
 	return templates.Scores{Card: card, Periods: periods}, nil
+}
+
+// visibility is what the current reader may see of a plan's measurements.
+func (s *Server) visibility(r *http.Request, h store.PlanHeader) store.Visibility {
+	if s.can(r, auth.ViewPrivate, auth.Resource{EnteID: h.EnteID}) {
+		return store.Approved
+	}
+	return store.Public
 }
 
 // param returns a URL parameter, or "" when it is not a plausible identifier

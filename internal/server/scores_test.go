@@ -2,12 +2,15 @@ package server_test
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/piao-performance/piao/internal/auth"
 	"github.com/piao-performance/piao/internal/measure"
 	"github.com/piao-performance/piao/internal/store"
 )
@@ -71,8 +74,8 @@ func TestPagesShowScoresAndExplanations(t *testing.T) {
 		{planPath + "/obiettivi/PO.4.1", []string{"−19,91 − (−5,7) = −14,21"}},
 		// lavoro agile: not applicable with its reason
 		{planPath + "/obiettivi/TR.2", []string{"Non applicabile", "Lavoro agile non attivato nel 2023"}},
-		// manager page: results of the individual objectives
-		{planPath + "/dirigenti/sg", []string{"Valutazione", "Risultati (obiettivi individuali)", "96,11%", "non ancora valutati"}},
+		// manager page: the objectives' scores are public; the individual evaluation is not (below)
+		{planPath + "/dirigenti/sg", []string{"Valutazione", "96,11%"}},
 	}
 	for _, c := range cases {
 		res, body := get(t, h, c.path)
@@ -92,6 +95,19 @@ func TestPagesShowScoresAndExplanations(t *testing.T) {
 	if !strings.Contains(body, "3.000.000") {
 		t.Error("inputs should use Italian thousands separators")
 	}
+	if _, body := get(t, h, planPath+"/dirigenti/sg"); strings.Contains(body, "Risultati (obiettivi individuali)") {
+		t.Error("an anonymous visitor sees an individual evaluation")
+	}
+	// the Segretario Generale, signed in, sees the individual results: (16 × 100 + 80 + 50) / 18 = 96,11%
+	addUser(t, pool, "segretario", auth.Segretario, "")
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	c := client(t)
+	if res := signIn(t, c, srv.URL, "segretario", testPassword); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign in: %d", res.StatusCode)
+	}
+	_, body = fetch(t, c, srv.URL+planPath+"/dirigenti/sg")
+	mustContain(t, body, "Risultati (obiettivi individuali)", "96,11%", "non ancora valutati")
 	// an unknown period reference falls back on the latest one
 	if res, body := get(t, h, planPath+"?periodo=1999-final"); res.StatusCode != 200 || !strings.Contains(body, "94,38%") {
 		t.Errorf("unknown period: %d", res.StatusCode)

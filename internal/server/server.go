@@ -1,57 +1,121 @@
 // Package server is the HTTP layer: the chi router, middleware and one handler
 // file per feature. Handlers decode and authorize, call the store, and render
-// templ components; they never build SQL.
+// templ components; they never build SQL. Every route is registered with the
+// action it performs, and the policy in package auth decides who may.
 package server
 
 import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"sort"
 
 	"github.com/alexedwards/scs/v2"
 	"github.com/go-chi/chi/v5"
 
+	"github.com/piao-performance/piao/internal/auth"
 	"github.com/piao-performance/piao/internal/store"
 	"github.com/piao-performance/piao/web"
 )
 
-// Server holds the dependencies of the handlers.
+// Options are optional features of the server.
+type Options struct {
+	OIDC *OIDC // single sign-on; nil when not configured
+}
+
+// Server holds the dependencies of the handlers and the router.
 type Server struct {
 	store    *store.Store
 	sessions *scs.SessionManager
 	log      *slog.Logger
+	oidc     *OIDC
+	router   chi.Router
+	handler  http.Handler
+	actions  map[string]auth.Action // "METHOD pattern" → action
 }
 
 // New returns the application's HTTP handler.
-func New(st *store.Store, sessions *scs.SessionManager, log *slog.Logger) http.Handler {
-	s := &Server{store: st, sessions: sessions, log: log}
+func New(st *store.Store, sessions *scs.SessionManager, log *slog.Logger, opts ...Options) *Server {
+	s := &Server{store: st, sessions: sessions, log: log, actions: map[string]auth.Action{}}
+	for _, o := range opts {
+		if o.OIDC != nil {
+			s.oidc = o.OIDC
+		}
+	}
 	r := chi.NewRouter()
 	r.Use(requestID, s.logRequests, s.recoverPanics, securityHeaders)
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(s.methodNotAllowed)
+	s.router = r
 
-	r.Get("/healthz", s.healthz)
-	r.Get("/readyz", s.readyz)
 	static, err := fs.Sub(web.Static, "static")
 	if err != nil {
 		panic(err) // the embedded folder is fixed at build time
 	}
-	r.Handle("/static/*", http.StripPrefix("/static/", cacheStatic(http.FileServerFS(static))))
+	staticFiles := http.StripPrefix("/static/", cacheStatic(http.FileServerFS(static)))
 
-	// Pages carry a server-side session; health checks, assets and open-data files do not.
+	// No session: probes and assets.
+	s.route(r, http.MethodGet, "/healthz", auth.Public, none, s.healthz)
+	s.route(r, http.MethodGet, "/readyz", auth.Public, none, s.readyz)
+	s.route(r, http.MethodGet, "/static/*", auth.Public, none, staticFiles.ServeHTTP)
+
 	r.Group(func(r chi.Router) {
-		r.Use(sessions.LoadAndSave)
-		r.Get("/", s.home)
-		r.Route("/enti/{ente}/piani/{plan}", func(r chi.Router) {
-			r.Get("/", s.planPage)
-			r.Get("/obiettivi/{code}", s.objectivePage)
-			r.Get("/dirigenti/{role}", s.rolePage)
-			r.Get("/qualita-dati", s.notesPage)
-		})
-		r.Get("/opendata", s.openDataIndex)
+		r.Use(sessions.LoadAndSave, s.authenticate)
+		// Transparency: the published plan and the scores of closed periods are public.
+		s.route(r, http.MethodGet, "/", auth.Public, none, s.home)
+		s.route(r, http.MethodGet, "/enti/{ente}/piani/{plan}", auth.Public, none, s.planPage)
+		s.route(r, http.MethodGet, "/enti/{ente}/piani/{plan}/obiettivi/{code}", auth.Public, none, s.objectivePage)
+		s.route(r, http.MethodGet, "/enti/{ente}/piani/{plan}/dirigenti/{role}", auth.Public, none, s.rolePage)
+		s.route(r, http.MethodGet, "/enti/{ente}/piani/{plan}/qualita-dati", auth.Public, none, s.notesPage)
+		s.route(r, http.MethodGet, "/opendata", auth.Public, none, s.openDataIndex)
+		s.route(r, http.MethodGet, "/opendata/{ente}/{plan}/{file}", auth.Public, none, s.openDataFile)
+
+		// Signing in and out.
+		s.route(r, http.MethodGet, "/accedi", auth.Public, none, s.signInForm)
+		s.route(r, http.MethodPost, "/accedi", auth.Public, none, s.signIn)
+		s.route(r, http.MethodGet, "/accedi/sso", auth.Public, none, s.ssoStart)
+		s.route(r, http.MethodGet, "/accedi/sso/callback", auth.Public, none, s.ssoCallback)
+		s.route(r, http.MethodPost, "/esci", auth.SignedIn, none, s.signOut)
+		s.route(r, http.MethodPost, "/esci-ovunque", auth.SignedIn, none, s.signOutEverywhere)
+
+		// Reserved area.
+		s.route(r, http.MethodGet, "/area-riservata", auth.SignedIn, none, s.accountHome)
+		s.route(r, http.MethodGet, "/amministrazione/{ente}/utenti", auth.ManageUsers, enteParam, s.adminUsers)
 	})
-	r.Get("/opendata/{ente}/{plan}/{file}", s.openDataFile)
 
 	// Cross-origin state-changing requests are refused before any handler runs.
-	return http.NewCrossOriginProtection().Handler(r)
+	s.handler = http.NewCrossOriginProtection().Handler(r)
+	return s
+}
+
+// ServeHTTP serves a request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// route registers a handler behind the policy: the request reaches h only
+// when auth.Decide allows action on the resource that res resolves.
+func (s *Server) route(r chi.Router, method, pattern string, action auth.Action, res resolver, h http.HandlerFunc) {
+	s.actions[method+" "+pattern] = action
+	r.Method(method, pattern, s.guard(action, res, h))
+}
+
+// Route is a registered route and its action.
+type Route struct {
+	Method, Pattern string
+	Action          auth.Action // "" when registered outside route (a bug the matrix test catches)
+}
+
+// Routes lists every route the router serves, with its declared action.
+func (s *Server) Routes() []Route {
+	var out []Route
+	_ = chi.Walk(s.router, func(method, pattern string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
+		out = append(out, Route{Method: method, Pattern: pattern, Action: s.actions[method+" "+pattern]})
+		return nil
+	})
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Pattern != out[j].Pattern {
+			return out[i].Pattern < out[j].Pattern
+		}
+		return out[i].Method < out[j].Method
+	})
+	return out
 }

@@ -28,6 +28,7 @@ type PlanSummary struct {
 // PlanHeader identifies a plan and the revision in force.
 type PlanHeader struct {
 	ID                 int64
+	EnteID             int64
 	EnteSlug, EnteName string
 	Slug, Title        string
 	StartYear, EndYear int
@@ -51,6 +52,7 @@ type ObjectiveRow struct {
 
 // Role is a manager role with the number of individual objectives it holds.
 type Role struct {
+	ID         int64
 	Key, Title string
 	RPCT       bool
 	Individual int
@@ -100,11 +102,11 @@ func (s *Store) ListEnti(ctx context.Context) ([]EnteSummary, error) {
 func (s *Store) PlanHeader(ctx context.Context, ente, slug string) (PlanHeader, error) {
 	var h PlanHeader
 	err := s.pool.QueryRow(ctx, `
-		SELECT p.id, e.slug, e.name, p.slug, p.title, p.start_year, p.end_year, r.seq, r.label, p.source_title
+		SELECT p.id, e.id, e.slug, e.name, p.slug, p.title, p.start_year, p.end_year, r.seq, r.label, p.source_title
 		FROM plans p JOIN enti e ON e.id = p.ente_id
 		JOIN LATERAL (SELECT seq, label FROM revisions WHERE plan_id = p.id ORDER BY seq DESC LIMIT 1) r ON true
 		WHERE e.slug = $1 AND p.slug = $2`, ente, slug).Scan(
-		&h.ID, &h.EnteSlug, &h.EnteName, &h.Slug, &h.Title, &h.StartYear, &h.EndYear, &h.RevisionSeq, &h.RevisionLabel, &h.SourceTitle)
+		&h.ID, &h.EnteID, &h.EnteSlug, &h.EnteName, &h.Slug, &h.Title, &h.StartYear, &h.EndYear, &h.RevisionSeq, &h.RevisionLabel, &h.SourceTitle)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return h, ErrNotFound
 	}

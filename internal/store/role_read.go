@@ -47,10 +47,9 @@ func (s *Store) Role(ctx context.Context, ente, planSlug, key string) (RoleDetai
 		return RoleDetail{}, err
 	}
 	d := RoleDetail{Plan: h}
-	var roleID int64
 	err = s.pool.QueryRow(ctx, `SELECT r.id, r.key, r.title, r.rpct, coalesce(u.name, '')
 		FROM roles r JOIN plans p ON p.ente_id = r.ente_id LEFT JOIN units u ON u.id = r.unit_id
-		WHERE p.id = $1 AND r.key = $2`, h.ID, key).Scan(&roleID, &d.Role.Key, &d.Role.Title, &d.Role.RPCT, &d.UnitName)
+		WHERE p.id = $1 AND r.key = $2`, h.ID, key).Scan(&d.Role.ID, &d.Role.Key, &d.Role.Title, &d.Role.RPCT, &d.UnitName)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return d, ErrNotFound
 	}
@@ -68,7 +67,7 @@ func (s *Store) Role(ctx context.Context, ente, planSlug, key string) (RoleDetai
 		JOIN indicators i ON i.id = ii.indicator_id
 		LEFT JOIN tf ON tf.indicator_id = i.id
 		WHERE io.plan_id = $2 AND io.role_id = $4
-		ORDER BY io.position, ii.position`, h.RevisionSeq, h.ID, h.StartYear, roleID)
+		ORDER BY io.position, ii.position`, h.RevisionSeq, h.ID, h.StartYear, d.Role.ID)
 	if err != nil {
 		return d, fmt.Errorf("individual objectives of %s: %w", key, err)
 	}

@@ -1,0 +1,298 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/piao-performance/piao/internal/measure"
+	"github.com/piao-performance/piao/internal/scoring"
+	"github.com/piao-performance/piao/internal/synth"
+)
+
+// Bounds that no flag lifts.
+const (
+	requestTimeout = 30 * time.Second // one request
+	warmupTimeout  = 30 * time.Second // the whole warm-up of one route
+	engineMaxRuns  = 100_000          // scorings of the engine row
+)
+
+// The engine row scores the size the scoring issue sets: 10,000 objectives
+// and 50,000 indicators, one year.
+const (
+	engineObjectives = 10_000
+	engineIndicators = 50_000
+	engineKey        = "engine"
+	engineLabel      = "scoring (engine)"
+)
+
+// targets are the performance targets stated by issues, by route key; the
+// table shows "—" for a route without one. No page target is stated yet: add
+// one here ("static", "reference-tree", "reference-objective", "reference-csv",
+// "synthetic-tree", "synthetic-objective", "synthetic-csv") when an issue sets it.
+var targets = map[string]string{
+	engineKey: "≤ 20 ms, ≤ 1 alloc/indicator",
+}
+
+// routeResult is one line of the table.
+type routeResult struct {
+	Key           string   `json:"key"`
+	Label         string   `json:"route"`
+	Path          string   `json:"path,omitempty"`
+	Concurrency   int      `json:"concurrency"`
+	Requests      int      `json:"requests"`
+	Errors        int      `json:"errors"`
+	ErrorSample   string   `json:"error_sample,omitempty"`
+	Capped        bool     `json:"capped"` // stopped by -max before -d ran out
+	Seconds       float64  `json:"seconds"`
+	RPS           float64  `json:"requests_per_second"`
+	MeanMs        float64  `json:"mean_ms"`
+	P50ms         float64  `json:"p50_ms"`
+	P95ms         float64  `json:"p95_ms"`
+	P99ms         float64  `json:"p99_ms"`
+	MaxMs         float64  `json:"max_ms"`
+	MeanBytes     int64    `json:"mean_bytes"`
+	RatioToStatic *float64 `json:"ratio_to_static"` // null for the ceiling itself and the engine
+	Target        string   `json:"target"`
+	// DBMsPerReq is the time per request spent in SQL statements, and Queries
+	// the statements that took most of it (measured run only).
+	DBMsPerReq float64     `json:"db_ms_per_request"`
+	Queries    []queryStat `json:"top_queries,omitempty"`
+}
+
+// checkLoopback refuses any URL whose host is not a loopback IP address.
+func checkLoopback(u *url.URL) error {
+	ip := net.ParseIP(u.Hostname())
+	if ip == nil || !ip.IsLoopback() {
+		return fmt.Errorf("%w: %s", errNotLoopback, u.Host)
+	}
+	return nil
+}
+
+// get fetches u and reads the whole body.
+func get(ctx context.Context, c *http.Client, u string) (status int, n int64, err error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return 0, 0, err
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer resp.Body.Close()
+	n, err = io.Copy(io.Discard, resp.Body)
+	return resp.StatusCode, n, err
+}
+
+// worker holds what one worker measured.
+type worker struct {
+	client  *http.Client
+	lat     []time.Duration
+	bytes   int64
+	errors  int
+	example string
+}
+
+func (w *worker) record(d time.Duration, status int, n int64, err error) {
+	w.lat = append(w.lat, d)
+	w.bytes += n
+	switch {
+	case err != nil:
+		w.errors++
+		if w.example == "" {
+			w.example = err.Error()
+		}
+	case status < 200 || status > 299:
+		w.errors++
+		if w.example == "" {
+			w.example = fmt.Sprintf("HTTP %d", status)
+		}
+	}
+}
+
+// drive warms a route up, then runs o.Concurrency workers on it for
+// o.Duration or o.MaxRequests requests, whichever ends first. Each worker is
+// one visitor: its own cookie jar, hence its own server-side session.
+func drive(ctx context.Context, base string, rt route, o options, tracer *sqlTracer) (routeResult, error) {
+	res := routeResult{Key: rt.Key, Label: rt.Label, Path: rt.Path, Concurrency: o.Concurrency, Target: targets[rt.Key]}
+	u, err := url.Parse(base + rt.Path)
+	if err != nil {
+		return res, err
+	}
+	if err := checkLoopback(u); err != nil {
+		return res, err
+	}
+	target := u.String()
+	tr := &http.Transport{
+		Proxy:                 nil, // loopback only, never through a proxy
+		MaxIdleConns:          2 * o.Concurrency,
+		MaxIdleConnsPerHost:   2 * o.Concurrency,
+		IdleConnTimeout:       30 * time.Second,
+		ResponseHeaderTimeout: requestTimeout,
+		DisableCompression:    true,
+	}
+	defer tr.CloseIdleConnections()
+	workers := make([]*worker, o.Concurrency)
+	for i := range workers {
+		jar, err := cookiejar.New(nil)
+		if err != nil {
+			return res, err
+		}
+		workers[i] = &worker{client: &http.Client{Transport: tr, Jar: jar, Timeout: requestTimeout}}
+	}
+
+	// Warm-up, not measured: every worker gets its session, the database its
+	// plans in cache. Errors here show in the measured run too.
+	warmEnd := time.Now().Add(warmupTimeout)
+	for i := 0; i < o.Warmup && time.Now().Before(warmEnd) && ctx.Err() == nil; i++ {
+		_, _, _ = get(ctx, workers[i%len(workers)].client, target)
+	}
+
+	var issued atomic.Int64
+	var capped atomic.Bool
+	tracer.reset()
+	start := time.Now()
+	deadline := start.Add(o.Duration)
+	var wg sync.WaitGroup
+	for _, w := range workers {
+		w.lat = make([]time.Duration, 0, min(o.MaxRequests/o.Concurrency+1, 1<<16))
+		wg.Go(func() {
+			for ctx.Err() == nil && time.Now().Before(deadline) {
+				if issued.Add(1) > int64(o.MaxRequests) {
+					capped.Store(true)
+					return
+				}
+				t := time.Now()
+				status, n, err := get(ctx, w.client, target)
+				w.record(time.Since(t), status, n, err)
+			}
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	if err := ctx.Err(); err != nil {
+		return res, err
+	}
+
+	var lat []time.Duration
+	var bytes int64
+	for _, w := range workers {
+		lat = append(lat, w.lat...)
+		bytes += w.bytes
+		res.Errors += w.errors
+		if res.ErrorSample == "" {
+			res.ErrorSample = w.example
+		}
+	}
+	res.Capped = capped.Load()
+	summarise(&res, lat, elapsed)
+	res.Queries, res.DBMsPerReq = tracer.top(5, res.Requests)
+	if res.Requests > 0 {
+		res.MeanBytes = bytes / int64(res.Requests)
+	}
+	return res, nil
+}
+
+// summarise fills the counts, rate and latency percentiles (nearest rank).
+func summarise(res *routeResult, lat []time.Duration, elapsed time.Duration) {
+	res.Requests = len(lat)
+	res.Seconds = elapsed.Seconds()
+	if len(lat) == 0 || elapsed <= 0 {
+		return
+	}
+	slices.Sort(lat)
+	var sum time.Duration
+	for _, d := range lat {
+		sum += d
+	}
+	toMs := func(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e6 }
+	pct := func(p float64) float64 {
+		i := int(math.Ceil(p*float64(len(lat)))) - 1
+		return toMs(lat[max(0, min(i, len(lat)-1))])
+	}
+	res.RPS = float64(len(lat)) / elapsed.Seconds()
+	res.MeanMs = toMs(sum) / float64(len(lat))
+	res.P50ms, res.P95ms, res.P99ms = pct(0.50), pct(0.95), pct(0.99)
+	res.MaxMs = toMs(lat[len(lat)-1])
+}
+
+// engineInfo describes the engine row.
+type engineInfo struct {
+	Objectives         int     `json:"objectives"`
+	Indicators         int     `json:"indicators"`
+	Year               int     `json:"year"`
+	GenerateSeconds    float64 `json:"generate_seconds"`
+	CompileMs          float64 `json:"compile_ms"`
+	AllocsPerScore     float64 `json:"allocs_per_score"`
+	AllocsPerIndicator float64 `json:"allocs_per_indicator"`
+	BytesPerScore      float64 `json:"bytes_per_score"`
+}
+
+type engineResult struct {
+	Row  routeResult
+	Info engineInfo
+}
+
+// scoreEngine times the pure scoring engine in this process, one scoring at
+// a time (the latency a page would wait for), on the issue's plan size.
+func scoreEngine(ctx context.Context, o options) (engineResult, error) {
+	out := engineResult{Row: routeResult{Key: engineKey, Label: engineLabel, Concurrency: 1, Target: targets[engineKey]}}
+	year := o.StartYear
+	t0 := time.Now()
+	e := synth.Generate(synth.Config{Enti: 1, IndicatorsPerEnte: engineIndicators, ObjectivesPerEnte: engineObjectives,
+		Years: 1, StartYear: year, Seed: o.Seed})[0]
+	out.Info.GenerateSeconds = time.Since(t0).Seconds()
+	snap := scoring.FromDocument(e.Doc, year, nil)
+	t0 = time.Now()
+	m, err := scoring.Compile(snap)
+	if err != nil {
+		return out, fmt.Errorf("compile the synthetic plan: %w", err)
+	}
+	out.Info.CompileMs = float64(time.Since(t0).Nanoseconds()) / 1e6
+	out.Info.Objectives, out.Info.Indicators, out.Info.Year = len(m.Objectives), len(m.Indicators), year
+	actuals := synth.Actuals(m, e.Measurements, year, measure.Final)
+	behaviour := map[string]float64{"sg": 90, "dir-a": 80, "dir-b": 75}
+	for range 5 { // warm-up
+		m.Score(actuals, behaviour)
+	}
+
+	limit := min(o.MaxRequests, engineMaxRuns)
+	lat := make([]time.Duration, 0, min(limit, 1<<16))
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	start := time.Now()
+	deadline := start.Add(o.Duration)
+	var last *scoring.Result
+	for len(lat) < limit && time.Now().Before(deadline) && ctx.Err() == nil {
+		t := time.Now()
+		last = m.Score(actuals, behaviour)
+		lat = append(lat, time.Since(t))
+	}
+	elapsed := time.Since(start)
+	runtime.ReadMemStats(&after)
+	if err := ctx.Err(); err != nil {
+		return out, err
+	}
+	if last == nil || !last.Ente.Has {
+		out.Row.Errors, out.Row.ErrorSample = 1, "no ente score"
+	}
+	summarise(&out.Row, lat, elapsed)
+	if n := float64(len(lat)); n > 0 {
+		// The latency slice grows outside the engine: at most a few appends, noise at this scale.
+		out.Info.AllocsPerScore = float64(after.Mallocs-before.Mallocs) / n
+		out.Info.AllocsPerIndicator = out.Info.AllocsPerScore / float64(len(m.Indicators))
+		out.Info.BytesPerScore = float64(after.TotalAlloc-before.TotalAlloc) / n
+	}
+	out.Row.Capped = len(lat) >= limit
+	return out, nil
+}

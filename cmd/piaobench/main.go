@@ -1,0 +1,460 @@
+// Command piaobench is the project's load benchmark (`make bench`). On the
+// PostgreSQL server named by PIAO_TEST_DATABASE_URL (`piao withdb` sets it,
+// starting a private one when needed) it creates a throw-away database
+// piao_bench_<random>, migrates it, loads the reference plan and a synthetic
+// load (internal/synth) with measurements for every plan (approved, periods
+// closed, labelled as demo data), serves the real application in-process on
+// a loopback port with real sessions, and drives concurrent GET requests at a
+// static asset (the ceiling), the plan tree, an objective page and the
+// open-data CSV of the reference plan and of one synthetic ente, timing the
+// SQL statements each route sends. It also times the scoring engine on the
+// 50,000-indicator synthetic plan, prints one table and writes the same data
+// as JSON. The database is dropped at the end.
+//
+// Every loop is bounded in count and time; requests go only to 127.0.0.1.
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/signal"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/piao-performance/piao/internal/dbmigrate"
+	"github.com/piao-performance/piao/internal/measure"
+	"github.com/piao-performance/piao/internal/plan"
+	"github.com/piao-performance/piao/internal/seed"
+	"github.com/piao-performance/piao/internal/server"
+	"github.com/piao-performance/piao/internal/store"
+	"github.com/piao-performance/piao/internal/synth"
+)
+
+// envURL names the server on which piaobench may create a database.
+const envURL = "PIAO_TEST_DATABASE_URL"
+
+// options are the command-line flags.
+type options struct {
+	Enti        int           `json:"enti"`
+	Indicators  int           `json:"indicators_per_ente"`
+	Years       int           `json:"years"`
+	StartYear   int           `json:"start_year"`
+	Seed        uint64        `json:"seed"`
+	Concurrency int           `json:"concurrency"`
+	Duration    time.Duration `json:"-"`
+	DurationS   float64       `json:"duration_s"`
+	MaxRequests int           `json:"max_requests_per_route"`
+	Warmup      int           `json:"warmup_requests"`
+	JSONPath    string        `json:"-"`
+	Timeout     time.Duration `json:"-"`
+	Verbose     bool          `json:"-"`
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	var o options
+	fs := flag.NewFlagSet("piaobench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.IntVar(&o.Enti, "enti", 20, "synthetic enti to load")
+	fs.IntVar(&o.Indicators, "indicators", 500, "indicators per synthetic ente")
+	fs.IntVar(&o.Years, "years", 3, "years of each synthetic plan")
+	fs.IntVar(&o.StartYear, "start", 2024, "first year of the synthetic plans")
+	fs.Uint64Var(&o.Seed, "seed", 1, "seed of the synthetic data")
+	fs.IntVar(&o.Concurrency, "c", 8, "concurrent workers per route")
+	fs.DurationVar(&o.Duration, "d", 5*time.Second, "measured duration per route")
+	fs.IntVar(&o.MaxRequests, "max", 200_000, "hard cap on the requests of one route")
+	fs.IntVar(&o.Warmup, "warmup", 50, "warm-up requests per route, not measured")
+	fs.StringVar(&o.JSONPath, "json", "bin/bench.json", "where to write the results as JSON (empty: nowhere)")
+	fs.DurationVar(&o.Timeout, "timeout", 30*time.Minute, "the whole run stops after this long")
+	fs.BoolVar(&o.Verbose, "v", false, "log the server's warnings and errors to stderr")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() > 0 || o.Concurrency < 1 || o.Concurrency > 256 || o.Duration <= 0 || o.Duration > 10*time.Minute ||
+		o.MaxRequests < 1 || o.Warmup < 0 || o.Warmup > 10_000 || o.Enti < 1 || o.Timeout <= 0 {
+		fmt.Fprintln(stderr, "piaobench: invalid flags: -c 1–256, -d up to 10m, -max ≥ 1, -warmup 0–10000, -enti ≥ 1, -timeout > 0, no arguments")
+		return 2
+	}
+	o.DurationS = o.Duration.Seconds()
+	cfg := synth.Config{Enti: o.Enti, IndicatorsPerEnte: o.Indicators, Years: o.Years, StartYear: o.StartYear, Seed: o.Seed}
+	if err := cfg.Validate(); err != nil {
+		fmt.Fprintln(stderr, "piaobench: synthetic load:", err)
+		return 2
+	}
+	adminURL := getenv(envURL)
+	if adminURL == "" {
+		fmt.Fprintf(stderr, "piaobench: %s is not set: run it with `make bench` (./bin/piao withdb -- go run ./cmd/piaobench)\n", envURL)
+		return 2
+	}
+	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
+	defer cancel()
+	rep, err := bench(ctx, o, cfg, adminURL, stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, "piaobench:", err)
+		return 1
+	}
+	printTable(stdout, rep)
+	if o.JSONPath != "" {
+		if err := writeJSON(o.JSONPath, rep); err != nil {
+			fmt.Fprintln(stderr, "piaobench:", err)
+			return 1
+		}
+		fmt.Fprintln(stdout, "JSON:", o.JSONPath)
+	}
+	return 0
+}
+
+// progress prints what the benchmark is doing, on stderr.
+type progress struct {
+	w     io.Writer
+	start time.Time
+}
+
+func (p progress) say(format string, args ...any) {
+	fmt.Fprintf(p.w, "[%6.1fs] %s\n", time.Since(p.start).Seconds(), fmt.Sprintf(format, args...))
+}
+
+func bench(ctx context.Context, o options, cfg synth.Config, adminURL string, stderr io.Writer) (rep *report, err error) {
+	p := progress{w: stderr, start: time.Now()}
+	rep = &report{Started: time.Now().UTC().Format(time.RFC3339), Go: runtime.Version(), CPUs: runtime.NumCPU(),
+		GOMAXPROCS: runtime.GOMAXPROCS(0), Options: o}
+
+	dbURL, stale, drop, err := createDatabase(ctx, adminURL)
+	if err != nil {
+		return nil, err
+	}
+	if stale > 0 {
+		p.say("dropped %d database(s) left behind by interrupted runs", stale)
+	}
+	defer func() {
+		if derr := drop(); derr != nil && err == nil {
+			err = derr
+		}
+	}()
+	p.say("database %s created", rep.setDatabase(dbURL))
+	if err := dbmigrate.Up(dbURL); err != nil {
+		return nil, err
+	}
+	pcfg, err := pgxpool.ParseConfig(dbURL)
+	if err != nil {
+		return nil, fmt.Errorf("database URL: %w", err)
+	}
+	tracer := &sqlTracer{}
+	pcfg.ConnConfig.Tracer = tracer
+	pool, err := pgxpool.NewWithConfig(ctx, pcfg) // otherwise the defaults the application uses (cmd/piao openPool)
+	if err != nil {
+		return nil, fmt.Errorf("connect: %w", err)
+	}
+	defer pool.Close()
+	st := store.New(pool)
+
+	// The reference plan, then the synthetic load.
+	ref, err := seed.Reference()
+	if err != nil {
+		return nil, err
+	}
+	t0 := time.Now()
+	if _, err := st.LoadPlan(ctx, ref, store.LoadOptions{Actor: "piaobench"}); err != nil {
+		return nil, fmt.Errorf("load the reference plan: %w", err)
+	}
+	rep.Load.ReferenceSeconds = time.Since(t0).Seconds()
+	t0 = time.Now()
+	enti := synth.Generate(cfg)
+	rep.Load.GenerateSeconds = time.Since(t0).Seconds()
+	p.say("reference plan loaded; %d synthetic enti generated (%d indicators each)", len(enti), cfg.IndicatorsPerEnte)
+	t0 = time.Now()
+	if err := loadSynthetic(ctx, st, enti, p); err != nil {
+		return nil, err
+	}
+	rep.Load.SyntheticSeconds = time.Since(t0).Seconds()
+	rep.Load.Enti, rep.Load.IndicatorsPerEnte = len(enti), cfg.IndicatorsPerEnte
+	p.say("synthetic plans loaded in %.1fs", rep.Load.SyntheticSeconds)
+
+	// Measurements for every plan, the reference one included (synthetic
+	// values around its targets), so that pages and files carry actuals and
+	// scores as they will in use.
+	docs := []*plan.Document{ref}
+	rows := [][]measure.Row{synth.Measurements(ref, o.Seed)}
+	for _, e := range enti {
+		docs = append(docs, e.Doc)
+		rows = append(rows, e.Measurements)
+	}
+	t0 = time.Now()
+	if rep.Load.Measurements, err = importMeasurements(ctx, st, docs, rows, p); err != nil {
+		return nil, err
+	}
+	rep.Load.MeasurementsSeconds = time.Since(t0).Seconds()
+	// Statistics as autovacuum would have them on a database in use: measured
+	// right after a bulk load, the planner works from empty statistics and the
+	// results depend on when autovacuum happens to run.
+	t0 = time.Now()
+	if _, err := pool.Exec(ctx, "VACUUM (ANALYZE)"); err != nil {
+		return nil, fmt.Errorf("vacuum analyze: %w", err)
+	}
+	rep.Load.AnalyzeSeconds = time.Since(t0).Seconds()
+	p.say("%d measurements imported in %.1fs; VACUUM (ANALYZE) in %.1fs", rep.Load.Measurements, rep.Load.MeasurementsSeconds, rep.Load.AnalyzeSeconds)
+
+	// The application, served on a loopback port.
+	logHandler := slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelInfo}) // formatted like production, not printed
+	if o.Verbose {
+		logHandler = slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})
+	}
+	sessions, stopSweeper := server.NewSessions(pool, server.SessionOptions{})
+	defer stopSweeper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("listen: %w", err)
+	}
+	srv := &http.Server{
+		Handler:           server.New(st, sessions, slog.New(logHandler)),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(logHandler, slog.LevelWarn),
+	}
+	var served sync.WaitGroup
+	served.Go(func() { _ = srv.Serve(ln) })
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(sctx)
+		served.Wait()
+	}()
+	base := "http://" + ln.Addr().String()
+	p.say("serving on %s", base)
+
+	synthEnte := enti[0].Doc
+	for _, rt := range routes(ref, synthEnte) {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		res, err := drive(ctx, base, rt, o, tracer)
+		if err != nil {
+			return nil, err
+		}
+		p.say("%-34s %8.0f req/s  p50 %s  errors %d", rt.Label, res.RPS, ms(res.P50ms), res.Errors)
+		rep.Routes = append(rep.Routes, res)
+	}
+	for i := range rep.Routes {
+		if ceil := rep.Routes[0].RPS; ceil > 0 && i > 0 {
+			r := rep.Routes[i].RPS / ceil
+			rep.Routes[i].RatioToStatic = &r
+		}
+	}
+
+	p.say("scoring engine: generating the %d-indicator plan", engineIndicators)
+	eng, err := scoreEngine(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	rep.Routes = append(rep.Routes, eng.Row)
+	rep.Engine = eng.Info
+
+	rep.RSSBytes, rep.PeakRSSBytes = rss()
+	return rep, nil
+}
+
+// dbPrefix names the databases piaobench creates.
+const dbPrefix = "piao_bench_"
+
+// staleAfter is how old a leftover benchmark database must be to be dropped.
+const staleAfter = 10 * time.Minute
+
+// createDatabase makes a fresh database on the server at adminURL and returns
+// its URL and a function dropping it (even after ctx is cancelled). It first
+// drops the databases that earlier runs left behind when they were killed
+// (`withdb` ends its command abruptly on Ctrl-C); a database still in use by
+// another run cannot be dropped without FORCE and is left alone.
+func createDatabase(ctx context.Context, adminURL string) (dbURL string, stale int, drop func() error, err error) {
+	u, err := url.Parse(adminURL)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		return "", 0, nil, fmt.Errorf("%s must be a postgres:// URL", envURL)
+	}
+	conn, err := pgx.Connect(ctx, adminURL)
+	if err != nil {
+		return "", 0, nil, fmt.Errorf("connect to %s: %w", envURL, err)
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	stale = dropStale(ctx, conn)
+
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	name := dbPrefix + hex.EncodeToString(b)
+	if _, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
+		return "", stale, nil, fmt.Errorf("create database %s: %w", name, err)
+	}
+	drop = func() error {
+		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
+		c, err := pgx.Connect(dctx, adminURL)
+		if err != nil {
+			return fmt.Errorf("drop database %s: %w", name, err)
+		}
+		defer c.Close(dctx)
+		if _, err := c.Exec(dctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)"); err != nil {
+			return fmt.Errorf("drop database %s: %w", name, err)
+		}
+		return nil
+	}
+	comment := "piaobench " + time.Now().UTC().Format(time.RFC3339)
+	if _, err := conn.Exec(ctx, "COMMENT ON DATABASE "+pgx.Identifier{name}.Sanitize()+" IS '"+comment+"'"); err != nil {
+		_ = drop()
+		return "", stale, nil, fmt.Errorf("comment on database %s: %w", name, err)
+	}
+	u.Path = "/" + name
+	return u.String(), stale, drop, nil
+}
+
+// dropStale drops, best effort, the benchmark databases created more than
+// staleAfter ago (their comment says when) and returns how many it dropped.
+// A run that has just created its database and is not connected to it yet is
+// younger than that; an older one still running is connected, and DROP
+// DATABASE without FORCE refuses a database in use.
+func dropStale(ctx context.Context, conn *pgx.Conn) int {
+	rows, err := conn.Query(ctx, `SELECT datname FROM pg_database
+		WHERE starts_with(datname, $1)
+		  AND shobj_description(oid, 'pg_database') ~ '^piaobench \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$'
+		  AND substr(shobj_description(oid, 'pg_database'), 11)::timestamptz < now() - make_interval(secs => $2)
+		ORDER BY datname LIMIT 100`, dbPrefix, staleAfter.Seconds())
+	if err != nil {
+		return 0
+	}
+	old, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return 0
+	}
+	n := 0
+	for _, name := range old {
+		if _, err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()); err == nil {
+			n++
+		}
+	}
+	return n
+}
+
+// forEach runs fn for 0…n-1, two at a time (the machine has two cores and
+// the database works on each call in its own transaction), stopping at the
+// first error. what names the work in the progress lines.
+func forEach(ctx context.Context, n int, what string, p progress, fn func(i int) error) error {
+	const workers = 2
+	var next, done atomic.Int64
+	var failed atomic.Bool
+	var once sync.Once
+	var firstErr error
+	var wg sync.WaitGroup
+	step := max(10, n/5)
+	for range workers {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n || failed.Load() || ctx.Err() != nil {
+					return
+				}
+				if err := fn(i); err != nil {
+					once.Do(func() { firstErr = err })
+					failed.Store(true)
+					return
+				}
+				if d := done.Add(1); d%int64(step) == 0 && int(d) < n {
+					p.say("  %s: %d/%d", what, d, n)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return firstErr
+	}
+	return ctx.Err()
+}
+
+// loadSynthetic loads the synthetic plans, each in its own transaction as
+// `piao demo` does.
+func loadSynthetic(ctx context.Context, st *store.Store, enti []synth.Ente, p progress) error {
+	return forEach(ctx, len(enti), "plans loaded", p, func(i int) error {
+		if _, err := st.LoadPlan(ctx, enti[i].Doc, store.LoadOptions{Actor: "piaobench"}); err != nil {
+			return fmt.Errorf("load %s: %w", enti[i].Doc.Ente.Slug, err)
+		}
+		return nil
+	})
+}
+
+// importOptions are those of the demo's sample actuals (DESIGN.md §5):
+// approved, their periods closed so the public pages and files show them,
+// and labelled as demo data.
+var importOptions = store.ImportOptions{Actor: "piaobench", Status: "approved", ClosePeriods: true, Demo: true}
+
+// importMeasurements writes the measurements of every plan through the store,
+// one plan per transaction, and returns how many rows it wrote.
+func importMeasurements(ctx context.Context, st *store.Store, docs []*plan.Document, rows [][]measure.Row, p progress) (int, error) {
+	var written atomic.Int64
+	err := forEach(ctx, len(docs), "plans with measurements", p, func(i int) error {
+		res, err := st.ImportMeasurements(ctx, docs[i].Ente.Slug, docs[i].Plan.Slug, rows[i], importOptions)
+		if err != nil {
+			return fmt.Errorf("measurements of %s: %w", docs[i].Ente.Slug, err)
+		}
+		written.Add(int64(res.Inserted + res.Updated + res.Unchanged))
+		return nil
+	})
+	return int(written.Load()), err
+}
+
+// route is one URL under load.
+type route struct {
+	Key   string // stable name, for the targets table
+	Label string
+	Path  string
+}
+
+// routes lists what the benchmark drives, the static asset first: it is the
+// ceiling the others are compared with.
+func routes(ref, syn *plan.Document) []route {
+	planPath := func(d *plan.Document) string { return "/enti/" + d.Ente.Slug + "/piani/" + d.Plan.Slug }
+	csvPath := func(d *plan.Document) string {
+		return "/opendata/" + d.Ente.Slug + "/" + d.Plan.Slug + "/indicators.csv"
+	}
+	firstOperational := func(d *plan.Document) string {
+		for _, o := range d.Objectives {
+			if o.Kind == plan.KindOperational {
+				return o.Code
+			}
+		}
+		return d.Objectives[0].Code
+	}
+	refObjective := "O.3.3.1" // the reference plan's largest objective: nine indicators
+	synObjective := firstOperational(syn)
+	return []route{
+		{"static", "static app.css (ceiling)", "/static/css/app.css"},
+		{"reference-tree", "reference: plan tree", planPath(ref)},
+		{"reference-objective", "reference: objective " + refObjective, planPath(ref) + "/obiettivi/" + refObjective},
+		{"reference-csv", "reference: open data CSV", csvPath(ref)},
+		{"synthetic-tree", syn.Ente.Slug + ": plan tree", planPath(syn)},
+		{"synthetic-objective", syn.Ente.Slug + ": objective " + synObjective, planPath(syn) + "/obiettivi/" + synObjective},
+		{"synthetic-csv", syn.Ente.Slug + ": open data CSV", csvPath(syn)},
+	}
+}
+
+var errNotLoopback = errors.New("piaobench only sends requests to loopback addresses")

@@ -1,0 +1,105 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+
+	"github.com/piao-performance/piao/internal/auth"
+	"github.com/piao-performance/piao/internal/store"
+)
+
+// Session keys.
+const (
+	sessUserID = "user_id"
+	sessEpoch  = "epoch"
+)
+
+// resolver finds the resource a request acts on; ok false means it does not exist.
+type resolver func(s *Server, r *http.Request) (res auth.Resource, ok bool, err error)
+
+// none: the route acts on no particular ente.
+func none(*Server, *http.Request) (auth.Resource, bool, error) { return auth.Resource{}, true, nil }
+
+// enteParam: the ente named by the {ente} URL parameter.
+func enteParam(s *Server, r *http.Request) (auth.Resource, bool, error) {
+	id, err := s.store.EnteID(r.Context(), param(r, "ente"))
+	if errors.Is(err, store.ErrNotFound) {
+		return auth.Resource{}, false, nil
+	}
+	return auth.Resource{EnteID: id}, err == nil, err
+}
+
+// guard enforces the policy before h runs.
+func (s *Server) guard(action auth.Action, res resolver, h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		resource, ok, err := res(s, r)
+		switch {
+		case err != nil:
+			s.serverError(w, r, err)
+			return
+		case !ok:
+			s.notFound(w, r)
+			return
+		}
+		switch auth.Decide(auth.FromContext(r.Context()), action, resource) {
+		case auth.Allow:
+			h(w, r)
+		case auth.NeedSignIn:
+			if r.Method == http.MethodGet {
+				http.Redirect(w, r, "/accedi?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+				return
+			}
+			s.errorPage(w, r, http.StatusUnauthorized, "Accesso richiesto", "Per questa operazione occorre accedere.")
+		case auth.Hidden:
+			s.notFound(w, r)
+		default:
+			s.errorPage(w, r, http.StatusForbidden, "Operazione non consentita",
+				"Il tuo profilo non permette questa operazione. Se pensi che sia un errore, rivolgiti all'amministratore.")
+		}
+	}
+}
+
+// can tells a handler whether the current user may do action on res, for
+// parts of a page (such as an individual evaluation) that not everyone sees.
+func (s *Server) can(r *http.Request, action auth.Action, res auth.Resource) bool {
+	return auth.Decide(auth.FromContext(r.Context()), action, res) == auth.Allow
+}
+
+// authenticate puts the signed-in user in the request context. A session of a
+// disabled account, or one ended by "sign out everywhere" or a password
+// change (an older epoch), is dropped.
+func (s *Server) authenticate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		id := s.sessions.GetInt64(ctx, sessUserID)
+		if id == 0 {
+			next.ServeHTTP(w, r)
+			return
+		}
+		u, err := s.store.ActiveUser(ctx, id)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			s.serverError(w, r, err)
+			return
+		}
+		if err != nil || u.Epoch != s.sessions.GetInt(ctx, sessEpoch) {
+			if err := s.endSession(r); err != nil {
+				s.serverError(w, r, err)
+				return
+			}
+			next.ServeHTTP(w, r)
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(auth.WithUser(ctx, &u)))
+	})
+}
+
+// endSession forgets the user: a new token, no data.
+func (s *Server) endSession(r *http.Request) error {
+	if err := s.sessions.RenewToken(r.Context()); err != nil {
+		return err
+	}
+	s.sessions.Remove(r.Context(), sessUserID)
+	s.sessions.Remove(r.Context(), sessEpoch)
+	return nil
+}

@@ -1,0 +1,288 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/piao-performance/piao/internal/auth"
+)
+
+// ErrUserExists is returned when a username or e-mail is taken.
+var ErrUserExists = errors.New("user already exists")
+
+// NewUser is an account to create.
+type NewUser struct {
+	Ente         string // ente slug; "" for a global administrator
+	Username     string
+	DisplayName  string
+	Email        string
+	Role         auth.Role
+	Position     string // manager position key (roles.key) for dirigenti and referenti
+	PasswordHash string // "" for single sign-on only
+}
+
+// UserRow is an account in a list.
+type UserRow struct {
+	ID          int64
+	Ente        string
+	Username    string
+	DisplayName string
+	Email       string
+	Role        auth.Role
+	Position    string
+	Active      bool
+	LastSignIn  *time.Time
+}
+
+const userColumns = `u.id, coalesce(u.ente_id, 0), coalesce(e.slug, ''), u.username, u.display_name, u.email,
+	u.access_role, coalesce(u.position_id, 0), coalesce(r.key, ''), u.session_epoch`
+
+const userFrom = `FROM users u LEFT JOIN enti e ON e.id = u.ente_id LEFT JOIN roles r ON r.id = u.position_id`
+
+func scanUser(row pgx.Row, extra ...any) (auth.User, error) {
+	var u auth.User
+	var role string
+	dest := append([]any{&u.ID, &u.EnteID, &u.EnteSlug, &u.Username, &u.DisplayName, &u.Email, &role, &u.PositionID,
+		&u.PositionKey, &u.Epoch}, extra...)
+	err := row.Scan(dest...)
+	u.Role = auth.Role(role)
+	return u, err
+}
+
+// CreateUser adds an account and records it in the audit trail.
+func (s *Store) CreateUser(ctx context.Context, n NewUser, actor string) (int64, error) {
+	if err := auth.ValidUsername(n.Username); err != nil {
+		return 0, err
+	}
+	if !n.Role.Valid() {
+		return 0, fmt.Errorf("ruolo %q sconosciuto", n.Role)
+	}
+	if l := len([]rune(strings.TrimSpace(n.DisplayName))); l == 0 || l > 200 {
+		return 0, errors.New("il nome visualizzato va da 1 a 200 caratteri")
+	}
+	if n.Ente == "" && n.Role != auth.Admin {
+		return 0, errors.New("solo un amministratore può non appartenere a un ente")
+	}
+	needsPosition := n.Role == auth.Dirigente || n.Role == auth.Referente
+	if needsPosition != (n.Position != "") {
+		return 0, errors.New("dirigenti e referenti (e solo loro) sono collegati a una posizione dirigenziale")
+	}
+	var id int64
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		var enteID, positionID *int64
+		if n.Ente != "" {
+			var e int64
+			if err := tx.QueryRow(ctx, `SELECT id FROM enti WHERE slug = $1`, n.Ente).Scan(&e); err != nil {
+				if errors.Is(err, pgx.ErrNoRows) {
+					return fmt.Errorf("ente %q inesistente", n.Ente)
+				}
+				return fmt.Errorf("ente %s: %w", n.Ente, err)
+			}
+			enteID = &e
+		}
+		if n.Position != "" {
+			var p int64
+			if err := tx.QueryRow(ctx, `SELECT id FROM roles WHERE ente_id = $1 AND key = $2`, enteID, n.Position).Scan(&p); err != nil {
+				if errors.Is(err, pgx.ErrNoRows) {
+					return fmt.Errorf("posizione %q inesistente nell'ente %s", n.Position, n.Ente)
+				}
+				return fmt.Errorf("position %s: %w", n.Position, err)
+			}
+			positionID = &p
+		}
+		err := tx.QueryRow(ctx, `INSERT INTO users (ente_id, username, display_name, email, password_hash, access_role, position_id)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, enteID, n.Username, strings.TrimSpace(n.DisplayName),
+			strings.TrimSpace(n.Email), n.PasswordHash, string(n.Role), positionID).Scan(&id)
+		var pgErr *pgconn.PgError
+		if errors.As(err, &pgErr) && pgErr.Code == "23505" {
+			return fmt.Errorf("%s: %w", n.Username, ErrUserExists)
+		}
+		if errors.As(err, &pgErr) && pgErr.Code == "23514" {
+			return fmt.Errorf("dati dell'utente non validi (%s)", pgErr.ConstraintName)
+		}
+		if err != nil {
+			return fmt.Errorf("insert user %s: %w", n.Username, err)
+		}
+		// never the password or its hash in the trail
+		return appendAudit(ctx, tx, AuditEvent{Actor: actor, Action: "user.create", EnteID: enteID, ObjectType: "user",
+			ObjectKey: n.Username, Detail: map[string]any{"role": n.Role, "position": n.Position, "email": n.Email,
+				"display_name": n.DisplayName, "password": n.PasswordHash != ""}})
+	})
+	return id, err
+}
+
+// SetPassword replaces an account's password hash and ends its other sessions.
+func (s *Store) SetPassword(ctx context.Context, username, hash, actor string) error {
+	return s.updateUser(ctx, username, actor, "user.password", `password_hash = $2, session_epoch = session_epoch + 1`, hash)
+}
+
+// SetActive enables or disables an account; disabling ends its sessions.
+func (s *Store) SetActive(ctx context.Context, username string, active bool, actor string) error {
+	action := "user.enable"
+	if !active {
+		action = "user.disable"
+	}
+	return s.updateUser(ctx, username, actor, action, `active = $2, session_epoch = session_epoch + 1`, active)
+}
+
+func (s *Store) updateUser(ctx context.Context, username, actor, action, set string, arg any) error {
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		var enteID *int64
+		err := tx.QueryRow(ctx, `UPDATE users SET `+set+` WHERE username = $1 RETURNING ente_id`, username, arg).Scan(&enteID)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("utente %s: %w", username, ErrNotFound)
+		}
+		if err != nil {
+			return fmt.Errorf("update user %s: %w", username, err)
+		}
+		return appendAudit(ctx, tx, AuditEvent{Actor: actor, Action: action, EnteID: enteID, ObjectType: "user", ObjectKey: username})
+	})
+}
+
+// ListUsers lists the accounts of an ente ("" for every account).
+func (s *Store) ListUsers(ctx context.Context, ente string) ([]UserRow, error) {
+	rows, err := s.pool.Query(ctx, `SELECT u.id, coalesce(e.slug, ''), u.username, u.display_name, u.email, u.access_role,
+			coalesce(r.key, ''), u.active, u.last_sign_in_at `+userFrom+`
+		WHERE $1 = '' OR e.slug = $1 ORDER BY e.slug NULLS FIRST, u.username`, ente)
+	if err != nil {
+		return nil, fmt.Errorf("list users: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (UserRow, error) {
+		var u UserRow
+		var role string
+		err := r.Scan(&u.ID, &u.Ente, &u.Username, &u.DisplayName, &u.Email, &role, &u.Position, &u.Active, &u.LastSignIn)
+		u.Role = auth.Role(role)
+		return u, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list users: %w", err)
+	}
+	return out, nil
+}
+
+// Credentials returns an active account and its password hash for sign-in,
+// or ErrNotFound for an unknown or disabled account.
+func (s *Store) Credentials(ctx context.Context, username string) (auth.User, string, error) {
+	var hash string
+	u, err := scanUser(s.pool.QueryRow(ctx, `SELECT `+userColumns+`, u.password_hash `+userFrom+`
+		WHERE u.username = $1 AND u.active`, username), &hash)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return u, "", ErrNotFound
+	}
+	if err != nil {
+		return u, "", fmt.Errorf("credentials: %w", err)
+	}
+	return u, hash, nil
+}
+
+// ActiveUser returns an active account by id, or ErrNotFound.
+func (s *Store) ActiveUser(ctx context.Context, id int64) (auth.User, error) {
+	u, err := scanUser(s.pool.QueryRow(ctx, `SELECT `+userColumns+` `+userFrom+` WHERE u.id = $1 AND u.active`, id))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return u, ErrNotFound
+	}
+	if err != nil {
+		return u, fmt.Errorf("user %d: %w", id, err)
+	}
+	return u, nil
+}
+
+// UserByClaim finds the active account whose username or e-mail equals v
+// (the single sign-on claim), or ErrNotFound.
+func (s *Store) UserByClaim(ctx context.Context, v string) (auth.User, error) {
+	u, err := scanUser(s.pool.QueryRow(ctx, `SELECT `+userColumns+` `+userFrom+`
+		WHERE u.active AND (u.username = lower($1) OR (u.email <> '' AND lower(u.email) = lower($1)))`, v))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return u, ErrNotFound
+	}
+	if err != nil {
+		return u, fmt.Errorf("user by claim: %w", err)
+	}
+	return u, nil
+}
+
+// RecordSignIn notes a successful sign-in.
+func (s *Store) RecordSignIn(ctx context.Context, u auth.User, address, method string) error {
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `UPDATE users SET last_sign_in_at = now() WHERE id = $1`, u.ID); err != nil {
+			return fmt.Errorf("record sign-in: %w", err)
+		}
+		return appendAudit(ctx, tx, AuditEvent{Actor: u.Username, Action: "auth.sign_in", EnteID: enteRef(u), ObjectType: "user",
+			ObjectKey: u.Username, Detail: map[string]any{"address": address, "method": method}})
+	})
+}
+
+// RecordSignInFailure notes a failed attempt (for throttling and the audit trail).
+func (s *Store) RecordSignInFailure(ctx context.Context, username, address, why string) error {
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `INSERT INTO sign_in_failures (username, address) VALUES ($1, $2)`, username, address); err != nil {
+			return fmt.Errorf("record failure: %w", err)
+		}
+		return appendAudit(ctx, tx, AuditEvent{Actor: "anonimo", Action: "auth.sign_in_failed", ObjectType: "user",
+			ObjectKey: username, Detail: map[string]any{"address": address, "reason": why}})
+	})
+}
+
+// RecentFailures counts failed sign-ins since a time, for an account and for an address.
+func (s *Store) RecentFailures(ctx context.Context, username, address string, since time.Time) (byUser, byAddress int, err error) {
+	err = s.pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE username = $1), count(*) FILTER (WHERE address = $2)
+		FROM sign_in_failures WHERE at >= $3 AND (username = $1 OR address = $2)`, username, address, since).Scan(&byUser, &byAddress)
+	if err != nil {
+		return 0, 0, fmt.Errorf("recent failures: %w", err)
+	}
+	return byUser, byAddress, nil
+}
+
+// RecordSignOut notes a sign-out; everywhere also ends every other session of the account.
+func (s *Store) RecordSignOut(ctx context.Context, u auth.User, everywhere bool) error {
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		action := "auth.sign_out"
+		if everywhere {
+			action = "auth.sign_out_everywhere"
+			if _, err := tx.Exec(ctx, `UPDATE users SET session_epoch = session_epoch + 1 WHERE id = $1`, u.ID); err != nil {
+				return fmt.Errorf("sign out everywhere: %w", err)
+			}
+		}
+		return appendAudit(ctx, tx, AuditEvent{Actor: u.Username, Action: action, EnteID: enteRef(u), ObjectType: "user", ObjectKey: u.Username})
+	})
+}
+
+func enteRef(u auth.User) *int64 {
+	if u.EnteID == 0 {
+		return nil
+	}
+	id := u.EnteID
+	return &id
+}
+
+// EnteID returns the id of an ente slug, or ErrNotFound.
+func (s *Store) EnteID(ctx context.Context, slug string) (int64, error) {
+	var id int64
+	err := s.pool.QueryRow(ctx, `SELECT id FROM enti WHERE slug = $1`, slug).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, ErrNotFound
+	}
+	if err != nil {
+		return 0, fmt.Errorf("ente %s: %w", slug, err)
+	}
+	return id, nil
+}
+
+// LatestPlan returns the slugs of an ente's most recent plan, or ErrNotFound.
+func (s *Store) LatestPlan(ctx context.Context, enteID int64) (ente, plan string, err error) {
+	err = s.pool.QueryRow(ctx, `SELECT e.slug, p.slug FROM plans p JOIN enti e ON e.id = p.ente_id
+		WHERE p.ente_id = $1 ORDER BY p.start_year DESC, p.id DESC LIMIT 1`, enteID).Scan(&ente, &plan)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", "", ErrNotFound
+	}
+	if err != nil {
+		return "", "", fmt.Errorf("latest plan: %w", err)
+	}
+	return ente, plan, nil
+}

@@ -1,0 +1,2 @@
+DROP TABLE IF EXISTS sign_in_failures;
+DROP TABLE IF EXISTS users;

@@ -1,0 +1,1 @@
+DROP INDEX IF EXISTS targets_plan_year_idx;

@@ -1,0 +1,49 @@
+package templates
+
+import (
+	"context"
+
+	"github.com/piao-performance/piao/internal/auth"
+	"github.com/piao-performance/piao/internal/itfmt"
+	"github.com/piao-performance/piao/internal/store"
+)
+
+// SignInForm is the sign-in form as typed, with its messages. The password
+// is never sent back.
+type SignInForm struct {
+	Username string
+	Next     string
+	SSO      bool
+	Message  string            // a message for the whole form
+	Errors   map[string]string // by field
+}
+
+func currentUser(ctx context.Context) *auth.User { return auth.FromContext(ctx) }
+
+func fieldClass(errs map[string]string, field string) string {
+	if errs[field] != "" {
+		return "form-control is-invalid"
+	}
+	return "form-control"
+}
+
+func describedBy(errs map[string]string, field string) string {
+	if errs[field] != "" {
+		return field + "-errore"
+	}
+	return ""
+}
+
+func ariaInvalid(errs map[string]string, field string) string {
+	if errs[field] != "" {
+		return "true"
+	}
+	return "false"
+}
+
+func lastSignIn(u store.UserRow) string {
+	if u.LastSignIn == nil {
+		return "mai"
+	}
+	return itfmt.Date(*u.LastSignIn)
+}
