@@ -148,7 +148,9 @@ func truncateRunes(s string, n int) string {
 func (s *Server) signOut(w http.ResponseWriter, r *http.Request) { s.finishSignOut(w, r, false) }
 
 // signOutEverywhere ends every session of the account.
-func (s *Server) signOutEverywhere(w http.ResponseWriter, r *http.Request) { s.finishSignOut(w, r, true) }
+func (s *Server) signOutEverywhere(w http.ResponseWriter, r *http.Request) {
+	s.finishSignOut(w, r, true)
+}
 
 func (s *Server) finishSignOut(w http.ResponseWriter, r *http.Request, everywhere bool) {
 	u := auth.FromContext(r.Context())
