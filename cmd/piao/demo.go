@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 
+	"github.com/piao-performance/piao/internal/auth"
 	"github.com/piao-performance/piao/internal/config"
 	"github.com/piao-performance/piao/internal/seed"
 	"github.com/piao-performance/piao/internal/store"
@@ -26,10 +28,11 @@ func cmdDemo(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 		return err
 	}
 	defer closeAll()
-	return loadDemo(ctx, store.New(pool), *replace, stdout)
+	return loadDemo(ctx, store.New(pool), *replace, cfg.DemoPassword, stdout)
 }
 
-func loadDemo(ctx context.Context, st *store.Store, replace bool, stdout io.Writer) error {
+// loadDemo loads the reference plan and its demo accounts.
+func loadDemo(ctx context.Context, st *store.Store, replace bool, demoPassword string, stdout io.Writer) error {
 	doc, err := seed.Reference()
 	if err != nil {
 		return err
@@ -47,5 +50,43 @@ func loadDemo(ctx context.Context, st *store.Store, replace bool, stdout io.Writ
 	}
 	fmt.Fprintf(stdout, "Piano %s %s: %s/%s — %d obiettivi, %d indicatori, %d obiettivi individuali, %d note sulla qualità dei dati.\n",
 		doc.Plan.Title, verb, doc.Ente.Slug, doc.Plan.Slug, res.Objectives, res.Indicators, res.Individual, res.Notes)
+	return demoAccounts(ctx, st, doc.Ente.Slug, demoPassword, stdout)
+}
+
+// demoAccounts creates the demo accounts, or sets the password of those that
+// exist, so the password printed (or given) is the one that works.
+func demoAccounts(ctx context.Context, st *store.Store, ente, password string, stdout io.Writer) error {
+	generated := password == ""
+	if generated {
+		var err error
+		if password, err = generatePassword(); err != nil {
+			return err
+		}
+	}
+	if err := auth.ValidPassword(password); err != nil {
+		return fmt.Errorf("PIAO_DEMO_PASSWORD: %w", err)
+	}
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	var names []string
+	for _, a := range seed.DemoAccounts() {
+		_, err := st.CreateUser(ctx, store.NewUser{Ente: ente, Username: a.Username, DisplayName: a.DisplayName, Role: a.Role,
+			Position: a.Position, PasswordHash: hash}, "piao demo")
+		if errors.Is(err, store.ErrUserExists) {
+			err = st.SetPassword(ctx, a.Username, hash, "piao demo")
+		}
+		if err != nil {
+			return fmt.Errorf("demo account %s: %w", a.Username, err)
+		}
+		names = append(names, a.Username)
+	}
+	fmt.Fprintf(stdout, "Account dimostrativi: %s.\n", strings.Join(names, ", "))
+	if generated {
+		fmt.Fprintf(stdout, "Password degli account dimostrativi (mostrata solo ora; per sceglierla usa PIAO_DEMO_PASSWORD): %s\n", password)
+	} else {
+		fmt.Fprintln(stdout, "Password degli account dimostrativi: quella di PIAO_DEMO_PASSWORD.")
+	}
 	return nil
 }

@@ -27,6 +27,8 @@ Comandi:
                                        importa misurazioni da CSV (tutto o niente)
   behaviour set --ente E --plan P --year A --role R --score 0-100
                                        registra il punteggio dei comportamenti di un ruolo
+  user add | passwd | disable | enable | list
+                                       gestisce gli account (piao user per i dettagli)
   withdb -- COMANDO [ARG...]           esegue COMANDO con PIAO_TEST_DATABASE_URL impostato,
                                        avviando un PostgreSQL privato se non è configurato
 
@@ -38,13 +40,13 @@ var errUsage = errors.New("uso errato")
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	code := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
 }
 
 // run executes one subcommand and returns the process exit code.
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		printUsage(stderr)
 		if len(args) == 0 {
@@ -72,6 +74,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		cmdErr = cmdMeasurements(ctx, cfg, log, args[1:], stdout)
 	case "behaviour":
 		cmdErr = cmdBehaviour(ctx, cfg, log, args[1:], stdout)
+	case "user":
+		cmdErr = cmdUser(ctx, cfg, log, args[1:], stdin, stdout)
 	case "withdb":
 		return cmdWithDB(ctx, cfg, log, args[1:], getenv, stdout, stderr)
 	default:

@@ -15,7 +15,7 @@ import (
 func runWith(t *testing.T, env map[string]string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code = run(context.Background(), args, func(k string) string { return env[k] }, &out, &errb)
+	code = run(context.Background(), args, func(k string) string { return env[k] }, strings.NewReader(stdinText(env)), &out, &errb)
 	return code, out.String(), errb.String()
 }
 
@@ -101,3 +101,6 @@ func TestCommandLineErrors(t *testing.T) {
 		t.Fatalf("bad demo flag: %d %q", code, errOut)
 	}
 }
+
+// stdinText is what a test command reads on standard input: env["STDIN"].
+func stdinText(env map[string]string) string { return env["STDIN"] }

@@ -37,7 +37,7 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 			return err
 		}
 		if n == 0 {
-			if err := loadDemo(ctx, st, false, stdout); err != nil {
+			if err := loadDemo(ctx, st, false, cfg.DemoPassword, stdout); err != nil {
 				return err
 			}
 		}

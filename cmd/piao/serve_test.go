@@ -42,7 +42,7 @@ func TestServeMigratesLoadsDemoAndShutsDown(t *testing.T) {
 	defer cancel()
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "--migrate", "--demo-if-empty"}, func(k string) string { return env[k] }, io.Discard, logs)
+		done <- run(ctx, []string{"serve", "--migrate", "--demo-if-empty"}, func(k string) string { return env[k] }, strings.NewReader(""), io.Discard, logs)
 	}()
 
 	var base string

@@ -1,0 +1,397 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/piao-performance/piao/internal/auth"
+	"github.com/piao-performance/piao/internal/plan"
+	"github.com/piao-performance/piao/internal/seed"
+	"github.com/piao-performance/piao/internal/server"
+	"github.com/piao-performance/piao/internal/store"
+	"github.com/piao-performance/piao/internal/testdb"
+)
+
+// Expected outcomes of the matrix.
+const (
+	ok        = "ok"        // served (2xx, or a redirect that is not to the sign-in page)
+	toSignIn  = "sign-in"   // anonymous: sent to the sign-in page (GET) or 401 (POST)
+	forbidden = "forbidden" // 403
+	hidden    = "hidden"    // 404: another ente's private data
+)
+
+// principals are the identities the matrix walks: anonymous and every role,
+// plus an administrator of another ente.
+var principals = []string{"anonymous", "admin", "segretario", "dirigente", "referente", "oiv", "lettore", "admin-altro-ente"}
+
+// otherEnte is a minimal second ente, to test isolation.
+func otherEnte() *plan.Document {
+	v := 1.0
+	return &plan.Document{
+		Ente: plan.Ente{Slug: "cciaa-chieti-pescara", Name: "Camera di Commercio di Chieti-Pescara"},
+		Plan: plan.Info{Slug: "piao-2023-2025", Title: "PIAO 2023–2025", StartYear: 2023, EndYear: 2025,
+			Revision: plan.Revision{Label: "Versione di prova"}},
+		Areas: []plan.Area{{Number: 1, Title: "Ambito di prova"}},
+		Objectives: []plan.Objective{{Code: "1.1", Kind: plan.KindStrategic, Area: 1, Title: "Obiettivo di prova",
+			Indicators: []plan.Indicator{{Key: "1.1/1", Name: "Indicatore di prova", Unit: plan.UnitCount, Polarity: plan.PolarityHigher,
+				Formula: plan.FormulaDirect, Targets: []plan.Target{{Year: 2023, Operator: ">=", Value: &v, Text: ">= 1"}}}}}},
+	}
+}
+
+// authApp is the app with the reference plan, a second ente, one account per
+// principal (password testPassword), and a log buffer.
+func authApp(t *testing.T) (*server.Server, *pgxpool.Pool, *bytes.Buffer) {
+	t.Helper()
+	pool := testdb.Pool(t)
+	st := store.New(pool)
+	ctx := context.Background()
+	doc, err := seed.Reference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.LoadPlan(ctx, doc, store.LoadOptions{Actor: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.LoadPlan(ctx, otherEnte(), store.LoadOptions{Actor: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	addUser(t, pool, "admin", auth.Admin, "")
+	addUser(t, pool, "segretario", auth.Segretario, "")
+	addUser(t, pool, "dirigente", auth.Dirigente, "dir-ef")
+	addUser(t, pool, "referente", auth.Referente, "dir-prm")
+	addUser(t, pool, "oiv", auth.OIV, "")
+	addUser(t, pool, "lettore", auth.Lettore, "")
+	addUser(t, pool, "admin-altro-ente", auth.Admin, "", "cciaa-chieti-pescara")
+	logs := &bytes.Buffer{}
+	sessions, stop := server.NewSessions(pool, server.SessionOptions{})
+	t.Cleanup(stop)
+	return server.New(st, sessions, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))), pool, logs
+}
+
+// routeRule is the expected outcome of a route for each principal, with the
+// concrete path used to call it.
+type routeRule struct {
+	path   string
+	expect map[string]string // principal → outcome; absent principals expect def
+	def    string
+}
+
+func allOK(path string) routeRule { return routeRule{path: path, def: ok} }
+
+const refPlan = "/enti/cciaa-gran-sasso/piani/piao-2023-2025"
+
+// rules lists EVERY route. A route missing here fails the matrix test.
+var rules = map[string]routeRule{
+	"GET /healthz":                  allOK("/healthz"),
+	"GET /readyz":                   allOK("/readyz"),
+	"GET /static/*":                 allOK("/static/css/app.css"),
+	"GET /":                         allOK("/"),
+	"GET /enti/{ente}/piani/{plan}": allOK(refPlan),
+	"GET /enti/{ente}/piani/{plan}/obiettivi/{code}": allOK(refPlan + "/obiettivi/1.1"),
+	"GET /enti/{ente}/piani/{plan}/dirigenti/{role}": allOK(refPlan + "/dirigenti/dir-ef"),
+	"GET /enti/{ente}/piani/{plan}/qualita-dati":     allOK(refPlan + "/qualita-dati"),
+	"GET /opendata":                      allOK("/opendata"),
+	"GET /opendata/{ente}/{plan}/{file}": allOK("/opendata/cciaa-gran-sasso/piao-2023-2025/indicators.csv"),
+	"GET /accedi":                        allOK("/accedi"),
+	"POST /accedi":                       {path: "/accedi", def: ok},                  // an empty form: re-rendered with messages
+	"GET /accedi/sso":                    {path: "/accedi/sso", def: hidden},          // SSO not configured here
+	"GET /accedi/sso/callback":           {path: "/accedi/sso/callback", def: hidden}, // idem
+	"POST /esci":                         {path: "/esci", def: ok, expect: map[string]string{"anonymous": toSignIn}},
+	"POST /esci-ovunque":                 {path: "/esci-ovunque", def: ok, expect: map[string]string{"anonymous": toSignIn}},
+	"GET /area-riservata":                {path: "/area-riservata", def: ok, expect: map[string]string{"anonymous": toSignIn}},
+	"GET /amministrazione/{ente}/utenti": {path: "/amministrazione/cciaa-gran-sasso/utenti", def: forbidden,
+		expect: map[string]string{"anonymous": toSignIn, "admin": ok, "admin-altro-ente": hidden}},
+}
+
+func outcome(res *http.Response) string {
+	switch {
+	case res.StatusCode == http.StatusSeeOther && strings.HasPrefix(res.Header.Get("Location"), "/accedi?next="):
+		return toSignIn
+	case res.StatusCode == http.StatusUnauthorized:
+		return toSignIn
+	case res.StatusCode == http.StatusForbidden:
+		return forbidden
+	case res.StatusCode == http.StatusNotFound:
+		return hidden
+	case res.StatusCode < 400 || res.StatusCode == http.StatusUnprocessableEntity:
+		return ok
+	}
+	return "status " + res.Status
+}
+
+// TestAuthorizationMatrix walks every registered route × every principal and
+// checks the policy's outcome. It fails for a route without a declared action
+// or without a rule here, so no new route escapes the policy.
+func TestAuthorizationMatrix(t *testing.T) {
+	app, _, _ := authApp(t)
+	srv := httptest.NewServer(app)
+	defer srv.Close()
+	routes := app.Routes()
+	if len(routes) < len(rules) {
+		t.Fatalf("%d routes registered, %d rules", len(routes), len(rules))
+	}
+	clients := map[string]*http.Client{}
+	for _, p := range principals {
+		c := client(t)
+		if p != "anonymous" {
+			if res := signIn(t, c, srv.URL, p, testPassword); res.StatusCode != http.StatusSeeOther {
+				t.Fatalf("sign in %s: %d", p, res.StatusCode)
+			}
+		}
+		clients[p] = c
+	}
+	for _, rt := range routes {
+		key := rt.Method + " " + rt.Pattern
+		if rt.Action == "" {
+			t.Errorf("%s is registered without a policy action", key)
+			continue
+		}
+		rule, found := rules[key]
+		if !found {
+			t.Errorf("%s (action %s) has no rule in the authorization matrix", key, rt.Action)
+			continue
+		}
+		for _, p := range principals {
+			want := rule.def
+			if w, ok := rule.expect[p]; ok {
+				want = w
+			}
+			// sign-out would end the session the next rows need: use a fresh one
+			c := clients[p]
+			if strings.HasPrefix(rt.Pattern, "/esci") && p != "anonymous" {
+				c = client(t)
+				signIn(t, c, srv.URL, p, testPassword)
+			}
+			req, err := http.NewRequest(rt.Method, srv.URL+rule.path, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rt.Method == http.MethodPost {
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			}
+			res, err := c.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			io.Copy(io.Discard, res.Body)
+			res.Body.Close()
+			if got := outcome(res); got != want {
+				t.Errorf("%s as %s: got %s (%d), want %s", key, p, got, res.StatusCode, want)
+			}
+			// strict security headers on every response, whatever its status
+			if res.Header.Get("Content-Security-Policy") == "" || res.Header.Get("X-Content-Type-Options") != "nosniff" {
+				t.Errorf("%s as %s: security headers missing", key, p)
+			}
+		}
+	}
+	for key := range rules {
+		found := false
+		for _, rt := range routes {
+			found = found || rt.Method+" "+rt.Pattern == key
+		}
+		if !found {
+			t.Errorf("rule %s matches no route: remove it", key)
+		}
+	}
+}
+
+// TestSignInLandsOnRoleHome: each role lands on the page of its work.
+func TestSignInLandsOnRoleHome(t *testing.T) {
+	app, _, _ := authApp(t)
+	srv := httptest.NewServer(app)
+	defer srv.Close()
+	want := map[string]string{
+		"admin":      "/amministrazione/cciaa-gran-sasso/utenti",
+		"segretario": refPlan,
+		"dirigente":  refPlan + "/dirigenti/dir-ef",
+		"referente":  refPlan + "/dirigenti/dir-prm",
+		"oiv":        refPlan + "/qualita-dati",
+		"lettore":    refPlan,
+	}
+	for user, home := range want {
+		res := signIn(t, client(t), srv.URL, user, testPassword)
+		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != home {
+			t.Errorf("%s: %d → %q, want %q", user, res.StatusCode, res.Header.Get("Location"), home)
+		}
+	}
+	// a return address on this site wins; one elsewhere is ignored
+	c := client(t)
+	res, err := c.PostForm(srv.URL+"/accedi", url.Values{"username": {"lettore"}, "password": {testPassword}, "next": {refPlan + "/obiettivi/1.1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if loc := res.Header.Get("Location"); loc != refPlan+"/obiettivi/1.1" {
+		t.Errorf("next: %q", loc)
+	}
+	res, err = client(t).PostForm(srv.URL+"/accedi", url.Values{"username": {"lettore"}, "password": {testPassword}, "next": {"//evil.example/x"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if loc := res.Header.Get("Location"); loc != refPlan {
+		t.Errorf("an off-site next must be ignored: %q", loc)
+	}
+}
+
+func sessionCookie(c *http.Client, base string) string {
+	u, _ := url.Parse(base)
+	for _, ck := range c.Jar.Cookies(u) {
+		if ck.Name == "piao_session" {
+			return ck.Value
+		}
+	}
+	return ""
+}
+
+// TestSessionRenewedOnSignIn: the token a visitor had before signing in is
+// replaced and no longer works; sign-out renews it again.
+func TestSessionRenewedOnSignIn(t *testing.T) {
+	app, pool, _ := authApp(t)
+	srv := httptest.NewServer(app)
+	defer srv.Close()
+	c := client(t)
+	fetch(t, c, srv.URL+refPlan+"/obiettivi/1.1") // creates an anonymous session (recent objectives)
+	before := sessionCookie(c, srv.URL)
+	if before == "" {
+		t.Fatal("no pre-sign-in session")
+	}
+	signIn(t, c, srv.URL, "segretario", testPassword)
+	after := sessionCookie(c, srv.URL)
+	if after == "" || after == before {
+		t.Fatalf("token not renewed on sign-in: %q → %q", before, after)
+	}
+	var n int
+	if err := pool.QueryRow(context.Background(), `SELECT count(*) FROM sessions WHERE token = $1`, before).Scan(&n); err != nil || n != 0 {
+		t.Fatalf("the pre-sign-in session still exists (%d, %v)", n, err)
+	}
+	// replaying the old token gets an anonymous visitor
+	old := client(t)
+	u, _ := url.Parse(srv.URL)
+	old.Jar.SetCookies(u, []*http.Cookie{{Name: "piao_session", Value: before, Path: "/"}})
+	if res, _ := fetch(t, old, srv.URL+"/area-riservata"); outcome(res) != toSignIn {
+		t.Fatalf("old token still signed in: %d", res.StatusCode)
+	}
+	if res, _ := fetch(t, c, srv.URL+"/area-riservata"); res.StatusCode != 200 {
+		t.Fatalf("new token: %d", res.StatusCode)
+	}
+	res, err := c.Post(srv.URL+"/esci", "application/x-www-form-urlencoded", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther || sessionCookie(c, srv.URL) == after {
+		t.Fatalf("sign-out: %d, token %q", res.StatusCode, sessionCookie(c, srv.URL))
+	}
+	if res, _ := fetch(t, c, srv.URL+"/area-riservata"); outcome(res) != toSignIn {
+		t.Fatal("still signed in after sign-out")
+	}
+}
+
+// TestSignOutEverywhere ends the account's other sessions too.
+func TestSignOutEverywhere(t *testing.T) {
+	app, _, _ := authApp(t)
+	srv := httptest.NewServer(app)
+	defer srv.Close()
+	laptop, phone := client(t), client(t)
+	signIn(t, laptop, srv.URL, "oiv", testPassword)
+	signIn(t, phone, srv.URL, "oiv", testPassword)
+	res, err := laptop.Post(srv.URL+"/esci-ovunque", "application/x-www-form-urlencoded", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res, _ := fetch(t, phone, srv.URL+"/area-riservata"); outcome(res) != toSignIn {
+		t.Fatal("the other device is still signed in")
+	}
+}
+
+// TestSignInFailuresAreNeutralAndThrottled: wrong password, unknown user and
+// disabled user get the same words; after five failures the account is held
+// for fifteen minutes even with the right password.
+func TestSignInFailuresAreNeutralAndThrottled(t *testing.T) {
+	app, pool, logs := authApp(t)
+	srv := httptest.NewServer(app)
+	defer srv.Close()
+	if err := store.New(pool).SetActive(context.Background(), "lettore", false, "test"); err != nil {
+		t.Fatal(err)
+	}
+	post := func(user, pw string) (int, string) {
+		res, err := client(t).PostForm(srv.URL+"/accedi", url.Values{"username": {user}, "password": {pw}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	var bodies []string
+	for _, c := range [][2]string{{"oiv", "sbagliata-sbagliata"}, {"nessuno", testPassword}, {"lettore", testPassword}} {
+		code, body := post(c[0], c[1])
+		if code != http.StatusUnauthorized || !strings.Contains(body, "Nome utente o password non corretti") {
+			t.Fatalf("%s: %d", c[0], code)
+		}
+		if !strings.Contains(body, `value="`+c[0]+`"`) {
+			t.Errorf("%s: the form does not keep the username typed", c[0])
+		}
+		bodies = append(bodies, strings.ReplaceAll(body, `value="`+c[0]+`"`, ""))
+	}
+	if bodies[0] != bodies[1] || bodies[1] != bodies[2] {
+		t.Error("wrong password, unknown and disabled accounts must get the same page")
+	}
+	for range 4 { // with the first one above: five failures for oiv
+		post("oiv", "sbagliata-sbagliata")
+	}
+	code, body := post("oiv", testPassword)
+	if code != http.StatusTooManyRequests || !strings.Contains(body, "Troppi tentativi") {
+		t.Fatalf("sixth attempt: %d", code)
+	}
+	// another account is not held
+	if code, _ := post("segretario", testPassword); code != http.StatusSeeOther {
+		t.Fatalf("segretario: %d", code)
+	}
+	// overlong input: a message beside the field, no 500
+	code, body = post(strings.Repeat("x", 500), strings.Repeat("y", 5000))
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "troppo lung") {
+		t.Fatalf("overlong: %d", code)
+	}
+	// every outcome is in the audit trail; no password in clear anywhere
+	var audit string
+	if err := pool.QueryRow(context.Background(), `SELECT string_agg(action || ' ' || detail::text, E'\n') FROM audit_events`).Scan(&audit); err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{"auth.sign_in_failed", "auth.sign_in"} {
+		if !strings.Contains(audit, w) {
+			t.Errorf("audit trail lacks %s", w)
+		}
+	}
+	var hashes string
+	if err := pool.QueryRow(context.Background(), `SELECT string_agg(password_hash, ' ') FROM users`).Scan(&hashes); err != nil {
+		t.Fatal(err)
+	}
+	for where, text := range map[string]string{"audit trail": audit, "logs": logs.String(), "users table": hashes} {
+		if strings.Contains(text, testPassword) || strings.Contains(text, "sbagliata-sbagliata") {
+			t.Errorf("a password in clear in the %s", where)
+		}
+	}
+}
+
+func TestCrossOriginSignInRefused(t *testing.T) {
+	app, _, _ := authApp(t)
+	req := httptest.NewRequest(http.MethodPost, "/accedi", strings.NewReader(url.Values{"username": {"oiv"}, "password": {testPassword}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", "https://evil.example")
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	rec := httptest.NewRecorder()
+	app.ServeHTTP(rec, req)
+	if rec.Code != http.StatusForbidden {
+		t.Fatalf("cross-origin sign-in: %d", rec.Code)
+	}
+}
