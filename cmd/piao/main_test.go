@@ -104,3 +104,61 @@ func TestCommandLineErrors(t *testing.T) {
 
 // stdinText is what a test command reads on standard input: env["STDIN"].
 func stdinText(env map[string]string) string { return env["STDIN"] }
+
+func TestUserCommandsAndDemoAccounts(t *testing.T) {
+	url := testdb.Empty(t)
+	env := map[string]string{"DATABASE_URL": url, "PIAO_LOG_LEVEL": "error", "PIAO_DEMO_PASSWORD": "password-demo-lunga"}
+	code, out, errOut := runWith(t, env, "demo")
+	if code != 0 || !strings.Contains(out, "segretario, dir.economico, dir.promozione, referente.promozione, oiv, admin") ||
+		strings.Contains(out, "password-demo-lunga") {
+		t.Fatalf("demo: %d\n%s\n%s", code, out, errOut)
+	}
+	// without PIAO_DEMO_PASSWORD a password is generated and printed once
+	delete(env, "PIAO_DEMO_PASSWORD")
+	code, out, _ = runWith(t, env, "demo", "--replace")
+	if code != 0 || !strings.Contains(out, "Password degli account dimostrativi (mostrata solo ora") {
+		t.Fatalf("demo without password: %s", out)
+	}
+	if n := countRows(t, url, "users"); n != 6 {
+		t.Fatalf("%d demo users, want 6", n)
+	}
+	// a short PIAO_DEMO_PASSWORD is refused
+	env["PIAO_DEMO_PASSWORD"] = "corta"
+	if code, _, errOut := runWith(t, env, "demo", "--replace"); code != 1 || !strings.Contains(errOut, "almeno 12") {
+		t.Fatalf("short demo password: %d %s", code, errOut)
+	}
+	delete(env, "PIAO_DEMO_PASSWORD")
+
+	// user add with the password on stdin; never echoed
+	env["STDIN"] = "una-password-sicura-123\n"
+	code, out, errOut = runWith(t, env, "user", "add", "--username", "m.rossi", "--name", "Mario Rossi", "--role", "dirigente",
+		"--ente", "cciaa-gran-sasso", "--position", "dir-ef", "--email", "m.rossi@example.org", "--password-stdin")
+	if code != 0 || strings.Contains(out, "una-password-sicura") {
+		t.Fatalf("user add: %d %s %s", code, out, errOut)
+	}
+	// the same username again, a dirigente without position, an unknown role
+	if code, _, errOut := runWith(t, env, "user", "add", "--username", "m.rossi", "--name", "X", "--role", "lettore", "--ente", "cciaa-gran-sasso"); code != 1 || !strings.Contains(errOut, "esiste già") {
+		t.Fatalf("duplicate: %d %s", code, errOut)
+	}
+	if code, _, errOut := runWith(t, env, "user", "add", "--username", "x.y", "--name", "X", "--role", "dirigente", "--ente", "cciaa-gran-sasso"); code != 1 || !strings.Contains(errOut, "posizione") {
+		t.Fatalf("dirigente without position: %d %s", code, errOut)
+	}
+	if code, _, _ := runWith(t, env, "user", "add", "--username", "x.z", "--name", "X", "--role", "capo", "--ente", "cciaa-gran-sasso"); code != 1 {
+		t.Fatalf("unknown role: %d", code)
+	}
+	delete(env, "STDIN")
+	code, out, _ = runWith(t, env, "user", "passwd", "m.rossi")
+	if code != 0 || !strings.Contains(out, "Nuova password (mostrata solo ora)") {
+		t.Fatalf("passwd: %s", out)
+	}
+	if code, _, _ := runWith(t, env, "user", "disable", "m.rossi"); code != 0 {
+		t.Fatal("disable")
+	}
+	code, out, _ = runWith(t, env, "user", "list", "--ente", "cciaa-gran-sasso")
+	if code != 0 || !strings.Contains(out, "m.rossi") || !strings.Contains(out, "disattivato") || !strings.Contains(out, "dir-ef") {
+		t.Fatalf("list:\n%s", out)
+	}
+	if code, _, errOut := runWith(t, env, "user", "disable", "nessuno"); code != 1 || !strings.Contains(errOut, "nessuno") {
+		t.Fatalf("disable unknown: %d %s", code, errOut)
+	}
+}

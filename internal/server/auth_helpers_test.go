@@ -34,6 +34,19 @@ func addUser(t *testing.T, pool *pgxpool.Pool, username string, role auth.Role, 
 	}
 }
 
+// addUserAs creates an account of the reference ente with a display name.
+func addUserAs(t *testing.T, pool *pgxpool.Pool, username, name string, role auth.Role, position string) {
+	t.Helper()
+	hash, err := auth.HashPassword(testPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.New(pool).CreateUser(context.Background(), store.NewUser{Ente: "cciaa-gran-sasso", Username: username,
+		DisplayName: name, Role: role, Position: position, PasswordHash: hash}, "test"); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // client is a browser-like HTTP client with a cookie jar that does not follow redirects.
 func client(t *testing.T) *http.Client {
 	t.Helper()

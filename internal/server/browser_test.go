@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/piao-performance/piao/internal/seed"
 )
 
 // browser starts a headless Chromium for t.
@@ -170,5 +172,51 @@ func TestBrowserExplanationOpensByKeyboard(t *testing.T) {
 	text := eval[string](t, ctx, `document.querySelector('details.piao-explain').innerText`)
 	if !strings.Contains(text, "÷ 2 = 95,75%") {
 		t.Errorf("explanation text: %q", text)
+	}
+}
+
+// TestBrowserDemoRolesSignIn: every demo account signs in through the form
+// and lands on the page of its role; "Esci" signs it out.
+func TestBrowserDemoRolesSignIn(t *testing.T) {
+	h, pool := newApp(t)
+	for _, a := range seed.DemoAccounts() {
+		addUserAs(t, pool, a.Username, a.DisplayName, a.Role, a.Position)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	ctx := browser(t)
+	defer shot(t, ctx, "demo-sign-in")
+	home := map[string]string{
+		"segretario":           planPath,
+		"dir.economico":        planPath + "/dirigenti/dir-ef",
+		"dir.promozione":       planPath + "/dirigenti/dir-prm",
+		"referente.promozione": planPath + "/dirigenti/dir-prm",
+		"oiv":                  planPath + "/qualita-dati",
+		"admin":                "/amministrazione/cciaa-gran-sasso/utenti",
+	}
+	for _, a := range seed.DemoAccounts() {
+		err := chromedp.Do(ctx,
+			chromedp.Navigate(srv.URL+"/accedi"),
+			chromedp.SendKeys(chromedp.ID("username"), a.Username),
+			chromedp.SendKeys(chromedp.ID("password"), testPassword),
+		)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`main button[type=submit]`))); err != nil {
+			t.Fatal(err)
+		}
+		if path := eval[string](t, ctx, `location.pathname`); path != home[a.Username] {
+			t.Errorf("%s landed on %s, want %s", a.Username, path, home[a.Username])
+		}
+		if name := eval[string](t, ctx, `document.querySelector('header a[href="/area-riservata"]').textContent`); name != a.DisplayName {
+			t.Errorf("%s: header shows %q", a.Username, name)
+		}
+		if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`header form[action="/esci"] button`))); err != nil {
+			t.Fatal(err)
+		}
+		if path := eval[string](t, ctx, `location.pathname`); path != "/accedi" {
+			t.Errorf("%s: after Esci on %s", a.Username, path)
+		}
 	}
 }

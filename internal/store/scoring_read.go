@@ -59,11 +59,20 @@ func (s *Store) Snapshot(ctx context.Context, h PlanHeader, year int) (scoring.S
 	if snap.Roles, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
 		return snap, fmt.Errorf("roles: %w", err)
 	}
+	// Aggregates joined once rather than a subquery per row: this runs on every scored page.
 	rows, err = s.pool.Query(ctx, `
-		SELECT o.code, o.kind, o.title, coalesce(a.number, 0), coalesce(p.code, ''),
-		       coalesce((SELECT array_agg(r.key ORDER BY r.id) FROM objective_owners x JOIN roles r ON r.id = x.role_id WHERE x.objective_id = o.id), '{}'),
-		       coalesce((SELECT array_agg(u.key ORDER BY u.id) FROM objective_units x JOIN units u ON u.id = x.unit_id WHERE x.objective_id = o.id), '{}')
+		WITH owners AS (
+			SELECT x.objective_id, array_agg(r.key ORDER BY r.id) AS keys
+			FROM objective_owners x JOIN roles r ON r.id = x.role_id JOIN objectives o ON o.id = x.objective_id
+			WHERE o.plan_id = $1 GROUP BY x.objective_id
+		), units AS (
+			SELECT x.objective_id, array_agg(u.key ORDER BY u.id) AS keys
+			FROM objective_units x JOIN units u ON u.id = x.unit_id JOIN objectives o ON o.id = x.objective_id
+			WHERE o.plan_id = $1 GROUP BY x.objective_id
+		)
+		SELECT o.code, o.kind, o.title, coalesce(a.number, 0), coalesce(p.code, ''), coalesce(ow.keys, '{}'), coalesce(un.keys, '{}')
 		FROM objectives o LEFT JOIN areas a ON a.id = o.area_id LEFT JOIN objectives p ON p.id = o.parent_id
+		LEFT JOIN owners ow ON ow.objective_id = o.id LEFT JOIN units un ON un.objective_id = o.id
 		WHERE o.plan_id = $1 ORDER BY o.position`, h.ID)
 	if err != nil {
 		return snap, fmt.Errorf("objectives: %w", err)
@@ -81,13 +90,18 @@ func (s *Store) Snapshot(ctx context.Context, h PlanHeader, year int) (scoring.S
 			FROM targets t JOIN revisions r ON r.id = t.revision_id
 			WHERE t.plan_id = $1 AND t.year = $3 AND r.seq <= $2
 			ORDER BY t.indicator_id, r.seq DESC
+		), refs AS (
+			SELECT r.indicator_id, array_agg(x.key ORDER BY r.position) AS keys
+			FROM indicator_refs r JOIN indicators x ON x.id = r.ref_indicator_id WHERE r.plan_id = $1 GROUP BY r.indicator_id
+		), orefs AS (
+			SELECT r.indicator_id, array_agg(x.code ORDER BY r.position) AS codes
+			FROM indicator_objective_refs r JOIN objectives x ON x.id = r.objective_id WHERE r.plan_id = $1 GROUP BY r.indicator_id
 		)
 		SELECT i.key, o.code, i.name, i.unit, i.polarity, i.formula, coalesce(i.scale::float8, 0), coalesce(i.derived_function, ''),
-		       i.derived_kinds,
-		       coalesce((SELECT array_agg(x.key ORDER BY r.position) FROM indicator_refs r JOIN indicators x ON x.id = r.ref_indicator_id WHERE r.indicator_id = i.id), '{}'),
-		       coalesce((SELECT array_agg(x.code ORDER BY r.position) FROM indicator_objective_refs r JOIN objectives x ON x.id = r.objective_id WHERE r.indicator_id = i.id), '{}'),
+		       i.derived_kinds, coalesce(refs.keys, '{}'), coalesce(orefs.codes, '{}'),
 		       i.component, i.weight::float8, tf.operator, tf.value, tf.text
 		FROM indicators i JOIN objectives o ON o.id = i.objective_id LEFT JOIN tf ON tf.indicator_id = i.id
+		LEFT JOIN refs ON refs.indicator_id = i.id LEFT JOIN orefs ON orefs.indicator_id = i.id
 		WHERE i.plan_id = $1 ORDER BY o.position, i.position`, h.ID, h.RevisionSeq, year)
 	if err != nil {
 		return snap, fmt.Errorf("indicators: %w", err)
