@@ -58,7 +58,7 @@ func cmdUser(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 	fs.SetOutput(io.Discard)
 	var (
 		username, name, role, ente, email, position string
-		fromStdin, noPassword                        bool
+		fromStdin, noPassword                       bool
 	)
 	target := ""
 	if (sub == "passwd" || sub == "disable" || sub == "enable") && len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
@@ -172,4 +172,3 @@ func cmdUser(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 	}
 	return nil
 }
-
