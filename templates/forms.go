@@ -14,7 +14,8 @@ type SignInForm struct {
 	Username string
 	Next     string
 	SSO      bool
-	Message  string            // a message for the whole form
+	Message  string            // an error for the whole form
+	Info     string            // a notice, e.g. after signing out
 	Errors   map[string]string // by field
 }
 

@@ -50,7 +50,11 @@ func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, s.homeFor(r, u), http.StatusSeeOther)
 		return
 	}
-	s.render(w, r, http.StatusOK, templates.SignInPage(templates.SignInForm{Next: safeNext(r.URL.Query().Get("next")), SSO: s.oidc != nil}))
+	form := templates.SignInForm{Next: safeNext(r.URL.Query().Get("next")), SSO: s.oidc != nil}
+	if r.URL.Query().Get("uscito") == "1" {
+		form.Info = "Sei uscito dall'area riservata."
+	}
+	s.render(w, r, http.StatusOK, templates.SignInPage(form))
 }
 
 // signIn checks the credentials, renews the session token and goes on.
