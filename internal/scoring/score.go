@@ -154,7 +154,7 @@ func (m *Model) Score(actuals []Actual, behaviour map[string]float64) *Result {
 	for a, objs := range m.areaStrat {
 		r.Areas[a] = r.mean(objs, r.Objectives)
 	}
-	r.Ente = r.meanAll(r.Areas)
+	r.Ente = r.mean(nil, r.Areas)
 	for u, objs := range m.unitObjs {
 		r.Units[u] = r.mean(objs, r.Objectives)
 	}
@@ -328,13 +328,13 @@ func (r *Result) objective(o int) Score {
 	return s
 }
 
-// mean is the plain mean of the scores of the given objectives that have one.
+// mean is the plain mean of the scores at idx (every score when idx is nil)
+// that have one; the completeness counts add up.
 func (r *Result) mean(idx []int32, scores []Score) Score {
 	var s Score
 	var sum float64
 	var n int
-	for _, i := range idx {
-		c := scores[i]
+	add := func(c Score) {
 		s.Missing += c.Missing
 		s.NA += c.NA
 		if c.Has {
@@ -342,23 +342,13 @@ func (r *Result) mean(idx []int32, scores []Score) Score {
 			n++
 		}
 	}
-	if n > 0 {
-		s.Value, s.Has = sum/float64(n), true
-	}
-	s.Status = r.Model.Rules.statusOf(s)
-	return s
-}
-
-func (r *Result) meanAll(scores []Score) Score {
-	var s Score
-	var sum float64
-	var n int
-	for _, c := range scores {
-		s.Missing += c.Missing
-		s.NA += c.NA
-		if c.Has {
-			sum += c.Value
-			n++
+	if idx == nil {
+		for _, c := range scores {
+			add(c)
+		}
+	} else {
+		for _, i := range idx {
+			add(scores[i])
 		}
 	}
 	if n > 0 {

@@ -53,21 +53,23 @@ func (s *Store) Periods(ctx context.Context, planID int64) ([]Period, error) {
 	if err != nil {
 		return nil, fmt.Errorf("periods: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Period, error) {
-		var p Period
-		return p, r.Scan(&p.ID, &p.Year, &p.Kind, &p.EndsOn, &p.Deadline, &p.ClosedAt)
-	})
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Period, error) { return scanPeriod(r) })
 	if err != nil {
 		return nil, fmt.Errorf("periods: %w", err)
 	}
 	return out, nil
 }
 
+// scanPeriod reads the columns id, year, kind, ends_on, entry_deadline, closed_at.
+func scanPeriod(r pgx.Row) (Period, error) {
+	var p Period
+	return p, r.Scan(&p.ID, &p.Year, &p.Kind, &p.EndsOn, &p.Deadline, &p.ClosedAt)
+}
+
 // Period returns one period of a plan, or ErrNotFound.
 func (s *Store) Period(ctx context.Context, planID int64, year int, kind string) (Period, error) {
-	var p Period
-	err := s.pool.QueryRow(ctx, `SELECT id, year, kind, ends_on, entry_deadline, closed_at FROM periods
-		WHERE plan_id = $1 AND year = $2 AND kind = $3`, planID, year, kind).Scan(&p.ID, &p.Year, &p.Kind, &p.EndsOn, &p.Deadline, &p.ClosedAt)
+	p, err := scanPeriod(s.pool.QueryRow(ctx, `SELECT id, year, kind, ends_on, entry_deadline, closed_at FROM periods
+		WHERE plan_id = $1 AND year = $2 AND kind = $3`, planID, year, kind))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return p, ErrNotFound
 	}
@@ -100,10 +102,7 @@ func (s *Store) PeriodsWithData(ctx context.Context, planID int64, vis Visibilit
 	if err != nil {
 		return nil, fmt.Errorf("periods with data: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Period, error) {
-		var p Period
-		return p, r.Scan(&p.ID, &p.Year, &p.Kind, &p.EndsOn, &p.Deadline, &p.ClosedAt)
-	})
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Period, error) { return scanPeriod(r) })
 	if err != nil {
 		return nil, fmt.Errorf("periods with data: %w", err)
 	}
