@@ -200,8 +200,15 @@ func (r *Result) scoreIndicator(i int) {
 	res.Status = m.Rules.band(a)
 }
 
-// computeActual derives the actual from what was entered. ok is false when the
-// inputs cannot be computed (a zero denominator or previous value).
+// ComputeActual derives the actual of an indicator with the given formula and
+// scale from what was entered; ok is false when the inputs cannot be computed
+// (a zero denominator or previous value). Entry forms use it to show the
+// result as the engine will see it.
+func ComputeActual(formula string, scale float64, a Actual) (float64, bool) {
+	return computeActual(&Indicator{Formula: formula, Scale: scale}, a)
+}
+
+// computeActual derives the actual from what was entered.
 func computeActual(in *Indicator, a Actual) (v float64, ok bool) {
 	switch in.Formula {
 	case plan.FormulaRatio:

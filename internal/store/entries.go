@@ -1,0 +1,534 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/piao-performance/piao/internal/auth"
+	"github.com/piao-performance/piao/internal/plan"
+)
+
+// Entry states as users read them.
+const (
+	StatusToFill    = ""          // da compilare: no measurement yet
+	StatusDraft     = "draft"     // bozza
+	StatusSubmitted = "submitted" // inviata
+	StatusApproved  = "approved"  // approvata
+	StatusReturned  = "returned"  // restituita
+)
+
+// StatusLabel is the Italian name of an entry status.
+func StatusLabel(s string) string {
+	switch s {
+	case StatusDraft:
+		return "Bozza"
+	case StatusSubmitted:
+		return "Inviata"
+	case StatusApproved:
+		return "Approvata"
+	case StatusReturned:
+		return "Restituita"
+	}
+	return "Da compilare"
+}
+
+// Entry errors.
+var (
+	ErrPeriodIsClosed = errors.New("il periodo è chiuso: nulla può cambiare finché il Segretario Generale non lo riapre")
+	ErrDerived        = errors.New("indicatore calcolato dal sistema: non si inserisce")
+)
+
+// LockedError says why an entry cannot change in its current state.
+type LockedError struct{ Status string }
+
+func (e *LockedError) Error() string {
+	switch e.Status {
+	case StatusSubmitted:
+		return "la misurazione è stata inviata ed è in attesa di approvazione: può cambiare solo se il Segretario Generale la restituisce"
+	case StatusApproved:
+		return "la misurazione è approvata: può cambiare solo se il Segretario Generale la riapre con un motivo"
+	}
+	return "operazione non possibile nello stato «" + StatusLabel(e.Status) + "»"
+}
+
+// ConflictError is returned when someone else saved the entry after the
+// version the user edited; Current is what is there now.
+type ConflictError struct{ Current Entry }
+
+func (e *ConflictError) Error() string {
+	return fmt.Sprintf("la misurazione è stata modificata da %s il %s mentre la compilavi", e.Current.Author,
+		e.Current.UpdatedAt.Format("02/01/2006 15:04"))
+}
+
+// Entry is a measurement as the entry pages see it. Version 0 means none yet.
+type Entry struct {
+	ID            int64
+	Version       int
+	Status        string
+	Value         *float64
+	Inputs        map[string]float64
+	NotApplicable bool
+	Reason        string
+	Note          string
+	Author        string
+	UpdatedAt     time.Time
+	SubmittedBy   string
+	ReviewedBy    string
+	ReviewComment string
+	Demo          bool
+	Attachments   []Attachment
+}
+
+// Attachment describes an evidence file.
+type Attachment struct {
+	ID          int64
+	Filename    string
+	ContentType string
+	Size        int
+	UploadedBy  string
+	UploadedAt  time.Time
+}
+
+// NewAttachment is a checked file to store.
+type NewAttachment struct {
+	Filename, ContentType string
+	Data                  []byte
+}
+
+// EntryIndicator is what the entry form needs to know about an indicator.
+type EntryIndicator struct {
+	ID             int64
+	Key            string
+	Code           string
+	Name           string
+	Algorithm      string
+	Source         string
+	Unit           string
+	Formula        string
+	Scale          float64
+	Inputs         []plan.Input
+	ObjectiveCode  string
+	ObjectiveTitle string
+	Owners         []int64 // positions owning the objective
+	OwnerTitles    []string
+	Baselines      []plan.Baseline
+	Target         *TargetInForce // for the period's year
+}
+
+// EntryIndicator loads an indicator of a plan by key, with its target for year.
+func (s *Store) EntryIndicator(ctx context.Context, h PlanHeader, key string, year int) (EntryIndicator, error) {
+	var x EntryIndicator
+	var objID int64
+	err := s.pool.QueryRow(ctx, `SELECT i.id, i.key, i.code, i.name, i.algorithm, i.source, i.unit, i.formula,
+			coalesce(i.scale::float8, 0), o.id, o.code, o.title
+		FROM indicators i JOIN objectives o ON o.id = i.objective_id WHERE i.plan_id = $1 AND i.key = $2`, h.ID, key).Scan(
+		&x.ID, &x.Key, &x.Code, &x.Name, &x.Algorithm, &x.Source, &x.Unit, &x.Formula, &x.Scale, &objID, &x.ObjectiveCode, &x.ObjectiveTitle)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return x, ErrNotFound
+	}
+	if err != nil {
+		return x, fmt.Errorf("indicator %s: %w", key, err)
+	}
+	rows, err := s.pool.Query(ctx, `SELECT r.id, r.title FROM objective_owners oo JOIN roles r ON r.id = oo.role_id
+		WHERE oo.objective_id = $1 ORDER BY r.id`, objID)
+	if err != nil {
+		return x, fmt.Errorf("owners: %w", err)
+	}
+	var id int64
+	var title string
+	if _, err := pgx.ForEachRow(rows, []any{&id, &title}, func() error {
+		x.Owners, x.OwnerTitles = append(x.Owners, id), append(x.OwnerTitles, title)
+		return nil
+	}); err != nil {
+		return x, fmt.Errorf("owners: %w", err)
+	}
+	details, err := s.indicators(ctx, h, objID)
+	if err != nil {
+		return x, err
+	}
+	for _, d := range details {
+		if d.Key != key {
+			continue
+		}
+		x.Inputs, x.Baselines = d.Inputs, d.Baselines
+		for _, t := range d.Targets {
+			if t.Year == year {
+				tt := t
+				x.Target = &tt
+			}
+		}
+	}
+	return x, nil
+}
+
+const entryColumns = `m.id, m.version, m.status, m.value::float8, m.inputs, m.not_applicable, m.reason, m.note, m.author,
+	m.updated_at, m.submitted_by, m.reviewed_by, m.review_comment, m.demo`
+
+func scanEntry(row pgx.Row) (Entry, error) {
+	var e Entry
+	err := row.Scan(&e.ID, &e.Version, &e.Status, &e.Value, &e.Inputs, &e.NotApplicable, &e.Reason, &e.Note, &e.Author,
+		&e.UpdatedAt, &e.SubmittedBy, &e.ReviewedBy, &e.ReviewComment, &e.Demo)
+	return e, err
+}
+
+// Entry returns the measurement of an indicator in a period with its
+// attachments; a zero Entry (Version 0) when there is none.
+func (s *Store) Entry(ctx context.Context, indicatorID, periodID int64) (Entry, error) {
+	e, err := scanEntry(s.pool.QueryRow(ctx, `SELECT `+entryColumns+` FROM measurements m
+		WHERE m.indicator_id = $1 AND m.period_id = $2`, indicatorID, periodID))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Entry{}, nil
+	}
+	if err != nil {
+		return e, fmt.Errorf("entry: %w", err)
+	}
+	rows, err := s.pool.Query(ctx, `SELECT id, filename, content_type, size, uploaded_by, uploaded_at
+		FROM measurement_attachments WHERE measurement_id = $1 ORDER BY id`, e.ID)
+	if err != nil {
+		return e, fmt.Errorf("attachments: %w", err)
+	}
+	e.Attachments, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (Attachment, error) {
+		var a Attachment
+		return a, r.Scan(&a.ID, &a.Filename, &a.ContentType, &a.Size, &a.UploadedBy, &a.UploadedAt)
+	})
+	if err != nil {
+		return e, fmt.Errorf("attachments: %w", err)
+	}
+	return e, nil
+}
+
+// EntryInput is a save of one indicator's measurement.
+type EntryInput struct {
+	Indicator     EntryIndicator
+	Period        Period
+	Value         *float64
+	Inputs        map[string]float64
+	NotApplicable bool
+	Reason        string
+	Note          string
+	Version       int  // the version the user edited; 0 for a new entry
+	Submit        bool // send for approval after saving
+	Attachments   []NewAttachment
+}
+
+// SaveEntries saves several entries in one transaction: all of them, or
+// none when one fails (errs says which, by position).
+func (s *Store) SaveEntries(ctx context.Context, h PlanHeader, ins []EntryInput, actor auth.User) (out []Entry, errs map[int]error, err error) {
+	errs = map[int]error{}
+	out = make([]Entry, len(ins))
+	err = s.inTx(ctx, func(tx pgx.Tx) error {
+		for i, in := range ins {
+			e, err := saveEntry(ctx, tx, h, in, actor)
+			var conflict *ConflictError
+			var locked *LockedError
+			switch {
+			case errors.As(err, &conflict), errors.As(err, &locked), errors.Is(err, ErrPeriodIsClosed), errors.Is(err, ErrDerived):
+				errs[i] = err
+			case err != nil:
+				return err
+			}
+			out[i] = e
+		}
+		if len(errs) > 0 {
+			return errRollback
+		}
+		return nil
+	})
+	if errors.Is(err, errRollback) {
+		return nil, errs, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return out, nil, nil
+}
+
+// errRollback ends a transaction whose rows have user errors.
+var errRollback = errors.New("rollback")
+
+// SaveEntry saves one entry; user-facing failures come back as
+// *ConflictError, *LockedError, ErrPeriodIsClosed or ErrDerived.
+func (s *Store) SaveEntry(ctx context.Context, h PlanHeader, in EntryInput, actor auth.User) (Entry, error) {
+	out, errs, err := s.SaveEntries(ctx, h, []EntryInput{in}, actor)
+	if err != nil {
+		return Entry{}, err
+	}
+	if e, ok := errs[0]; ok {
+		return Entry{}, e
+	}
+	return out[0], nil
+}
+
+// openPeriod checks inside tx that the period is open. FOR SHARE makes a
+// concurrent close wait for this save, and this save wait for a close.
+func openPeriod(ctx context.Context, tx pgx.Tx, h PlanHeader, periodID int64) error {
+	var closed bool
+	err := tx.QueryRow(ctx, `SELECT closed_at IS NOT NULL FROM periods WHERE id = $1 AND plan_id = $2 FOR SHARE`, periodID, h.ID).Scan(&closed)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return ErrNotFound
+	}
+	if err != nil {
+		return fmt.Errorf("period: %w", err)
+	}
+	if closed {
+		return ErrPeriodIsClosed
+	}
+	return nil
+}
+
+func lockEntry(ctx context.Context, tx pgx.Tx, indicatorID, periodID int64) (Entry, bool, error) {
+	e, err := scanEntry(tx.QueryRow(ctx, `SELECT `+entryColumns+` FROM measurements m
+		WHERE m.indicator_id = $1 AND m.period_id = $2 FOR UPDATE`, indicatorID, periodID))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Entry{}, false, nil
+	}
+	if err != nil {
+		return e, false, fmt.Errorf("lock entry: %w", err)
+	}
+	return e, true, nil
+}
+
+func saveEntry(ctx context.Context, tx pgx.Tx, h PlanHeader, in EntryInput, actor auth.User) (Entry, error) {
+	ind := in.Indicator
+	if ind.Formula == plan.FormulaDerived {
+		return Entry{}, ErrDerived
+	}
+	if err := openPeriod(ctx, tx, h, in.Period.ID); err != nil {
+		return Entry{}, err
+	}
+	old, exists, err := lockEntry(ctx, tx, ind.ID, in.Period.ID)
+	if err != nil {
+		return Entry{}, err
+	}
+	if old.Version != in.Version {
+		return Entry{}, &ConflictError{Current: old}
+	}
+	if exists && old.Status != StatusDraft && old.Status != StatusReturned {
+		return Entry{}, &LockedError{Status: old.Status}
+	}
+	status := StatusDraft
+	now := time.Now()
+	var submittedAt *time.Time
+	submittedBy := ""
+	if in.Submit {
+		status, submittedAt, submittedBy = StatusSubmitted, &now, actor.Username
+	}
+	inputs := in.Inputs
+	if inputs == nil {
+		inputs = map[string]float64{}
+	}
+	var id int64
+	if exists {
+		err = tx.QueryRow(ctx, `UPDATE measurements SET value = $2, inputs = $3, not_applicable = $4, reason = $5, note = $6,
+				status = $7, author = $8, version = version + 1, updated_at = $9, submitted_by = $10, submitted_at = $11,
+				demo = false
+			WHERE id = $1 RETURNING id`, old.ID, in.Value, inputs, in.NotApplicable, in.Reason, in.Note, status,
+			actor.Username, now, submittedBy, submittedAt).Scan(&id)
+	} else {
+		// ON CONFLICT: someone created it since we looked; that is a conflict for this user.
+		err = tx.QueryRow(ctx, `INSERT INTO measurements (plan_id, indicator_id, period_id, value, inputs, not_applicable, reason,
+				note, status, author, updated_at, submitted_by, submitted_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+			ON CONFLICT (indicator_id, period_id) DO NOTHING RETURNING id`, h.ID, ind.ID, in.Period.ID, in.Value, inputs,
+			in.NotApplicable, in.Reason, in.Note, status, actor.Username, now, submittedBy, submittedAt).Scan(&id)
+		if errors.Is(err, pgx.ErrNoRows) {
+			cur, _, lerr := lockEntry(ctx, tx, ind.ID, in.Period.ID)
+			if lerr != nil {
+				return Entry{}, lerr
+			}
+			return Entry{}, &ConflictError{Current: cur}
+		}
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "23514" {
+		return Entry{}, fmt.Errorf("measurement rejected by the database (%s): %w", pgErr.ConstraintName, err)
+	}
+	if err != nil {
+		return Entry{}, fmt.Errorf("save measurement %s: %w", ind.Key, err)
+	}
+	var names []string
+	for _, a := range in.Attachments {
+		sum := sha256.Sum256(a.Data)
+		if _, err := tx.Exec(ctx, `INSERT INTO measurement_attachments (measurement_id, filename, content_type, size, sha256, data, uploaded_by)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`, id, a.Filename, a.ContentType, len(a.Data), hex.EncodeToString(sum[:]), a.Data,
+			actor.Username); err != nil {
+			return Entry{}, fmt.Errorf("attachment %s: %w", a.Filename, err)
+		}
+		names = append(names, a.Filename)
+	}
+	action := "measurement.save"
+	if in.Submit {
+		action = "measurement.submit"
+	}
+	detail := map[string]any{"indicator": ind.Key, "period": in.Period.Label(), "version": old.Version + 1,
+		"new": entryState(in.Value, inputs, in.NotApplicable, in.Reason, status), "attachments": names}
+	if exists {
+		detail["old"] = entryState(old.Value, old.Inputs, old.NotApplicable, old.Reason, old.Status)
+	}
+	if err := appendAudit(ctx, tx, AuditEvent{Actor: actor.Username, Action: action, EnteID: &h.EnteID, ObjectType: "measurement",
+		ObjectKey: entryKey(ind.Key, in.Period), Reason: in.Note, Detail: detail}); err != nil {
+		return Entry{}, err
+	}
+	return scanEntry(tx.QueryRow(ctx, `SELECT `+entryColumns+` FROM measurements m WHERE m.id = $1`, id))
+}
+
+func entryState(v *float64, inputs map[string]float64, na bool, reason, status string) map[string]any {
+	return map[string]any{"value": v, "inputs": inputs, "not_applicable": na, "reason": reason, "status": status}
+}
+
+// entryKey names a measurement in the audit trail: indicator key and period end.
+func entryKey(key string, p Period) string { return key + " " + p.EndsOn.Format("02/01/2006") }
+
+// Workflow actions on an entry.
+const (
+	ActSubmit  = "submit"  // dirigente: draft/returned → submitted
+	ActApprove = "approve" // Segretario Generale: submitted → approved
+	ActReturn  = "return"  // Segretario Generale: submitted → returned, with a comment
+	ActReopen  = "reopen"  // Segretario Generale: approved → draft, with a reason
+)
+
+// Transition moves an entry through the workflow. version is the one the
+// user saw; reason is required to return or reopen.
+func (s *Store) Transition(ctx context.Context, h PlanHeader, ind EntryIndicator, p Period, version int, action, reason string, actor auth.User) (Entry, error) {
+	from := map[string][]string{
+		ActSubmit: {StatusDraft, StatusReturned}, ActApprove: {StatusSubmitted}, ActReturn: {StatusSubmitted}, ActReopen: {StatusApproved},
+	}
+	to := map[string]string{ActSubmit: StatusSubmitted, ActApprove: StatusApproved, ActReturn: StatusReturned, ActReopen: StatusDraft}
+	allowed, ok := from[action]
+	if !ok {
+		return Entry{}, fmt.Errorf("unknown workflow action %q", action)
+	}
+	if (action == ActReturn || action == ActReopen) && len([]rune(reason)) < 3 {
+		return Entry{}, errors.New("indica il motivo")
+	}
+	var out Entry
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		if err := openPeriod(ctx, tx, h, p.ID); err != nil {
+			return err
+		}
+		cur, exists, err := lockEntry(ctx, tx, ind.ID, p.ID)
+		if err != nil {
+			return err
+		}
+		if !exists || cur.Version != version {
+			return &ConflictError{Current: cur}
+		}
+		if !contains(allowed, cur.Status) {
+			return &LockedError{Status: cur.Status}
+		}
+		next := to[action]
+		switch action {
+		case ActSubmit:
+			_, err = tx.Exec(ctx, `UPDATE measurements SET status = $2, version = version + 1, submitted_by = $3, submitted_at = now(),
+				updated_at = now() WHERE id = $1`, cur.ID, next, actor.Username)
+		default:
+			_, err = tx.Exec(ctx, `UPDATE measurements SET status = $2, version = version + 1, reviewed_by = $3, reviewed_at = now(),
+				review_comment = $4, updated_at = now() WHERE id = $1`, cur.ID, next, actor.Username, reason)
+		}
+		if err != nil {
+			return fmt.Errorf("%s measurement: %w", action, err)
+		}
+		if err := appendAudit(ctx, tx, AuditEvent{Actor: actor.Username, Action: "measurement." + action, EnteID: &h.EnteID,
+			ObjectType: "measurement", ObjectKey: entryKey(ind.Key, p), Reason: reason,
+			Detail: map[string]any{"indicator": ind.Key, "period": p.Label(), "from": cur.Status, "to": next, "version": cur.Version + 1}}); err != nil {
+			return err
+		}
+		out, err = scanEntry(tx.QueryRow(ctx, `SELECT `+entryColumns+` FROM measurements m WHERE m.id = $1`, cur.ID))
+		return err
+	})
+	return out, err
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if x == y {
+			return true
+		}
+	}
+	return false
+}
+
+// SetPeriodClosed closes or reopens a period (reopening needs a reason).
+func (s *Store) SetPeriodClosed(ctx context.Context, h PlanHeader, p Period, closed bool, reason string, actor auth.User) error {
+	if !closed && len([]rune(reason)) < 3 {
+		return errors.New("indica il motivo della riapertura")
+	}
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		var isClosed bool
+		// FOR UPDATE waits for saves in progress (they hold FOR SHARE).
+		if err := tx.QueryRow(ctx, `SELECT closed_at IS NOT NULL FROM periods WHERE id = $1 AND plan_id = $2 FOR UPDATE`, p.ID, h.ID).Scan(&isClosed); err != nil {
+			if errors.Is(err, pgx.ErrNoRows) {
+				return ErrNotFound
+			}
+			return fmt.Errorf("period: %w", err)
+		}
+		if isClosed == closed {
+			return nil
+		}
+		label := h.EnteSlug + "/" + h.Slug + " " + p.Label()
+		if closed {
+			return closePeriod(ctx, tx, h.EnteID, p.ID, label, actor.Username, reason)
+		}
+		if _, err := tx.Exec(ctx, `UPDATE periods SET closed_at = NULL, closed_by = '' WHERE id = $1`, p.ID); err != nil {
+			return fmt.Errorf("reopen period: %w", err)
+		}
+		return appendAudit(ctx, tx, AuditEvent{Actor: actor.Username, Action: "period.reopen", EnteID: &h.EnteID, ObjectType: "period",
+			ObjectKey: label, Reason: reason})
+	})
+}
+
+// HistoryEvent is one change of a measurement.
+type HistoryEvent struct {
+	At     time.Time
+	Actor  string
+	Action string
+	Reason string
+	Detail map[string]any
+}
+
+// EntryHistory returns every audit event of an indicator's measurements, newest first.
+func (s *Store) EntryHistory(ctx context.Context, h PlanHeader, key string) ([]HistoryEvent, error) {
+	rows, err := s.pool.Query(ctx, `SELECT at, actor, action, reason, detail FROM audit_events
+		WHERE object_type = 'measurement' AND ente_id = $1 AND detail->>'indicator' = $2
+		  AND starts_with(object_key, $2 || ' ') ORDER BY id DESC`, h.EnteID, key)
+	if err != nil {
+		return nil, fmt.Errorf("history: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (HistoryEvent, error) {
+		var e HistoryEvent
+		return e, r.Scan(&e.At, &e.Actor, &e.Action, &e.Reason, &e.Detail)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("history: %w", err)
+	}
+	return out, nil
+}
+
+// AttachmentFile is an attachment's content with what authorization needs.
+type AttachmentFile struct {
+	Attachment
+	EnteID int64
+	Data   []byte
+}
+
+// AttachmentFile returns an attachment by id, or ErrNotFound.
+func (s *Store) AttachmentFile(ctx context.Context, id int64) (AttachmentFile, error) {
+	var a AttachmentFile
+	err := s.pool.QueryRow(ctx, `SELECT a.id, a.filename, a.content_type, a.size, a.uploaded_by, a.uploaded_at, p.ente_id, a.data
+		FROM measurement_attachments a JOIN measurements m ON m.id = a.measurement_id JOIN plans p ON p.id = m.plan_id
+		WHERE a.id = $1`, id).Scan(&a.ID, &a.Filename, &a.ContentType, &a.Size, &a.UploadedBy, &a.UploadedAt, &a.EnteID, &a.Data)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return a, ErrNotFound
+	}
+	if err != nil {
+		return a, fmt.Errorf("attachment %d: %w", id, err)
+	}
+	return a, nil
+}
