@@ -3,6 +3,8 @@ package templates
 import (
 	"context"
 
+	"github.com/a-h/templ"
+
 	"github.com/piao-performance/piao/internal/auth"
 	"github.com/piao-performance/piao/internal/itfmt"
 	"github.com/piao-performance/piao/internal/store"
@@ -47,4 +49,14 @@ func lastSignIn(u store.UserRow) string {
 		return "mai"
 	}
 	return itfmt.Date(*u.LastSignIn)
+}
+
+// htmxConfig keeps htmx within the Content-Security-Policy: no injected
+// styles, no eval, no inline scripts from responses.
+const htmxConfig = `{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false}`
+
+// Link is a labelled link.
+type Link struct {
+	Label string
+	URL   templ.SafeURL
 }

@@ -17,4 +17,10 @@ for family in Titillium_Web Roboto_Mono Lora; do
   cp "$bi/fonts/$family"/*.txt "$out/fonts/$family/"
 done
 cp node_modules/bootstrap-italia/LICENSE "$out/LICENSE" 2>/dev/null || true
+# htmx: only the minified build; pages configure it with includeIndicatorStyles and allowEval off (CSP).
+hx=static/vendor/htmx
+rm -rf "$hx" && mkdir -p "$hx"
+cp node_modules/htmx.org/dist/htmx.min.js "$hx/"
+cp node_modules/htmx.org/LICENSE "$hx/LICENSE"
+echo "htmx.org $(node -p "require('./node_modules/htmx.org/package.json').version")" > "$hx/VERSION"
 echo "bootstrap-italia $(node -p "require('./node_modules/bootstrap-italia/package.json').version")" > "$out/VERSION"

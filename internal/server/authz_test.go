@@ -81,6 +81,7 @@ func authApp(t *testing.T) (*server.Server, *pgxpool.Pool, *bytes.Buffer) {
 // concrete path used to call it.
 type routeRule struct {
 	path   string
+	body   string            // form body of a POST
 	expect map[string]string // principal → outcome; absent principals expect def
 	def    string
 }
@@ -110,6 +111,31 @@ var rules = map[string]routeRule{
 	"GET /area-riservata":                {path: "/area-riservata", def: ok, expect: map[string]string{"anonymous": toSignIn}},
 	"GET /amministrazione/{ente}/utenti": {path: "/amministrazione/cciaa-gran-sasso/utenti", def: forbidden,
 		expect: map[string]string{"anonymous": toSignIn, "admin": ok, "admin-altro-ente": hidden}},
+	"GET /enti/{ente}/piani/{plan}/misurazioni":         ente(refPlan+"/misurazioni", ok),
+	"GET /enti/{ente}/piani/{plan}/misurazioni/griglia": ente(refPlan+"/misurazioni/griglia", ok),
+	// an empty grid: nothing to save (422) for everyone of the ente
+	"POST /enti/{ente}/piani/{plan}/misurazioni/griglia":   ente(refPlan+"/misurazioni/griglia", ok),
+	"GET /enti/{ente}/piani/{plan}/misurazioni/{code}/{n}": ente(refPlan+"/misurazioni/O.3.3.1/1", ok),
+	// saving O.3.3.1 (owned by dir-prm): only its dirigente and referente reach the form checks (422 on an empty form)
+	"POST /enti/{ente}/piani/{plan}/misurazioni/{code}/{n}": {path: refPlan + "/misurazioni/O.3.3.1/1", def: forbidden,
+		expect: map[string]string{"anonymous": toSignIn, "admin-altro-ente": hidden, "referente": ok}},
+	// approving: only the Segretario Generale (409 here: nothing submitted yet)
+	"POST /enti/{ente}/piani/{plan}/misurazioni/{code}/{n}/stato": {path: refPlan + "/misurazioni/O.3.3.1/1/stato",
+		body: "azione=approva&versione=0", def: forbidden,
+		expect: map[string]string{"anonymous": toSignIn, "admin-altro-ente": hidden, "segretario": ok}},
+	"GET /enti/{ente}/piani/{plan}/periodi": ente(refPlan+"/periodi", ok),
+	"POST /enti/{ente}/piani/{plan}/periodi/{periodo}": {path: refPlan + "/periodi/2025-final", body: "azione=chiudi", def: forbidden,
+		expect: map[string]string{"anonymous": toSignIn, "admin-altro-ente": hidden, "segretario": ok}},
+	"GET /enti/{ente}/piani/{plan}/ritardi": {path: refPlan + "/ritardi", def: forbidden,
+		expect: map[string]string{"anonymous": toSignIn, "admin-altro-ente": hidden, "segretario": ok}},
+	// an attachment that does not exist: 404 for everyone signed in
+	"GET /allegati/{id}": {path: "/allegati/999999", def: hidden, expect: map[string]string{"anonymous": toSignIn}},
+}
+
+// ente is a rule for a private page of the reference ente: its users are
+// served, anonymous visitors sent to sign in, another ente's users get 404.
+func ente(path, want string) routeRule {
+	return routeRule{path: path, def: want, expect: map[string]string{"anonymous": toSignIn, "admin-altro-ente": hidden}}
 }
 
 func outcome(res *http.Response) string {
@@ -122,7 +148,8 @@ func outcome(res *http.Response) string {
 		return forbidden
 	case res.StatusCode == http.StatusNotFound:
 		return hidden
-	case res.StatusCode < 400 || res.StatusCode == http.StatusUnprocessableEntity:
+	case res.StatusCode < 400 || res.StatusCode == http.StatusUnprocessableEntity || res.StatusCode == http.StatusConflict:
+		// served: the handler ran and answered (422 and 409 are its refusals of the data, not of the user)
 		return ok
 	}
 	return "status " + res.Status
@@ -171,7 +198,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 				c = client(t)
 				signIn(t, c, srv.URL, p, testPassword)
 			}
-			req, err := http.NewRequest(rt.Method, srv.URL+rule.path, nil)
+			req, err := http.NewRequest(rt.Method, srv.URL+rule.path, strings.NewReader(rule.body))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -211,9 +238,9 @@ func TestSignInLandsOnRoleHome(t *testing.T) {
 	defer srv.Close()
 	want := map[string]string{
 		"admin":      "/amministrazione/cciaa-gran-sasso/utenti",
-		"segretario": refPlan,
-		"dirigente":  refPlan + "/dirigenti/dir-ef",
-		"referente":  refPlan + "/dirigenti/dir-prm",
+		"segretario": refPlan + "/ritardi",
+		"dirigente":  refPlan + "/misurazioni",
+		"referente":  refPlan + "/misurazioni",
 		"oiv":        refPlan + "/qualita-dati",
 		"lettore":    refPlan,
 	}

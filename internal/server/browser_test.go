@@ -187,10 +187,10 @@ func TestBrowserDemoRolesSignIn(t *testing.T) {
 	ctx := browser(t)
 	defer shot(t, ctx, "demo-sign-in")
 	home := map[string]string{
-		"segretario":           planPath,
-		"dir.economico":        planPath + "/dirigenti/dir-ef",
-		"dir.promozione":       planPath + "/dirigenti/dir-prm",
-		"referente.promozione": planPath + "/dirigenti/dir-prm",
+		"segretario":           planPath + "/ritardi",
+		"dir.economico":        planPath + "/misurazioni",
+		"dir.promozione":       planPath + "/misurazioni",
+		"referente.promozione": planPath + "/misurazioni",
 		"oiv":                  planPath + "/qualita-dati",
 		"admin":                "/amministrazione/cciaa-gran-sasso/utenti",
 	}

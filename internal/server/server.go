@@ -78,6 +78,19 @@ func New(st *store.Store, sessions *scs.SessionManager, log *slog.Logger, opts .
 		s.route(r, http.MethodPost, "/esci", auth.SignedIn, none, s.signOut)
 		s.route(r, http.MethodPost, "/esci-ovunque", auth.SignedIn, none, s.signOutEverywhere)
 
+		// Reporting actuals: the ente's users; finer checks (owner, reviewer) inside the handlers.
+		const pl = "/enti/{ente}/piani/{plan}"
+		s.route(r, http.MethodGet, pl+"/misurazioni", auth.ViewPrivate, enteParam, s.worklist)
+		s.route(r, http.MethodGet, pl+"/misurazioni/griglia", auth.ViewPrivate, enteParam, s.gridPage)
+		s.route(r, http.MethodPost, pl+"/misurazioni/griglia", auth.ViewPrivate, enteParam, s.saveGrid)
+		s.route(r, http.MethodGet, pl+"/misurazioni/{code}/{n}", auth.ViewPrivate, enteParam, s.entryPage)
+		s.route(r, http.MethodPost, pl+"/misurazioni/{code}/{n}", auth.ViewPrivate, enteParam, s.saveEntry)
+		s.route(r, http.MethodPost, pl+"/misurazioni/{code}/{n}/stato", auth.ViewPrivate, enteParam, s.transition)
+		s.route(r, http.MethodGet, pl+"/periodi", auth.ViewPrivate, enteParam, s.periodsPage)
+		s.route(r, http.MethodPost, pl+"/periodi/{periodo}", auth.Approve, enteParam, s.setPeriod)
+		s.route(r, http.MethodGet, pl+"/ritardi", auth.Approve, enteParam, s.latePage)
+		s.route(r, http.MethodGet, "/allegati/{id}", auth.SignedIn, none, s.attachment)
+
 		// Reserved area.
 		s.route(r, http.MethodGet, "/area-riservata", auth.SignedIn, none, s.accountHome)
 		s.route(r, http.MethodGet, "/amministrazione/{ente}/utenti", auth.ManageUsers, enteParam, s.adminUsers)

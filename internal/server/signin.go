@@ -182,7 +182,9 @@ func (s *Server) homeFor(r *http.Request, u *auth.User) string {
 	case auth.Admin:
 		return "/amministrazione/" + ente + "/utenti"
 	case auth.Dirigente, auth.Referente:
-		return string(templates.RoleURL(ente, planSlug, u.PositionKey))
+		return string(templates.WorklistURL(ente, planSlug))
+	case auth.Segretario:
+		return string(templates.PlanURL(ente, planSlug)) + "/ritardi"
 	case auth.OIV:
 		return string(templates.NotesURL(ente, planSlug))
 	}
@@ -192,7 +194,23 @@ func (s *Server) homeFor(r *http.Request, u *auth.User) string {
 // accountHome is the reserved area: who you are, where to go, how to leave.
 func (s *Server) accountHome(w http.ResponseWriter, r *http.Request) {
 	u := auth.FromContext(r.Context())
-	s.render(w, r, http.StatusOK, templates.AccountPage(*u, s.homeFor(r, u)))
+	var links []templates.Link
+	if ente, planSlug, err := s.store.LatestPlan(r.Context(), u.EnteID); err == nil {
+		base := templates.PlanURL(ente, planSlug)
+		links = append(links, templates.Link{Label: "Il piano e i punteggi", URL: base},
+			templates.Link{Label: "Misurazioni del periodo", URL: templates.WorklistURL(ente, planSlug)},
+			templates.Link{Label: "Periodi di monitoraggio", URL: base + "/periodi"})
+		if u.Role == auth.Segretario {
+			links = append(links, templates.Link{Label: "Approvazioni e ritardi", URL: base + "/ritardi"})
+		}
+		if u.PositionKey != "" {
+			links = append(links, templates.Link{Label: "I tuoi obiettivi individuali", URL: templates.RoleURL(ente, planSlug, u.PositionKey)})
+		}
+	} else if err != nil && !errors.Is(err, store.ErrNotFound) {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, templates.AccountPage(*u, s.homeFor(r, u), links))
 }
 
 // adminUsers lists the accounts of an ente.

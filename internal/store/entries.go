@@ -43,6 +43,7 @@ func StatusLabel(s string) string {
 var (
 	ErrPeriodIsClosed = errors.New("il periodo è chiuso: nulla può cambiare finché il Segretario Generale non lo riapre")
 	ErrDerived        = errors.New("indicatore calcolato dal sistema: non si inserisce")
+	ErrReasonRequired = errors.New("indica il motivo (almeno 3 caratteri)")
 )
 
 // LockedError says why an entry cannot change in its current state.
@@ -406,7 +407,7 @@ func (s *Store) Transition(ctx context.Context, h PlanHeader, ind EntryIndicator
 		return Entry{}, fmt.Errorf("unknown workflow action %q", action)
 	}
 	if (action == ActReturn || action == ActReopen) && len([]rune(reason)) < 3 {
-		return Entry{}, errors.New("indica il motivo")
+		return Entry{}, ErrReasonRequired
 	}
 	var out Entry
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
@@ -458,7 +459,7 @@ func contains(xs []string, x string) bool {
 // SetPeriodClosed closes or reopens a period (reopening needs a reason).
 func (s *Store) SetPeriodClosed(ctx context.Context, h PlanHeader, p Period, closed bool, reason string, actor auth.User) error {
 	if !closed && len([]rune(reason)) < 3 {
-		return errors.New("indica il motivo della riapertura")
+		return ErrReasonRequired
 	}
 	return s.inTx(ctx, func(tx pgx.Tx) error {
 		var isClosed bool

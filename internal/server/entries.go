@@ -1,0 +1,505 @@
+package server
+
+import (
+	"errors"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/piao-performance/piao/internal/auth"
+	"github.com/piao-performance/piao/internal/evidence"
+	"github.com/piao-performance/piao/internal/itfmt"
+	"github.com/piao-performance/piao/internal/plan"
+	"github.com/piao-performance/piao/internal/scorecard"
+	"github.com/piao-performance/piao/internal/scoring"
+	"github.com/piao-performance/piao/internal/store"
+	"github.com/piao-performance/piao/templates"
+)
+
+// Limits of the entry forms.
+const (
+	maxReason    = 500
+	maxNote      = 2000
+	maxEntryBody = evidence.MaxFiles*evidence.MaxSize + 1<<20
+	maxGridBody  = 1 << 20
+)
+
+// planAndPeriod loads the plan of the URL and the period named by ?periodo
+// (default: the oldest open one, the period people are reporting on).
+func (s *Server) planAndPeriod(r *http.Request) (store.PlanHeader, store.Period, []store.Period, error) {
+	h, err := s.store.PlanHeader(r.Context(), param(r, "ente"), param(r, "plan"))
+	if err != nil {
+		return h, store.Period{}, nil, err
+	}
+	periods, err := s.store.Periods(r.Context(), h.ID)
+	if err != nil {
+		return h, store.Period{}, nil, err
+	}
+	if len(periods) == 0 {
+		return h, store.Period{}, nil, store.ErrNotFound
+	}
+	if ref := clean(r.URL.Query().Get("periodo")); ref != "" {
+		for _, p := range periods {
+			if scorecard.Ref(p) == ref {
+				return h, p, periods, nil
+			}
+		}
+		return h, store.Period{}, nil, store.ErrNotFound
+	}
+	for _, p := range periods {
+		if !p.Closed() {
+			return h, p, periods, nil
+		}
+	}
+	return h, periods[len(periods)-1], periods, nil
+}
+
+// entryKey is the indicator key of the URL ("O.3.3.1/1").
+func entryKey(r *http.Request) string {
+	code, n := param(r, "code"), param(r, "n")
+	if code == "" || n == "" {
+		return ""
+	}
+	return code + "/" + n
+}
+
+func ownerResource(h store.PlanHeader, owners []int64) auth.Resource {
+	return auth.Resource{EnteID: h.EnteID, Owners: owners}
+}
+
+// worklist is "Le mie misurazioni": the indicators of the user's position, or
+// every indicator for those who review or read the whole ente.
+func (s *Server) worklist(w http.ResponseWriter, r *http.Request) {
+	h, p, periods, err := s.planAndPeriod(r)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	u := auth.FromContext(r.Context())
+	position := u.PositionID
+	items, err := s.store.Worklist(r.Context(), h, p, position)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	d := templates.WorklistData{Plan: h, Period: p, Periods: periods, Status: clean(r.URL.Query().Get("stato")),
+		Objective: clean(r.URL.Query().Get("obiettivo")), Everyone: position == 0, Total: len(items)}
+	for _, it := range items {
+		st := it.Entry.Status
+		if st == store.StatusToFill || st == store.StatusDraft || st == store.StatusReturned {
+			d.Missing++
+		}
+		if d.Status != "" && !(d.Status == "todo" && st == store.StatusToFill) && d.Status != st {
+			continue
+		}
+		if d.Objective != "" && !strings.EqualFold(it.ObjectiveCode, d.Objective) {
+			continue
+		}
+		d.Items = append(d.Items, it)
+	}
+	s.render(w, r, http.StatusOK, templates.WorklistPage(d))
+}
+
+// entryPage shows the entry form of an indicator for a period.
+func (s *Server) entryPage(w http.ResponseWriter, r *http.Request) {
+	h, p, periods, err := s.planAndPeriod(r)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	ind, err := s.store.EntryIndicator(r.Context(), h, entryKey(r), p.Year)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	e, err := s.store.Entry(r.Context(), ind.ID, p.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	d := templates.EntryPageData{Plan: h, Period: p, Periods: periods, Indicator: ind, Entry: e, Form: formOf(ind, e),
+		Saved: r.URL.Query().Get("salvato") == "1"}
+	s.renderEntry(w, r, http.StatusOK, d)
+}
+
+// renderEntry fills in permissions, the resulting score and the history.
+func (s *Server) renderEntry(w http.ResponseWriter, r *http.Request, status int, d templates.EntryPageData) {
+	res := ownerResource(d.Plan, d.Indicator.Owners)
+	editable := !d.Period.Closed() && d.Indicator.Formula != plan.FormulaDerived &&
+		(d.Entry.Status == store.StatusToFill || d.Entry.Status == store.StatusDraft || d.Entry.Status == store.StatusReturned)
+	d.CanEnter = editable && s.can(r, auth.EnterValue, res)
+	d.CanSubmit = d.CanEnter && s.can(r, auth.SubmitValue, res)
+	d.CanReview = s.can(r, auth.Approve, auth.Resource{EnteID: d.Plan.EnteID})
+	if d.Entry.Version > 0 {
+		res, trace, err := s.preview(r, d.Plan, d.Period, d.Indicator, d.Entry)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		d.Result, d.Trace = res, trace
+	}
+	hist, err := s.store.EntryHistory(r.Context(), d.Plan, d.Indicator.Key)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	d.History = hist
+	s.render(w, r, status, templates.EntryPage(d))
+}
+
+// preview scores the period with this entry as it stands (even a draft), so
+// the form shows the resulting achievement and its explanation.
+func (s *Server) preview(r *http.Request, h store.PlanHeader, p store.Period, ind store.EntryIndicator, e store.Entry) (*scoring.IndicatorResult, *scoring.Trace, error) {
+	card, err := scorecard.Load(r.Context(), s.store, h, p, store.Approved)
+	if err != nil {
+		return nil, nil, err
+	}
+	i := card.Model.IndicatorIndex(ind.Key)
+	if i < 0 {
+		return nil, nil, nil
+	}
+	acts := append([]scoring.Actual(nil), card.Result.Actuals...)
+	acts[i] = actualOf(ind.Formula, e)
+	res := card.Model.Score(acts, nil)
+	res.Provenance = card.Result.Provenance
+	if len(res.Provenance) > i {
+		res.Provenance[i] = "inserito da " + e.Author + " (" + strings.ToLower(store.StatusLabel(e.Status)) + ")"
+	}
+	out, trace := res.Indicators[i], res.ExplainIndicator(i)
+	return &out, &trace, nil
+}
+
+func actualOf(formula string, e store.Entry) scoring.Actual {
+	switch {
+	case e.NotApplicable:
+		return scoring.Actual{State: scoring.NotApplicable}
+	case e.Value != nil:
+		return scoring.Actual{State: scoring.Entered, Value: *e.Value}
+	}
+	a := scoring.Actual{State: scoring.Entered}
+	switch formula {
+	case plan.FormulaRatio:
+		a.A, a.B = e.Inputs["numerator"], e.Inputs["denominator"]
+	case plan.FormulaDifference:
+		a.A, a.B = e.Inputs["value"], e.Inputs["benchmark"]
+	case plan.FormulaRatioPrevious:
+		a.A, a.B = e.Inputs["current"], e.Inputs["previous"]
+	}
+	return a
+}
+
+// formOf fills the form from a stored entry.
+func formOf(ind store.EntryIndicator, e store.Entry) templates.EntryForm {
+	f := templates.EntryForm{Values: map[string]string{}, NA: e.NotApplicable, Reason: e.Reason, Note: e.Note, Version: e.Version}
+	switch {
+	case e.Value != nil && ind.Formula == plan.FormulaYesNo:
+		f.Values["valore"] = itfmt.Value(*e.Value, plan.UnitYesNo)
+	case e.Value != nil:
+		f.Values["valore"] = itfmt.Number(*e.Value, 6)
+	}
+	for k, v := range e.Inputs {
+		f.Values["in_"+k] = itfmt.Number(v, 6)
+	}
+	return f
+}
+
+// decodeEntry reads an entry from form values (get), checking each field;
+// Errors is empty when the entry can be saved.
+func decodeEntry(ind store.EntryIndicator, get func(string) string) (templates.EntryForm, store.EntryInput) {
+	f := templates.EntryForm{Values: map[string]string{}, Errors: map[string]string{}}
+	in := store.EntryInput{Indicator: ind}
+	f.NA = get("na") == "1"
+	f.Reason = strings.TrimSpace(get("motivo"))
+	f.Note = strings.TrimSpace(get("nota"))
+	if v, err := strconv.Atoi(get("versione")); err == nil && v >= 0 {
+		f.Version = v
+	} else if get("versione") != "" {
+		f.Errors["versione"] = "versione non valida"
+		f.Message = "Il modulo è stato alterato: ricarica la pagina."
+	}
+	for field, max := range map[string]int{"motivo": maxReason, "nota": maxNote} {
+		if v := get(field); !utf8.ValidString(v) || utf8.RuneCountInString(v) > max {
+			f.Errors[field] = "testo troppo lungo (al massimo " + strconv.Itoa(max) + " caratteri) o non valido"
+		}
+	}
+	readNumber := func(field string) (float64, bool) {
+		raw := strings.TrimSpace(get(field))
+		f.Values[field] = truncateRunes(raw, 40)
+		if raw == "" {
+			f.Errors[field] = "campo obbligatorio"
+			return 0, false
+		}
+		v, msg := itfmt.ParseNumber(raw)
+		if msg != "" {
+			f.Errors[field] = msg
+			return 0, false
+		}
+		return v, true
+	}
+	if f.NA {
+		if f.Reason == "" {
+			f.Errors["motivo"] = "indica perché l'indicatore non è applicabile"
+		}
+		for _, field := range append([]string{"valore"}, inputFields(ind)...) {
+			if strings.TrimSpace(get(field)) != "" {
+				f.Values[field] = truncateRunes(get(field), 40)
+				f.Errors[field] = "un indicatore non applicabile non ha valori: svuota il campo o togli la spunta"
+			}
+		}
+	} else {
+		switch ind.Formula {
+		case plan.FormulaYesNo:
+			switch v := get("valore"); v {
+			case "SI", "NO":
+				f.Values["valore"] = v
+				x := 0.0
+				if v == "SI" {
+					x = 1
+				}
+				in.Value = &x
+			default:
+				f.Errors["valore"] = "scegli SI o NO"
+			}
+		case plan.FormulaDirect:
+			if v, ok := readNumber("valore"); ok {
+				in.Value = &v
+			}
+		default:
+			in.Inputs = map[string]float64{}
+			for _, inp := range ind.Inputs {
+				if v, ok := readNumber("in_" + inp.Key); ok {
+					in.Inputs[inp.Key] = v
+				}
+			}
+			if d, ok := in.Inputs["denominator"]; ok && d == 0 {
+				f.Errors["in_denominator"] = "il denominatore non può essere zero: se non c'è nulla da misurare, segna «non applicabile»"
+			}
+			if d, ok := in.Inputs["previous"]; ok && d == 0 {
+				f.Errors["in_previous"] = "il valore dell'anno precedente non può essere zero"
+			}
+		}
+	}
+	in.NotApplicable, in.Reason, in.Note, in.Version = f.NA, f.Reason, f.Note, f.Version
+	if f.NA {
+		in.Value, in.Inputs = nil, nil
+	} else {
+		in.Reason = ""
+	}
+	return f, in
+}
+
+func inputFields(ind store.EntryIndicator) []string {
+	var out []string
+	for _, in := range ind.Inputs {
+		out = append(out, "in_"+in.Key)
+	}
+	return out
+}
+
+// saveEntry handles the entry form: checks, attachments, optimistic version,
+// then back to the page with the new score (or the form with its messages).
+func (s *Server) saveEntry(w http.ResponseWriter, r *http.Request) {
+	h, p, periods, err := s.planAndPeriod(r)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	ind, err := s.store.EntryIndicator(r.Context(), h, entryKey(r), p.Year)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	res := ownerResource(h, ind.Owners)
+	if !s.can(r, auth.EnterValue, res) {
+		s.errorPage(w, r, http.StatusForbidden, "Operazione non consentita", "Puoi inserire valori solo per gli obiettivi della tua area.")
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxEntryBody)
+	if err := r.ParseMultipartForm(2 << 20); err != nil {
+		if r.URL.Query().Get("calcola") == "1" || !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
+			if err := r.ParseForm(); err != nil {
+				s.errorPage(w, r, http.StatusBadRequest, "Richiesta non valida", "Il modulo inviato non è leggibile o è troppo grande.")
+				return
+			}
+		} else {
+			s.errorPage(w, r, http.StatusRequestEntityTooLarge, "Richiesta non valida", "Il modulo inviato non è leggibile o supera i limiti (5 file da 10 MB).")
+			return
+		}
+	}
+	if r.MultipartForm != nil {
+		defer r.MultipartForm.RemoveAll()
+	}
+	form, in := decodeEntry(ind, r.FormValue)
+	if r.URL.Query().Get("calcola") == "1" {
+		s.liveResult(w, r, ind, form, in)
+		return
+	}
+	in.Period = p
+	submit := r.FormValue("azione") == "invia"
+	if submit && !s.can(r, auth.SubmitValue, res) {
+		s.errorPage(w, r, http.StatusForbidden, "Operazione non consentita", "L'invio al Segretario Generale spetta al dirigente responsabile.")
+		return
+	}
+	in.Submit = submit
+	if r.MultipartForm != nil {
+		files := r.MultipartForm.File["allegati"]
+		if len(files) > evidence.MaxFiles {
+			form.Errors["allegati"] = "al massimo 5 file per volta"
+		}
+		for _, fh := range files {
+			if len(form.Errors) > 0 {
+				break
+			}
+			data, err := readUpload(fh)
+			if err != nil {
+				form.Errors["allegati"] = fh.Filename + ": " + err.Error()
+				break
+			}
+			ct, msg := evidence.Check(fh.Filename, data)
+			if msg != "" {
+				form.Errors["allegati"] = evidence.CleanName(fh.Filename) + ": " + msg
+				break
+			}
+			in.Attachments = append(in.Attachments, store.NewAttachment{Filename: evidence.CleanName(fh.Filename), ContentType: ct, Data: data})
+		}
+	}
+	current, err := s.store.Entry(r.Context(), ind.ID, p.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	d := templates.EntryPageData{Plan: h, Period: p, Periods: periods, Indicator: ind, Entry: current, Form: form}
+	if len(form.Errors) > 0 {
+		if form.Message == "" {
+			form.Message = "Controlla i campi segnalati: nulla è stato salvato."
+		}
+		d.Form = form
+		s.renderEntry(w, r, http.StatusUnprocessableEntity, d)
+		return
+	}
+	_, err = s.store.SaveEntry(r.Context(), h, in, *auth.FromContext(r.Context()))
+	var conflict *store.ConflictError
+	var locked *store.LockedError
+	switch {
+	case errors.As(err, &conflict):
+		d.Conflict = &conflict.Current
+		d.Entry = conflict.Current
+		form.Version = conflict.Current.Version // saving again replaces it, knowingly
+		d.Form = form
+		s.renderEntry(w, r, http.StatusConflict, d)
+		return
+	case errors.As(err, &locked), errors.Is(err, store.ErrPeriodIsClosed), errors.Is(err, store.ErrDerived):
+		form.Message = err.Error()
+		d.Form = form
+		s.renderEntry(w, r, http.StatusConflict, d)
+		return
+	case err != nil:
+		s.serverError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, string(templates.EntryURL(h.EnteSlug, h.Slug, ind.Key))+"?periodo="+scorecard.Ref(p)+"&salvato=1", http.StatusSeeOther)
+}
+
+// readUpload reads an uploaded file, refusing more than evidence.MaxSize.
+func readUpload(fh *multipart.FileHeader) ([]byte, error) {
+	if fh.Size > evidence.MaxSize {
+		return nil, errors.New("il file supera i 10 MB")
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return nil, errors.New("file non leggibile")
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, evidence.MaxSize+1))
+	if err != nil {
+		return nil, errors.New("file non leggibile")
+	}
+	return data, nil
+}
+
+// liveResult answers the htmx request of a computed indicator's form with the
+// result of the inputs typed so far; the server computes it again on save.
+func (s *Server) liveResult(w http.ResponseWriter, r *http.Request, ind store.EntryIndicator, form templates.EntryForm, in store.EntryInput) {
+	text := "Inserisci i dati per vedere il risultato."
+	switch {
+	case form.NA:
+		text = "Indicatore non applicabile."
+	case len(form.Errors) == 0 && in.Inputs != nil:
+		v, ok := scoring.ComputeActual(ind.Formula, ind.Scale, actualOf(ind.Formula, store.Entry{Inputs: in.Inputs}))
+		if ok {
+			text = "Risultato calcolato: " + itfmt.Value(v, ind.Unit)
+			if ind.Target != nil && ind.Target.Value != nil {
+				a, _, _, _ := scoring.Achievement(ind.Target.Operator, *ind.Target.Value, v, scoring.DefaultRules())
+				text += " — grado di raggiungimento " + itfmt.Number(a, 2) + "% (regole predefinite; il punteggio definitivo dopo il salvataggio)"
+			}
+		}
+	}
+	s.render(w, r, http.StatusOK, templates.ComputedResult(text))
+}
+
+// transition applies a workflow step: submit (dirigente), approve, return or
+// reopen (Segretario Generale).
+func (s *Server) transition(w http.ResponseWriter, r *http.Request) {
+	h, p, periods, err := s.planAndPeriod(r)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	ind, err := s.store.EntryIndicator(r.Context(), h, entryKey(r), p.Year)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		s.errorPage(w, r, http.StatusBadRequest, "Richiesta non valida", "Il modulo inviato non è leggibile.")
+		return
+	}
+	actions := map[string]struct {
+		act  string
+		need auth.Action
+	}{
+		"invia": {store.ActSubmit, auth.SubmitValue}, "approva": {store.ActApprove, auth.Approve},
+		"restituisci": {store.ActReturn, auth.Approve}, "riapri": {store.ActReopen, auth.Approve},
+	}
+	a, ok := actions[r.PostForm.Get("azione")]
+	if !ok {
+		s.errorPage(w, r, http.StatusBadRequest, "Richiesta non valida", "Azione sconosciuta.")
+		return
+	}
+	if !s.can(r, a.need, ownerResource(h, ind.Owners)) {
+		s.errorPage(w, r, http.StatusForbidden, "Operazione non consentita", "Il tuo profilo non permette questa operazione.")
+		return
+	}
+	version, _ := strconv.Atoi(r.PostForm.Get("versione"))
+	reason := strings.TrimSpace(r.PostForm.Get("motivo"))
+	if utf8.RuneCountInString(reason) > maxReason || !utf8.ValidString(reason) {
+		reason = ""
+	}
+	_, err = s.store.Transition(r.Context(), h, ind, p, version, a.act, reason, *auth.FromContext(r.Context()))
+	var conflict *store.ConflictError
+	var locked *store.LockedError
+	if errors.As(err, &conflict) || errors.As(err, &locked) || errors.Is(err, store.ErrPeriodIsClosed) || errors.Is(err, store.ErrReasonRequired) {
+		cur, cerr := s.store.Entry(r.Context(), ind.ID, p.ID)
+		if cerr != nil {
+			s.serverError(w, r, cerr)
+			return
+		}
+		d := templates.EntryPageData{Plan: h, Period: p, Periods: periods, Indicator: ind, Entry: cur, Form: formOf(ind, cur)}
+		d.Form.Errors = map[string]string{"revisione": err.Error()}
+		d.Form.Message = err.Error()
+		if conflict != nil {
+			d.Form.Message = "La misurazione è cambiata nel frattempo: controlla il valore attuale e ripeti l'operazione."
+		}
+		s.renderEntry(w, r, http.StatusConflict, d)
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, string(templates.EntryURL(h.EnteSlug, h.Slug, ind.Key))+"?periodo="+scorecard.Ref(p), http.StatusSeeOther)
+}

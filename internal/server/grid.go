@@ -1,0 +1,173 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/piao-performance/piao/internal/auth"
+	"github.com/piao-performance/piao/internal/scorecard"
+	"github.com/piao-performance/piao/internal/store"
+	"github.com/piao-performance/piao/templates"
+)
+
+// gridItems is the user's worklist reduced to what he may enter now.
+func (s *Server) gridItems(r *http.Request, h store.PlanHeader, p store.Period) ([]store.WorkItem, error) {
+	u := auth.FromContext(r.Context())
+	items, err := s.store.Worklist(r.Context(), h, p, u.PositionID)
+	if err != nil {
+		return nil, err
+	}
+	var out []store.WorkItem
+	for _, it := range items {
+		st := it.Entry.Status
+		if (st == store.StatusToFill || st == store.StatusDraft || st == store.StatusReturned) &&
+			s.can(r, auth.EnterValue, ownerResource(h, it.Owners)) {
+			out = append(out, it)
+		}
+	}
+	return out, nil
+}
+
+func entryIndicatorOf(it store.WorkItem) store.EntryIndicator {
+	return store.EntryIndicator{ID: it.IndicatorID, Key: it.Key, Name: it.Name, Unit: it.Unit, Formula: it.Formula,
+		Scale: it.Scale, Inputs: it.Inputs, ObjectiveCode: it.ObjectiveCode, ObjectiveTitle: it.ObjectiveTitle, Owners: it.Owners}
+}
+
+// gridPage shows every indicator the user may enter in one form.
+func (s *Server) gridPage(w http.ResponseWriter, r *http.Request) {
+	h, p, _, err := s.planAndPeriod(r)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	if p.Closed() {
+		http.Redirect(w, r, string(templates.WorklistURL(h.EnteSlug, h.Slug))+"?periodo="+scorecard.Ref(p), http.StatusSeeOther)
+		return
+	}
+	items, err := s.gridItems(r, h, p)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	d := templates.GridData{Plan: h, Period: p}
+	for i, it := range items {
+		d.Rows = append(d.Rows, templates.GridRow{Item: it, Form: formOf(entryIndicatorOf(it), it.Entry), Index: i})
+		d.CanSubmit = d.CanSubmit || s.can(r, auth.SubmitValue, ownerResource(h, it.Owners))
+	}
+	s.render(w, r, http.StatusOK, templates.GridPage(d))
+}
+
+// saveGrid saves every filled or changed row in one transaction: with any
+// error, nothing is saved and the grid comes back with what was typed.
+func (s *Server) saveGrid(w http.ResponseWriter, r *http.Request) {
+	h, p, _, err := s.planAndPeriod(r)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxGridBody)
+	if err := r.ParseForm(); err != nil {
+		s.errorPage(w, r, http.StatusBadRequest, "Richiesta non valida", "Il modulo inviato non è leggibile o è troppo grande.")
+		return
+	}
+	items, err := s.gridItems(r, h, p)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	byKey := map[string]int{}
+	for i, it := range items {
+		byKey[it.Key] = i
+	}
+	submit := r.PostForm.Get("azione") == "invia"
+	d := templates.GridData{Plan: h, Period: p}
+	rows := make([]templates.GridRow, len(items))
+	for i, it := range items {
+		rows[i] = templates.GridRow{Item: it, Form: formOf(entryIndicatorOf(it), it.Entry), Index: i}
+		d.CanSubmit = d.CanSubmit || s.can(r, auth.SubmitValue, ownerResource(h, it.Owners))
+	}
+	var inputs []store.EntryInput
+	var rowOf []int
+	bad := false
+	for n := 0; n < 2000; n++ {
+		prefix := "r" + strconv.Itoa(n) + "."
+		key := r.PostForm.Get(prefix + "chiave")
+		if key == "" {
+			break
+		}
+		i, ok := byKey[key]
+		if !ok {
+			d.Message = "Il modulo contiene un indicatore che non puoi inserire in questo periodo: ricarica la pagina."
+			bad = true
+			continue
+		}
+		get := func(f string) string { return r.PostForm.Get(prefix + f) }
+		if !rowTouched(get, rows[i].Form) {
+			continue
+		}
+		ind := entryIndicatorOf(items[i])
+		form, in := decodeEntry(ind, get)
+		rows[i].Form = form
+		if len(form.Errors) > 0 {
+			bad = true
+			continue
+		}
+		in.Period = p
+		in.Submit = submit && s.can(r, auth.SubmitValue, ownerResource(h, items[i].Owners))
+		inputs = append(inputs, in)
+		rowOf = append(rowOf, i)
+	}
+	d.Rows = rows
+	if bad {
+		if d.Message == "" {
+			d.Message = "Alcune righe hanno errori, segnalati accanto ai campi: nessuna riga è stata salvata."
+		}
+		s.render(w, r, http.StatusUnprocessableEntity, templates.GridPage(d))
+		return
+	}
+	if len(inputs) == 0 {
+		d.Message = "Nessuna riga compilata o modificata: nulla da salvare."
+		s.render(w, r, http.StatusUnprocessableEntity, templates.GridPage(d))
+		return
+	}
+	_, errs, err := s.store.SaveEntries(r.Context(), h, inputs, *auth.FromContext(r.Context()))
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if len(errs) > 0 {
+		for k, e := range errs {
+			msg := e.Error()
+			var conflict *store.ConflictError
+			if errors.As(e, &conflict) {
+				msg = "modificata da " + conflict.Current.Author + " nel frattempo (valore attuale: " +
+					templates.EntryValueText(&conflict.Current, items[rowOf[k]].Formula, items[rowOf[k]].Unit, items[rowOf[k]].Scale) +
+					"): ricontrolla e salva di nuovo"
+				rows[rowOf[k]].Form.Version = conflict.Current.Version
+			}
+			rows[rowOf[k]].Form.Message = msg
+		}
+		d.Message = "Alcune righe non si possono salvare, come indicato: nessuna riga è stata salvata."
+		s.render(w, r, http.StatusConflict, templates.GridPage(d))
+		return
+	}
+	http.Redirect(w, r, string(templates.WorklistURL(h.EnteSlug, h.Slug))+"?periodo="+scorecard.Ref(p), http.StatusSeeOther)
+}
+
+// rowTouched reports whether a grid row was filled or changed: untouched rows
+// are not saved again (their version would change for nothing).
+func rowTouched(get func(string) string, stored templatesForm) bool {
+	if (get("na") == "1") != stored.NA || strings.TrimSpace(get("motivo")) != stored.Reason {
+		return true
+	}
+	for _, f := range []string{"valore", "in_numerator", "in_denominator", "in_value", "in_benchmark", "in_current", "in_previous"} {
+		if strings.TrimSpace(get(f)) != stored.Values[f] {
+			return true
+		}
+	}
+	return false
+}
+
+type templatesForm = templates.EntryForm

@@ -1,0 +1,126 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/piao-performance/piao/internal/auth"
+	"github.com/piao-performance/piao/internal/scorecard"
+	"github.com/piao-performance/piao/internal/store"
+	"github.com/piao-performance/piao/templates"
+)
+
+// periodsPage lists the monitoring periods with their state.
+func (s *Server) periodsPage(w http.ResponseWriter, r *http.Request) {
+	h, err := s.store.PlanHeader(r.Context(), param(r, "ente"), param(r, "plan"))
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	s.renderPeriods(w, r, h, http.StatusOK, "")
+}
+
+func (s *Server) renderPeriods(w http.ResponseWriter, r *http.Request, h store.PlanHeader, status int, msg string) {
+	periods, err := s.store.Periods(r.Context(), h.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, status, templates.PeriodsPage(templates.PeriodsData{Plan: h, Periods: periods, Message: msg,
+		CanClose: s.can(r, auth.Approve, auth.Resource{EnteID: h.EnteID})}))
+}
+
+// setPeriod closes a period, or reopens it with a reason.
+func (s *Server) setPeriod(w http.ResponseWriter, r *http.Request) {
+	h, err := s.store.PlanHeader(r.Context(), param(r, "ente"), param(r, "plan"))
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	year, kind, ok := scorecard.ParseRef(param(r, "periodo"))
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	p, err := s.store.Period(r.Context(), h.ID, year, kind)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		s.errorPage(w, r, http.StatusBadRequest, "Richiesta non valida", "Il modulo inviato non è leggibile.")
+		return
+	}
+	reason := strings.TrimSpace(r.PostForm.Get("motivo"))
+	if !utf8.ValidString(reason) || utf8.RuneCountInString(reason) > maxReason {
+		s.renderPeriods(w, r, h, http.StatusUnprocessableEntity, "Il motivo è troppo lungo (al massimo "+strconv.Itoa(maxReason)+" caratteri).")
+		return
+	}
+	var closed bool
+	switch r.PostForm.Get("azione") {
+	case "chiudi":
+		closed = true
+	case "riapri":
+	default:
+		s.errorPage(w, r, http.StatusBadRequest, "Richiesta non valida", "Azione sconosciuta.")
+		return
+	}
+	err = s.store.SetPeriodClosed(r.Context(), h, p, closed, reason, *auth.FromContext(r.Context()))
+	if errors.Is(err, store.ErrReasonRequired) {
+		s.renderPeriods(w, r, h, http.StatusUnprocessableEntity, "Per riaprire il periodo "+p.Label()+" indica il motivo.")
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, string(templates.PlanURL(h.EnteSlug, h.Slug))+"/periodi", http.StatusSeeOther)
+}
+
+// latePage shows the Segretario Generale the entries to approve and who is late.
+func (s *Server) latePage(w http.ResponseWriter, r *http.Request) {
+	h, p, periods, err := s.planAndPeriod(r)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	late, err := s.store.Late(r.Context(), h, p)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	sub, err := s.store.Submitted(r.Context(), h, p)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, templates.LatePage(templates.LateData{Plan: h, Period: p, Periods: periods, Late: late, Submitted: sub}))
+}
+
+// attachment downloads an evidence file: never rendered inline, whatever it
+// contains, and only for the users of its ente.
+func (s *Server) attachment(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(param(r, "id"), 10, 64)
+	if err != nil || id <= 0 {
+		s.notFound(w, r)
+		return
+	}
+	a, err := s.store.AttachmentFile(r.Context(), id)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	if !s.can(r, auth.ViewPrivate, auth.Resource{EnteID: a.EnteID}) {
+		s.notFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", a.ContentType)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+strings.ReplaceAll(a.Filename, `"`, "")+`"`)
+	w.Header().Set("Cache-Control", "private, no-store")
+	w.Header().Set("Content-Length", strconv.Itoa(len(a.Data)))
+	_, _ = w.Write(a.Data)
+}

@@ -1,0 +1,286 @@
+package templates
+
+import (
+	"net/url"
+	"strconv"
+
+	"github.com/a-h/templ"
+
+	"github.com/piao-performance/piao/internal/itfmt"
+	"github.com/piao-performance/piao/internal/plan"
+	"github.com/piao-performance/piao/internal/scorecard"
+	"github.com/piao-performance/piao/internal/scoring"
+	"github.com/piao-performance/piao/internal/store"
+)
+
+// EntryForm is an entry as typed, with its messages.
+type EntryForm struct {
+	Values  map[string]string // by field: "valore" or "in_<input key>"
+	NA      bool
+	Reason  string
+	Note    string
+	Version int
+	Errors  map[string]string
+	Message string
+}
+
+// EntryPageData is everything the entry page shows.
+type EntryPageData struct {
+	Plan      store.PlanHeader
+	Period    store.Period
+	Periods   []store.Period
+	Indicator store.EntryIndicator
+	Entry     store.Entry
+	Form      EntryForm
+	CanEnter  bool
+	CanSubmit bool
+	CanReview bool
+	Saved     bool
+	Conflict  *store.Entry
+	Result    *scoring.IndicatorResult
+	Trace     *scoring.Trace
+	History   []store.HistoryEvent
+}
+
+// WorklistData is the "Le mie misurazioni" page.
+type WorklistData struct {
+	Plan      store.PlanHeader
+	Period    store.Period
+	Periods   []store.Period
+	Items     []store.WorkItem
+	Status    string // filter
+	Objective string // filter
+	Missing   int
+	Total     int
+	Everyone  bool // the list shows every indicator (not only the user's)
+}
+
+// GridData is the bulk entry page.
+type GridData struct {
+	Plan      store.PlanHeader
+	Period    store.Period
+	Rows      []GridRow
+	CanSubmit bool
+	Message   string
+}
+
+// GridRow is one indicator of the grid with what was typed.
+type GridRow struct {
+	Item  store.WorkItem
+	Form  EntryForm
+	Index int
+}
+
+// PeriodsData is the periods page.
+type PeriodsData struct {
+	Plan     store.PlanHeader
+	Periods  []store.Period
+	CanClose bool
+	Message  string
+}
+
+// LateData is the Segretario Generale's page: waiting approvals and who is late.
+type LateData struct {
+	Plan      store.PlanHeader
+	Period    store.Period
+	Periods   []store.Period
+	Late      []store.Lateness
+	Submitted []store.WorkItem
+}
+
+// EntryURL is the entry page of an indicator key ("O.3.3.1/1").
+func EntryURL(ente, planSlug, key string) templ.SafeURL {
+	return PlanURL(ente, planSlug) + templ.SafeURL("/misurazioni/"+escapeKey(key))
+}
+
+// WorklistURL is the worklist of a plan.
+func WorklistURL(ente, planSlug string) templ.SafeURL {
+	return PlanURL(ente, planSlug) + "/misurazioni"
+}
+
+func escapeKey(key string) string {
+	// the key's "/" separates objective code and number: keep it as a path separator
+	code, n, _ := cutLast(key, '/')
+	return url.PathEscape(code) + "/" + url.PathEscape(n)
+}
+
+func cutLast(s string, sep byte) (string, string, bool) {
+	for i := len(s) - 1; i >= 0; i-- {
+		if s[i] == sep {
+			return s[:i], s[i+1:], true
+		}
+	}
+	return s, "", false
+}
+
+func withPeriod(u templ.SafeURL, p store.Period) templ.SafeURL {
+	return u + templ.SafeURL("?periodo="+scorecard.Ref(p))
+}
+
+func statusLabel(s string) string { return store.StatusLabel(s) }
+
+func entryStatusClass(s string) string {
+	switch s {
+	case store.StatusApproved:
+		return "piao-status piao-status-met"
+	case store.StatusSubmitted:
+		return "piao-status piao-status-partial"
+	case store.StatusReturned:
+		return "piao-status piao-status-notmet"
+	}
+	return "piao-status piao-status-missing"
+}
+
+func entryStatusIcon(s string) string {
+	switch s {
+	case store.StatusApproved:
+		return "✔"
+	case store.StatusSubmitted:
+		return "➜"
+	case store.StatusReturned:
+		return "↩"
+	case store.StatusDraft:
+		return "✎"
+	}
+	return "○"
+}
+
+// targetText formats a target for its unit.
+func targetText(t *plan.Target, unit string) string {
+	if t == nil || t.Value == nil {
+		return "—"
+	}
+	return itfmt.Target(t.Operator, *t.Value, unit)
+}
+
+// EntryValueText shows what an entry holds: the value, or the computed result of its inputs.
+func EntryValueText(e *store.Entry, formula, unit string, scale float64) string {
+	if e == nil || (e.Version == 0 && e.Status != store.StatusApproved) {
+		return "—"
+	}
+	if e.NotApplicable {
+		return "non applicabile"
+	}
+	if e.Value != nil {
+		return itfmt.Value(*e.Value, unit)
+	}
+	a := scoring.Actual{State: scoring.Entered}
+	switch formula {
+	case plan.FormulaRatio:
+		a.A, a.B = e.Inputs["numerator"], e.Inputs["denominator"]
+	case plan.FormulaDifference:
+		a.A, a.B = e.Inputs["value"], e.Inputs["benchmark"]
+	case plan.FormulaRatioPrevious:
+		a.A, a.B = e.Inputs["current"], e.Inputs["previous"]
+	}
+	v, ok := scoring.ComputeActual(formula, scale, a)
+	if !ok {
+		return "non calcolabile"
+	}
+	return itfmt.Value(v, unit)
+}
+
+func fieldName(in plan.Input) string { return "in_" + in.Key }
+
+func gridName(i int, field string) string { return "r" + strconv.Itoa(i) + "." + field }
+
+func historyText(ev store.HistoryEvent) string {
+	switch ev.Action {
+	case "measurement.save":
+		return "salvata in bozza"
+	case "measurement.submit":
+		return "inviata per l'approvazione"
+	case "measurement.approve":
+		return "approvata"
+	case "measurement.return":
+		return "restituita"
+	case "measurement.reopen":
+		return "riaperta"
+	case "measurement.import":
+		return "importata da file"
+	}
+	return ev.Action
+}
+
+// historyValue shows old → new of a change, when the event has them.
+func historyValue(ev store.HistoryEvent, unit string) string {
+	show := func(m any) string {
+		s, ok := m.(map[string]any)
+		if !ok {
+			return ""
+		}
+		if na, _ := s["not_applicable"].(bool); na {
+			return "non applicabile"
+		}
+		if v, ok := s["value"].(float64); ok {
+			return itfmt.Value(v, unit)
+		}
+		if in, ok := s["inputs"].(map[string]any); ok && len(in) > 0 {
+			out := ""
+			for _, k := range []string{"numerator", "denominator", "value", "benchmark", "current", "previous"} {
+				if v, ok := in[k].(float64); ok {
+					if out != "" {
+						out += ", "
+					}
+					out += k + " " + itfmt.Number(v, 4)
+				}
+			}
+			return out
+		}
+		return ""
+	}
+	oldV, newV := show(ev.Detail["old"]), show(ev.Detail["new"])
+	switch {
+	case oldV != "" && newV != "":
+		return oldV + " → " + newV
+	case newV != "":
+		return newV
+	}
+	return ""
+}
+
+func formatTime(e store.HistoryEvent) string { return e.At.Format("02/01/2006 15:04") }
+
+func sizeText(n int) string {
+	if n >= 1<<20 {
+		return itfmt.Number(float64(n)/(1<<20), 1) + " MB"
+	}
+	return itfmt.Number(float64(n)/1024, 0) + " KB"
+}
+
+func attachmentURL(id int64) templ.SafeURL { return templ.SafeURL("/allegati/" + strconv.FormatInt(id, 10)) }
+
+func periodRef(p store.Period) string { return scorecard.Ref(p) }
+
+func filterLabel(s string) string {
+	if s == "todo" {
+		return "da compilare"
+	}
+	return store.StatusLabel(s)
+}
+
+func fieldClassMsg(msg string) string {
+	if msg != "" {
+		return "form-control is-invalid"
+	}
+	return "form-control"
+}
+
+func describedByMsg(name, msg string) string {
+	if msg != "" {
+		return name + "-errore"
+	}
+	return ""
+}
+
+func ariaInvalidMsg(msg string) string {
+	if msg != "" {
+		return "true"
+	}
+	return "false"
+}
+
+func periodOf(ev store.HistoryEvent) string {
+	p, _ := ev.Detail["period"].(string)
+	return p
+}
