@@ -91,11 +91,12 @@ func (s *Server) saveGrid(w http.ResponseWriter, r *http.Request) {
 	var inputs []store.EntryInput
 	var rowOf []int
 	bad := false
-	for n := 0; n < 2000; n++ {
+	// rows are posted as r<n>.<field>, n < len(items); a client may send only some
+	for n := range items {
 		prefix := "r" + strconv.Itoa(n) + "."
 		key := r.PostForm.Get(prefix + "chiave")
 		if key == "" {
-			break
+			continue
 		}
 		i, ok := byKey[key]
 		if !ok {
