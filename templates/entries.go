@@ -248,7 +248,9 @@ func sizeText(n int) string {
 	return itfmt.Number(float64(n)/1024, 0) + " KB"
 }
 
-func attachmentURL(id int64) templ.SafeURL { return templ.SafeURL("/allegati/" + strconv.FormatInt(id, 10)) }
+func attachmentURL(id int64) templ.SafeURL {
+	return templ.SafeURL("/allegati/" + strconv.FormatInt(id, 10))
+}
 
 func periodRef(p store.Period) string { return scorecard.Ref(p) }
 

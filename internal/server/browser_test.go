@@ -220,3 +220,88 @@ func TestBrowserDemoRolesSignIn(t *testing.T) {
 		}
 	}
 }
+
+// TestBrowserReportApproveScore: dir.promozione fills the grid for O.3.3.1
+// and submits; segretario approves every entry; the objective's score appears.
+func TestBrowserReportApproveScore(t *testing.T) {
+	h, pool := newApp(t)
+	for _, a := range seed.DemoAccounts() {
+		addUserAs(t, pool, a.Username, a.DisplayName, a.Role, a.Position)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	ctx := browser(t)
+	defer shot(t, ctx, "report-approve")
+	signInAs := func(user string) {
+		t.Helper()
+		err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/accedi"),
+			chromedp.SendKeys(chromedp.ID("username"), user), chromedp.SendKeys(chromedp.ID("password"), testPassword))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`main button[type=submit]`))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	signInAs("dir.promozione")
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+planPath+"/misurazioni/griglia?periodo=2023-final")); err != nil {
+		t.Fatal(err)
+	}
+	// the nine KPIs of O.3.3.1, Italian numbers; a SI/NO picked from its list
+	values := map[string]map[string]string{
+		"O.3.3.1/1": {"valore": "183"}, "O.3.3.1/2": {"valore": "101"},
+		"O.3.3.1/3": {"in_numerator": "10", "in_denominator": "10"}, "O.3.3.1/4": {"valore": "SI"},
+		"O.3.3.1/5": {"in_numerator": "20", "in_denominator": "20"}, "O.3.3.1/6": {"in_numerator": "1.300", "in_denominator": "1.300"},
+		"O.3.3.1/7": {"valore": "24"}, "O.3.3.1/8": {"in_numerator": "1", "in_denominator": "1"},
+		"O.3.3.1/9": {"in_numerator": "1", "in_denominator": "1"},
+	}
+	for key, fields := range values {
+		for field, v := range fields {
+			js := `(() => { const k = document.querySelector('input[name$=".chiave"][value="` + key + `"]');
+				const f = k.form.elements[k.name.replace('chiave', '` + field + `')]; f.value = '` + v + `'; return true })()`
+			if !eval[bool](t, ctx, js) {
+				t.Fatalf("fill %s %s", key, field)
+			}
+		}
+	}
+	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`button[value=invia]`))); err != nil {
+		t.Fatal(err)
+	}
+	if path := eval[string](t, ctx, `location.pathname`); path != planPath+"/misurazioni" {
+		t.Fatalf("after the grid: %s — %s", path, eval[string](t, ctx, `document.querySelector('.alert') ? document.querySelector('.alert').innerText : ''`))
+	}
+	if n := eval[int](t, ctx, `[...document.querySelectorAll('td .piao-status')].filter(e => e.innerText.includes('Inviata')).length`); n != 9 {
+		t.Fatalf("%d entries submitted, want 9", n)
+	}
+	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`header form[action="/esci"] button`))); err != nil {
+		t.Fatal(err)
+	}
+
+	signInAs("segretario")
+	// before approval, the objective has no score
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+planPath+"/obiettivi/O.3.3.1")); err != nil {
+		t.Fatal(err)
+	}
+	if eval[bool](t, ctx, `document.body.innerText.includes('Grado di raggiungimento')`) {
+		t.Fatal("a score before any approval")
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+planPath+"/ritardi?periodo=2023-final")); err != nil {
+		t.Fatal(err)
+	}
+	for range 9 {
+		if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`main form button.btn-sm`))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if eval[int](t, ctx, `document.querySelectorAll("main form button.btn-sm").length`) != 0 {
+		t.Fatal("entries still waiting after nine approvals")
+	}
+	// the score: (183 / 200 = 91,5 + 8 × 100) / 9 = 99,06%
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+planPath+"/obiettivi/O.3.3.1")); err != nil {
+		t.Fatal(err)
+	}
+	text := eval[string](t, ctx, `document.querySelector('main').innerText`)
+	if !strings.Contains(text, "Grado di raggiungimento") || !strings.Contains(text, "99,06%") {
+		t.Fatalf("objective page after approval lacks the score 99,06%%")
+	}
+}

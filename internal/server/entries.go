@@ -501,5 +501,9 @@ func (s *Server) transition(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	http.Redirect(w, r, string(templates.EntryURL(h.EnteSlug, h.Slug, ind.Key))+"?periodo="+scorecard.Ref(p), http.StatusSeeOther)
+	back := string(templates.EntryURL(h.EnteSlug, h.Slug, ind.Key))
+	if r.PostForm.Get("ritorno") == "ritardi" { // approving from the list goes back to the list
+		back = string(templates.PlanURL(h.EnteSlug, h.Slug)) + "/ritardi"
+	}
+	http.Redirect(w, r, back+"?periodo="+scorecard.Ref(p), http.StatusSeeOther)
 }
