@@ -244,6 +244,17 @@ func TestBrowserReportApproveScore(t *testing.T) {
 		}
 	}
 	signInAs("dir.promozione")
+	// a computed indicator shows its result while it is typed (htmx, within the CSP)
+	err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+planPath+"/misurazioni/O.3.3.1/6?periodo=2023-final"),
+		chromedp.SendKeys(chromedp.ID("in_numerator"), "299"), chromedp.SendKeys(chromedp.ID("in_denominator"), "300"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	live, err := chromedp.Run(ctx, chromedp.Poll[string](`(() => { const t = document.getElementById('risultato').innerText;
+		return t.includes('Risultato calcolato') ? t : false })()`))
+	if err != nil || !strings.Contains(live, "99,67%") {
+		t.Fatalf("live result %q: %v", live, err)
+	}
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+planPath+"/misurazioni/griglia?periodo=2023-final")); err != nil {
 		t.Fatal(err)
 	}
