@@ -73,10 +73,11 @@ type GridRow struct {
 
 // PeriodsData is the periods page.
 type PeriodsData struct {
-	Plan     store.PlanHeader
-	Periods  []store.Period
-	CanClose bool
-	Message  string
+	Plan        store.PlanHeader
+	Periods     []store.Period
+	CanClose    bool // Segretario Generale
+	CanDeadline bool // administrator
+	Message     string
 }
 
 // LateData is the Segretario Generale's page: waiting approvals and who is late.
@@ -285,4 +286,11 @@ func ariaInvalidMsg(msg string) string {
 func periodOf(ev store.HistoryEvent) string {
 	p, _ := ev.Detail["period"].(string)
 	return p
+}
+
+func deadlineText(p store.Period) string {
+	if p.Deadline == nil {
+		return ""
+	}
+	return itfmt.Date(*p.Deadline)
 }

@@ -27,6 +27,8 @@ Comandi:
                                        importa misurazioni da CSV (tutto o niente)
   behaviour set --ente E --plan P --year A --role R --score 0-100
                                        registra il punteggio dei comportamenti di un ruolo
+  rules set --ente E --plan P --show-submitted-midyear true|false
+                                       al monitoraggio infrannuale mostra anche i valori inviati
   user add | passwd | disable | enable | list
                                        gestisce gli account (piao user per i dettagli)
   withdb -- COMANDO [ARG...]           esegue COMANDO con PIAO_TEST_DATABASE_URL impostato,
@@ -74,6 +76,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		cmdErr = cmdMeasurements(ctx, cfg, log, args[1:], stdout)
 	case "behaviour":
 		cmdErr = cmdBehaviour(ctx, cfg, log, args[1:], stdout)
+	case "rules":
+		cmdErr = cmdRules(ctx, cfg, log, args[1:], stdout)
 	case "user":
 		cmdErr = cmdUser(ctx, cfg, log, args[1:], stdin, stdout)
 	case "withdb":

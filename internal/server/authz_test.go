@@ -126,6 +126,8 @@ var rules = map[string]routeRule{
 	"GET /enti/{ente}/piani/{plan}/periodi": ente(refPlan+"/periodi", ok),
 	"POST /enti/{ente}/piani/{plan}/periodi/{periodo}": {path: refPlan + "/periodi/2025-final", body: "azione=chiudi", def: forbidden,
 		expect: map[string]string{"anonymous": toSignIn, "admin-altro-ente": hidden, "segretario": ok}},
+	"POST /enti/{ente}/piani/{plan}/periodi/{periodo}/scadenza": {path: refPlan + "/periodi/2025-final/scadenza", body: "scadenza=31/01/2026",
+		def: forbidden, expect: map[string]string{"anonymous": toSignIn, "admin-altro-ente": hidden, "admin": ok}},
 	"GET /enti/{ente}/piani/{plan}/ritardi": {path: refPlan + "/ritardi", def: forbidden,
 		expect: map[string]string{"anonymous": toSignIn, "admin-altro-ente": hidden, "segretario": ok}},
 	// an attachment that does not exist: 404 for everyone signed in

@@ -243,3 +243,28 @@ func TestGridSavesAllOrNothing(t *testing.T) {
 	_, body = fetch(t, ref, srv.URL+ratioPath+period)
 	mustContain(t, body, "99,67%")
 }
+
+func TestAdministratorSetsDeadlines(t *testing.T) {
+	app, _, _ := authApp(t)
+	srv := httptest.NewServer(app)
+	defer srv.Close()
+	admin := client(t)
+	signIn(t, admin, srv.URL, "admin", testPassword)
+	for _, bad := range []string{"31/02/2024", "2024-07-31", "01/01/2023", "<script>"} {
+		res, err := admin.PostForm(srv.URL+refPlan+"/periodi/2024-midyear/scadenza", url.Values{"scadenza": {bad}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(b), "non valida") || strings.Contains(string(b), "<script>") {
+			t.Errorf("%q: %d", bad, res.StatusCode)
+		}
+	}
+	res, err := admin.PostForm(srv.URL+refPlan+"/periodi/2024-midyear/scadenza", url.Values{"scadenza": {"15/09/2024"}})
+	if err != nil || res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("deadline: %v %d", err, res.StatusCode)
+	}
+	_, body := fetch(t, admin, srv.URL+refPlan+"/periodi")
+	mustContain(t, body, `value="15/09/2024"`)
+}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/piao-performance/piao/internal/auth"
@@ -30,7 +31,8 @@ func (s *Server) renderPeriods(w http.ResponseWriter, r *http.Request, h store.P
 		return
 	}
 	s.render(w, r, status, templates.PeriodsPage(templates.PeriodsData{Plan: h, Periods: periods, Message: msg,
-		CanClose: s.can(r, auth.Approve, auth.Resource{EnteID: h.EnteID})}))
+		CanClose:    s.can(r, auth.Approve, auth.Resource{EnteID: h.EnteID}),
+		CanDeadline: s.can(r, auth.EditPlan, auth.Resource{EnteID: h.EnteID})}))
 }
 
 // setPeriod closes a period, or reopens it with a reason.
@@ -123,4 +125,40 @@ func (s *Server) attachment(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "private, no-store")
 	w.Header().Set("Content-Length", strconv.Itoa(len(a.Data)))
 	_, _ = w.Write(a.Data)
+}
+
+// setDeadline changes a period's entry deadline (dd/mm/yyyy).
+func (s *Server) setDeadline(w http.ResponseWriter, r *http.Request) {
+	h, err := s.store.PlanHeader(r.Context(), param(r, "ente"), param(r, "plan"))
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	year, kind, ok := scorecard.ParseRef(param(r, "periodo"))
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	p, err := s.store.Period(r.Context(), h.ID, year, kind)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+	if err := r.ParseForm(); err != nil {
+		s.errorPage(w, r, http.StatusBadRequest, "Richiesta non valida", "Il modulo inviato non è leggibile.")
+		return
+	}
+	raw := strings.TrimSpace(r.PostForm.Get("scadenza"))
+	d, err := time.Parse("02/01/2006", raw)
+	if err != nil || d.Before(p.EndsOn) || d.After(p.EndsOn.AddDate(1, 0, 0)) {
+		s.renderPeriods(w, r, h, http.StatusUnprocessableEntity, "Scadenza «"+truncateRunes(raw, 20)+"» non valida per il periodo "+
+			p.Label()+": scrivi una data gg/mm/aaaa non prima della fine del periodo e entro un anno.")
+		return
+	}
+	if err := s.store.SetPeriodDeadline(r.Context(), h, p, d, auth.FromContext(r.Context()).Username); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, string(templates.PlanURL(h.EnteSlug, h.Slug))+"/periodi", http.StatusSeeOther)
 }

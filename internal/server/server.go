@@ -88,6 +88,7 @@ func New(st *store.Store, sessions *scs.SessionManager, log *slog.Logger, opts .
 		s.route(r, http.MethodPost, pl+"/misurazioni/{code}/{n}/stato", auth.ViewPrivate, enteParam, s.transition)
 		s.route(r, http.MethodGet, pl+"/periodi", auth.ViewPrivate, enteParam, s.periodsPage)
 		s.route(r, http.MethodPost, pl+"/periodi/{periodo}", auth.Approve, enteParam, s.setPeriod)
+		s.route(r, http.MethodPost, pl+"/periodi/{periodo}/scadenza", auth.EditPlan, enteParam, s.setDeadline)
 		s.route(r, http.MethodGet, pl+"/ritardi", auth.Approve, enteParam, s.latePage)
 		s.route(r, http.MethodGet, "/allegati/{id}", auth.SignedIn, none, s.attachment)
 

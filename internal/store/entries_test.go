@@ -247,3 +247,41 @@ func TestConcurrentSavesLoseNothing(t *testing.T) {
 		t.Fatalf("history has %d events, want one per winning save (%d): %v", len(hist), rounds, err)
 	}
 }
+
+// TestSubmittedValuesAtInYearMonitoring: by default only approved values
+// count; the per-plan setting shows submitted ones at in-year monitoring to
+// the ente's users, never to the public and never at year end.
+func TestSubmittedValuesAtInYearMonitoring(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	mid, err := f.st.Period(ctx, f.h.ID, 2023, "midyear")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []store.Period{mid, f.period} {
+		if _, err := f.st.SaveEntry(ctx, f.h, store.EntryInput{Indicator: f.ind, Period: p, Value: val(100), Submit: true}, dirigente); err != nil {
+			t.Fatal(err)
+		}
+	}
+	snap, err := f.st.Snapshot(ctx, f.h, 2023)
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := func(p store.Period, vis store.Visibility) int {
+		a, err := f.st.Actuals(ctx, f.h.ID, p, snap.Indicators, vis)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a.Count
+	}
+	if count(mid, store.Approved) != 0 {
+		t.Fatal("a submitted value counts by default")
+	}
+	if err := f.st.SetShowSubmittedMidyear(ctx, f.h, true, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if count(mid, store.Approved) != 1 || count(f.period, store.Approved) != 0 || count(mid, store.Public) != 0 {
+		t.Fatalf("with the setting: midyear %d (want 1), final %d (want 0), public %d (want 0)",
+			count(mid, store.Approved), count(f.period, store.Approved), count(mid, store.Public))
+	}
+}

@@ -97,7 +97,8 @@ func closePeriod(ctx context.Context, tx pgx.Tx, enteID, periodID int64, label, 
 func (s *Store) PeriodsWithData(ctx context.Context, planID int64, vis Visibility) ([]Period, error) {
 	rows, err := s.pool.Query(ctx, `SELECT p.id, p.year, p.kind, p.ends_on, p.entry_deadline, p.closed_at FROM periods p
 		WHERE p.plan_id = $1 AND ($2 OR p.closed_at IS NOT NULL)
-		  AND EXISTS (SELECT 1 FROM measurements m WHERE m.period_id = p.id AND m.status = 'approved')
+		  AND EXISTS (SELECT 1 FROM measurements m WHERE m.period_id = p.id AND (m.status = 'approved' OR ($2 AND m.status = 'submitted'
+		      AND p.kind = 'midyear' AND (SELECT show_submitted_midyear FROM scoring_rules WHERE plan_id = $1))))
 		ORDER BY p.ends_on`, planID, vis != Public)
 	if err != nil {
 		return nil, fmt.Errorf("periods with data: %w", err)
@@ -107,4 +108,19 @@ func (s *Store) PeriodsWithData(ctx context.Context, planID int64, vis Visibilit
 		return nil, fmt.Errorf("periods with data: %w", err)
 	}
 	return out, nil
+}
+
+// SetPeriodDeadline changes a period's entry deadline (administrators).
+func (s *Store) SetPeriodDeadline(ctx context.Context, h PlanHeader, p Period, deadline time.Time, actor string) error {
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `UPDATE periods SET entry_deadline = $2 WHERE id = $1 AND plan_id = $3`, p.ID, deadline, h.ID); err != nil {
+			return fmt.Errorf("period deadline: %w", err)
+		}
+		var old any
+		if p.Deadline != nil {
+			old = p.Deadline.Format("2006-01-02")
+		}
+		return appendAudit(ctx, tx, AuditEvent{Actor: actor, Action: "period.deadline", EnteID: &h.EnteID, ObjectType: "period",
+			ObjectKey: h.EnteSlug + "/" + h.Slug + " " + p.Label(), Detail: map[string]any{"old": old, "new": deadline.Format("2006-01-02")}})
+	})
 }

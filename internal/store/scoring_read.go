@@ -143,6 +143,18 @@ func (s *Store) Snapshot(ctx context.Context, h PlanHeader, year int) (scoring.S
 	return snap, nil
 }
 
+// SetShowSubmittedMidyear sets whether in-year monitoring shows submitted
+// (not yet approved) values to the ente's users.
+func (s *Store) SetShowSubmittedMidyear(ctx context.Context, h PlanHeader, show bool, actor string) error {
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `UPDATE scoring_rules SET show_submitted_midyear = $2, updated_at = now() WHERE plan_id = $1`, h.ID, show); err != nil {
+			return fmt.Errorf("scoring rules: %w", err)
+		}
+		return appendAudit(ctx, tx, AuditEvent{Actor: actor, Action: "rules.show_submitted_midyear", EnteID: &h.EnteID,
+			ObjectType: "plan", ObjectKey: h.EnteSlug + "/" + h.Slug, Detail: map[string]any{"new": show}})
+	})
+}
+
 // Visibility says which measurements a reader may see.
 type Visibility int
 
@@ -150,7 +162,8 @@ type Visibility int
 const (
 	// Public: approved measurements of closed periods only (DESIGN.md §5).
 	Public Visibility = iota
-	// Approved: approved measurements, whether or not the period is closed.
+	// Approved: approved measurements, whether or not the period is closed;
+	// at in-year monitoring also submitted ones when the plan's setting says so.
 	Approved
 )
 
@@ -174,20 +187,22 @@ func (s *Store) Actuals(ctx context.Context, planID int64, p Period, indicators 
 		pos[in.Key] = i
 	}
 	rows, err := s.pool.Query(ctx, `
-		SELECT i.key, m.value::float8, m.inputs, m.not_applicable, m.reason, m.author, m.updated_at, m.demo
+		SELECT i.key, m.value::float8, m.inputs, m.not_applicable, m.reason, m.author, m.updated_at, m.demo, m.status
 		FROM measurements m JOIN indicators i ON i.id = m.indicator_id
-		WHERE m.plan_id = $1 AND m.period_id = $2 AND m.status = 'approved'`, planID, p.ID)
+		WHERE m.plan_id = $1 AND m.period_id = $2 AND (m.status = 'approved' OR ($3 AND m.status = 'submitted'
+		      AND $4 = 'midyear' AND (SELECT show_submitted_midyear FROM scoring_rules WHERE plan_id = $1)))`,
+		planID, p.ID, vis != Public, p.Kind)
 	if err != nil {
 		return out, fmt.Errorf("measurements: %w", err)
 	}
 	var (
-		key, reason, author string
-		value               *float64
-		inputs              map[string]float64
-		na, demo            bool
-		at                  time.Time
+		key, reason, author, status string
+		value                       *float64
+		inputs                      map[string]float64
+		na, demo                    bool
+		at                          time.Time
 	)
-	_, err = pgx.ForEachRow(rows, []any{&key, &value, &inputs, &na, &reason, &author, &at, &demo}, func() error {
+	_, err = pgx.ForEachRow(rows, []any{&key, &value, &inputs, &na, &reason, &author, &at, &demo, &status}, func() error {
 		i, ok := pos[key]
 		if !ok {
 			return nil
@@ -203,6 +218,10 @@ func (s *Store) Actuals(ctx context.Context, planID int64, p Period, indicators 
 			a.A, a.B = inputPair(indicators[i].Formula, inputs)
 		}
 		src := "inserito da " + author + " il " + at.Format("02/01/2006") + ", approvato"
+		if status != "approved" {
+			// only at in-year monitoring, when the plan's setting shows submitted values
+			src = "inserito da " + author + " il " + at.Format("02/01/2006") + ", inviato e non ancora approvato"
+		}
 		if na {
 			src += "; motivo: " + reason
 		}
