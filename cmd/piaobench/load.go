@@ -37,11 +37,14 @@ const (
 )
 
 // targets are the performance targets stated by issues, by route key; the
-// table shows "—" for a route without one. No page target is stated yet: add
-// one here ("static", "reference-tree", "reference-objective", "reference-csv",
-// "synthetic-tree", "synthetic-objective", "synthetic-csv") when an issue sets it.
+// table shows "—" for a route without one and, for the others, whether the
+// run met it (see judge for the clauses it understands). No page target is
+// stated yet: add one here ("static", "reference-tree", "reference-objective",
+// "reference-csv", "synthetic-tree", "synthetic-objective", "synthetic-csv")
+// when an issue sets it.
 var targets = map[string]string{
 	engineKey: "≤ 20 ms, ≤ 1 alloc/indicator",
+	saveKey:   "p95 ≤ 30 ms", // on this machine, with the reference plan loaded
 }
 
 // routeResult is one line of the table.
@@ -64,6 +67,12 @@ type routeResult struct {
 	MeanBytes     int64    `json:"mean_bytes"`
 	RatioToStatic *float64 `json:"ratio_to_static"` // null for the ceiling itself and the engine
 	Target        string   `json:"target"`
+	// Verdict says whether the run met Target: "met", "missed", "invalid"
+	// (the run had errors), "unknown" (a clause judge does not understand) or
+	// "" without a target; TargetMet is the same as a boolean, null unless met
+	// or missed.
+	Verdict   string `json:"verdict,omitempty"`
+	TargetMet *bool  `json:"target_met"`
 	// DBMsPerReq is the time per request spent in SQL statements, and Queries
 	// the statements that took most of it (measured run only).
 	DBMsPerReq float64     `json:"db_ms_per_request"`

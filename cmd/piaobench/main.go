@@ -3,13 +3,16 @@
 // starting a private one when needed) it creates a throw-away database
 // piao_bench_<random>, migrates it, loads the reference plan and a synthetic
 // load (internal/synth) with measurements for every plan (approved, periods
-// closed, labelled as demo data), serves the real application in-process on
+// closed, labelled as demo data; the reference plan's 30 June 2024 is left
+// out, hence open, for the saves), serves the real application in-process on
 // a loopback port with real sessions, and drives concurrent GET requests at a
 // static asset (the ceiling), the plan tree, an objective page and the
-// open-data CSV of the reference plan and of one synthetic ente, timing the
-// SQL statements each route sends. It also times the scoring engine on the
-// 50,000-indicator synthetic plan, prints one table and writes the same data
-// as JSON. The database is dropped at the end.
+// open-data CSV of the reference plan and of one synthetic ente, then
+// concurrent saves of measurements by a signed-in dirigente of the reference
+// plan, timing the SQL statements each route sends. It also times the
+// scoring engine on the 50,000-indicator synthetic plan, prints one table
+// (with whether each target is met) and writes the same data as JSON. The
+// database is dropped at the end.
 //
 // Every loop is bounded in count and time; requests go only to 127.0.0.1.
 package main
@@ -194,9 +197,12 @@ func bench(ctx context.Context, o options, cfg synth.Config, adminURL string, st
 
 	// Measurements for every plan, the reference one included (synthetic
 	// values around its targets), so that pages and files carry actuals and
-	// scores as they will in use.
+	// scores as they will in use. The reference plan's period of the saves
+	// gets none, so it stays open (the import closes the periods it touches);
+	// the pages and files show the latest closed period and each year's
+	// final one, which it is not.
 	docs := []*plan.Document{ref}
-	rows := [][]measure.Row{synth.Measurements(ref, o.Seed)}
+	rows := [][]measure.Row{withoutPeriod(synth.Measurements(ref, o.Seed), saveYear, saveKind)}
 	for _, e := range enti {
 		docs = append(docs, e.Doc)
 		rows = append(rows, e.Measurements)
@@ -215,6 +221,12 @@ func bench(ctx context.Context, o options, cfg synth.Config, adminURL string, st
 	}
 	rep.Load.AnalyzeSeconds = time.Since(t0).Seconds()
 	p.say("%d measurements imported in %.1fs; VACUUM (ANALYZE) in %.1fs", rep.Load.Measurements, rep.Load.MeasurementsSeconds, rep.Load.AnalyzeSeconds)
+	if err := checkSavePeriod(ctx, st, ref); err != nil {
+		return nil, err
+	}
+	if err := createBenchUser(ctx, st, ref.Ente.Slug); err != nil {
+		return nil, err
+	}
 
 	// The application, served on a loopback port.
 	logHandler := slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelInfo}) // formatted like production, not printed
@@ -258,6 +270,17 @@ func bench(ctx context.Context, o options, cfg synth.Config, adminURL string, st
 		p.say("%-34s %8.0f req/s  p50 %s  errors %d", rt.Label, res.RPS, ms(res.P50ms), res.Errors)
 		rep.Routes = append(rep.Routes, res)
 	}
+	// The saves come after the pages: what they write is not what the pages
+	// read, but they leave dead rows and audit events behind.
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	save, err := driveSaves(ctx, base, ref, o, tracer)
+	if err != nil {
+		return nil, err
+	}
+	p.say("%-34s %8.0f req/s  p50 %s  p95 %s  errors %d", save.Label, save.RPS, ms(save.P50ms), ms(save.P95ms), save.Errors)
+	rep.Routes = append(rep.Routes, save)
 	for i := range rep.Routes {
 		if ceil := rep.Routes[0].RPS; ceil > 0 && i > 0 {
 			r := rep.Routes[i].RPS / ceil
@@ -272,6 +295,10 @@ func bench(ctx context.Context, o options, cfg synth.Config, adminURL string, st
 	}
 	rep.Routes = append(rep.Routes, eng.Row)
 	rep.Engine = eng.Info
+	for i := range rep.Routes {
+		x := &rep.Routes[i]
+		x.Verdict, x.TargetMet, _ = judge(x.Target, *x, rep.Engine)
+	}
 
 	rep.RSSBytes, rep.PeakRSSBytes = rss()
 	return rep, nil

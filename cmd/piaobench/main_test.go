@@ -12,6 +12,9 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/piao-performance/piao/internal/plan"
+	"github.com/piao-performance/piao/internal/seed"
 )
 
 // TestSmallRun runs the whole benchmark on a tiny load: every route answers
@@ -35,8 +38,8 @@ func TestSmallRun(t *testing.T) {
 	if err := json.Unmarshal(raw, &rep); err != nil {
 		t.Fatal(err)
 	}
-	if len(rep.Routes) != 8 {
-		t.Fatalf("%d routes in the JSON, want 7 pages and the engine", len(rep.Routes))
+	if len(rep.Routes) != 9 {
+		t.Fatalf("%d routes in the JSON, want 7 pages, the measurement save and the engine", len(rep.Routes))
 	}
 	for _, r := range rep.Routes {
 		if r.Requests == 0 || r.Errors > 0 || r.P50ms <= 0 {
@@ -49,8 +52,17 @@ func TestSmallRun(t *testing.T) {
 			t.Errorf("%s: ratio to static %v", r.Label, r.RatioToStatic)
 		}
 	}
-	if e := rep.Routes[7]; e.Key != engineKey || e.Target == "" || rep.Engine.Indicators != engineIndicators {
+	if s := rep.Routes[7]; s.Key != saveKey || s.Target != targets[saveKey] || (s.Verdict != "met" && s.Verdict != "missed") ||
+		s.TargetMet == nil || s.Concurrency != 2 {
+		t.Errorf("save row %+v", s)
+	}
+	if e := rep.Routes[8]; e.Key != engineKey || e.Target == "" || rep.Engine.Indicators != engineIndicators || e.Verdict == "" {
 		t.Errorf("engine row %+v, info %+v", e, rep.Engine)
+	}
+	for _, r := range rep.Routes[:7] {
+		if r.Verdict != "" || r.TargetMet != nil {
+			t.Errorf("%s: verdict %q without a target", r.Label, r.Verdict)
+		}
 	}
 	if rep.RSSBytes <= 0 || rep.Database == "" {
 		t.Errorf("rss %d, database %q", rep.RSSBytes, rep.Database)
@@ -105,5 +117,65 @@ func TestInvalidFlags(t *testing.T) {
 		if code := run(context.Background(), args, func(string) string { return "postgres://127.0.0.1/x" }, &out, &errb); code != 2 {
 			t.Errorf("%v: exit %d, want 2", args, code)
 		}
+	}
+}
+
+func TestJudge(t *testing.T) {
+	x := routeResult{Key: saveKey, Requests: 100, P50ms: 10, P95ms: 31, P99ms: 40, MeanMs: 12, MaxMs: 50}
+	e := engineInfo{AllocsPerIndicator: 0.5}
+	for _, c := range []struct {
+		target, verdict string
+	}{
+		{"", ""}, {"p95 ≤ 30 ms", "missed"}, {"p95 ≤ 31 ms", "met"}, {"p50 ≤ 10 ms, p99 ≤ 40 ms", "met"},
+		{"≤ 30 ms", "missed"}, {"mean ≤ 12.5 ms", "met"}, {"p95 ≈ 30 ms", "unknown"}, {"≤ 1 alloc/indicator", "unknown"},
+	} {
+		if v, met, _ := judge(c.target, x, e); v != c.verdict || (met != nil) != (v == "met" || v == "missed") {
+			t.Errorf("%q: %q %v, want %q", c.target, v, met, c.verdict)
+		}
+	}
+	x.Key = engineKey
+	if v, _, _ := judge("≤ 60 ms, ≤ 1 alloc/indicator", x, e); v != "met" {
+		t.Errorf("engine: %q", v)
+	}
+	if v, _, why := judge("≤ 60 ms, ≤ 0.1 alloc/indicator", x, e); v != "missed" || !strings.Contains(why, "alloc/indicator") {
+		t.Errorf("engine: %q %q", v, why)
+	}
+	x.Errors = 1
+	if v, met, _ := judge("p95 ≤ 60 ms", x, e); v != "invalid" || met != nil {
+		t.Errorf("errors: %q", v)
+	}
+}
+
+func TestSaveFields(t *testing.T) {
+	direct := saveIndicator{Key: "O.3.3.1/1", Formula: "direct"}
+	if v := direct.fields(3, 7); v.Get("valore") != "153" || v.Get("versione") != "7" || v.Get("azione") != "salva" {
+		t.Errorf("direct: %v", v)
+	}
+	ratio := saveIndicator{Key: "O.3.3.1/3", Formula: "ratio", Inputs: []string{"numerator", "denominator"}}
+	if v := ratio.fields(0, 0); v.Get("in_numerator") != "40" || v.Get("in_denominator") != "100" || v.Has("valore") {
+		t.Errorf("ratio: %v", v)
+	}
+	for _, page := range []string{`<input type="hidden" name="versione" value="12"/>`, `x name="versione" value="12">`} {
+		if v, ok := versionIn([]byte(page)); !ok || v != 12 {
+			t.Errorf("%s: %d %v", page, v, ok)
+		}
+	}
+}
+
+func TestSaveIndicators(t *testing.T) {
+	ref, err := seed.Reference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	inds := saveIndicators(ref, benchPosition)
+	if len(inds) < 8 || inds[0].Key != "O.3.3.1/1" || inds[0].Formula != plan.FormulaDirect {
+		t.Fatalf("%d indicators, first %+v", len(inds), inds[0])
+	}
+	seen := map[string]bool{}
+	for _, in := range inds {
+		if seen[in.Key] || in.Formula == plan.FormulaDerived {
+			t.Errorf("%+v: repeated or derived", in)
+		}
+		seen[in.Key] = true
 	}
 }

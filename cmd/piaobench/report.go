@@ -94,8 +94,8 @@ func dash(s string) string {
 
 // printTable writes the results as one aligned text table and a few notes.
 func printTable(w io.Writer, r *report) {
-	header := []string{"route", "c", "requests", "req/s", "p50", "p95", "p99", "errors", "× static", "size", "SQL/req", "target"}
-	right := []bool{false, true, true, true, true, true, true, true, true, true, true, false}
+	header := []string{"route", "c", "requests", "req/s", "p50", "p95", "p99", "errors", "× static", "size", "SQL/req", "target", "met"}
+	right := []bool{false, true, true, true, true, true, true, true, true, true, true, false, false}
 	rows := [][]string{header}
 	for _, x := range r.Routes {
 		ratio := "—"
@@ -107,7 +107,8 @@ func printTable(w io.Writer, r *report) {
 			reqs += " (cap)"
 		}
 		rows = append(rows, []string{x.Label, strconv.Itoa(x.Concurrency), reqs, strconv.FormatFloat(x.RPS, 'f', 0, 64),
-			ms(x.P50ms), ms(x.P95ms), ms(x.P99ms), strconv.Itoa(x.Errors), ratio, size(x.MeanBytes), sqlPerReq(x), dash(x.Target)})
+			ms(x.P50ms), ms(x.P95ms), ms(x.P99ms), strconv.Itoa(x.Errors), ratio, size(x.MeanBytes), sqlPerReq(x), dash(x.Target),
+			dash(x.Verdict)})
 	}
 	width := make([]int, len(header))
 	for _, row := range rows {
@@ -149,6 +150,16 @@ func printTable(w io.Writer, r *report) {
 				q.CallsPerReq, cut(q.SQL, 90))
 		}
 	}
+	fmt.Fprintln(bw, "met: whether the run meets the route's target (a time bound without a statistic is judged on p95; a run with errors is invalid):")
+	for _, x := range r.Routes {
+		if x.Target != "" {
+			v, _, why := judge(x.Target, x, r.Engine)
+			if why != "" {
+				v += " (" + why + ")"
+			}
+			fmt.Fprintf(bw, "  %-*s %s: %s\n", width[0], x.Label, x.Target, v)
+		}
+	}
 	for _, x := range r.Routes {
 		if x.Errors > 0 {
 			fmt.Fprintf(bw, "errors on %s: %d, e.g. %s\n", x.Label, x.Errors, x.ErrorSample)
@@ -160,8 +171,8 @@ func printTable(w io.Writer, r *report) {
 	l := r.Load
 	fmt.Fprintf(bw, "load: reference plan in %.2fs; %d synthetic plans × %d indicators × %d years generated in %.1fs, loaded in %.1fs; VACUUM (ANALYZE) %.1fs\n",
 		l.ReferenceSeconds, l.Enti, l.IndicatorsPerEnte, r.Options.Years, l.GenerateSeconds, l.SyntheticSeconds, l.AnalyzeSeconds)
-	fmt.Fprintf(bw, "measurements: %d rows for all %d plans (approved, periods closed, labelled demo) imported in %.1fs\n",
-		l.Measurements, l.Enti+1, l.MeasurementsSeconds)
+	fmt.Fprintf(bw, "measurements: %d rows for all %d plans (approved, periods closed, labelled demo) imported in %.1fs; the reference plan's %d-%s left empty and open for the saves\n",
+		l.Measurements, l.Enti+1, l.MeasurementsSeconds, saveYear, saveKind)
 	fmt.Fprintf(bw, "process RSS at the end: %s (peak %s) — server, load generator and engine share this process\n",
 		rssText(r.RSSBytes), rssText(r.PeakRSSBytes))
 	fmt.Fprintf(bw, "run: %s, %d CPUs (GOMAXPROCS %d), -c %d, -d %s per route, database %s (dropped)\n",

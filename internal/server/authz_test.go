@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -422,5 +423,23 @@ func TestCrossOriginSignInRefused(t *testing.T) {
 	app.ServeHTTP(rec, req)
 	if rec.Code != http.StatusForbidden {
 		t.Fatalf("cross-origin sign-in: %d", rec.Code)
+	}
+}
+
+// TestIdleSessionsEnd: a signed-in session unused for longer than the idle
+// timeout is anonymous again (here the timeout is a nanosecond).
+func TestIdleSessionsEnd(t *testing.T) {
+	_, pool, _ := authApp(t)
+	sessions, stop := server.NewSessions(pool, server.SessionOptions{})
+	t.Cleanup(stop)
+	app := server.New(store.New(pool), sessions, slog.New(slog.NewTextHandler(io.Discard, nil)), server.Options{IdleTimeout: time.Nanosecond})
+	srv := httptest.NewServer(app)
+	defer srv.Close()
+	c := client(t)
+	if res := signIn(t, c, srv.URL, "oiv", testPassword); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign in: %d", res.StatusCode)
+	}
+	if res, _ := fetch(t, c, srv.URL+"/area-riservata"); outcome(res) != toSignIn {
+		t.Fatalf("an idle session is still signed in: %d", res.StatusCode)
 	}
 }

@@ -366,13 +366,21 @@ func (s *Server) saveEntry(w http.ResponseWriter, r *http.Request) {
 			in.Attachments = append(in.Attachments, store.NewAttachment{Filename: evidence.CleanName(fh.Filename), ContentType: ct, Data: data})
 		}
 	}
-	current, err := s.store.Entry(r.Context(), ind.ID, p.ID)
-	if err != nil {
-		s.serverError(w, r, err)
-		return
+	// the stored entry is needed only to show the form again
+	current := func() (store.Entry, bool) {
+		e, err := s.store.Entry(r.Context(), ind.ID, p.ID)
+		if err != nil {
+			s.serverError(w, r, err)
+			return e, false
+		}
+		return e, true
 	}
-	d := templates.EntryPageData{Plan: h, Period: p, Periods: periods, Indicator: ind, Entry: current, Form: form}
+	d := templates.EntryPageData{Plan: h, Period: p, Periods: periods, Indicator: ind, Form: form}
 	if len(form.Errors) > 0 {
+		var ok bool
+		if d.Entry, ok = current(); !ok {
+			return
+		}
 		if form.Message == "" {
 			form.Message = "Controlla i campi segnalati: nulla è stato salvato."
 		}
@@ -394,6 +402,10 @@ func (s *Server) saveEntry(w http.ResponseWriter, r *http.Request) {
 	case errors.As(err, &locked), errors.Is(err, store.ErrPeriodIsClosed), errors.Is(err, store.ErrDerived):
 		form.Message = err.Error()
 		d.Form = form
+		var ok bool
+		if d.Entry, ok = current(); !ok {
+			return
+		}
 		s.renderEntry(w, r, http.StatusConflict, d)
 		return
 	case err != nil:

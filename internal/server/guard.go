@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/piao-performance/piao/internal/auth"
 	"github.com/piao-performance/piao/internal/store"
@@ -13,6 +14,14 @@ import (
 const (
 	sessUserID = "user_id"
 	sessEpoch  = "epoch"
+	sessSeen   = "seen" // last activity, for the idle timeout
+)
+
+// Default idle timeout of a signed-in session, and how often activity is recorded:
+// once a minute at most, so reading pages does not write the session each time.
+const (
+	idleTimeout = time.Hour
+	seenEvery   = time.Minute
 )
 
 // resolver finds the resource a request acts on; ok false means it does not exist.
@@ -82,13 +91,19 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			s.serverError(w, r, err)
 			return
 		}
-		if err != nil || u.Epoch != s.sessions.GetInt(ctx, sessEpoch) {
+		now := time.Now()
+		// seconds since the epoch: a plain int needs no gob registration
+		seen := time.Unix(s.sessions.GetInt64(ctx, sessSeen), 0)
+		if err != nil || u.Epoch != s.sessions.GetInt(ctx, sessEpoch) || now.Sub(seen) > s.idle {
 			if err := s.endSession(r); err != nil {
 				s.serverError(w, r, err)
 				return
 			}
 			next.ServeHTTP(w, r)
 			return
+		}
+		if now.Sub(seen) > seenEvery {
+			s.sessions.Put(ctx, sessSeen, now.Unix())
 		}
 		next.ServeHTTP(w, r.WithContext(auth.WithUser(ctx, &u)))
 	})
@@ -101,5 +116,6 @@ func (s *Server) endSession(r *http.Request) error {
 	}
 	s.sessions.Remove(r.Context(), sessUserID)
 	s.sessions.Remove(r.Context(), sessEpoch)
+	s.sessions.Remove(r.Context(), sessSeen)
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sort"
+	"time"
 
 	"github.com/alexedwards/scs/v2"
 	"github.com/go-chi/chi/v5"
@@ -20,7 +21,8 @@ import (
 
 // Options are optional features of the server.
 type Options struct {
-	OIDC *OIDC // single sign-on; nil when not configured
+	OIDC        *OIDC         // single sign-on; nil when not configured
+	IdleTimeout time.Duration // signed-in sessions end after this long without requests; 0 = one hour
 }
 
 // Server holds the dependencies of the handlers and the router.
@@ -29,6 +31,7 @@ type Server struct {
 	sessions *scs.SessionManager
 	log      *slog.Logger
 	oidc     *OIDC
+	idle     time.Duration
 	router   chi.Router
 	handler  http.Handler
 	actions  map[string]auth.Action // "METHOD pattern" → action
@@ -36,10 +39,13 @@ type Server struct {
 
 // New returns the application's HTTP handler.
 func New(st *store.Store, sessions *scs.SessionManager, log *slog.Logger, opts ...Options) *Server {
-	s := &Server{store: st, sessions: sessions, log: log, actions: map[string]auth.Action{}}
+	s := &Server{store: st, sessions: sessions, log: log, actions: map[string]auth.Action{}, idle: idleTimeout}
 	for _, o := range opts {
 		if o.OIDC != nil {
 			s.oidc = o.OIDC
+		}
+		if o.IdleTimeout > 0 {
+			s.idle = o.IdleTimeout
 		}
 	}
 	r := chi.NewRouter()

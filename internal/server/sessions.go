@@ -17,14 +17,15 @@ type SessionOptions struct {
 }
 
 // NewSessions returns a session manager storing sessions in PostgreSQL. The
-// cookie is HttpOnly and SameSite=Lax; sessions end after an hour idle and
-// twelve hours in all. stop ends the expired-session sweeper.
+// cookie is HttpOnly and SameSite=Lax; sessions end twelve hours after they
+// start. The one-hour idle timeout is enforced by authenticate, not by scs:
+// scs would rewrite the session row on every request to move its expiry.
+// stop ends the expired-session sweeper.
 func NewSessions(pool *pgxpool.Pool, opt SessionOptions) (sm *scs.SessionManager, stop func()) {
 	store := pgxstore.NewWithCleanupInterval(pool, 30*time.Minute)
 	sm = scs.New()
 	sm.Store = store
 	sm.Lifetime = 12 * time.Hour
-	sm.IdleTimeout = time.Hour
 	sm.Cookie.Name = "piao_session"
 	sm.Cookie.HttpOnly = true
 	sm.Cookie.SameSite = http.SameSiteLaxMode

@@ -134,6 +134,7 @@ func (s *Server) startSession(r *http.Request, u auth.User, method string) error
 	}
 	s.sessions.Put(r.Context(), sessUserID, u.ID)
 	s.sessions.Put(r.Context(), sessEpoch, u.Epoch)
+	s.sessions.Put(r.Context(), sessSeen, time.Now().Unix())
 	return s.store.RecordSignIn(r.Context(), u, clientAddress(r), method)
 }
 

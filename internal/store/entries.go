@@ -150,7 +150,7 @@ func (s *Store) EntryIndicator(ctx context.Context, h PlanHeader, key string, ye
 	}); err != nil {
 		return x, fmt.Errorf("owners: %w", err)
 	}
-	details, err := s.indicators(ctx, h, objID)
+	details, err := s.indicators(ctx, h, objID, x.ID)
 	if err != nil {
 		return x, err
 	}

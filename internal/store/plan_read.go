@@ -306,7 +306,7 @@ func (s *Store) Objective(ctx context.Context, ente, planSlug, code string) (Obj
 	if err := s.objectiveOrganisation(ctx, &d); err != nil {
 		return d, err
 	}
-	if d.Indicators, err = s.indicators(ctx, h, d.Row.ID); err != nil {
+	if d.Indicators, err = s.indicators(ctx, h, d.Row.ID, 0); err != nil {
 		return d, err
 	}
 	if d.Notes, err = s.notes(ctx, `n.plan_id = $1 AND (n.objective_id = $2 OR i.objective_id = $2)`, h.ID, d.Row.ID); err != nil {
@@ -353,13 +353,15 @@ func (s *Store) objectiveOrganisation(ctx context.Context, d *ObjectiveDetail) e
 
 // indicators loads the indicators of one objective with their inputs,
 // baselines and the targets of the revision in force.
-func (s *Store) indicators(ctx context.Context, h PlanHeader, objectiveID int64) ([]IndicatorDetail, error) {
+// indicators loads the indicators of one objective (only indicatorID when it
+// is not 0) with their inputs, baselines and the targets in force.
+func (s *Store) indicators(ctx context.Context, h PlanHeader, objectiveID, indicatorID int64) ([]IndicatorDetail, error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT i.id, i.key, i.code, i.code_text, i.name, i.algorithm, i.source, i.unit, i.polarity, i.formula,
 		       i.scale::float8, coalesce(i.derived_function, ''), i.derived_kinds, i.component, i.note,
 		       coalesce((SELECT array_agg(r.key ORDER BY x.position) FROM indicator_refs x JOIN indicators r ON r.id = x.ref_indicator_id
 		                 WHERE x.indicator_id = i.id), '{}')
-		FROM indicators i WHERE i.objective_id = $1 ORDER BY i.position`, objectiveID)
+		FROM indicators i WHERE i.objective_id = $1 AND ($2 = 0 OR i.id = $2) ORDER BY i.position`, objectiveID, indicatorID)
 	if err != nil {
 		return nil, fmt.Errorf("indicators: %w", err)
 	}
@@ -376,7 +378,8 @@ func (s *Store) indicators(ctx context.Context, h PlanHeader, objectiveID int64)
 		byID[out[i].ID] = &out[i]
 	}
 	rows, err = s.pool.Query(ctx, `SELECT x.indicator_id, x.key, x.label FROM indicator_inputs x
-		JOIN indicators i ON i.id = x.indicator_id WHERE i.objective_id = $1 ORDER BY x.indicator_id, x.position`, objectiveID)
+		JOIN indicators i ON i.id = x.indicator_id WHERE i.objective_id = $1 AND ($2 = 0 OR i.id = $2)
+		ORDER BY x.indicator_id, x.position`, objectiveID, indicatorID)
 	if err != nil {
 		return nil, fmt.Errorf("inputs: %w", err)
 	}
@@ -390,7 +393,8 @@ func (s *Store) indicators(ctx context.Context, h PlanHeader, objectiveID int64)
 		return nil, fmt.Errorf("inputs: %w", err)
 	}
 	rows, err = s.pool.Query(ctx, `SELECT b.indicator_id, b.year, b.value::float8, b.text, b.footnote FROM baselines b
-		JOIN indicators i ON i.id = b.indicator_id WHERE i.objective_id = $1 ORDER BY b.indicator_id, b.year`, objectiveID)
+		JOIN indicators i ON i.id = b.indicator_id WHERE i.objective_id = $1 AND ($2 = 0 OR i.id = $2)
+		ORDER BY b.indicator_id, b.year`, objectiveID, indicatorID)
 	if err != nil {
 		return nil, fmt.Errorf("baselines: %w", err)
 	}
@@ -403,7 +407,8 @@ func (s *Store) indicators(ctx context.Context, h PlanHeader, objectiveID int64)
 	if err != nil {
 		return nil, fmt.Errorf("baselines: %w", err)
 	}
-	rows, err = s.pool.Query(ctx, targetsInForce+` AND i.objective_id = $2 ORDER BY t.indicator_id, t.year, r.seq DESC`, h.RevisionSeq, objectiveID)
+	rows, err = s.pool.Query(ctx, targetsInForce+` AND i.objective_id = $2 AND ($3 = 0 OR i.id = $3)
+		ORDER BY t.indicator_id, t.year, r.seq DESC`, h.RevisionSeq, objectiveID, indicatorID)
 	if err != nil {
 		return nil, fmt.Errorf("targets: %w", err)
 	}
