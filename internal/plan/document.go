@@ -144,6 +144,9 @@ type Indicator struct {
 	Derived   *Derived   `json:"derived,omitempty"`
 	Component bool       `json:"component,omitempty"` // a detail indicator feeding a derived one, not averaged into its objective
 	Weight    float64    `json:"weight,omitempty"`    // weight inside the objective; 0 means 1 (equal weights)
+	// Cumulative: the value accumulates over the year (a count of events), so
+	// in-year monitoring compares it with the target pro rata.
+	Cumulative bool `json:"cumulative,omitempty"`
 	Baselines []Baseline `json:"baselines,omitempty"`
 	Targets   []Target   `json:"targets,omitempty"`
 	Note      string     `json:"note,omitempty"` // interpretation notes worth showing beside the indicator

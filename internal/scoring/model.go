@@ -110,6 +110,9 @@ type Indicator struct {
 	Component bool    // feeds a derived indicator; not averaged into its objective
 	Weight    float64 // 0 means 1
 	Target    *Target // nil: no target for the year
+	// Cumulative values accumulate over the year: early warnings compare
+	// them with the target pro rata.
+	Cumulative bool
 }
 
 // Assignment is an individual objective: a role's entry pointing at an objective.

@@ -46,8 +46,27 @@ func Reference() (*plan.Document, error) {
 		doc.Individual = append(doc.Individual, part.Individual...)
 		doc.Notes = append(doc.Notes, part.Notes...)
 	}
+	markCumulative(&doc)
 	if err := plan.Validate(&doc); err != nil {
 		return nil, fmt.Errorf("reference plan is not valid: %w", err)
 	}
 	return &doc, nil
+}
+
+// markCumulative sets the in-year comparison of the reference plan: the
+// published plan does not say it, so counts of events and initiatives with an
+// "at least" target (meetings, mediations, initiatives, companies supported)
+// are taken as accumulating over the year, everything else as a point-in-time
+// value. Administrators can change it per indicator.
+func markCumulative(d *plan.Document) {
+	for i := range d.Objectives {
+		for j := range d.Objectives[i].Indicators {
+			in := &d.Objectives[i].Indicators[j]
+			gte := false
+			for _, t := range in.Targets {
+				gte = gte || t.Operator == plan.OpGTE
+			}
+			in.Cumulative = in.Formula == plan.FormulaDirect && in.Unit == plan.UnitCount && in.Polarity == plan.PolarityHigher && gte
+		}
+	}
 }

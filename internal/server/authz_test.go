@@ -112,8 +112,10 @@ var rules = map[string]routeRule{
 	"GET /area-riservata":                {path: "/area-riservata", def: ok, expect: map[string]string{"anonymous": toSignIn}},
 	"GET /amministrazione/{ente}/utenti": {path: "/amministrazione/cciaa-gran-sasso/utenti", def: forbidden,
 		expect: map[string]string{"anonymous": toSignIn, "admin": ok, "admin-altro-ente": hidden}},
-	"GET /enti/{ente}/piani/{plan}/misurazioni":         ente(refPlan+"/misurazioni", ok),
-	"GET /enti/{ente}/piani/{plan}/misurazioni/griglia": ente(refPlan+"/misurazioni/griglia", ok),
+	"GET /enti/{ente}/piani/{plan}/misurazioni":           ente(refPlan+"/misurazioni", ok),
+	"GET /enti/{ente}/piani/{plan}/cruscotto":             ente(refPlan+"/cruscotto", ok),
+	"GET /enti/{ente}/piani/{plan}/indicatori/{code}/{n}": allOK(refPlan + "/indicatori/O.3.3.1/1"),
+	"GET /enti/{ente}/piani/{plan}/misurazioni/griglia":   ente(refPlan+"/misurazioni/griglia", ok),
 	// an empty grid: nothing to save (422) for everyone of the ente
 	"POST /enti/{ente}/piani/{plan}/misurazioni/griglia":   ente(refPlan+"/misurazioni/griglia", ok),
 	"GET /enti/{ente}/piani/{plan}/misurazioni/{code}/{n}": ente(refPlan+"/misurazioni/O.3.3.1/1", ok),
@@ -241,7 +243,7 @@ func TestSignInLandsOnRoleHome(t *testing.T) {
 	defer srv.Close()
 	want := map[string]string{
 		"admin":      "/amministrazione/cciaa-gran-sasso/utenti",
-		"segretario": refPlan + "/ritardi",
+		"segretario": refPlan + "/cruscotto",
 		"dirigente":  refPlan + "/misurazioni",
 		"referente":  refPlan + "/misurazioni",
 		"oiv":        refPlan + "/qualita-dati",

@@ -187,7 +187,7 @@ func TestBrowserDemoRolesSignIn(t *testing.T) {
 	ctx := browser(t)
 	defer shot(t, ctx, "demo-sign-in")
 	home := map[string]string{
-		"segretario":           planPath + "/ritardi",
+		"segretario":           planPath + "/cruscotto",
 		"dir.economico":        planPath + "/misurazioni",
 		"dir.promozione":       planPath + "/misurazioni",
 		"referente.promozione": planPath + "/misurazioni",

@@ -73,6 +73,7 @@ func New(st *store.Store, sessions *scs.SessionManager, log *slog.Logger, opts .
 		s.route(r, http.MethodGet, "/enti/{ente}/piani/{plan}/obiettivi/{code}", auth.Public, none, s.objectivePage)
 		s.route(r, http.MethodGet, "/enti/{ente}/piani/{plan}/dirigenti/{role}", auth.Public, none, s.rolePage)
 		s.route(r, http.MethodGet, "/enti/{ente}/piani/{plan}/qualita-dati", auth.Public, none, s.notesPage)
+		s.route(r, http.MethodGet, "/enti/{ente}/piani/{plan}/indicatori/{code}/{n}", auth.Public, none, s.indicatorPage)
 		s.route(r, http.MethodGet, "/opendata", auth.Public, none, s.openDataIndex)
 		s.route(r, http.MethodGet, "/opendata/{ente}/{plan}/{file}", auth.Public, none, s.openDataFile)
 
@@ -86,6 +87,7 @@ func New(st *store.Store, sessions *scs.SessionManager, log *slog.Logger, opts .
 
 		// Reporting actuals: the ente's users; finer checks (owner, reviewer) inside the handlers.
 		const pl = "/enti/{ente}/piani/{plan}"
+		s.route(r, http.MethodGet, pl+"/cruscotto", auth.ViewPrivate, enteParam, s.dashboardPage)
 		s.route(r, http.MethodGet, pl+"/misurazioni", auth.ViewPrivate, enteParam, s.worklist)
 		s.route(r, http.MethodGet, pl+"/misurazioni/griglia", auth.ViewPrivate, enteParam, s.gridPage)
 		s.route(r, http.MethodPost, pl+"/misurazioni/griglia", auth.ViewPrivate, enteParam, s.saveGrid)

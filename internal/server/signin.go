@@ -185,7 +185,7 @@ func (s *Server) homeFor(r *http.Request, u *auth.User) string {
 	case auth.Dirigente, auth.Referente:
 		return string(templates.WorklistURL(ente, planSlug))
 	case auth.Segretario:
-		return string(templates.PlanURL(ente, planSlug)) + "/ritardi"
+		return string(templates.DashboardURL(ente, planSlug))
 	case auth.OIV:
 		return string(templates.NotesURL(ente, planSlug))
 	}
@@ -198,7 +198,8 @@ func (s *Server) accountHome(w http.ResponseWriter, r *http.Request) {
 	var links []templates.Link
 	if ente, planSlug, err := s.store.LatestPlan(r.Context(), u.EnteID); err == nil {
 		base := templates.PlanURL(ente, planSlug)
-		links = append(links, templates.Link{Label: "Il piano e i punteggi", URL: base},
+		links = append(links, templates.Link{Label: "Cruscotto", URL: templates.DashboardURL(ente, planSlug)},
+			templates.Link{Label: "Il piano e i punteggi", URL: base},
 			templates.Link{Label: "Misurazioni del periodo", URL: templates.WorklistURL(ente, planSlug)},
 			templates.Link{Label: "Periodi di monitoraggio", URL: base + "/periodi"})
 		if u.Role == auth.Segretario {

@@ -464,3 +464,24 @@ func (s *Store) Notes(ctx context.Context, ente, planSlug string) (PlanHeader, [
 	notes, err := s.notes(ctx, `n.plan_id = $1`, h.ID)
 	return h, notes, err
 }
+
+// IndicatorDetail returns one indicator of a plan by key, with its objective.
+func (s *Store) IndicatorDetail(ctx context.Context, h PlanHeader, key string) (IndicatorDetail, ObjectiveRow, error) {
+	var objID, indID int64
+	err := s.pool.QueryRow(ctx, `SELECT objective_id, id FROM indicators WHERE plan_id = $1 AND key = $2`, h.ID, key).Scan(&objID, &indID)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return IndicatorDetail{}, ObjectiveRow{}, ErrNotFound
+	}
+	if err != nil {
+		return IndicatorDetail{}, ObjectiveRow{}, fmt.Errorf("indicator %s: %w", key, err)
+	}
+	objs, err := s.objectiveRows(ctx, `o.id = $1`, objID)
+	if err != nil || len(objs) == 0 {
+		return IndicatorDetail{}, ObjectiveRow{}, fmt.Errorf("objective of %s: %w", key, err)
+	}
+	inds, err := s.indicators(ctx, h, objID, indID)
+	if err != nil || len(inds) == 0 {
+		return IndicatorDetail{}, ObjectiveRow{}, fmt.Errorf("indicator %s: %w", key, err)
+	}
+	return inds[0], objs[0], nil
+}

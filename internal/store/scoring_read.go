@@ -99,7 +99,7 @@ func (s *Store) Snapshot(ctx context.Context, h PlanHeader, year int) (scoring.S
 		)
 		SELECT i.key, o.code, i.name, i.unit, i.polarity, i.formula, coalesce(i.scale::float8, 0), coalesce(i.derived_function, ''),
 		       i.derived_kinds, coalesce(refs.keys, '{}'), coalesce(orefs.codes, '{}'),
-		       i.component, i.weight::float8, tf.operator, tf.value, tf.text
+		       i.component, i.weight::float8, i.cumulative, tf.operator, tf.value, tf.text
 		FROM indicators i JOIN objectives o ON o.id = i.objective_id LEFT JOIN tf ON tf.indicator_id = i.id
 		LEFT JOIN refs ON refs.indicator_id = i.id LEFT JOIN orefs ON orefs.indicator_id = i.id
 		WHERE i.plan_id = $1 ORDER BY o.position, i.position`, h.ID, h.RevisionSeq, year)
@@ -113,7 +113,7 @@ func (s *Store) Snapshot(ctx context.Context, h PlanHeader, year int) (scoring.S
 		var op, text *string
 		var val *float64
 		if err := r.Scan(&in.Key, &in.Objective, &in.Name, &in.Unit, &in.Polarity, &in.Formula, &in.Scale, &fn, &kinds,
-			&refs, &objRefs, &in.Component, &in.Weight, &op, &val, &text); err != nil {
+			&refs, &objRefs, &in.Component, &in.Weight, &in.Cumulative, &op, &val, &text); err != nil {
 			return in, err
 		}
 		if fn != "" {
@@ -266,6 +266,28 @@ func (s *Store) Behaviour(ctx context.Context, planID int64, year int) (map[stri
 	_, err = pgx.ForEachRow(rows, []any{&k, &v}, func() error { out[k] = v; return nil })
 	if err != nil {
 		return nil, fmt.Errorf("behaviour scores: %w", err)
+	}
+	return out, nil
+}
+
+// LatestBaselines returns, per indicator key, the most recent baseline with a value.
+func (s *Store) LatestBaselines(ctx context.Context, planID int64) (map[string]plan.Baseline, error) {
+	rows, err := s.pool.Query(ctx, `SELECT DISTINCT ON (i.key) i.key, b.year, b.value::float8, b.text
+		FROM baselines b JOIN indicators i ON i.id = b.indicator_id
+		WHERE i.plan_id = $1 AND b.value IS NOT NULL ORDER BY i.key, b.year DESC`, planID)
+	if err != nil {
+		return nil, fmt.Errorf("baselines: %w", err)
+	}
+	out := map[string]plan.Baseline{}
+	var key string
+	var b plan.Baseline
+	_, err = pgx.ForEachRow(rows, []any{&key, &b.Year, &b.Value, &b.Text}, func() error {
+		out[key] = b
+		b = plan.Baseline{}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("baselines: %w", err)
 	}
 	return out, nil
 }
