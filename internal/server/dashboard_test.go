@@ -1,0 +1,101 @@
+package server_test
+
+import (
+	"context"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/piao-performance/piao/internal/itfmt"
+	"github.com/piao-performance/piao/internal/scorecard"
+	"github.com/piao-performance/piao/internal/scoring"
+	"github.com/piao-performance/piao/internal/store"
+)
+
+// TestDashboardNumbersAreTheEngines: every number of the dashboard equals
+// what the scoring engine computes for the same period.
+func TestDashboardNumbersAreTheEngines(t *testing.T) {
+	app, pool, _ := authApp(t)
+	importFixture(t, pool, true)
+	srv := httptest.NewServer(app)
+	defer srv.Close()
+	sg := client(t)
+	signIn(t, sg, srv.URL, "segretario", testPassword)
+	res, body := fetch(t, sg, srv.URL+refPlan+"/cruscotto?periodo=2023-final")
+	if res.StatusCode != 200 {
+		t.Fatalf("dashboard: %d", res.StatusCode)
+	}
+	// the engine, on the same data
+	ctx := context.Background()
+	st := store.New(pool)
+	h, err := st.PlanHeader(ctx, "cciaa-gran-sasso", "piao-2023-2025")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := st.Period(ctx, h.ID, 2023, "final")
+	if err != nil {
+		t.Fatal(err)
+	}
+	card, err := scorecard.Load(ctx, st, h, p, store.Approved)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := card.Result
+	pct := func(v float64) string { return itfmt.Number(v, 2) + "%" }
+	mustContain(t, body, "Performance dell&#39;ente", pct(r.Ente.Value), "Dati dimostrativi")
+	for a := range card.Model.Areas {
+		mustContain(t, body, pct(r.Areas[a].Value))
+	}
+	// the state of the strategy: the three derived KPIs, their values as the engine computed them
+	for _, key := range []string{"PO.1.1/1", "PO.1.2/1", "PO.1.3/1"} {
+		res, i := card.Indicator(key)
+		if i < 0 || !res.HasActual {
+			t.Fatalf("%s not scored", key)
+		}
+		mustContain(t, body, key, itfmt.Value(res.Actual, card.Model.Indicators[i].Unit))
+	}
+	// counts by status, as the engine's objective scores say
+	var met, partial, notMet, incomplete int
+	for _, s := range r.Objectives {
+		switch {
+		case s.Has && s.Missing > 0:
+			incomplete++
+		case s.Status == scoring.StatusMet:
+			met++
+		case s.Status == scoring.StatusPartial:
+			partial++
+		case s.Status == scoring.StatusNotMet:
+			notMet++
+		}
+	}
+	tiles := regexp.MustCompile(`<span class="piao-tile-n">(\d+)</span>`).FindAllStringSubmatch(body, -1)
+	if len(tiles) < 4 {
+		t.Fatalf("tiles: %v", tiles)
+	}
+	for i, want := range []int{met, partial, notMet, incomplete} {
+		if tiles[i][1] != itoa(want) {
+			t.Errorf("tile %d: page %s, engine %d", i, tiles[i][1], want)
+		}
+	}
+	// the stato di salute: 3 of 4 met (the fixture's tesoreria is 1,2 against ≥ 1,5)
+	mustContain(t, body, "Indicatori che raggiungono il target: <strong>3</strong> su 4")
+	// largest gaps start with the worst indicator: 3.2/1 at 50%
+	gaps := body[strings.Index(body, "Maggiori scarti"):]
+	if i, j := strings.Index(gaps, "3.2/1"), strings.Index(gaps, "O.1.1.5/1"); i < 0 || j < 0 || i > j {
+		t.Errorf("gaps not worst first (3.2/1 at 50%% before O.1.1.5/1 at 80%%)")
+	}
+	// filters: only dir-ef's objectives
+	_, body = fetch(t, sg, srv.URL+refPlan+"/cruscotto?periodo=2023-final&dirigente=dir-ef&tipo=operational")
+	mustContain(t, body, "O.1.1.3")
+	if strings.Contains(body, `href="/enti/cciaa-gran-sasso/piani/piao-2023-2025/obiettivi/O.3.3.1"`) {
+		t.Error("the dirigente filter shows another dirigente's objective")
+	}
+	// the indicator page: values per period and the explanation
+	_, body = fetch(t, sg, srv.URL+refPlan+"/indicatori/3.3/1")
+	mustContain(t, body, "31/12/2023 (consuntivo annuale)", "91,5%", "183 ÷ 200 × 100 = 91,5%", "Baseline, target e valori per anno")
+}
+
+func itoa(n int) string {
+	return strings.TrimSpace(strings.Replace(itfmt.Number(float64(n), 0), ".", "", -1))
+}
