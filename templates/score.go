@@ -108,3 +108,53 @@ func roleIndex(sc Scores, key string) int {
 	}
 	return -1
 }
+
+// Owned is an objective a role owns, with its indicators, for the dirigente view.
+type Owned struct {
+	Code, Title string
+	Score       scoring.Score
+	Indicators  []OwnedIndicator
+}
+
+// OwnedIndicator is an indicator of an owned objective with its result.
+type OwnedIndicator struct {
+	Key, Name, Actual, Target string
+	Score                     scoring.Score
+}
+
+// ownedBy lists the objectives (and their indicators) the role owns.
+func ownedBy(sc Scores, role string) []Owned {
+	if sc.Card == nil {
+		return nil
+	}
+	m, r := sc.Card.Model, sc.Card.Result
+	var out []Owned
+	for o, ob := range m.Objectives {
+		owns := false
+		for _, x := range ob.Owners {
+			owns = owns || x == role
+		}
+		if !owns {
+			continue
+		}
+		w := Owned{Code: ob.Code, Title: ob.Title, Score: r.Objectives[o]}
+		for i, in := range m.Indicators {
+			if in.Objective != ob.Code {
+				continue
+			}
+			res := r.Indicators[i]
+			oi := OwnedIndicator{Key: in.Key, Name: in.Name, Actual: "—", Target: "—", Score: res.Score}
+			if r.Actuals[i].State == scoring.NotApplicable {
+				oi.Actual = "non applicabile"
+			} else if res.HasActual {
+				oi.Actual = itfmt.Value(res.Actual, in.Unit)
+			}
+			if in.Target != nil {
+				oi.Target = itfmt.Target(in.Target.Operator, in.Target.Value, in.Unit)
+			}
+			w.Indicators = append(w.Indicators, oi)
+		}
+		out = append(out, w)
+	}
+	return out
+}

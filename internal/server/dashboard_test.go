@@ -91,6 +91,9 @@ func TestDashboardNumbersAreTheEngines(t *testing.T) {
 	if strings.Contains(body, `href="/enti/cciaa-gran-sasso/piani/piao-2023-2025/obiettivi/O.3.3.1"`) {
 		t.Error("the dirigente filter shows another dirigente's objective")
 	}
+	// the dirigente view: his objectives and indicators, with the engine's numbers
+	_, body = fetch(t, sg, srv.URL+refPlan+"/dirigenti/dir-prm?periodo=2023-final")
+	mustContain(t, body, "Obiettivi e indicatori di responsabilità", "O.3.3.1/1", "91,5%", "Risultati (obiettivi individuali)")
 	// the indicator page: values per period and the explanation
 	_, body = fetch(t, sg, srv.URL+refPlan+"/indicatori/3.3/1")
 	mustContain(t, body, "31/12/2023 (consuntivo annuale)", "91,5%", "183 ÷ 200 × 100 = 91,5%", "Baseline, target e valori per anno")
