@@ -24,3 +24,9 @@ cp node_modules/htmx.org/dist/htmx.min.js "$hx/"
 cp node_modules/htmx.org/LICENSE "$hx/LICENSE"
 echo "htmx.org $(node -p "require('./node_modules/htmx.org/package.json').version")" > "$hx/VERSION"
 echo "bootstrap-italia $(node -p "require('./node_modules/bootstrap-italia/package.json').version")" > "$out/VERSION"
+# axe-core: accessibility checks injected by the browser tests; not embedded in the binary.
+axe=../internal/server/testdata/axe
+rm -rf "$axe" && mkdir -p "$axe"
+cp node_modules/axe-core/axe.min.js "$axe/"
+cp node_modules/axe-core/LICENSE "$axe/LICENSE"
+echo "axe-core $(node -p "require('./node_modules/axe-core/package.json').version")" > "$axe/VERSION"

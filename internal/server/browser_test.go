@@ -11,11 +11,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/piao-performance/piao/internal/auth"
 	"github.com/piao-performance/piao/internal/seed"
 )
 
@@ -314,5 +316,119 @@ func TestBrowserReportApproveScore(t *testing.T) {
 	text := eval[string](t, ctx, `document.querySelector('main').innerText`)
 	if !strings.Contains(text, "Grado di raggiungimento") || !strings.Contains(text, "99,06%") {
 		t.Fatalf("objective page after approval lacks the score 99,06%%")
+	}
+}
+
+// consoleErrors collects the console errors and exceptions of the tab from now
+// on; flush returns those logged before it was called (it logs a marker and
+// waits for it, so no message still in flight is missed).
+func consoleErrors(t *testing.T, ctx context.Context) (flush func() []string) {
+	t.Helper()
+	cctx, cancel := context.WithCancel(ctx)
+	t.Cleanup(cancel)
+	msgs := chromedp.Console(cctx)
+	var (
+		mu     sync.Mutex
+		errs   []string
+		marker = make(chan struct{}, 16)
+	)
+	go func() {
+		for m, err := range msgs {
+			if err != nil {
+				return
+			}
+			if m.Type == chromedp.ConsoleLog && m.Text == "piao-test-marker" {
+				marker <- struct{}{}
+				continue
+			}
+			if m.Type == chromedp.ConsoleError || m.Type == chromedp.ConsoleException {
+				mu.Lock()
+				errs = append(errs, m.String())
+				mu.Unlock()
+			}
+		}
+	}()
+	return func() []string {
+		t.Helper()
+		if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`console.log('piao-test-marker')`)); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case <-marker:
+		case <-ctx.Done():
+			t.Fatal("console marker never arrived")
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		out := errs
+		errs = nil
+		return out
+	}
+}
+
+// axeViolations runs the vendored axe-core (WCAG 2.1 A and AA rules) on the
+// page and returns one line per violation.
+func axeViolations(t *testing.T, ctx context.Context) []string {
+	t.Helper()
+	src, err := os.ReadFile("testdata/axe/axe.min.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](string(src))); err != nil {
+		t.Fatalf("inject axe-core: %v", err)
+	}
+	out, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
+		.then(r => r.violations.map(v => v.id + ': ' + v.help + ' — ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')))`,
+		chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("axe: %v", err)
+	}
+	return out
+}
+
+// TestBrowserDashboardTreeIndicator: as segretario, the dashboard, the plan
+// with its performance tree and an indicator page show their content, log no
+// console error and pass axe-core's WCAG 2.1 AA rules.
+func TestBrowserDashboardTreeIndicator(t *testing.T) {
+	h, pool := newApp(t)
+	importFixture(t, pool, true)
+	addUserAs(t, pool, "segretario", "Segretario Generale (account dimostrativo)", auth.Segretario, "")
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	ctx := browser(t)
+	defer shot(t, ctx, "dashboard")
+	flush := consoleErrors(t, ctx)
+	err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/accedi"),
+		chromedp.SendKeys(chromedp.ID("username"), "segretario"), chromedp.SendKeys(chromedp.ID("password"), testPassword))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`main button[type=submit]`))); err != nil {
+		t.Fatal(err)
+	}
+	pages := []struct {
+		path string
+		want []string
+	}{
+		{planPath + "/cruscotto", []string{"Cruscotto del piano", "Performance dell'ente", "94,38%", "Stato di salute dell'ente", "Obiettivi per dirigente"}},
+		{planPath, []string{"Albero della performance", "Ambito strategico 3", "81,92%"}},
+		{planPath + "/indicatori/3.3/1", []string{"Numero di mediazioni avviate", "91,5%", "31/12/2023 (consuntivo annuale)"}},
+	}
+	for _, p := range pages {
+		if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+p.path)); err != nil {
+			t.Fatal(err)
+		}
+		text := eval[string](t, ctx, `document.querySelector('main').innerText`)
+		for _, w := range p.want {
+			if !strings.Contains(text, w) {
+				t.Errorf("%s: missing %q", p.path, w)
+			}
+		}
+		if errs := flush(); len(errs) > 0 {
+			t.Errorf("%s: console errors: %v", p.path, errs)
+		}
+		if v := axeViolations(t, ctx); len(v) > 0 {
+			t.Errorf("%s: axe-core violations:\n%s", p.path, strings.Join(v, "\n"))
+		}
 	}
 }
