@@ -2,8 +2,10 @@ package server
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
+	"sync"
 
 	"github.com/piao-performance/piao/internal/dashboard"
 	"github.com/piao-performance/piao/internal/scorecard"
@@ -11,6 +13,39 @@ import (
 	"github.com/piao-performance/piao/internal/store"
 	"github.com/piao-performance/piao/templates"
 )
+
+// dashCache keeps built dashboards by plan, period, reader visibility and
+// filters. An entry is used only while the store's fingerprint of the period
+// (and of the previous year's, used for comparisons) is unchanged, so every
+// write is seen at once: the cache saves the snapshot, the scoring and a dozen
+// queries per view, not correctness.
+type dashCache struct {
+	mu sync.Mutex
+	m  map[string]dashEntry
+}
+
+type dashEntry struct {
+	fp   string
+	data templates.DashboardData
+}
+
+const dashCacheMax = 512 // entries; filters multiply them, so the map is bounded
+
+func (c *dashCache) get(key, fp string) (templates.DashboardData, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[key]
+	return e.data, ok && e.fp == fp
+}
+
+func (c *dashCache) put(key, fp string, d templates.DashboardData) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= dashCacheMax {
+		c.m = map[string]dashEntry{}
+	}
+	c.m[key] = dashEntry{fp: fp, data: d}
+}
 
 // dashboardPage is the Segretario Generale's view of a plan's period.
 func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) {
@@ -21,56 +56,95 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	vis := s.visibility(r, h)
-	card, periods, err := scorecard.Select(ctx, s.store, h, clean(r.URL.Query().Get("periodo")), vis)
+	periods, err := s.store.PeriodsWithData(ctx, h.ID, vis)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	tree, err := s.store.PlanTree(ctx, h.EnteSlug, h.Slug)
-	if err != nil {
-		s.serverError(w, r, err)
+	if len(periods) == 0 {
+		s.render(w, r, http.StatusOK, templates.DashboardPage(templates.DashboardData{Plan: h, Periods: periods}))
 		return
 	}
-	data := templates.DashboardData{Plan: h, Periods: periods, Tree: tree}
-	if card == nil {
-		s.render(w, r, http.StatusOK, templates.DashboardPage(data))
-		return
+	p := periods[len(periods)-1]
+	for _, x := range periods {
+		if scorecard.Ref(x) == clean(r.URL.Query().Get("periodo")) {
+			p = x
+		}
 	}
 	q := r.URL.Query()
 	f := dashboard.Filters{Kind: clean(q.Get("tipo")), Dirigente: clean(q.Get("dirigente")), Status: clean(q.Get("stato"))}
 	if a, err := strconv.Atoi(q.Get("ambito")); err == nil && a > 0 && a < 100 {
 		f.Area = a
 	}
-	var prev *scorecard.Card
-	if p, err := s.store.Period(ctx, h.ID, card.Period.Year-1, card.Period.Kind); err == nil {
-		if prev, err = scorecard.Load(ctx, s.store, h, p, vis); err != nil {
+	fp, err := s.store.Fingerprint(ctx, h, p)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	prevPeriod, err := s.store.Period(ctx, h.ID, p.Year-1, p.Kind)
+	hasPrev := err == nil
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		s.serverError(w, r, err)
+		return
+	}
+	if hasPrev {
+		pfp, err := s.store.Fingerprint(ctx, h, prevPeriod)
+		if err != nil {
 			s.serverError(w, r, err)
 			return
+		}
+		fp += "/" + pfp
+	}
+	key := fmt.Sprintf("%d|%d|%d|%+v", h.ID, p.ID, vis, f)
+	if data, ok := s.dashboards.get(key, fp); ok {
+		data.Periods = periods
+		s.render(w, r, http.StatusOK, templates.DashboardPage(data))
+		return
+	}
+	data, err := s.buildDashboard(r, h, p, vis, f, hasPrev, prevPeriod)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	data.Periods = periods
+	s.dashboards.put(key, fp, data)
+	s.render(w, r, http.StatusOK, templates.DashboardPage(data))
+}
+
+func (s *Server) buildDashboard(r *http.Request, h store.PlanHeader, p store.Period, vis store.Visibility, f dashboard.Filters,
+	hasPrev bool, prevPeriod store.Period) (templates.DashboardData, error) {
+	ctx := r.Context()
+	card, err := scorecard.Load(ctx, s.store, h, p, vis)
+	if err != nil {
+		return templates.DashboardData{}, err
+	}
+	tree, err := s.store.PlanTree(ctx, h.EnteSlug, h.Slug)
+	if err != nil {
+		return templates.DashboardData{}, err
+	}
+	var prev *scorecard.Card
+	if hasPrev {
+		if prev, err = scorecard.Load(ctx, s.store, h, prevPeriod, vis); err != nil {
+			return templates.DashboardData{}, err
 		}
 		if prev.Measured == 0 {
 			prev = nil
 		}
-	} else if !errors.Is(err, store.ErrNotFound) {
-		s.serverError(w, r, err)
-		return
 	}
 	baselines, err := s.store.LatestBaselines(ctx, h.ID)
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return templates.DashboardData{}, err
 	}
-	late, err := s.store.Late(ctx, h, card.Period)
+	late, err := s.store.Late(ctx, h, p)
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return templates.DashboardData{}, err
 	}
 	var roles []dashboard.Role
 	for _, x := range tree.Roles {
 		roles = append(roles, dashboard.Role{Key: x.Key, Title: x.Title})
 	}
 	d := dashboard.Build(dashboard.Input{Card: card, Previous: prev, Baselines: baselines, Late: late, Roles: roles, Filters: f})
-	data.Dashboard = &d
-	s.render(w, r, http.StatusOK, templates.DashboardPage(data))
+	return templates.DashboardData{Plan: h, Tree: tree, Dashboard: &d}, nil
 }
 
 // indicatorPage shows an indicator over the years: baselines, targets and

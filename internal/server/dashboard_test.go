@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/piao-performance/piao/internal/auth"
 	"github.com/piao-performance/piao/internal/itfmt"
 	"github.com/piao-performance/piao/internal/scorecard"
 	"github.com/piao-performance/piao/internal/scoring"
@@ -85,6 +86,33 @@ func TestDashboardNumbersAreTheEngines(t *testing.T) {
 	if i, j := strings.Index(gaps, "3.2/1"), strings.Index(gaps, "O.1.1.5/1"); i < 0 || j < 0 || i > j {
 		t.Errorf("gaps not worst first (3.2/1 at 50%% before O.1.1.5/1 at 80%%)")
 	}
+	// the dashboard is cached: a change must show at once. 3.2/1 goes from 1 to 2 (50% → 100%):
+	// area 3 becomes (100 + 100 + 95,75) / 3 = 98,58%
+	ind, err := st.EntryIndicator(ctx, h, "3.2/1", 2023)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sgUser := auth.User{Username: "segretario", Role: auth.Segretario}
+	if err := st.SetPeriodClosed(ctx, h, p, false, "rettifica di prova", sgUser); err != nil {
+		t.Fatal(err)
+	}
+	cur, err := st.Entry(ctx, ind.ID, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := st.Transition(ctx, h, ind, p, cur.Version, store.ActReopen, "rettifica di prova", sgUser)
+	if err != nil {
+		t.Fatal(err)
+	}
+	two := 2.0
+	if e, err = st.SaveEntry(ctx, h, store.EntryInput{Indicator: ind, Period: p, Value: &two, Version: e.Version, Submit: true}, sgUser); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Transition(ctx, h, ind, p, e.Version, store.ActApprove, "", sgUser); err != nil {
+		t.Fatal(err)
+	}
+	_, body = fetch(t, sg, srv.URL+refPlan+"/cruscotto?periodo=2023-final")
+	mustContain(t, body, "98,58%")
 	// filters: only dir-ef's objectives
 	_, body = fetch(t, sg, srv.URL+refPlan+"/cruscotto?periodo=2023-final&dirigente=dir-ef&tipo=operational")
 	mustContain(t, body, "O.1.1.3")

@@ -164,7 +164,7 @@ func (s *Server) preview(r *http.Request, h store.PlanHeader, p store.Period, in
 	acts := append([]scoring.Actual(nil), card.Result.Actuals...)
 	acts[i] = actualOf(ind.Formula, e)
 	res := card.Model.Score(acts, nil)
-	res.Provenance = card.Result.Provenance
+	res.Provenance = append([]string(nil), card.Result.Provenance...) // cards may be shared: never write into them
 	if len(res.Provenance) > i {
 		res.Provenance[i] = "inserito da " + e.Author + " (" + strings.ToLower(store.StatusLabel(e.Status)) + ")"
 	}

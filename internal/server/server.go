@@ -34,7 +34,9 @@ type Server struct {
 	idle     time.Duration
 	router   chi.Router
 	handler  http.Handler
-	actions  map[string]auth.Action // "METHOD pattern" → action
+	// dashboards caches built dashboards, checked against the store's fingerprint
+	dashboards dashCache
+	actions    map[string]auth.Action // "METHOD pattern" → action
 }
 
 // New returns the application's HTTP handler.
