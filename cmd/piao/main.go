@@ -20,7 +20,9 @@ const usage = `Uso: piao <comando> [opzioni]
 Comandi:
   serve [--migrate] [--demo-if-empty]   avvia il server web
   migrate up | down [N] | version      gestisce lo schema del database
-  demo [--replace]                     carica il piano di riferimento (CCIAA Gran Sasso d'Italia, PIAO 2023–2025)
+  demo [--replace] [--with-sample-actuals]
+                                       carica il piano di riferimento (CCIAA Gran Sasso d'Italia, PIAO 2023–2025),
+                                       con misurazioni dimostrative 2023 se richiesto
   score --ente E --plan P --year A [--period final|midyear] [--format table|json]
                                        stampa i punteggi (misurazioni approvate)
   measurements import FILE --ente E --plan P [--status approved] [--close] [--demo]

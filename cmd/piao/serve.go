@@ -21,7 +21,7 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	migrate := fs.Bool("migrate", false, "applica le migrazioni all'avvio")
-	demoIfEmpty := fs.Bool("demo-if-empty", false, "carica il piano di riferimento se il database non ha piani")
+	demoIfEmpty := fs.Bool("demo-if-empty", false, "carica il piano di riferimento, con le misurazioni dimostrative 2023, se il database non ha piani")
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
 		return fmt.Errorf("%w: serve accetta --migrate e --demo-if-empty", errUsage)
 	}
@@ -37,7 +37,7 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 			return err
 		}
 		if n == 0 {
-			if err := loadDemo(ctx, st, false, cfg.DemoPassword, stdout); err != nil {
+			if err := loadDemoPlan(ctx, st, false, true, cfg.DemoPassword, stdout); err != nil {
 				return err
 			}
 		}
