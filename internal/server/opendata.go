@@ -43,13 +43,22 @@ func (s *Server) openDataFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	fillScores(rows, cards)
+	demo := false
+	for _, c := range cards {
+		demo = demo || c.Demo
+	}
 	var buf bytes.Buffer
 	name := h.EnteSlug + "_" + h.Slug + "_" + file
+	if demo {
+		// the CSV columns are fixed (DESIGN.md §5): the label goes in the file name and a header
+		name = h.EnteSlug + "_" + h.Slug + "_DATI-DIMOSTRATIVI_" + file
+		w.Header().Set("X-PIAO-Demo-Data", "true: actual, achievement_pct and status are invented demo values, not the ente's data")
+	}
 	if file == "indicators.csv" {
 		err = writeCSV(&buf, rows)
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8; header=present")
 	} else {
-		err = writeJSON(&buf, h, rows)
+		err = writeJSON(&buf, h, rows, demo)
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	}
 	if err != nil {
@@ -138,17 +147,22 @@ func num(s string) *json.Number {
 	return &n
 }
 
-func writeJSON(buf *bytes.Buffer, h store.PlanHeader, rows []store.OpenDataRow) error {
+func writeJSON(buf *bytes.Buffer, h store.PlanHeader, rows []store.OpenDataRow, demo bool) error {
 	out := struct {
 		Ente       string    `json:"ente"`
 		EnteName   string    `json:"ente_name"`
 		Plan       string    `json:"plan"`
 		PlanTitle  string    `json:"plan_title"`
 		Revision   string    `json:"revision"`
+		DemoData   bool      `json:"demo_data"`
+		Notice     string    `json:"notice,omitempty"`
 		Columns    []string  `json:"columns"`
 		Indicators []jsonRow `json:"indicators"`
-	}{Ente: h.EnteSlug, EnteName: h.EnteName, Plan: h.Slug, PlanTitle: h.Title, Revision: h.RevisionLabel,
+	}{Ente: h.EnteSlug, EnteName: h.EnteName, Plan: h.Slug, PlanTitle: h.Title, Revision: h.RevisionLabel, DemoData: demo,
 		Columns: store.OpenDataColumns, Indicators: make([]jsonRow, 0, len(rows))}
+	if demo {
+		out.Notice = "Dati dimostrativi: i valori a consuntivo (actual, achievement_pct, status) sono inventati per la dimostrazione, non sono dati reali dell'ente."
+	}
 	for _, x := range rows {
 		out.Indicators = append(out.Indicators, jsonRow{
 			Ente: x.Ente, Plan: x.Plan, Area: num(x.Area), ObjectiveKind: x.ObjectiveKind, ObjectiveCode: x.ObjectiveCode,

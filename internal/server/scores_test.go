@@ -118,6 +118,15 @@ func TestOpenDataCarriesScoresOfClosedPeriods(t *testing.T) {
 	h, pool := newApp(t)
 	importFixture(t, pool, true)
 	rows := openDataCSV(t, h)
+	// the fixture is imported as demo data: the files say so
+	res, body := get(t, h, "/opendata/cciaa-gran-sasso/piao-2023-2025/indicators.json")
+	if !strings.Contains(body, `"demo_data": true`) || !strings.Contains(body, "Dati dimostrativi") {
+		t.Error("the JSON does not label demo data")
+	}
+	res, _ = get(t, h, "/opendata/cciaa-gran-sasso/piao-2023-2025/indicators.csv")
+	if !strings.Contains(res.Header.Get("Content-Disposition"), "DATI-DIMOSTRATIVI") || res.Header.Get("X-PIAO-Demo-Data") == "" {
+		t.Error("the CSV does not label demo data")
+	}
 	find := func(id, year string) map[string]string {
 		for _, r := range rows {
 			if r["indicator_id"] == id && r["year"] == year {
