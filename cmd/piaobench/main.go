@@ -451,9 +451,11 @@ func importMeasurements(ctx context.Context, st *store.Store, docs []*plan.Docum
 
 // route is one URL under load.
 type route struct {
-	Key   string // stable name, for the targets table
-	Label string
-	Path  string
+	Key         string // stable name, for the targets table
+	Label       string
+	Path        string
+	User        string // when set, every worker signs in as this account (password benchPassword) first
+	Concurrency int    // workers; zero: -c
 }
 
 // routes lists what the benchmark drives, the static asset first: it is the

@@ -6,11 +6,13 @@ import (
 )
 
 // judge says whether a route's results meet its target text: clauses
-// separated by commas, each "[statistic] ≤ number unit" with statistic p50,
-// p95, p99, mean or max and unit "ms", or "≤ number alloc/indicator" (the
-// engine). A time bound without a statistic is judged on p95. A run with
-// errors, or without requests, is "invalid": its latencies measure something
-// else. why lists the clauses missed, with the measured value.
+// separated by commas, all of which must hold, each "[statistic] ≤ number
+// unit" with statistic p50, p95, p99, mean or max and unit "ms", or
+// "≥ number req/s" (the throughput of the measured run), or "≤ number
+// alloc/indicator" (the engine). A time bound without a statistic is judged
+// on p95. Numbers take no thousands separator (the comma ends the clause). A
+// run with errors, or without requests, is "invalid": its latencies measure
+// something else. why lists the clauses missed, with the measured value.
 func judge(target string, x routeResult, e engineInfo) (verdict string, met *bool, why string) {
 	if strings.TrimSpace(target) == "" {
 		return "", nil, ""
@@ -26,7 +28,7 @@ func judge(target string, x routeResult, e engineInfo) (verdict string, met *boo
 		if len(f) == 4 {
 			stat, f = f[0], f[1:]
 		}
-		if len(f) != 3 || f[0] != "≤" {
+		if len(f) != 3 || (f[0] != "≤" && f[0] != "≥") {
 			unknown = true
 			continue
 		}
@@ -35,10 +37,11 @@ func judge(target string, x routeResult, e engineInfo) (verdict string, met *boo
 			unknown = true
 			continue
 		}
+		atLeast := f[0] == "≥"
 		var got float64
 		var shown string
 		switch unit := f[2]; {
-		case unit == "ms":
+		case unit == "ms" && !atLeast:
 			if stat == "" {
 				stat = "p95"
 			}
@@ -48,14 +51,20 @@ func judge(target string, x routeResult, e engineInfo) (verdict string, met *boo
 				continue
 			}
 			got, shown = v, stat+" "+ms(v)
-		case unit == "alloc/indicator" && stat == "" && x.Key == engineKey: // over the whole measured run
+		case unit == "req/s" && atLeast && stat == "": // over the whole measured run
+			got, shown = x.RPS, strconv.FormatFloat(x.RPS, 'f', 0, 64)+" req/s"
+		case unit == "alloc/indicator" && !atLeast && stat == "" && x.Key == engineKey: // over the whole measured run
 			got, shown = e.AllocsPerIndicator, strconv.FormatFloat(e.AllocsPerIndicator, 'f', 5, 64)+" alloc/indicator"
 		default:
 			unknown = true
 			continue
 		}
-		if got > bound {
-			missed = append(missed, shown+" > "+f[1]+" "+f[2])
+		if (!atLeast && got > bound) || (atLeast && got < bound) {
+			rel := " > "
+			if atLeast {
+				rel = " < "
+			}
+			missed = append(missed, shown+rel+f[1]+" "+f[2])
 		}
 	}
 	no, yes := false, true

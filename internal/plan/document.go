@@ -130,26 +130,26 @@ const (
 
 // Indicator is a KPI with its baselines and targets as published.
 type Indicator struct {
-	Key       string     `json:"key"`                 // unique in the plan: "<objective code>/<n>", n from 1 in source order
-	Code      string     `json:"code,omitempty"`      // normalised KPI code, e.g. "OC_001.02"; empty when unnamed
-	CodeText  string     `json:"code_text,omitempty"` // as published, e.g. "KPI 0C_001.02"
-	Name      string     `json:"name"`
-	Algorithm string     `json:"algorithm"`
-	Source    string     `json:"source,omitempty"` // fonte
-	Unit      string     `json:"unit"`
-	Polarity  string     `json:"polarity"`
-	Formula   string     `json:"formula"`
-	Scale     float64    `json:"scale,omitempty"` // for ratio formulas: 100 for percentages, 1 for plain ratios
-	Inputs    []Input    `json:"inputs,omitempty"`
-	Derived   *Derived   `json:"derived,omitempty"`
-	Component bool       `json:"component,omitempty"` // a detail indicator feeding a derived one, not averaged into its objective
-	Weight    float64    `json:"weight,omitempty"`    // weight inside the objective; 0 means 1 (equal weights)
+	Key       string   `json:"key"`                 // unique in the plan: "<objective code>/<n>", n from 1 in source order
+	Code      string   `json:"code,omitempty"`      // normalised KPI code, e.g. "OC_001.02"; empty when unnamed
+	CodeText  string   `json:"code_text,omitempty"` // as published, e.g. "KPI 0C_001.02"
+	Name      string   `json:"name"`
+	Algorithm string   `json:"algorithm"`
+	Source    string   `json:"source,omitempty"` // fonte
+	Unit      string   `json:"unit"`
+	Polarity  string   `json:"polarity"`
+	Formula   string   `json:"formula"`
+	Scale     float64  `json:"scale,omitempty"` // for ratio formulas: 100 for percentages, 1 for plain ratios
+	Inputs    []Input  `json:"inputs,omitempty"`
+	Derived   *Derived `json:"derived,omitempty"`
+	Component bool     `json:"component,omitempty"` // a detail indicator feeding a derived one, not averaged into its objective
+	Weight    float64  `json:"weight,omitempty"`    // weight inside the objective; 0 means 1 (equal weights)
 	// Cumulative: the value accumulates over the year (a count of events), so
 	// in-year monitoring compares it with the target pro rata.
-	Cumulative bool `json:"cumulative,omitempty"`
-	Baselines []Baseline `json:"baselines,omitempty"`
-	Targets   []Target   `json:"targets,omitempty"`
-	Note      string     `json:"note,omitempty"` // interpretation notes worth showing beside the indicator
+	Cumulative bool       `json:"cumulative,omitempty"`
+	Baselines  []Baseline `json:"baselines,omitempty"`
+	Targets    []Target   `json:"targets,omitempty"`
+	Note       string     `json:"note,omitempty"` // interpretation notes worth showing beside the indicator
 }
 
 // Input is one value a computed indicator asks for.
