@@ -113,3 +113,111 @@ func periodValueText(v PeriodValue, unit string) string {
 	}
 	return itfmt.Value(v.Result.Actual, unit)
 }
+
+// areaBars and strategicBars are the dashboard's bar charts.
+func areaBars(h store.PlanHeader, x dashboard.Dashboard) BarChartData {
+	c := BarChartData{ID: "ambiti-grafico", Title: "Punteggio per ambito strategico", ItemHeader: "Ambito",
+		Target: x.Card.Model.Rules.FullBand, Partial: x.Card.Model.Rules.PartialBand}
+	for _, it := range x.Areas {
+		c.Items = append(c.Items, barOf(it, it.Title, templ.SafeURL("")))
+	}
+	return c
+}
+
+func strategicBars(h store.PlanHeader, x dashboard.Dashboard) BarChartData {
+	c := BarChartData{ID: "strategici-grafico", Title: "Punteggio per obiettivo strategico", ItemHeader: "Obiettivo strategico",
+		Target: x.Card.Model.Rules.FullBand, Partial: x.Card.Model.Rules.PartialBand}
+	for _, it := range x.Strategic {
+		c.Items = append(c.Items, barOf(it, it.Key+" "+it.Title, ObjectiveURL(h.EnteSlug, h.Slug, it.Key)))
+	}
+	return c
+}
+
+func barOf(it dashboard.Item, label string, url templ.SafeURL) BarItem {
+	b := BarItem{Label: label, URL: url, Status: it.Score.Status}
+	if it.Score.Has {
+		v := it.Score.Value
+		b.Value = &v
+	}
+	return b
+}
+
+// indicatorLine is the indicator page's chart: baselines, targets and the
+// actual of each year (its latest monitoring period with a value).
+func indicatorLine(d IndicatorPageData) LineChartData {
+	c := LineChartData{ID: "andamento", Title: "Andamento di " + d.Indicator.Key, Unit: d.Indicator.Unit}
+	years := map[int]bool{}
+	for _, b := range d.Indicator.Baselines {
+		c.Baseline = append(c.Baseline, LinePoint{Year: b.Year, Value: b.Value})
+		years[b.Year] = true
+	}
+	for _, t := range d.Indicator.Targets {
+		c.Target = append(c.Target, LinePoint{Year: t.Year, Value: t.Value, Op: t.Operator})
+		years[t.Year] = true
+	}
+	latest := map[int]PeriodValue{}
+	for _, v := range d.Values { // time order: the year's later period wins
+		if v.Result.HasActual && !v.NotApplicable {
+			latest[v.Period.Year] = v
+		}
+	}
+	for y := range years {
+		if c.FromYear == 0 || y < c.FromYear {
+			c.FromYear = y
+		}
+		if y > c.ToYear {
+			c.ToYear = y
+		}
+	}
+	for y := c.FromYear; y <= c.ToYear; y++ {
+		if v, ok := latest[y]; ok {
+			a := v.Result.Actual
+			c.Actual = append(c.Actual, LinePoint{Year: y, Value: &a})
+		}
+	}
+	return c
+}
+
+// planTreeData is the performance tree: ente → areas → strategic objectives →
+// their common and operational objectives.
+func planTreeData(t store.PlanTree, sc Scores) TreeData {
+	root := TreeNode{Code: "Ente", Title: t.Plan.EnteName, URL: PlanURL(t.Plan.EnteSlug, t.Plan.Slug)}
+	if sc.Card != nil {
+		root.Status = sc.Card.Result.Ente.Status
+		if sc.Card.Result.Ente.Has {
+			v := sc.Card.Result.Ente.Value
+			root.Value = &v
+		}
+	}
+	node := func(o store.ObjectiveRow) TreeNode {
+		n := TreeNode{Code: o.Code, Title: o.Title, URL: ObjectiveURL(t.Plan.EnteSlug, t.Plan.Slug, o.Code)}
+		if s, i := sc.objective(o.Code); i >= 0 {
+			n.Status = s.Status
+			if s.Has {
+				v := s.Value
+				n.Value = &v
+			}
+		}
+		return n
+	}
+	for _, a := range t.Areas {
+		an := TreeNode{Code: "Ambito " + itoa(a.Number), Title: a.Title}
+		if ai := areaIndex(sc, a.Number); ai >= 0 {
+			s := sc.Card.Result.Areas[ai]
+			an.Status = s.Status
+			if s.Has {
+				v := s.Value
+				an.Value = &v
+			}
+		}
+		for _, s := range strategicOf(t.Objectives, a.Number) {
+			sn := node(s)
+			for _, c := range append(childrenOf(t.Objectives, s.Code, "common"), childrenOf(t.Objectives, s.Code, "operational")...) {
+				sn.Children = append(sn.Children, node(c))
+			}
+			an.Children = append(an.Children, sn)
+		}
+		root.Children = append(root.Children, an)
+	}
+	return TreeData{ID: "albero", Title: "Albero della performance", Root: root}
+}

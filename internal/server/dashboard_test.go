@@ -124,7 +124,7 @@ func TestDashboardNumbersAreTheEngines(t *testing.T) {
 	mustContain(t, body, "Obiettivi e indicatori di responsabilità", "O.3.3.1/1", "91,5%", "Risultati (obiettivi individuali)")
 	// the indicator page: values per period and the explanation
 	_, body = fetch(t, sg, srv.URL+refPlan+"/indicatori/3.3/1")
-	mustContain(t, body, "31/12/2023 (consuntivo annuale)", "91,5%", "183 ÷ 200 × 100 = 91,5%", "Baseline, target e valori per anno")
+	mustContain(t, body, "31/12/2023 (consuntivo annuale)", "91,5%", "183 ÷ 200 × 100 = 91,5%", "Andamento di 3.3/1", "Valore a consuntivo")
 }
 
 func itoa(n int) string {
