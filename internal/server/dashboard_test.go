@@ -11,6 +11,7 @@ import (
 	"github.com/piao-performance/piao/internal/itfmt"
 	"github.com/piao-performance/piao/internal/scorecard"
 	"github.com/piao-performance/piao/internal/scoring"
+	"github.com/piao-performance/piao/internal/seed"
 	"github.com/piao-performance/piao/internal/store"
 )
 
@@ -129,4 +130,72 @@ func TestDashboardNumbersAreTheEngines(t *testing.T) {
 
 func itoa(n int) string {
 	return strings.TrimSpace(strings.Replace(itfmt.Number(float64(n), 0), ".", "", -1))
+}
+
+// TestDashboardWithSampleActuals: with the demo sample of `piao demo
+// --with-sample-actuals`, the dashboard shows the engine's numbers and the
+// demo label.
+func TestDashboardWithSampleActuals(t *testing.T) {
+	app, pool, _ := authApp(t)
+	ctx := context.Background()
+	st := store.New(pool)
+	doc, err := seed.Reference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := seed.SampleActuals(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.ImportMeasurements(ctx, "cciaa-gran-sasso", "piao-2023-2025", rows,
+		store.ImportOptions{Actor: seed.SampleActor, ClosePeriods: true, Demo: true}); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(app)
+	defer srv.Close()
+	sg := client(t)
+	signIn(t, sg, srv.URL, "segretario", testPassword)
+	_, body := fetch(t, sg, srv.URL+refPlan+"/cruscotto?periodo=2023-final")
+	h, err := st.PlanHeader(ctx, "cciaa-gran-sasso", "piao-2023-2025")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := st.Period(ctx, h.ID, 2023, "final")
+	if err != nil {
+		t.Fatal(err)
+	}
+	card, err := scorecard.Load(ctx, st, h, p, store.Approved)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := card.Result
+	pct := func(v float64) string { return itfmt.Number(v, 2) + "%" }
+	mustContain(t, body, "Dati dimostrativi", pct(r.Ente.Value))
+	for a := range card.Model.Areas {
+		mustContain(t, body, pct(r.Areas[a].Value))
+	}
+	for o, ob := range card.Model.Objectives {
+		if ob.Kind == "strategic" && r.Objectives[o].Has {
+			mustContain(t, body, pct(r.Objectives[o].Value))
+		}
+	}
+	var met, partial, notMet int
+	for _, s := range r.Objectives {
+		switch {
+		case s.Has && s.Missing > 0:
+		case s.Status == scoring.StatusMet:
+			met++
+		case s.Status == scoring.StatusPartial:
+			partial++
+		case s.Status == scoring.StatusNotMet:
+			notMet++
+		}
+	}
+	tiles := regexp.MustCompile(`<span class="piao-tile-n">(\d+)</span>`).FindAllStringSubmatch(body, -1)
+	if len(tiles) < 3 || tiles[0][1] != itoa(met) || tiles[1][1] != itoa(partial) || tiles[2][1] != itoa(notMet) {
+		t.Errorf("tiles %v, engine %d/%d/%d", tiles, met, partial, notMet)
+	}
+	if met == 0 || partial == 0 || notMet == 0 {
+		t.Errorf("the sample should show every band: %d/%d/%d", met, partial, notMet)
+	}
 }
