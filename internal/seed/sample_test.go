@@ -149,4 +149,3 @@ func TestSampleActualsAreValidAndPlausible(t *testing.T) {
 		}
 	}
 }
-
