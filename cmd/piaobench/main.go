@@ -7,7 +7,9 @@
 // out, hence open, for the saves), serves the real application in-process on
 // a loopback port with real sessions, and drives concurrent GET requests at a
 // static asset (the ceiling), the plan tree, an objective page and the
-// open-data CSV of the reference plan and of one synthetic ente, then
+// open-data CSV of the reference plan and of one synthetic ente, then the
+// Segretario Generale's dashboard of the reference plan and of one large
+// synthetic ente (-big indicators) with -cd signed-in clients, then
 // concurrent saves of measurements by a signed-in dirigente of the reference
 // plan, timing the SQL statements each route sends. It also times the
 // scoring engine on the 50,000-indicator synthetic plan, prints one table
@@ -60,6 +62,8 @@ type options struct {
 	StartYear   int           `json:"start_year"`
 	Seed        uint64        `json:"seed"`
 	Concurrency int           `json:"concurrency"`
+	DashClients int           `json:"dashboard_concurrency"`
+	BigInds     int           `json:"big_ente_indicators"`
 	Duration    time.Duration `json:"-"`
 	DurationS   float64       `json:"duration_s"`
 	MaxRequests int           `json:"max_requests_per_route"`
@@ -67,6 +71,7 @@ type options struct {
 	JSONPath    string        `json:"-"`
 	Timeout     time.Duration `json:"-"`
 	Verbose     bool          `json:"-"`
+	CPUProfile  string        `json:"-"`
 }
 
 func main() {
@@ -86,24 +91,32 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	fs.IntVar(&o.StartYear, "start", 2024, "first year of the synthetic plans")
 	fs.Uint64Var(&o.Seed, "seed", 1, "seed of the synthetic data")
 	fs.IntVar(&o.Concurrency, "c", 8, "concurrent workers per route")
+	fs.IntVar(&o.DashClients, "cd", defaultDashConcurrency, "concurrent signed-in clients of the dashboard routes")
+	fs.IntVar(&o.BigInds, "big", defaultBigIndicators, "indicators of the large synthetic ente of the second dashboard route")
 	fs.DurationVar(&o.Duration, "d", 5*time.Second, "measured duration per route")
 	fs.IntVar(&o.MaxRequests, "max", 200_000, "hard cap on the requests of one route")
 	fs.IntVar(&o.Warmup, "warmup", 50, "warm-up requests per route, not measured")
 	fs.StringVar(&o.JSONPath, "json", "bin/bench.json", "where to write the results as JSON (empty: nowhere)")
 	fs.DurationVar(&o.Timeout, "timeout", 30*time.Minute, "the whole run stops after this long")
 	fs.BoolVar(&o.Verbose, "v", false, "log the server's warnings and errors to stderr")
+	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "folder for a CPU profile of the process per route (measured run only; empty: none)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	if fs.NArg() > 0 || o.Concurrency < 1 || o.Concurrency > 256 || o.Duration <= 0 || o.Duration > 10*time.Minute ||
-		o.MaxRequests < 1 || o.Warmup < 0 || o.Warmup > 10_000 || o.Enti < 1 || o.Timeout <= 0 {
-		fmt.Fprintln(stderr, "piaobench: invalid flags: -c 1–256, -d up to 10m, -max ≥ 1, -warmup 0–10000, -enti ≥ 1, -timeout > 0, no arguments")
+	if fs.NArg() > 0 || o.Concurrency < 1 || o.Concurrency > 256 || o.DashClients < 1 || o.DashClients > 256 ||
+		o.Duration <= 0 || o.Duration > 10*time.Minute || o.MaxRequests < 1 || o.Warmup < 0 || o.Warmup > 10_000 ||
+		o.Enti < 1 || o.Timeout <= 0 {
+		fmt.Fprintln(stderr, "piaobench: invalid flags: -c and -cd 1–256, -d up to 10m, -max ≥ 1, -warmup 0–10000, -enti ≥ 1, -timeout > 0, no arguments")
 		return 2
 	}
 	o.DurationS = o.Duration.Seconds()
 	cfg := synth.Config{Enti: o.Enti, IndicatorsPerEnte: o.Indicators, Years: o.Years, StartYear: o.StartYear, Seed: o.Seed}
 	if err := cfg.Validate(); err != nil {
 		fmt.Fprintln(stderr, "piaobench: synthetic load:", err)
+		return 2
+	}
+	if err := bigConfigError(cfg, o.BigInds); err != nil {
+		fmt.Fprintln(stderr, "piaobench: -big:", err)
 		return 2
 	}
 	adminURL := getenv(envURL)
@@ -194,6 +207,18 @@ func bench(ctx context.Context, o options, cfg synth.Config, adminURL string, st
 	rep.Load.SyntheticSeconds = time.Since(t0).Seconds()
 	rep.Load.Enti, rep.Load.IndicatorsPerEnte = len(enti), cfg.IndicatorsPerEnte
 	p.say("synthetic plans loaded in %.1fs", rep.Load.SyntheticSeconds)
+	// The large ente of the second dashboard route.
+	t0 = time.Now()
+	big := bigEnte(cfg, o.BigInds)
+	rep.Load.BigGenerateSeconds = time.Since(t0).Seconds()
+	t0 = time.Now()
+	if err := loadSynthetic(ctx, st, []synth.Ente{big}, p); err != nil {
+		return nil, err
+	}
+	rep.Load.BigSeconds = time.Since(t0).Seconds()
+	rep.Load.BigEnte, rep.Load.BigIndicators = big.Doc.Ente.Slug, o.BigInds
+	p.say("large synthetic ente %s (%d indicators) generated in %.1fs, loaded in %.1fs", rep.Load.BigEnte, o.BigInds,
+		rep.Load.BigGenerateSeconds, rep.Load.BigSeconds)
 
 	// Measurements for every plan, the reference one included (synthetic
 	// values around its targets), so that pages and files carry actuals and
@@ -203,7 +228,7 @@ func bench(ctx context.Context, o options, cfg synth.Config, adminURL string, st
 	// final one, which it is not.
 	docs := []*plan.Document{ref}
 	rows := [][]measure.Row{withoutPeriod(synth.Measurements(ref, o.Seed), saveYear, saveKind)}
-	for _, e := range enti {
+	for _, e := range append(enti[:len(enti):len(enti)], big) {
 		docs = append(docs, e.Doc)
 		rows = append(rows, e.Measurements)
 	}
@@ -225,6 +250,12 @@ func bench(ctx context.Context, o options, cfg synth.Config, adminURL string, st
 		return nil, err
 	}
 	if err := createBenchUser(ctx, st, ref.Ente.Slug); err != nil {
+		return nil, err
+	}
+	if err := createSegretario(ctx, st, ref.Ente.Slug, dashRefUser); err != nil {
+		return nil, err
+	}
+	if err := createSegretario(ctx, st, big.Doc.Ente.Slug, dashBigUser); err != nil {
 		return nil, err
 	}
 
@@ -259,7 +290,9 @@ func bench(ctx context.Context, o options, cfg synth.Config, adminURL string, st
 	p.say("serving on %s", base)
 
 	synthEnte := enti[0].Doc
-	for _, rt := range routes(ref, synthEnte) {
+	// The dashboards come after the page routes and before the saves, which
+	// would give the reference plan's open period data to show.
+	for _, rt := range append(routes(ref, synthEnte), dashboardRoutes(ref, big.Doc, o.BigInds, o.DashClients)...) {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
@@ -267,7 +300,7 @@ func bench(ctx context.Context, o options, cfg synth.Config, adminURL string, st
 		if err != nil {
 			return nil, err
 		}
-		p.say("%-34s %8.0f req/s  p50 %s  errors %d", rt.Label, res.RPS, ms(res.P50ms), res.Errors)
+		p.say("%-34s %8.0f req/s  p50 %s  p95 %s  errors %d", rt.Label, res.RPS, ms(res.P50ms), ms(res.P95ms), res.Errors)
 		rep.Routes = append(rep.Routes, res)
 	}
 	// The saves come after the pages: what they write is not what the pages
@@ -476,13 +509,13 @@ func routes(ref, syn *plan.Document) []route {
 	refObjective := "O.3.3.1" // the reference plan's largest objective: nine indicators
 	synObjective := firstOperational(syn)
 	return []route{
-		{"static", "static app.css (ceiling)", "/static/css/app.css"},
-		{"reference-tree", "reference: plan tree", planPath(ref)},
-		{"reference-objective", "reference: objective " + refObjective, planPath(ref) + "/obiettivi/" + refObjective},
-		{"reference-csv", "reference: open data CSV", csvPath(ref)},
-		{"synthetic-tree", syn.Ente.Slug + ": plan tree", planPath(syn)},
-		{"synthetic-objective", syn.Ente.Slug + ": objective " + synObjective, planPath(syn) + "/obiettivi/" + synObjective},
-		{"synthetic-csv", syn.Ente.Slug + ": open data CSV", csvPath(syn)},
+		{Key: "static", Label: "static app.css (ceiling)", Path: "/static/css/app.css"},
+		{Key: "reference-tree", Label: "reference: plan tree", Path: planPath(ref)},
+		{Key: "reference-objective", Label: "reference: objective " + refObjective, Path: planPath(ref) + "/obiettivi/" + refObjective},
+		{Key: "reference-csv", Label: "reference: open data CSV", Path: csvPath(ref)},
+		{Key: "synthetic-tree", Label: syn.Ente.Slug + ": plan tree", Path: planPath(syn)},
+		{Key: "synthetic-objective", Label: syn.Ente.Slug + ": objective " + synObjective, Path: planPath(syn) + "/obiettivi/" + synObjective},
+		{Key: "synthetic-csv", Label: syn.Ente.Slug + ": open data CSV", Path: csvPath(syn)},
 	}
 }
 

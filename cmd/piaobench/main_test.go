@@ -15,6 +15,7 @@ import (
 
 	"github.com/piao-performance/piao/internal/plan"
 	"github.com/piao-performance/piao/internal/seed"
+	"github.com/piao-performance/piao/internal/synth"
 )
 
 // TestSmallRun runs the whole benchmark on a tiny load: every route answers
@@ -26,7 +27,7 @@ func TestSmallRun(t *testing.T) {
 	}
 	path := filepath.Join(t.TempDir(), "bench.json")
 	var stdout, stderr bytes.Buffer
-	args := []string{"-enti", "2", "-indicators", "80", "-years", "2", "-c", "2", "-d", "150ms", "-warmup", "2", "-json", path}
+	args := []string{"-enti", "2", "-indicators", "80", "-years", "2", "-c", "2", "-cd", "3", "-big", "200", "-d", "150ms", "-warmup", "2", "-json", path}
 	if code := run(context.Background(), args, os.Getenv, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout.String(), stderr.String())
 	}
@@ -38,8 +39,8 @@ func TestSmallRun(t *testing.T) {
 	if err := json.Unmarshal(raw, &rep); err != nil {
 		t.Fatal(err)
 	}
-	if len(rep.Routes) != 9 {
-		t.Fatalf("%d routes in the JSON, want 7 pages, the measurement save and the engine", len(rep.Routes))
+	if len(rep.Routes) != 11 {
+		t.Fatalf("%d routes in the JSON, want 7 pages, 2 dashboards, the measurement save and the engine", len(rep.Routes))
 	}
 	for _, r := range rep.Routes {
 		if r.Requests == 0 || r.Errors > 0 || r.P50ms <= 0 {
@@ -52,11 +53,22 @@ func TestSmallRun(t *testing.T) {
 			t.Errorf("%s: ratio to static %v", r.Label, r.RatioToStatic)
 		}
 	}
-	if s := rep.Routes[7]; s.Key != saveKey || s.Target != targets[saveKey] || (s.Verdict != "met" && s.Verdict != "missed") ||
+	for i, key := range []string{dashRefKey, dashBigKey} {
+		d := rep.Routes[7+i]
+		if d.Key != key || d.Target != targets[key] || (d.Verdict != "met" && d.Verdict != "missed") || d.Concurrency != 3 ||
+			!strings.HasSuffix(d.Path, "/cruscotto") || d.MeanBytes < 1000 {
+			t.Errorf("dashboard row %+v", d)
+		}
+	}
+	if d := rep.Routes[8]; !strings.Contains(d.Label, "200 indicators") || !strings.Contains(d.Path, "/enti/synth-003/") ||
+		rep.Load.BigEnte != "synth-003" || rep.Load.BigIndicators != 200 {
+		t.Errorf("large dashboard %s %s, load %+v", d.Label, d.Path, rep.Load)
+	}
+	if s := rep.Routes[9]; s.Key != saveKey || s.Target != targets[saveKey] || (s.Verdict != "met" && s.Verdict != "missed") ||
 		s.TargetMet == nil || s.Concurrency != 2 {
 		t.Errorf("save row %+v", s)
 	}
-	if e := rep.Routes[8]; e.Key != engineKey || e.Target == "" || rep.Engine.Indicators != engineIndicators || e.Verdict == "" {
+	if e := rep.Routes[10]; e.Key != engineKey || e.Target == "" || rep.Engine.Indicators != engineIndicators || e.Verdict == "" {
 		t.Errorf("engine row %+v, info %+v", e, rep.Engine)
 	}
 	for _, r := range rep.Routes[:7] {
@@ -112,7 +124,7 @@ func TestSummarise(t *testing.T) {
 }
 
 func TestInvalidFlags(t *testing.T) {
-	for _, args := range [][]string{{"-c", "0"}, {"-d", "0s"}, {"-indicators", "3"}, {"extra"}} {
+	for _, args := range [][]string{{"-c", "0"}, {"-cd", "0"}, {"-cd", "257"}, {"-big", "3"}, {"-d", "0s"}, {"-indicators", "3"}, {"extra"}} {
 		var out, errb bytes.Buffer
 		if code := run(context.Background(), args, func(string) string { return "postgres://127.0.0.1/x" }, &out, &errb); code != 2 {
 			t.Errorf("%v: exit %d, want 2", args, code)
@@ -132,6 +144,21 @@ func TestJudge(t *testing.T) {
 		if v, met, _ := judge(c.target, x, e); v != c.verdict || (met != nil) != (v == "met" || v == "missed") {
 			t.Errorf("%q: %q %v, want %q", c.target, v, met, c.verdict)
 		}
+	}
+	x.RPS = 1200
+	for _, c := range []struct {
+		target, verdict string
+	}{
+		{"≥ 1000 req/s", "met"}, {"≥ 1200 req/s", "met"}, {"≥ 1201 req/s", "missed"}, {"p95 ≤ 31 ms, ≥ 1000 req/s", "met"},
+		{"p95 ≤ 30 ms, ≥ 1000 req/s", "missed"}, {"p95 ≤ 31 ms, ≥ 2000 req/s", "missed"}, {"≤ 2000 req/s", "unknown"},
+		{"p95 ≥ 1000 req/s", "unknown"}, {"≥ 30 ms", "unknown"},
+	} {
+		if v, met, _ := judge(c.target, x, e); v != c.verdict || (met != nil) != (v == "met" || v == "missed") {
+			t.Errorf("%q: %q %v, want %q", c.target, v, met, c.verdict)
+		}
+	}
+	if _, _, why := judge("p95 ≤ 25 ms, ≥ 1300 req/s", x, e); why != "p95 31.0 ms > 25 ms, 1200 req/s < 1300 req/s" {
+		t.Errorf("why %q", why)
 	}
 	x.Key = engineKey
 	if v, _, _ := judge("≤ 60 ms, ≤ 1 alloc/indicator", x, e); v != "met" {
@@ -177,5 +204,38 @@ func TestSaveIndicators(t *testing.T) {
 			t.Errorf("%+v: repeated or derived", in)
 		}
 		seen[in.Key] = true
+	}
+}
+
+func TestThousands(t *testing.T) {
+	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 5000: "5,000", 1234567: "1,234,567", -5000: "-5,000"} {
+		if got := thousands(n); got != want {
+			t.Errorf("%d: %q, want %q", n, got, want)
+		}
+	}
+}
+
+func TestDashboardRoutes(t *testing.T) {
+	ref, err := seed.Reference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := synth.Config{Enti: 2, IndicatorsPerEnte: 80, Years: 2, StartYear: 2024, Seed: 1}
+	big := bigEnte(cfg, 120)
+	if big.Doc.Ente.Slug != "synth-003" {
+		t.Errorf("large ente %s, want the next index synth-003", big.Doc.Ente.Slug)
+	}
+	n := 0
+	for _, o := range big.Doc.Objectives {
+		n += len(o.Indicators)
+	}
+	if n != 120 {
+		t.Errorf("large ente: %d indicators, want 120", n)
+	}
+	rts := dashboardRoutes(ref, big.Doc, 5000, 32)
+	if len(rts) != 2 || rts[0].Path != "/enti/cciaa-gran-sasso/piani/piao-2023-2025/cruscotto" || rts[0].User != dashRefUser ||
+		rts[1].Label != "synthetic 5,000 indicators: dashboard" || rts[1].Path != "/enti/synth-003/piani/piao-2024-2025/cruscotto" ||
+		rts[1].User != dashBigUser || rts[0].Concurrency != 32 || rts[1].Concurrency != 32 {
+		t.Errorf("%+v", rts)
 	}
 }

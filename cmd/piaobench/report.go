@@ -38,6 +38,10 @@ type loadInfo struct {
 	IndicatorsPerEnte   int     `json:"indicators_per_ente"`
 	Measurements        int     `json:"measurements"` // rows imported, all plans (approved, periods closed, demo)
 	MeasurementsSeconds float64 `json:"measurements_seconds"`
+	BigEnte             string  `json:"big_ente"` // the large synthetic ente of the second dashboard route
+	BigIndicators       int     `json:"big_ente_indicators"`
+	BigGenerateSeconds  float64 `json:"big_ente_generate_seconds"`
+	BigSeconds          float64 `json:"big_ente_load_seconds"`
 }
 
 // setDatabase records the database name (never the URL: it holds a password).
@@ -171,12 +175,14 @@ func printTable(w io.Writer, r *report) {
 	l := r.Load
 	fmt.Fprintf(bw, "load: reference plan in %.2fs; %d synthetic plans × %d indicators × %d years generated in %.1fs, loaded in %.1fs; VACUUM (ANALYZE) %.1fs\n",
 		l.ReferenceSeconds, l.Enti, l.IndicatorsPerEnte, r.Options.Years, l.GenerateSeconds, l.SyntheticSeconds, l.AnalyzeSeconds)
+	fmt.Fprintf(bw, "dashboards: signed in as Segretario Generale, one session per client; large ente %s, %d indicators × %d years, generated in %.1fs, loaded in %.1fs\n",
+		dash(l.BigEnte), l.BigIndicators, r.Options.Years, l.BigGenerateSeconds, l.BigSeconds)
 	fmt.Fprintf(bw, "measurements: %d rows for all %d plans (approved, periods closed, labelled demo) imported in %.1fs; the reference plan's %d-%s left empty and open for the saves\n",
-		l.Measurements, l.Enti+1, l.MeasurementsSeconds, saveYear, saveKind)
+		l.Measurements, l.Enti+2, l.MeasurementsSeconds, saveYear, saveKind)
 	fmt.Fprintf(bw, "process RSS at the end: %s (peak %s) — server, load generator and engine share this process\n",
 		rssText(r.RSSBytes), rssText(r.PeakRSSBytes))
-	fmt.Fprintf(bw, "run: %s, %d CPUs (GOMAXPROCS %d), -c %d, -d %s per route, database %s (dropped)\n",
-		r.Go, r.CPUs, r.GOMAXPROCS, r.Options.Concurrency, r.Options.Duration, r.Database)
+	fmt.Fprintf(bw, "run: %s, %d CPUs (GOMAXPROCS %d), -c %d (dashboards -cd %d), -d %s per route, database %s (dropped)\n",
+		r.Go, r.CPUs, r.GOMAXPROCS, r.Options.Concurrency, r.Options.DashClients, r.Options.Duration, r.Database)
 	_ = bw.Flush()
 }
 

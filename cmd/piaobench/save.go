@@ -358,6 +358,10 @@ func driveSaves(ctx context.Context, base string, doc *plan.Document, o options,
 
 	var issued atomic.Int64
 	var capped atomic.Bool
+	stopProfile, err := startProfile(o.CPUProfile, saveKey)
+	if err != nil {
+		return res, err
+	}
 	tracer.reset()
 	start := time.Now()
 	deadline := start.Add(o.Duration)
@@ -377,6 +381,9 @@ func driveSaves(ctx context.Context, base string, doc *plan.Document, o options,
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
+	if err := stopProfile(); err != nil {
+		return res, err
+	}
 	if err := ctx.Err(); err != nil {
 		return res, err
 	}
