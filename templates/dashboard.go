@@ -17,7 +17,12 @@ type DashboardData struct {
 	Periods   []store.Period
 	Tree      store.PlanTree
 	Dashboard *dashboard.Dashboard // nil: no measurements to show yet
+	Body      []byte               // the rendered body, when cached
 }
+
+// DashboardBody renders the dashboard's content (everything below the title),
+// which the handler caches.
+func DashboardBody(d DashboardData) templ.Component { return dashboardBody(d, *d.Dashboard) }
 
 // IndicatorPageData is the indicator page.
 type IndicatorPageData struct {

@@ -192,7 +192,12 @@ func Build(in Input) Dashboard {
 			}
 		}
 		for o, ob := range m.Objectives {
-			if ob.Kind != plan.KindStrategic && ob.Kind != plan.KindCommon && slices.Contains(ob.Owners, role) && keep(o) {
+			// the operational objectives (or the kind the filter asks for)
+			kind := plan.KindOperational
+			if in.Filters.Kind != "" {
+				kind = in.Filters.Kind
+			}
+			if ob.Kind == kind && slices.Contains(ob.Owners, role) && keep(o) {
 				g.Objectives = append(g.Objectives, objItem(o))
 			}
 		}
@@ -271,6 +276,17 @@ func gaps(c *scorecard.Card, indItem func(int) Item) []Item {
 	return out
 }
 
+// maxComparisons bounds each comparison list: the changes for the worse come
+// first, and a plan of thousands of indicators must not make a page of thousands of rows.
+const maxComparisons = 15
+
+func limit(xs []Comparison) []Comparison {
+	if len(xs) > maxComparisons {
+		return xs[:maxComparisons]
+	}
+	return xs
+}
+
 // comparisons sets this period's actuals against the latest baseline and
 // against the previous year's value of the same period.
 func comparisons(c, prev *scorecard.Card, baselines map[string]plan.Baseline, indItem func(int) Item) (vsBase, vsPrev []Comparison) {
@@ -312,5 +328,5 @@ func comparisons(c, prev *scorecard.Card, baselines map[string]plan.Baseline, in
 	}
 	worst(vsBase)
 	worst(vsPrev)
-	return vsBase, vsPrev
+	return limit(vsBase), limit(vsPrev)
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"net/http"
@@ -95,9 +96,9 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) {
 		}
 		fp += "/" + pfp
 	}
-	key := fmt.Sprintf("%d|%d|%d|%+v", h.ID, p.ID, vis, f)
+	// the periods with data are part of the page (its period navigation)
+	key := fmt.Sprintf("%d|%d|%d|%+v|%d", h.ID, p.ID, vis, f, len(periods))
 	if data, ok := s.dashboards.get(key, fp); ok {
-		data.Periods = periods
 		s.render(w, r, http.StatusOK, templates.DashboardPage(data))
 		return
 	}
@@ -107,6 +108,13 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	data.Periods = periods
+	// the body is rendered once and kept: the page around it differs per user
+	var buf bytes.Buffer
+	if err := templates.DashboardBody(data).Render(ctx, &buf); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	data.Body = buf.Bytes()
 	s.dashboards.put(key, fp, data)
 	s.render(w, r, http.StatusOK, templates.DashboardPage(data))
 }
