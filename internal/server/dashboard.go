@@ -77,24 +77,10 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) {
 	if a, err := strconv.Atoi(q.Get("ambito")); err == nil && a > 0 && a < 100 {
 		f.Area = a
 	}
-	fp, err := s.store.Fingerprint(ctx, h, p)
+	fp, err := s.store.FingerprintWithPrevious(ctx, h, p)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
-	}
-	prevPeriod, err := s.store.Period(ctx, h.ID, p.Year-1, p.Kind)
-	hasPrev := err == nil
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		s.serverError(w, r, err)
-		return
-	}
-	if hasPrev {
-		pfp, err := s.store.Fingerprint(ctx, h, prevPeriod)
-		if err != nil {
-			s.serverError(w, r, err)
-			return
-		}
-		fp += "/" + pfp
 	}
 	// the periods with data are part of the page (its period navigation)
 	key := fmt.Sprintf("%d|%d|%d|%+v|%d", h.ID, p.ID, vis, f, len(periods))
@@ -102,7 +88,7 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusOK, templates.DashboardPage(data))
 		return
 	}
-	data, err := s.buildDashboard(r, h, p, vis, f, hasPrev, prevPeriod)
+	data, err := s.buildDashboard(r, h, p, vis, f)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -119,8 +105,7 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, templates.DashboardPage(data))
 }
 
-func (s *Server) buildDashboard(r *http.Request, h store.PlanHeader, p store.Period, vis store.Visibility, f dashboard.Filters,
-	hasPrev bool, prevPeriod store.Period) (templates.DashboardData, error) {
+func (s *Server) buildDashboard(r *http.Request, h store.PlanHeader, p store.Period, vis store.Visibility, f dashboard.Filters) (templates.DashboardData, error) {
 	ctx := r.Context()
 	card, err := scorecard.Load(ctx, s.store, h, p, vis)
 	if err != nil {
@@ -131,7 +116,11 @@ func (s *Server) buildDashboard(r *http.Request, h store.PlanHeader, p store.Per
 		return templates.DashboardData{}, err
 	}
 	var prev *scorecard.Card
-	if hasPrev {
+	switch prevPeriod, err := s.store.Period(ctx, h.ID, p.Year-1, p.Kind); {
+	case errors.Is(err, store.ErrNotFound):
+	case err != nil:
+		return templates.DashboardData{}, err
+	default:
 		if prev, err = scorecard.Load(ctx, s.store, h, prevPeriod, vis); err != nil {
 			return templates.DashboardData{}, err
 		}

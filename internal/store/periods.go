@@ -125,6 +125,26 @@ func (s *Store) SetPeriodDeadline(ctx context.Context, h PlanHeader, p Period, d
 	})
 }
 
+// FingerprintWithPrevious is Fingerprint of a period and of the same period
+// of the previous year (used for comparisons) in one round trip.
+func (s *Store) FingerprintWithPrevious(ctx context.Context, h PlanHeader, p Period) (string, error) {
+	var fp string
+	err := s.pool.QueryRow(ctx, `WITH pp AS (SELECT id FROM periods WHERE plan_id = $1 AND year = $3 - 1 AND kind = $4)
+		SELECT concat_ws('|',
+			(SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM measurements WHERE period_id = $2),
+			(SELECT coalesce(closed_at::text, 'open') FROM periods WHERE id = $2),
+			(SELECT updated_at::text FROM scoring_rules WHERE plan_id = $1),
+			(SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM behaviour_scores WHERE plan_id = $1 AND year = $3),
+			(SELECT max(seq)::text FROM revisions WHERE plan_id = $1),
+			(SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM measurements WHERE period_id = (SELECT id FROM pp)),
+			(SELECT coalesce(closed_at::text, 'open') FROM periods WHERE id = (SELECT id FROM pp)))`,
+		h.ID, p.ID, p.Year, p.Kind).Scan(&fp)
+	if err != nil {
+		return "", fmt.Errorf("fingerprint: %w", err)
+	}
+	return fp, nil
+}
+
 // Fingerprint changes whenever anything that scores a period changes: its
 // measurements (count and last update, workflow steps included), its closing,
 // the plan's rules, revisions and the year's behaviour scores. Caches of
