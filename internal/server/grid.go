@@ -159,7 +159,7 @@ func (s *Server) saveGrid(w http.ResponseWriter, r *http.Request) {
 
 // rowTouched reports whether a grid row was filled or changed: untouched rows
 // are not saved again (their version would change for nothing).
-func rowTouched(get func(string) string, stored templatesForm) bool {
+func rowTouched(get func(string) string, stored templates.EntryForm) bool {
 	if (get("na") == "1") != stored.NA || strings.TrimSpace(get("motivo")) != stored.Reason {
 		return true
 	}
@@ -170,5 +170,3 @@ func rowTouched(get func(string) string, stored templatesForm) bool {
 	}
 	return false
 }
-
-type templatesForm = templates.EntryForm

@@ -125,8 +125,12 @@ func (s *Store) SetPeriodDeadline(ctx context.Context, h PlanHeader, p Period, d
 	})
 }
 
-// FingerprintWithPrevious is Fingerprint of a period and of the same period
-// of the previous year (used for comparisons) in one round trip.
+// FingerprintWithPrevious changes whenever anything that scores a period, or
+// the same period of the previous year (used for comparisons), changes: the
+// measurements (count and last update, workflow steps included), the closing,
+// the plan's rules and revisions and the year's behaviour scores. The
+// dashboard cache compares it on every view: one cheap query instead of a
+// snapshot, so the cache can never serve a stale score.
 func (s *Store) FingerprintWithPrevious(ctx context.Context, h PlanHeader, p Period) (string, error) {
 	var fp string
 	err := s.pool.QueryRow(ctx, `WITH pp AS (SELECT id FROM periods WHERE plan_id = $1 AND year = $3 - 1 AND kind = $4)
@@ -139,25 +143,6 @@ func (s *Store) FingerprintWithPrevious(ctx context.Context, h PlanHeader, p Per
 			(SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM measurements WHERE period_id = (SELECT id FROM pp)),
 			(SELECT coalesce(closed_at::text, 'open') FROM periods WHERE id = (SELECT id FROM pp)))`,
 		h.ID, p.ID, p.Year, p.Kind).Scan(&fp)
-	if err != nil {
-		return "", fmt.Errorf("fingerprint: %w", err)
-	}
-	return fp, nil
-}
-
-// Fingerprint changes whenever anything that scores a period changes: its
-// measurements (count and last update, workflow steps included), its closing,
-// the plan's rules, revisions and the year's behaviour scores. Caches of
-// scored periods compare it on every read: one cheap query instead of a
-// snapshot, so a cache can never serve a stale score.
-func (s *Store) Fingerprint(ctx context.Context, h PlanHeader, p Period) (string, error) {
-	var fp string
-	err := s.pool.QueryRow(ctx, `SELECT concat_ws('|',
-			(SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM measurements WHERE period_id = $2),
-			(SELECT coalesce(closed_at::text, 'open') FROM periods WHERE id = $2),
-			(SELECT updated_at::text FROM scoring_rules WHERE plan_id = $1),
-			(SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM behaviour_scores WHERE plan_id = $1 AND year = $3),
-			(SELECT max(seq)::text FROM revisions WHERE plan_id = $1))`, h.ID, p.ID, p.Year).Scan(&fp)
 	if err != nil {
 		return "", fmt.Errorf("fingerprint: %w", err)
 	}
