@@ -47,33 +47,6 @@ func Load(ctx context.Context, st *store.Store, h store.PlanHeader, p store.Peri
 	return &Card{Plan: h, Period: p, Result: res, Model: model, Measured: acts.Count, Demo: acts.Demo}, nil
 }
 
-// Latest scores the latest period with visible measurements; nil when there is none.
-func Latest(ctx context.Context, st *store.Store, h store.PlanHeader, vis store.Visibility) (*Card, []store.Period, error) {
-	periods, err := st.PeriodsWithData(ctx, h.ID, vis)
-	if err != nil || len(periods) == 0 {
-		return nil, periods, err
-	}
-	c, err := Load(ctx, st, h, periods[len(periods)-1], vis)
-	return c, periods, err
-}
-
-// Select scores the period named by ref ("2023-final", "2023-midyear") among
-// those with visible data; an empty or unknown ref picks the latest.
-func Select(ctx context.Context, st *store.Store, h store.PlanHeader, ref string, vis store.Visibility) (*Card, []store.Period, error) {
-	periods, err := st.PeriodsWithData(ctx, h.ID, vis)
-	if err != nil || len(periods) == 0 {
-		return nil, periods, err
-	}
-	chosen := periods[len(periods)-1]
-	for _, p := range periods {
-		if Ref(p) == ref {
-			chosen = p
-		}
-	}
-	c, err := Load(ctx, st, h, chosen, vis)
-	return c, periods, err
-}
-
 // Ref is the URL reference of a period: "2023-final".
 func Ref(p store.Period) string { return strconv.Itoa(p.Year) + "-" + p.Kind }
 

@@ -168,7 +168,7 @@ func (s *Server) indicatorPage(w http.ResponseWriter, r *http.Request) {
 	}
 	d := templates.IndicatorPageData{Plan: h, Indicator: ind, Objective: obj, Private: vis == store.Approved}
 	for _, p := range periods {
-		card, err := scorecard.Load(ctx, s.store, h, p, vis)
+		card, err := s.card(r, h, p, vis)
 		if err != nil {
 			s.serverError(w, r, err)
 			return

@@ -153,7 +153,7 @@ func (s *Server) renderEntry(w http.ResponseWriter, r *http.Request, status int,
 // preview scores the period with this entry as it stands (even a draft), so
 // the form shows the resulting achievement and its explanation.
 func (s *Server) preview(r *http.Request, h store.PlanHeader, p store.Period, ind store.EntryIndicator, e store.Entry) (*scoring.IndicatorResult, *scoring.Trace, error) {
-	card, err := scorecard.Load(r.Context(), s.store, h, p, store.Approved)
+	card, err := s.card(r, h, p, store.Approved)
 	if err != nil {
 		return nil, nil, err
 	}

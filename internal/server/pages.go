@@ -8,7 +8,6 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/piao-performance/piao/internal/auth"
-	"github.com/piao-performance/piao/internal/scorecard"
 	"github.com/piao-performance/piao/internal/store"
 	"github.com/piao-performance/piao/templates"
 )
@@ -91,7 +90,7 @@ func (s *Server) notesPage(w http.ResponseWriter, r *http.Request) {
 // closed periods; the ente's own signed-in users see approved ones of open
 // periods too.
 func (s *Server) scores(r *http.Request, h store.PlanHeader) (templates.Scores, error) {
-	card, periods, err := scorecard.Select(r.Context(), s.store, h, clean(r.URL.Query().Get("periodo")), s.visibility(r, h))
+	card, periods, err := s.selectCard(r, h, clean(r.URL.Query().Get("periodo")), s.visibility(r, h))
 	if err != nil {
 		return templates.Scores{}, err
 	}

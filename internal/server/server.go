@@ -34,8 +34,10 @@ type Server struct {
 	idle     time.Duration
 	router   chi.Router
 	handler  http.Handler
-	// dashboards caches built dashboards, checked against the store's fingerprint
+	// dashboards and cards cache built dashboards and scored periods, checked
+	// against the store's fingerprint on every read
 	dashboards dashCache
+	cards      cardCache
 	actions    map[string]auth.Action // "METHOD pattern" → action
 }
 
