@@ -51,17 +51,13 @@ func (c *dashCache) put(key, fp string, d templates.DashboardData) {
 // dashboardPage is the Segretario Generale's view of a plan's period.
 func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	h, err := s.store.PlanHeader(ctx, param(r, "ente"), param(r, "plan"))
+	h, all, err := s.store.PlanHeaderAndPeriods(ctx, param(r, "ente"), param(r, "plan"))
 	if err != nil {
 		s.storeError(w, r, err)
 		return
 	}
 	vis := s.visibility(r, h)
-	periods, err := s.store.PeriodsWithData(ctx, h.ID, vis)
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
+	periods := all.WithData(vis)
 	if len(periods) == 0 {
 		s.render(w, r, http.StatusOK, templates.DashboardPage(templates.DashboardData{Plan: h, Periods: periods}))
 		return

@@ -32,6 +32,10 @@ func none(*Server, *http.Request) (auth.Resource, bool, error) { return auth.Res
 
 // enteParam: the ente named by the {ente} URL parameter.
 func enteParam(s *Server, r *http.Request) (auth.Resource, bool, error) {
+	// a user's own ente was read with the user on this request: no second query
+	if u := auth.FromContext(r.Context()); u != nil && u.EnteID != 0 && u.EnteSlug == param(r, "ente") {
+		return auth.Resource{EnteID: u.EnteID}, true, nil
+	}
 	id, err := s.store.EnteID(r.Context(), param(r, "ente"))
 	if errors.Is(err, store.ErrNotFound) {
 		return auth.Resource{}, false, nil

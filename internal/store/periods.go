@@ -148,3 +148,68 @@ func (s *Store) FingerprintWithPrevious(ctx context.Context, h PlanHeader, p Per
 	}
 	return fp, nil
 }
+
+// PlanPeriods holds every period of a plan with whether it has data for each
+// visibility, so a page can pick its periods once it knows the reader.
+type PlanPeriods struct {
+	all             []Period
+	public, private []bool
+}
+
+// WithData returns the periods that have data the reader may see, in time
+// order: the same list as PeriodsWithData.
+func (pp PlanPeriods) WithData(vis Visibility) []Period {
+	has := pp.private
+	if vis == Public {
+		has = pp.public
+	}
+	var out []Period
+	for i, p := range pp.all {
+		if has[i] {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// PlanHeaderAndPeriods is PlanHeader and PeriodsWithData for both
+// visibilities in one round trip: the dashboard runs it on every view.
+func (s *Store) PlanHeaderAndPeriods(ctx context.Context, ente, slug string) (PlanHeader, PlanPeriods, error) {
+	var (
+		h  PlanHeader
+		pp PlanPeriods
+		b  pgx.Batch
+	)
+	b.Queue(planHeaderSQL, ente, slug).QueryRow(func(row pgx.Row) error {
+		return row.Scan(&h.ID, &h.EnteID, &h.EnteSlug, &h.EnteName, &h.Slug, &h.Title, &h.StartYear, &h.EndYear, &h.RevisionSeq, &h.RevisionLabel, &h.SourceTitle)
+	})
+	b.Queue(`WITH pl AS (SELECT p.id FROM plans p JOIN enti e ON e.id = p.ente_id WHERE e.slug = $1 AND p.slug = $2),
+		  sm AS (SELECT show_submitted_midyear AS shown FROM scoring_rules WHERE plan_id = (SELECT id FROM pl))
+		SELECT p.id, p.year, p.kind, p.ends_on, p.entry_deadline, p.closed_at,
+		  EXISTS (SELECT 1 FROM measurements m WHERE m.period_id = p.id AND m.status = 'approved'),
+		  EXISTS (SELECT 1 FROM measurements m WHERE m.period_id = p.id AND m.status = 'submitted'
+		      AND p.kind = 'midyear' AND coalesce((SELECT shown FROM sm), false))
+		FROM periods p WHERE p.plan_id = (SELECT id FROM pl) ORDER BY p.ends_on`, ente, slug).Query(func(rows pgx.Rows) error {
+		for rows.Next() {
+			var (
+				p                   Period
+				approved, submitted bool
+			)
+			if err := rows.Scan(&p.ID, &p.Year, &p.Kind, &p.EndsOn, &p.Deadline, &p.ClosedAt, &approved, &submitted); err != nil {
+				return err
+			}
+			pp.all = append(pp.all, p)
+			pp.public = append(pp.public, approved && p.Closed())
+			pp.private = append(pp.private, approved || submitted)
+		}
+		return rows.Err()
+	})
+	err := s.pool.SendBatch(ctx, &b).Close()
+	if errors.Is(err, pgx.ErrNoRows) {
+		return h, pp, ErrNotFound
+	}
+	if err != nil {
+		return h, pp, fmt.Errorf("plan %s/%s with periods: %w", ente, slug, err)
+	}
+	return h, pp, nil
+}

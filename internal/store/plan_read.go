@@ -98,14 +98,16 @@ func (s *Store) ListEnti(ctx context.Context) ([]EnteSummary, error) {
 	return out, nil
 }
 
+const planHeaderSQL = `
+	SELECT p.id, e.id, e.slug, e.name, p.slug, p.title, p.start_year, p.end_year, r.seq, r.label, p.source_title
+	FROM plans p JOIN enti e ON e.id = p.ente_id
+	JOIN LATERAL (SELECT seq, label FROM revisions WHERE plan_id = p.id ORDER BY seq DESC LIMIT 1) r ON true
+	WHERE e.slug = $1 AND p.slug = $2`
+
 // PlanHeader returns the plan identified by ente and plan slugs, or ErrNotFound.
 func (s *Store) PlanHeader(ctx context.Context, ente, slug string) (PlanHeader, error) {
 	var h PlanHeader
-	err := s.pool.QueryRow(ctx, `
-		SELECT p.id, e.id, e.slug, e.name, p.slug, p.title, p.start_year, p.end_year, r.seq, r.label, p.source_title
-		FROM plans p JOIN enti e ON e.id = p.ente_id
-		JOIN LATERAL (SELECT seq, label FROM revisions WHERE plan_id = p.id ORDER BY seq DESC LIMIT 1) r ON true
-		WHERE e.slug = $1 AND p.slug = $2`, ente, slug).Scan(
+	err := s.pool.QueryRow(ctx, planHeaderSQL, ente, slug).Scan(
 		&h.ID, &h.EnteID, &h.EnteSlug, &h.EnteName, &h.Slug, &h.Title, &h.StartYear, &h.EndYear, &h.RevisionSeq, &h.RevisionLabel, &h.SourceTitle)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return h, ErrNotFound
