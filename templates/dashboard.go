@@ -17,7 +17,7 @@ type DashboardData struct {
 	Periods   []store.Period
 	Tree      store.PlanTree
 	Dashboard *dashboard.Dashboard // nil: no measurements to show yet
-	Body      []byte               // the rendered body, when cached
+	Body      string               // the rendered body, when cached (a string: rendered without a copy)
 }
 
 // DashboardBody renders the dashboard's content (everything below the title),

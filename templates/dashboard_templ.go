@@ -49,8 +49,8 @@ func DashboardPage(d DashboardData) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			if d.Body != nil {
-				templ_7745c5c3_Err = templ.Raw(string(d.Body)).Render(ctx, templ_7745c5c3_Buffer)
+			if d.Body != "" {
+				templ_7745c5c3_Err = templ.Raw(d.Body).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -12,8 +12,8 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// sqlTracer times the statements the application sends (pgx QueryTracer on
-// the pool), so each route can name the statements it spends its database
+// sqlTracer times the statements the application sends (pgx QueryTracer and
+// BatchTracer on the pool; a batch counts as one entry, its statements joined), so each route can name the statements it spends its database
 // time in. A statement's time runs from sending it to closing its rows, so it
 // includes scanning them. It records only between reset and top.
 type sqlTracer struct {
@@ -48,6 +48,34 @@ func (t *sqlTracer) TraceQueryEnd(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQ
 	if !ok {
 		return
 	}
+	t.record(s)
+}
+
+// TraceBatchStart implements pgx.BatchTracer.
+func (t *sqlTracer) TraceBatchStart(ctx context.Context, _ *pgx.Conn, data pgx.TraceBatchStartData) context.Context {
+	if !t.ok.Load() || data.Batch == nil {
+		return ctx
+	}
+	sqls := make([]string, 0, len(data.Batch.QueuedQueries))
+	for _, q := range data.Batch.QueuedQueries {
+		// short enough that every statement of the batch shows in the report
+		r := []rune(shortSQL(q.SQL))
+		sqls = append(sqls, string(r[:min(60, len(r))]))
+	}
+	return context.WithValue(ctx, traceKey{}, traceStart{sql: "batch: " + strings.Join(sqls, " ; "), at: time.Now()})
+}
+
+// TraceBatchQuery implements pgx.BatchTracer; the batch is timed as a whole.
+func (t *sqlTracer) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {}
+
+// TraceBatchEnd implements pgx.BatchTracer.
+func (t *sqlTracer) TraceBatchEnd(ctx context.Context, _ *pgx.Conn, _ pgx.TraceBatchEndData) {
+	if s, ok := ctx.Value(traceKey{}).(traceStart); ok {
+		t.record(s)
+	}
+}
+
+func (t *sqlTracer) record(s traceStart) {
 	d := time.Since(s.at)
 	t.mu.Lock()
 	defer t.mu.Unlock()

@@ -96,7 +96,7 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	data.Body = buf.Bytes()
+	data.Body = buf.String()
 	s.dashboards.put(key, fp, data)
 	s.render(w, r, http.StatusOK, templates.DashboardPage(data))
 }

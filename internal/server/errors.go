@@ -19,14 +19,23 @@ import (
 // render writes a component with status; rendering into a buffer first means
 // a failing component never leaves a half-written page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
-	var buf bytes.Buffer
-	if err := c.Render(r.Context(), &buf); err != nil {
+	buf, _ := s.bufs.Get().(*bytes.Buffer)
+	if buf == nil {
+		buf = new(bytes.Buffer)
+	}
+	defer func() {
+		if buf.Cap() <= 1<<20 { // a rare huge page is not kept
+			buf.Reset()
+			s.bufs.Put(buf)
+		}
+	}()
+	if err := c.Render(r.Context(), buf); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	_, _ = buf.WriteTo(w)
+	_, _ = w.Write(buf.Bytes())
 }
 
 func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int, title, msg string) {

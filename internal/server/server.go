@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -39,6 +40,8 @@ type Server struct {
 	dashboards dashCache
 	cards      cardCache
 	actions    map[string]auth.Action // "METHOD pattern" → action
+	// bufs recycles the buffers pages are rendered into (a dashboard is ~70 KiB)
+	bufs sync.Pool
 }
 
 // New returns the application's HTTP handler.
