@@ -13,8 +13,8 @@ import (
 )
 
 // sqlTracer times the statements the application sends (pgx QueryTracer and
-// BatchTracer on the pool; a batch counts as one entry, its statements joined), so each route can name the statements it spends its database
-// time in. A statement's time runs from sending it to closing its rows, so it
+// BatchTracer on the pool; a batch is one entry, its statements joined), so
+// each route can name the statements it spends its database time in. A statement's time runs from sending it to closing its rows, so it
 // includes scanning them. It records only between reset and top.
 type sqlTracer struct {
 	ok atomic.Bool // recording
