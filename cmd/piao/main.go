@@ -31,6 +31,8 @@ Comandi:
                                        registra il punteggio dei comportamenti di un ruolo
   rules set --ente E --plan P --show-submitted-midyear true|false
                                        al monitoraggio infrannuale mostra anche i valori inviati
+  audit verify                         ricalcola la catena di hash del registro di audit
+                                       e indica il primo collegamento rotto (uscita 1)
   user add | passwd | disable | enable | list
                                        gestisce gli account (piao user per i dettagli)
   withdb -- COMANDO [ARG...]           esegue COMANDO con PIAO_TEST_DATABASE_URL impostato,
@@ -80,6 +82,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		cmdErr = cmdBehaviour(ctx, cfg, log, args[1:], stdout)
 	case "rules":
 		cmdErr = cmdRules(ctx, cfg, log, args[1:], stdout)
+	case "audit":
+		cmdErr = cmdAudit(ctx, cfg, log, args[1:], stdout)
 	case "user":
 		cmdErr = cmdUser(ctx, cfg, log, args[1:], stdin, stdout)
 	case "withdb":

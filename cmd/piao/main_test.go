@@ -162,3 +162,35 @@ func TestUserCommandsAndDemoAccounts(t *testing.T) {
 		t.Fatalf("disable unknown: %d %s", code, errOut)
 	}
 }
+
+func TestAuditVerifyCommand(t *testing.T) {
+	url := testdb.URL(t)
+	env := map[string]string{"DATABASE_URL": url, "PIAO_LOG_LEVEL": "error"}
+	if code, _, errOut := runWith(t, env, "demo"); code != 0 {
+		t.Fatalf("demo: %d %s", code, errOut)
+	}
+	n := countRows(t, url, "audit_events")
+	code, out, _ := runWith(t, env, "audit", "verify")
+	if code != 0 || out != fmt.Sprintf("Registro di audit integro: %d eventi verificati, catena di hash completa.\n", n) {
+		t.Fatalf("intact: %d %q", code, out)
+	}
+	conn, err := pgx.Connect(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	for _, s := range []string{`ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update`,
+		`UPDATE audit_events SET reason = 'altered' WHERE seq = 2`,
+		`ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_update`} {
+		if _, err := conn.Exec(context.Background(), s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, _, errOut := runWith(t, env, "audit", "verify")
+	if code != 1 || !strings.Contains(errOut, "primo collegamento rotto all'evento n. 2 (il contenuto dell'evento è stato modificato)") {
+		t.Fatalf("tampered: %d %q", code, errOut)
+	}
+	if code, _, _ := runWith(t, env, "audit", "check"); code != 2 {
+		t.Fatalf("unknown subcommand: exit %d, want 2", code)
+	}
+}
