@@ -25,7 +25,11 @@ func cmdAudit(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 		return err
 	}
 	defer closeAll()
-	rep, err := store.New(pool).VerifyAuditChain(ctx)
+	st := store.New(pool)
+	if _, err := st.SealAudit(ctx); err != nil {
+		return err
+	}
+	rep, err := st.VerifyAuditChain(ctx)
 	if err != nil {
 		return err
 	}

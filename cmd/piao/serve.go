@@ -66,6 +66,9 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
+	sealCtx, stopSealing := context.WithCancel(ctx)
+	defer stopSealing()
+	go st.SealAuditEvery(sealCtx, time.Second, log)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info("listening", "url", "http://"+ln.Addr().String())

@@ -280,7 +280,11 @@ func bench(ctx context.Context, o options, cfg synth.Config, adminURL string, st
 	}
 	var served sync.WaitGroup
 	served.Go(func() { _ = srv.Serve(ln) })
+	// the audit sealer runs as in `piao serve`, so its cost is in the numbers
+	sealCtx, stopSealing := context.WithCancel(ctx)
+	served.Go(func() { st.SealAuditEvery(sealCtx, time.Second, slog.New(logHandler)) })
 	defer func() {
+		stopSealing()
 		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
 		defer cancel()
 		_ = srv.Shutdown(sctx)

@@ -45,10 +45,6 @@ func TestAuditChain(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	events, err := st.Count(ctx, "audit_events")
-	if err != nil {
-		t.Fatal(err)
-	}
 	verify := func() store.ChainReport {
 		t.Helper()
 		rep, err := st.VerifyAuditChain(ctx)
@@ -57,12 +53,28 @@ func TestAuditChain(t *testing.T) {
 		}
 		return rep
 	}
-	if rep := verify(); rep.BrokenAt != 0 || rep.Events != events || events < 17 {
+	if rep := verify(); rep.Pending == 0 {
+		t.Fatalf("before sealing: %+v, want pending events", rep)
+	}
+	if n, err := st.SealAudit(ctx); err != nil || n == 0 {
+		t.Fatalf("seal: %d %v", n, err)
+	}
+	events, err := st.Count(ctx, "audit_events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep := verify(); rep.BrokenAt != 0 || rep.Events != events || rep.Pending != 0 || events < 17 {
 		t.Fatalf("intact chain: %+v, %d events in the table", rep, events)
 	}
 
-	// the application's role cannot change or remove events
+	// the application's role cannot change or remove events, sealed or not,
+	// nor choose an event's place in the chain
+	if _, err := pool.Exec(ctx, `INSERT INTO audit_events (actor, action, seq, hash) VALUES ('x', 'forged', 1, 'x')`); err != nil {
+		t.Fatal(err)
+	}
 	for _, sql := range []string{
+		`UPDATE audit_events SET actor = 'someone else' WHERE seq IS NULL`,
+		`UPDATE audit_events SET actor = 'someone else', seq = 99, hash = 'x' WHERE seq IS NULL`,
 		`UPDATE audit_events SET actor = 'someone else' WHERE seq = 2`,
 		`DELETE FROM audit_events WHERE seq = 2`,
 		`TRUNCATE audit_events`,
@@ -71,6 +83,12 @@ func TestAuditChain(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "append-only") {
 			t.Fatalf("%s: %v, want the append-only refusal", sql, err)
 		}
+	}
+	if n, err := st.SealAudit(ctx); err != nil || n != 1 {
+		t.Fatalf("seal the inserted event: %d %v", n, err)
+	}
+	if rep := verify(); rep.BrokenAt != 0 || rep.Events != events+1 || rep.Pending != 0 {
+		t.Fatalf("after the insert: %+v, want %d sealed events", rep, events+1)
 	}
 
 	// someone with the owner's rights switches the guard off and edits an event
