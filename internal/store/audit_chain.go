@@ -49,7 +49,7 @@ func (s *Store) SealAuditEvery(ctx context.Context, every time.Duration, log *sl
 
 // VerifyAuditChain recomputes every event's hash from its fields and its
 // predecessor's hash, in seq order, and stops at the first broken link. The
-// hash is computed by the same SQL function the insert trigger uses.
+// hash is computed by the same SQL function the sealer uses.
 func (s *Store) VerifyAuditChain(ctx context.Context) (ChainReport, error) {
 	var rep ChainReport
 	rows, err := s.pool.Query(ctx, `SELECT e.seq, e.prev_hash, e.hash, audit_event_hash(e.prev_hash, e)
