@@ -35,26 +35,36 @@ func (s *Server) renderPeriods(w http.ResponseWriter, r *http.Request, h store.P
 		CanDeadline: s.can(r, auth.EditPlan, auth.Resource{EnteID: h.EnteID})}))
 }
 
-// setPeriod closes a period, or reopens it with a reason.
-func (s *Server) setPeriod(w http.ResponseWriter, r *http.Request) {
+// periodForm reads the plan and period a period form is posted to, and the
+// form (at most limit bytes); on false the error page has been written.
+func (s *Server) periodForm(w http.ResponseWriter, r *http.Request, limit int64) (store.PlanHeader, store.Period, bool) {
 	h, err := s.store.PlanHeader(r.Context(), param(r, "ente"), param(r, "plan"))
 	if err != nil {
 		s.storeError(w, r, err)
-		return
+		return h, store.Period{}, false
 	}
 	year, kind, ok := scorecard.ParseRef(param(r, "periodo"))
 	if !ok {
 		s.notFound(w, r)
-		return
+		return h, store.Period{}, false
 	}
 	p, err := s.store.Period(r.Context(), h.ID, year, kind)
 	if err != nil {
 		s.storeError(w, r, err)
-		return
+		return h, p, false
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
 	if err := r.ParseForm(); err != nil {
 		s.errorPage(w, r, http.StatusBadRequest, "Richiesta non valida", "Il modulo inviato non è leggibile.")
+		return h, p, false
+	}
+	return h, p, true
+}
+
+// setPeriod closes a period, or reopens it with a reason.
+func (s *Server) setPeriod(w http.ResponseWriter, r *http.Request) {
+	h, p, ok := s.periodForm(w, r, 64<<10)
+	if !ok {
 		return
 	}
 	reason := strings.TrimSpace(r.PostForm.Get("motivo"))
@@ -71,7 +81,7 @@ func (s *Server) setPeriod(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, http.StatusBadRequest, "Richiesta non valida", "Azione sconosciuta.")
 		return
 	}
-	err = s.store.SetPeriodClosed(r.Context(), h, p, closed, reason, *auth.FromContext(r.Context()))
+	err := s.store.SetPeriodClosed(r.Context(), h, p, closed, reason, *auth.FromContext(r.Context()))
 	if errors.Is(err, store.ErrReasonRequired) {
 		s.renderPeriods(w, r, h, http.StatusUnprocessableEntity, "Per riaprire il periodo "+p.Label()+" indica il motivo.")
 		return
@@ -129,24 +139,8 @@ func (s *Server) attachment(w http.ResponseWriter, r *http.Request) {
 
 // setDeadline changes a period's entry deadline (dd/mm/yyyy).
 func (s *Server) setDeadline(w http.ResponseWriter, r *http.Request) {
-	h, err := s.store.PlanHeader(r.Context(), param(r, "ente"), param(r, "plan"))
-	if err != nil {
-		s.storeError(w, r, err)
-		return
-	}
-	year, kind, ok := scorecard.ParseRef(param(r, "periodo"))
+	h, p, ok := s.periodForm(w, r, 16<<10)
 	if !ok {
-		s.notFound(w, r)
-		return
-	}
-	p, err := s.store.Period(r.Context(), h.ID, year, kind)
-	if err != nil {
-		s.storeError(w, r, err)
-		return
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-	if err := r.ParseForm(); err != nil {
-		s.errorPage(w, r, http.StatusBadRequest, "Richiesta non valida", "Il modulo inviato non è leggibile.")
 		return
 	}
 	raw := strings.TrimSpace(r.PostForm.Get("scadenza"))

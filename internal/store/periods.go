@@ -95,19 +95,15 @@ func closePeriod(ctx context.Context, tx pgx.Tx, enteID, periodID int64, label, 
 // PeriodsWithData returns, in time order, the periods that have approved
 // measurements the reader may see (closed periods only for the public).
 func (s *Store) PeriodsWithData(ctx context.Context, planID int64, vis Visibility) ([]Period, error) {
-	rows, err := s.pool.Query(ctx, `SELECT p.id, p.year, p.kind, p.ends_on, p.entry_deadline, p.closed_at FROM periods p
-		WHERE p.plan_id = $1 AND ($2 OR p.closed_at IS NOT NULL)
-		  AND EXISTS (SELECT 1 FROM measurements m WHERE m.period_id = p.id AND (m.status = 'approved' OR ($2 AND m.status = 'submitted'
-		      AND p.kind = 'midyear' AND (SELECT show_submitted_midyear FROM scoring_rules WHERE plan_id = $1))))
-		ORDER BY p.ends_on`, planID, vis != Public)
+	rows, err := s.pool.Query(ctx, periodsWithDataSQL(`$1::bigint`), planID)
 	if err != nil {
 		return nil, fmt.Errorf("periods with data: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Period, error) { return scanPeriod(r) })
-	if err != nil {
+	var pp PlanPeriods
+	if err := pp.collect(rows); err != nil {
 		return nil, fmt.Errorf("periods with data: %w", err)
 	}
-	return out, nil
+	return pp.WithData(vis), nil
 }
 
 // SetPeriodDeadline changes a period's entry deadline (administrators).
@@ -172,6 +168,38 @@ func (pp PlanPeriods) WithData(vis Visibility) []Period {
 	return out
 }
 
+// periodsWithDataSQL lists a plan's periods in time order with whether each
+// has data for the public (approved, period closed) and for the ente's users
+// (approved; at in-year monitoring also submitted, when the plan's setting
+// says so). plan is a constant SQL expression giving the plan id.
+func periodsWithDataSQL(plan string) string {
+	return `WITH pl AS (SELECT ` + plan + ` AS id),
+		  sm AS (SELECT show_submitted_midyear AS shown FROM scoring_rules WHERE plan_id = (SELECT id FROM pl))
+		SELECT p.id, p.year, p.kind, p.ends_on, p.entry_deadline, p.closed_at,
+		  EXISTS (SELECT 1 FROM measurements m WHERE m.period_id = p.id AND m.status = 'approved'),
+		  EXISTS (SELECT 1 FROM measurements m WHERE m.period_id = p.id AND m.status = 'submitted'
+		      AND p.kind = 'midyear' AND coalesce((SELECT shown FROM sm), false))
+		FROM periods p WHERE p.plan_id = (SELECT id FROM pl) ORDER BY p.ends_on`
+}
+
+// collect reads the rows of periodsWithDataSQL.
+func (pp *PlanPeriods) collect(rows pgx.Rows) error {
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			p                   Period
+			approved, submitted bool
+		)
+		if err := rows.Scan(&p.ID, &p.Year, &p.Kind, &p.EndsOn, &p.Deadline, &p.ClosedAt, &approved, &submitted); err != nil {
+			return err
+		}
+		pp.all = append(pp.all, p)
+		pp.public = append(pp.public, approved && p.Closed())
+		pp.private = append(pp.private, approved || submitted)
+	}
+	return rows.Err()
+}
+
 // PlanHeaderAndPeriods is PlanHeader and PeriodsWithData for both
 // visibilities in one round trip: the dashboard runs it on every view.
 func (s *Store) PlanHeaderAndPeriods(ctx context.Context, ente, slug string) (PlanHeader, PlanPeriods, error) {
@@ -183,27 +211,8 @@ func (s *Store) PlanHeaderAndPeriods(ctx context.Context, ente, slug string) (Pl
 	b.Queue(planHeaderSQL, ente, slug).QueryRow(func(row pgx.Row) error {
 		return row.Scan(&h.ID, &h.EnteID, &h.EnteSlug, &h.EnteName, &h.Slug, &h.Title, &h.StartYear, &h.EndYear, &h.RevisionSeq, &h.RevisionLabel, &h.SourceTitle)
 	})
-	b.Queue(`WITH pl AS (SELECT p.id FROM plans p JOIN enti e ON e.id = p.ente_id WHERE e.slug = $1 AND p.slug = $2),
-		  sm AS (SELECT show_submitted_midyear AS shown FROM scoring_rules WHERE plan_id = (SELECT id FROM pl))
-		SELECT p.id, p.year, p.kind, p.ends_on, p.entry_deadline, p.closed_at,
-		  EXISTS (SELECT 1 FROM measurements m WHERE m.period_id = p.id AND m.status = 'approved'),
-		  EXISTS (SELECT 1 FROM measurements m WHERE m.period_id = p.id AND m.status = 'submitted'
-		      AND p.kind = 'midyear' AND coalesce((SELECT shown FROM sm), false))
-		FROM periods p WHERE p.plan_id = (SELECT id FROM pl) ORDER BY p.ends_on`, ente, slug).Query(func(rows pgx.Rows) error {
-		for rows.Next() {
-			var (
-				p                   Period
-				approved, submitted bool
-			)
-			if err := rows.Scan(&p.ID, &p.Year, &p.Kind, &p.EndsOn, &p.Deadline, &p.ClosedAt, &approved, &submitted); err != nil {
-				return err
-			}
-			pp.all = append(pp.all, p)
-			pp.public = append(pp.public, approved && p.Closed())
-			pp.private = append(pp.private, approved || submitted)
-		}
-		return rows.Err()
-	})
+	b.Queue(periodsWithDataSQL(`(SELECT p.id FROM plans p JOIN enti e ON e.id = p.ente_id WHERE e.slug = $1 AND p.slug = $2)`),
+		ente, slug).Query(pp.collect)
 	err := s.pool.SendBatch(ctx, &b).Close()
 	if errors.Is(err, pgx.ErrNoRows) {
 		return h, pp, ErrNotFound
