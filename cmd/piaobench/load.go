@@ -223,6 +223,12 @@ func drive(ctx context.Context, base string, rt route, o options, tracer *sqlTra
 		return res, err
 	}
 
+	tally(&res, workers, elapsed, capped.Load(), tracer)
+	return res, nil
+}
+
+// tally adds up the workers' records into res, with the route's statements.
+func tally(res *routeResult, workers []*worker, elapsed time.Duration, capped bool, tracer *sqlTracer) {
 	var lat []time.Duration
 	var bytes int64
 	for _, w := range workers {
@@ -233,13 +239,12 @@ func drive(ctx context.Context, base string, rt route, o options, tracer *sqlTra
 			res.ErrorSample = w.example
 		}
 	}
-	res.Capped = capped.Load()
-	summarise(&res, lat, elapsed)
+	res.Capped = capped
+	summarise(res, lat, elapsed)
 	res.Queries, res.DBMsPerReq = tracer.top(5, res.Requests)
 	if res.Requests > 0 {
 		res.MeanBytes = bytes / int64(res.Requests)
 	}
-	return res, nil
 }
 
 // startProfile starts a CPU profile of the whole process (server, load

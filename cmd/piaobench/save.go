@@ -387,21 +387,10 @@ func driveSaves(ctx context.Context, base string, doc *plan.Document, o options,
 	if err := ctx.Err(); err != nil {
 		return res, err
 	}
-	var lat []time.Duration
-	var total int64
-	for _, s := range savers {
-		lat = append(lat, s.lat...)
-		total += s.bytes
-		res.Errors += s.errors
-		if res.ErrorSample == "" {
-			res.ErrorSample = s.example
-		}
+	workers := make([]*worker, len(savers))
+	for i, s := range savers {
+		workers[i] = &s.worker
 	}
-	res.Capped = capped.Load()
-	summarise(&res, lat, elapsed)
-	res.Queries, res.DBMsPerReq = tracer.top(5, res.Requests)
-	if res.Requests > 0 {
-		res.MeanBytes = total / int64(res.Requests)
-	}
+	tally(&res, workers, elapsed, capped.Load(), tracer)
 	return res, nil
 }
