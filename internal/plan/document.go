@@ -31,14 +31,48 @@ type Info struct {
 	StartYear int      `json:"start_year"`
 	EndYear   int      `json:"end_year"`
 	Revision  Revision `json:"revision"`
+	// History lists the earlier revisions, oldest first. Each later revision
+	// (the next entry, or Revision for the last) states in Changes what it
+	// changed, so the earlier contents are rebuilt from the document alone.
+	History []Revision `json:"history,omitempty"`
 }
 
 // Revision is a dated update of a plan. AdoptedOn is "YYYY-MM-DD" or empty when
-// the source gives only a month.
+// the source gives only a month. InForceFrom ("YYYY-MM-DD") is the first day
+// the revision governs: periods ending on or after it are scored against it.
 type Revision struct {
-	Label     string `json:"label"`
-	AdoptedOn string `json:"adopted_on,omitempty"`
-	Reason    string `json:"reason,omitempty"`
+	Label        string `json:"label"`
+	AdoptedOn    string `json:"adopted_on,omitempty"`
+	InForceFrom  string `json:"in_force_from,omitempty"`
+	InForceText  string `json:"in_force_text,omitempty"` // as the source dates it: "ottobre 2023"
+	ActReference string `json:"act_reference,omitempty"`
+	Reason       string `json:"reason,omitempty"`
+	// Reconstructed: the revision's content was rebuilt from what a later
+	// revision states, not transcribed from its own document.
+	Reconstructed bool     `json:"reconstructed,omitempty"`
+	Changes       []Change `json:"changes,omitempty"` // what this revision changed in the one before it
+}
+
+// Change fields.
+const (
+	FieldTitle       = "title"
+	FieldDescription = "description"
+	FieldTarget      = "target"
+)
+
+// Change is one change a revision made, with the value before it. Unknown
+// says the source states that the value changed but not what it was.
+type Change struct {
+	Objective    string  `json:"objective"`
+	Indicator    string  `json:"indicator,omitempty"` // for target changes
+	Field        string  `json:"field"`               // one of the Field* constants
+	Year         int     `json:"year,omitempty"`      // for target changes
+	Before       string  `json:"before,omitempty"`    // title or description before the change
+	BeforeTarget *Target `json:"before_target,omitempty"`
+	Unknown      bool    `json:"unknown,omitempty"`
+	Reason       string  `json:"reason"`
+	SourceLine   int     `json:"source_line,omitempty"`
+	SourceText   string  `json:"source_text,omitempty"` // the sentence of the source that states the change
 }
 
 // Unit is an organisational unit (area or ufficio).

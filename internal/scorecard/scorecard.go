@@ -22,11 +22,14 @@ type Card struct {
 	Model    *scoring.Model
 	Measured int  // indicators with a visible measurement
 	Demo     bool // some values are demo data
+	// Revision is the plan revision in force at the end of the period: its
+	// targets are the ones scored.
+	Revision store.RevisionRef
 }
 
 // Load scores the given period of a plan with the measurements vis allows.
 func Load(ctx context.Context, st *store.Store, h store.PlanHeader, p store.Period, vis store.Visibility) (*Card, error) {
-	snap, err := st.Snapshot(ctx, h, p.Year)
+	snap, rev, err := st.Snapshot(ctx, h, p.Year, p.EndsOn)
 	if err != nil {
 		return nil, err
 	}
@@ -44,7 +47,7 @@ func Load(ctx context.Context, st *store.Store, h store.PlanHeader, p store.Peri
 	}
 	res := model.Score(acts.Actuals, beh)
 	res.Provenance = acts.Provenance
-	return &Card{Plan: h, Period: p, Result: res, Model: model, Measured: acts.Count, Demo: acts.Demo}, nil
+	return &Card{Plan: h, Period: p, Result: res, Model: model, Measured: acts.Count, Demo: acts.Demo, Revision: rev}, nil
 }
 
 // Ref is the URL reference of a period: "2023-final".

@@ -263,7 +263,7 @@ func TestSubmittedValuesAtInYearMonitoring(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	snap, err := f.st.Snapshot(ctx, f.h, 2023)
+	snap, _, err := f.st.Snapshot(ctx, f.h, 2023, f.period.EndsOn)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -51,11 +51,12 @@ func (s *Store) LoadPlan(ctx context.Context, doc *plan.Document, opt LoadOption
 }
 
 type loader struct {
-	tx         pgx.Tx
-	doc        *plan.Document
-	enteID     int64
-	planID     int64
-	revisionID int64
+	tx     pgx.Tx
+	doc    *plan.Document
+	enteID int64
+	planID int64
+	// revisions of the plan, oldest first: the history, then the document's own
+	revisions []loadedRevision
 	units      map[string]int64
 	roles      map[string]int64
 	areas      map[int]int64
@@ -169,15 +170,8 @@ func (l *loader) insertPlan(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("insert plan %s: %w", p.Slug, err)
 	}
-	var adopted *string
-	if p.Revision.AdoptedOn != "" {
-		adopted = &p.Revision.AdoptedOn
-	}
-	err = l.tx.QueryRow(ctx, `INSERT INTO revisions (plan_id, seq, label, adopted_on, reason)
-		VALUES ($1, 1, $2, $3::date, $4) RETURNING id`,
-		l.planID, p.Revision.Label, adopted, p.Revision.Reason).Scan(&l.revisionID)
-	if err != nil {
-		return fmt.Errorf("insert revision of %s: %w", p.Slug, err)
+	if err := l.insertRevisions(ctx); err != nil {
+		return err
 	}
 	// The default scoring rules (DESIGN.md §4) until an administrator changes them.
 	if _, err := l.tx.Exec(ctx, `INSERT INTO scoring_rules (plan_id) VALUES ($1)`, l.planID); err != nil {
@@ -297,13 +291,7 @@ func (l *loader) insertIndicator(ctx context.Context, objectiveID int64, in *pla
 			return fmt.Errorf("indicator %s baseline %d: %w", in.Key, b.Year, err)
 		}
 	}
-	for _, t := range in.Targets {
-		if _, err := l.tx.Exec(ctx, `INSERT INTO targets (indicator_id, plan_id, revision_id, year, operator, value, text)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)`, id, l.planID, l.revisionID, t.Year, t.Operator, t.Value, t.Text); err != nil {
-			return fmt.Errorf("indicator %s target %d: %w", in.Key, t.Year, err)
-		}
-	}
-	return nil
+	return l.insertTargets(ctx, id, in.Key)
 }
 
 // insertIndicatorRefs runs after every indicator exists, since a derived

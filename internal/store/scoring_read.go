@@ -29,10 +29,41 @@ func (s *Store) ScoringRules(ctx context.Context, planID int64) (scoring.Rules, 
 	return r, nil
 }
 
+// RevisionRef names a revision of a plan.
+type RevisionRef struct {
+	Seq   int
+	Label string
+}
+
+// RevisionInForce returns the revision that governs a day: the latest one in
+// force from that day or earlier (a revision without a date governs from the
+// start of the plan).
+func (s *Store) RevisionInForce(ctx context.Context, planID int64, day time.Time) (RevisionRef, error) {
+	var r RevisionRef
+	err := s.pool.QueryRow(ctx, `SELECT seq, label FROM revisions
+		WHERE plan_id = $1 AND (in_force_from IS NULL OR in_force_from <= $2::date)
+		ORDER BY seq DESC LIMIT 1`, planID, day).Scan(&r.Seq, &r.Label)
+	if err != nil {
+		return r, fmt.Errorf("revision in force on %s: %w", day.Format("2006-01-02"), err)
+	}
+	return r, nil
+}
+
 // Snapshot returns what the scoring engine needs for one year of a plan: the
 // rules, the structure, the indicators with the targets of that year in the
-// revision in force, and the individual objectives.
-func (s *Store) Snapshot(ctx context.Context, h PlanHeader, year int) (scoring.Snapshot, error) {
+// revision in force on asOf (the end of the scored period), and the
+// individual objectives.
+func (s *Store) Snapshot(ctx context.Context, h PlanHeader, year int, asOf time.Time) (scoring.Snapshot, RevisionRef, error) {
+	rev, err := s.RevisionInForce(ctx, h.ID, asOf)
+	if err != nil {
+		return scoring.Snapshot{}, rev, err
+	}
+	h.RevisionSeq = rev.Seq
+	snap, err := s.snapshot(ctx, h, year)
+	return snap, rev, err
+}
+
+func (s *Store) snapshot(ctx context.Context, h PlanHeader, year int) (scoring.Snapshot, error) {
 	var snap scoring.Snapshot
 	var err error
 	if snap.Rules, err = s.ScoringRules(ctx, h.ID); err != nil {
