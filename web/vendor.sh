@@ -30,3 +30,10 @@ rm -rf "$axe" && mkdir -p "$axe"
 cp node_modules/axe-core/axe.min.js "$axe/"
 cp node_modules/axe-core/LICENSE "$axe/LICENSE"
 echo "axe-core $(node -p "require('./node_modules/axe-core/package.json').version")" > "$axe/VERSION"
+# DejaVu fonts: embedded by internal/report for PDF output (full Unicode coverage: ≥ ≤ − € à…).
+dv=../internal/report/fonts
+rm -rf "$dv" && mkdir -p "$dv"
+cp node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf node_modules/dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf "$dv/"
+cp node_modules/dejavu-fonts-ttf/ttf/DejaVuSansCondensed.ttf node_modules/dejavu-fonts-ttf/ttf/DejaVuSansCondensed-Bold.ttf "$dv/"
+cp node_modules/dejavu-fonts-ttf/LICENSE "$dv/LICENSE"
+echo "dejavu-fonts-ttf $(node -p "require('./node_modules/dejavu-fonts-ttf/package.json').version")" > "$dv/VERSION"

@@ -56,7 +56,7 @@ type loader struct {
 	enteID int64
 	planID int64
 	// revisions of the plan, oldest first: the history, then the document's own
-	revisions []loadedRevision
+	revisions  []loadedRevision
 	units      map[string]int64
 	roles      map[string]int64
 	areas      map[int]int64
