@@ -1,0 +1,873 @@
+package report
+
+import (
+	_ "embed"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+	_ "time/tzdata" // Europe/Rome even on hosts without a zoneinfo database
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/go-pdf/fpdf"
+
+	"github.com/piao-performance/piao/internal/itfmt"
+)
+
+// DejaVu covers every character the data uses (≥ ≤ − – ’ « » € and accented
+// vowels); the core PDF fonts do not. Vendored from npm by web/vendor.sh.
+var (
+	//go:embed fonts/DejaVuSans.ttf
+	pdfFontSans []byte
+	//go:embed fonts/DejaVuSans-Bold.ttf
+	pdfFontSansBold []byte
+	//go:embed fonts/DejaVuSansCondensed.ttf
+	pdfFontCond []byte
+	//go:embed fonts/DejaVuSansCondensed-Bold.ttf
+	pdfFontCondBold []byte
+)
+
+// Font families as registered in fpdf: sans for prose, cond for tables and
+// the tree, where width is scarce.
+const (
+	pdfSans = "dejavu"
+	pdfCond = "dejavucond"
+)
+
+// A4 portrait geometry in millimetres. The running header sits above
+// pdfTop and the footer below pdfBottom; everything else is placed
+// by hand, so fpdf's automatic page break is off.
+const (
+	pdfPageW    = 210.0
+	pdfPageH    = 297.0
+	pdfMarginX  = 15.0
+	pdfContentW = pdfPageW - 2*pdfMarginX
+	pdfTop      = 22.0
+	pdfBottom   = 280.0
+	pdfPtMM     = 25.4 / 72 // one point in millimetres
+)
+
+// pdfPagesAlias stands for the page count until fpdf knows it; unlike
+// fpdf's default "{nb}" it will not turn up in the data.
+const pdfPagesAlias = "{piao-pagine-totali}"
+
+// Tree limits: above pdfMaxTreeNodes only levels 0–2 are drawn (the operational
+// objectives are in the tables anyway), and never more than pdfMaxTreeNodes boxes.
+const (
+	pdfMaxTreeNodes  = 400
+	pdfTreeIndent    = 7.0
+	pdfTreeMaxIndent = 6 // levels deeper than this are drawn at this indent
+)
+
+// pdfColor is an RGB colour as 0xRRGGBB, so the palette can be constant.
+type pdfColor uint32
+
+func (c pdfColor) rgb() (r, g, b int) { return int(c >> 16 & 0xFF), int(c >> 8 & 0xFF), int(c & 0xFF) }
+
+const (
+	pdfText      pdfColor = 0x212121
+	pdfMuted     pdfColor = 0x5A5A5A
+	pdfAccent    pdfColor = 0x004B8C
+	pdfRule      pdfColor = 0xAAAAAA
+	pdfGrid      pdfColor = 0xBEC4CC
+	pdfHead      pdfColor = 0xDDE4EE
+	pdfZebra     pdfColor = 0xF5F7FA
+	pdfAlert     pdfColor = 0xAA0000
+	pdfAlertFill pdfColor = 0xFFF0C8
+)
+
+// pdfStatusStyle is how a tree node's status is tinted: a bar, a light fill and a
+// dark text colour that stays readable (≥ 4.5:1) on that fill.
+type pdfStatusStyle struct{ bar, fill, text pdfColor }
+
+func pdfStatusStyleFor(status string) pdfStatusStyle {
+	switch strings.ToLower(strings.TrimSpace(status)) {
+	case "raggiunto":
+		return pdfStatusStyle{0x2E7D32, 0xECF6EC, 0x1B5E20}
+	case "parzialmente raggiunto":
+		return pdfStatusStyle{0xE69600, 0xFFF5DE, 0x7A4200}
+	case "non raggiunto":
+		return pdfStatusStyle{0xC62828, 0xFDECEC, 0xA01414}
+	default:
+		return pdfStatusStyle{0x969696, 0xF3F4F6, 0x464B55}
+	}
+}
+
+// WritePDF writes d as an A4 PDF.
+func WritePDF(w io.Writer, d *Document) (err error) {
+	if d == nil {
+		return fmt.Errorf("write pdf: nil document")
+	}
+	// fpdf reports most failures through Error(), but a few paths index
+	// slices unchecked; a broken report must not take the server down.
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("write pdf: %v", r)
+		}
+	}()
+	p := newPDFWriter(d)
+	p.cover()
+	if len(d.Tree) > 0 {
+		p.tree()
+	}
+	p.tables()
+	if err := p.f.Error(); err != nil {
+		return fmt.Errorf("write pdf: %w", err)
+	}
+	if err := p.f.Output(w); err != nil {
+		return fmt.Errorf("write pdf: %w", err)
+	}
+	return nil
+}
+
+type pdfWriter struct {
+	f         *fpdf.Fpdf
+	d         *Document
+	generated string  // "Generato il 26/11/2026 alle 09:15"; empty when unknown
+	y         float64 // the cursor: where the next block starts
+}
+
+func newPDFWriter(d *Document) *pdfWriter {
+	f := fpdf.New("P", "mm", "A4", "")
+	f.AddUTF8FontFromBytes(pdfSans, "", pdfFontSans)
+	f.AddUTF8FontFromBytes(pdfSans, "B", pdfFontSansBold)
+	f.AddUTF8FontFromBytes(pdfCond, "", pdfFontCond)
+	f.AddUTF8FontFromBytes(pdfCond, "B", pdfFontCondBold)
+	f.SetMargins(pdfMarginX, pdfTop, pdfMarginX)
+	f.SetAutoPageBreak(false, pdfPageH-pdfBottom)
+	f.SetFont(pdfSans, "", pdfBodySize) // a UTF-8 font current from the start, for bookmarks too
+	f.AliasNbPages(pdfPagesAlias)
+	f.SetCreationDate(d.Generated)
+	f.SetModificationDate(d.Generated)
+	f.SetCatalogSort(true) // fonts in a fixed order: same document, same bytes
+	f.SetTitle(pdfClean(d.Title), true)
+	f.SetAuthor(pdfClean(d.Ente), true)
+	f.SetSubject(pdfClean(d.Plan), true)
+	f.SetCreator("PIAO performance manager", true)
+	f.SetLang("it-IT")
+	if len(d.Meta) > 0 {
+		kw := make([]string, len(d.Meta))
+		for i, m := range d.Meta {
+			kw[i] = pdfClean(m.Label) + ": " + pdfClean(m.Value)
+		}
+		f.SetKeywords(strings.Join(kw, "; "), true)
+	}
+	p := &pdfWriter{f: f, d: d}
+	if !d.Generated.IsZero() {
+		t := d.Generated.In(pdfRome())
+		p.generated = "Generato il " + t.Format("02/01/2006") + " alle " + t.Format("15:04")
+	}
+	f.SetHeaderFuncMode(p.header, false)
+	f.SetFooterFunc(p.footer)
+	return p
+}
+
+func pdfRome() *time.Location {
+	if loc, err := time.LoadLocation("Europe/Rome"); err == nil {
+		return loc
+	}
+	return time.FixedZone("CET", 3600)
+}
+
+// header draws "Ente — Plan — Title" and the notice, if any, on every page.
+func (p *pdfWriter) header() {
+	f, d := p.f, p.d
+	var parts []string
+	for _, s := range []string{d.Ente, d.Plan, d.Title} {
+		if s = pdfClean(s); s != "" {
+			parts = append(parts, s)
+		}
+	}
+	rule := 14.0
+	p.font(pdfSans, "", 7.5, pdfMuted)
+	f.Text(pdfMarginX, 11, p.fit(strings.Join(parts, " — "), pdfContentW))
+	if n := pdfClean(d.Notice); n != "" {
+		p.font(pdfSans, "B", 7.5, pdfAlert)
+		f.Text(pdfMarginX, 15, p.fit("⚠ "+n, pdfContentW))
+		rule = 17
+	}
+	p.draw(pdfRule)
+	f.SetLineWidth(0.2)
+	f.Line(pdfMarginX, rule, pdfPageW-pdfMarginX, rule)
+}
+
+// footer draws the generation date and "Pagina N di M".
+func (p *pdfWriter) footer() {
+	f := p.f
+	p.draw(pdfRule)
+	f.SetLineWidth(0.2)
+	f.Line(pdfMarginX, 284, pdfPageW-pdfMarginX, 284)
+	p.font(pdfSans, "", 7.5, pdfMuted)
+	f.Text(pdfMarginX, 288, p.generated)
+	n := strconv.Itoa(f.PageNo())
+	page := "Pagina " + n + " di "
+	// The total is an alias replaced at the end; assume it is as wide as
+	// the current page number to right-align.
+	w := f.GetStringWidth(page + n)
+	f.Text(pdfPageW-pdfMarginX-w, 288, page+pdfPagesAlias)
+}
+
+// cover is the first page: title, provenance, the notice in a frame and the
+// metadata.
+func (p *pdfWriter) cover() {
+	f, d := p.f, p.d
+	p.newPage()
+	p.y = pdfTop + 16
+	title := pdfClean(d.Title)
+	if title == "" {
+		title = "Relazione"
+	}
+	f.Bookmark(title, 0, p.y)
+	p.paragraph(title, pdfSans, "B", 24, 10.5, pdfAccent, pdfMarginX, pdfContentW)
+	p.y += 2
+	p.draw(pdfAccent)
+	f.SetLineWidth(0.8)
+	f.Line(pdfMarginX, p.y, pdfMarginX+40, p.y)
+	p.y += 7
+	p.paragraph(pdfClean(d.Ente), pdfSans, "B", 14, 6.5, pdfText, pdfMarginX, pdfContentW)
+	p.y += 1
+	p.paragraph(pdfClean(d.Plan), pdfSans, "", 12, 5.8, pdfText, pdfMarginX, pdfContentW)
+	p.y += 2
+	p.paragraph(p.generated, pdfSans, "", 10, 5, pdfMuted, pdfMarginX, pdfContentW)
+	p.y += 8
+	if n := pdfClean(d.Notice); n != "" {
+		p.noticeBox(n)
+		p.y += 8
+	}
+	if len(d.Meta) == 0 {
+		return
+	}
+	const labelW = 55.0
+	const lh = 5.0
+	for _, m := range d.Meta {
+		p.font(pdfSans, "B", 10, pdfText)
+		label := p.wrap(pdfClean(m.Label)+":", labelW-3)
+		p.font(pdfSans, "", 10, pdfText)
+		value := p.wrap(pdfClean(m.Value), pdfContentW-labelW)
+		n := max(len(label), len(value), 1)
+		p.ensure(float64(n) * lh)
+		p.font(pdfSans, "B", 10, pdfText)
+		for i, s := range label {
+			f.Text(pdfMarginX, p.y+float64(i)*lh+3.6, s)
+		}
+		p.font(pdfSans, "", 10, pdfText)
+		for i, s := range value {
+			f.Text(pdfMarginX+labelW, p.y+float64(i)*lh+3.6, s)
+		}
+		p.y += float64(n)*lh + 1.5
+	}
+}
+
+// noticeBox draws the notice bold inside a thick red frame on a light fill.
+func (p *pdfWriter) noticeBox(notice string) {
+	f := p.f
+	const pad, lh = 4.0, 6.0
+	p.font(pdfSans, "B", 12, pdfAlert)
+	lines := p.wrap("⚠ "+notice, pdfContentW-2*pad)
+	h := float64(len(lines))*lh + 2*pad
+	p.ensure(h)
+	p.draw(pdfAlert)
+	p.fill(pdfAlertFill)
+	f.SetLineWidth(0.9)
+	f.Rect(pdfMarginX, p.y, pdfContentW, h, "DF")
+	for i, s := range lines {
+		f.Text(pdfMarginX+pad, p.y+pad+float64(i)*lh+4.4, s)
+	}
+	p.y += h
+}
+
+// pdfPlaced is a drawn tree node: its parent and last child (indices in the
+// drawn list) and where its box ended up.
+type pdfPlaced struct {
+	parent    int // -1 for roots
+	lastChild int // index of the last child, -1 when none
+	page      int
+	bottom    float64
+}
+
+// tree draws the performance tree as boxes joined by elbow connectors.
+func (p *pdfWriter) tree() {
+	f, d := p.f, p.d
+	nodes, operational, upper := pdfTreeSubset(d.Tree)
+	p.newPage()
+	f.Bookmark("Albero della performance", 0, p.y)
+	p.heading("Albero della performance")
+	p.paragraph("Ogni riquadro riporta codice, titolo, grado di raggiungimento e stato dell’obiettivo; "+
+		"il colore del bordo sinistro ripete lo stato.", pdfSans, "", pdfBodySize, pdfBodyLH, pdfMuted, pdfMarginX, pdfContentW)
+	if operational > 0 || upper > 0 {
+		note := "L’albero mostra l’ente, le aree e gli obiettivi strategici"
+		switch {
+		case operational == 1:
+			note += "; l’obiettivo operativo è elencato nelle tabelle che seguono"
+		case operational > 1:
+			note += "; i " + itfmt.Number(float64(operational), 0) + " obiettivi operativi sono elencati nelle tabelle che seguono"
+		}
+		if upper > 0 {
+			note += fmt.Sprintf("; per ragioni di spazio ne sono omessi altri %s (i primi %d sono disegnati)",
+				itfmt.Number(float64(upper), 0), pdfMaxTreeNodes)
+		}
+		p.paragraph(note+".", pdfSans, "B", pdfBodySize, pdfBodyLH, pdfText, pdfMarginX, pdfContentW)
+	}
+	p.y += 3
+
+	info := make([]pdfPlaced, len(nodes))
+	var stack []int
+	for i, n := range nodes {
+		for len(stack) > 0 && nodes[stack[len(stack)-1]].Level >= n.Level {
+			stack = stack[:len(stack)-1]
+		}
+		info[i] = pdfPlaced{parent: -1, lastChild: -1}
+		if len(stack) > 0 {
+			par := stack[len(stack)-1]
+			info[i].parent = par
+			info[par].lastChild = i
+		}
+		stack = append(stack, i)
+	}
+
+	top := p.y // where connectors start on this page when the parent is on an earlier one
+	stack = stack[:0]
+	for i, n := range nodes {
+		for len(stack) > 0 && nodes[stack[len(stack)-1]].Level >= n.Level {
+			stack = stack[:len(stack)-1]
+		}
+		lay := p.layoutNode(n)
+		if p.y+lay.h > pdfBottom && p.y > top {
+			// Carry on to the page bottom the stems of ancestors with
+			// children still to come, then restart them on the next page.
+			p.connectorStyle()
+			for _, a := range stack {
+				if info[a].lastChild >= i {
+					x := pdfStemX(nodes[a].Level)
+					f.Line(x, p.stemStart(info[a], top), x, pdfBottom)
+				}
+			}
+			p.newPage()
+			p.paragraph("Albero della performance (segue)", pdfSans, "", 8, 4, pdfMuted, pdfMarginX, pdfContentW)
+			p.y += 2
+			top = p.y
+		}
+		if par := info[i].parent; par >= 0 {
+			p.connectorStyle()
+			x, mid := pdfStemX(nodes[par].Level), p.y+lay.h/2
+			f.Line(x, p.stemStart(info[par], top), x, mid)
+			f.Line(x, mid, pdfNodeX(n.Level), mid)
+		}
+		p.drawNode(n, lay)
+		info[i].page, info[i].bottom = f.PageNo(), p.y+lay.h
+		p.y += lay.h + 2.2
+		stack = append(stack, i)
+	}
+}
+
+// stemStart is where a parent's vertical connector starts on the current page.
+func (p *pdfWriter) stemStart(par pdfPlaced, top float64) float64 {
+	if par.page == p.f.PageNo() {
+		return par.bottom
+	}
+	return top
+}
+
+func (p *pdfWriter) connectorStyle() {
+	p.draw(0x787878)
+	p.f.SetLineWidth(0.3)
+}
+
+// pdfTreeSubset returns the nodes to draw, how many operational objectives
+// (level 3 and deeper) were left out because the tree is too large to draw
+// whole, and how many upper-level nodes past the box limit.
+func pdfTreeSubset(tree []TreeNode) (nodes []TreeNode, operational, upper int) {
+	if len(tree) <= pdfMaxTreeNodes {
+		return tree, 0, 0
+	}
+	nodes = make([]TreeNode, 0, pdfMaxTreeNodes)
+	for _, n := range tree {
+		switch {
+		case n.Level > 2:
+			operational++
+		case len(nodes) == pdfMaxTreeNodes:
+			upper++
+		default:
+			nodes = append(nodes, n)
+		}
+	}
+	return nodes, operational, upper
+}
+
+func pdfNodeX(level int) float64 {
+	return pdfMarginX + float64(min(max(level, 0), pdfTreeMaxIndent))*pdfTreeIndent
+}
+
+func pdfStemX(level int) float64 { return pdfNodeX(level) + pdfTreeIndent/2 }
+
+// pdfNodeLayout is a tree box measured before drawing, so a box is never split.
+type pdfNodeLayout struct {
+	x, w, h   float64
+	code      string
+	title     []string
+	score     string
+	status    string
+	codeW     float64
+	rightCol  float64
+	lineH     float64
+	padY      float64
+	statusCol pdfStatusStyle
+}
+
+const (
+	pdfNodeFont     = 8.0
+	pdfNodeLineH    = 3.7
+	pdfNodeMaxLines = 3
+	pdfScoreW       = 17.0
+	pdfStatusW      = 34.0
+)
+
+func (p *pdfWriter) layoutNode(n TreeNode) pdfNodeLayout {
+	l := pdfNodeLayout{x: pdfNodeX(n.Level), lineH: pdfNodeLineH, padY: 1.6, statusCol: pdfStatusStyleFor(n.Status)}
+	l.w = pdfPageW - pdfMarginX - l.x
+	l.code = pdfClean(n.Code)
+	l.score = pdfClean(n.Score)
+	if l.score == "" {
+		l.score = "n.d."
+	}
+	// Score, status and code are bold; the title gets what is left.
+	p.font(pdfCond, "B", pdfNodeFont, pdfText)
+	l.score = p.fit(l.score, pdfScoreW)
+	l.status = p.fit(pdfClean(n.Status), pdfStatusW)
+	if l.status == "" {
+		l.status = "—"
+	}
+	l.rightCol = pdfScoreW + pdfStatusW + 4
+	if l.code != "" {
+		l.code = p.fit(l.code, (l.w-l.rightCol)/3)
+		l.codeW = p.f.GetStringWidth(l.code) + 2
+	}
+	textW := l.w - 4 - l.codeW - l.rightCol
+	p.font(pdfCond, "", pdfNodeFont, pdfText)
+	l.title = p.wrap(pdfClean(n.Title), textW)
+	if len(l.title) > pdfNodeMaxLines {
+		l.title = l.title[:pdfNodeMaxLines]
+		l.title[pdfNodeMaxLines-1] = p.fit(l.title[pdfNodeMaxLines-1]+"…", textW)
+	}
+	lines := max(len(l.title), 1)
+	l.h = float64(lines)*l.lineH + 2*l.padY
+	return l
+}
+
+func (p *pdfWriter) drawNode(n TreeNode, l pdfNodeLayout) {
+	f := p.f
+	y := p.y
+	st := l.statusCol
+	p.fill(st.fill)
+	p.draw(pdfGrid)
+	f.SetLineWidth(0.25)
+	f.Rect(l.x, y, l.w, l.h, "DF")
+	p.fill(st.bar)
+	f.Rect(l.x, y, 2, l.h, "F")
+	base := func(i int) float64 { return y + l.padY + float64(i)*l.lineH + pdfBaseline(l.lineH, pdfNodeFont) }
+	tx := l.x + 4
+	if l.code != "" {
+		p.font(pdfCond, "B", pdfNodeFont, pdfText)
+		f.Text(tx, base(0), l.code)
+	}
+	style := ""
+	if n.Level == 0 {
+		style = "B"
+	}
+	p.font(pdfCond, style, pdfNodeFont, pdfText)
+	for i, s := range l.title {
+		f.Text(tx+l.codeW, base(i), s)
+	}
+	right := l.x + l.w - 2
+	p.font(pdfCond, "B", pdfNodeFont, pdfText)
+	f.Text(right-pdfStatusW-2-f.GetStringWidth(l.score), base(0), l.score)
+	p.font(pdfCond, "B", pdfNodeFont, st.text)
+	f.Text(right-pdfStatusW, base(0), l.status)
+}
+
+// tables writes every table, starting on a new page.
+func (p *pdfWriter) tables() {
+	if len(p.d.Tables) == 0 {
+		return
+	}
+	p.newPage()
+	for i := range p.d.Tables {
+		if i > 0 {
+			p.y += 6
+		}
+		p.table(&p.d.Tables[i])
+	}
+}
+
+// pdfTableLayout holds a table's column geometry and its measured header row.
+type pdfTableLayout struct {
+	t      *Table
+	title  string
+	x, w   []float64
+	right  []bool
+	header [][]string
+	headH  float64
+	maxLns int // most lines a body cell may have so a row fits on a page
+}
+
+// Text sizes in points and line heights in millimetres.
+const (
+	pdfHeadingSize = 13.0
+	pdfHeadingLH   = 6.2
+	pdfHeadingGap  = 1.5
+	pdfBodySize    = 9.0
+	pdfBodyLH      = 4.4
+	pdfIntroGap    = 1.5
+	pdfSegueH      = 4.0 // the "(segue)" line over a continued table
+)
+
+const (
+	pdfTableFont  = 8.0
+	pdfTableLineH = 3.6
+	pdfCellPadX   = 1.3
+	pdfCellPadY   = 1.1
+)
+
+func (p *pdfWriter) table(t *Table) {
+	f := p.f
+	title := pdfClean(t.Title)
+	intro := pdfClean(t.Intro)
+	empty := len(t.Columns) == 0 || len(t.Rows) == 0
+	// Keep the heading with the intro and the first row (or "Nessun dato.").
+	need := p.textHeight(title, pdfSans, "B", pdfHeadingSize, pdfHeadingLH) + pdfHeadingGap
+	if intro != "" {
+		need += p.textHeight(intro, pdfSans, "", pdfBodySize, pdfBodyLH) + pdfIntroGap
+	}
+	var tl *pdfTableLayout
+	var firstRow [][]string
+	if empty {
+		need += pdfBodyLH
+	} else {
+		tl = p.layoutTable(t, title)
+		// A first row as tall as a continuation page allows would leave the
+		// heading alone on its page: cut it to what fits under the heading.
+		room := pdfBottom - pdfTop - need - tl.headH - 2*pdfCellPadY
+		firstRow = p.rowLines(tl, t.Rows[0], min(tl.maxLns, max(int(room/pdfTableLineH), 1)))
+		need += tl.headH + pdfRowHeight(firstRow)
+	}
+	p.ensure(need)
+	f.Bookmark(title, 0, p.y)
+	p.heading(title)
+	if intro != "" {
+		p.paragraph(intro, pdfSans, "", pdfBodySize, pdfBodyLH, pdfMuted, pdfMarginX, pdfContentW)
+		p.y += pdfIntroGap
+	}
+	if empty {
+		p.paragraph("Nessun dato.", pdfSans, "", pdfBodySize, pdfBodyLH, pdfText, pdfMarginX, pdfContentW)
+		return
+	}
+	if p.y+tl.headH+pdfRowHeight(firstRow) > pdfBottom { // after an intro longer than a page
+		p.newPage()
+	}
+	p.drawHeaderRow(tl)
+	for i, row := range t.Rows {
+		lines := firstRow
+		if i > 0 {
+			lines = p.rowLines(tl, row, tl.maxLns)
+		}
+		h := pdfRowHeight(lines)
+		if p.y+h > pdfBottom {
+			p.newPage()
+			p.paragraph(tl.title+" (segue)", pdfSans, "", 8, pdfSegueH, pdfMuted, pdfMarginX, pdfContentW)
+			p.y += 1
+			p.drawHeaderRow(tl)
+		}
+		p.drawRow(tl, lines, h, i%2 == 1)
+	}
+}
+
+func (p *pdfWriter) layoutTable(t *Table, title string) *pdfTableLayout {
+	tl := &pdfTableLayout{t: t, title: title}
+	n := len(t.Columns)
+	tl.x, tl.w, tl.right = make([]float64, n), make([]float64, n), make([]bool, n)
+	total := 0.0
+	for _, c := range t.Columns {
+		total += pdfColWeight(c)
+	}
+	x := pdfMarginX
+	for i, c := range t.Columns {
+		tl.x[i] = x
+		tl.w[i] = pdfContentW * pdfColWeight(c) / total
+		x += tl.w[i]
+		tl.right[i] = c.Kind == Number || c.Kind == Percent || c.Kind == Integer
+	}
+	p.font(pdfCond, "B", pdfTableFont, pdfText)
+	tl.header = make([][]string, n)
+	for i, c := range t.Columns {
+		tl.header[i] = p.wrap(pdfClean(c.Header), tl.w[i]-2*pdfCellPadX)
+	}
+	tl.headH = pdfRowHeight(tl.header)
+	// Room for a body row on a continuation page: below the "(segue)" line
+	// and the repeated header.
+	room := pdfBottom - pdfTop - pdfSegueH - 1 - tl.headH - 2*pdfCellPadY
+	tl.maxLns = max(int(room/pdfTableLineH), 1)
+	return tl
+}
+
+func pdfColWeight(c Column) float64 {
+	if c.Width > 0 && !math.IsInf(c.Width, 0) {
+		return c.Width
+	}
+	return 1
+}
+
+// rowLines wraps each cell of row to its column; a cell of more than maxLns
+// lines, too tall for a page, is cut with an ellipsis.
+func (p *pdfWriter) rowLines(tl *pdfTableLayout, row []Cell, maxLns int) [][]string {
+	p.font(pdfCond, "", pdfTableFont, pdfText)
+	out := make([][]string, len(tl.w))
+	for i := range tl.w {
+		if i >= len(row) {
+			continue
+		}
+		w := tl.w[i] - 2*pdfCellPadX
+		lines := p.wrap(pdfClean(row[i].Text), w)
+		if len(lines) > maxLns {
+			lines = lines[:maxLns]
+			lines[maxLns-1] = p.fit(lines[maxLns-1]+"…", w)
+		}
+		out[i] = lines
+	}
+	return out
+}
+
+func pdfRowHeight(cells [][]string) float64 {
+	n := 1
+	for _, c := range cells {
+		n = max(n, len(c))
+	}
+	return float64(n)*pdfTableLineH + 2*pdfCellPadY
+}
+
+func (p *pdfWriter) drawHeaderRow(tl *pdfTableLayout) {
+	p.font(pdfCond, "B", pdfTableFont, pdfText)
+	p.fill(pdfHead)
+	p.drawCells(tl, tl.header, tl.headH, "DF")
+}
+
+func (p *pdfWriter) drawRow(tl *pdfTableLayout, lines [][]string, h float64, zebra bool) {
+	p.font(pdfCond, "", pdfTableFont, pdfText)
+	style := "D"
+	if zebra {
+		p.fill(pdfZebra)
+		style = "DF"
+	}
+	p.drawCells(tl, lines, h, style)
+}
+
+func (p *pdfWriter) drawCells(tl *pdfTableLayout, cells [][]string, h float64, style string) {
+	f := p.f
+	p.draw(pdfGrid)
+	f.SetLineWidth(0.2)
+	off := pdfCellPadY + pdfBaseline(pdfTableLineH, pdfTableFont)
+	for i, lines := range cells {
+		f.Rect(tl.x[i], p.y, tl.w[i], h, style)
+		for j, s := range lines {
+			x := tl.x[i] + pdfCellPadX
+			if tl.right[i] {
+				x = tl.x[i] + tl.w[i] - pdfCellPadX - f.GetStringWidth(s)
+			}
+			f.Text(x, p.y+off+float64(j)*pdfTableLineH, s)
+		}
+	}
+	p.y += h
+}
+
+// heading writes a section title.
+func (p *pdfWriter) heading(s string) {
+	p.paragraph(s, pdfSans, "B", pdfHeadingSize, pdfHeadingLH, pdfAccent, pdfMarginX, pdfContentW)
+	p.y += pdfHeadingGap
+}
+
+// textHeight is the height of s as paragraph would write it across the page.
+func (p *pdfWriter) textHeight(s, family, style string, size, lh float64) float64 {
+	p.font(family, style, size, pdfText)
+	return float64(len(p.wrap(s, pdfContentW))) * lh
+}
+
+// paragraph writes s wrapped to w, moving to a new page line by line.
+func (p *pdfWriter) paragraph(s, family, style string, size, lh float64, c pdfColor, x, w float64) {
+	if s == "" {
+		return
+	}
+	p.font(family, style, size, c)
+	for _, line := range p.wrap(s, w) {
+		if p.ensure(lh) {
+			p.font(family, style, size, c)
+		}
+		p.f.Text(x, p.y+pdfBaseline(lh, size), line)
+		p.y += lh
+	}
+}
+
+// ensure starts a new page unless h millimetres fit below the cursor; it
+// reports whether it did.
+func (p *pdfWriter) ensure(h float64) bool {
+	if p.y+h <= pdfBottom || p.y <= pdfTop {
+		return false
+	}
+	p.newPage()
+	return true
+}
+
+func (p *pdfWriter) newPage() {
+	p.f.AddPage()
+	p.y = pdfTop
+}
+
+// pdfBaseline is the offset from a line's top to its baseline that centres the
+// capitals of a size-point font in a line lh millimetres high.
+func pdfBaseline(lh, size float64) float64 {
+	return (lh + 0.72*size*pdfPtMM) / 2
+}
+
+func (p *pdfWriter) font(family, style string, size float64, c pdfColor) {
+	p.f.SetFont(family, style, size)
+	p.f.SetTextColor(c.rgb())
+}
+
+func (p *pdfWriter) draw(c pdfColor) { p.f.SetDrawColor(c.rgb()) }
+func (p *pdfWriter) fill(c pdfColor) { p.f.SetFillColor(c.rgb()) }
+
+// wrap breaks s into lines no wider than w in the current font: at spaces,
+// at explicit newlines, and inside words longer than a line.
+func (p *pdfWriter) wrap(s string, w float64) []string {
+	if s == "" {
+		return nil
+	}
+	f := p.f
+	if !strings.Contains(s, "\n") && f.GetStringWidth(s) <= w {
+		return []string{s}
+	}
+	space := f.GetStringWidth(" ")
+	var out []string
+	for _, para := range strings.Split(s, "\n") {
+		var line strings.Builder
+		lineW := 0.0
+		flush := func() {
+			out = append(out, line.String())
+			line.Reset()
+			lineW = 0
+		}
+		words := strings.Fields(para)
+		if len(words) == 0 {
+			out = append(out, "")
+			continue
+		}
+		for _, word := range words {
+			ww := f.GetStringWidth(word)
+			if line.Len() > 0 && lineW+space+ww <= w {
+				line.WriteByte(' ')
+				line.WriteString(word)
+				lineW += space + ww
+				continue
+			}
+			if line.Len() > 0 {
+				flush()
+			}
+			for ww > w { // a word wider than the line: cut it by characters
+				head, rest := p.cut(word, w)
+				out = append(out, head)
+				word = rest
+				ww = f.GetStringWidth(word)
+			}
+			line.WriteString(word)
+			lineW = ww
+		}
+		if line.Len() > 0 {
+			flush()
+		}
+	}
+	for len(out) > 1 && out[len(out)-1] == "" {
+		out = out[:len(out)-1]
+	}
+	return out
+}
+
+// cut splits a word too wide for w: after the most characters that fit with
+// a hyphen, leaving at least three for the next line when it can, and with
+// no hyphen after a character that is not a letter ("IND.001/2023").
+func (p *pdfWriter) cut(s string, w float64) (string, string) {
+	f := p.f
+	runes := []rune(s)
+	hyphen := f.GetStringWidth("-")
+	n, width := 0, 0.0
+	for n < len(runes) {
+		rw := f.GetStringWidth(string(runes[n]))
+		if width+rw+hyphen > w && n > 0 {
+			break
+		}
+		width += rw
+		n++
+	}
+	if n == len(runes) {
+		return s, ""
+	}
+	if rest := len(runes) - n; rest < 3 && n-(3-rest) >= 3 {
+		n -= 3 - rest
+	}
+	head := string(runes[:n])
+	if unicode.IsLetter(runes[n-1]) && unicode.IsLetter(runes[n]) {
+		head += "-"
+	}
+	return head, string(runes[n:])
+}
+
+// fit truncates s with an ellipsis so it is no wider than w.
+func (p *pdfWriter) fit(s string, w float64) string {
+	f := p.f
+	if f.GetStringWidth(s) <= w {
+		return s
+	}
+	runes := []rune(strings.TrimSuffix(s, "…"))
+	limit := w - f.GetStringWidth("…")
+	n, width := 0, 0.0
+	for n < len(runes) {
+		rw := f.GetStringWidth(string(runes[n]))
+		if width+rw > limit {
+			break
+		}
+		width += rw
+		n++
+	}
+	return strings.TrimRightFunc(string(runes[:n]), unicode.IsSpace) + "…"
+}
+
+// pdfClean makes text safe for fpdf's UTF-8 fonts: tabs and other controls
+// become spaces (newlines stay), and characters outside the Basic
+// Multilingual Plane, which fpdf cannot measure, become U+FFFD.
+func pdfClean(s string) string {
+	ok := true
+	for _, r := range s {
+		if r >= 0xFFFF || (r < 0x20 && r != '\n') || r == 0x7F || r == utf8.RuneError {
+			ok = false
+			break
+		}
+	}
+	if ok {
+		return strings.TrimSpace(s)
+	}
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '\n':
+			b.WriteRune(r)
+		case r < 0x20 || r == 0x7F:
+			b.WriteByte(' ')
+		case r >= 0xFFFF:
+			b.WriteRune('\uFFFD')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return strings.TrimSpace(b.String())
+}
