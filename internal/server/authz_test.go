@@ -135,6 +135,35 @@ var rules = map[string]routeRule{
 		expect: map[string]string{"anonymous": toSignIn, "admin-altro-ente": hidden, "segretario": ok}},
 	// an attachment that does not exist: 404 for everyone signed in
 	"GET /allegati/{id}": {path: "/allegati/999999", def: hidden, expect: map[string]string{"anonymous": toSignIn}},
+	"GET /enti/{ente}/piani/{plan}/obiettivi/{code}/evidenze.zip": ente(refPlan+"/obiettivi/O.3.3.1/evidenze.zip", ok),
+	// OIV desk, Relazione and audit trail: auditors (OIV), the Segretario Generale and administrators
+	"GET /enti/{ente}/piani/{plan}/oiv":                     auditRule(refPlan + "/oiv"),
+	"POST /enti/{ente}/piani/{plan}/oiv/verifica":           auditRule(refPlan + "/oiv/verifica"),
+	"GET /enti/{ente}/piani/{plan}/relazione/{year}":        auditRule(refPlan + "/relazione/2023"),
+	"GET /enti/{ente}/piani/{plan}/relazione/{year}/{file}": auditRule(refPlan + "/relazione/2023/sintesi.csv"),
+	"GET /enti/{ente}/piani/{plan}/registro":                auditRule(refPlan + "/registro"),
+	"GET /enti/{ente}/piani/{plan}/registro/{file}":         auditRule(refPlan + "/registro/registro-audit.csv"),
+	"GET /enti/{ente}/piani/{plan}/relazione/{year}/validazione": // no validation yet: 404 for those allowed
+	{path: refPlan + "/relazione/2023/validazione", def: forbidden,
+		expect: map[string]string{"anonymous": toSignIn, "admin-altro-ente": hidden, "admin": hidden, "segretario": hidden, "oiv": hidden}},
+	// observations and validation: the OIV only (422 on an empty form)
+	"POST /enti/{ente}/piani/{plan}/oiv/osservazioni": {path: refPlan + "/oiv/osservazioni", def: forbidden,
+		expect: map[string]string{"anonymous": toSignIn, "admin-altro-ente": hidden, "oiv": ok}},
+	"POST /enti/{ente}/piani/{plan}/oiv/validazione": {path: refPlan + "/oiv/validazione", def: forbidden,
+		expect: map[string]string{"anonymous": toSignIn, "admin-altro-ente": hidden, "oiv": ok}},
+	// the plan's revisions and the transparency page are public; a year's published
+	// Relazione exists only once the OIV validated it (not in this fixture: 404)
+	"GET /enti/{ente}/piani/{plan}/revisioni":                     allOK(refPlan + "/revisioni?da=1&a=2"),
+	"GET /trasparenza/{ente}/{plan}":                              allOK("/trasparenza/cciaa-gran-sasso/piao-2023-2025"),
+	"GET /trasparenza/{ente}/{plan}/relazione/{year}":             {path: "/trasparenza/cciaa-gran-sasso/piao-2023-2025/relazione/2023", def: hidden},
+	"GET /trasparenza/{ente}/{plan}/relazione/{year}/validazione": {path: "/trasparenza/cciaa-gran-sasso/piao-2023-2025/relazione/2023/validazione", def: hidden},
+	"GET /trasparenza/{ente}/{plan}/relazione/{year}/{file}":      {path: "/trasparenza/cciaa-gran-sasso/piao-2023-2025/relazione/2023/relazione.pdf", def: hidden},
+}
+
+// auditRule is a rule for the auditors' pages of the reference ente.
+func auditRule(path string) routeRule {
+	return routeRule{path: path, def: forbidden,
+		expect: map[string]string{"anonymous": toSignIn, "admin-altro-ente": hidden, "admin": ok, "segretario": ok, "oiv": ok}}
 }
 
 // ente is a rule for a private page of the reference ente: its users are
@@ -246,7 +275,7 @@ func TestSignInLandsOnRoleHome(t *testing.T) {
 		"segretario": refPlan + "/cruscotto",
 		"dirigente":  refPlan + "/misurazioni",
 		"referente":  refPlan + "/misurazioni",
-		"oiv":        refPlan + "/qualita-dati",
+		"oiv":        refPlan + "/oiv",
 		"lettore":    refPlan,
 	}
 	for user, home := range want {

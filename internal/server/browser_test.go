@@ -193,7 +193,7 @@ func TestBrowserDemoRolesSignIn(t *testing.T) {
 		"dir.economico":        planPath + "/misurazioni",
 		"dir.promozione":       planPath + "/misurazioni",
 		"referente.promozione": planPath + "/misurazioni",
-		"oiv":                  planPath + "/qualita-dati",
+		"oiv":                  planPath + "/oiv",
 		"admin":                "/amministrazione/cciaa-gran-sasso/utenti",
 	}
 	for _, a := range seed.DemoAccounts() {

@@ -132,7 +132,7 @@ func TestSingleSignOnWithOpenIDConnect(t *testing.T) {
 	}
 	// the e-mail claim (any case) maps to the existing oiv account
 	c, res := flow("valutatore@ente.example")
-	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != refPlan+"/qualita-dati" {
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != refPlan+"/oiv" {
 		t.Fatalf("callback: %d → %s", res.StatusCode, res.Header.Get("Location"))
 	}
 	res, body := fetch(t, c, appSrv.URL+"/area-riservata")

@@ -81,7 +81,14 @@ func New(st *store.Store, sessions *scs.SessionManager, log *slog.Logger, opts .
 		s.route(r, http.MethodGet, "/enti/{ente}/piani/{plan}/dirigenti/{role}", auth.Public, none, s.rolePage)
 		s.route(r, http.MethodGet, "/enti/{ente}/piani/{plan}/qualita-dati", auth.Public, none, s.notesPage)
 		s.route(r, http.MethodGet, "/enti/{ente}/piani/{plan}/indicatori/{code}/{n}", auth.Public, none, s.indicatorPage)
+		s.route(r, http.MethodGet, "/enti/{ente}/piani/{plan}/revisioni", auth.Public, none, s.revisionsPage)
 		s.route(r, http.MethodGet, "/opendata", auth.Public, none, s.openDataIndex)
+		// Amministrazione trasparente › Performance: results once the OIV validated the year.
+		const tr = "/trasparenza/{ente}/{plan}"
+		s.route(r, http.MethodGet, tr, auth.Public, none, s.transparencyPage)
+		s.route(r, http.MethodGet, tr+"/relazione/{year}", auth.Public, none, s.publicRelazionePage)
+		s.route(r, http.MethodGet, tr+"/relazione/{year}/validazione", auth.Public, none, s.publicValidationDocument)
+		s.route(r, http.MethodGet, tr+"/relazione/{year}/{file}", auth.Public, none, s.publicRelazioneFile)
 		s.route(r, http.MethodGet, "/opendata/{ente}/{plan}/{file}", auth.Public, none, s.openDataFile)
 
 		// Signing in and out.
@@ -106,6 +113,18 @@ func New(st *store.Store, sessions *scs.SessionManager, log *slog.Logger, opts .
 		s.route(r, http.MethodPost, pl+"/periodi/{periodo}/scadenza", auth.EditPlan, enteParam, s.setDeadline)
 		s.route(r, http.MethodGet, pl+"/ritardi", auth.Approve, enteParam, s.latePage)
 		s.route(r, http.MethodGet, "/allegati/{id}", auth.SignedIn, none, s.attachment)
+		s.route(r, http.MethodGet, pl+"/obiettivi/{code}/evidenze.zip", auth.ViewPrivate, enteParam, s.evidencePack)
+
+		// OIV: reports, audit trail, observations and validation.
+		s.route(r, http.MethodGet, pl+"/oiv", auth.Audit, enteParam, s.oivPage)
+		s.route(r, http.MethodPost, pl+"/oiv/verifica", auth.Audit, enteParam, s.verifyChain)
+		s.route(r, http.MethodPost, pl+"/oiv/osservazioni", auth.Observe, enteParam, s.addObservation)
+		s.route(r, http.MethodPost, pl+"/oiv/validazione", auth.Observe, enteParam, s.setValidation)
+		s.route(r, http.MethodGet, pl+"/relazione/{year}", auth.Audit, enteParam, s.relazionePage)
+		s.route(r, http.MethodGet, pl+"/relazione/{year}/validazione", auth.Audit, enteParam, s.validationDocument)
+		s.route(r, http.MethodGet, pl+"/relazione/{year}/{file}", auth.Audit, enteParam, s.relazioneFile)
+		s.route(r, http.MethodGet, pl+"/registro", auth.Audit, enteParam, s.auditPage)
+		s.route(r, http.MethodGet, pl+"/registro/{file}", auth.Audit, enteParam, s.auditExport)
 
 		// Reserved area.
 		s.route(r, http.MethodGet, "/area-riservata", auth.SignedIn, none, s.accountHome)

@@ -187,7 +187,7 @@ func (s *Server) homeFor(r *http.Request, u *auth.User) string {
 	case auth.Segretario:
 		return string(templates.DashboardURL(ente, planSlug))
 	case auth.OIV:
-		return string(templates.NotesURL(ente, planSlug))
+		return string(templates.OIVURL(ente, planSlug))
 	}
 	return string(templates.PlanURL(ente, planSlug))
 }
@@ -204,6 +204,10 @@ func (s *Server) accountHome(w http.ResponseWriter, r *http.Request) {
 			templates.Link{Label: "Periodi di monitoraggio", URL: base + "/periodi"})
 		if u.Role == auth.Segretario {
 			links = append(links, templates.Link{Label: "Approvazioni e ritardi", URL: base + "/ritardi"})
+		}
+		if s.can(r, auth.Audit, auth.Resource{EnteID: u.EnteID}) {
+			links = append(links, templates.Link{Label: "OIV: relazione, validazione, registro di audit", URL: templates.OIVURL(ente, planSlug)},
+				templates.Link{Label: "Revisioni del piano", URL: templates.RevisionsURL(ente, planSlug)})
 		}
 		if u.PositionKey != "" {
 			links = append(links, templates.Link{Label: "I tuoi obiettivi individuali", URL: templates.RoleURL(ente, planSlug, u.PositionKey)})

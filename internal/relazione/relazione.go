@@ -1,0 +1,545 @@
+// Package relazione builds the tables of the Relazione sulla performance for
+// a plan year from the scored final period: the same card the pages score,
+// so the PDF, XLSX and CSV downloads and the page carry the same numbers.
+// It returns a report.Document; package report writes the formats.
+package relazione
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/piao-performance/piao/internal/itfmt"
+	"github.com/piao-performance/piao/internal/plan"
+	"github.com/piao-performance/piao/internal/report"
+	"github.com/piao-performance/piao/internal/scorecard"
+	"github.com/piao-performance/piao/internal/scoring"
+	"github.com/piao-performance/piao/internal/store"
+)
+
+// DemoNotice is printed on every page, sheet and file built from demo data.
+const DemoNotice = "DATI DIMOSTRATIVI: i valori misurati di questa relazione sono dati di esempio, non dati reali dell'ente."
+
+// Section slugs, stable: they name XLSX sheets, CSV files and page anchors.
+const (
+	SecSummary        = "sintesi"
+	SecAreas          = "ambiti"
+	SecStrategic      = "obiettivi-strategici"
+	SecCommon         = "obiettivi-comuni"
+	SecOperationalAr  = "operativi-per-ambito"
+	SecOperationalDir = "operativi-per-dirigente"
+	SecTransversal    = "obiettivi-trasversali"
+	SecExtraordinary  = "obiettivi-straordinari"
+	SecOrganisational = "obiettivi-organizzativi"
+	SecIndividual     = "schede-individuali"
+	SecNotes          = "qualita-dati"
+	SecMethod         = "metodo"
+	SecExplain        = "come-e-calcolato"
+	SecObservations   = "osservazioni-oiv"
+	SecValidation     = "validazione"
+)
+
+// Options say who reads the Relazione.
+type Options struct {
+	Visibility store.Visibility
+	Now        time.Time // generation time; zero = time.Now()
+}
+
+// ErrNoPeriod is returned when the plan has no final period for the year.
+var ErrNoPeriod = errors.New("no final period for the year")
+
+// Build assembles the Relazione of a plan year.
+func Build(ctx context.Context, st *store.Store, h store.PlanHeader, year int, opt Options) (*report.Document, error) {
+	period, err := st.Period(ctx, h.ID, year, "final")
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, ErrNoPeriod
+	}
+	if err != nil {
+		return nil, err
+	}
+	card, err := scorecard.Load(ctx, st, h, period, opt.Visibility)
+	if err != nil {
+		return nil, err
+	}
+	tree, err := st.PlanTree(ctx, h.EnteSlug, h.Slug)
+	if err != nil {
+		return nil, err
+	}
+	baselines, err := st.LatestBaselines(ctx, h.ID)
+	if err != nil {
+		return nil, err
+	}
+	_, notes, err := st.Notes(ctx, h.EnteSlug, h.Slug)
+	if err != nil {
+		return nil, err
+	}
+	obs, err := st.Observations(ctx, h.ID, year)
+	if err != nil {
+		return nil, err
+	}
+	val, err := st.ValidationOf(ctx, h.ID, year)
+	var validation *store.Validation
+	switch {
+	case err == nil:
+		validation = &val
+	case !errors.Is(err, store.ErrNotFound):
+		return nil, err
+	}
+	now := opt.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	b := builder{card: card, res: card.Result, tree: tree, baselines: baselines, roles: map[string]string{}, areas: map[int]string{}}
+	for _, r := range tree.Roles {
+		b.roles[r.Key] = r.Title
+	}
+	for _, a := range tree.Areas {
+		b.areas[a.Number] = a.Title
+	}
+	d := &report.Document{
+		Title:     "Relazione sulla performance " + strconv.Itoa(year),
+		Ente:      h.EnteName,
+		Plan:      h.Title + " — " + h.RevisionLabel,
+		Generated: now,
+		Meta: []report.Meta{
+			{Label: "Periodo", Value: period.Label()},
+			{Label: "Stato del periodo", Value: periodState(period)},
+			{Label: "Revisione del piano applicata", Value: card.Revision.Label},
+			{Label: "Indicatori con valore", Value: fmt.Sprintf("%d su %d", card.Measured, len(card.Model.Indicators))},
+			{Label: "Performance dell'ente", Value: scoreText(card.Result.Ente)},
+			{Label: "Validazione OIV", Value: validationText(validation)},
+		},
+		Tree: b.treeNodes(),
+	}
+	if opt.Visibility == store.Public {
+		d.Meta = append(d.Meta, report.Meta{Label: "Dati", Value: "valori approvati di periodi chiusi"})
+	} else {
+		d.Meta = append(d.Meta, report.Meta{Label: "Dati", Value: "valori approvati (riservato agli utenti dell'ente)"})
+	}
+	if card.Demo {
+		d.Notice = DemoNotice
+	}
+	d.Tables = append(d.Tables, b.summary(), b.areasTable())
+	d.Tables = append(d.Tables,
+		b.indicatorTable(SecStrategic, "Obiettivi strategici", "Gli obiettivi strategici per ambito con i loro indicatori.", plan.KindStrategic, groupArea),
+		b.indicatorTable(SecCommon, "Obiettivi comuni", "Gli obiettivi comuni a tutte le Camere di Commercio.", plan.KindCommon, groupNone),
+		b.indicatorTable(SecOperationalAr, "Obiettivi operativi per ambito", "Gli obiettivi operativi raggruppati per ambito strategico.", plan.KindOperational, groupArea),
+		b.indicatorTable(SecOperationalDir, "Obiettivi operativi per dirigente", "Gli obiettivi operativi raggruppati per dirigente responsabile; un obiettivo con più responsabili compare sotto ciascuno.", plan.KindOperational, groupOwner),
+		b.indicatorTable(SecTransversal, "Obiettivi trasversali", "", plan.KindTransversal, groupNone),
+		b.indicatorTable(SecExtraordinary, "Obiettivi trasversali straordinari", "", plan.KindExtraordinary, groupNone),
+		b.indicatorTable(SecOrganisational, "Obiettivi organizzativi", "Stato della strategia e stato di salute dell'ente.", plan.KindOrganisational, groupNone),
+		b.individualTable(),
+		notesTable(notes),
+		b.methodTable(),
+		b.explainTable(),
+		observationsTable(obs),
+		validationTable(validation),
+	)
+	return d, nil
+}
+
+func periodState(p store.Period) string {
+	if p.Closed() {
+		return "chiuso il " + itfmt.Date(*p.ClosedAt)
+	}
+	return "aperto: i valori possono ancora cambiare"
+}
+
+func validationText(v *store.Validation) string {
+	if v == nil {
+		return "non ancora espressa"
+	}
+	s := store.OutcomeLabel(v.Outcome) + " il " + itfmt.Date(v.DecidedOn)
+	if v.ActReference != "" {
+		s += " (" + v.ActReference + ")"
+	}
+	return s
+}
+
+type builder struct {
+	card      *scorecard.Card
+	res       *scoring.Result
+	tree      store.PlanTree
+	baselines map[string]plan.Baseline
+	roles     map[string]string
+	areas     map[int]string
+}
+
+func scoreText(s scoring.Score) string {
+	if s.Has {
+		return itfmt.Number(s.Value, 2) + "%"
+	}
+	return s.Status.Label()
+}
+
+func text(s string) report.Cell { return report.Cell{Text: s} }
+
+func pctCell(s scoring.Score) report.Cell {
+	if !s.Has {
+		return report.Cell{Text: s.Status.Label()}
+	}
+	return report.Cell{Text: itfmt.Number(s.Value, 2) + "%", Value: round2(s.Value), Has: true}
+}
+
+func intCell(n int) report.Cell {
+	return report.Cell{Text: itfmt.Number(float64(n), 0), Value: float64(n), Has: true}
+}
+
+// round2 keeps the two decimals the pages show, so spreadsheet sums match them.
+func round2(v float64) float64 {
+	f, _ := strconv.ParseFloat(strconv.FormatFloat(v, 'f', 2, 64), 64)
+	return f
+}
+
+func (b *builder) summary() report.Table {
+	var met, partial, notMet, incomplete, other int
+	for _, s := range b.res.Objectives {
+		switch {
+		case s.Incomplete():
+			incomplete++
+		case s.Status == scoring.StatusMet:
+			met++
+		case s.Status == scoring.StatusPartial:
+			partial++
+		case s.Status == scoring.StatusNotMet:
+			notMet++
+		default:
+			other++
+		}
+	}
+	t := report.Table{Slug: SecSummary, Title: "Sintesi", Columns: []report.Column{{Header: "Voce", Width: 3}, {Header: "Valore", Kind: report.Number, Width: 1}}}
+	t.Rows = [][]report.Cell{
+		{text("Performance dell'ente (%)"), pctCell(b.res.Ente)},
+		{text("Obiettivi raggiunti"), intCell(met)},
+		{text("Obiettivi parzialmente raggiunti"), intCell(partial)},
+		{text("Obiettivi non raggiunti"), intCell(notMet)},
+		{text("Obiettivi incompleti (indicatori senza valore)"), intCell(incomplete)},
+		{text("Obiettivi senza punteggio"), intCell(other)},
+		{text("Indicatori con valore"), intCell(b.card.Measured)},
+		{text("Indicatori del piano"), intCell(len(b.card.Model.Indicators))},
+	}
+	return t
+}
+
+func (b *builder) areasTable() report.Table {
+	t := report.Table{Slug: SecAreas, Title: "Ambiti strategici", Intro: "Media degli obiettivi strategici di ciascun ambito; la performance dell'ente è la media degli ambiti.",
+		Columns: []report.Column{{Header: "Ambito", Kind: report.Integer, Width: 0.7}, {Header: "Titolo", Width: 4}, {Header: "Raggiungimento", Kind: report.Percent, Width: 1.2}, {Header: "Stato", Width: 1.5}}}
+	for a, number := range b.card.Model.Areas {
+		s := b.res.Areas[a]
+		t.Rows = append(t.Rows, []report.Cell{intCell(number), text(b.areas[number]), pctCell(s), text(statusText(s))})
+	}
+	t.Rows = append(t.Rows, []report.Cell{text(""), text("Ente"), pctCell(b.res.Ente), text(statusText(b.res.Ente))})
+	return t
+}
+
+func statusText(s scoring.Score) string {
+	if s.Incomplete() && s.Has {
+		return s.Status.Label() + " (incompleto)"
+	}
+	return s.Status.Label()
+}
+
+// Grouping of an indicator table's rows.
+const (
+	groupNone = iota
+	groupArea
+	groupOwner
+)
+
+func (b *builder) indicatorTable(slug, title, intro, kind string, group int) report.Table {
+	cols := []report.Column{
+		{Header: "Obiettivo", Width: 0.9}, {Header: "Titolo dell'obiettivo", Width: 2.6}, {Header: "Indicatore", Width: 2.6},
+		{Header: "Baseline", Width: 0.9}, {Header: "Target", Width: 0.9}, {Header: "Valore", Kind: report.Number, Width: 0.9},
+		{Header: "Raggiungimento indicatore", Kind: report.Percent, Width: 1.1}, {Header: "Stato", Width: 1.2},
+		{Header: "Raggiungimento obiettivo", Kind: report.Percent, Width: 1.1},
+	}
+	switch group {
+	case groupArea:
+		cols = append([]report.Column{{Header: "Ambito", Kind: report.Integer, Width: 0.6}}, cols...)
+	case groupOwner:
+		cols = append([]report.Column{{Header: "Dirigente", Width: 1.6}}, cols...)
+	}
+	t := report.Table{Slug: slug, Title: title, Intro: intro, Columns: cols}
+	m := b.card.Model
+	emit := func(lead *report.Cell, o int) {
+		obj := m.Objectives[o]
+		os := b.res.Objectives[o]
+		inds := b.objectiveIndicators(o)
+		if len(inds) == 0 {
+			row := []report.Cell{text(obj.Code), text(obj.Title), text("—"), text(""), text(""), text(""), text(""), text(statusText(os)), pctCell(os)}
+			if lead != nil {
+				row = append([]report.Cell{*lead}, row...)
+			}
+			t.Rows = append(t.Rows, row)
+			return
+		}
+		for _, i := range inds {
+			row := append([]report.Cell{text(obj.Code), text(obj.Title)}, b.indicatorCells(i)...)
+			row = append(row, pctCell(os))
+			if lead != nil {
+				row = append([]report.Cell{*lead}, row...)
+			}
+			t.Rows = append(t.Rows, row)
+		}
+	}
+	switch group {
+	case groupOwner:
+		for _, role := range m.Roles {
+			lead := text(b.roles[role])
+			for o, obj := range m.Objectives {
+				if obj.Kind == kind && contains(obj.Owners, role) {
+					emit(&lead, o)
+				}
+			}
+		}
+	case groupArea:
+		for _, number := range m.Areas {
+			lead := intCell(number)
+			for o, obj := range m.Objectives {
+				if obj.Kind == kind && obj.Area == number {
+					emit(&lead, o)
+				}
+			}
+		}
+		for o, obj := range m.Objectives { // objectives of the kind outside any area
+			if obj.Kind == kind && b.areas[obj.Area] == "" {
+				lead := text("")
+				emit(&lead, o)
+			}
+		}
+	default:
+		for o, obj := range m.Objectives {
+			if obj.Kind == kind {
+				emit(nil, o)
+			}
+		}
+	}
+	return t
+}
+
+func contains(xs []string, x string) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+func (b *builder) objectiveIndicators(o int) []int {
+	code := b.card.Model.Objectives[o].Code
+	var out []int
+	for i, in := range b.card.Model.Indicators {
+		if in.Objective == code {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// indicatorCells are Indicatore, Baseline, Target, Valore, Raggiungimento, Stato.
+func (b *builder) indicatorCells(i int) []report.Cell {
+	in := b.card.Model.Indicators[i]
+	res := b.res.Indicators[i]
+	name := in.Name
+	if in.Component {
+		name += " (componente)"
+	}
+	base := text("n.d.")
+	if bl, ok := b.baselines[in.Key]; ok {
+		base = text(bl.Text + " (" + strconv.Itoa(bl.Year) + ")")
+	}
+	target := text("nessun target per l'anno")
+	if in.Target != nil {
+		target = text(itfmt.Target(in.Target.Operator, in.Target.Value, in.Unit))
+	}
+	value := text("—")
+	switch {
+	case b.res.Actuals[i].State == scoring.NotApplicable:
+		value = text("n.a.")
+	case res.HasActual:
+		value = report.Cell{Text: itfmt.Value(res.Actual, in.Unit), Value: res.Actual, Has: true}
+	}
+	return []report.Cell{text(name), base, target, value, pctCell(res.Score), text(statusText(res.Score))}
+}
+
+func (b *builder) individualTable() report.Table {
+	t := report.Table{Slug: SecIndividual, Title: "Schede di valutazione individuale",
+		Intro: fmt.Sprintf("Risultati (obiettivi assegnati, peso %s%%) e comportamenti organizzativi (peso %s%%).",
+			itfmt.Number(b.card.Model.Rules.ResultsShare, 2), itfmt.Number(b.card.Model.Rules.BehaviourShare, 2)),
+		Columns: []report.Column{{Header: "Ruolo", Width: 3}, {Header: "Risultati", Kind: report.Percent, Width: 1}, {Header: "Comportamenti", Kind: report.Number, Width: 1},
+			{Header: "Totale", Kind: report.Percent, Width: 1}, {Header: "Fascia", Width: 1.2}}}
+	for _, ind := range b.res.Individuals {
+		beh := text("non valutati")
+		if ind.HasBehaviour {
+			beh = report.Cell{Text: itfmt.Number(ind.Behaviour, 2), Value: ind.Behaviour, Has: true}
+		}
+		band := ind.Band
+		if band == "" {
+			band = "—"
+		}
+		t.Rows = append(t.Rows, []report.Cell{text(b.roles[ind.Role]), pctCell(ind.Results), beh, pctCell(ind.Total), text(band)})
+	}
+	return t
+}
+
+func notesTable(notes []store.Note) report.Table {
+	t := report.Table{Slug: SecNotes, Title: "Note sulla qualità dei dati", Intro: "Problemi del testo pubblicato del piano e interpretazione adottata.",
+		Columns: []report.Column{{Header: "Obiettivo", Width: 0.9}, {Header: "Indicatore", Width: 0.9}, {Header: "Riga", Kind: report.Integer, Width: 0.5},
+			{Header: "Testo della fonte", Width: 3}, {Header: "Interpretazione", Width: 3}}}
+	for _, n := range notes {
+		line := text("")
+		if n.SourceLine > 0 {
+			line = intCell(n.SourceLine)
+		}
+		t.Rows = append(t.Rows, []report.Cell{text(n.ObjectiveCode), text(n.IndicatorKey), line, text(n.SourceText), text(n.Interpretation)})
+	}
+	return t
+}
+
+func (b *builder) methodTable() report.Table {
+	r := b.card.Model.Rules
+	lte := "rapporto (target/valore)"
+	if r.LTERule == scoring.LTELinear {
+		lte = "lineare (2 − valore/target)"
+	}
+	obj := "media ponderata degli indicatori"
+	if r.ObjectiveRule == scoring.AllTargetsMet {
+		obj = "100% solo se tutti i target sono raggiunti"
+	}
+	var bands []string
+	for _, bd := range r.IndividualBands {
+		bands = append(bands, bd.Label+" da "+itfmt.Number(bd.Min, 2))
+	}
+	t := report.Table{Slug: SecMethod, Title: "Metodo di misurazione", Intro: "Le regole del sistema di misurazione e valutazione in vigore per il piano, applicate a ogni punteggio di questa relazione.",
+		Columns: []report.Column{{Header: "Regola", Width: 2}, {Header: "Valore", Width: 3}}}
+	t.Rows = [][]report.Cell{
+		{text("Revisione del piano applicata"), text(b.card.Revision.Label)},
+		{text("Tetto del raggiungimento di un indicatore"), text(itfmt.Number(r.Cap, 2) + "%")},
+		{text("Soglia minima (sotto vale 0)"), text(itfmt.Number(r.MinThreshold, 2) + "%")},
+		{text("Target ≤ non raggiunto"), text(lte)},
+		{text("Raggiungimento di un obiettivo"), text(obj)},
+		{text("Raggiunto da"), text(itfmt.Number(r.FullBand, 2) + "%")},
+		{text("Parzialmente raggiunto da"), text(itfmt.Number(r.PartialBand, 2) + "%")},
+		{text("Ambito"), text("media degli obiettivi strategici dell'ambito")},
+		{text("Ente"), text("media degli ambiti")},
+		{text("Valutazione individuale"), text(fmt.Sprintf("risultati %s%% + comportamenti %s%%", itfmt.Number(r.ResultsShare, 2), itfmt.Number(r.BehaviourShare, 2)))},
+		{text("Fasce individuali"), text(strings.Join(bands, "; "))},
+		{text("Valori mancanti"), text("esclusi dalle medie e segnalati come incompleti")},
+	}
+	return t
+}
+
+// explainTable prints the explanation of every score: indicators, objectives,
+// areas and the ente, as the pages' "Come è calcolato" shows them.
+func (b *builder) explainTable() report.Table {
+	t := report.Table{Slug: SecExplain, Title: "Come è calcolato", Intro: "Per ogni punteggio: la regola, i valori e la loro provenienza, il target, il calcolo e il risultato.",
+		Columns: []report.Column{{Header: "Elemento", Width: 1.2}, {Header: "Regola", Width: 1.6}, {Header: "Valori e target", Width: 2.4}, {Header: "Calcolo", Width: 2.6}, {Header: "Risultato", Width: 1}}}
+	add := func(key string, tr scoring.Trace) {
+		t.Rows = append(t.Rows, []report.Cell{text(key), text(tr.Rule), text(traceInputs(tr)), text(traceSteps(tr)), text(tr.Result)})
+	}
+	for i, in := range b.card.Model.Indicators {
+		add("Indicatore "+in.Key, b.res.ExplainIndicator(i))
+	}
+	for o, obj := range b.card.Model.Objectives {
+		add("Obiettivo "+obj.Code, b.res.ExplainObjective(o))
+	}
+	for a, number := range b.card.Model.Areas {
+		add("Ambito "+strconv.Itoa(number), b.res.ExplainArea(a))
+	}
+	add("Ente", b.res.ExplainEnte())
+	return t
+}
+
+func traceInputs(tr scoring.Trace) string {
+	var parts []string
+	for _, in := range tr.Inputs {
+		s := in.Label + ": " + in.Value
+		if in.Source != "" {
+			s += " (" + in.Source + ")"
+		}
+		parts = append(parts, s)
+	}
+	if tr.Target != "" {
+		parts = append(parts, "Target: "+tr.Target)
+	}
+	for _, c := range tr.Children {
+		s := c.Label + " " + c.Value
+		if c.Weight != "" {
+			s += " × " + c.Weight
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, "; ")
+}
+
+func traceSteps(tr scoring.Trace) string {
+	parts := append(append([]string{}, tr.Steps...), tr.Adjustments...)
+	parts = append(parts, tr.Notes...)
+	return strings.Join(parts, " ")
+}
+
+func observationsTable(obs []store.Observation) report.Table {
+	t := report.Table{Slug: SecObservations, Title: "Osservazioni dell'OIV",
+		Columns: []report.Column{{Header: "Obiettivo", Width: 0.9}, {Header: "Indicatore", Width: 0.9}, {Header: "Osservazione", Width: 5}, {Header: "Autore", Width: 1}, {Header: "Data", Kind: report.Date, Width: 1.1}}}
+	for _, o := range obs {
+		t.Rows = append(t.Rows, []report.Cell{text(o.Objective), text(o.Indicator), text(o.Body), text(o.Author),
+			{Text: o.CreatedAt.In(rome()).Format("02/01/2006 15:04"), Time: o.CreatedAt}})
+	}
+	return t
+}
+
+func validationTable(v *store.Validation) report.Table {
+	t := report.Table{Slug: SecValidation, Title: "Validazione della Relazione",
+		Columns: []report.Column{{Header: "Esito", Width: 1.3}, {Header: "Data", Kind: report.Date, Width: 1}, {Header: "Atto", Width: 1.3},
+			{Header: "Motivazione o riserve", Width: 3}, {Header: "Documento", Width: 1.6}, {Header: "Impronta SHA-256", Width: 2}}}
+	if v != nil {
+		t.Rows = append(t.Rows, []report.Cell{text(store.OutcomeLabel(v.Outcome)), {Text: itfmt.Date(v.DecidedOn), Time: v.DecidedOn},
+			text(v.ActReference), text(v.Notes), text(v.DocumentName), text(v.SHA256)})
+	}
+	return t
+}
+
+func rome() *time.Location {
+	if loc, err := time.LoadLocation("Europe/Rome"); err == nil {
+		return loc
+	}
+	return time.FixedZone("CET", 3600)
+}
+
+// treeNodes lists the performance tree depth first: ente, areas, strategic
+// objectives, then the common and operational objectives under each.
+func (b *builder) treeNodes() []report.TreeNode {
+	m := b.card.Model
+	score := func(code string) (string, string) {
+		s, o := b.card.Objective(code)
+		if o < 0 {
+			return "n.d.", "Dato mancante"
+		}
+		return scoreText(s), statusText(s)
+	}
+	nodes := []report.TreeNode{{Level: 0, Title: b.card.Plan.EnteName, Score: scoreText(b.res.Ente), Status: statusText(b.res.Ente)}}
+	for a, number := range m.Areas {
+		nodes = append(nodes, report.TreeNode{Level: 1, Code: "Ambito " + strconv.Itoa(number), Title: b.areas[number],
+			Score: scoreText(b.res.Areas[a]), Status: statusText(b.res.Areas[a])})
+		for _, so := range b.tree.Objectives {
+			if so.Kind != plan.KindStrategic || so.Area != number {
+				continue
+			}
+			sc, st := score(so.Code)
+			nodes = append(nodes, report.TreeNode{Level: 2, Code: so.Code, Title: so.Title, Score: sc, Status: st})
+			for _, kind := range []string{plan.KindCommon, plan.KindOperational} {
+				for _, c := range b.tree.Objectives {
+					if c.Kind == kind && c.ParentCode == so.Code {
+						sc, st := score(c.Code)
+						nodes = append(nodes, report.TreeNode{Level: 3, Code: c.Code, Title: c.Title, Score: sc, Status: st})
+					}
+				}
+			}
+		}
+	}
+	return nodes
+}

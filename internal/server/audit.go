@@ -1,0 +1,183 @@
+package server
+
+import (
+	"bytes"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/piao-performance/piao/internal/report"
+	"github.com/piao-performance/piao/internal/store"
+	"github.com/piao-performance/piao/templates"
+)
+
+// auditPageRows is how many events the page shows; the export has them all.
+const auditPageRows = 200
+
+// auditFilter reads the filter of the audit page and export from the query.
+func auditFilter(r *http.Request, h store.PlanHeader) (templates.AuditForm, store.AuditFilter, string) {
+	q := r.URL.Query()
+	get := func(k string, max int) string {
+		v := strings.TrimSpace(q.Get(k))
+		if !utf8.ValidString(v) || utf8.RuneCountInString(v) > max {
+			return "\uFFFD"
+		}
+		return v
+	}
+	form := templates.AuditForm{From: get("dal", 10), To: get("al", 10), Actor: get("utente", 100), Object: get("oggetto", 100),
+		Action: get("azione", 60), Errors: map[string]string{}}
+	f := store.AuditFilter{EnteID: &h.EnteID, Actor: form.Actor, Object: form.Object, Action: form.Action}
+	rome := romeTime()
+	if form.From != "" {
+		d, err := time.ParseInLocation("02/01/2006", form.From, rome)
+		if err != nil {
+			form.Errors["dal"] = "Scrivi la data come gg/mm/aaaa."
+		}
+		f.From = d
+	}
+	if form.To != "" {
+		d, err := time.ParseInLocation("02/01/2006", form.To, rome)
+		if err != nil {
+			form.Errors["al"] = "Scrivi la data come gg/mm/aaaa."
+		}
+		f.Before = d.AddDate(0, 0, 1)
+	}
+	if !f.From.IsZero() && !f.Before.IsZero() && !f.Before.After(f.From) {
+		form.Errors["al"] = "La data finale precede quella iniziale."
+	}
+	for k, v := range map[string]string{"utente": form.Actor, "oggetto": form.Object, "azione": form.Action} {
+		if v == "\uFFFD" {
+			form.Errors[k] = "Valore troppo lungo o con caratteri non validi."
+		}
+	}
+	vals := url.Values{}
+	for _, k := range []string{"dal", "al", "utente", "oggetto", "azione"} {
+		if v := q.Get(k); v != "" {
+			vals.Set(k, v)
+		}
+	}
+	query := ""
+	if len(vals) > 0 {
+		query = "?" + vals.Encode()
+	}
+	return form, f, query
+}
+
+func romeTime() *time.Location {
+	if loc, err := time.LoadLocation("Europe/Rome"); err == nil {
+		return loc
+	}
+	return time.FixedZone("CET", 3600)
+}
+
+// auditPage lists the ente's audit trail with filters.
+func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) {
+	h, err := s.store.PlanHeader(r.Context(), param(r, "ente"), param(r, "plan"))
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	form, f, query := auditFilter(r, h)
+	d := templates.AuditData{Plan: h, Form: form, Query: query}
+	if d.Actors, err = s.store.AuditActors(r.Context(), &h.EnteID); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	status := http.StatusOK
+	if len(form.Errors) > 0 {
+		status = http.StatusBadRequest
+		d.Query = ""
+	} else {
+		f.Limit = auditPageRows + 1
+		err = s.store.AuditEvents(r.Context(), f, func(e store.AuditRow) error {
+			d.Rows = append(d.Rows, e)
+			return nil
+		})
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		if len(d.Rows) > auditPageRows {
+			d.Rows, d.More = d.Rows[:auditPageRows], true
+		}
+	}
+	d.Shown = len(d.Rows)
+	s.render(w, r, status, templates.AuditPage(d))
+}
+
+// auditExport writes the filtered trail as CSV or XLSX.
+func (s *Server) auditExport(w http.ResponseWriter, r *http.Request) {
+	file := param(r, "file")
+	if file != "registro-audit.csv" && file != "registro-audit.xlsx" {
+		s.notFound(w, r)
+		return
+	}
+	h, err := s.store.PlanHeader(r.Context(), param(r, "ente"), param(r, "plan"))
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	form, f, _ := auditFilter(r, h)
+	if len(form.Errors) > 0 {
+		var msgs []string
+		for _, m := range form.Errors {
+			msgs = append(msgs, m)
+		}
+		s.errorPage(w, r, http.StatusBadRequest, "Filtro non valido", strings.Join(msgs, " "))
+		return
+	}
+	t := report.Table{Slug: "registro-audit", Title: "Registro di audit", Columns: []report.Column{
+		{Header: "N. catena", Kind: report.Integer, Width: 0.6}, {Header: "Data e ora", Kind: report.Date, Width: 1.1},
+		{Header: "Utente", Width: 1}, {Header: "Azione", Width: 1.2}, {Header: "Tipo oggetto", Width: 0.9},
+		{Header: "Oggetto", Width: 1.6}, {Header: "Motivo", Width: 1.6}, {Header: "Prima e dopo (JSON)", Width: 3},
+		{Header: "Impronta SHA-256", Width: 2}}}
+	rome := romeTime()
+	err = s.store.AuditEvents(r.Context(), f, func(e store.AuditRow) error {
+		seq := report.Cell{Text: "in attesa"}
+		if e.Seq != nil {
+			seq = report.Cell{Text: strconv.FormatInt(*e.Seq, 10), Value: float64(*e.Seq), Has: true}
+		}
+		t.Rows = append(t.Rows, []report.Cell{seq, {Text: e.At.In(rome).Format("02/01/2006 15:04:05"), Time: e.At},
+			{Text: e.Actor}, {Text: e.Action}, {Text: e.ObjectType}, {Text: e.ObjectKey}, {Text: e.Reason}, {Text: e.Detail}, {Text: e.Hash}})
+		return nil
+	})
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	doc := &report.Document{Title: "Registro di audit", Ente: h.EnteName, Plan: h.Title, Generated: time.Now(),
+		Meta: []report.Meta{{Label: "Filtri", Value: filterText(form)}, {Label: "Eventi", Value: strconv.Itoa(len(t.Rows))}},
+		Tables: []report.Table{t}}
+	var buf bytes.Buffer
+	if strings.HasSuffix(file, ".csv") {
+		err = report.WriteCSV(&buf, &t, "")
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8; header=present")
+	} else {
+		err = report.WriteXLSX(&buf, doc)
+		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	}
+	if err != nil {
+		w.Header().Del("Content-Type")
+		s.serverError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Disposition", `attachment; filename="`+h.EnteSlug+"_"+file+`"`)
+	w.Header().Set("Cache-Control", "private, no-store")
+	_, _ = buf.WriteTo(w)
+}
+
+func filterText(f templates.AuditForm) string {
+	var parts []string
+	for _, p := range [][2]string{{"dal", f.From}, {"al", f.To}, {"utente", f.Actor}, {"oggetto", f.Object}, {"azione", f.Action}} {
+		if p[1] != "" {
+			parts = append(parts, p[0]+" "+p[1])
+		}
+	}
+	if len(parts) == 0 {
+		return "nessuno (tutti gli eventi dell'ente)"
+	}
+	return strings.Join(parts, ", ")
+}

@@ -1,0 +1,282 @@
+package server
+
+import (
+	"errors"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/piao-performance/piao/internal/auth"
+	"github.com/piao-performance/piao/internal/evidence"
+	"github.com/piao-performance/piao/internal/store"
+	"github.com/piao-performance/piao/templates"
+)
+
+// Limits of the OIV forms.
+const (
+	maxObservation = 4000
+	maxOIVBody     = evidence.MaxSize + 1<<20
+)
+
+// oivPage is the OIV's desk for a plan.
+func (s *Server) oivPage(w http.ResponseWriter, r *http.Request) {
+	h, err := s.store.PlanHeader(r.Context(), param(r, "ente"), param(r, "plan"))
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	d, err := s.oivData(r, h)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	switch r.URL.Query().Get("registrato") {
+	case "osservazione":
+		d.Saved = "Osservazione registrata."
+	case "validazione":
+		d.Saved = "Validazione registrata."
+	}
+	s.render(w, r, http.StatusOK, templates.OIVPage(d))
+}
+
+// oivData gathers the OIV page; obsYear is taken from ?anno or the first year.
+func (s *Server) oivData(r *http.Request, h store.PlanHeader) (templates.OIVData, error) {
+	ctx := r.Context()
+	d := templates.OIVData{Plan: h, ObsYear: h.StartYear,
+		CanObserve: s.can(r, auth.Observe, auth.Resource{EnteID: h.EnteID})}
+	if y, err := strconv.Atoi(r.URL.Query().Get("anno")); err == nil && y >= h.StartYear && y <= h.EndYear {
+		d.ObsYear = y
+	}
+	for y := h.StartYear; y <= h.EndYear; y++ {
+		ys := templates.YearStatus{Year: y}
+		v, err := s.store.ValidationOf(ctx, h.ID, y)
+		switch {
+		case err == nil:
+			ys.Validation = &v
+		case !errors.Is(err, store.ErrNotFound):
+			return d, err
+		}
+		d.Years = append(d.Years, ys)
+	}
+	obs, err := s.store.Observations(ctx, h.ID, d.ObsYear)
+	if err != nil {
+		return d, err
+	}
+	d.Observations = obs
+	items, err := s.store.ObservableItems(ctx, h.ID)
+	if err != nil {
+		return d, err
+	}
+	d.Choices = []templates.TargetChoice{{Value: "", Label: "Scegli l'obiettivo o l'indicatore"}}
+	for _, it := range items {
+		if it.Indicator == "" {
+			d.Choices = append(d.Choices, templates.TargetChoice{Value: it.Objective, Label: "Obiettivo " + it.Objective + " — " + truncateRunes(it.Title, 90)})
+		} else {
+			d.Choices = append(d.Choices, templates.TargetChoice{Value: it.Objective + "|" + it.Indicator, Label: "   Indicatore " + it.Indicator + " — " + truncateRunes(it.Title, 80)})
+		}
+	}
+	d.Obs.Year = strconv.Itoa(d.ObsYear)
+	d.Val.Year = strconv.Itoa(h.StartYear)
+	return d, nil
+}
+
+// verifyChain seals the pending audit events and checks the whole chain.
+func (s *Server) verifyChain(w http.ResponseWriter, r *http.Request) {
+	h, err := s.store.PlanHeader(r.Context(), param(r, "ente"), param(r, "plan"))
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	if _, err := s.store.SealAudit(r.Context()); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	rep, err := s.store.VerifyAuditChain(r.Context())
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	d, err := s.oivData(r, h)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	d.Chain, d.CheckedAt = &rep, time.Now()
+	status := http.StatusOK
+	if rep.BrokenAt != 0 {
+		status = http.StatusConflict // the page explains; scripts see a non-2xx
+	}
+	s.render(w, r, status, templates.OIVPage(d))
+}
+
+// addObservation records an OIV observation on an objective or indicator.
+func (s *Server) addObservation(w http.ResponseWriter, r *http.Request) {
+	h, err := s.store.PlanHeader(r.Context(), param(r, "ente"), param(r, "plan"))
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		s.errorPage(w, r, http.StatusBadRequest, "Richiesta non valida", "Il modulo inviato non è leggibile o è troppo grande.")
+		return
+	}
+	f := templates.ObservationForm{Year: r.PostForm.Get("anno"), Target: r.PostForm.Get("oggetto"),
+		Body: strings.TrimSpace(r.PostForm.Get("osservazione")), Errors: map[string]string{}}
+	year, err := strconv.Atoi(f.Year)
+	if err != nil || year < h.StartYear || year > h.EndYear {
+		f.Errors["anno"] = "Scegli un anno del piano."
+	}
+	code, key, _ := strings.Cut(f.Target, "|")
+	if code == "" || !utf8.ValidString(f.Target) || len(f.Target) > 200 {
+		f.Errors["oggetto"] = "Scegli l'obiettivo o l'indicatore a cui si riferisce l'osservazione."
+	}
+	switch {
+	case !utf8.ValidString(f.Body):
+		f.Errors["osservazione"] = "Il testo contiene caratteri non validi."
+	case f.Body == "":
+		f.Errors["osservazione"] = "Scrivi l'osservazione."
+	case utf8.RuneCountInString(f.Body) > maxObservation:
+		f.Errors["osservazione"] = "L'osservazione supera i 4.000 caratteri."
+	}
+	if len(f.Errors) == 0 {
+		_, err = s.store.AddObservation(r.Context(), h, store.Observation{Year: year, Objective: code, Indicator: key, Body: f.Body},
+			auth.FromContext(r.Context()).Username)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			f.Errors["oggetto"] = "L'obiettivo o l'indicatore scelto non esiste in questo piano."
+		case err != nil:
+			s.serverError(w, r, err)
+			return
+		default:
+			http.Redirect(w, r, string(templates.OIVURL(h.EnteSlug, h.Slug))+"?anno="+strconv.Itoa(year)+"&registrato=osservazione#osservazioni", http.StatusSeeOther)
+			return
+		}
+	}
+	d, err := s.oivData(r, h)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	f.Body = truncateRunes(f.Body, maxObservation)
+	d.Obs = f
+	s.render(w, r, http.StatusUnprocessableEntity, templates.OIVPage(d))
+}
+
+// setValidation records the OIV's validation of a year's Relazione with its document.
+func (s *Server) setValidation(w http.ResponseWriter, r *http.Request) {
+	h, err := s.store.PlanHeader(r.Context(), param(r, "ente"), param(r, "plan"))
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxOIVBody)
+	err = r.ParseMultipartForm(2 << 20)
+	switch {
+	case errors.Is(err, http.ErrNotMultipart): // a form without the file: answered with the messages
+		if err := r.ParseForm(); err != nil {
+			s.errorPage(w, r, http.StatusBadRequest, "Richiesta non valida", "Il modulo inviato non è leggibile.")
+			return
+		}
+		r.MultipartForm = &multipart.Form{}
+	case err != nil:
+		s.errorPage(w, r, http.StatusRequestEntityTooLarge, "Richiesta non valida", "Il modulo inviato non è leggibile o il documento supera i 10 MB.")
+		return
+	default:
+		defer r.MultipartForm.RemoveAll()
+	}
+	get := func(k string) string { return strings.TrimSpace(r.PostForm.Get(k)) }
+	f := templates.ValidationForm{Year: get("anno"), Outcome: get("esito"), DecidedOn: get("data"), ActReference: get("atto"),
+		Notes: get("motivazione"), Errors: map[string]string{}}
+	v := store.Validation{Outcome: f.Outcome, ActReference: f.ActReference, Notes: f.Notes}
+	var err2 error
+	if v.Year, err2 = strconv.Atoi(f.Year); err2 != nil || v.Year < h.StartYear || v.Year > h.EndYear {
+		f.Errors["anno"] = "Scegli un anno del piano."
+	}
+	switch f.Outcome {
+	case store.Validated, store.ValidatedWithReserve, store.NotValidated:
+	default:
+		f.Errors["esito"] = "Scegli l'esito: validata, validata con riserva o non validata."
+	}
+	if v.DecidedOn, err2 = time.Parse("02/01/2006", f.DecidedOn); err2 != nil || v.DecidedOn.Year() < h.StartYear || v.DecidedOn.After(time.Now()) {
+		f.Errors["data"] = "Scrivi la data della decisione come gg/mm/aaaa, non futura."
+	}
+	if !utf8.ValidString(f.ActReference) || utf8.RuneCountInString(f.ActReference) > 200 {
+		f.Errors["atto"] = "Il riferimento all'atto supera i 200 caratteri o contiene caratteri non validi."
+	}
+	switch {
+	case !utf8.ValidString(f.Notes) || utf8.RuneCountInString(f.Notes) > 4000:
+		f.Errors["motivazione"] = "La motivazione supera i 4.000 caratteri o contiene caratteri non validi."
+	case f.Outcome != store.Validated && f.Notes == "":
+		f.Errors["motivazione"] = "Con riserva o senza validazione occorre scrivere la motivazione."
+	}
+	files := r.MultipartForm.File["documento"]
+	if len(files) != 1 {
+		f.Errors["documento"] = "Allega il documento di validazione (un file PDF, ODT o DOCX)."
+	} else if data, err := readUpload(files[0]); err != nil {
+		f.Errors["documento"] = "Documento non accettato: " + err.Error() + "."
+	} else if ct, msg := evidence.Check(files[0].Filename, data); msg != "" {
+		f.Errors["documento"] = "Documento non accettato: " + msg + "."
+	} else if !strings.HasPrefix(ct, "application/") {
+		f.Errors["documento"] = "Il documento di validazione deve essere un PDF, ODT o DOCX."
+	} else {
+		v.Document, v.DocumentType, v.DocumentName = data, ct, evidence.CleanName(files[0].Filename)
+	}
+	if len(f.Errors) == 0 {
+		if err := s.store.SetValidation(r.Context(), h, v, auth.FromContext(r.Context()).Username); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		http.Redirect(w, r, string(templates.OIVURL(h.EnteSlug, h.Slug))+"?registrato=validazione", http.StatusSeeOther)
+		return
+	}
+	d, err := s.oivData(r, h)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	f.Notes = truncateRunes(f.Notes, 4000)
+	f.ActReference = truncateRunes(f.ActReference, 200)
+	d.Val = f
+	s.render(w, r, http.StatusUnprocessableEntity, templates.OIVPage(d))
+}
+
+// validationDocument serves the OIV's validation document of a year: to the
+// ente's auditors always, to everyone once the year is validated.
+func (s *Server) validationDocument(w http.ResponseWriter, r *http.Request) {
+	s.serveValidationDocument(w, r, false)
+}
+
+func (s *Server) publicValidationDocument(w http.ResponseWriter, r *http.Request) {
+	s.serveValidationDocument(w, r, true)
+}
+
+func (s *Server) serveValidationDocument(w http.ResponseWriter, r *http.Request, public bool) {
+	h, err := s.store.PlanHeader(r.Context(), param(r, "ente"), param(r, "plan"))
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	year, err := strconv.Atoi(param(r, "year"))
+	if err != nil {
+		s.notFound(w, r)
+		return
+	}
+	v, err := s.store.ValidationDocument(r.Context(), h.ID, year)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	if public && v.Outcome == store.NotValidated {
+		s.notFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", v.DocumentType)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+strings.ReplaceAll(v.DocumentName, `"`, "")+`"; filename*=UTF-8''`+url.PathEscape(v.DocumentName))
+	w.Header().Set("Content-Length", strconv.Itoa(len(v.Document)))
+	_, _ = w.Write(v.Document)
+}

@@ -1,0 +1,162 @@
+package server
+
+import (
+	"bytes"
+	"errors"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/piao-performance/piao/internal/relazione"
+	"github.com/piao-performance/piao/internal/report"
+	"github.com/piao-performance/piao/internal/store"
+	"github.com/piao-performance/piao/templates"
+)
+
+// relazioneDoc builds the Relazione of the {year} in the URL. The published
+// version (public) exists only for years the OIV validated, scores only
+// approved values of closed periods and leaves out the individual
+// scorecards, which are personal data.
+func (s *Server) relazioneDoc(w http.ResponseWriter, r *http.Request, public bool) (store.PlanHeader, *report.Document, *store.Validation, bool) {
+	h, err := s.store.PlanHeader(r.Context(), param(r, "ente"), param(r, "plan"))
+	if err != nil {
+		s.storeError(w, r, err)
+		return h, nil, nil, false
+	}
+	year, err := strconv.Atoi(param(r, "year"))
+	if err != nil || year < h.StartYear || year > h.EndYear {
+		s.notFound(w, r)
+		return h, nil, nil, false
+	}
+	var val *store.Validation
+	vis := store.Approved
+	if public {
+		v, err := s.store.ValidationOf(r.Context(), h.ID, year)
+		if err != nil || v.Outcome == store.NotValidated {
+			s.storeError(w, r, orNotFound(err))
+			return h, nil, nil, false
+		}
+		val, vis = &v, store.Public
+	}
+	doc, err := relazione.Build(r.Context(), s.store, h, year, relazione.Options{Visibility: vis})
+	if errors.Is(err, relazione.ErrNoPeriod) {
+		s.notFound(w, r)
+		return h, nil, nil, false
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return h, nil, nil, false
+	}
+	if public {
+		kept := doc.Tables[:0]
+		for _, t := range doc.Tables {
+			if t.Slug != relazione.SecIndividual {
+				kept = append(kept, t)
+			}
+		}
+		doc.Tables = kept
+	}
+	return h, doc, val, true
+}
+
+// orNotFound turns "no error" into ErrNotFound: the caller found something
+// it must not show.
+func orNotFound(err error) error {
+	if err == nil {
+		return store.ErrNotFound
+	}
+	return err
+}
+
+// relazionePage shows the Relazione of a year to the ente's auditors.
+func (s *Server) relazionePage(w http.ResponseWriter, r *http.Request) {
+	s.showRelazione(w, r, false)
+}
+
+// publicRelazionePage shows a validated year's Relazione to everyone.
+func (s *Server) publicRelazionePage(w http.ResponseWriter, r *http.Request) {
+	s.showRelazione(w, r, true)
+}
+
+func (s *Server) showRelazione(w http.ResponseWriter, r *http.Request, public bool) {
+	h, doc, val, ok := s.relazioneDoc(w, r, public)
+	if !ok {
+		return
+	}
+	year, _ := strconv.Atoi(param(r, "year"))
+	d := templates.RelazioneData{Plan: h, Year: year, Doc: doc, Files: templates.RelazioneURL(h.EnteSlug, h.Slug, year), Public: public}
+	if public {
+		d.Files = templates.PublicRelazioneURL(h.EnteSlug, h.Slug, year)
+		d.Validity = store.OutcomeLabel(val.Outcome) + " dall'OIV il " + val.DecidedOn.Format("02/01/2006")
+	}
+	s.render(w, r, http.StatusOK, templates.RelazionePage(d))
+}
+
+// relazioneFile serves a download of the Relazione.
+func (s *Server) relazioneFile(w http.ResponseWriter, r *http.Request) {
+	s.serveRelazioneFile(w, r, false)
+}
+
+// publicRelazioneFile serves a download of a validated year's Relazione.
+func (s *Server) publicRelazioneFile(w http.ResponseWriter, r *http.Request) {
+	s.serveRelazioneFile(w, r, true)
+}
+
+var csvFile = regexp.MustCompile(`^([a-z0-9-]{1,60})\.csv$`)
+
+func (s *Server) serveRelazioneFile(w http.ResponseWriter, r *http.Request, public bool) {
+	file := param(r, "file")
+	var table string
+	switch file {
+	case "relazione.pdf", "relazione.xlsx", "relazione-csv.zip":
+	default:
+		m := csvFile.FindStringSubmatch(file)
+		if m == nil {
+			s.notFound(w, r)
+			return
+		}
+		table = m[1]
+	}
+	h, doc, _, ok := s.relazioneDoc(w, r, public)
+	if !ok {
+		return
+	}
+	var buf bytes.Buffer
+	var err error
+	ext := file[strings.LastIndexByte(file, '.'):]
+	name := "relazione-performance-" + param(r, "year") + "_" + h.EnteSlug
+	switch {
+	case table != "":
+		t := doc.Table(table)
+		if t == nil {
+			s.notFound(w, r)
+			return
+		}
+		name += "_" + table
+		err = report.WriteCSV(&buf, t, doc.Notice)
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8; header=present")
+	case file == "relazione.pdf":
+		err = report.WritePDF(&buf, doc)
+		w.Header().Set("Content-Type", "application/pdf")
+	case file == "relazione.xlsx":
+		err = report.WriteXLSX(&buf, doc)
+		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	default:
+		name += "_csv"
+		err = report.WriteCSVZip(&buf, doc)
+		w.Header().Set("Content-Type", "application/zip")
+	}
+	if err != nil {
+		w.Header().Del("Content-Type")
+		s.serverError(w, r, err)
+		return
+	}
+	if doc.Notice != "" {
+		name += "_DATI-DIMOSTRATIVI"
+		w.Header().Set("X-PIAO-Demo-Data", "true: the measured values are invented demo values, not the ente's data")
+	}
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+ext+`"`)
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	_, _ = buf.WriteTo(w)
+}

@@ -1,0 +1,56 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"sort"
+
+	"github.com/piao-performance/piao/internal/relazione"
+	"github.com/piao-performance/piao/internal/store"
+	"github.com/piao-performance/piao/templates"
+)
+
+// transparencyPage is Amministrazione Trasparente › Performance: the plan,
+// the Relazione of each year the OIV validated with its tables as CSV, the
+// open data, the licence and the last-update date.
+func (s *Server) transparencyPage(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	h, err := s.store.PlanHeader(ctx, param(r, "ente"), param(r, "plan"))
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	d := templates.TransparencyData{Plan: h}
+	if d.Revisions, err = s.store.Revisions(ctx, h.ID); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if d.LastUpdate, err = s.store.PublishedUpdate(ctx, h.ID); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	validated, err := s.store.ValidatedYears(ctx, h.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	for year, v := range validated {
+		doc, err := relazione.Build(ctx, s.store, h, year, relazione.Options{Visibility: store.Public})
+		if errors.Is(err, relazione.ErrNoPeriod) {
+			continue
+		}
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		ty := templates.TransparencyYear{Year: year, Validation: v}
+		for _, t := range doc.Tables {
+			if t.Slug != relazione.SecIndividual {
+				ty.Tables = append(ty.Tables, t)
+			}
+		}
+		d.Years = append(d.Years, ty)
+	}
+	sort.Slice(d.Years, func(i, j int) bool { return d.Years[i].Year > d.Years[j].Year })
+	s.render(w, r, http.StatusOK, templates.TransparencyPage(d))
+}

@@ -1,0 +1,81 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// ObjectiveMeasurement is a measurement of one of an objective's indicators.
+type ObjectiveMeasurement struct {
+	Indicator     string
+	Year          int
+	Kind          string // midyear, final
+	EndsOn        time.Time
+	Status        string
+	Value         *float64
+	Inputs        map[string]float64
+	NotApplicable bool
+	Reason        string
+	Note          string
+	Author        string
+	UpdatedAt     time.Time
+	SubmittedBy   string
+	ReviewedBy    string
+	ReviewComment string
+	Demo          bool
+}
+
+// ObjectiveMeasurements lists every measurement of an objective's indicators,
+// indicator then period order.
+func (s *Store) ObjectiveMeasurements(ctx context.Context, h PlanHeader, code string) ([]ObjectiveMeasurement, error) {
+	rows, err := s.pool.Query(ctx, `SELECT i.key, p.year, p.kind, p.ends_on, m.status, m.value::float8, m.inputs,
+			m.not_applicable, m.reason, m.note, m.author, m.updated_at, m.submitted_by, m.reviewed_by, m.review_comment, m.demo
+		FROM measurements m JOIN indicators i ON i.id = m.indicator_id JOIN objectives o ON o.id = i.objective_id
+		JOIN periods p ON p.id = m.period_id
+		WHERE o.plan_id = $1 AND o.code = $2 ORDER BY i.position, p.ends_on`, h.ID, code)
+	if err != nil {
+		return nil, fmt.Errorf("objective measurements: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (ObjectiveMeasurement, error) {
+		var m ObjectiveMeasurement
+		return m, r.Scan(&m.Indicator, &m.Year, &m.Kind, &m.EndsOn, &m.Status, &m.Value, &m.Inputs, &m.NotApplicable, &m.Reason,
+			&m.Note, &m.Author, &m.UpdatedAt, &m.SubmittedBy, &m.ReviewedBy, &m.ReviewComment, &m.Demo)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("objective measurements: %w", err)
+	}
+	return out, nil
+}
+
+// EvidenceFile is an attachment of a measurement, with its content.
+type EvidenceFile struct {
+	Attachment
+	Indicator string
+	Year      int
+	Kind      string
+	SHA256    string
+	Data      []byte
+}
+
+// ObjectiveEvidence calls fn for every attachment of the objective's
+// measurements, one at a time, so a pack of many files keeps memory flat.
+func (s *Store) ObjectiveEvidence(ctx context.Context, h PlanHeader, code string, fn func(EvidenceFile) error) error {
+	rows, err := s.pool.Query(ctx, `SELECT a.id, a.filename, a.content_type, a.size, a.uploaded_by, a.uploaded_at,
+			i.key, p.year, p.kind, a.sha256, a.data
+		FROM measurement_attachments a JOIN measurements m ON m.id = a.measurement_id
+		JOIN indicators i ON i.id = m.indicator_id JOIN objectives o ON o.id = i.objective_id JOIN periods p ON p.id = m.period_id
+		WHERE o.plan_id = $1 AND o.code = $2 ORDER BY i.position, p.ends_on, a.id`, h.ID, code)
+	if err != nil {
+		return fmt.Errorf("objective evidence: %w", err)
+	}
+	var f EvidenceFile
+	_, err = pgx.ForEachRow(rows, []any{&f.ID, &f.Filename, &f.ContentType, &f.Size, &f.UploadedBy, &f.UploadedAt,
+		&f.Indicator, &f.Year, &f.Kind, &f.SHA256, &f.Data}, func() error { return fn(f) })
+	if err != nil {
+		return fmt.Errorf("objective evidence: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,232 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Observation is an OIV observation on an objective or one of its indicators.
+type Observation struct {
+	ID        int64
+	Year      int
+	Objective string // objective code
+	Indicator string // indicator key, "" for the objective as a whole
+	Body      string
+	Author    string
+	CreatedAt time.Time
+}
+
+// AddObservation records an OIV observation and its audit event. The
+// objective (and indicator, when given) must belong to the plan: otherwise
+// ErrNotFound.
+func (s *Store) AddObservation(ctx context.Context, h PlanHeader, o Observation, actor string) (int64, error) {
+	var id int64
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `INSERT INTO oiv_observations (plan_id, year, objective_id, indicator_id, body, author)
+			SELECT $1, $2, o.id, i.id, $5, $6 FROM objectives o
+			LEFT JOIN indicators i ON i.objective_id = o.id AND i.key = $4
+			WHERE o.plan_id = $1 AND o.code = $3 AND ($4 = '' OR i.id IS NOT NULL)
+			RETURNING id`, h.ID, o.Year, o.Objective, o.Indicator, o.Body, actor).Scan(&id)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return fmt.Errorf("observation: %w", err)
+		}
+		key := o.Objective
+		if o.Indicator != "" {
+			key = o.Indicator
+		}
+		return appendAudit(ctx, tx, AuditEvent{Actor: actor, Action: "oiv.observation", EnteID: &h.EnteID,
+			ObjectType: "observation", ObjectKey: fmt.Sprintf("%s/%s %d %s", h.EnteSlug, h.Slug, o.Year, key),
+			Detail: map[string]any{"id": id, "body": o.Body}})
+	})
+	return id, err
+}
+
+// Observations returns a plan year's observations, objective order then time.
+func (s *Store) Observations(ctx context.Context, planID int64, year int) ([]Observation, error) {
+	rows, err := s.pool.Query(ctx, `SELECT x.id, x.year, o.code, coalesce(i.key, ''), x.body, x.author, x.created_at
+		FROM oiv_observations x JOIN objectives o ON o.id = x.objective_id LEFT JOIN indicators i ON i.id = x.indicator_id
+		WHERE x.plan_id = $1 AND x.year = $2 ORDER BY o.position, i.position NULLS FIRST, x.created_at, x.id`, planID, year)
+	if err != nil {
+		return nil, fmt.Errorf("observations: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Observation, error) {
+		var o Observation
+		return o, r.Scan(&o.ID, &o.Year, &o.Objective, &o.Indicator, &o.Body, &o.Author, &o.CreatedAt)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("observations: %w", err)
+	}
+	return out, nil
+}
+
+// Validation outcomes of the Relazione sulla performance.
+const (
+	Validated            = "validata"
+	ValidatedWithReserve = "validata_con_riserva"
+	NotValidated         = "non_validata"
+)
+
+// OutcomeLabel is the Italian label of a validation outcome.
+func OutcomeLabel(outcome string) string {
+	switch outcome {
+	case Validated:
+		return "Validata"
+	case ValidatedWithReserve:
+		return "Validata con riserva"
+	case NotValidated:
+		return "Non validata"
+	}
+	return outcome
+}
+
+// Validation is the OIV's decision on a year's Relazione, with its document.
+type Validation struct {
+	Year         int
+	Outcome      string
+	DecidedOn    time.Time
+	ActReference string
+	Notes        string
+	DocumentName string
+	DocumentType string
+	Document     []byte // only when asked for
+	SHA256       string
+	Author       string
+	CreatedAt    time.Time
+}
+
+// SetValidation records (or replaces) the validation of a year's Relazione.
+// The audit event carries the outcome before and after and the document's hash.
+func (s *Store) SetValidation(ctx context.Context, h PlanHeader, v Validation, actor string) error {
+	sum := sha256.Sum256(v.Document)
+	v.SHA256 = hex.EncodeToString(sum[:])
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		var before map[string]any
+		var oldOutcome, oldSum string
+		var oldDate time.Time
+		err := tx.QueryRow(ctx, `SELECT outcome, decided_on, document_sha256 FROM relazione_validations
+			WHERE plan_id = $1 AND year = $2 FOR UPDATE`, h.ID, v.Year).Scan(&oldOutcome, &oldDate, &oldSum)
+		switch {
+		case errors.Is(err, pgx.ErrNoRows):
+		case err != nil:
+			return fmt.Errorf("validation: %w", err)
+		default:
+			before = map[string]any{"outcome": oldOutcome, "decided_on": oldDate.Format("2006-01-02"), "document_sha256": oldSum}
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO relazione_validations (plan_id, year, outcome, decided_on, act_reference, notes,
+				document_name, document_type, document, document_sha256, author)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+			ON CONFLICT (plan_id, year) DO UPDATE SET outcome = EXCLUDED.outcome, decided_on = EXCLUDED.decided_on,
+				act_reference = EXCLUDED.act_reference, notes = EXCLUDED.notes, document_name = EXCLUDED.document_name,
+				document_type = EXCLUDED.document_type, document = EXCLUDED.document,
+				document_sha256 = EXCLUDED.document_sha256, author = EXCLUDED.author, created_at = now()`,
+			h.ID, v.Year, v.Outcome, v.DecidedOn, v.ActReference, v.Notes, v.DocumentName, v.DocumentType, v.Document, v.SHA256, actor)
+		if err != nil {
+			return fmt.Errorf("validation: %w", err)
+		}
+		return appendAudit(ctx, tx, AuditEvent{Actor: actor, Action: "oiv.validation", EnteID: &h.EnteID,
+			ObjectType: "relazione", ObjectKey: fmt.Sprintf("%s/%s %d", h.EnteSlug, h.Slug, v.Year), Reason: v.Notes,
+			Detail: map[string]any{"old": before, "new": map[string]any{"outcome": v.Outcome, "decided_on": v.DecidedOn.Format("2006-01-02"),
+				"act_reference": v.ActReference, "document": v.DocumentName, "document_sha256": v.SHA256}}})
+	})
+}
+
+// ValidationOf returns the validation of a plan year, without the document,
+// or ErrNotFound when the OIV has not decided yet.
+func (s *Store) ValidationOf(ctx context.Context, planID int64, year int) (Validation, error) {
+	return s.validation(ctx, planID, year, false)
+}
+
+// ValidationDocument returns the validation with its document.
+func (s *Store) ValidationDocument(ctx context.Context, planID int64, year int) (Validation, error) {
+	return s.validation(ctx, planID, year, true)
+}
+
+func (s *Store) validation(ctx context.Context, planID int64, year int, withDoc bool) (Validation, error) {
+	v := Validation{Year: year}
+	doc := `NULL::bytea`
+	if withDoc {
+		doc = `document`
+	}
+	err := s.pool.QueryRow(ctx, `SELECT outcome, decided_on, act_reference, notes, document_name, document_type, `+doc+`,
+			document_sha256, author, created_at
+		FROM relazione_validations WHERE plan_id = $1 AND year = $2`, planID, year).Scan(&v.Outcome, &v.DecidedOn,
+		&v.ActReference, &v.Notes, &v.DocumentName, &v.DocumentType, &v.Document, &v.SHA256, &v.Author, &v.CreatedAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return v, ErrNotFound
+	}
+	if err != nil {
+		return v, fmt.Errorf("validation %d: %w", year, err)
+	}
+	return v, nil
+}
+
+// ValidatedYears returns the years whose Relazione the OIV validated (with or
+// without reserve): the years whose results the transparency pages publish.
+func (s *Store) ValidatedYears(ctx context.Context, planID int64) (map[int]Validation, error) {
+	rows, err := s.pool.Query(ctx, `SELECT year, outcome, decided_on, act_reference, document_name, document_sha256
+		FROM relazione_validations WHERE plan_id = $1 AND outcome <> 'non_validata'`, planID)
+	if err != nil {
+		return nil, fmt.Errorf("validated years: %w", err)
+	}
+	out := map[int]Validation{}
+	var v Validation
+	_, err = pgx.ForEachRow(rows, []any{&v.Year, &v.Outcome, &v.DecidedOn, &v.ActReference, &v.DocumentName, &v.SHA256}, func() error {
+		out[v.Year] = v
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("validated years: %w", err)
+	}
+	return out, nil
+}
+
+// ObservableItem is an objective, or one of its indicators, the OIV can comment on.
+type ObservableItem struct {
+	Objective, Indicator, Title string
+}
+
+// ObservableItems lists a plan's objectives, each followed by its indicators.
+func (s *Store) ObservableItems(ctx context.Context, planID int64) ([]ObservableItem, error) {
+	rows, err := s.pool.Query(ctx, `SELECT o.code, '' AS key, o.title, o.position, 0 AS ipos FROM objectives o WHERE o.plan_id = $1
+		UNION ALL
+		SELECT o.code, i.key, i.name, o.position, i.position FROM indicators i JOIN objectives o ON o.id = i.objective_id WHERE i.plan_id = $1
+		ORDER BY 4, 5`, planID)
+	if err != nil {
+		return nil, fmt.Errorf("observable items: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (ObservableItem, error) {
+		var it ObservableItem
+		var p1, p2 int
+		return it, r.Scan(&it.Objective, &it.Indicator, &it.Title, &p1, &p2)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("observable items: %w", err)
+	}
+	return out, nil
+}
+
+// PublishedUpdate is when the public content of a plan last changed: a
+// revision, a validation, a period closed or an approved value of a closed
+// period. The transparency page shows it as its last-update date.
+func (s *Store) PublishedUpdate(ctx context.Context, planID int64) (time.Time, error) {
+	var t time.Time
+	err := s.pool.QueryRow(ctx, `SELECT greatest(
+			(SELECT max(created_at) FROM revisions WHERE plan_id = $1),
+			(SELECT max(created_at) FROM relazione_validations WHERE plan_id = $1),
+			(SELECT max(closed_at) FROM periods WHERE plan_id = $1),
+			(SELECT max(m.updated_at) FROM measurements m JOIN periods p ON p.id = m.period_id
+			 WHERE m.plan_id = $1 AND m.status = 'approved' AND p.closed_at IS NOT NULL))`, planID).Scan(&t)
+	if err != nil {
+		return t, fmt.Errorf("published update: %w", err)
+	}
+	return t, nil
+}

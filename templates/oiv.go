@@ -1,0 +1,191 @@
+package templates
+
+import (
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/a-h/templ"
+
+	"github.com/piao-performance/piao/internal/report"
+	"github.com/piao-performance/piao/internal/revision"
+	"github.com/piao-performance/piao/internal/store"
+)
+
+// RelazioneURL is the page of a year's Relazione sulla performance.
+func RelazioneURL(ente, plan string, year int) templ.SafeURL {
+	return PlanURL(ente, plan) + templ.SafeURL("/relazione/"+strconv.Itoa(year))
+}
+
+// OIVURL is the OIV's page of a plan.
+func OIVURL(ente, plan string) templ.SafeURL { return PlanURL(ente, plan) + "/oiv" }
+
+// RevisionsURL is the plan's revisions page.
+func RevisionsURL(ente, plan string) templ.SafeURL { return PlanURL(ente, plan) + "/revisioni" }
+
+// AuditURL is the plan's ente audit trail page.
+func AuditURL(ente, plan string) templ.SafeURL { return PlanURL(ente, plan) + "/registro" }
+
+// TransparencyURL is the public Amministrazione Trasparente › Performance page.
+func TransparencyURL(ente, plan string) templ.SafeURL {
+	return templ.SafeURL("/trasparenza/" + url.PathEscape(ente) + "/" + url.PathEscape(plan))
+}
+
+// PublicRelazioneURL is the published Relazione of a validated year.
+func PublicRelazioneURL(ente, plan string, year int) templ.SafeURL {
+	return TransparencyURL(ente, plan) + templ.SafeURL("/relazione/"+strconv.Itoa(year))
+}
+
+// EvidenceURL is the evidence pack (ZIP) of an objective.
+func EvidenceURL(ente, plan, code string) templ.SafeURL {
+	return ObjectiveURL(ente, plan, code) + "/evidenze.zip"
+}
+
+// RelazioneData is the Relazione page: the document the downloads are made of.
+type RelazioneData struct {
+	Plan     store.PlanHeader
+	Year     int
+	Doc      *report.Document
+	Files    templ.SafeURL // base of the downloads: Files + "/relazione.pdf"
+	Public   bool          // the published version (transparency)
+	Validity string        // the validation's text, for the published version
+}
+
+// YearStatus is a plan year on the OIV page.
+type YearStatus struct {
+	Year       int
+	Validation *store.Validation
+}
+
+// ObservationForm is the OIV observation form, kept on errors.
+type ObservationForm struct {
+	Year, Target, Body string // Target: objective code or "code|indicator key"
+	Errors             map[string]string
+}
+
+// ValidationForm is the validation form of a year's Relazione, kept on errors.
+type ValidationForm struct {
+	Year, Outcome, DecidedOn, ActReference, Notes string
+	Errors                                        map[string]string
+}
+
+// TargetChoice is an objective or indicator the OIV can comment on.
+type TargetChoice struct{ Value, Label string }
+
+// OIVData is the OIV's page.
+type OIVData struct {
+	Plan         store.PlanHeader
+	Years        []YearStatus
+	Chain        *store.ChainReport // nil until verified on this page
+	CheckedAt    time.Time
+	Observations []store.Observation
+	ObsYear      int
+	Choices      []TargetChoice
+	CanObserve   bool
+	Obs          ObservationForm
+	Val          ValidationForm
+	Saved        string // confirmation after a successful post
+}
+
+// RevisionsData is the revisions page with the diff of two of them.
+type RevisionsData struct {
+	Plan      store.PlanHeader
+	Revisions []store.RevisionInfo
+	From, To  int
+	Diff      []revision.Difference
+	Message   string
+}
+
+// AuditForm is the audit trail filter, as typed.
+type AuditForm struct {
+	From, To, Actor, Object, Action string
+	Errors                          map[string]string
+}
+
+// AuditData is the audit trail page.
+type AuditData struct {
+	Plan   store.PlanHeader
+	Form   AuditForm
+	Query  string // the filter as a query string, for the export links
+	Rows   []store.AuditRow
+	Shown  int
+	More   bool
+	Actors []string
+}
+
+// TransparencyYear is a plan year on the transparency page.
+type TransparencyYear struct {
+	Year       int
+	Validation store.Validation
+	Tables     []report.Table // the Relazione tables published as CSV
+}
+
+// TransparencyData is Amministrazione Trasparente › Performance.
+type TransparencyData struct {
+	Plan       store.PlanHeader
+	Revisions  []store.RevisionInfo
+	Years      []TransparencyYear
+	LastUpdate time.Time
+}
+
+func rowsWord(n int) string {
+	if n == 1 {
+		return "1 riga"
+	}
+	return strconv.Itoa(n) + " righe"
+}
+
+func alignClass(k report.Kind) string {
+	switch k {
+	case report.Number, report.Percent, report.Integer:
+		return "text-end text-nowrap"
+	}
+	return ""
+}
+
+func dateTime(t time.Time) string {
+	loc, err := time.LoadLocation("Europe/Rome")
+	if err != nil {
+		loc = time.FixedZone("CET", 3600)
+	}
+	return t.In(loc).Format("02/01/2006 15:04")
+}
+
+func treeIndent(level int) string { return "ps-" + strconv.Itoa(min(level*3, 5)) }
+
+func seqText(s *int64) string {
+	if s == nil {
+		return "in attesa"
+	}
+	return strconv.FormatInt(*s, 10)
+}
+
+func shortHash(h string) string {
+	if len(h) > 16 {
+		return h[:16] + "…"
+	}
+	return h
+}
+
+func selectClass(msg string) string {
+	if msg != "" {
+		return "form-select is-invalid"
+	}
+	return "form-select"
+}
+
+func yearChoices(ys []YearStatus) []TargetChoice {
+	out := make([]TargetChoice, 0, len(ys))
+	for _, y := range ys {
+		out = append(out, TargetChoice{Value: strconv.Itoa(y.Year), Label: strconv.Itoa(y.Year)})
+	}
+	return out
+}
+
+func actorChoices(actors []string) []TargetChoice {
+	out := []TargetChoice{{Value: "", Label: "Tutti"}}
+	for _, a := range actors {
+		out = append(out, TargetChoice{Value: a, Label: a})
+	}
+	return out
+}
