@@ -3,14 +3,12 @@ package report
 import (
 	"bytes"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/piao-performance/piao/internal/testpdf"
 )
 
 const pdfTestNotice = "DATI DIMOSTRATIVI — ente e valori inventati."
@@ -68,7 +66,7 @@ func pdfFixture() *Document {
 }
 
 func TestWritePDF(t *testing.T) {
-	needPoppler(t)
+	testpdf.Need(t)
 	d := pdfFixture()
 	pages, n := pdfPages(t, d)
 
@@ -167,7 +165,7 @@ func TestWritePDFDeterministic(t *testing.T) {
 
 // TestWritePDFLargeTree: 5,000 nodes draw levels 0–2 and say where the rest are.
 func TestWritePDFLargeTree(t *testing.T) {
-	needPoppler(t)
+	testpdf.Need(t)
 	d := pdfSynthetic(1, 10)
 	d.Tree = pdfTree(10, 5, 100)
 	start := time.Now()
@@ -190,7 +188,7 @@ func TestWritePDFLargeTree(t *testing.T) {
 // TestWritePDFOddInput: control characters, characters outside the BMP,
 // unbreakable words, overlong cells and missing cells neither fail nor panic.
 func TestWritePDFOddInput(t *testing.T) {
-	needPoppler(t)
+	testpdf.Need(t)
 	long := strings.Repeat("parola ", 3000)
 	d := &Document{
 		Title: "Prova\tcon\x00controlli 😀",
@@ -208,70 +206,13 @@ func TestWritePDFOddInput(t *testing.T) {
 	}
 }
 
-// pdfPages writes d, checks the page count with pdfinfo and returns the
-// text of each page (pdftotext -layout, split on form feeds).
+// pdfPages writes d and returns the text of each page and their count.
 func pdfPages(t *testing.T, d *Document) ([]string, int) {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := WritePDF(&buf, d); err != nil {
 		t.Fatalf("WritePDF: %v", err)
 	}
-	path := filepath.Join(t.TempDir(), "report.pdf")
-	if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	info, err := exec.Command("pdfinfo", path).CombinedOutput()
-	if err != nil {
-		t.Fatalf("pdfinfo: %v\n%s", err, info)
-	}
-	m := regexp.MustCompile(`(?m)^Pages:\s+(\d+)`).FindSubmatch(info)
-	if m == nil {
-		t.Fatalf("pdfinfo: no page count:\n%s", info)
-	}
-	n, _ := strconv.Atoi(string(m[1]))
-	out, err := exec.Command("pdftotext", "-layout", "-enc", "UTF-8", path, "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
-	pages := strings.Split(strings.TrimSuffix(string(out), "\f"), "\f")
-	if len(pages) != n {
-		t.Fatalf("pdftotext gave %d pages, pdfinfo %d", len(pages), n)
-	}
-	return pages, n
-}
-
-// needPoppler makes sure pdftotext and pdfinfo (Debian's poppler-utils) are
-// installed: as root it installs them, otherwise the test fails saying how.
-func needPoppler(t *testing.T) {
-	t.Helper()
-	have := func() bool {
-		_, err1 := exec.LookPath("pdftotext")
-		_, err2 := exec.LookPath("pdfinfo")
-		return err1 == nil && err2 == nil
-	}
-	if have() {
-		return
-	}
-	if os.Geteuid() != 0 {
-		t.Fatal("pdftotext and pdfinfo are missing: install poppler-utils (apt-get install poppler-utils)")
-	}
-	apt := func(args ...string) error {
-		cmd := exec.Command("apt-get", append([]string{"-o", "DPkg::Lock::Timeout=300"}, args...)...)
-		cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			return fmt.Errorf("apt-get %s: %w\n%s", strings.Join(args, " "), err, out)
-		}
-		return nil
-	}
-	if err := apt("install", "-y", "-qq", "poppler-utils"); err != nil {
-		if err := apt("update", "-qq"); err != nil {
-			t.Fatalf("poppler-utils missing and apt-get update failed: %v", err)
-		}
-		if err := apt("install", "-y", "-qq", "poppler-utils"); err != nil {
-			t.Fatalf("poppler-utils missing and could not be installed: %v", err)
-		}
-	}
-	if !have() {
-		t.Fatal("poppler-utils installed but pdftotext or pdfinfo still not on PATH")
-	}
+	pages := testpdf.Pages(t, buf.Bytes())
+	return pages, len(pages)
 }
