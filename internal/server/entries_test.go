@@ -18,8 +18,8 @@ const entryPath = refPlan + "/misurazioni/O.3.3.1/1" // mediations: direct, ≥ 
 const ratioPath = refPlan + "/misurazioni/O.3.3.1/6" // certificates of origin: ratio × 100
 const period = "?periodo=2023-final"
 
-// multipartForm builds a form body with optional files (name → content).
-func multipartForm(t *testing.T, fields map[string]string, files map[string][]byte) (string, *bytes.Buffer) {
+// multipartForm builds a form body with optional files (name → content) in the field fileField.
+func multipartForm(t *testing.T, fields map[string]string, fileField string, files map[string][]byte) (string, *bytes.Buffer) {
 	t.Helper()
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
@@ -29,7 +29,7 @@ func multipartForm(t *testing.T, fields map[string]string, files map[string][]by
 		}
 	}
 	for name, data := range files {
-		fw, err := mw.CreateFormFile("allegati", name)
+		fw, err := mw.CreateFormFile(fileField, name)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -39,9 +39,15 @@ func multipartForm(t *testing.T, fields map[string]string, files map[string][]by
 	return mw.FormDataContentType(), &buf
 }
 
+// postMultipart posts a form with evidence files (the entry form's "allegati").
 func postMultipart(t *testing.T, c *http.Client, url string, fields map[string]string, files map[string][]byte) (*http.Response, string) {
 	t.Helper()
-	ct, body := multipartForm(t, fields, files)
+	return postFiles(t, c, url, fields, "allegati", files)
+}
+
+func postFiles(t *testing.T, c *http.Client, url string, fields map[string]string, fileField string, files map[string][]byte) (*http.Response, string) {
+	t.Helper()
+	ct, body := multipartForm(t, fields, fileField, files)
 	res, err := c.Post(url, ct, body)
 	if err != nil {
 		t.Fatal(err)
