@@ -22,6 +22,11 @@ const (
 	dashRefKey = "reference-dashboard"
 	dashBigKey = "synthetic-big-dashboard"
 
+	relRefPDF  = "reference-relazione-pdf"
+	relRefXLSX = "reference-relazione-xlsx"
+	relBigPDF  = "synthetic-big-relazione-pdf"
+	relBigXLSX = "synthetic-big-relazione-xlsx"
+
 	dashRefUser = "bench.segretario"
 	dashBigUser = "bench.segretario.big"
 
@@ -68,6 +73,22 @@ func dashboardRoutes(ref, big *plan.Document, bigIndicators, concurrency int) []
 		{Key: dashRefKey, Label: "reference: dashboard", Path: path(ref), User: dashRefUser, Concurrency: concurrency},
 		{Key: dashBigKey, Label: "synthetic " + thousands(bigIndicators) + " indicators: dashboard", Path: path(big),
 			User: dashBigUser, Concurrency: concurrency},
+	}
+}
+
+// relazioneRoutes download the full Relazione sulla performance of the
+// reference plan and of the large synthetic ente, as PDF and XLSX, one
+// client at a time: the targets are the time of one generation.
+func relazioneRoutes(ref, big *plan.Document, bigIndicators int) []route {
+	path := func(d *plan.Document, file string) string {
+		return "/enti/" + d.Ente.Slug + "/piani/" + d.Plan.Slug + "/relazione/" + strconv.Itoa(d.Plan.StartYear) + "/" + file
+	}
+	n := thousands(bigIndicators)
+	return []route{
+		{Key: relRefPDF, Label: "reference: Relazione PDF", Path: path(ref, "relazione.pdf"), User: dashRefUser, Concurrency: 1, Warmup: 3},
+		{Key: relRefXLSX, Label: "reference: Relazione XLSX", Path: path(ref, "relazione.xlsx"), User: dashRefUser, Concurrency: 1, Warmup: 3},
+		{Key: relBigPDF, Label: "synthetic " + n + " indicators: Relazione PDF", Path: path(big, "relazione.pdf"), User: dashBigUser, Concurrency: 1, Warmup: 3},
+		{Key: relBigXLSX, Label: "synthetic " + n + " indicators: Relazione XLSX", Path: path(big, "relazione.xlsx"), User: dashBigUser, Concurrency: 1, Warmup: 3},
 	}
 }
 

@@ -296,7 +296,8 @@ func bench(ctx context.Context, o options, cfg synth.Config, adminURL string, st
 	synthEnte := enti[0].Doc
 	// The dashboards come after the page routes and before the saves, which
 	// would give the reference plan's open period data to show.
-	for _, rt := range append(routes(ref, synthEnte), dashboardRoutes(ref, big.Doc, o.BigInds, o.DashClients)...) {
+	pageRoutes := append(routes(ref, synthEnte), dashboardRoutes(ref, big.Doc, o.BigInds, o.DashClients)...)
+	for _, rt := range append(pageRoutes, relazioneRoutes(ref, big.Doc, o.BigInds)...) {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
@@ -493,6 +494,7 @@ type route struct {
 	Path        string
 	User        string // when set, every worker signs in as this account (password benchPassword) first
 	Concurrency int    // workers; zero: -c
+	Warmup      int    // at most this many warm-up requests; zero: -warmup
 }
 
 // routes lists what the benchmark drives, the static asset first: it is the
