@@ -37,17 +37,33 @@ const (
 	pdfCond = "dejavucond"
 )
 
-// A4 portrait geometry in millimetres. The running header sits above
-// pdfTop and the footer below pdfBottom; everything else is placed
-// by hand, so fpdf's automatic page break is off.
+// A4 geometry in millimetres, portrait or landscape: distances from the
+// page's edges, so the current page's size gives the rest (pdfGeom). The
+// running header sits above pdfTop and the footer below the bottom limit;
+// everything else is placed by hand, so fpdf's automatic page break is off.
 const (
-	pdfPageW    = 210.0
-	pdfPageH    = 297.0
-	pdfMarginX  = 15.0
-	pdfContentW = pdfPageW - 2*pdfMarginX
-	pdfTop      = 22.0
-	pdfBottom   = 280.0
-	pdfPtMM     = 25.4 / 72 // one point in millimetres
+	pdfMarginX   = 15.0
+	pdfTop       = 22.0
+	pdfBottomGap = 17.0      // from the bottom limit of the content to the page's bottom edge
+	pdfFootRule  = 13.0      // from the footer rule to the page's bottom edge
+	pdfFootText  = 9.0       // from the footer text's baseline to the page's bottom edge
+	pdfPtMM      = 25.4 / 72 // one point in millimetres
+)
+
+// pdfGeom is a page's size in millimetres.
+type pdfGeom struct{ w, h float64 }
+
+func (g pdfGeom) contentW() float64 { return g.w - 2*pdfMarginX }
+func (g pdfGeom) bottom() float64   { return g.h - pdfBottomGap }
+func (g pdfGeom) landscape() bool   { return g.w > g.h }
+
+// Tables of more columns than pdfMaxPortraitCols, or whose header words do
+// not fit their columns on portrait, go on landscape pages. There, header
+// words of up to pdfKeepWord characters are never broken: their columns are
+// widened at the expense of the widest text columns.
+const (
+	pdfMaxPortraitCols = 7
+	pdfKeepWord        = 14
 )
 
 // pdfPagesAlias stands for the page count until fpdf knows it; unlike
@@ -128,6 +144,9 @@ type pdfWriter struct {
 	d         *Document
 	generated string  // "Generato il 26/11/2026 alle 09:15"; empty when unknown
 	y         float64 // the cursor: where the next block starts
+	a4        fpdf.SizeType
+	portrait  pdfGeom
+	land      bool // the current page is landscape; new pages follow it
 }
 
 func newPDFWriter(d *Document) *pdfWriter {
@@ -137,7 +156,7 @@ func newPDFWriter(d *Document) *pdfWriter {
 	f.AddUTF8FontFromBytes(pdfCond, "", pdfFontCond)
 	f.AddUTF8FontFromBytes(pdfCond, "B", pdfFontCondBold)
 	f.SetMargins(pdfMarginX, pdfTop, pdfMarginX)
-	f.SetAutoPageBreak(false, pdfPageH-pdfBottom)
+	f.SetAutoPageBreak(false, pdfBottomGap)
 	f.SetFont(pdfSans, "", pdfBodySize) // a UTF-8 font current from the start, for bookmarks too
 	f.AliasNbPages(pdfPagesAlias)
 	f.SetCreationDate(d.Generated)
@@ -155,7 +174,8 @@ func newPDFWriter(d *Document) *pdfWriter {
 		}
 		f.SetKeywords(strings.Join(kw, "; "), true)
 	}
-	p := &pdfWriter{f: f, d: d}
+	p := &pdfWriter{f: f, d: d, a4: f.GetPageSizeStr("A4")}
+	p.portrait = pdfGeom{p.a4.Wd, p.a4.Ht}
 	if !d.Generated.IsZero() {
 		t := d.Generated.In(pdfRome())
 		p.generated = "Generato il " + t.Format("02/01/2006") + " alle " + t.Format("15:04")
@@ -181,33 +201,35 @@ func (p *pdfWriter) header() {
 			parts = append(parts, s)
 		}
 	}
+	g := p.geom()
 	rule := 14.0
 	p.font(pdfSans, "", 7.5, pdfMuted)
-	f.Text(pdfMarginX, 11, p.fit(strings.Join(parts, " — "), pdfContentW))
+	f.Text(pdfMarginX, 11, p.fit(strings.Join(parts, " — "), g.contentW()))
 	if n := pdfClean(d.Notice); n != "" {
 		p.font(pdfSans, "B", 7.5, pdfAlert)
-		f.Text(pdfMarginX, 15, p.fit("⚠ "+n, pdfContentW))
+		f.Text(pdfMarginX, 15, p.fit("⚠ "+n, g.contentW()))
 		rule = 17
 	}
 	p.draw(pdfRule)
 	f.SetLineWidth(0.2)
-	f.Line(pdfMarginX, rule, pdfPageW-pdfMarginX, rule)
+	f.Line(pdfMarginX, rule, g.w-pdfMarginX, rule)
 }
 
 // footer draws the generation date and "Pagina N di M".
 func (p *pdfWriter) footer() {
 	f := p.f
+	g := p.geom() // fpdf calls the footer before it starts the next page
 	p.draw(pdfRule)
 	f.SetLineWidth(0.2)
-	f.Line(pdfMarginX, 284, pdfPageW-pdfMarginX, 284)
+	f.Line(pdfMarginX, g.h-pdfFootRule, g.w-pdfMarginX, g.h-pdfFootRule)
 	p.font(pdfSans, "", 7.5, pdfMuted)
-	f.Text(pdfMarginX, 288, p.generated)
+	f.Text(pdfMarginX, g.h-pdfFootText, p.generated)
 	n := strconv.Itoa(f.PageNo())
 	page := "Pagina " + n + " di "
 	// The total is an alias replaced at the end; assume it is as wide as
 	// the current page number to right-align.
 	w := f.GetStringWidth(page + n)
-	f.Text(pdfPageW-pdfMarginX-w, 288, page+pdfPagesAlias)
+	f.Text(g.w-pdfMarginX-w, g.h-pdfFootText, page+pdfPagesAlias)
 }
 
 // cover is the first page: title, provenance, the notice in a frame and the
@@ -221,17 +243,17 @@ func (p *pdfWriter) cover() {
 		title = "Relazione"
 	}
 	f.Bookmark(title, 0, p.y)
-	p.paragraph(title, pdfSans, "B", 24, 10.5, pdfAccent, pdfMarginX, pdfContentW)
+	p.paragraph(title, pdfSans, "B", 24, 10.5, pdfAccent, pdfMarginX, p.contentW())
 	p.y += 2
 	p.draw(pdfAccent)
 	f.SetLineWidth(0.8)
 	f.Line(pdfMarginX, p.y, pdfMarginX+40, p.y)
 	p.y += 7
-	p.paragraph(pdfClean(d.Ente), pdfSans, "B", 14, 6.5, pdfText, pdfMarginX, pdfContentW)
+	p.paragraph(pdfClean(d.Ente), pdfSans, "B", 14, 6.5, pdfText, pdfMarginX, p.contentW())
 	p.y += 1
-	p.paragraph(pdfClean(d.Plan), pdfSans, "", 12, 5.8, pdfText, pdfMarginX, pdfContentW)
+	p.paragraph(pdfClean(d.Plan), pdfSans, "", 12, 5.8, pdfText, pdfMarginX, p.contentW())
 	p.y += 2
-	p.paragraph(p.generated, pdfSans, "", 10, 5, pdfMuted, pdfMarginX, pdfContentW)
+	p.paragraph(p.generated, pdfSans, "", 10, 5, pdfMuted, pdfMarginX, p.contentW())
 	p.y += 8
 	if n := pdfClean(d.Notice); n != "" {
 		p.noticeBox(n)
@@ -246,7 +268,7 @@ func (p *pdfWriter) cover() {
 		p.font(pdfSans, "B", 10, pdfText)
 		label := p.wrap(pdfClean(m.Label)+":", labelW-3)
 		p.font(pdfSans, "", 10, pdfText)
-		value := p.wrap(pdfClean(m.Value), pdfContentW-labelW)
+		value := p.wrap(pdfClean(m.Value), p.contentW()-labelW)
 		n := max(len(label), len(value), 1)
 		p.ensure(float64(n) * lh)
 		p.font(pdfSans, "B", 10, pdfText)
@@ -266,13 +288,13 @@ func (p *pdfWriter) noticeBox(notice string) {
 	f := p.f
 	const pad, lh = 4.0, 6.0
 	p.font(pdfSans, "B", 12, pdfAlert)
-	lines := p.wrap("⚠ "+notice, pdfContentW-2*pad)
+	lines := p.wrap("⚠ "+notice, p.contentW()-2*pad)
 	h := float64(len(lines))*lh + 2*pad
 	p.ensure(h)
 	p.draw(pdfAlert)
 	p.fill(pdfAlertFill)
 	f.SetLineWidth(0.9)
-	f.Rect(pdfMarginX, p.y, pdfContentW, h, "DF")
+	f.Rect(pdfMarginX, p.y, p.contentW(), h, "DF")
 	for i, s := range lines {
 		f.Text(pdfMarginX+pad, p.y+pad+float64(i)*lh+4.4, s)
 	}
@@ -296,7 +318,7 @@ func (p *pdfWriter) tree() {
 	f.Bookmark("Albero della performance", 0, p.y)
 	p.heading("Albero della performance")
 	p.paragraph("Ogni riquadro riporta codice, titolo, grado di raggiungimento e stato dell’obiettivo; "+
-		"il colore del bordo sinistro ripete lo stato.", pdfSans, "", pdfBodySize, pdfBodyLH, pdfMuted, pdfMarginX, pdfContentW)
+		"il colore del bordo sinistro ripete lo stato.", pdfSans, "", pdfBodySize, pdfBodyLH, pdfMuted, pdfMarginX, p.contentW())
 	if operational > 0 || upper > 0 {
 		note := "L’albero mostra l’ente, le aree e gli obiettivi strategici"
 		switch {
@@ -309,7 +331,7 @@ func (p *pdfWriter) tree() {
 			note += fmt.Sprintf("; per ragioni di spazio ne sono omessi altri %s (i primi %d sono disegnati)",
 				itfmt.Number(float64(upper), 0), pdfMaxTreeNodes)
 		}
-		p.paragraph(note+".", pdfSans, "B", pdfBodySize, pdfBodyLH, pdfText, pdfMarginX, pdfContentW)
+		p.paragraph(note+".", pdfSans, "B", pdfBodySize, pdfBodyLH, pdfText, pdfMarginX, p.contentW())
 	}
 	p.y += 3
 
@@ -335,18 +357,18 @@ func (p *pdfWriter) tree() {
 			stack = stack[:len(stack)-1]
 		}
 		lay := p.layoutNode(n)
-		if p.y+lay.h > pdfBottom && p.y > top {
+		if p.y+lay.h > p.bottom() && p.y > top {
 			// Carry on to the page bottom the stems of ancestors with
 			// children still to come, then restart them on the next page.
 			p.connectorStyle()
 			for _, a := range stack {
 				if info[a].lastChild >= i {
 					x := pdfStemX(nodes[a].Level)
-					f.Line(x, p.stemStart(info[a], top), x, pdfBottom)
+					f.Line(x, p.stemStart(info[a], top), x, p.bottom())
 				}
 			}
 			p.newPage()
-			p.paragraph("Albero della performance (segue)", pdfSans, "", 8, 4, pdfMuted, pdfMarginX, pdfContentW)
+			p.paragraph("Albero della performance (segue)", pdfSans, "", 8, 4, pdfMuted, pdfMarginX, p.contentW())
 			p.y += 2
 			top = p.y
 		}
@@ -427,7 +449,7 @@ const (
 
 func (p *pdfWriter) layoutNode(n TreeNode) pdfNodeLayout {
 	l := pdfNodeLayout{x: pdfNodeX(n.Level), lineH: pdfNodeLineH, padY: 1.6, statusCol: pdfStatusStyleFor(n.Status)}
-	l.w = pdfPageW - pdfMarginX - l.x
+	l.w = p.geom().w - pdfMarginX - l.x
 	l.code = pdfClean(n.Code)
 	l.score = pdfClean(n.Score)
 	if l.score == "" {
@@ -488,17 +510,26 @@ func (p *pdfWriter) drawNode(n TreeNode, l pdfNodeLayout) {
 	f.Text(right-pdfStatusW, base(0), l.status)
 }
 
-// tables writes every table, starting on a new page.
+// tables writes every table, starting on a new page. A wide table (see
+// layoutTable) starts on a new landscape page and continues on landscape
+// pages; the next narrow one starts on a new portrait page. Tables of the
+// same orientation follow one another on the same page.
 func (p *pdfWriter) tables() {
-	if len(p.d.Tables) == 0 {
-		return
-	}
-	p.newPage()
 	for i := range p.d.Tables {
-		if i > 0 {
+		t := &p.d.Tables[i]
+		title := pdfClean(t.Title)
+		var tl *pdfTableLayout
+		land := p.land // an empty table stays where it is
+		if len(t.Columns) > 0 && len(t.Rows) > 0 {
+			tl = p.layoutTable(t, title)
+			land = tl.land
+		}
+		if i == 0 || land != p.land {
+			p.addPage(land)
+		} else {
 			p.y += 6
 		}
-		p.table(&p.d.Tables[i])
+		p.table(t, title, tl)
 	}
 }
 
@@ -506,6 +537,7 @@ func (p *pdfWriter) tables() {
 type pdfTableLayout struct {
 	t      *Table
 	title  string
+	land   bool // drawn on landscape pages
 	x, w   []float64
 	right  []bool
 	header [][]string
@@ -531,25 +563,24 @@ const (
 	pdfCellPadY   = 1.1
 )
 
-func (p *pdfWriter) table(t *Table) {
+// table writes t on the current page, laid out as tl (nil when t has no
+// columns or no rows).
+func (p *pdfWriter) table(t *Table, title string, tl *pdfTableLayout) {
 	f := p.f
-	title := pdfClean(t.Title)
 	intro := pdfClean(t.Intro)
-	empty := len(t.Columns) == 0 || len(t.Rows) == 0
+	empty := tl == nil
 	// Keep the heading with the intro and the first row (or "Nessun dato.").
 	need := p.textHeight(title, pdfSans, "B", pdfHeadingSize, pdfHeadingLH) + pdfHeadingGap
 	if intro != "" {
 		need += p.textHeight(intro, pdfSans, "", pdfBodySize, pdfBodyLH) + pdfIntroGap
 	}
-	var tl *pdfTableLayout
 	var firstRow [][]string
 	if empty {
 		need += pdfBodyLH
 	} else {
-		tl = p.layoutTable(t, title)
 		// A first row as tall as a continuation page allows would leave the
 		// heading alone on its page: cut it to what fits under the heading.
-		room := pdfBottom - pdfTop - need - tl.headH - 2*pdfCellPadY
+		room := p.bottom() - pdfTop - need - tl.headH - 2*pdfCellPadY
 		firstRow = p.rowLines(tl, t.Rows[0], min(tl.maxLns, max(int(room/pdfTableLineH), 1)))
 		need += tl.headH + pdfRowHeight(firstRow)
 	}
@@ -557,14 +588,14 @@ func (p *pdfWriter) table(t *Table) {
 	f.Bookmark(title, 0, p.y)
 	p.heading(title)
 	if intro != "" {
-		p.paragraph(intro, pdfSans, "", pdfBodySize, pdfBodyLH, pdfMuted, pdfMarginX, pdfContentW)
+		p.paragraph(intro, pdfSans, "", pdfBodySize, pdfBodyLH, pdfMuted, pdfMarginX, p.contentW())
 		p.y += pdfIntroGap
 	}
 	if empty {
-		p.paragraph("Nessun dato.", pdfSans, "", pdfBodySize, pdfBodyLH, pdfText, pdfMarginX, pdfContentW)
+		p.paragraph("Nessun dato.", pdfSans, "", pdfBodySize, pdfBodyLH, pdfText, pdfMarginX, p.contentW())
 		return
 	}
-	if p.y+tl.headH+pdfRowHeight(firstRow) > pdfBottom { // after an intro longer than a page
+	if p.y+tl.headH+pdfRowHeight(firstRow) > p.bottom() { // after an intro longer than a page
 		p.newPage()
 	}
 	p.drawHeaderRow(tl)
@@ -574,9 +605,9 @@ func (p *pdfWriter) table(t *Table) {
 			lines = p.rowLines(tl, row, tl.maxLns)
 		}
 		h := pdfRowHeight(lines)
-		if p.y+h > pdfBottom {
+		if p.y+h > p.bottom() {
 			p.newPage()
-			p.paragraph(tl.title+" (segue)", pdfSans, "", 8, pdfSegueH, pdfMuted, pdfMarginX, pdfContentW)
+			p.paragraph(tl.title+" (segue)", pdfSans, "", 8, pdfSegueH, pdfMuted, pdfMarginX, p.contentW())
 			p.y += 1
 			p.drawHeaderRow(tl)
 		}
@@ -584,32 +615,136 @@ func (p *pdfWriter) table(t *Table) {
 	}
 }
 
+// layoutTable decides t's orientation and spreads the content width over its
+// columns in proportion to their widths. A table goes landscape when it has
+// more than pdfMaxPortraitCols columns or when on portrait a header word
+// would be broken; on landscape, columns too narrow for a header word of up
+// to pdfKeepWord characters are widened (pdfWiden).
 func (p *pdfWriter) layoutTable(t *Table, title string) *pdfTableLayout {
 	tl := &pdfTableLayout{t: t, title: title}
 	n := len(t.Columns)
 	tl.x, tl.w, tl.right = make([]float64, n), make([]float64, n), make([]bool, n)
+	heads := make([]string, n)
+	weight := make([]float64, n)
+	longest := make([]float64, n) // the widest header word
+	keep := make([]float64, n)    // the widest header word of at most pdfKeepWord characters
+	text := make([]bool, n)
 	total := 0.0
-	for _, c := range t.Columns {
-		total += pdfColWeight(c)
+	p.font(pdfCond, "B", pdfTableFont, pdfText)
+	for i, c := range t.Columns {
+		weight[i] = pdfColWeight(c)
+		total += weight[i]
+		heads[i] = pdfClean(c.Header)
+		for _, word := range strings.Fields(heads[i]) {
+			ww := p.f.GetStringWidth(word)
+			longest[i] = max(longest[i], ww)
+			if utf8.RuneCountInString(word) <= pdfKeepWord {
+				keep[i] = max(keep[i], ww)
+			}
+		}
+		tl.right[i] = c.Kind == Number || c.Kind == Percent || c.Kind == Integer
+		text[i] = c.Kind == Text
+	}
+	spread := func(g pdfGeom) {
+		for i := range tl.w {
+			tl.w[i] = g.contentW() * weight[i] / total
+		}
+	}
+	g := p.portrait
+	spread(g)
+	tl.land = n > pdfMaxPortraitCols
+	for i := range tl.w {
+		if longest[i] > tl.w[i]-2*pdfCellPadX {
+			tl.land = true
+		}
+	}
+	if tl.land {
+		g = pdfGeom{p.portrait.h, p.portrait.w}
+		spread(g)
+		// A hair more than the word, so wrap's own subtraction of the
+		// padding cannot round below it.
+		const eps = 0.01
+		need, floor := make([]float64, n), make([]float64, n)
+		for i := range tl.w {
+			if keep[i] > 0 {
+				need[i] = keep[i] + 2*pdfCellPadX + eps
+			}
+			if longest[i] > 0 {
+				floor[i] = longest[i] + 2*pdfCellPadX + eps
+			}
+		}
+		pdfWiden(tl.w, need, floor, text)
 	}
 	x := pdfMarginX
-	for i, c := range t.Columns {
+	for i := range tl.w {
 		tl.x[i] = x
-		tl.w[i] = pdfContentW * pdfColWeight(c) / total
 		x += tl.w[i]
-		tl.right[i] = c.Kind == Number || c.Kind == Percent || c.Kind == Integer
 	}
-	p.font(pdfCond, "B", pdfTableFont, pdfText)
 	tl.header = make([][]string, n)
-	for i, c := range t.Columns {
-		tl.header[i] = p.wrap(pdfClean(c.Header), tl.w[i]-2*pdfCellPadX)
+	for i := range heads {
+		tl.header[i] = p.wrap(heads[i], tl.w[i]-2*pdfCellPadX)
 	}
 	tl.headH = pdfRowHeight(tl.header)
 	// Room for a body row on a continuation page: below the "(segue)" line
 	// and the repeated header.
-	room := pdfBottom - pdfTop - pdfSegueH - 1 - tl.headH - 2*pdfCellPadY
+	room := g.bottom() - pdfTop - pdfSegueH - 1 - tl.headH - 2*pdfCellPadY
 	tl.maxLns = max(int(room/pdfTableLineH), 1)
 	return tl
+}
+
+// pdfWiden widens every column narrower than need to need, taking the width
+// from the other columns in proportion to what they have above their floor
+// (they never go below it): first from the wide text columns (at least half
+// as wide as the widest text column), then, if that is not enough, from any
+// column. When all of it is still not enough, each narrow column gets the
+// same share of what it lacks. The total width does not change.
+func pdfWiden(w, need, floor []float64, text []bool) {
+	deficit := 0.0
+	for i := range w {
+		if need[i] > w[i] {
+			deficit += need[i] - w[i]
+		}
+	}
+	if deficit <= 0 {
+		return
+	}
+	widest := 0.0
+	for i := range w {
+		if text[i] {
+			widest = max(widest, w[i])
+		}
+	}
+	got := 0.0
+	for pass := range 2 {
+		donor := func(i int) bool {
+			return need[i] <= w[i] && w[i] > floor[i] && (pass == 1 || text[i] && w[i] >= widest/2)
+		}
+		surplus := 0.0
+		for i := range w {
+			if donor(i) {
+				surplus += w[i] - floor[i]
+			}
+		}
+		if surplus <= 0 {
+			continue
+		}
+		take := min(deficit-got, surplus)
+		for i := range w {
+			if donor(i) {
+				w[i] -= take * (w[i] - floor[i]) / surplus
+			}
+		}
+		got += take
+		if got >= deficit {
+			break
+		}
+	}
+	share := min(got/deficit, 1)
+	for i := range w {
+		if need[i] > w[i] {
+			w[i] += (need[i] - w[i]) * share
+		}
+	}
 }
 
 func pdfColWeight(c Column) float64 {
@@ -683,14 +818,14 @@ func (p *pdfWriter) drawCells(tl *pdfTableLayout, cells [][]string, h float64, s
 
 // heading writes a section title.
 func (p *pdfWriter) heading(s string) {
-	p.paragraph(s, pdfSans, "B", pdfHeadingSize, pdfHeadingLH, pdfAccent, pdfMarginX, pdfContentW)
+	p.paragraph(s, pdfSans, "B", pdfHeadingSize, pdfHeadingLH, pdfAccent, pdfMarginX, p.contentW())
 	p.y += pdfHeadingGap
 }
 
 // textHeight is the height of s as paragraph would write it across the page.
 func (p *pdfWriter) textHeight(s, family, style string, size, lh float64) float64 {
 	p.font(family, style, size, pdfText)
-	return float64(len(p.wrap(s, pdfContentW))) * lh
+	return float64(len(p.wrap(s, p.contentW()))) * lh
 }
 
 // paragraph writes s wrapped to w, moving to a new page line by line.
@@ -711,17 +846,35 @@ func (p *pdfWriter) paragraph(s, family, style string, size, lh float64, c pdfCo
 // ensure starts a new page unless h millimetres fit below the cursor; it
 // reports whether it did.
 func (p *pdfWriter) ensure(h float64) bool {
-	if p.y+h <= pdfBottom || p.y <= pdfTop {
+	if p.y+h <= p.bottom() || p.y <= pdfTop {
 		return false
 	}
 	p.newPage()
 	return true
 }
 
-func (p *pdfWriter) newPage() {
-	p.f.AddPage()
+// newPage starts a page of the current page's orientation.
+func (p *pdfWriter) newPage() { p.addPage(p.land) }
+
+// addPage starts an A4 page, landscape when land is true.
+func (p *pdfWriter) addPage(land bool) {
+	if land {
+		p.f.AddPageFormat("L", p.a4)
+	} else {
+		p.f.AddPage()
+	}
+	p.land = land
 	p.y = pdfTop
 }
+
+// geom is the current page's size (the default page's before the first).
+func (p *pdfWriter) geom() pdfGeom {
+	w, h := p.f.GetPageSize()
+	return pdfGeom{w, h}
+}
+
+func (p *pdfWriter) contentW() float64 { return p.geom().contentW() }
+func (p *pdfWriter) bottom() float64   { return p.geom().bottom() }
 
 // pdfBaseline is the offset from a line's top to its baseline that centres the
 // capitals of a size-point font in a line lh millimetres high.

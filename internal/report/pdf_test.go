@@ -3,7 +3,12 @@ package report
 import (
 	"bytes"
 	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -203,6 +208,206 @@ func TestWritePDFOddInput(t *testing.T) {
 	}
 	if err := WritePDF(&bytes.Buffer{}, nil); err == nil {
 		t.Error("nil document: no error")
+	}
+}
+
+// pdfWideFixture is a cover, a small tree, a narrow table, the Relazione's
+// 10-column table of 120 rows and another narrow table.
+func pdfWideFixture() *Document {
+	d := &Document{
+		Title:     "Relazione sulla performance 2026",
+		Ente:      "Camera di Commercio del Gran Sasso d’Italia",
+		Plan:      "PIAO 2026–2028",
+		Generated: time.Date(2026, 11, 26, 8, 15, 0, 0, time.UTC),
+		Notice:    pdfTestNotice,
+		Tree:      pdfTree(2, 2, 2),
+	}
+	wide := Table{
+		Slug:  "obiettivi-indicatori",
+		Title: "Risultati per ambito",
+		Intro: "Per ogni riga: il valore rilevato, il target e il grado di raggiungimento (≥ 90% è «raggiunto»).",
+		Columns: []Column{
+			{Header: "Ambito", Kind: Integer, Width: 0.6},
+			{Header: "Obiettivo", Width: 0.9},
+			{Header: "Titolo dell'obiettivo", Width: 2.6},
+			{Header: "Indicatore", Width: 2.6},
+			{Header: "Baseline", Width: 0.9},
+			{Header: "Target", Width: 0.9},
+			{Header: "Valore", Kind: Number, Width: 0.9},
+			{Header: "Raggiungimento indicatore", Kind: Percent, Width: 1.1},
+			{Header: "Stato", Width: 1.2},
+			{Header: "Raggiungimento obiettivo", Kind: Percent, Width: 1.1},
+		},
+	}
+	titles := []string{
+		"Digitalizzazione dei procedimenti amministrativi e riduzione dei tempi medi di risposta all’utenza",
+		"Qualità e accessibilità dei servizi camerali per le imprese più piccole e lontane dai centri urbani",
+		"Efficienza energetica delle sedi e contenimento della spesa corrente (−5% rispetto al 2025)",
+	}
+	measures := []string{
+		"Percentuale di pratiche evase entro 30 giorni dalla presentazione, perché il servizio sia più rapido",
+		"Numero di imprese assistite nei percorsi di transizione digitale e «doppia transizione»",
+		"Giorni medi di pagamento delle fatture passive (≤ 30 giorni)",
+	}
+	statuses := []string{"Raggiunto", "Parzialmente raggiunto", "Non raggiunto", "Dato mancante"}
+	for r := range 120 {
+		wide.Rows = append(wide.Rows, []Cell{
+			{Text: strconv.Itoa(r%4 + 1), Value: float64(r%4 + 1), Has: true},
+			{Text: fmt.Sprintf("OB.%03d", r+1)},
+			{Text: titles[r%len(titles)]},
+			{Text: measures[r%len(measures)]},
+			{Text: "82,50%"},
+			{Text: "≥ 90%"},
+			{Text: "−3,40", Value: -3.4, Has: true},
+			{Text: "100,00%", Value: 100, Has: true},
+			{Text: statuses[r%len(statuses)]},
+			{Text: "75,40%", Value: 75.4, Has: true},
+		})
+	}
+	d.Tables = []Table{
+		{Slug: "sintesi", Title: "Sintesi", Columns: []Column{{Header: "Voce", Width: 3}, {Header: "Valore", Kind: Integer}},
+			Rows: [][]Cell{{{Text: "Obiettivi operativi"}, {Text: "120", Value: 120, Has: true}}}},
+		wide,
+		{Slug: "note", Title: "Note metodologiche", Columns: []Column{{Header: "Voce", Width: 1}, {Header: "Nota", Width: 4}},
+			Rows: [][]Cell{{{Text: "Soglie"}, {Text: "Raggiunto ≥ 90%, parzialmente raggiunto ≥ 60%."}}}},
+	}
+	return d
+}
+
+// TestWritePDFWideTable: a 10-column table goes on landscape pages with every
+// header word whole on every page, between portrait pages.
+func TestWritePDFWideTable(t *testing.T) {
+	testpdf.Need(t)
+	var buf bytes.Buffer
+	if err := WritePDF(&buf, pdfWideFixture()); err != nil {
+		t.Fatal(err)
+	}
+	pages := testpdf.Pages(t, buf.Bytes())
+	n := len(pages)
+	land := pdfLandscapePages(t, buf.Bytes(), n)
+
+	for i, pg := range pages {
+		if want := fmt.Sprintf("Pagina %d di %d", i+1, n); !strings.Contains(pg, want) {
+			t.Errorf("page %d: no %q in footer", i+1, want)
+		}
+		if !strings.Contains(pg, "DATI DIMOSTRATIVI") {
+			t.Errorf("page %d: no notice in header", i+1)
+		}
+	}
+	if land[0] || land[1] {
+		t.Errorf("cover or tree on landscape: %v", land[:2])
+	}
+	words := []string{"Ambito", "Obiettivo", "Raggiungimento", "indicatore", "obiettivo", "Baseline"}
+	var tablePages []int
+	for i, pg := range pages {
+		if !strings.Contains(pg, "OB.") {
+			if land[i] {
+				t.Errorf("page %d: landscape without the wide table:\n%s", i+1, pg)
+			}
+			continue
+		}
+		tablePages = append(tablePages, i)
+		if !land[i] {
+			t.Errorf("page %d: the wide table on a portrait page", i+1)
+		}
+		if strings.Contains(pg, "Sintesi") || strings.Contains(pg, "Note metodologiche") {
+			t.Errorf("page %d: a narrow table on a landscape page", i+1)
+		}
+		for _, w := range words {
+			if !regexp.MustCompile(`\b` + w + `\b`).MatchString(pg) {
+				t.Errorf("page %d: header word %q not whole:\n%s", i+1, w, pg)
+			}
+			for k := 2; k < len(w); k++ {
+				if regexp.MustCompile(`\b` + w[:k] + `-(\s|$)`).MatchString(pg) {
+					t.Errorf("page %d: header word %q broken after %q", i+1, w, w[:k])
+					break
+				}
+			}
+		}
+		if len(tablePages) > 1 && !strings.Contains(pg, "Risultati per ambito (segue)") {
+			t.Errorf("page %d: no \"(segue)\"", i+1)
+		}
+	}
+	if len(tablePages) < 3 {
+		t.Fatalf("the 120-row table spans %d pages, want at least 3", len(tablePages))
+	}
+	for k, i := range tablePages {
+		if i != tablePages[0]+k {
+			t.Errorf("the wide table's pages are not consecutive: %v", tablePages)
+			break
+		}
+	}
+	last := tablePages[len(tablePages)-1]
+	if last+1 >= n || !strings.Contains(pages[last+1], "Note metodologiche") || land[last+1] {
+		t.Error("the narrow table after the wide one is not on a new portrait page")
+	}
+	all := strings.Join(pages, "\f")
+	for _, want := range []string{"OB.001", "OB.120", "≥ 90%", "−3,40", "all’utenza", "più rapido", "Parzialmente raggiunto"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("no %q in the text", want)
+		}
+	}
+	// Rows are never split: the code and the status are on the same line.
+	for r := 1; r <= 120; r++ {
+		if !regexp.MustCompile(`OB\.` + fmt.Sprintf("%03d", r) + `\s.*(Raggiunto|Parzialmente|Non raggiunto|Dato mancante)`).MatchString(all) {
+			t.Errorf("row OB.%03d: split", r)
+			break
+		}
+	}
+}
+
+// pdfLandscapePages reports for each of the n pages of pdf whether pdfinfo
+// gives it landscape (wider than tall) and checks every page is A4.
+func pdfLandscapePages(t *testing.T, pdf []byte, n int) []bool {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "wide.pdf")
+	if err := os.WriteFile(path, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pdfinfo", "-f", "1", "-l", strconv.Itoa(n), path).CombinedOutput()
+	if err != nil {
+		t.Fatalf("pdfinfo: %v\n%s", err, out)
+	}
+	land := make([]bool, n)
+	seen := 0
+	for _, m := range regexp.MustCompile(`(?m)^Page\s+(\d+) size:\s+([\d.]+) x ([\d.]+) pts`).FindAllStringSubmatch(string(out), -1) {
+		k, _ := strconv.Atoi(m[1])
+		w, _ := strconv.ParseFloat(m[2], 64)
+		h, _ := strconv.ParseFloat(m[3], 64)
+		if k < 1 || k > n {
+			t.Fatalf("pdfinfo: page %d of %d", k, n)
+		}
+		if math.Abs(min(w, h)-595.28) > 0.5 || math.Abs(max(w, h)-841.89) > 0.5 {
+			t.Errorf("page %d: %v x %v pts, not A4", k, w, h)
+		}
+		land[k-1] = w > h
+		seen++
+	}
+	if seen != n {
+		t.Fatalf("pdfinfo gave the size of %d pages of %d:\n%s", seen, n, out)
+	}
+	return land
+}
+
+// TestPDFWiden: narrow columns get what they need from the wide text
+// columns, the total width stays and no column goes below its floor.
+func TestPDFWiden(t *testing.T) {
+	w := []float64{10, 50, 50, 15, 20}
+	need := []float64{14, 20, 20, 15, 25}
+	floor := []float64{14, 20, 20, 15, 25}
+	text := []bool{false, true, true, true, false}
+	pdfWiden(w, need, floor, text)
+	want := []float64{14, 45.5, 45.5, 15, 25}
+	for i := range w {
+		if math.Abs(w[i]-want[i]) > 1e-9 {
+			t.Fatalf("widths %v, want %v", w, want)
+		}
+	}
+	// Not enough to take: every narrow column gets the same share.
+	w = []float64{10, 22, 10}
+	pdfWiden(w, []float64{20, 20, 20}, []float64{20, 20, 20}, []bool{true, true, true})
+	if math.Abs(w[0]-11) > 1e-9 || math.Abs(w[1]-20) > 1e-9 || math.Abs(w[2]-11) > 1e-9 {
+		t.Errorf("widths %v, want [11 20 11]", w)
 	}
 }
 
