@@ -31,7 +31,7 @@ Comandi:
                                        registra il punteggio dei comportamenti di un ruolo
   rules set --ente E --plan P --show-submitted-midyear true|false
                                        al monitoraggio infrannuale mostra anche i valori inviati
-  audit verify                         ricalcola la catena di hash del registro di audit
+  audit verify [--anchor N:IMPRONTA]   ricalcola la catena di hash del registro di audit
                                        e indica il primo collegamento rotto (uscita 1)
   user add | passwd | disable | enable | list
                                        gestisce gli account (piao user per i dettagli)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -171,22 +172,53 @@ func TestAuditVerifyCommand(t *testing.T) {
 	}
 	n := countRows(t, url, "audit_events")
 	code, out, _ := runWith(t, env, "audit", "verify")
-	if code != 0 || out != fmt.Sprintf("Registro di audit integro: %d eventi verificati, catena di hash completa.\n", n) {
+	head := regexp.MustCompile(`Ultimo evento: (\d+:[0-9a-f]{64})\n$`).FindStringSubmatch(out)
+	if code != 0 || !strings.HasPrefix(out, fmt.Sprintf("Registro di audit integro: %d eventi verificati, catena di hash completa.\n", n)) ||
+		head == nil || !strings.HasPrefix(head[1], fmt.Sprintf("%d:", n)) {
 		t.Fatalf("intact: %d %q", code, out)
+	}
+	if code, out, _ := runWith(t, env, "audit", "verify", "--anchor", head[1]); code != 0 || !strings.Contains(out, "ha l'impronta pubblicata") {
+		t.Fatalf("anchor on an intact chain: %d %q", code, out)
+	}
+	if code, _, _ := runWith(t, env, "audit", "verify", "--anchor", "12:xyz"); code != 2 {
+		t.Fatalf("malformed anchor: exit %d, want 2", code)
 	}
 	conn, err := pgx.Connect(context.Background(), url)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close(context.Background())
-	for _, s := range []string{`ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update`,
-		`UPDATE audit_events SET reason = 'altered' WHERE seq = 2`,
-		`ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_update`} {
+	// Someone who can disable the triggers alters event 2 and recomputes every
+	// hash after it: the chain is consistent again, but the published head no
+	// longer matches.
+	rewrite := []string{`ALTER TABLE audit_events DISABLE TRIGGER USER`, `UPDATE audit_events SET reason = 'riscritto' WHERE seq = 2`}
+	for k := 2; k <= n; k++ {
+		rewrite = append(rewrite, fmt.Sprintf(`UPDATE audit_events e SET prev_hash = p.hash, hash = audit_event_hash(p.hash, e)
+			FROM audit_events p WHERE e.seq = %d AND p.seq = %d`, k, k-1))
+	}
+	rewrite = append(rewrite, `ALTER TABLE audit_events ENABLE TRIGGER USER`)
+	for _, s := range rewrite {
+		if _, err := conn.Exec(context.Background(), s); err != nil {
+			t.Fatal(s, err)
+		}
+	}
+	if code, _, _ := runWith(t, env, "audit", "verify"); code != 0 {
+		t.Fatalf("a consistently rehashed chain: exit %d (the anchor is what catches it)", code)
+	}
+	code, _, errOut := runWith(t, env, "audit", "verify", "--anchor", head[1])
+	if code != 1 || !strings.Contains(errOut, "la catena è stata riscritta") {
+		t.Fatalf("rewritten chain with the published anchor: %d %q", code, errOut)
+	}
+	if _, err := conn.Exec(context.Background(), `ALTER TABLE audit_events DISABLE TRIGGER USER`); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{`UPDATE audit_events SET reason = 'altered' WHERE seq = 2`,
+		`ALTER TABLE audit_events ENABLE TRIGGER USER`} {
 		if _, err := conn.Exec(context.Background(), s); err != nil {
 			t.Fatal(err)
 		}
 	}
-	code, _, errOut := runWith(t, env, "audit", "verify")
+	code, _, errOut = runWith(t, env, "audit", "verify")
 	if code != 1 || !strings.Contains(errOut, "primo collegamento rotto all'evento n. 2 (il contenuto dell'evento è stato modificato)") {
 		t.Fatalf("tampered: %d %q", code, errOut)
 	}

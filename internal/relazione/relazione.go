@@ -88,6 +88,10 @@ func Build(ctx context.Context, st *store.Store, h store.PlanHeader, year int, o
 	case !errors.Is(err, store.ErrNotFound):
 		return nil, err
 	}
+	head, err := st.LatestAuditHead(ctx)
+	if err != nil {
+		return nil, err
+	}
 	now := opt.Now
 	if now.IsZero() {
 		now = time.Now()
@@ -118,6 +122,11 @@ func Build(ctx context.Context, st *store.Store, h store.PlanHeader, year int, o
 		d.Meta = append(d.Meta, report.Meta{Label: "Dati", Value: "valori approvati di periodi chiusi"})
 	} else {
 		d.Meta = append(d.Meta, report.Meta{Label: "Dati", Value: "valori approvati (riservato agli utenti dell'ente)"})
+	}
+	if head.Seq > 0 {
+		// Printing the chain head anchors the audit trail outside the database.
+		d.Meta = append(d.Meta, report.Meta{Label: "Registro di audit alla generazione",
+			Value: fmt.Sprintf("evento n. %d, impronta %s (verifica: piao audit verify --anchor %s)", head.Seq, head.Hash, head)})
 	}
 	if card.Demo {
 		d.Notice = DemoNotice

@@ -432,3 +432,74 @@ func TestBrowserDashboardTreeIndicator(t *testing.T) {
 		}
 	}
 }
+
+// TestBrowserOIVJourney: the OIV signs in, verifies the audit chain, compares
+// the plan's revisions, reads the Relazione with its explanations and fetches
+// its PDF, XLSX and CSV; every page passes axe-core with no console error.
+func TestBrowserOIVJourney(t *testing.T) {
+	h, pool := newApp(t)
+	importFixture(t, pool, true)
+	addUserAs(t, pool, "oiv", "Organismo Indipendente di Valutazione (account dimostrativo)", auth.OIV, "")
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	ctx := browser(t)
+	defer shot(t, ctx, "oiv")
+	flush := consoleErrors(t, ctx)
+	err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/accedi"),
+		chromedp.SendKeys(chromedp.ID("username"), "oiv"), chromedp.SendKeys(chromedp.ID("password"), testPassword))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`main button[type=submit]`))); err != nil {
+		t.Fatal(err)
+	}
+	check := func(name string, wants ...string) {
+		t.Helper()
+		text := eval[string](t, ctx, `document.querySelector('main').innerText`)
+		for _, w := range wants {
+			if !strings.Contains(text, w) {
+				t.Errorf("%s: missing %q", name, w)
+			}
+		}
+		if errs := flush(); len(errs) > 0 {
+			t.Errorf("%s: console errors: %v", name, errs)
+		}
+		if v := axeViolations(t, ctx); len(v) > 0 {
+			t.Errorf("%s: axe-core violations:\n%s", name, strings.Join(v, "\n"))
+		}
+	}
+	// landed on the OIV desk; verify the chain with the keyboard-reachable button
+	check("oiv", "Organismo indipendente di valutazione", "Verifica la catena", "Relazione 2023")
+	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`main form[action$="/oiv/verifica"] button`))); err != nil {
+		t.Fatal(err)
+	}
+	check("oiv verified", "Catena integra")
+	// compare the revisions: the original against the October update
+	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`main a[href$="/revisioni"]`))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`main form[method=get] button[type=submit]`))); err != nil {
+		t.Fatal(err)
+	}
+	check("revisions", "Versione originale (gennaio 2023)", "Differenze (6)", "Target modificato", ">=1", ">=5", "non noto")
+	// the Relazione with every explanation
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+planPath+"/relazione/2023")); err != nil {
+		t.Fatal(err)
+	}
+	check("relazione", "Relazione sulla performance 2023", "94,38%", "Come è calcolato", "Indicatore 3.3/1", "Metodo di misurazione")
+	// the downloads answer with their formats, from the signed-in session
+	for file, magic := range map[string]string{"relazione.pdf": "%PDF", "relazione.xlsx": "PK", "relazione-csv.zip": "PK"} {
+		got := eval[string](t, ctx, `fetch('`+planPath+`/relazione/2023/`+file+`').then(r => r.ok ? r.text().then(s => s.slice(0, 4)) : 'HTTP ' + r.status)`)
+		if !strings.HasPrefix(got, magic) {
+			t.Errorf("%s: starts with %q", file, got)
+		}
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+planPath+"/registro")); err != nil {
+		t.Fatal(err)
+	}
+	check("audit trail", "Registro di audit", "Esporta CSV", "measurement.")
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/trasparenza/cciaa-gran-sasso/piao-2023-2025")); err != nil {
+		t.Fatal(err)
+	}
+	check("transparency", "Amministrazione trasparente", "CC-BY 4.0", "Nessuna relazione validata")
+}

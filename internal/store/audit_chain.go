@@ -3,9 +3,13 @@ package store
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // ChainReport is the outcome of checking the audit trail's hash chain.
@@ -17,6 +21,43 @@ type ChainReport struct {
 	// match (0: the chain is intact), Problem says what is wrong with it.
 	BrokenAt int64
 	Problem  string
+
+	// Head is the last event checked of an intact chain: publishing it (the
+	// Relazione prints it) lets a later check prove that nothing before it
+	// was rewritten, even by someone able to recompute the whole chain.
+	Head AuditHead
+}
+
+// AuditHead names a sealed event by its place in the chain and its hash.
+type AuditHead struct {
+	Seq  int64
+	Hash string // hex
+}
+
+// String is the anchor as printed and as `piao audit verify --anchor` takes it: "seq:hash".
+func (h AuditHead) String() string { return fmt.Sprintf("%d:%s", h.Seq, h.Hash) }
+
+// LatestAuditHead returns the last sealed event of the chain (zero when none).
+func (s *Store) LatestAuditHead(ctx context.Context) (AuditHead, error) {
+	var h AuditHead
+	err := s.pool.QueryRow(ctx, `SELECT seq, encode(hash, 'hex') FROM audit_events WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1`).Scan(&h.Seq, &h.Hash)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return AuditHead{}, nil
+	}
+	if err != nil {
+		return h, fmt.Errorf("audit head: %w", err)
+	}
+	return h, nil
+}
+
+// AnchorHolds reports whether event a.Seq still has hash a.Hash.
+func (s *Store) AnchorHolds(ctx context.Context, a AuditHead) (bool, error) {
+	var ok bool
+	err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM audit_events WHERE seq = $1 AND encode(hash, 'hex') = lower($2))`, a.Seq, a.Hash).Scan(&ok)
+	if err != nil {
+		return false, fmt.Errorf("audit anchor: %w", err)
+	}
+	return ok, nil
 }
 
 // SealAudit chains the committed events that are not sealed yet (the server
@@ -80,6 +121,7 @@ func (s *Store) VerifyAuditChain(ctx context.Context) (ChainReport, error) {
 			return rep, nil
 		}
 		last = stored
+		rep.Head = AuditHead{Seq: seq, Hash: hex.EncodeToString(stored)}
 	}
 	if err := rows.Err(); err != nil {
 		return rep, fmt.Errorf("audit chain: %w", err)
