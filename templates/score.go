@@ -15,6 +15,7 @@ type Scores struct {
 	Card           *scorecard.Card
 	Periods        []store.Period
 	ShowEvaluation bool // the reader may see individual evaluations
+	Private        bool // the reader is one of the ente's users (evidence, current values)
 }
 
 func statusClass(s scoring.Status) string {

@@ -304,6 +304,12 @@ func TestEvidencePack(t *testing.T) {
 			t.Errorf("objective sheet lacks %q", want)
 		}
 	}
+	// the objective page links the pack for the ente's users only
+	_, page := fetch(t, dir, srv.URL+refPlan+"/obiettivi/O.3.3.1")
+	mustContain(t, page, refPlan+"/obiettivi/O.3.3.1/evidenze.zip")
+	if _, page := fetch(t, client(t), srv.URL+refPlan+"/obiettivi/O.3.3.1"); strings.Contains(page, "evidenze.zip") {
+		t.Error("the public sees the evidence pack link")
+	}
 	// another ente's administrator does not even learn that it exists
 	other := client(t)
 	signIn(t, other, srv.URL, "admin-altro-ente", testPassword)

@@ -90,11 +90,12 @@ func (s *Server) notesPage(w http.ResponseWriter, r *http.Request) {
 // closed periods; the ente's own signed-in users see approved ones of open
 // periods too.
 func (s *Server) scores(r *http.Request, h store.PlanHeader) (templates.Scores, error) {
-	card, periods, err := s.selectCard(r, h, clean(r.URL.Query().Get("periodo")), s.visibility(r, h))
+	vis := s.visibility(r, h)
+	card, periods, err := s.selectCard(r, h, clean(r.URL.Query().Get("periodo")), vis)
 	if err != nil {
 		return templates.Scores{}, err
 	}
-	return templates.Scores{Card: card, Periods: periods}, nil
+	return templates.Scores{Card: card, Periods: periods, Private: vis != store.Public}, nil
 }
 
 // visibility is what the current reader may see of a plan's measurements.
