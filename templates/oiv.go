@@ -7,6 +7,7 @@ import (
 
 	"github.com/a-h/templ"
 
+	"github.com/piao-performance/piao/internal/itfmt"
 	"github.com/piao-performance/piao/internal/report"
 	"github.com/piao-performance/piao/internal/revision"
 	"github.com/piao-performance/piao/internal/store"
@@ -143,13 +144,7 @@ func alignClass(k report.Kind) string {
 	return ""
 }
 
-func dateTime(t time.Time) string {
-	loc, err := time.LoadLocation("Europe/Rome")
-	if err != nil {
-		loc = time.FixedZone("CET", 3600)
-	}
-	return t.In(loc).Format("02/01/2006 15:04")
-}
+func dateTime(t time.Time) string { return itfmt.DateTime(t) }
 
 func treeIndent(level int) string { return "ps-" + strconv.Itoa(min(level*3, 5)) }
 

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	_ "time/tzdata" // Europe/Rome even where the system has no zoneinfo
 )
 
 // Number formats v with up to maxDecimals decimals (trailing zeros dropped),
@@ -98,3 +99,16 @@ func Target(op string, v float64, unit string) string {
 func Date(t time.Time) string {
 	return t.Format("02/01/2006")
 }
+
+// Rome is the time zone Italian pages and documents show times in. The zone
+// database is embedded (time/tzdata), so it loads even on hosts without
+// zoneinfo; the fixed UTC+1 fallback only guards against a broken build.
+func Rome() *time.Location {
+	if loc, err := time.LoadLocation("Europe/Rome"); err == nil {
+		return loc
+	}
+	return time.FixedZone("CET", 3600)
+}
+
+// DateTime formats an instant in Rome time as dd/mm/yyyy hh:mm.
+func DateTime(t time.Time) string { return t.In(Rome()).Format("02/01/2006 15:04") }

@@ -512,12 +512,7 @@ func validationTable(v *store.Validation) report.Table {
 	return t
 }
 
-func rome() *time.Location {
-	if loc, err := time.LoadLocation("Europe/Rome"); err == nil {
-		return loc
-	}
-	return time.FixedZone("CET", 3600)
-}
+func rome() *time.Location { return itfmt.Rome() }
 
 // treeNodes lists the performance tree depth first: ente, areas, strategic
 // objectives, then the common and operational objectives under each.

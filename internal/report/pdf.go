@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	_ "time/tzdata" // Europe/Rome even on hosts without a zoneinfo database
 	"unicode"
 	"unicode/utf8"
 
@@ -185,12 +184,7 @@ func newPDFWriter(d *Document) *pdfWriter {
 	return p
 }
 
-func pdfRome() *time.Location {
-	if loc, err := time.LoadLocation("Europe/Rome"); err == nil {
-		return loc
-	}
-	return time.FixedZone("CET", 3600)
-}
+func pdfRome() *time.Location { return itfmt.Rome() }
 
 // header draws "Ente — Plan — Title" and the notice, if any, on every page.
 func (p *pdfWriter) header() {

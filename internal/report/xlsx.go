@@ -6,7 +6,6 @@ import (
 	"math"
 	"strings"
 	"time"
-	_ "time/tzdata" // Europe/Rome even where the system has no zoneinfo
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
@@ -419,12 +418,5 @@ func atMidnight(t time.Time) bool {
 	return h == 0 && m == 0 && s == 0 && t.Nanosecond() == 0
 }
 
-// romeZone is the time zone dates are shown in; UTC+1 if the zone
-// database is somehow unavailable.
-func romeZone() *time.Location {
-	loc, err := time.LoadLocation("Europe/Rome")
-	if err != nil {
-		return time.FixedZone("CET", 3600)
-	}
-	return loc
-}
+// romeZone is the time zone dates are shown in.
+func romeZone() *time.Location { return itfmt.Rome() }

@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/piao-performance/piao/internal/itfmt"
 	"github.com/piao-performance/piao/internal/report"
 	"github.com/piao-performance/piao/internal/store"
 	"github.com/piao-performance/piao/templates"
@@ -66,12 +67,7 @@ func auditFilter(r *http.Request, h store.PlanHeader) (templates.AuditForm, stor
 	return form, f, query
 }
 
-func romeTime() *time.Location {
-	if loc, err := time.LoadLocation("Europe/Rome"); err == nil {
-		return loc
-	}
-	return time.FixedZone("CET", 3600)
-}
+func romeTime() *time.Location { return itfmt.Rome() }
 
 // auditPage lists the ente's audit trail with filters.
 func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) {
