@@ -15,6 +15,9 @@ type Document struct {
 	Individual  []Individual  `json:"individual"`
 	Notes       []QualityNote `json:"notes"`
 	SourceTitle string        `json:"source_title"` // the document the data was transcribed from
+	// State is the plan in use, in a backup (`piao export`); nil in a
+	// transcribed plan.
+	State *State `json:"state,omitempty"`
 }
 
 // Ente is a public administration (e.g. a Camera di Commercio).
