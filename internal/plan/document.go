@@ -61,21 +61,31 @@ const (
 	FieldTitle       = "title"
 	FieldDescription = "description"
 	FieldTarget      = "target"
+	FieldName        = "name"      // an indicator's name
+	FieldObjective   = "objective" // an objective added or removed
+	FieldIndicator   = "indicator" // an indicator added or removed
 )
 
 // Change is one change a revision made, with the value before it. Unknown
-// says the source states that the value changed but not what it was.
+// says the source states that the value changed but not what it was. Added
+// says the item (objective, indicator or target) did not exist before; a
+// removed objective or indicator carries what it was in BeforeObjective or
+// BeforeIndicator (texts and targets), so the earlier revision can be rebuilt.
 type Change struct {
-	Objective    string  `json:"objective"`
-	Indicator    string  `json:"indicator,omitempty"` // for target changes
-	Field        string  `json:"field"`               // one of the Field* constants
-	Year         int     `json:"year,omitempty"`      // for target changes
-	Before       string  `json:"before,omitempty"`    // title or description before the change
-	BeforeTarget *Target `json:"before_target,omitempty"`
-	Unknown      bool    `json:"unknown,omitempty"`
-	Reason       string  `json:"reason"`
-	SourceLine   int     `json:"source_line,omitempty"`
-	SourceText   string  `json:"source_text,omitempty"` // the sentence of the source that states the change
+	Objective       string     `json:"objective"`
+	Indicator       string     `json:"indicator,omitempty"` // for indicator and target changes
+	Field           string     `json:"field"`               // one of the Field* constants
+	Year            int        `json:"year,omitempty"`      // for target changes
+	Before          string     `json:"before,omitempty"`    // title, description or name before the change
+	BeforeTarget    *Target    `json:"before_target,omitempty"`
+	BeforeObjective *Objective `json:"before_objective,omitempty"`
+	BeforeIndicator *Indicator `json:"before_indicator,omitempty"`
+	Added           bool       `json:"added,omitempty"`
+	Position        int        `json:"position,omitempty"` // 1-based place of a removed objective or indicator
+	Unknown         bool       `json:"unknown,omitempty"`
+	Reason          string     `json:"reason"`
+	SourceLine      int        `json:"source_line,omitempty"`
+	SourceText      string     `json:"source_text,omitempty"` // the sentence of the source that states the change
 }
 
 // Unit is an organisational unit (area or ufficio).

@@ -70,45 +70,125 @@ func FromDocument(d *plan.Document) Content {
 // content lacks: the changes must describe this content.
 func Before(c Content, changes []plan.Change) (Content, error) {
 	out := c.clone()
-	for _, ch := range changes {
-		o := out.objective(ch.Objective)
-		if o == nil {
-			return Content{}, fmt.Errorf("change to %s: objective unknown", ch.Objective)
-		}
-		switch ch.Field {
-		case plan.FieldTitle:
-			if ch.Unknown {
-				return Content{}, fmt.Errorf("change to %s: a title cannot be unknown", ch.Objective)
-			}
-			o.Title = ch.Before
-		case plan.FieldDescription:
-			o.Description, o.DescriptionUnknown = ch.Before, ch.Unknown
-			if ch.Unknown {
-				o.Description = ""
-			}
-		case plan.FieldTarget:
-			in := o.indicator(ch.Indicator)
-			if in == nil {
-				return Content{}, fmt.Errorf("change to %s: indicator %s unknown", ch.Objective, ch.Indicator)
-			}
-			k := slices.IndexFunc(in.Targets, func(t Target) bool { return t.Year == ch.Year })
-			if k < 0 {
-				return Content{}, fmt.Errorf("change to %s: no %d target", ch.Indicator, ch.Year)
-			}
-			switch {
-			case ch.Unknown:
-				in.Targets[k] = Target{Year: ch.Year, Unknown: true}
-			case ch.BeforeTarget != nil:
-				b := ch.BeforeTarget
-				in.Targets[k] = Target{Year: ch.Year, Operator: b.Operator, Value: b.Value, Text: b.Text}
-			default:
-				return Content{}, fmt.Errorf("change to %s: the earlier target is missing (mark it unknown)", ch.Indicator)
-			}
-		default:
-			return Content{}, fmt.Errorf("change to %s: field %q unknown", ch.Objective, ch.Field)
+	// Removed items go back in reverse order, so each returns to its place.
+	for k := len(changes) - 1; k >= 0; k-- {
+		if err := out.undo(changes[k]); err != nil {
+			return Content{}, err
 		}
 	}
 	return out, nil
+}
+
+func (c *Content) undo(ch plan.Change) error {
+	if ch.Field == plan.FieldObjective {
+		if ch.Added {
+			i := c.objectiveIndex(ch.Objective)
+			if i < 0 {
+				return fmt.Errorf("change to %s: objective unknown", ch.Objective)
+			}
+			c.Objectives = slices.Delete(c.Objectives, i, i+1)
+			return nil
+		}
+		if ch.BeforeObjective == nil {
+			return fmt.Errorf("change to %s: the removed objective is missing", ch.Objective)
+		}
+		c.Objectives = slices.Insert(c.Objectives, place(ch.Position, len(c.Objectives)), objectiveOf(ch.BeforeObjective))
+		return nil
+	}
+	o := c.objective(ch.Objective)
+	if o == nil {
+		return fmt.Errorf("change to %s: objective unknown", ch.Objective)
+	}
+	switch ch.Field {
+	case plan.FieldTitle:
+		if ch.Unknown {
+			return fmt.Errorf("change to %s: a title cannot be unknown", ch.Objective)
+		}
+		o.Title = ch.Before
+	case plan.FieldDescription:
+		o.Description, o.DescriptionUnknown = ch.Before, ch.Unknown
+		if ch.Unknown {
+			o.Description = ""
+		}
+	case plan.FieldIndicator:
+		if ch.Added {
+			i := slices.IndexFunc(o.Indicators, func(in Indicator) bool { return in.Key == ch.Indicator })
+			if i < 0 {
+				return fmt.Errorf("change to %s: indicator %s unknown", ch.Objective, ch.Indicator)
+			}
+			o.Indicators = slices.Delete(o.Indicators, i, i+1)
+			return nil
+		}
+		if ch.BeforeIndicator == nil {
+			return fmt.Errorf("change to %s: the removed indicator is missing", ch.Indicator)
+		}
+		o.Indicators = slices.Insert(o.Indicators, place(ch.Position, len(o.Indicators)), indicatorOf(ch.BeforeIndicator))
+	case plan.FieldName:
+		in := o.indicator(ch.Indicator)
+		if in == nil {
+			return fmt.Errorf("change to %s: indicator %s unknown", ch.Objective, ch.Indicator)
+		}
+		in.Name = ch.Before
+	case plan.FieldTarget:
+		in := o.indicator(ch.Indicator)
+		if in == nil {
+			return fmt.Errorf("change to %s: indicator %s unknown", ch.Objective, ch.Indicator)
+		}
+		k := slices.IndexFunc(in.Targets, func(t Target) bool { return t.Year == ch.Year })
+		switch {
+		case ch.Added:
+			if k < 0 {
+				return fmt.Errorf("change to %s: no %d target", ch.Indicator, ch.Year)
+			}
+			in.Targets = slices.Delete(in.Targets, k, k+1)
+		case k < 0 && (ch.BeforeTarget != nil || ch.Unknown): // the target was removed: it comes back in year order
+			t := Target{Year: ch.Year, Unknown: true}
+			if ch.BeforeTarget != nil {
+				t = targetOf(ch.Year, ch.BeforeTarget)
+			}
+			at, _ := slices.BinarySearchFunc(in.Targets, t.Year, func(x Target, y int) int { return x.Year - y })
+			in.Targets = slices.Insert(in.Targets, at, t)
+		case k < 0:
+			return fmt.Errorf("change to %s: no %d target", ch.Indicator, ch.Year)
+		case ch.Unknown:
+			in.Targets[k] = Target{Year: ch.Year, Unknown: true}
+		case ch.BeforeTarget != nil:
+			in.Targets[k] = targetOf(ch.Year, ch.BeforeTarget)
+		default:
+			return fmt.Errorf("change to %s: the earlier target is missing (mark it unknown)", ch.Indicator)
+		}
+	default:
+		return fmt.Errorf("change to %s: field %q unknown", ch.Objective, ch.Field)
+	}
+	return nil
+}
+
+// place turns a 1-based position into an index for inserting into n items.
+func place(position, n int) int {
+	if position < 1 || position > n+1 {
+		return n
+	}
+	return position - 1
+}
+
+func targetOf(year int, t *plan.Target) Target {
+	return Target{Year: year, Operator: t.Operator, Value: t.Value, Text: t.Text}
+}
+
+func objectiveOf(o *plan.Objective) Objective {
+	out := Objective{Code: o.Code, Kind: o.Kind, Title: o.Title, Description: o.Description, Indicators: []Indicator{}}
+	for i := range o.Indicators {
+		out.Indicators = append(out.Indicators, indicatorOf(&o.Indicators[i]))
+	}
+	return out
+}
+
+func indicatorOf(in *plan.Indicator) Indicator {
+	out := Indicator{Key: in.Key, Name: in.Name, Targets: []Target{}}
+	for _, t := range in.Targets {
+		out.Targets = append(out.Targets, Target{Year: t.Year, Operator: t.Operator, Value: t.Value, Text: t.Text})
+	}
+	return out
 }
 
 func (c Content) clone() Content {
@@ -121,6 +201,10 @@ func (c Content) clone() Content {
 		out.Objectives[i] = o
 	}
 	return out
+}
+
+func (c *Content) objectiveIndex(code string) int {
+	return slices.IndexFunc(c.Objectives, func(o Objective) bool { return o.Code == code })
 }
 
 func (c *Content) objective(code string) *Objective {

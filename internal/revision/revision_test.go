@@ -98,7 +98,7 @@ func TestBeforeRefusesChangesToNothing(t *testing.T) {
 	for _, ch := range []plan.Change{
 		{Objective: "X.9", Field: plan.FieldTitle, Before: "x"},
 		{Objective: "O.1", Indicator: "O.1/9", Field: plan.FieldTarget, Year: 2023, Unknown: true},
-		{Objective: "O.1", Indicator: "O.1/1", Field: plan.FieldTarget, Year: 2030, Unknown: true},
+		{Objective: "O.1", Indicator: "O.1/1", Field: plan.FieldTarget, Year: 2030, Added: true}, // no such target to take away
 		{Objective: "O.1", Indicator: "O.1/1", Field: plan.FieldTarget, Year: 2023}, // neither a value nor unknown
 		{Objective: "O.1", Field: "colour"},
 	} {
