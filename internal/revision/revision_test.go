@@ -99,7 +99,7 @@ func TestBeforeRefusesChangesToNothing(t *testing.T) {
 		{Objective: "X.9", Field: plan.FieldTitle, Before: "x"},
 		{Objective: "O.1", Indicator: "O.1/9", Field: plan.FieldTarget, Year: 2023, Unknown: true},
 		{Objective: "O.1", Indicator: "O.1/1", Field: plan.FieldTarget, Year: 2030, Added: true}, // no such target to take away
-		{Objective: "O.1", Indicator: "O.1/1", Field: plan.FieldTarget, Year: 2023}, // neither a value nor unknown
+		{Objective: "O.1", Indicator: "O.1/1", Field: plan.FieldTarget, Year: 2023},              // neither a value nor unknown
 		{Objective: "O.1", Field: "colour"},
 	} {
 		if _, err := Before(sample(), []plan.Change{ch}); err == nil {
