@@ -31,6 +31,11 @@ Comandi:
                                        registra il punteggio dei comportamenti di un ruolo
   rules set --ente E --plan P --show-submitted-midyear true|false
                                        al monitoraggio infrannuale mostra anche i valori inviati
+  export --ente E --plan P [-o FILE]   esporta in JSON il piano con il suo stato (regole, periodi,
+                                       misurazioni, comportamenti) per backup o migrazione;
+                                       gli allegati delle misurazioni non sono inclusi
+  import FILE [--replace]              importa un piano esportato (tutto o niente); senza --replace
+                                       un piano esistente non viene modificato
   audit verify [--anchor N:IMPRONTA]   ricalcola la catena di hash del registro di audit
                                        e indica il primo collegamento rotto (uscita 1)
   user add | passwd | disable | enable | list
@@ -82,6 +87,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		cmdErr = cmdBehaviour(ctx, cfg, log, args[1:], stdout)
 	case "rules":
 		cmdErr = cmdRules(ctx, cfg, log, args[1:], stdout)
+	case "export":
+		cmdErr = cmdExport(ctx, cfg, log, args[1:], stdout)
+	case "import":
+		cmdErr = cmdImport(ctx, cfg, log, args[1:], stdout)
 	case "audit":
 		cmdErr = cmdAudit(ctx, cfg, log, args[1:], stdout)
 	case "user":

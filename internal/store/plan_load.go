@@ -91,6 +91,7 @@ func (l *loader) load(ctx context.Context, opt LoadOptions) (LoadResult, error) 
 	steps := []func(context.Context) error{
 		l.insertUnits, l.insertRoles, l.insertPlan, l.insertAreas, l.insertObjectives,
 		l.insertIndicatorRefs, l.insertIndividual, l.insertNotes,
+		l.insertState, // a backup's state (plan_state.go); nothing for a transcribed plan
 	}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {
