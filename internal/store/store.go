@@ -80,7 +80,7 @@ func appendAudit(ctx context.Context, tx pgx.Tx, ev AuditEvent) error {
 var countable = map[string]bool{
 	"enti": true, "plans": true, "revisions": true, "objectives": true, "indicators": true, "baselines": true,
 	"targets": true, "individual_objectives": true, "individual_indicators": true, "quality_notes": true,
-	"audit_events": true, "units": true, "roles": true, "areas": true,
+	"audit_events": true, "units": true, "roles": true, "areas": true, "measurements": true, "plan_drafts": true,
 }
 
 // Count returns the number of rows of a table, for checks and tests.

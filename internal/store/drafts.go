@@ -1,0 +1,149 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/piao-performance/piao/internal/plan"
+)
+
+// Draft is a revision being prepared in the browser: the whole plan document
+// as the administrator is changing it, and what the revision will say.
+type Draft struct {
+	BaseSeq      int
+	Label        string
+	InForceFrom  time.Time
+	AdoptedOn    *time.Time
+	ActReference string
+	Reason       string
+	Doc          *plan.Document
+	Version      int
+	CreatedBy    string
+	UpdatedAt    time.Time
+}
+
+// Meta is what the revision will say about itself.
+func (d Draft) Meta() plan.Revision {
+	m := plan.Revision{Label: d.Label, InForceFrom: d.InForceFrom.Format("2006-01-02"), InForceText: d.InForceFrom.Format("02/01/2006"),
+		ActReference: d.ActReference, Reason: d.Reason}
+	if d.AdoptedOn != nil {
+		m.AdoptedOn = d.AdoptedOn.Format("2006-01-02")
+	}
+	return m
+}
+
+// ErrDraftExists is returned when a plan already has a draft revision.
+var ErrDraftExists = errors.New("a draft revision exists")
+
+// ErrDraftChanged is returned when the draft changed since the editor read it.
+var ErrDraftChanged = errors.New("the draft changed meanwhile")
+
+// StartDraft opens a draft revision from the plan as it is now.
+func (s *Store) StartDraft(ctx context.Context, h PlanHeader, d Draft, actor string) error {
+	doc, err := s.ExportPlan(ctx, h.EnteSlug, h.Slug)
+	if err != nil {
+		return err
+	}
+	doc.State = nil
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `INSERT INTO plan_drafts (plan_id, base_seq, label, in_force_from, adopted_on, act_reference, reason, document, created_by)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (plan_id) DO NOTHING`,
+			h.ID, h.RevisionSeq, d.Label, d.InForceFrom, d.AdoptedOn, d.ActReference, d.Reason, doc, actor)
+		if err != nil {
+			return fmt.Errorf("start draft: %w", err)
+		}
+		if tag.RowsAffected() == 0 {
+			return ErrDraftExists
+		}
+		return appendAudit(ctx, tx, AuditEvent{Actor: actor, Action: "plan.draft.start", EnteID: &h.EnteID, ObjectType: "plan",
+			ObjectKey: h.EnteSlug + "/" + h.Slug, Reason: d.Reason,
+			Detail: map[string]any{"label": d.Label, "in_force_from": d.InForceFrom.Format("2006-01-02"), "act_reference": d.ActReference, "base": h.RevisionSeq}})
+	})
+}
+
+// DraftOf returns the plan's draft revision, or ErrNotFound.
+func (s *Store) DraftOf(ctx context.Context, planID int64) (Draft, error) {
+	return s.draft(ctx, s.pool, planID, false)
+}
+
+func (s *Store) draft(ctx context.Context, q interface {
+	QueryRow(context.Context, string, ...any) pgx.Row
+}, planID int64, lock bool) (Draft, error) {
+	var d Draft
+	var raw []byte
+	sql := `SELECT base_seq, label, in_force_from, adopted_on, act_reference, reason, document, version, created_by, updated_at
+		FROM plan_drafts WHERE plan_id = $1`
+	if lock {
+		sql += ` FOR UPDATE`
+	}
+	err := q.QueryRow(ctx, sql, planID).Scan(&d.BaseSeq, &d.Label, &d.InForceFrom, &d.AdoptedOn, &d.ActReference, &d.Reason, &raw,
+		&d.Version, &d.CreatedBy, &d.UpdatedAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return d, ErrNotFound
+	}
+	if err != nil {
+		return d, fmt.Errorf("draft: %w", err)
+	}
+	d.Doc = new(plan.Document)
+	if err := json.Unmarshal(raw, d.Doc); err != nil {
+		return d, fmt.Errorf("draft document: %w", err)
+	}
+	return d, nil
+}
+
+// SaveDraft stores an edited draft document, if the draft is still at
+// version; what says what changed, for the audit trail.
+func (s *Store) SaveDraft(ctx context.Context, h PlanHeader, doc *plan.Document, version int, what map[string]any, actor string) error {
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE plan_drafts SET document = $3, version = version + 1, updated_at = now()
+			WHERE plan_id = $1 AND version = $2`, h.ID, version, doc)
+		if err != nil {
+			return fmt.Errorf("save draft: %w", err)
+		}
+		if tag.RowsAffected() == 0 {
+			return ErrDraftChanged
+		}
+		return appendAudit(ctx, tx, AuditEvent{Actor: actor, Action: "plan.draft.edit", EnteID: &h.EnteID, ObjectType: "plan",
+			ObjectKey: h.EnteSlug + "/" + h.Slug, Detail: what})
+	})
+}
+
+// DiscardDraft deletes the plan's draft revision.
+func (s *Store) DiscardDraft(ctx context.Context, h PlanHeader, actor string) error {
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `DELETE FROM plan_drafts WHERE plan_id = $1`, h.ID)
+		if err != nil {
+			return fmt.Errorf("discard draft: %w", err)
+		}
+		if tag.RowsAffected() == 0 {
+			return ErrNotFound
+		}
+		return appendAudit(ctx, tx, AuditEvent{Actor: actor, Action: "plan.draft.discard", EnteID: &h.EnteID, ObjectType: "plan",
+			ObjectKey: h.EnteSlug + "/" + h.Slug})
+	})
+}
+
+// AdoptDraft makes the draft the plan's new revision and deletes it, in one
+// transaction; it returns the revision's number.
+func (s *Store) AdoptDraft(ctx context.Context, h PlanHeader, actor string) (int, error) {
+	var seq int
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		d, err := s.draft(ctx, tx, h.ID, true)
+		if err != nil {
+			return err
+		}
+		if seq, err = applyRevision(ctx, tx, h, d.Doc, d.Meta(), actor); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM plan_drafts WHERE plan_id = $1`, h.ID); err != nil {
+			return fmt.Errorf("adopt draft: %w", err)
+		}
+		return nil
+	})
+	return seq, err
+}

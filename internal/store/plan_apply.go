@@ -1,0 +1,385 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/piao-performance/piao/internal/plan"
+	"github.com/piao-performance/piao/internal/revision"
+)
+
+// ErrHasMeasurements is returned when a revision would remove an objective or
+// indicator that has measurements: they would be lost with it.
+type ErrHasMeasurements struct{ What string }
+
+func (e *ErrHasMeasurements) Error() string {
+	return e.What + " ha misurazioni registrate: non può essere eliminato (si può modificarne il target o il testo)"
+}
+
+// ApplyRevision makes doc the plan's new revision, in one transaction: the
+// structure is updated in place by code and key (so measurements, attachments
+// and observations stay attached), removed objectives and indicators are
+// deleted only when they have no measurements, the targets that changed are
+// recorded under the new revision (the older ones stay, so every target
+// keeps its history), and the revision stores its content and the reversible
+// list of changes. meta gives the label, dates, act and reason. It returns
+// the new revision's number.
+func (s *Store) ApplyRevision(ctx context.Context, h PlanHeader, doc *plan.Document, meta plan.Revision, actor string) (int, error) {
+	var seq int
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		var err error
+		seq, err = applyRevision(ctx, tx, h, doc, meta, actor)
+		return err
+	})
+	return seq, err
+}
+
+func applyRevision(ctx context.Context, tx pgx.Tx, h PlanHeader, doc *plan.Document, meta plan.Revision, actor string) (int, error) {
+	if doc.Ente.Slug != h.EnteSlug || doc.Plan.Slug != h.Slug {
+		return 0, fmt.Errorf("revision of %s/%s: the document is %s/%s", h.EnteSlug, h.Slug, doc.Ente.Slug, doc.Plan.Slug)
+	}
+	doc.Plan.Revision = meta
+	doc.Plan.History = nil // the database keeps the history
+	if err := plan.Validate(doc); err != nil {
+		return 0, fmt.Errorf("plan document: %w", err)
+	}
+	a := applier{loader: loader{tx: tx, doc: doc, enteID: h.EnteID, planID: h.ID, units: map[string]int64{}, roles: map[string]int64{},
+		areas: map[int]int64{}, objectives: map[string]int64{}, indicators: map[string]int64{}}}
+	return a.apply(ctx, meta, actor)
+}
+
+type applier struct {
+	loader
+	prev revision.Content // the latest revision's content
+	next revision.Content // the document's
+}
+
+func (a *applier) apply(ctx context.Context, meta plan.Revision, actor string) (int, error) {
+	var prevSeq int
+	var prevContent []byte
+	err := a.tx.QueryRow(ctx, `SELECT r.seq, r.content FROM plans p JOIN revisions r ON r.plan_id = p.id
+		WHERE p.id = $1 ORDER BY r.seq DESC LIMIT 1 FOR UPDATE OF p`, a.planID).Scan(&prevSeq, &prevContent)
+	if err != nil {
+		return 0, fmt.Errorf("current revision: %w", err)
+	}
+	if prevContent == nil {
+		return 0, fmt.Errorf("revision %d: %w", prevSeq, ErrNoContent)
+	}
+	if err := json.Unmarshal(prevContent, &a.prev); err != nil {
+		return 0, fmt.Errorf("current revision content: %w", err)
+	}
+	a.next = revision.FromDocument(a.doc)
+	changes := revision.Changes(a.prev, a.next, meta.Reason)
+	if err := a.refuseLostMeasurements(ctx); err != nil {
+		return 0, err
+	}
+	if err := a.refuseRemovedTargets(); err != nil {
+		return 0, err
+	}
+	var revID int64
+	err = a.tx.QueryRow(ctx, `INSERT INTO revisions (plan_id, seq, label, adopted_on, in_force_from, in_force_text,
+			act_reference, reason, content, changes)
+		VALUES ($1, $2, $3, $4::date, $5::date, $6, $7, $8, $9, $10) RETURNING id`,
+		a.planID, prevSeq+1, meta.Label, nullIfEmpty(meta.AdoptedOn), nullIfEmpty(meta.InForceFrom), meta.InForceText,
+		meta.ActReference, meta.Reason, a.next, nonNil(changes)).Scan(&revID)
+	if err != nil {
+		return 0, fmt.Errorf("insert revision: %w", err)
+	}
+	if _, err := a.tx.Exec(ctx, `UPDATE plans SET title = $2, source_title = $3 WHERE id = $1`, a.planID, a.doc.Plan.Title, a.doc.SourceTitle); err != nil {
+		return 0, fmt.Errorf("plan: %w", err)
+	}
+	steps := []func(context.Context) error{a.insertUnits, a.insertRoles, a.upsertAreas, a.upsertObjectives, a.deleteRemoved, a.clearDetails,
+		a.insertIndicatorRefs, a.insertIndividual, a.insertNotes, a.deleteUnusedAreas}
+	for _, step := range steps {
+		if err := step(ctx); err != nil {
+			return 0, err
+		}
+	}
+	if err := a.recordTargets(ctx, revID); err != nil {
+		return 0, err
+	}
+	err = appendAudit(ctx, a.tx, AuditEvent{Actor: actor, Action: "plan.revision", EnteID: &a.enteID, ObjectType: "plan",
+		ObjectKey: a.doc.Ente.Slug + "/" + a.doc.Plan.Slug, Reason: meta.Reason,
+		Detail: map[string]any{"revision": prevSeq + 1, "label": meta.Label, "in_force_from": meta.InForceFrom,
+			"act_reference": meta.ActReference, "changes": nonNil(changes)}})
+	return prevSeq + 1, err
+}
+
+// refuseLostMeasurements stops a revision that would delete measured
+// objectives or indicators.
+func (a *applier) refuseLostMeasurements(ctx context.Context) error {
+	keep := map[string]bool{}
+	for _, o := range a.doc.Objectives {
+		for _, in := range o.Indicators {
+			keep[in.Key] = true
+		}
+	}
+	rows, err := a.tx.Query(ctx, `SELECT DISTINCT i.key, o.code FROM measurements m JOIN indicators i ON i.id = m.indicator_id
+		JOIN objectives o ON o.id = i.objective_id WHERE m.plan_id = $1 ORDER BY 1`, a.planID)
+	if err != nil {
+		return fmt.Errorf("measured indicators: %w", err)
+	}
+	var key, code string
+	_, err = pgx.ForEachRow(rows, []any{&key, &code}, func() error {
+		if !keep[key] {
+			return &ErrHasMeasurements{What: "L'indicatore " + key + " (obiettivo " + code + ")"}
+		}
+		return nil
+	})
+	return err
+}
+
+// ErrTargetRemoved refuses a revision that drops a year's target of an
+// indicator it keeps: the older revision's target would stay in force, so a
+// target is changed (or the indicator declared not applicable), not removed.
+type ErrTargetRemoved struct {
+	Indicator string
+	Year      int
+}
+
+func (e *ErrTargetRemoved) Error() string {
+	return fmt.Sprintf("il target %d dell'indicatore %s non può essere eliminato in una revisione: modificalo", e.Year, e.Indicator)
+}
+
+func (a *applier) refuseRemovedTargets() error {
+	next := map[string]map[int]bool{}
+	for _, o := range a.next.Objectives {
+		for _, in := range o.Indicators {
+			next[in.Key] = map[int]bool{}
+			for _, t := range in.Targets {
+				next[in.Key][t.Year] = true
+			}
+		}
+	}
+	for _, o := range a.prev.Objectives {
+		for _, in := range o.Indicators {
+			years, kept := next[in.Key]
+			for _, t := range in.Targets {
+				if kept && !t.Unknown && !years[t.Year] {
+					return &ErrTargetRemoved{Indicator: in.Key, Year: t.Year}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func (a *applier) upsertAreas(ctx context.Context) error {
+	for _, ar := range a.doc.Areas {
+		var id int64
+		if err := a.tx.QueryRow(ctx, `INSERT INTO areas (plan_id, number, title) VALUES ($1, $2, $3)
+			ON CONFLICT (plan_id, number) DO UPDATE SET title = EXCLUDED.title RETURNING id`,
+			a.planID, ar.Number, ar.Title).Scan(&id); err != nil {
+			return fmt.Errorf("area %d: %w", ar.Number, err)
+		}
+		a.areas[ar.Number] = id
+	}
+	return nil
+}
+
+// upsertObjectives writes strategic objectives first (they are the parents),
+// then the others, each updated in place by code or inserted.
+func (a *applier) upsertObjectives(ctx context.Context) error {
+	for _, strategic := range []bool{true, false} {
+		for i := range a.doc.Objectives {
+			o := &a.doc.Objectives[i]
+			if (o.Kind == plan.KindStrategic) != strategic {
+				continue
+			}
+			if err := a.upsertObjective(ctx, o, i+1); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (a *applier) upsertObjective(ctx context.Context, o *plan.Objective, position int) error {
+	var area, parent *int64
+	if o.Area != 0 {
+		v := a.areas[o.Area]
+		area = &v
+	}
+	if o.Parent != "" {
+		v := a.objectives[o.Parent]
+		parent = &v
+	}
+	var id int64
+	err := a.tx.QueryRow(ctx, `INSERT INTO objectives (plan_id, kind, code, code_text, group_label, area_id, parent_id,
+			parent_text, title, description, programme, stakeholders, owner_text, units_text, external_parties,
+			resources, footnote, source_line, position)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+		ON CONFLICT (plan_id, code) DO UPDATE SET kind = EXCLUDED.kind, code_text = EXCLUDED.code_text,
+			group_label = EXCLUDED.group_label, area_id = EXCLUDED.area_id, parent_id = EXCLUDED.parent_id,
+			parent_text = EXCLUDED.parent_text, title = EXCLUDED.title, description = EXCLUDED.description,
+			programme = EXCLUDED.programme, stakeholders = EXCLUDED.stakeholders, owner_text = EXCLUDED.owner_text,
+			units_text = EXCLUDED.units_text, external_parties = EXCLUDED.external_parties, resources = EXCLUDED.resources,
+			footnote = EXCLUDED.footnote, source_line = EXCLUDED.source_line, position = EXCLUDED.position
+		RETURNING id`,
+		a.planID, o.Kind, o.Code, o.CodeText, o.Group, area, parent, o.ParentText, o.Title, o.Description,
+		o.Programme, o.Stakeholders, o.OwnerText, o.UnitsText, o.ExternalParties, o.Resources, o.Footnote,
+		o.SourceLine, position).Scan(&id)
+	if err != nil {
+		return fmt.Errorf("objective %s: %w", o.Code, err)
+	}
+	a.objectives[o.Code] = id
+	if _, err := a.tx.Exec(ctx, `DELETE FROM objective_owners WHERE objective_id = $1`, id); err != nil {
+		return fmt.Errorf("objective %s owners: %w", o.Code, err)
+	}
+	if _, err := a.tx.Exec(ctx, `DELETE FROM objective_units WHERE objective_id = $1`, id); err != nil {
+		return fmt.Errorf("objective %s units: %w", o.Code, err)
+	}
+	for _, k := range o.Owners {
+		if _, err := a.tx.Exec(ctx, `INSERT INTO objective_owners (objective_id, role_id) VALUES ($1, $2)`, id, a.roles[k]); err != nil {
+			return fmt.Errorf("objective %s owner %s: %w", o.Code, k, err)
+		}
+	}
+	for _, k := range o.Units {
+		if _, err := a.tx.Exec(ctx, `INSERT INTO objective_units (objective_id, unit_id) VALUES ($1, $2)`, id, a.units[k]); err != nil {
+			return fmt.Errorf("objective %s unit %s: %w", o.Code, k, err)
+		}
+	}
+	for j := range o.Indicators {
+		if err := a.upsertIndicator(ctx, id, &o.Indicators[j], j+1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (a *applier) upsertIndicator(ctx context.Context, objectiveID int64, in *plan.Indicator, position int) error {
+	var scale *float64
+	if in.Scale > 0 {
+		scale = &in.Scale
+	}
+	var fn *string
+	kinds := []string{}
+	if in.Derived != nil {
+		fn = &in.Derived.Function
+		kinds = append(kinds, in.Derived.Kinds...)
+	}
+	weight := in.Weight
+	if weight == 0 {
+		weight = 1
+	}
+	var id int64
+	err := a.tx.QueryRow(ctx, `INSERT INTO indicators (plan_id, objective_id, key, code, code_text, name, algorithm,
+			source, unit, polarity, formula, scale, derived_function, derived_kinds, component, note, position, weight, cumulative)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+		ON CONFLICT (plan_id, key) DO UPDATE SET objective_id = EXCLUDED.objective_id, code = EXCLUDED.code,
+			code_text = EXCLUDED.code_text, name = EXCLUDED.name, algorithm = EXCLUDED.algorithm, source = EXCLUDED.source,
+			unit = EXCLUDED.unit, polarity = EXCLUDED.polarity, formula = EXCLUDED.formula, scale = EXCLUDED.scale,
+			derived_function = EXCLUDED.derived_function, derived_kinds = EXCLUDED.derived_kinds, component = EXCLUDED.component,
+			note = EXCLUDED.note, position = EXCLUDED.position, weight = EXCLUDED.weight, cumulative = EXCLUDED.cumulative
+		RETURNING id`,
+		a.planID, objectiveID, in.Key, in.Code, in.CodeText, in.Name, in.Algorithm, in.Source, in.Unit,
+		in.Polarity, in.Formula, scale, fn, kinds, in.Component, in.Note, position, weight, in.Cumulative).Scan(&id)
+	if err != nil {
+		return fmt.Errorf("indicator %s: %w", in.Key, err)
+	}
+	a.indicators[in.Key] = id
+	if _, err := a.tx.Exec(ctx, `DELETE FROM indicator_inputs WHERE indicator_id = $1`, id); err != nil {
+		return fmt.Errorf("indicator %s inputs: %w", in.Key, err)
+	}
+	for k, inp := range in.Inputs {
+		if _, err := a.tx.Exec(ctx, `INSERT INTO indicator_inputs (indicator_id, key, label, position) VALUES ($1, $2, $3, $4)`,
+			id, inp.Key, inp.Label, k+1); err != nil {
+			return fmt.Errorf("indicator %s input %s: %w", in.Key, inp.Key, err)
+		}
+	}
+	if _, err := a.tx.Exec(ctx, `DELETE FROM baselines WHERE indicator_id = $1`, id); err != nil {
+		return fmt.Errorf("indicator %s baselines: %w", in.Key, err)
+	}
+	for _, b := range in.Baselines {
+		if _, err := a.tx.Exec(ctx, `INSERT INTO baselines (indicator_id, year, value, text, footnote) VALUES ($1, $2, $3, $4, $5)`,
+			id, b.Year, b.Value, b.Text, b.Footnote); err != nil {
+			return fmt.Errorf("indicator %s baseline %d: %w", in.Key, b.Year, err)
+		}
+	}
+	return nil
+}
+
+// deleteRemoved deletes the indicators and objectives the document no longer
+// has (refuseLostMeasurements made sure none was measured); children first.
+func (a *applier) deleteRemoved(ctx context.Context) error {
+	keys := make([]string, 0, len(a.indicators))
+	for k := range a.indicators {
+		keys = append(keys, k)
+	}
+	if _, err := a.tx.Exec(ctx, `DELETE FROM indicators WHERE plan_id = $1 AND NOT key = ANY($2)`, a.planID, keys); err != nil {
+		return fmt.Errorf("delete removed indicators: %w", err)
+	}
+	codes := make([]string, 0, len(a.objectives))
+	for c := range a.objectives {
+		codes = append(codes, c)
+	}
+	if _, err := a.tx.Exec(ctx, `DELETE FROM objectives WHERE plan_id = $1 AND kind <> 'strategic' AND NOT code = ANY($2)`, a.planID, codes); err != nil {
+		return fmt.Errorf("delete removed objectives: %w", err)
+	}
+	if _, err := a.tx.Exec(ctx, `DELETE FROM objectives WHERE plan_id = $1 AND NOT code = ANY($2)`, a.planID, codes); err != nil {
+		return fmt.Errorf("delete removed objectives: %w", err)
+	}
+	return nil
+}
+
+// clearDetails empties what is rewritten whole from the document: derived
+// references, individual objectives and data-quality notes.
+func (a *applier) clearDetails(ctx context.Context) error {
+	for _, q := range []string{`DELETE FROM indicator_refs WHERE plan_id = $1`, `DELETE FROM indicator_objective_refs WHERE plan_id = $1`,
+		`DELETE FROM individual_objectives WHERE plan_id = $1`, `DELETE FROM quality_notes WHERE plan_id = $1`} {
+		if _, err := a.tx.Exec(ctx, q, a.planID); err != nil {
+			return fmt.Errorf("clear plan details: %w", err)
+		}
+	}
+	return nil
+}
+
+func (a *applier) deleteUnusedAreas(ctx context.Context) error {
+	numbers := make([]int, 0, len(a.areas))
+	for n := range a.areas {
+		numbers = append(numbers, n)
+	}
+	if _, err := a.tx.Exec(ctx, `DELETE FROM areas WHERE plan_id = $1 AND NOT number = ANY($2)`, a.planID, numbers); err != nil {
+		return fmt.Errorf("delete removed areas: %w", err)
+	}
+	return nil
+}
+
+// recordTargets writes, under the new revision, the targets that differ from
+// the ones in force before it (the previous revision's content).
+func (a *applier) recordTargets(ctx context.Context, revID int64) error {
+	before := map[string][]revision.Target{}
+	for _, o := range a.prev.Objectives {
+		for _, in := range o.Indicators {
+			before[in.Key] = in.Targets
+		}
+	}
+	for _, o := range a.next.Objectives {
+		for _, in := range o.Indicators {
+			for _, t := range in.Targets {
+				if t.Unknown || t.Value == nil || slices.ContainsFunc(before[in.Key], func(p revision.Target) bool {
+					return !p.Unknown && p.Year == t.Year && p.Operator == t.Operator && p.Text == t.Text && p.Value != nil && *p.Value == *t.Value
+				}) {
+					continue
+				}
+				if _, err := a.tx.Exec(ctx, `INSERT INTO targets (indicator_id, plan_id, revision_id, year, operator, value, text)
+					VALUES ($1, $2, $3, $4, $5, $6, $7)`, a.indicators[in.Key], a.planID, revID, t.Year, t.Operator, *t.Value, t.Text); err != nil {
+					return fmt.Errorf("indicator %s target %d: %w", in.Key, t.Year, err)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// IsHasMeasurements reports whether err refuses a revision for measured items.
+func IsHasMeasurements(err error) (*ErrHasMeasurements, bool) {
+	var e *ErrHasMeasurements
+	ok := errors.As(err, &e)
+	return e, ok
+}
