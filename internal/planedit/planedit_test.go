@@ -66,7 +66,9 @@ func TestValidationMessagesKeepTheDocument(t *testing.T) {
 		msg   string
 	}{
 		{func(f *IndicatorForm) { f.Targets[0].Value = "dieci" }, "target-2023", "Target 2023"},
-		{func(f *IndicatorForm) { f.Targets = append(f.Targets, TargetForm{Year: 2031, Operator: ">=", Value: "1"}) }, "target-2031", "fuori dagli anni"},
+		{func(f *IndicatorForm) {
+			f.Targets = append(f.Targets, TargetForm{Year: 2031, Operator: ">=", Value: "1"})
+		}, "target-2031", "fuori dagli anni"},
 		{func(f *IndicatorForm) { f.Weight = "-2" }, "peso", "positivo"},
 		{func(f *IndicatorForm) { f.Name = "  " }, "nome", "obbligatorio"},
 		{func(f *IndicatorForm) { f.Unit = "litri" }, "unita-misura", "unità di misura"},
