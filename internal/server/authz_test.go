@@ -158,6 +158,28 @@ var rules = map[string]routeRule{
 	"GET /trasparenza/{ente}/{plan}/relazione/{year}":             {path: "/trasparenza/cciaa-gran-sasso/piao-2023-2025/relazione/2023", def: hidden},
 	"GET /trasparenza/{ente}/{plan}/relazione/{year}/validazione": {path: "/trasparenza/cciaa-gran-sasso/piao-2023-2025/relazione/2023/validazione", def: hidden},
 	"GET /trasparenza/{ente}/{plan}/relazione/{year}/{file}":      {path: "/trasparenza/cciaa-gran-sasso/piao-2023-2025/relazione/2023/relazione.pdf", def: hidden},
+	// the plan editor: administrators of the ente (without a draft the forms answer 409 or send to the editor)
+	"GET /enti/{ente}/piani/{plan}/modifica":                                          editRule(refPlan + "/modifica"),
+	"POST /enti/{ente}/piani/{plan}/modifica/avvia":                                   editRule(refPlan + "/modifica/avvia"),
+	"POST /enti/{ente}/piani/{plan}/modifica/adotta":                                  editRule(refPlan + "/modifica/adotta"),
+	"POST /enti/{ente}/piani/{plan}/modifica/scarta":                                  editRule(refPlan + "/modifica/scarta"),
+	"GET /enti/{ente}/piani/{plan}/modifica/obiettivi/{code}":                         editRule(refPlan + "/modifica/obiettivi/O.3.3.1"),
+	"POST /enti/{ente}/piani/{plan}/modifica/obiettivi/{code}":                        editRule(refPlan + "/modifica/obiettivi/O.3.3.1"),
+	"POST /enti/{ente}/piani/{plan}/modifica/obiettivi/{code}/elimina":                editRule(refPlan + "/modifica/obiettivi/O.3.3.1/elimina"),
+	"GET /enti/{ente}/piani/{plan}/modifica/obiettivi/{code}/indicatori/{n}":          editRule(refPlan + "/modifica/obiettivi/O.3.3.1/indicatori/1"),
+	"POST /enti/{ente}/piani/{plan}/modifica/obiettivi/{code}/indicatori/{n}":         editRule(refPlan + "/modifica/obiettivi/O.3.3.1/indicatori/1"),
+	"POST /enti/{ente}/piani/{plan}/modifica/obiettivi/{code}/indicatori/{n}/elimina": editRule(refPlan + "/modifica/obiettivi/O.3.3.1/indicatori/1/elimina"),
+	"GET /enti/{ente}/piani/{plan}/modifica/ambiti/{n}":                               editRule(refPlan + "/modifica/ambiti/1"),
+	"POST /enti/{ente}/piani/{plan}/modifica/ambiti/{n}":                              editRule(refPlan + "/modifica/ambiti/1"),
+	"POST /enti/{ente}/piani/{plan}/modifica/ambiti/{n}/elimina":                      editRule(refPlan + "/modifica/ambiti/1/elimina"),
+	"GET /enti/{ente}/piani/{plan}/modifica/individuali/{role}":                       editRule(refPlan + "/modifica/individuali/sg"),
+	"POST /enti/{ente}/piani/{plan}/modifica/individuali/{role}":                      editRule(refPlan + "/modifica/individuali/sg"),
+	"POST /enti/{ente}/piani/{plan}/modifica/individuali/{role}/elimina":              editRule(refPlan + "/modifica/individuali/sg/elimina"),
+}
+
+// editRule is a rule for the plan editor of the reference ente: its administrator only.
+func editRule(path string) routeRule {
+	return routeRule{path: path, def: forbidden, expect: map[string]string{"anonymous": toSignIn, "admin-altro-ente": hidden, "admin": ok}}
 }
 
 // auditRule is a rule for the auditors' pages of the reference ente.

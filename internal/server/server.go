@@ -126,6 +126,23 @@ func New(st *store.Store, sessions *scs.SessionManager, log *slog.Logger, opts .
 		s.route(r, http.MethodGet, pl+"/registro", auth.Audit, enteParam, s.auditPage)
 		s.route(r, http.MethodGet, pl+"/registro/{file}", auth.Audit, enteParam, s.auditExport)
 
+		// Editing the plan: administrators, through a draft revision.
+		const ed = pl + "/modifica"
+		s.route(r, http.MethodGet, ed, auth.EditPlan, enteParam, s.editorPage)
+		s.route(r, http.MethodPost, ed+"/avvia", auth.EditPlan, enteParam, s.startDraft)
+		s.route(r, http.MethodPost, ed+"/adotta", auth.EditPlan, enteParam, s.adoptDraft)
+		s.route(r, http.MethodPost, ed+"/scarta", auth.EditPlan, enteParam, s.discardDraft)
+		for _, m := range []string{http.MethodGet, http.MethodPost} {
+			s.route(r, m, ed+"/obiettivi/{code}", auth.EditPlan, enteParam, s.editObjective)
+			s.route(r, m, ed+"/obiettivi/{code}/indicatori/{n}", auth.EditPlan, enteParam, s.editIndicator)
+			s.route(r, m, ed+"/ambiti/{n}", auth.EditPlan, enteParam, s.editArea)
+			s.route(r, m, ed+"/individuali/{role}", auth.EditPlan, enteParam, s.editIndividual)
+		}
+		s.route(r, http.MethodPost, ed+"/obiettivi/{code}/elimina", auth.EditPlan, enteParam, s.deleteObjective)
+		s.route(r, http.MethodPost, ed+"/obiettivi/{code}/indicatori/{n}/elimina", auth.EditPlan, enteParam, s.deleteIndicator)
+		s.route(r, http.MethodPost, ed+"/ambiti/{n}/elimina", auth.EditPlan, enteParam, s.deleteArea)
+		s.route(r, http.MethodPost, ed+"/individuali/{role}/elimina", auth.EditPlan, enteParam, s.deleteIndividual)
+
 		// Reserved area.
 		s.route(r, http.MethodGet, "/area-riservata", auth.SignedIn, none, s.accountHome)
 		s.route(r, http.MethodGet, "/amministrazione/{ente}/utenti", auth.ManageUsers, enteParam, s.adminUsers)

@@ -205,6 +205,9 @@ func (s *Server) accountHome(w http.ResponseWriter, r *http.Request) {
 		if u.Role == auth.Segretario {
 			links = append(links, templates.Link{Label: "Approvazioni e ritardi", URL: base + "/ritardi"})
 		}
+		if s.can(r, auth.EditPlan, auth.Resource{EnteID: u.EnteID}) {
+			links = append(links, templates.Link{Label: "Modifica del piano (revisioni, foglio di calcolo)", URL: templates.EditorURL(ente, planSlug)})
+		}
 		if s.can(r, auth.Audit, auth.Resource{EnteID: u.EnteID}) {
 			links = append(links, templates.Link{Label: "OIV: relazione, validazione, registro di audit", URL: templates.OIVURL(ente, planSlug)},
 				templates.Link{Label: "Revisioni del piano", URL: templates.RevisionsURL(ente, planSlug)})

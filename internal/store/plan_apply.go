@@ -82,13 +82,24 @@ func (a *applier) apply(ctx context.Context, meta plan.Revision, actor string) (
 		return 0, err
 	}
 	var revID int64
-	err = a.tx.QueryRow(ctx, `INSERT INTO revisions (plan_id, seq, label, adopted_on, in_force_from, in_force_text,
-			act_reference, reason, content, changes)
-		VALUES ($1, $2, $3, $4::date, $5::date, $6, $7, $8, $9, $10) RETURNING id`,
-		a.planID, prevSeq+1, meta.Label, nullIfEmpty(meta.AdoptedOn), nullIfEmpty(meta.InForceFrom), meta.InForceText,
-		meta.ActReference, meta.Reason, a.next, nonNil(changes)).Scan(&revID)
+	seq := prevSeq + 1
+	if len(a.prev.Objectives) == 0 {
+		// A plan started empty in the browser: its first content is its first
+		// version, not a revision of nothing.
+		seq, changes = prevSeq, nil
+		err = a.tx.QueryRow(ctx, `UPDATE revisions SET label = $3, adopted_on = $4::date, in_force_from = $5::date, in_force_text = $6,
+				act_reference = $7, reason = $8, content = $9, changes = '[]' WHERE plan_id = $1 AND seq = $2 RETURNING id`,
+			a.planID, seq, meta.Label, nullIfEmpty(meta.AdoptedOn), nullIfEmpty(meta.InForceFrom), meta.InForceText,
+			meta.ActReference, meta.Reason, a.next).Scan(&revID)
+	} else {
+		err = a.tx.QueryRow(ctx, `INSERT INTO revisions (plan_id, seq, label, adopted_on, in_force_from, in_force_text,
+				act_reference, reason, content, changes)
+			VALUES ($1, $2, $3, $4::date, $5::date, $6, $7, $8, $9, $10) RETURNING id`,
+			a.planID, seq, meta.Label, nullIfEmpty(meta.AdoptedOn), nullIfEmpty(meta.InForceFrom), meta.InForceText,
+			meta.ActReference, meta.Reason, a.next, nonNil(changes)).Scan(&revID)
+	}
 	if err != nil {
-		return 0, fmt.Errorf("insert revision: %w", err)
+		return 0, fmt.Errorf("write revision: %w", err)
 	}
 	if _, err := a.tx.Exec(ctx, `UPDATE plans SET title = $2, source_title = $3 WHERE id = $1`, a.planID, a.doc.Plan.Title, a.doc.SourceTitle); err != nil {
 		return 0, fmt.Errorf("plan: %w", err)
@@ -105,9 +116,9 @@ func (a *applier) apply(ctx context.Context, meta plan.Revision, actor string) (
 	}
 	err = appendAudit(ctx, a.tx, AuditEvent{Actor: actor, Action: "plan.revision", EnteID: &a.enteID, ObjectType: "plan",
 		ObjectKey: a.doc.Ente.Slug + "/" + a.doc.Plan.Slug, Reason: meta.Reason,
-		Detail: map[string]any{"revision": prevSeq + 1, "label": meta.Label, "in_force_from": meta.InForceFrom,
+		Detail: map[string]any{"revision": seq, "label": meta.Label, "in_force_from": meta.InForceFrom,
 			"act_reference": meta.ActReference, "changes": nonNil(changes)}})
-	return prevSeq + 1, err
+	return seq, err
 }
 
 // refuseLostMeasurements stops a revision that would delete measured

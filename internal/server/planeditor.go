@@ -1,0 +1,525 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/piao-performance/piao/internal/auth"
+	"github.com/piao-performance/piao/internal/plan"
+	"github.com/piao-performance/piao/internal/planedit"
+	"github.com/piao-performance/piao/internal/revision"
+	"github.com/piao-performance/piao/internal/store"
+	"github.com/piao-performance/piao/templates"
+)
+
+// The plan editor: an administrator opens a revision as a draft, changes it
+// with the forms (or a spreadsheet), compares it with the plan in force and
+// adopts it in one transaction. Forms post the draft version they were built
+// on; a stale one is answered with a conflict, never a silent overwrite.
+
+const maxEditorForm = 256 << 10
+
+func actor(r *http.Request) string { return auth.FromContext(r.Context()).Username }
+
+// editorPage shows the draft (or the form that opens one).
+func (s *Server) editorPage(w http.ResponseWriter, r *http.Request) {
+	h, err := s.store.PlanHeader(r.Context(), param(r, "ente"), param(r, "plan"))
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	msg := map[string]string{"adottata": "Revisione adottata: il piano in vigore è aggiornato.", "scartata": "Bozza scartata.",
+		"salvato": "Modifica salvata nella bozza.", "importato": "Foglio importato nella bozza: controlla le modifiche e adotta la revisione."}[r.URL.Query().Get("esito")]
+	s.renderEditor(w, r, h, http.StatusOK, templates.EditorData{Message: msg})
+}
+
+func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, h store.PlanHeader, status int, d templates.EditorData) {
+	ctx := r.Context()
+	d.Plan = h
+	draft, err := s.store.DraftOf(ctx, h.ID)
+	switch {
+	case err == nil:
+		d.Draft = &draft
+		if d.Diff, err = s.draftDiff(r, h, draft); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+	case !errors.Is(err, store.ErrNotFound):
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, status, templates.EditorPage(d))
+}
+
+// draftDiff compares the draft with the revision in force.
+func (s *Server) draftDiff(r *http.Request, h store.PlanHeader, d store.Draft) ([]revision.Difference, error) {
+	cur, err := s.store.ExportPlan(r.Context(), h.EnteSlug, h.Slug)
+	if err != nil {
+		return nil, err
+	}
+	return revision.Diff(revision.FromDocument(cur), revision.FromDocument(d.Doc), nil), nil
+}
+
+// startDraft opens a revision.
+func (s *Server) startDraft(w http.ResponseWriter, r *http.Request) {
+	h, ok := s.editorForm(w, r)
+	if !ok {
+		return
+	}
+	f := templates.DraftForm{Label: r.PostForm.Get("etichetta"), InForce: r.PostForm.Get("vigore"), Adopted: r.PostForm.Get("adozione"),
+		Act: r.PostForm.Get("atto"), Reason: r.PostForm.Get("motivo"), Errors: map[string]string{}}
+	d := store.Draft{Label: limited(f.Errors, "etichetta", f.Label, 200, true), ActReference: limited(f.Errors, "atto", f.Act, 200, false),
+		Reason: limited(f.Errors, "motivo", f.Reason, 2000, true)}
+	var err error
+	if d.InForceFrom, err = time.Parse("02/01/2006", strings.TrimSpace(f.InForce)); err != nil ||
+		d.InForceFrom.Year() < h.StartYear || d.InForceFrom.Year() > h.EndYear {
+		f.Errors["vigore"] = "Scrivi la data come gg/mm/aaaa, dentro gli anni del piano."
+	}
+	if strings.TrimSpace(f.Adopted) != "" {
+		t, err := time.Parse("02/01/2006", strings.TrimSpace(f.Adopted))
+		if err != nil {
+			f.Errors["adozione"] = "Scrivi la data come gg/mm/aaaa."
+		}
+		d.AdoptedOn = &t
+	}
+	if len(f.Errors) > 0 {
+		s.renderEditor(w, r, h, http.StatusUnprocessableEntity, templates.EditorData{Start: f})
+		return
+	}
+	err = s.store.StartDraft(r.Context(), h, d, actor(r))
+	switch {
+	case errors.Is(err, store.ErrDraftExists):
+		s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: "Una bozza è già aperta per questo piano."})
+	case err != nil:
+		s.serverError(w, r, err)
+	default:
+		http.Redirect(w, r, string(templates.EditorURL(h.EnteSlug, h.Slug)), http.StatusSeeOther)
+	}
+}
+
+// limited trims a text field and records an Italian message when it is
+// missing, too long or not valid UTF-8.
+func limited(errs map[string]string, field, v string, max int, required bool) string {
+	v = strings.TrimSpace(v)
+	switch {
+	case !utf8.ValidString(v):
+		errs[field] = "Il testo contiene caratteri non validi."
+	case required && v == "":
+		errs[field] = "Campo obbligatorio."
+	case utf8.RuneCountInString(v) > max:
+		errs[field] = "Al massimo " + strconv.Itoa(max) + " caratteri."
+	}
+	return v
+}
+
+// editorForm reads the plan and a small form body.
+func (s *Server) editorForm(w http.ResponseWriter, r *http.Request) (store.PlanHeader, bool) {
+	h, err := s.store.PlanHeader(r.Context(), param(r, "ente"), param(r, "plan"))
+	if err != nil {
+		s.storeError(w, r, err)
+		return h, false
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxEditorForm)
+	if err := r.ParseForm(); err != nil {
+		s.errorPage(w, r, http.StatusBadRequest, "Richiesta non valida", "Il modulo inviato non è leggibile o è troppo grande.")
+		return h, false
+	}
+	return h, true
+}
+
+// draftForm reads the plan, the form and the draft it was built on.
+func (s *Server) draftForm(w http.ResponseWriter, r *http.Request) (store.PlanHeader, store.Draft, bool) {
+	h, ok := s.editorForm(w, r)
+	if !ok {
+		return h, store.Draft{}, false
+	}
+	d, err := s.store.DraftOf(r.Context(), h.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: "Non c'è una bozza aperta: apri una revisione prima di modificare il piano."})
+		return h, d, false
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return h, d, false
+	}
+	if r.Method == http.MethodPost && r.PostForm.Get("versione") != strconv.Itoa(d.Version) {
+		s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: "La bozza è cambiata nel frattempo (un'altra scheda o un'altra persona): la modifica non è stata salvata. Riaprila e ripeti."})
+		return h, d, false
+	}
+	return h, d, true
+}
+
+// draftForRead reads the plan and its draft for a form page (GET).
+func (s *Server) draftForRead(w http.ResponseWriter, r *http.Request) (store.PlanHeader, store.Draft, bool) {
+	h, err := s.store.PlanHeader(r.Context(), param(r, "ente"), param(r, "plan"))
+	if err != nil {
+		s.storeError(w, r, err)
+		return h, store.Draft{}, false
+	}
+	d, err := s.store.DraftOf(r.Context(), h.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		http.Redirect(w, r, string(templates.EditorURL(h.EnteSlug, h.Slug)), http.StatusSeeOther)
+		return h, d, false
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return h, d, false
+	}
+	return h, d, true
+}
+
+// saveDraft stores the edited draft and goes back to next.
+func (s *Server) saveDraft(w http.ResponseWriter, r *http.Request, h store.PlanHeader, d store.Draft, what map[string]any, next string) {
+	err := s.store.SaveDraft(r.Context(), h, d.Doc, d.Version, what, actor(r))
+	switch {
+	case errors.Is(err, store.ErrDraftChanged):
+		s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: "La bozza è cambiata nel frattempo: la modifica non è stata salvata. Riaprila e ripeti."})
+	case err != nil:
+		s.serverError(w, r, err)
+	default:
+		http.Redirect(w, r, next, http.StatusSeeOther)
+	}
+}
+
+// adoptDraft makes the draft the plan's new revision.
+func (s *Server) adoptDraft(w http.ResponseWriter, r *http.Request) {
+	h, _, ok := s.draftForm(w, r)
+	if !ok {
+		return
+	}
+	_, err := s.store.AdoptDraft(r.Context(), h, actor(r))
+	var lost *store.ErrHasMeasurements
+	var gone *store.ErrTargetRemoved
+	switch {
+	case errors.As(err, &lost), errors.As(err, &gone):
+		s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: "Revisione non adottata: " + err.Error() + ". Nulla è cambiato."})
+	case err != nil && strings.HasPrefix(err.Error(), "plan document:"):
+		s.renderEditor(w, r, h, http.StatusUnprocessableEntity, templates.EditorData{Message: "Revisione non adottata: il piano della bozza non è coerente (" + err.Error() + "). Nulla è cambiato."})
+	case err != nil:
+		s.serverError(w, r, err)
+	default:
+		http.Redirect(w, r, string(templates.EditorURL(h.EnteSlug, h.Slug))+"?esito=adottata", http.StatusSeeOther)
+	}
+}
+
+// discardDraft deletes the draft.
+func (s *Server) discardDraft(w http.ResponseWriter, r *http.Request) {
+	h, ok := s.editorForm(w, r)
+	if !ok {
+		return
+	}
+	if err := s.store.DiscardDraft(r.Context(), h, actor(r)); err != nil && !errors.Is(err, store.ErrNotFound) {
+		s.serverError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, string(templates.EditorURL(h.EnteSlug, h.Slug))+"?esito=scartata", http.StatusSeeOther)
+}
+
+func findObjective(d *plan.Document, code string) *plan.Objective {
+	for i := range d.Objectives {
+		if d.Objectives[i].Code == code {
+			return &d.Objectives[i]
+		}
+	}
+	return nil
+}
+
+// editObjective shows or saves an objective of the draft ({code} "nuovo" adds one).
+func (s *Server) editObjective(w http.ResponseWriter, r *http.Request) {
+	var (
+		h  store.PlanHeader
+		d  store.Draft
+		ok bool
+	)
+	if r.Method == http.MethodPost {
+		h, d, ok = s.draftForm(w, r)
+	} else {
+		h, d, ok = s.draftForRead(w, r)
+	}
+	if !ok {
+		return
+	}
+	code := param(r, "code")
+	data := templates.ObjectiveEditData{Plan: h, Doc: d.Doc, Version: d.Version, Errors: map[string]string{}}
+	if code != "nuovo" {
+		o := findObjective(d.Doc, code)
+		if o == nil {
+			s.notFound(w, r)
+			return
+		}
+		data.Original, data.Current, data.Form = code, o, planedit.FormOf(*o)
+	} else {
+		data.Form.Kind = r.URL.Query().Get("tipo")
+	}
+	if r.Method != http.MethodPost {
+		s.render(w, r, http.StatusOK, templates.ObjectiveEditPage(data))
+		return
+	}
+	p := r.PostForm
+	data.Form = planedit.ObjectiveForm{Code: p.Get("codice"), Kind: p.Get("tipo"), Area: p.Get("ambito"), Parent: p.Get("padre"),
+		Group: p.Get("sezione"), Title: p.Get("titolo"), Description: p.Get("descrizione"), Stakeholders: p.Get("stakeholder"),
+		OwnerText: p.Get("responsabile"), UnitsText: p.Get("unita-testo"), ExternalParties: p.Get("esterni"), Resources: p.Get("risorse"),
+		Owners: p["responsabili"], Units: p["unita"]}
+	if code != "nuovo" {
+		data.Form.Programme = data.Current.Programme
+	}
+	if errs := planedit.SetObjective(d.Doc, data.Original, data.Form); len(errs) > 0 {
+		data.Errors = errs
+		s.render(w, r, http.StatusUnprocessableEntity, templates.ObjectiveEditPage(data))
+		return
+	}
+	s.saveDraft(w, r, h, d, map[string]any{"objective": strings.TrimSpace(data.Form.Code)},
+		string(templates.EditObjectiveURL(h.EnteSlug, h.Slug, strings.TrimSpace(data.Form.Code)))+"?esito=salvato")
+}
+
+// deleteObjective removes an objective from the draft.
+func (s *Server) deleteObjective(w http.ResponseWriter, r *http.Request) {
+	h, d, ok := s.draftForm(w, r)
+	if !ok {
+		return
+	}
+	code := param(r, "code")
+	if errs := planedit.RemoveObjective(d.Doc, code); len(errs) > 0 {
+		s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: errs[""]})
+		return
+	}
+	s.saveDraft(w, r, h, d, map[string]any{"objective_removed": code}, string(templates.EditorURL(h.EnteSlug, h.Slug))+"?esito=salvato")
+}
+
+// editIndicator shows or saves an indicator of the draft ({n} "nuovo" adds one).
+func (s *Server) editIndicator(w http.ResponseWriter, r *http.Request) {
+	var (
+		h  store.PlanHeader
+		d  store.Draft
+		ok bool
+	)
+	if r.Method == http.MethodPost {
+		h, d, ok = s.draftForm(w, r)
+	} else {
+		h, d, ok = s.draftForRead(w, r)
+	}
+	if !ok {
+		return
+	}
+	o := findObjective(d.Doc, param(r, "code"))
+	if o == nil {
+		s.notFound(w, r)
+		return
+	}
+	data := templates.IndicatorEditData{Plan: h, Doc: d.Doc, Version: d.Version, Objective: *o, Errors: map[string]string{}}
+	n := param(r, "n")
+	if n != "nuovo" {
+		key := o.Code + "/" + n
+		var in *plan.Indicator
+		for i := range o.Indicators {
+			if o.Indicators[i].Key == key {
+				in = &o.Indicators[i]
+			}
+		}
+		if in == nil {
+			s.notFound(w, r)
+			return
+		}
+		data.Key, data.Form, data.Derived = key, planedit.IndicatorFormOf(d.Doc, *in), in.Derived
+	} else {
+		data.Form = planedit.IndicatorFormOf(d.Doc, plan.Indicator{Formula: plan.FormulaDirect})
+	}
+	if r.Method != http.MethodPost {
+		s.render(w, r, http.StatusOK, templates.IndicatorEditPage(data))
+		return
+	}
+	f := indicatorForm(r, d.Doc)
+	if data.Derived != nil {
+		f.Formula = plan.FormulaDerived
+	}
+	key, errs := planedit.SetIndicator(d.Doc, o.Code, data.Key, f)
+	if len(errs) > 0 {
+		data.Form, data.Errors = f, errs
+		s.render(w, r, http.StatusUnprocessableEntity, templates.IndicatorEditPage(data))
+		return
+	}
+	s.saveDraft(w, r, h, d, map[string]any{"indicator": key},
+		string(templates.EditIndicatorURL(h.EnteSlug, h.Slug, o.Code, indicatorNumberOf(key)))+"?esito=salvato")
+}
+
+func indicatorNumberOf(key string) string {
+	_, n, _ := strings.Cut(key, "/")
+	return n
+}
+
+// indicatorForm reads the indicator form: a target row per plan year and the
+// baseline rows the page showed.
+func indicatorForm(r *http.Request, d *plan.Document) planedit.IndicatorForm {
+	p := r.PostForm
+	f := planedit.IndicatorForm{Name: p.Get("nome"), Algorithm: p.Get("algoritmo"), Source: p.Get("fonte"), Unit: p.Get("unita-misura"),
+		Polarity: p.Get("polarita"), Formula: p.Get("formula"), Scale: p.Get("scala"), Weight: p.Get("peso"), Note: p.Get("nota"),
+		Cumulative: p.Get("cumulativo") == "1"}
+	for i := range planedit.InputKeys(f.Formula) {
+		f.InputLabels = append(f.InputLabels, p.Get("dato-"+strconv.Itoa(i)))
+	}
+	for y := d.Plan.StartYear; y <= d.Plan.EndYear; y++ {
+		ys := strconv.Itoa(y)
+		f.Targets = append(f.Targets, planedit.TargetForm{Year: y, Operator: p.Get("op-" + ys), Value: p.Get("val-" + ys)})
+	}
+	for i := 0; i < 20; i++ {
+		is := strconv.Itoa(i)
+		if !p.Has("b-anno-" + is) {
+			break
+		}
+		f.Baselines = append(f.Baselines, planedit.BaselineForm{Year: p.Get("b-anno-" + is), Value: p.Get("b-val-" + is), Text: p.Get("b-testo-" + is)})
+	}
+	return f
+}
+
+// deleteIndicator removes an indicator from the draft.
+func (s *Server) deleteIndicator(w http.ResponseWriter, r *http.Request) {
+	h, d, ok := s.draftForm(w, r)
+	if !ok {
+		return
+	}
+	key := param(r, "code") + "/" + param(r, "n")
+	if errs := planedit.RemoveIndicator(d.Doc, key); len(errs) > 0 {
+		s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: errs[""]})
+		return
+	}
+	s.saveDraft(w, r, h, d, map[string]any{"indicator_removed": key},
+		string(templates.EditObjectiveURL(h.EnteSlug, h.Slug, param(r, "code")))+"?esito=salvato")
+}
+
+// editArea shows or saves an area of the draft ({n} "nuovo" adds one).
+func (s *Server) editArea(w http.ResponseWriter, r *http.Request) {
+	var (
+		h  store.PlanHeader
+		d  store.Draft
+		ok bool
+	)
+	if r.Method == http.MethodPost {
+		h, d, ok = s.draftForm(w, r)
+	} else {
+		h, d, ok = s.draftForRead(w, r)
+	}
+	if !ok {
+		return
+	}
+	data := templates.AreaEditData{Plan: h, Version: d.Version, Errors: map[string]string{}}
+	n := param(r, "n")
+	number := 0
+	if n != "nuovo" {
+		var err error
+		if number, err = strconv.Atoi(n); err != nil {
+			s.notFound(w, r)
+			return
+		}
+		found := false
+		for _, a := range d.Doc.Areas {
+			if a.Number == number {
+				data.Number, data.Title, found = n, a.Title, true
+			}
+		}
+		if !found {
+			s.notFound(w, r)
+			return
+		}
+	}
+	if r.Method != http.MethodPost {
+		s.render(w, r, http.StatusOK, templates.AreaEditPage(data))
+		return
+	}
+	data.Title = r.PostForm.Get("titolo")
+	if n == "nuovo" {
+		var err error
+		if number, err = strconv.Atoi(strings.TrimSpace(r.PostForm.Get("numero"))); err != nil {
+			number = -1
+		}
+		for _, a := range d.Doc.Areas {
+			if a.Number == number {
+				data.Errors["numero"] = "Esiste già l'ambito " + strconv.Itoa(number) + "."
+			}
+		}
+	}
+	if len(data.Errors) == 0 {
+		data.Errors = planedit.SetArea(d.Doc, number, data.Title)
+	}
+	if len(data.Errors) > 0 {
+		s.render(w, r, http.StatusUnprocessableEntity, templates.AreaEditPage(data))
+		return
+	}
+	s.saveDraft(w, r, h, d, map[string]any{"area": number}, string(templates.EditorURL(h.EnteSlug, h.Slug))+"?esito=salvato")
+}
+
+// deleteArea removes an area from the draft.
+func (s *Server) deleteArea(w http.ResponseWriter, r *http.Request) {
+	h, d, ok := s.draftForm(w, r)
+	if !ok {
+		return
+	}
+	number, err := strconv.Atoi(param(r, "n"))
+	if err != nil {
+		s.notFound(w, r)
+		return
+	}
+	if errs := planedit.RemoveArea(d.Doc, number); len(errs) > 0 {
+		s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: errs[""]})
+		return
+	}
+	s.saveDraft(w, r, h, d, map[string]any{"area_removed": number}, string(templates.EditorURL(h.EnteSlug, h.Slug))+"?esito=salvato")
+}
+
+// editIndividual lists and adds a role's individual objectives in the draft.
+func (s *Server) editIndividual(w http.ResponseWriter, r *http.Request) {
+	var (
+		h  store.PlanHeader
+		d  store.Draft
+		ok bool
+	)
+	if r.Method == http.MethodPost {
+		h, d, ok = s.draftForm(w, r)
+	} else {
+		h, d, ok = s.draftForRead(w, r)
+	}
+	if !ok {
+		return
+	}
+	data := templates.IndividualEditData{Plan: h, Doc: d.Doc, Version: d.Version, Errors: map[string]string{}}
+	found := false
+	for _, role := range d.Doc.Roles {
+		if role.Key == param(r, "role") {
+			data.Role, found = role, true
+		}
+	}
+	if !found {
+		s.notFound(w, r)
+		return
+	}
+	if r.Method != http.MethodPost {
+		s.render(w, r, http.StatusOK, templates.IndividualEditPage(data))
+		return
+	}
+	p := r.PostForm
+	data.Form = planedit.IndividualForm{Code: p.Get("codice"), Title: p.Get("titolo"), Objective: p.Get("obiettivo"), Weight: p.Get("peso")}
+	if errs := planedit.AddIndividual(d.Doc, data.Role.Key, data.Form); len(errs) > 0 {
+		data.Errors = errs
+		s.render(w, r, http.StatusUnprocessableEntity, templates.IndividualEditPage(data))
+		return
+	}
+	s.saveDraft(w, r, h, d, map[string]any{"individual": data.Role.Key + " " + strings.TrimSpace(data.Form.Code)},
+		string(templates.EditIndividualURL(h.EnteSlug, h.Slug, data.Role.Key))+"?esito=salvato")
+}
+
+// deleteIndividual removes one of a role's individual objectives from the draft.
+func (s *Server) deleteIndividual(w http.ResponseWriter, r *http.Request) {
+	h, d, ok := s.draftForm(w, r)
+	if !ok {
+		return
+	}
+	role, code := param(r, "role"), r.PostForm.Get("codice")
+	if errs := planedit.RemoveIndividual(d.Doc, role, code); len(errs) > 0 {
+		s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: errs[""]})
+		return
+	}
+	s.saveDraft(w, r, h, d, map[string]any{"individual_removed": role + " " + code}, string(templates.EditIndividualURL(h.EnteSlug, h.Slug, role)))
+}

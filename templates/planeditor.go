@@ -1,0 +1,218 @@
+package templates
+
+import (
+	"net/url"
+	"strconv"
+
+	"github.com/a-h/templ"
+
+	"github.com/piao-performance/piao/internal/plan"
+	"github.com/piao-performance/piao/internal/planedit"
+	"github.com/piao-performance/piao/internal/revision"
+	"github.com/piao-performance/piao/internal/store"
+)
+
+// EditorURL is the plan editor's home.
+func EditorURL(ente, planSlug string) templ.SafeURL { return PlanURL(ente, planSlug) + "/modifica" }
+
+// EditObjectiveURL is the form of an objective in the draft ("nuovo" for a new one).
+func EditObjectiveURL(ente, planSlug, code string) templ.SafeURL {
+	return EditorURL(ente, planSlug) + templ.SafeURL("/obiettivi/"+url.PathEscape(code))
+}
+
+// EditIndicatorURL is the form of an indicator in the draft; n is the number after the slash of its key, or "nuovo".
+func EditIndicatorURL(ente, planSlug, code, n string) templ.SafeURL {
+	return EditObjectiveURL(ente, planSlug, code) + templ.SafeURL("/indicatori/"+url.PathEscape(n))
+}
+
+// EditAreaURL is the form of an area in the draft ("nuovo" for a new one).
+func EditAreaURL(ente, planSlug, n string) templ.SafeURL {
+	return EditorURL(ente, planSlug) + templ.SafeURL("/ambiti/"+url.PathEscape(n))
+}
+
+// EditIndividualURL is the individual objectives of a role in the draft.
+func EditIndividualURL(ente, planSlug, role string) templ.SafeURL {
+	return EditorURL(ente, planSlug) + templ.SafeURL("/individuali/"+url.PathEscape(role))
+}
+
+// DraftForm is the form that opens a revision, as typed.
+type DraftForm struct {
+	Label, InForce, Adopted, Act, Reason string
+	Errors                               map[string]string
+}
+
+// EditorData is the plan editor's home.
+type EditorData struct {
+	Plan      store.PlanHeader
+	Draft     *store.Draft
+	Diff      []revision.Difference
+	Start     DraftForm
+	Message   string
+	Problems  []string // import problems, row by row
+	Revisions []store.RevisionInfo
+}
+
+// ObjectiveEditData is the objective form of the draft.
+type ObjectiveEditData struct {
+	Plan     store.PlanHeader
+	Doc      *plan.Document
+	Version  int
+	Original string // "" for a new objective
+	Form     planedit.ObjectiveForm
+	Errors   map[string]string
+	Current  *plan.Objective
+}
+
+// IndicatorEditData is the indicator form of the draft.
+type IndicatorEditData struct {
+	Plan      store.PlanHeader
+	Doc       *plan.Document
+	Version   int
+	Objective plan.Objective
+	Key       string // "" for a new indicator
+	Form      planedit.IndicatorForm
+	Errors    map[string]string
+	Derived   *plan.Derived
+}
+
+// AreaEditData is the area form of the draft.
+type AreaEditData struct {
+	Plan    store.PlanHeader
+	Version int
+	Number  string // "" for a new area
+	Title   string
+	Errors  map[string]string
+}
+
+// IndividualEditData is a role's individual objectives in the draft.
+type IndividualEditData struct {
+	Plan    store.PlanHeader
+	Doc     *plan.Document
+	Version int
+	Role    plan.Role
+	Form    planedit.IndividualForm
+	Errors  map[string]string
+}
+
+func indicatorNumber(key string) string {
+	for i := len(key) - 1; i >= 0; i-- {
+		if key[i] == '/' {
+			return key[i+1:]
+		}
+	}
+	return key
+}
+
+func objectivesOfKind(d *plan.Document, kind string) []plan.Objective {
+	var out []plan.Objective
+	for _, o := range d.Objectives {
+		if o.Kind == kind {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+func individualsOf(d *plan.Document, role string) []plan.Individual {
+	var out []plan.Individual
+	for _, iv := range d.Individual {
+		if iv.Role == role {
+			out = append(out, iv)
+		}
+	}
+	return out
+}
+
+func kindChoices() []TargetChoice {
+	out := []TargetChoice{{Value: "", Label: "Scegli il tipo"}}
+	for _, k := range plan.Kinds {
+		out = append(out, TargetChoice{Value: k, Label: KindLabel(k)})
+	}
+	return out
+}
+
+func areaChoices(d *plan.Document) []TargetChoice {
+	out := []TargetChoice{{Value: "", Label: "Nessun ambito"}}
+	for _, a := range d.Areas {
+		out = append(out, TargetChoice{Value: strconv.Itoa(a.Number), Label: strconv.Itoa(a.Number) + ". " + a.Title})
+	}
+	return out
+}
+
+func parentChoices(d *plan.Document) []TargetChoice {
+	out := []TargetChoice{{Value: "", Label: "Nessuno (obiettivo strategico, trasversale, straordinario od organizzativo)"}}
+	for _, o := range d.Objectives {
+		if o.Kind == plan.KindStrategic {
+			out = append(out, TargetChoice{Value: o.Code, Label: o.Code + " " + o.Title})
+		}
+	}
+	return out
+}
+
+func objectiveChoices(d *plan.Document) []TargetChoice {
+	out := []TargetChoice{{Value: "", Label: "Scegli l'obiettivo del piano"}}
+	for _, o := range d.Objectives {
+		out = append(out, TargetChoice{Value: o.Code, Label: o.Code + " " + o.Title})
+	}
+	return out
+}
+
+func unitChoices() []TargetChoice {
+	out := []TargetChoice{{Value: "", Label: "Scegli l'unità"}}
+	for _, u := range []string{plan.UnitCount, plan.UnitPercent, plan.UnitDays, plan.UnitRatio, plan.UnitYesNo, plan.UnitScore, plan.UnitEuro} {
+		out = append(out, TargetChoice{Value: u, Label: UnitLabel(u)})
+	}
+	return out
+}
+
+func polarityChoices() []TargetChoice {
+	out := []TargetChoice{{Value: "", Label: "Scegli"}}
+	for _, p := range []string{plan.PolarityHigher, plan.PolarityLower, plan.PolarityExact} {
+		out = append(out, TargetChoice{Value: p, Label: PolarityLabel(p)})
+	}
+	return out
+}
+
+func formulaChoices() []TargetChoice {
+	return []TargetChoice{{Value: plan.FormulaDirect, Label: "Valore inserito direttamente"}, {Value: plan.FormulaYesNo, Label: "SI/NO"},
+		{Value: plan.FormulaRatio, Label: "Rapporto: numeratore / denominatore × scala"},
+		{Value: plan.FormulaDifference, Label: "Differenza: valore dell'ente − benchmark"},
+		{Value: plan.FormulaRatioPrevious, Label: "Rapporto con l'anno precedente"}}
+}
+
+func operatorChoices() []TargetChoice {
+	return []TargetChoice{{Value: "", Label: "Nessun target"}, {Value: plan.OpGTE, Label: "≥ almeno"}, {Value: plan.OpLTE, Label: "≤ al massimo"},
+		{Value: plan.OpEQ, Label: "= esattamente"}, {Value: plan.OpYes, Label: "SI/NO"}}
+}
+
+func has(xs []string, x string) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+func inputLabel(f planedit.IndicatorForm, i int, def string) string {
+	if i < len(f.InputLabels) {
+		return f.InputLabels[i]
+	}
+	return def
+}
+
+func roleChoices(d *plan.Document) []TargetChoice {
+	var out []TargetChoice
+	for _, r := range d.Roles {
+		out = append(out, TargetChoice{Value: r.Key, Label: r.Title})
+	}
+	return out
+}
+
+func unitChoicesOf(d *plan.Document) []TargetChoice {
+	var out []TargetChoice
+	for _, u := range d.Units {
+		out = append(out, TargetChoice{Value: u.Key, Label: u.Name})
+	}
+	return out
+}
