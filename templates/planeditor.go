@@ -216,3 +216,13 @@ func unitChoicesOf(d *plan.Document) []TargetChoice {
 	}
 	return out
 }
+
+// RolloverData is the roll-over form, as typed.
+type RolloverData struct {
+	Plan                    store.PlanHeader
+	Slug, Title, Start, End string
+	Errors                  map[string]string
+}
+
+// RolloverURL is the roll-over form of a plan.
+func RolloverURL(ente, planSlug string) templ.SafeURL { return EditorURL(ente, planSlug) + "/nuovo-ciclo" }

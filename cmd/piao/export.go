@@ -43,7 +43,7 @@ func cmdExport(ctx context.Context, cfg config.Config, log *slog.Logger, args []
 	if err != nil {
 		return err
 	}
-	b, err := encodeDocument(doc)
+	b, err := plan.Encode(doc)
 	if err != nil {
 		return err
 	}
@@ -57,20 +57,6 @@ func cmdExport(ctx context.Context, cfg config.Config, log *slog.Logger, args []
 	fmt.Fprintf(stdout, "Piano %s/%s esportato in %s: %d obiettivi, %d misurazioni, %d punteggi dei comportamenti (allegati esclusi).\n",
 		*ente, *planSlug, *out, len(doc.Objectives), len(doc.State.Measurements), len(doc.State.Behaviour))
 	return nil
-}
-
-// encodeDocument writes the document as indented JSON in struct order with a
-// trailing newline; HTML characters stay as they are, the file is not for a
-// browser.
-func encodeDocument(doc *plan.Document) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(doc); err != nil {
-		return nil, fmt.Errorf("codifica JSON: %w", err)
-	}
-	return buf.Bytes(), nil
 }
 
 // writeFileAtomic writes through a temporary file in the same folder and a

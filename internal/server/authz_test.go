@@ -160,6 +160,9 @@ var rules = map[string]routeRule{
 	"GET /trasparenza/{ente}/{plan}/relazione/{year}/{file}":      {path: "/trasparenza/cciaa-gran-sasso/piao-2023-2025/relazione/2023/relazione.pdf", def: hidden},
 	// the plan editor: administrators of the ente (without a draft the forms answer 409 or send to the editor)
 	"GET /enti/{ente}/piani/{plan}/modifica":                                          editRule(refPlan + "/modifica"),
+	"GET /enti/{ente}/piani/{plan}/modifica/nuovo-ciclo":                              editRule(refPlan + "/modifica/nuovo-ciclo"),
+	"POST /enti/{ente}/piani/{plan}/modifica/nuovo-ciclo":                             editRule(refPlan + "/modifica/nuovo-ciclo"),
+	"GET /enti/{ente}/piani/{plan}/esporta.json":                                      editRule(refPlan + "/esporta.json"),
 	"POST /enti/{ente}/piani/{plan}/modifica/avvia":                                   editRule(refPlan + "/modifica/avvia"),
 	"POST /enti/{ente}/piani/{plan}/modifica/adotta":                                  editRule(refPlan + "/modifica/adotta"),
 	"POST /enti/{ente}/piani/{plan}/modifica/scarta":                                  editRule(refPlan + "/modifica/scarta"),

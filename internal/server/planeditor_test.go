@@ -8,6 +8,10 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/piao-performance/piao/internal/plan"
+	"github.com/piao-performance/piao/internal/scorecard"
+	"github.com/piao-performance/piao/internal/store"
 )
 
 // TestPlanEditorRevisesATarget: the administrator opens a revision, a wrong
@@ -76,5 +80,91 @@ func TestPlanEditorRevisesATarget(t *testing.T) {
 	}
 	if strings.Contains(body, "500") && strings.Contains(body, "Errore del server") {
 		t.Error("server error page")
+	}
+}
+
+// TestRolloverCarriesTargetsAndActuals: next cycle's plan keeps the
+// structure and the targets of the years it covers, and the 2023 final
+// actuals become its 2023 baselines; the JSON backup downloads.
+func TestRolloverCarriesTargetsAndActuals(t *testing.T) {
+	app, pool, _ := authApp(t)
+	importFixture(t, pool, true)
+	srv := httptest.NewServer(app)
+	defer srv.Close()
+	admin := client(t)
+	signIn(t, admin, srv.URL, "admin", testPassword)
+	ro := srv.URL + refPlan + "/modifica/nuovo-ciclo"
+	res, body := fetch(t, admin, ro)
+	if res.StatusCode != 200 {
+		t.Fatalf("roll-over form: %d", res.StatusCode)
+	}
+	mustContain(t, body, `value="piao-2024-2026"`, `value="PIAO 2024–2026"`)
+	if res, body := postForm(t, admin, ro, url.Values{"slug": {"piao-2023-2025"}, "titolo": {"X"}, "inizio": {"2024"}, "fine": {"2026"}}); res.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(body, "già un piano") {
+		t.Errorf("existing slug: %d", res.StatusCode)
+	}
+	res, _ = postForm(t, admin, ro, url.Values{"slug": {"piao-2024-2026"}, "titolo": {"PIAO 2024–2026"}, "inizio": {"2024"}, "fine": {"2026"}})
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/enti/cciaa-gran-sasso/piani/piao-2024-2026" {
+		t.Fatalf("roll-over: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	st := store.New(pool)
+	ctx := context.Background()
+	next, err := st.ExportPlan(ctx, "cciaa-gran-sasso", "piao-2024-2026")
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, err := st.ExportPlan(ctx, "cciaa-gran-sasso", "piao-2023-2025")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(next.Objectives) != len(old.Objectives) || len(next.Individual) != len(old.Individual) || next.Plan.StartYear != 2024 {
+		t.Fatalf("structure not carried: %d/%d objectives", len(next.Objectives), len(old.Objectives))
+	}
+	h, _ := st.PlanHeader(ctx, "cciaa-gran-sasso", "piao-2023-2025")
+	p, _ := st.Period(ctx, h.ID, 2023, "final")
+	card, err := scorecard.Load(ctx, st, h, p, store.Approved)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for _, o := range next.Objectives {
+		for _, in := range o.Indicators {
+			for _, tg := range in.Targets {
+				if tg.Year < 2024 {
+					t.Errorf("%s keeps a %d target", in.Key, tg.Year)
+				}
+			}
+			r, i := card.Indicator(in.Key)
+			if i < 0 || !r.HasActual {
+				continue
+			}
+			var b2023 *plan.Baseline
+			for k := range in.Baselines {
+				if in.Baselines[k].Year == 2023 {
+					b2023 = &in.Baselines[k]
+				}
+			}
+			if b2023 == nil || b2023.Value == nil || *b2023.Value != r.Actual {
+				t.Errorf("%s: 2023 baseline %+v, actual %v", in.Key, b2023, r.Actual)
+			}
+			checked++
+		}
+	}
+	if checked < 50 {
+		t.Errorf("only %d actuals became baselines", checked)
+	}
+	// 3.3/1 keeps its 2024 and 2025 targets
+	for _, o := range next.Objectives {
+		for _, in := range o.Indicators {
+			if in.Key == "3.3/1" && (len(in.Targets) != 2 || in.Targets[0].Text != ">= 140") {
+				t.Errorf("3.3/1 targets %+v", in.Targets)
+			}
+		}
+	}
+	// the JSON backup is the export, byte for byte
+	res, raw := fetch(t, admin, srv.URL+refPlan+"/esporta.json")
+	want, _ := plan.Encode(old)
+	if res.StatusCode != 200 || raw != string(want) {
+		t.Errorf("JSON backup: %d, %d bytes, want %d", res.StatusCode, len(raw), len(want))
 	}
 }

@@ -130,6 +130,9 @@ func New(st *store.Store, sessions *scs.SessionManager, log *slog.Logger, opts .
 		const ed = pl + "/modifica"
 		s.route(r, http.MethodGet, ed, auth.EditPlan, enteParam, s.editorPage)
 		s.route(r, http.MethodPost, ed+"/avvia", auth.EditPlan, enteParam, s.startDraft)
+		s.route(r, http.MethodGet, ed+"/nuovo-ciclo", auth.EditPlan, enteParam, s.rolloverPage)
+		s.route(r, http.MethodPost, ed+"/nuovo-ciclo", auth.EditPlan, enteParam, s.rolloverPage)
+		s.route(r, http.MethodGet, pl+"/esporta.json", auth.EditPlan, enteParam, s.exportJSON)
 		s.route(r, http.MethodPost, ed+"/adotta", auth.EditPlan, enteParam, s.adoptDraft)
 		s.route(r, http.MethodPost, ed+"/scarta", auth.EditPlan, enteParam, s.discardDraft)
 		for _, m := range []string{http.MethodGet, http.MethodPost} {

@@ -1,0 +1,79 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/piao-performance/piao/internal/rollover"
+	"github.com/piao-performance/piao/internal/store"
+	"github.com/piao-performance/piao/templates"
+)
+
+var slugRe = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// rolloverPage shows and handles the form that creates next cycle's plan.
+func (s *Server) rolloverPage(w http.ResponseWriter, r *http.Request) {
+	h, err := s.store.PlanHeader(r.Context(), param(r, "ente"), param(r, "plan"))
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	next := h.StartYear + 1
+	d := templates.RolloverData{Plan: h, Slug: "piao-" + strconv.Itoa(next) + "-" + strconv.Itoa(next+h.EndYear-h.StartYear),
+		Title: "PIAO " + strconv.Itoa(next) + "–" + strconv.Itoa(next+h.EndYear-h.StartYear), Start: strconv.Itoa(next),
+		End: strconv.Itoa(next + h.EndYear - h.StartYear), Errors: map[string]string{}}
+	if r.Method != http.MethodPost {
+		s.render(w, r, http.StatusOK, templates.RolloverPage(d))
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+	if err := r.ParseForm(); err != nil {
+		s.errorPage(w, r, http.StatusBadRequest, "Richiesta non valida", "Il modulo inviato non è leggibile o è troppo grande.")
+		return
+	}
+	p := r.PostForm
+	d.Slug, d.Title, d.Start, d.End = strings.TrimSpace(p.Get("slug")), p.Get("titolo"), strings.TrimSpace(p.Get("inizio")), strings.TrimSpace(p.Get("fine"))
+	n := rollover.Next{Slug: d.Slug, Title: limited(d.Errors, "titolo", d.Title, 200, true)}
+	if !slugRe.MatchString(d.Slug) || len(d.Slug) > 60 {
+		d.Errors["slug"] = "Solo lettere minuscole, cifre e trattini (es. piao-2024-2026)."
+	}
+	var err1, err2 error
+	n.StartYear, err1 = strconv.Atoi(d.Start)
+	n.EndYear, err2 = strconv.Atoi(d.End)
+	switch {
+	case err1 != nil || n.StartYear <= h.StartYear || n.StartYear > h.EndYear+1:
+		d.Errors["inizio"] = "Il primo anno segue il primo anno del piano attuale, fino a " + strconv.Itoa(h.EndYear+1) + "."
+	case err2 != nil || n.EndYear < n.StartYear || n.EndYear > n.StartYear+9:
+		d.Errors["fine"] = "L'ultimo anno non precede il primo e il piano dura al massimo dieci anni."
+	}
+	if len(d.Errors) == 0 {
+		if _, err := s.store.PlanHeader(r.Context(), h.EnteSlug, d.Slug); err == nil {
+			d.Errors["slug"] = "L'ente ha già un piano con questo identificativo."
+		} else if !errors.Is(err, store.ErrNotFound) {
+			s.serverError(w, r, err)
+			return
+		}
+	}
+	if len(d.Errors) > 0 {
+		s.render(w, r, http.StatusUnprocessableEntity, templates.RolloverPage(d))
+		return
+	}
+	res, err := rollover.Build(r.Context(), s.store, h, n)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if _, err := s.store.LoadPlan(r.Context(), res.Doc, store.LoadOptions{Actor: actor(r)}); err != nil {
+		if errors.Is(err, store.ErrPlanExists) {
+			d.Errors["slug"] = "L'ente ha già un piano con questo identificativo."
+			s.render(w, r, http.StatusUnprocessableEntity, templates.RolloverPage(d))
+			return
+		}
+		s.serverError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, string(templates.PlanURL(h.EnteSlug, d.Slug)), http.StatusSeeOther)
+}
