@@ -225,4 +225,6 @@ type RolloverData struct {
 }
 
 // RolloverURL is the roll-over form of a plan.
-func RolloverURL(ente, planSlug string) templ.SafeURL { return EditorURL(ente, planSlug) + "/nuovo-ciclo" }
+func RolloverURL(ente, planSlug string) templ.SafeURL {
+	return EditorURL(ente, planSlug) + "/nuovo-ciclo"
+}
