@@ -228,3 +228,14 @@ type RolloverData struct {
 func RolloverURL(ente, planSlug string) templ.SafeURL {
 	return EditorURL(ente, planSlug) + "/nuovo-ciclo"
 }
+
+// OrganisationEditData is the units and roles form of the draft, as typed.
+type OrganisationEditData struct {
+	Plan                                              store.PlanHeader
+	Doc                                               *plan.Document
+	Version                                           int
+	UnitKey, UnitName, UnitParent, RoleKey, RoleTitle string
+	RoleUnit                                          string
+	RoleRPCT                                          bool
+	Errors                                            map[string]string
+}

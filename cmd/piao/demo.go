@@ -74,7 +74,7 @@ func demoAccounts(ctx context.Context, st *store.Store, ente, password string, s
 	generated := password == ""
 	if generated {
 		var err error
-		if password, err = generatePassword(); err != nil {
+		if password, err = auth.GeneratePassword(); err != nil {
 			return err
 		}
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"crypto/rand"
 	"errors"
 	"flag"
 	"fmt"
@@ -24,20 +23,6 @@ const userUsage = `user add --username U --name "Nome" --role R [--ente E] [--em
   user list [--ente E]
 ruoli: amministratore, segretario, dirigente, referente, oiv, lettore; --position è la posizione dirigenziale
 (es. dir-ef) di dirigenti e referenti; senza --ente solo un amministratore (generale)`
-
-// generatePassword returns a random 20-character password from an
-// unambiguous alphabet.
-func generatePassword() (string, error) {
-	const alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-	b := make([]byte, 20)
-	if _, err := rand.Read(b); err != nil {
-		return "", err
-	}
-	for i := range b {
-		b[i] = alphabet[int(b[i])%len(alphabet)]
-	}
-	return string(b), nil
-}
 
 // readPassword takes the first line of stdin, so that a password never
 // appears in the command line or the shell history.
@@ -96,7 +81,7 @@ func cmdUser(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 			pw, err = readPassword(stdin)
 			return pw, false, err
 		}
-		pw, err = generatePassword()
+		pw, err = auth.GeneratePassword()
 		return pw, true, err
 	}
 	pool, closeAll, err := connect(ctx, cfg, log, true)

@@ -15,6 +15,7 @@ const (
 	Approve        Action = "approve"         // approve, return, reopen measurements; close periods
 	EditPlan       Action = "edit_plan"       // change the plan structure, targets, rules
 	ManageUsers    Action = "manage_users"    // accounts of an ente
+	ManageEnti     Action = "manage_enti"     // create administrations (the global administrator)
 	Audit          Action = "audit"           // audit trail and reports
 	Observe        Action = "observe"         // OIV observations
 )
@@ -81,6 +82,8 @@ func allowed(u *User, a Action, r Resource) bool {
 		return u.Role == Dirigente && owns(u, r)
 	case Approve:
 		return u.Role == Segretario
+	case ManageEnti:
+		return u.Global()
 	case EditPlan, ManageUsers:
 		return u.Role == Admin
 	case Audit:

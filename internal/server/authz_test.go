@@ -110,8 +110,18 @@ var rules = map[string]routeRule{
 	"POST /esci":                         {path: "/esci", def: ok, expect: map[string]string{"anonymous": toSignIn}},
 	"POST /esci-ovunque":                 {path: "/esci-ovunque", def: ok, expect: map[string]string{"anonymous": toSignIn}},
 	"GET /area-riservata":                {path: "/area-riservata", def: ok, expect: map[string]string{"anonymous": toSignIn}},
-	"GET /amministrazione/{ente}/utenti": {path: "/amministrazione/cciaa-gran-sasso/utenti", def: forbidden,
+	"GET /amministrazione/{ente}": {path: "/amministrazione/cciaa-gran-sasso", def: forbidden,
 		expect: map[string]string{"anonymous": toSignIn, "admin": ok, "admin-altro-ente": hidden}},
+	"POST /amministrazione/{ente}/utenti": {path: "/amministrazione/cciaa-gran-sasso/utenti", def: forbidden,
+		expect: map[string]string{"anonymous": toSignIn, "admin": ok, "admin-altro-ente": hidden}},
+	// a user of the ente that does not exist: 404 for its administrator too
+	"POST /amministrazione/{ente}/utenti/{username}/stato": {path: "/amministrazione/cciaa-gran-sasso/utenti/nessuno/stato", def: forbidden,
+		expect: map[string]string{"anonymous": toSignIn, "admin": hidden, "admin-altro-ente": hidden}},
+	"POST /amministrazione/{ente}/piani": {path: "/amministrazione/cciaa-gran-sasso/piani", def: forbidden,
+		expect: map[string]string{"anonymous": toSignIn, "admin": ok, "admin-altro-ente": hidden}},
+	// creating administrations: the global administrator only (none in this matrix)
+	"GET /amministrazione/enti":                           {path: "/amministrazione/enti", def: forbidden, expect: map[string]string{"anonymous": toSignIn}},
+	"POST /amministrazione/enti":                          {path: "/amministrazione/enti", def: forbidden, expect: map[string]string{"anonymous": toSignIn}},
 	"GET /enti/{ente}/piani/{plan}/misurazioni":           ente(refPlan+"/misurazioni", ok),
 	"GET /enti/{ente}/piani/{plan}/cruscotto":             ente(refPlan+"/cruscotto", ok),
 	"GET /enti/{ente}/piani/{plan}/indicatori/{code}/{n}": allOK(refPlan + "/indicatori/O.3.3.1/1"),
@@ -160,6 +170,8 @@ var rules = map[string]routeRule{
 	"GET /trasparenza/{ente}/{plan}/relazione/{year}/{file}":      {path: "/trasparenza/cciaa-gran-sasso/piao-2023-2025/relazione/2023/relazione.pdf", def: hidden},
 	// the plan editor: administrators of the ente (without a draft the forms answer 409 or send to the editor)
 	"GET /enti/{ente}/piani/{plan}/modifica":                                          editRule(refPlan + "/modifica"),
+	"GET /enti/{ente}/piani/{plan}/modifica/organizzazione":                           editRule(refPlan + "/modifica/organizzazione"),
+	"POST /enti/{ente}/piani/{plan}/modifica/organizzazione":                          editRule(refPlan + "/modifica/organizzazione"),
 	"GET /enti/{ente}/piani/{plan}/modifica/nuovo-ciclo":                              editRule(refPlan + "/modifica/nuovo-ciclo"),
 	"POST /enti/{ente}/piani/{plan}/modifica/nuovo-ciclo":                             editRule(refPlan + "/modifica/nuovo-ciclo"),
 	"GET /enti/{ente}/piani/{plan}/esporta.json":                                      editRule(refPlan + "/esporta.json"),
@@ -296,7 +308,7 @@ func TestSignInLandsOnRoleHome(t *testing.T) {
 	srv := httptest.NewServer(app)
 	defer srv.Close()
 	want := map[string]string{
-		"admin":      "/amministrazione/cciaa-gran-sasso/utenti",
+		"admin":      "/amministrazione/cciaa-gran-sasso",
 		"segretario": refPlan + "/cruscotto",
 		"dirigente":  refPlan + "/misurazioni",
 		"referente":  refPlan + "/misurazioni",

@@ -194,7 +194,7 @@ func TestBrowserDemoRolesSignIn(t *testing.T) {
 		"dir.promozione":       planPath + "/misurazioni",
 		"referente.promozione": planPath + "/misurazioni",
 		"oiv":                  planPath + "/oiv",
-		"admin":                "/amministrazione/cciaa-gran-sasso/utenti",
+		"admin":                "/amministrazione/cciaa-gran-sasso",
 	}
 	for _, a := range seed.DemoAccounts() {
 		err := chromedp.Do(ctx,

@@ -523,3 +523,44 @@ func (s *Server) deleteIndividual(w http.ResponseWriter, r *http.Request) {
 	}
 	s.saveDraft(w, r, h, d, map[string]any{"individual_removed": role + " " + code}, string(templates.EditIndividualURL(h.EnteSlug, h.Slug, role)))
 }
+
+// editOrganisation lists and changes the units and manager roles in the draft.
+func (s *Server) editOrganisation(w http.ResponseWriter, r *http.Request) {
+	var (
+		h  store.PlanHeader
+		d  store.Draft
+		ok bool
+	)
+	if r.Method == http.MethodPost {
+		h, d, ok = s.draftForm(w, r)
+	} else {
+		h, d, ok = s.draftForRead(w, r)
+	}
+	if !ok {
+		return
+	}
+	data := templates.OrganisationEditData{Plan: h, Doc: d.Doc, Version: d.Version, Errors: map[string]string{}}
+	if r.Method != http.MethodPost {
+		s.render(w, r, http.StatusOK, templates.OrganisationEditPage(data))
+		return
+	}
+	p := r.PostForm
+	var what map[string]any
+	switch p.Get("azione") {
+	case "unita":
+		data.UnitKey, data.UnitName, data.UnitParent = p.Get("unita-chiave"), p.Get("unita-nome"), p.Get("unita-padre")
+		data.Errors = planedit.SetUnit(d.Doc, data.UnitKey, data.UnitName, data.UnitParent)
+		what = map[string]any{"unit": strings.TrimSpace(data.UnitKey)}
+	case "ruolo":
+		data.RoleKey, data.RoleTitle, data.RoleUnit, data.RoleRPCT = p.Get("ruolo-chiave"), p.Get("ruolo-titolo"), p.Get("ruolo-unita"), p.Get("ruolo-rpct") == "1"
+		data.Errors = planedit.SetRole(d.Doc, data.RoleKey, data.RoleTitle, data.RoleUnit, data.RoleRPCT)
+		what = map[string]any{"role": strings.TrimSpace(data.RoleKey)}
+	default:
+		data.Errors = planedit.Errors{"": "Modulo non riconosciuto."}
+	}
+	if len(data.Errors) > 0 {
+		s.render(w, r, http.StatusUnprocessableEntity, templates.OrganisationEditPage(data))
+		return
+	}
+	s.saveDraft(w, r, h, d, what, string(templates.EditorURL(h.EnteSlug, h.Slug))+"/organizzazione")
+}

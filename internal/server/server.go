@@ -140,6 +140,7 @@ func New(st *store.Store, sessions *scs.SessionManager, log *slog.Logger, opts .
 			s.route(r, m, ed+"/obiettivi/{code}/indicatori/{n}", auth.EditPlan, enteParam, s.editIndicator)
 			s.route(r, m, ed+"/ambiti/{n}", auth.EditPlan, enteParam, s.editArea)
 			s.route(r, m, ed+"/individuali/{role}", auth.EditPlan, enteParam, s.editIndividual)
+			s.route(r, m, ed+"/organizzazione", auth.EditPlan, enteParam, s.editOrganisation)
 		}
 		s.route(r, http.MethodPost, ed+"/obiettivi/{code}/elimina", auth.EditPlan, enteParam, s.deleteObjective)
 		s.route(r, http.MethodPost, ed+"/obiettivi/{code}/indicatori/{n}/elimina", auth.EditPlan, enteParam, s.deleteIndicator)
@@ -148,7 +149,12 @@ func New(st *store.Store, sessions *scs.SessionManager, log *slog.Logger, opts .
 
 		// Reserved area.
 		s.route(r, http.MethodGet, "/area-riservata", auth.SignedIn, none, s.accountHome)
-		s.route(r, http.MethodGet, "/amministrazione/{ente}/utenti", auth.ManageUsers, enteParam, s.adminUsers)
+		s.route(r, http.MethodGet, "/amministrazione/enti", auth.ManageEnti, none, s.adminEnti)
+		s.route(r, http.MethodPost, "/amministrazione/enti", auth.ManageEnti, none, s.adminEnti)
+		s.route(r, http.MethodGet, "/amministrazione/{ente}", auth.ManageUsers, enteParam, s.adminEnte)
+		s.route(r, http.MethodPost, "/amministrazione/{ente}/utenti", auth.ManageUsers, enteParam, s.createUser)
+		s.route(r, http.MethodPost, "/amministrazione/{ente}/utenti/{username}/stato", auth.ManageUsers, enteParam, s.setUserActive)
+		s.route(r, http.MethodPost, "/amministrazione/{ente}/piani", auth.EditPlan, enteParam, s.createPlan)
 	})
 
 	// Cross-origin state-changing requests are refused before any handler runs.

@@ -181,7 +181,7 @@ func (s *Server) homeFor(r *http.Request, u *auth.User) string {
 	}
 	switch u.Role {
 	case auth.Admin:
-		return "/amministrazione/" + ente + "/utenti"
+		return string(templates.AdminEnteURL(ente))
 	case auth.Dirigente, auth.Referente:
 		return string(templates.WorklistURL(ente, planSlug))
 	case auth.Segretario:
@@ -196,6 +196,11 @@ func (s *Server) homeFor(r *http.Request, u *auth.User) string {
 func (s *Server) accountHome(w http.ResponseWriter, r *http.Request) {
 	u := auth.FromContext(r.Context())
 	var links []templates.Link
+	if u.Global() {
+		links = append(links, templates.Link{Label: "Enti: crea un'amministrazione e i suoi utenti", URL: "/amministrazione/enti"})
+	} else if u.Role == auth.Admin {
+		links = append(links, templates.Link{Label: "Amministrazione dell'ente: piani e utenti", URL: templates.AdminEnteURL(u.EnteSlug)})
+	}
 	if ente, planSlug, err := s.store.LatestPlan(r.Context(), u.EnteID); err == nil {
 		base := templates.PlanURL(ente, planSlug)
 		links = append(links, templates.Link{Label: "Cruscotto", URL: templates.DashboardURL(ente, planSlug)},
@@ -220,15 +225,4 @@ func (s *Server) accountHome(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, http.StatusOK, templates.AccountPage(*u, s.homeFor(r, u), links))
-}
-
-// adminUsers lists the accounts of an ente.
-func (s *Server) adminUsers(w http.ResponseWriter, r *http.Request) {
-	ente := param(r, "ente")
-	users, err := s.store.ListUsers(r.Context(), ente)
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, templates.AdminUsersPage(ente, users))
 }

@@ -1,0 +1,214 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/piao-performance/piao/internal/auth"
+	"github.com/piao-performance/piao/internal/plan"
+	"github.com/piao-performance/piao/internal/store"
+	"github.com/piao-performance/piao/templates"
+)
+
+// adminEnte is an ente's administration: plans and accounts.
+func (s *Server) adminEnte(w http.ResponseWriter, r *http.Request) {
+	msg := map[string]string{"stato": "Stato dell'utente aggiornato: le sue sessioni aperte sono terminate."}[r.URL.Query().Get("esito")]
+	s.renderAdminEnte(w, r, http.StatusOK, templates.AdminEnteData{Message: msg})
+}
+
+func (s *Server) renderAdminEnte(w http.ResponseWriter, r *http.Request, status int, d templates.AdminEnteData) {
+	e, err := s.store.Ente(r.Context(), param(r, "ente"))
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	users, err := s.store.ListUsers(r.Context(), e.Slug)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	d.Ente, d.Users = e, users
+	s.render(w, r, status, templates.AdminEntePage(d))
+}
+
+func (s *Server) adminForm(w http.ResponseWriter, r *http.Request) bool {
+	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+	if err := r.ParseForm(); err != nil {
+		s.errorPage(w, r, http.StatusBadRequest, "Richiesta non valida", "Il modulo inviato non è leggibile o è troppo grande.")
+		return false
+	}
+	return true
+}
+
+// createUser adds an account of the ente with a generated first password,
+// shown once on the page (never in a URL or a log).
+func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
+	if !s.adminForm(w, r) {
+		return
+	}
+	p := r.PostForm
+	f := templates.UserForm{Username: strings.TrimSpace(p.Get("username")), Name: p.Get("nome"), Email: p.Get("email"),
+		Role: p.Get("profilo"), Position: p.Get("posizione"), Errors: map[string]string{}}
+	if err := auth.ValidUsername(f.Username); err != nil {
+		f.Errors["username"] = "Il nome utente ha da 2 a 63 caratteri: lettere minuscole, cifre, punto, trattino, trattino basso."
+	}
+	name := limited(f.Errors, "nome", f.Name, 200, true)
+	email := limited(f.Errors, "email", f.Email, 200, false)
+	if email != "" && (!strings.Contains(email, "@") || strings.ContainsAny(email, " <>")) {
+		f.Errors["email"] = "Indirizzo e-mail non valido."
+	}
+	role := auth.Role(f.Role)
+	if !role.Valid() {
+		f.Errors["profilo"] = "Scegli il profilo."
+	}
+	needsPosition := role == auth.Dirigente || role == auth.Referente
+	switch {
+	case needsPosition && f.Position == "":
+		f.Errors["posizione"] = "Dirigenti e referenti sono collegati a una posizione dirigenziale."
+	case !needsPosition && f.Position != "":
+		f.Errors["posizione"] = "Solo dirigenti e referenti hanno una posizione dirigenziale."
+	}
+	if len(f.Errors) > 0 {
+		s.renderAdminEnte(w, r, http.StatusUnprocessableEntity, templates.AdminEnteData{User: f})
+		return
+	}
+	password, err := auth.GeneratePassword()
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	_, err = s.store.CreateUser(r.Context(), store.NewUser{Ente: param(r, "ente"), Username: f.Username, DisplayName: name, Email: email,
+		Role: role, Position: f.Position, PasswordHash: hash}, actor(r))
+	switch {
+	case errors.Is(err, store.ErrUserExists):
+		f.Errors["username"] = "Esiste già un utente con questo nome."
+	case err != nil && strings.Contains(err.Error(), "posizione"):
+		f.Errors["posizione"] = "Posizione dirigenziale sconosciuta per questo ente."
+	case err != nil:
+		s.serverError(w, r, err)
+		return
+	}
+	if len(f.Errors) > 0 {
+		s.renderAdminEnte(w, r, http.StatusUnprocessableEntity, templates.AdminEnteData{User: f})
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	s.renderAdminEnte(w, r, http.StatusCreated, templates.AdminEnteData{Message: "Utente " + f.Username + " creato.", NewUser: f.Username, NewPassword: password})
+}
+
+// setUserActive disables or enables an account of the ente.
+func (s *Server) setUserActive(w http.ResponseWriter, r *http.Request) {
+	if !s.adminForm(w, r) {
+		return
+	}
+	ente, username := param(r, "ente"), param(r, "username")
+	users, err := s.store.ListUsers(r.Context(), ente)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	found := false
+	for _, u := range users {
+		found = found || u.Username == username
+	}
+	if !found { // another ente's account does not exist here
+		s.notFound(w, r)
+		return
+	}
+	if username == actor(r) {
+		s.renderAdminEnte(w, r, http.StatusConflict, templates.AdminEnteData{Message: "Non puoi disattivare il tuo stesso account."})
+		return
+	}
+	if err := s.store.SetActive(r.Context(), username, r.PostForm.Get("attivo") == "1", actor(r)); err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, string(templates.AdminEnteURL(ente))+"?esito=stato", http.StatusSeeOther)
+}
+
+// createPlan starts an empty plan of the ente, to build in the editor.
+func (s *Server) createPlan(w http.ResponseWriter, r *http.Request) {
+	if !s.adminForm(w, r) {
+		return
+	}
+	e, err := s.store.Ente(r.Context(), param(r, "ente"))
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	p := r.PostForm
+	f := templates.PlanForm{Slug: strings.TrimSpace(p.Get("slug")), Title: p.Get("titolo"), Start: strings.TrimSpace(p.Get("inizio")),
+		End: strings.TrimSpace(p.Get("fine")), Errors: map[string]string{}}
+	info := plan.Info{Slug: f.Slug, Title: limited(f.Errors, "titolo", f.Title, 200, true)}
+	if !slugRe.MatchString(f.Slug) || len(f.Slug) > 60 {
+		f.Errors["slug"] = "Solo lettere minuscole, cifre e trattini (es. piao-2025-2027)."
+	}
+	var err1, err2 error
+	info.StartYear, err1 = strconv.Atoi(f.Start)
+	info.EndYear, err2 = strconv.Atoi(f.End)
+	switch {
+	case err1 != nil || info.StartYear < 2000 || info.StartYear > 2100:
+		f.Errors["inizio"] = "Scrivi l'anno, es. 2025."
+	case err2 != nil || info.EndYear < info.StartYear || info.EndYear > info.StartYear+9:
+		f.Errors["fine"] = "L'ultimo anno non precede il primo e il piano dura al massimo dieci anni."
+	}
+	if len(f.Errors) == 0 {
+		err = s.store.CreateEmptyPlan(r.Context(), e.Ente, info, actor(r))
+		switch {
+		case errors.Is(err, store.ErrPlanExists):
+			f.Errors["slug"] = "L'ente ha già un piano con questo identificativo."
+		case err != nil:
+			s.serverError(w, r, err)
+			return
+		default:
+			http.Redirect(w, r, string(templates.EditorURL(e.Slug, f.Slug)), http.StatusSeeOther)
+			return
+		}
+	}
+	s.renderAdminEnte(w, r, http.StatusUnprocessableEntity, templates.AdminEnteData{Plan: f})
+}
+
+// adminEnti lists the administrations and creates one.
+func (s *Server) adminEnti(w http.ResponseWriter, r *http.Request) {
+	d := templates.AdminEntiData{Errors: map[string]string{}}
+	status := http.StatusOK
+	if r.Method == http.MethodPost {
+		if !s.adminForm(w, r) {
+			return
+		}
+		p := r.PostForm
+		d.Slug, d.Name, d.Short = strings.TrimSpace(p.Get("slug")), p.Get("nome"), p.Get("breve")
+		e := plan.Ente{Slug: d.Slug, Name: limited(d.Errors, "nome", d.Name, 200, true), ShortName: limited(d.Errors, "breve", d.Short, 100, false)}
+		if !slugRe.MatchString(d.Slug) || len(d.Slug) > 60 {
+			d.Errors["slug"] = "Solo lettere minuscole, cifre e trattini (es. cciaa-chieti-pescara)."
+		}
+		if len(d.Errors) == 0 {
+			err := s.store.CreateEnte(r.Context(), e, actor(r))
+			switch {
+			case errors.Is(err, store.ErrEnteExists):
+				d.Errors["slug"] = "Esiste già un ente con questo identificativo."
+			case err != nil:
+				s.serverError(w, r, err)
+				return
+			default:
+				http.Redirect(w, r, string(templates.AdminEnteURL(d.Slug)), http.StatusSeeOther)
+				return
+			}
+		}
+		status = http.StatusUnprocessableEntity
+	}
+	enti, err := s.store.ListEnti(r.Context())
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	d.Enti = enti
+	s.render(w, r, status, templates.AdminEntiPage(d))
+}

@@ -1,0 +1,43 @@
+package templates
+
+import (
+	"net/url"
+
+	"github.com/a-h/templ"
+
+	"github.com/piao-performance/piao/internal/store"
+)
+
+// AdminEnteURL is an ente's administration page.
+func AdminEnteURL(ente string) templ.SafeURL {
+	return templ.SafeURL("/amministrazione/" + url.PathEscape(ente))
+}
+
+// UserForm is the new-account form, as typed.
+type UserForm struct {
+	Username, Name, Email, Role, Position string
+	Errors                                map[string]string
+}
+
+// PlanForm is the new-plan form, as typed.
+type PlanForm struct {
+	Slug, Title, Start, End string
+	Errors                  map[string]string
+}
+
+// AdminEnteData is an ente's administration page.
+type AdminEnteData struct {
+	Ente                 store.EnteInfo
+	Users                []store.UserRow
+	User                 UserForm
+	Plan                 PlanForm
+	Message              string
+	NewUser, NewPassword string
+}
+
+// AdminEntiData is the list of administrations with the new-ente form.
+type AdminEntiData struct {
+	Enti              []store.EnteSummary
+	Slug, Name, Short string
+	Errors            map[string]string
+}
