@@ -1,10 +1,16 @@
 package server
 
 import (
+	"bytes"
+	"errors"
+	"io"
 	"net/http"
 	"strconv"
 
 	"github.com/piao-performance/piao/internal/plan"
+	"github.com/piao-performance/piao/internal/planxlsx"
+	"github.com/piao-performance/piao/internal/store"
+	"github.com/piao-performance/piao/templates"
 )
 
 // exportJSON serves the whole plan with its state as `piao export` writes it:
@@ -26,3 +32,121 @@ func (s *Server) exportJSON(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	_, _ = w.Write(b)
 }
+
+// planTemplate serves the plan (the draft, when one is open) as the XLSX
+// template an office fills and loads back.
+func (s *Server) planTemplate(w http.ResponseWriter, r *http.Request) {
+	h, err := s.store.PlanHeader(r.Context(), param(r, "ente"), param(r, "plan"))
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	var doc *plan.Document
+	d, err := s.store.DraftOf(r.Context(), h.ID)
+	switch {
+	case err == nil:
+		doc = d.Doc
+	case errors.Is(err, store.ErrNotFound):
+		if doc, err = s.store.ExportPlan(r.Context(), h.EnteSlug, h.Slug); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		doc.State = nil
+	default:
+		s.serverError(w, r, err)
+		return
+	}
+	var buf bytes.Buffer
+	if err := planxlsx.Write(&buf, doc); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+h.EnteSlug+"_"+h.Slug+`_modello.xlsx"`)
+	w.Header().Set("Cache-Control", "private, no-store")
+	_, _ = buf.WriteTo(w)
+}
+
+// importTemplate loads a filled template into the draft: every problem is
+// listed by sheet, row and column and nothing is written; a clean file
+// replaces the draft's content, and the plan changes only when the draft is
+// adopted.
+func (s *Server) importTemplate(w http.ResponseWriter, r *http.Request) {
+	h, err := s.store.PlanHeader(r.Context(), param(r, "ente"), param(r, "plan"))
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxTemplate+1<<20)
+	if err := r.ParseMultipartForm(4 << 20); errors.Is(err, http.ErrNotMultipart) {
+		s.renderEditor(w, r, h, http.StatusUnprocessableEntity, templates.EditorData{Problems: []string{"Scegli il file XLSX da importare."}})
+		return
+	} else if err != nil {
+		s.renderEditor(w, r, h, http.StatusRequestEntityTooLarge, templates.EditorData{Problems: []string{"Il file supera i 32 MB o il modulo non è leggibile."}})
+		return
+	}
+	defer r.MultipartForm.RemoveAll()
+	d, err := s.store.DraftOf(r.Context(), h.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: "Apri una revisione prima di importare un foglio."})
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if r.PostForm.Get("versione") != strconv.Itoa(d.Version) {
+		s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: "La bozza è cambiata nel frattempo: il foglio non è stato importato. Riprova."})
+		return
+	}
+	files := r.MultipartForm.File["foglio"]
+	if len(files) != 1 {
+		s.renderEditor(w, r, h, http.StatusUnprocessableEntity, templates.EditorData{Problems: []string{"Scegli il file XLSX da importare."}})
+		return
+	}
+	f, err := files[0].Open()
+	if err != nil {
+		s.renderEditor(w, r, h, http.StatusUnprocessableEntity, templates.EditorData{Problems: []string{"Il file non è leggibile."}})
+		return
+	}
+	defer f.Close()
+	doc, problems, err := planxlsx.Read(io.LimitReader(f, maxTemplate))
+	var msgs []string
+	switch {
+	case err != nil:
+		msgs = []string{"Il file non è un foglio XLSX valido."}
+	case len(problems) > 0:
+		for _, p := range problems {
+			msgs = append(msgs, p.String())
+		}
+	case doc.Ente.Slug != h.EnteSlug || doc.Plan.Slug != h.Slug:
+		msgs = []string{"Il foglio è di un altro piano (" + doc.Ente.Slug + "/" + doc.Plan.Slug + "): nel foglio «Piano» ente e piano devono essere " + h.EnteSlug + "/" + h.Slug + "."}
+	case doc.Plan.StartYear != h.StartYear || doc.Plan.EndYear != h.EndYear:
+		msgs = []string{"Il foglio cambia gli anni del piano: per un nuovo ciclo usa «Crea il piano del prossimo ciclo»."}
+	}
+	if len(msgs) > 0 {
+		s.renderEditor(w, r, h, http.StatusUnprocessableEntity, templates.EditorData{Problems: msgs})
+		return
+	}
+	doc.Plan.History = d.Doc.Plan.History
+	doc.Plan.Revision = d.Doc.Plan.Revision
+	err = s.store.SaveDraft(r.Context(), h, doc, d.Version, map[string]any{"import": files[0].Filename, "objectives": len(doc.Objectives)}, actor(r))
+	switch {
+	case errors.Is(err, store.ErrDraftChanged):
+		s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: "La bozza è cambiata nel frattempo: il foglio non è stato importato. Riprova."})
+		return
+	case err != nil:
+		s.serverError(w, r, err)
+		return
+	}
+	next := string(templates.EditorURL(h.EnteSlug, h.Slug)) + "?esito=importato"
+	if r.Header.Get("HX-Request") == "true" {
+		w.Header().Set("HX-Redirect", next)
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// maxTemplate bounds an uploaded template (planxlsx refuses more anyway).
+const maxTemplate = 32 << 20

@@ -1,13 +1,17 @@
 package server_test
 
 import (
+	"bytes"
 	"context"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/piao-performance/piao/internal/plan"
 	"github.com/piao-performance/piao/internal/scorecard"
@@ -166,5 +170,84 @@ func TestRolloverCarriesTargetsAndActuals(t *testing.T) {
 	want, _ := plan.Encode(old)
 	if res.StatusCode != 200 || raw != string(want) {
 		t.Errorf("JSON backup: %d, %d bytes, want %d", res.StatusCode, len(raw), len(want))
+	}
+}
+
+// TestPlanSpreadsheetRoundTrip: the plan goes out as an XLSX template and
+// comes back unchanged (adopting it leaves the open data byte-identical);
+// a target changed in the sheet becomes a change of the draft; a sheet with a
+// bad row is refused with its sheet and row, and the draft stays as it was.
+func TestPlanSpreadsheetRoundTrip(t *testing.T) {
+	app, pool, _ := authApp(t)
+	importFixture(t, pool, true)
+	srv := httptest.NewServer(app)
+	defer srv.Close()
+	admin := client(t)
+	signIn(t, admin, srv.URL, "admin", testPassword)
+	ed := srv.URL + refPlan + "/modifica"
+	_, csvBefore := fetch(t, client(t), srv.URL+"/opendata/cciaa-gran-sasso/piao-2023-2025/indicators.csv")
+	if res, _ := postForm(t, admin, ed+"/avvia", url.Values{"etichetta": {"Da foglio"}, "vigore": {"01/07/2024"}, "motivo": {"Prova del foglio"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("draft: %d", res.StatusCode)
+	}
+	version := func() string {
+		_, body := fetch(t, admin, ed)
+		return regexp.MustCompile(`name="versione" value="(\d+)"`).FindStringSubmatch(body)[1]
+	}
+	res, raw := fetch(t, admin, ed+"/modello.xlsx")
+	if res.StatusCode != 200 {
+		t.Fatalf("template: %d", res.StatusCode)
+	}
+	upload := func(b []byte) (*http.Response, string) {
+		return postFiles(t, admin, ed+"/importa", map[string]string{"versione": version()}, "foglio", map[string][]byte{"piano.xlsx": b})
+	}
+	// unchanged: no difference, and adopting it changes nothing public
+	if res, body := upload([]byte(raw)); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("import unchanged: %d %s", res.StatusCode, errorsIn(body))
+	}
+	_, body := fetch(t, admin, ed)
+	mustContain(t, body, "Modifiche rispetto al piano in vigore (0)")
+	// a changed target and then a bad row
+	f, err := excelize.OpenReader(strings.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := f.GetRows("Target")
+	row := 0
+	for i, r := range rows {
+		if len(r) > 1 && r[0] == "O.4.2.1/1" && r[1] == "2023" {
+			row = i + 1
+		}
+	}
+	if row == 0 {
+		t.Fatal("no O.4.2.1/1 2023 target row in the template")
+	}
+	_ = f.SetCellValue("Target", "D"+strconv.Itoa(row), 8)
+	_ = f.SetCellValue("Target", "E"+strconv.Itoa(row), ">= 8")
+	var changed bytes.Buffer
+	_ = f.Write(&changed)
+	_ = f.SetCellValue("Target", "B"+strconv.Itoa(row), 2031)
+	var bad bytes.Buffer
+	_ = f.Write(&bad)
+	f.Close()
+	if res, body := upload(bad.Bytes()); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Target, riga "+strconv.Itoa(row)) {
+		t.Fatalf("bad row: %d %s", res.StatusCode, errorsIn(body))
+	}
+	_, body = fetch(t, admin, ed)
+	mustContain(t, body, "Modifiche rispetto al piano in vigore (0)")
+	if res, body := upload(changed.Bytes()); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("import changed: %d %s", res.StatusCode, errorsIn(body))
+	}
+	_, body = fetch(t, admin, ed)
+	mustContain(t, body, "Modifiche rispetto al piano in vigore (1)", "Target modificato", "&gt;= 8")
+	// back to the sheet as it came, adopted: the open data are byte for byte the same
+	if res, _ := upload([]byte(raw)); res.StatusCode != http.StatusSeeOther {
+		t.Fatal("re-import")
+	}
+	if res, _ := postForm(t, admin, ed+"/adotta", url.Values{"versione": {version()}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("adopt: %d", res.StatusCode)
+	}
+	_, csvAfter := fetch(t, client(t), srv.URL+"/opendata/cciaa-gran-sasso/piao-2023-2025/indicators.csv")
+	if csvAfter != csvBefore {
+		t.Error("open data changed after an unchanged spreadsheet round trip")
 	}
 }

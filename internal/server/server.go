@@ -133,6 +133,8 @@ func New(st *store.Store, sessions *scs.SessionManager, log *slog.Logger, opts .
 		s.route(r, http.MethodGet, ed+"/nuovo-ciclo", auth.EditPlan, enteParam, s.rolloverPage)
 		s.route(r, http.MethodPost, ed+"/nuovo-ciclo", auth.EditPlan, enteParam, s.rolloverPage)
 		s.route(r, http.MethodGet, pl+"/esporta.json", auth.EditPlan, enteParam, s.exportJSON)
+		s.route(r, http.MethodGet, ed+"/modello.xlsx", auth.EditPlan, enteParam, s.planTemplate)
+		s.route(r, http.MethodPost, ed+"/importa", auth.EditPlan, enteParam, s.importTemplate)
 		s.route(r, http.MethodPost, ed+"/adotta", auth.EditPlan, enteParam, s.adoptDraft)
 		s.route(r, http.MethodPost, ed+"/scarta", auth.EditPlan, enteParam, s.discardDraft)
 		for _, m := range []string{http.MethodGet, http.MethodPost} {
