@@ -60,12 +60,40 @@ func loadDemoPlan(ctx context.Context, st *store.Store, replace, sample bool, de
 	}
 	fmt.Fprintf(stdout, "Piano %s %s: %s/%s — %d obiettivi, %d indicatori, %d obiettivi individuali, %d note sulla qualità dei dati.\n",
 		doc.Plan.Title, verb, doc.Ente.Slug, doc.Plan.Slug, res.Objectives, res.Indicators, res.Individual, res.Notes)
+	bench, err := loadBenchmarkEnte(ctx, st, replace, stdout)
+	if err != nil {
+		return err
+	}
 	if sample {
 		if err := loadSampleActuals(ctx, st, doc, stdout); err != nil {
 			return err
 		}
+		if bench != nil {
+			if _, err := st.ImportMeasurements(ctx, bench.Ente.Slug, bench.Plan.Slug, seed.BenchmarkSample(), store.ImportOptions{
+				Actor: seed.SampleActor, Status: "approved", ClosePeriods: true, Demo: true}); err != nil {
+				return fmt.Errorf("misurazione dimostrativa di %s: %w", bench.Ente.Name, err)
+			}
+			fmt.Fprintf(stdout, "Misurazione dimostrativa %d di %s: tempestività dei pagamenti −5,7 giorni (dati dimostrativi).\n", seed.SampleYear, bench.Ente.Name)
+		}
 	}
 	return demoAccounts(ctx, st, doc.Ente.Slug, demoPassword, stdout)
+}
+
+// loadBenchmarkEnte loads the second demo ente, whose payment timeliness the
+// reference plan's benchmarking KPI takes as benchmark. An existing one stays
+// unless replace; it returns nil when it was left as it was.
+func loadBenchmarkEnte(ctx context.Context, st *store.Store, replace bool, stdout io.Writer) (*plan.Document, error) {
+	bench, err := seed.BenchmarkEnte()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := st.LoadPlan(ctx, bench, store.LoadOptions{Replace: replace, Actor: "piao demo"}); errors.Is(err, store.ErrPlanExists) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(stdout, "Ente di confronto caricato: %s (%s/%s), solo l'indicatore di tempestività dei pagamenti.\n", bench.Ente.Name, bench.Ente.Slug, bench.Plan.Slug)
+	return bench, nil
 }
 
 // demoAccounts creates the demo accounts, or sets the password of those that

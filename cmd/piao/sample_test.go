@@ -46,7 +46,8 @@ func samplePeriods(t *testing.T, url string) []string {
 	}
 	defer conn.Close(context.Background())
 	rows, _ := conn.Query(context.Background(), `SELECT year || ' ' || kind || ' ' || CASE WHEN closed_at IS NULL THEN 'open' ELSE 'closed' END
-		FROM periods ORDER BY year, kind DESC`)
+		FROM periods WHERE plan_id = (SELECT p.id FROM plans p JOIN enti e ON e.id = p.ente_id WHERE e.slug = 'cciaa-gran-sasso')
+		ORDER BY year, kind DESC`)
 	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	if err != nil {
 		t.Fatal(err)
@@ -73,8 +74,14 @@ func sampleScore(t *testing.T, env map[string]string, period string) scoreReport
 // open.
 func checkSampleLoaded(t *testing.T, url string, n int) {
 	t.Helper()
-	if got := countRows(t, url, "measurements"); got != n {
-		t.Errorf("%d measurements, want %d", got, n)
+	const refPlan = `(SELECT p.id FROM plans p JOIN enti e ON e.id = p.ente_id WHERE e.slug = 'cciaa-gran-sasso')`
+	if got := sampleQueryInt(t, url, `SELECT count(*) FROM measurements WHERE plan_id = `+refPlan); got != n {
+		t.Errorf("%d measurements of the reference plan, want %d", got, n)
+	}
+	// the benchmark ente's one value: its 2023 payment timeliness
+	if got := sampleQueryInt(t, url, `SELECT count(*) FROM measurements m JOIN indicators i ON i.id = m.indicator_id
+		WHERE i.key = 'TP.1/1' AND m.value = -5.7 AND m.plan_id <> `+refPlan); got != 1 {
+		t.Errorf("%d measurements of the benchmark ente, want 1", got)
 	}
 	if bad := sampleQueryInt(t, url, `SELECT count(*) FROM measurements WHERE status <> 'approved' OR NOT demo`); bad != 0 {
 		t.Errorf("%d measurements not approved or not marked demo", bad)

@@ -193,10 +193,20 @@ type Indicator struct {
 	Weight    float64  `json:"weight,omitempty"`    // weight inside the objective; 0 means 1 (equal weights)
 	// Cumulative: the value accumulates over the year (a count of events), so
 	// in-year monitoring compares it with the target pro rata.
-	Cumulative bool       `json:"cumulative,omitempty"`
-	Baselines  []Baseline `json:"baselines,omitempty"`
-	Targets    []Target   `json:"targets,omitempty"`
-	Note       string     `json:"note,omitempty"` // interpretation notes worth showing beside the indicator
+	Cumulative bool `json:"cumulative,omitempty"`
+	// Benchmark names another ente's indicator whose approved value of the
+	// same period is the benchmark input of a difference formula.
+	Benchmark *BenchmarkRef `json:"benchmark,omitempty"`
+	Baselines []Baseline    `json:"baselines,omitempty"`
+	Targets   []Target      `json:"targets,omitempty"`
+	Note      string        `json:"note,omitempty"` // interpretation notes worth showing beside the indicator
+}
+
+// BenchmarkRef is an indicator of another ente's plan.
+type BenchmarkRef struct {
+	Ente      string `json:"ente"`
+	Plan      string `json:"plan"`
+	Indicator string `json:"indicator"` // key
 }
 
 // Input is one value a computed indicator asks for.

@@ -195,6 +195,16 @@ func validateIndicator(d *Document, objCode string, in *Indicator, indObj map[st
 	if strings.TrimSpace(in.Name) == "" {
 		add("%s: name is empty", where)
 	}
+	if b := in.Benchmark; b != nil {
+		switch {
+		case in.Formula != FormulaDifference:
+			add("%s: only a difference formula takes a benchmark from another ente", where)
+		case !slugRe.MatchString(b.Ente) || !slugRe.MatchString(b.Plan) || strings.TrimSpace(b.Indicator) == "":
+			add("%s: benchmark reference %+v is not valid", where, *b)
+		case b.Ente == d.Ente.Slug:
+			add("%s: the benchmark comes from another ente", where)
+		}
+	}
 	if !slices.Contains(units, in.Unit) {
 		add("%s: unit %q unknown", where, in.Unit)
 	}

@@ -98,6 +98,14 @@ func (b *builder) readIndicators(t *table) {
 				l.add(indWeight, "il peso non può essere negativo")
 			}
 		}
+		if ref := l.text(indBenchmark); ref != "" {
+			parts := strings.SplitN(ref, "/", 3)
+			if len(parts) != 3 || parts[0] == "" || parts[1] == "" || parts[2] == "" {
+				l.add(indBenchmark, "scrivi ente/piano/indicatore, es. cciaa-chieti-pescara/piao-2023-2025/TP.1/1")
+			} else {
+				in.Benchmark = &plan.BenchmarkRef{Ente: parts[0], Plan: parts[1], Indicator: parts[2]}
+			}
+		}
 		inputs, msg := parseInputs(l.raw(indInputs))
 		if msg != "" {
 			l.add(indInputs, "%s", msg)

@@ -52,7 +52,7 @@ func tableRows(d *plan.Document, sheet string) [][]any {
 				}
 				add(o.Code, in.Key, in.Code, in.CodeText, in.Name, in.Algorithm, in.Source,
 					in.Unit, in.Polarity, in.Formula, nonZero(in.Scale), formatInputs(in.Inputs),
-					fn, kinds, objs, inds, yesNo(in.Component), nonZero(in.Weight), yesNo(in.Cumulative), in.Note)
+					fn, kinds, objs, inds, yesNo(in.Component), nonZero(in.Weight), yesNo(in.Cumulative), benchmarkText(in.Benchmark), in.Note)
 			}
 		}
 	case sheetBaselines:
@@ -140,4 +140,12 @@ func optional(v *float64) any {
 		return nil
 	}
 	return *v
+}
+
+// benchmarkText writes a benchmark reference as ente/piano/indicatore.
+func benchmarkText(b *plan.BenchmarkRef) string {
+	if b == nil {
+		return ""
+	}
+	return b.Ente + "/" + b.Plan + "/" + b.Indicator
 }

@@ -145,6 +145,7 @@ const (
 	indComponent
 	indWeight
 	indCumulative
+	indBenchmark
 	indNote
 )
 
@@ -254,6 +255,7 @@ func tableSpecs() []sheetSpec {
 			boolCol("Componente", "sì se l'indicatore alimenta un indicatore derivato e non entra nella media del suo obiettivo"),
 			numCol("Peso", 8, "peso nell'obiettivo; vuoto = pesi uguali"),
 			boolCol("Cumulativo", "sì se il valore si accumula nell'anno (un conteggio di eventi): in corso d'anno si confronta con il target in proporzione"),
+			textCol("Benchmark da altro ente", 36, "solo per la formula difference: ente/piano/indicatore di un altro ente il cui valore approvato dello stesso periodo fa da benchmark, es. cciaa-chieti-pescara/piao-2023-2025/TP.1/1"),
 			textCol("Nota", 40, "note di interpretazione da mostrare accanto all'indicatore"),
 		}},
 		{sheetBaselines, "I valori di riferimento (baseline) degli indicatori, una riga per indicatore e anno.", []column{

@@ -235,3 +235,13 @@ func onTarget(in *plan.Indicator, t *plan.Target) (measure.Row, bool) {
 
 // loadSampleActuals writes the 2023 sample as approved demo data and closes
 // the 2023 periods, in one transaction.
+
+// BenchmarkSample is the demo measurement of the benchmark ente: its 2023
+// final payment timeliness, taken to be the value the reference plan's note
+// gives (−5,7 days, an advance; in the source it describes 2022), so that the
+// reference plan's benchmarking KPI has a benchmark to compare with.
+func BenchmarkSample() []measure.Row {
+	v := -5.7
+	return []measure.Row{{Indicator: "TP.1/1", Year: SampleYear, Period: "final", Value: &v,
+		Note: "Dato dimostrativo: il valore della nota del PIAO della CCIAA del Gran Sasso d'Italia (riferito al 2022)"}}
+}

@@ -17,6 +17,25 @@ import (
 //go:embed data/*.json
 var data embed.FS
 
+//go:embed benchmark/cciaa-chieti-pescara.json
+var benchmarkEnte []byte
+
+// BenchmarkEnte returns the second demo ente, the CCIAA di Chieti-Pescara:
+// only its payment-timeliness indicator, which the reference plan's
+// benchmarking KPI compares with (see the note at line 851 of the seed).
+func BenchmarkEnte() (*plan.Document, error) {
+	var doc plan.Document
+	dec := json.NewDecoder(bytes.NewReader(benchmarkEnte))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&doc); err != nil {
+		return nil, fmt.Errorf("decode benchmark ente: %w", err)
+	}
+	if err := plan.Validate(&doc); err != nil {
+		return nil, fmt.Errorf("benchmark ente is not valid: %w", err)
+	}
+	return &doc, nil
+}
+
 // Reference returns the reference plan. The fragments in data/ are read in
 // file-name order: the first carries the header, the others append objectives,
 // individual objectives and data-quality notes.

@@ -137,7 +137,15 @@ func (s *Store) FingerprintWithPrevious(ctx context.Context, h PlanHeader, p Per
 			(SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM behaviour_scores WHERE plan_id = $1 AND year = $3),
 			(SELECT max(seq)::text FROM revisions WHERE plan_id = $1),
 			(SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM measurements WHERE period_id = (SELECT id FROM pp)),
-			(SELECT coalesce(closed_at::text, 'open') FROM periods WHERE id = (SELECT id FROM pp)))`,
+			(SELECT coalesce(closed_at::text, 'open') FROM periods WHERE id = (SELECT id FROM pp)),
+			-- the other enti's values that are benchmarks of this plan's indicators
+			(SELECT count(*) || ':' || coalesce(max(rm.updated_at)::text, '') || ':' || coalesce(max(pe.closed_at)::text, '')
+			 FROM indicators i JOIN enti e ON e.slug = i.benchmark_ente
+			 JOIN plans rp ON rp.ente_id = e.id AND rp.slug = i.benchmark_plan
+			 JOIN indicators ri ON ri.plan_id = rp.id AND ri.key = i.benchmark_indicator
+			 JOIN periods pe ON pe.plan_id = rp.id AND pe.year BETWEEN $3 - 1 AND $3 AND pe.kind = $4
+			 JOIN measurements rm ON rm.indicator_id = ri.id AND rm.period_id = pe.id
+			 WHERE i.plan_id = $1 AND i.benchmark_ente IS NOT NULL))`,
 		h.ID, p.ID, p.Year, p.Kind).Scan(&fp)
 	if err != nil {
 		return "", fmt.Errorf("fingerprint: %w", err)

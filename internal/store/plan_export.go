@@ -209,7 +209,8 @@ func (x *exporter) indicators(ctx context.Context) error {
 				JOIN objectives ro ON ro.id = r.objective_id WHERE r.indicator_id = i.id), '{}'),
 			coalesce((SELECT array_agg(ri.key ORDER BY r.position) FROM indicator_refs r
 				JOIN indicators ri ON ri.id = r.ref_indicator_id WHERE r.indicator_id = i.id), '{}'),
-			i.component, i.weight::float8, i.cumulative, i.note
+			i.component, i.weight::float8, i.cumulative, i.note,
+			coalesce(i.benchmark_ente, ''), coalesce(i.benchmark_plan, ''), coalesce(i.benchmark_indicator, '')
 		FROM indicators i JOIN objectives o ON o.id = i.objective_id
 		WHERE i.plan_id = $1 ORDER BY o.position, i.position`, x.planID)
 	if err != nil {
@@ -217,12 +218,13 @@ func (x *exporter) indicators(ctx context.Context) error {
 	}
 	var (
 		objective, fn           string
+		bEnte, bPlan, bInd      string
 		kinds, objRefs, indRefs []string
 		in                      plan.Indicator
 	)
 	_, err = pgx.ForEachRow(rows, []any{&objective, &in.Key, &in.Code, &in.CodeText, &in.Name, &in.Algorithm, &in.Source,
 		&in.Unit, &in.Polarity, &in.Formula, &in.Scale, &fn, &kinds, &objRefs, &indRefs, &in.Component, &in.Weight,
-		&in.Cumulative, &in.Note}, func() error {
+		&in.Cumulative, &in.Note, &bEnte, &bPlan, &bInd}, func() error {
 		i, ok := x.objectives[objective]
 		if !ok {
 			return fmt.Errorf("indicator %s: objective %s not exported", in.Key, objective)
@@ -232,6 +234,9 @@ func (x *exporter) indicators(ctx context.Context) error {
 		}
 		if in.Weight == 1 {
 			in.Weight = 0 // LoadPlan's equal weight: see ExportPlan
+		}
+		if bEnte != "" {
+			in.Benchmark = &plan.BenchmarkRef{Ente: bEnte, Plan: bPlan, Indicator: bInd}
 		}
 		x.doc.Objectives[i].Indicators = append(x.doc.Objectives[i].Indicators, in)
 		in, kinds, objRefs, indRefs = plan.Indicator{}, nil, nil, nil // the next row must not share their arrays

@@ -270,12 +270,14 @@ func (l *loader) insertIndicator(ctx context.Context, objectiveID int64, in *pla
 	if weight == 0 {
 		weight = 1
 	}
+	bEnte, bPlan, bInd := benchmarkColumns(in.Benchmark)
 	var id int64
 	err := l.tx.QueryRow(ctx, `INSERT INTO indicators (plan_id, objective_id, key, code, code_text, name, algorithm,
-			source, unit, polarity, formula, scale, derived_function, derived_kinds, component, note, position, weight, cumulative)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING id`,
+			source, unit, polarity, formula, scale, derived_function, derived_kinds, component, note, position, weight, cumulative,
+			benchmark_ente, benchmark_plan, benchmark_indicator)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22) RETURNING id`,
 		l.planID, objectiveID, in.Key, in.Code, in.CodeText, in.Name, in.Algorithm, in.Source, in.Unit,
-		in.Polarity, in.Formula, scale, fn, kinds, in.Component, in.Note, position, weight, in.Cumulative).Scan(&id)
+		in.Polarity, in.Formula, scale, fn, kinds, in.Component, in.Note, position, weight, in.Cumulative, bEnte, bPlan, bInd).Scan(&id)
 	if err != nil {
 		return fmt.Errorf("insert indicator %s: %w", in.Key, err)
 	}

@@ -89,3 +89,11 @@ func nonNil[T any](xs []T) []T {
 	}
 	return xs
 }
+
+// benchmarkColumns spreads a benchmark reference over its three columns.
+func benchmarkColumns(b *plan.BenchmarkRef) (ente, planSlug, indicator *string) {
+	if b == nil {
+		return nil, nil, nil
+	}
+	return &b.Ente, &b.Plan, &b.Indicator
+}

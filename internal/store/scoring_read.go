@@ -217,12 +217,25 @@ func (s *Store) Actuals(ctx context.Context, planID int64, p Period, indicators 
 	for i, in := range indicators {
 		pos[in.Key] = i
 	}
+	// The second part brings, for indicators that take their benchmark from
+	// another ente, that ente's approved value of the same period (closed,
+	// for the public): one round trip for both.
 	rows, err := s.pool.Query(ctx, `
 		SELECT i.key, m.value::float8, m.inputs, m.not_applicable, m.reason, m.author, m.updated_at, m.demo, m.status
 		FROM measurements m JOIN indicators i ON i.id = m.indicator_id
 		WHERE m.plan_id = $1 AND m.period_id = $2 AND (m.status = 'approved' OR ($3 AND m.status = 'submitted'
-		      AND $4 = 'midyear' AND (SELECT show_submitted_midyear FROM scoring_rules WHERE plan_id = $1)))`,
-		planID, p.ID, vis != Public, p.Kind)
+		      AND $4 = 'midyear' AND (SELECT show_submitted_midyear FROM scoring_rules WHERE plan_id = $1)))
+		UNION ALL
+		SELECT i.key, rm.value::float8, NULL, false, e.name, ri.key, rm.updated_at, rm.demo, 'benchmark'
+		FROM indicators i
+		JOIN enti e ON e.slug = i.benchmark_ente
+		JOIN plans rp ON rp.ente_id = e.id AND rp.slug = i.benchmark_plan
+		JOIN indicators ri ON ri.plan_id = rp.id AND ri.key = i.benchmark_indicator
+		JOIN periods pe ON pe.plan_id = rp.id AND pe.year = $5 AND pe.kind = $4
+		JOIN measurements rm ON rm.indicator_id = ri.id AND rm.period_id = pe.id
+		WHERE i.plan_id = $1 AND i.benchmark_ente IS NOT NULL AND rm.status = 'approved' AND rm.value IS NOT NULL
+		      AND ($3 OR pe.closed_at IS NOT NULL)`,
+		planID, p.ID, vis != Public, p.Kind, p.Year)
 	if err != nil {
 		return out, fmt.Errorf("measurements: %w", err)
 	}
@@ -233,9 +246,19 @@ func (s *Store) Actuals(ctx context.Context, planID int64, p Period, indicators 
 		na, demo                    bool
 		at                          time.Time
 	)
+	type bench struct {
+		value      float64
+		ente, from string
+		demo       bool
+	}
+	benchmarks := map[int]bench{}
 	_, err = pgx.ForEachRow(rows, []any{&key, &value, &inputs, &na, &reason, &author, &at, &demo, &status}, func() error {
 		i, ok := pos[key]
 		if !ok {
+			return nil
+		}
+		if status == "benchmark" { // reason: the other ente's name; author: its indicator
+			benchmarks[i] = bench{value: *value, ente: reason, from: author, demo: demo}
 			return nil
 		}
 		a := &out.Actuals[i]
@@ -267,6 +290,18 @@ func (s *Store) Actuals(ctx context.Context, planID int64, p Period, indicators 
 	})
 	if err != nil {
 		return out, fmt.Errorf("measurements: %w", err)
+	}
+	for i, b := range benchmarks {
+		a := &out.Actuals[i]
+		if a.State != scoring.Entered || indicators[i].Formula != plan.FormulaDifference {
+			continue // the ente's own value is missing or not applicable: nothing to compare
+		}
+		a.B = b.value
+		out.Provenance[i] += "; benchmark: valore approvato di " + b.ente + " (indicatore " + b.from + ")"
+		if b.demo {
+			out.Provenance[i] += " — dati dimostrativi"
+			out.Demo = true
+		}
 	}
 	return out, nil
 }
