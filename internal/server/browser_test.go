@@ -503,3 +503,81 @@ func TestBrowserOIVJourney(t *testing.T) {
 	}
 	check("transparency", "Amministrazione trasparente", "CC-BY 4.0", "Nessuna relazione validata")
 }
+
+// TestBrowserAdminEditsATarget: the administrator opens a revision, changes a
+// target in the indicator form with the keyboard-reachable controls, adopts
+// the revision and finds it in the plan's revisions with the change; the
+// editor pages pass axe-core with no console error.
+func TestBrowserAdminEditsATarget(t *testing.T) {
+	h, pool := newApp(t)
+	addUserAs(t, pool, "admin", "Amministratore (account dimostrativo)", auth.Admin, "")
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	ctx := browser(t)
+	defer shot(t, ctx, "admin-edit")
+	flush := consoleErrors(t, ctx)
+	err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/accedi"),
+		chromedp.SendKeys(chromedp.ID("username"), "admin"), chromedp.SendKeys(chromedp.ID("password"), testPassword))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`main button[type=submit]`))); err != nil {
+		t.Fatal(err)
+	}
+	check := func(name string, wants ...string) {
+		t.Helper()
+		text := eval[string](t, ctx, `document.querySelector('main').innerText`)
+		for _, w := range wants {
+			if !strings.Contains(text, w) {
+				t.Errorf("%s: missing %q", name, w)
+			}
+		}
+		if errs := flush(); len(errs) > 0 {
+			t.Errorf("%s: console errors: %v", name, errs)
+		}
+		if v := axeViolations(t, ctx); len(v) > 0 {
+			t.Errorf("%s: axe-core violations:\n%s", name, strings.Join(v, "\n"))
+		}
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+planPath+"/modifica")); err != nil {
+		t.Fatal(err)
+	}
+	check("editor", "Modifica del piano", "Apri una revisione")
+	err = chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.ID("rev-etichetta"), "Aggiornamento di prova"),
+		chromedp.SendKeys(chromedp.ID("rev-vigore"), "01/07/2024"),
+		chromedp.SendKeys(chromedp.ID("rev-atto"), "Delibera di Giunta n. 7/2024"),
+		chromedp.SendKeys(chromedp.ID("motivo"), "Target 2024 delle iniziative"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`main form[action$="/modifica/avvia"] button`))); err != nil {
+		t.Fatal(err)
+	}
+	check("draft", "Bozza: Aggiornamento di prova", "Nessuna modifica ancora")
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+planPath+"/modifica/obiettivi/O.4.2.1/indicatori/1")); err != nil {
+		t.Fatal(err)
+	}
+	check("indicator form", "Indicatore O.4.2.1/1", "Target per anno")
+	err = chromedp.Do(ctx,
+		chromedp.SetValue(chromedp.ID("t-op-2024"), ">="),
+		chromedp.SendKeys(chromedp.ID("t-val-2024"), "7"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`main form:not([action]) button[type=submit]`))); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+planPath+"/modifica")); err != nil {
+		t.Fatal(err)
+	}
+	check("draft with the change", "Modifiche rispetto al piano in vigore (1)", "Target aggiunto", ">= 7")
+	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`main form[action$="/modifica/adotta"] button`))); err != nil {
+		t.Fatal(err)
+	}
+	check("adopted", "Revisione adottata")
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+planPath+"/revisioni?da=2&a=3")); err != nil {
+		t.Fatal(err)
+	}
+	check("revisions", "Aggiornamento di prova", "Delibera di Giunta n. 7/2024", "Target aggiunto", "O.4.2.1/1", "Target 2024 delle iniziative")
+}
