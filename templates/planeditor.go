@@ -3,12 +3,15 @@ package templates
 import (
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/a-h/templ"
 
+	"github.com/piao-performance/piao/internal/itfmt"
 	"github.com/piao-performance/piao/internal/plan"
 	"github.com/piao-performance/piao/internal/planedit"
 	"github.com/piao-performance/piao/internal/revision"
+	"github.com/piao-performance/piao/internal/scoring"
 	"github.com/piao-performance/piao/internal/store"
 )
 
@@ -238,4 +241,28 @@ type OrganisationEditData struct {
 	RoleUnit                                          string
 	RoleRPCT                                          bool
 	Errors                                            map[string]string
+}
+
+// RulesForm is the scoring rules form, as typed.
+type RulesForm struct {
+	Cap, Min, LTE, Objective, Full, Partial, Results, Behaviour, Bands string
+}
+
+// RulesFormOf fills the form from the rules.
+func RulesFormOf(r scoring.Rules) RulesForm {
+	n := func(v float64) string { return itfmt.Number(v, 4) }
+	var bands []string
+	for _, b := range r.IndividualBands {
+		bands = append(bands, n(b.Min)+" "+b.Label)
+	}
+	return RulesForm{Cap: n(r.Cap), Min: n(r.MinThreshold), LTE: r.LTERule, Objective: r.ObjectiveRule, Full: n(r.FullBand),
+		Partial: n(r.PartialBand), Results: n(r.ResultsShare), Behaviour: n(r.BehaviourShare), Bands: strings.Join(bands, "; ")}
+}
+
+// RulesData is the scoring rules page.
+type RulesData struct {
+	Plan    store.PlanHeader
+	Form    RulesForm
+	Errors  map[string]string
+	Message string
 }

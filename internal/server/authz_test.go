@@ -176,6 +176,8 @@ var rules = map[string]routeRule{
 	"POST /enti/{ente}/piani/{plan}/modifica/nuovo-ciclo":                             editRule(refPlan + "/modifica/nuovo-ciclo"),
 	"GET /enti/{ente}/piani/{plan}/modifica/modello.xlsx":                             editRule(refPlan + "/modifica/modello.xlsx"),
 	"POST /enti/{ente}/piani/{plan}/modifica/importa":                                 editRule(refPlan + "/modifica/importa"),
+	"GET /enti/{ente}/piani/{plan}/regole":                                            editRule(refPlan + "/regole"),
+	"POST /enti/{ente}/piani/{plan}/regole":                                           editRule(refPlan + "/regole"),
 	"GET /enti/{ente}/piani/{plan}/esporta.json":                                      editRule(refPlan + "/esporta.json"),
 	"POST /enti/{ente}/piani/{plan}/modifica/avvia":                                   editRule(refPlan + "/modifica/avvia"),
 	"POST /enti/{ente}/piani/{plan}/modifica/adotta":                                  editRule(refPlan + "/modifica/adotta"),

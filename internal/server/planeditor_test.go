@@ -251,3 +251,58 @@ func TestPlanSpreadsheetRoundTrip(t *testing.T) {
 		t.Error("open data changed after an unchanged spreadsheet round trip")
 	}
 }
+
+// TestScoringRulesEditor: the administrator changes the method; bad values
+// are answered beside their fields and nothing changes; a good change
+// rescores the plan and is in the audit trail with before and after.
+func TestScoringRulesEditor(t *testing.T) {
+	app, pool, _ := authApp(t)
+	importFixture(t, pool, true)
+	srv := httptest.NewServer(app)
+	defer srv.Close()
+	admin := client(t)
+	signIn(t, admin, srv.URL, "admin", testPassword)
+	page := srv.URL + refPlan + "/regole"
+	_, body := fetch(t, admin, page)
+	mustContain(t, body, `value="100"`, `value="80"`, "90 Eccellente; 75 Buono; 60 Adeguato; 0 Non adeguato")
+	good := url.Values{"tetto": {"120"}, "soglia": {"0"}, "regola-lte": {"linear"}, "regola-obiettivo": {"weighted_mean"}, "raggiunto": {"100"},
+		"parziale": {"85"}, "risultati": {"70"}, "comportamenti": {"30"}, "fasce": {"90 Eccellente; 75 Buono; 60 Adeguato; 0 Non adeguato"}}
+	bad := url.Values{}
+	for k, v := range good {
+		bad[k] = v
+	}
+	bad.Set("comportamenti", "40")
+	bad.Set("tetto", "cento")
+	bad.Set("fasce", "Eccellente")
+	res, body := postForm(t, admin, page, bad)
+	if res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("bad rules: %d", res.StatusCode)
+	}
+	mustContain(t, body, "Scrivi un numero da 100 a 1.000.", "Scrivi le fasce come", `value="cento"`)
+	st := store.New(pool)
+	ctx := context.Background()
+	h, _ := st.PlanHeader(ctx, "cciaa-gran-sasso", "piao-2023-2025")
+	if r, _ := st.ScoringRules(ctx, h.ID); r.Cap != 100 || r.LTERule != "ratio" {
+		t.Fatalf("refused rules were saved: %+v", r)
+	}
+	if res, _ := postForm(t, admin, page, good); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("good rules: %d", res.StatusCode)
+	}
+	if r, _ := st.ScoringRules(ctx, h.ID); r.Cap != 120 || r.LTERule != "linear" || r.PartialBand != 85 {
+		t.Errorf("rules after saving: %+v", r)
+	}
+	var detail string
+	if err := pool.QueryRow(ctx, `SELECT detail::text FROM audit_events WHERE action = 'rules.set'`).Scan(&detail); err != nil ||
+		!strings.Contains(detail, `"LTERule": "ratio"`) || !strings.Contains(detail, `"LTERule": "linear"`) {
+		t.Errorf("audit event: %v %s", err, detail)
+	}
+	// the engine scores with the saved rules
+	p, _ := st.Period(ctx, h.ID, 2023, "final")
+	card, err := scorecard.Load(ctx, st, h, p, store.Approved)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if card.Model.Rules.LTERule != "linear" || card.Model.Rules.Cap != 120 {
+		t.Errorf("scored with %+v", card.Model.Rules)
+	}
+}

@@ -133,6 +133,8 @@ func New(st *store.Store, sessions *scs.SessionManager, log *slog.Logger, opts .
 		s.route(r, http.MethodGet, ed+"/nuovo-ciclo", auth.EditPlan, enteParam, s.rolloverPage)
 		s.route(r, http.MethodPost, ed+"/nuovo-ciclo", auth.EditPlan, enteParam, s.rolloverPage)
 		s.route(r, http.MethodGet, pl+"/esporta.json", auth.EditPlan, enteParam, s.exportJSON)
+		s.route(r, http.MethodGet, pl+"/regole", auth.EditPlan, enteParam, s.rulesPage)
+		s.route(r, http.MethodPost, pl+"/regole", auth.EditPlan, enteParam, s.rulesPage)
 		s.route(r, http.MethodGet, ed+"/modello.xlsx", auth.EditPlan, enteParam, s.planTemplate)
 		s.route(r, http.MethodPost, ed+"/importa", auth.EditPlan, enteParam, s.importTemplate)
 		s.route(r, http.MethodPost, ed+"/adotta", auth.EditPlan, enteParam, s.adoptDraft)

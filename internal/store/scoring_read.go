@@ -357,3 +357,27 @@ func (s *Store) LatestBaselines(ctx context.Context, planID int64) (map[string]p
 	}
 	return out, nil
 }
+
+// SetScoringRules replaces the plan's scoring rules; the audit event holds
+// the rules before and after. The rules apply to every score from now on,
+// past periods included: they are the method, not a plan revision.
+func (s *Store) SetScoringRules(ctx context.Context, h PlanHeader, r scoring.Rules, actor string) error {
+	if err := r.Validate(); err != nil {
+		return err
+	}
+	old, err := s.ScoringRules(ctx, h.ID)
+	if err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `UPDATE scoring_rules SET cap = $2, min_threshold = $3, lte_rule = $4, objective_rule = $5, full_band = $6,
+				partial_band = $7, results_share = $8, behaviour_share = $9, individual_bands = $10, updated_at = now()
+			WHERE plan_id = $1`, h.ID, r.Cap, r.MinThreshold, r.LTERule, r.ObjectiveRule, r.FullBand, r.PartialBand,
+			r.ResultsShare, r.BehaviourShare, r.IndividualBands)
+		if err != nil {
+			return fmt.Errorf("scoring rules: %w", err)
+		}
+		return appendAudit(ctx, tx, AuditEvent{Actor: actor, Action: "rules.set", EnteID: &h.EnteID, ObjectType: "plan",
+			ObjectKey: h.EnteSlug + "/" + h.Slug, Detail: map[string]any{"old": old, "new": r}})
+	})
+}
