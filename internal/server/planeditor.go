@@ -153,6 +153,15 @@ func (s *Server) draftForm(w http.ResponseWriter, r *http.Request) (store.PlanHe
 	return h, d, true
 }
 
+// draftFor reads the plan and its draft for a form page: with the posted
+// form and its version check on POST, for reading on GET.
+func (s *Server) draftFor(w http.ResponseWriter, r *http.Request) (store.PlanHeader, store.Draft, bool) {
+	if r.Method == http.MethodPost {
+		return s.draftForm(w, r)
+	}
+	return s.draftForRead(w, r)
+}
+
 // draftForRead reads the plan and its draft for a form page (GET).
 func (s *Server) draftForRead(w http.ResponseWriter, r *http.Request) (store.PlanHeader, store.Draft, bool) {
 	h, err := s.store.PlanHeader(r.Context(), param(r, "ente"), param(r, "plan"))
@@ -230,16 +239,7 @@ func findObjective(d *plan.Document, code string) *plan.Objective {
 
 // editObjective shows or saves an objective of the draft ({code} "nuovo" adds one).
 func (s *Server) editObjective(w http.ResponseWriter, r *http.Request) {
-	var (
-		h  store.PlanHeader
-		d  store.Draft
-		ok bool
-	)
-	if r.Method == http.MethodPost {
-		h, d, ok = s.draftForm(w, r)
-	} else {
-		h, d, ok = s.draftForRead(w, r)
-	}
+	h, d, ok := s.draftFor(w, r)
 	if !ok {
 		return
 	}
@@ -292,16 +292,7 @@ func (s *Server) deleteObjective(w http.ResponseWriter, r *http.Request) {
 
 // editIndicator shows or saves an indicator of the draft ({n} "nuovo" adds one).
 func (s *Server) editIndicator(w http.ResponseWriter, r *http.Request) {
-	var (
-		h  store.PlanHeader
-		d  store.Draft
-		ok bool
-	)
-	if r.Method == http.MethodPost {
-		h, d, ok = s.draftForm(w, r)
-	} else {
-		h, d, ok = s.draftForRead(w, r)
-	}
+	h, d, ok := s.draftFor(w, r)
 	if !ok {
 		return
 	}
@@ -392,16 +383,7 @@ func (s *Server) deleteIndicator(w http.ResponseWriter, r *http.Request) {
 
 // editArea shows or saves an area of the draft ({n} "nuovo" adds one).
 func (s *Server) editArea(w http.ResponseWriter, r *http.Request) {
-	var (
-		h  store.PlanHeader
-		d  store.Draft
-		ok bool
-	)
-	if r.Method == http.MethodPost {
-		h, d, ok = s.draftForm(w, r)
-	} else {
-		h, d, ok = s.draftForRead(w, r)
-	}
+	h, d, ok := s.draftFor(w, r)
 	if !ok {
 		return
 	}
@@ -471,16 +453,7 @@ func (s *Server) deleteArea(w http.ResponseWriter, r *http.Request) {
 
 // editIndividual lists and adds a role's individual objectives in the draft.
 func (s *Server) editIndividual(w http.ResponseWriter, r *http.Request) {
-	var (
-		h  store.PlanHeader
-		d  store.Draft
-		ok bool
-	)
-	if r.Method == http.MethodPost {
-		h, d, ok = s.draftForm(w, r)
-	} else {
-		h, d, ok = s.draftForRead(w, r)
-	}
+	h, d, ok := s.draftFor(w, r)
 	if !ok {
 		return
 	}
@@ -526,16 +499,7 @@ func (s *Server) deleteIndividual(w http.ResponseWriter, r *http.Request) {
 
 // editOrganisation lists and changes the units and manager roles in the draft.
 func (s *Server) editOrganisation(w http.ResponseWriter, r *http.Request) {
-	var (
-		h  store.PlanHeader
-		d  store.Draft
-		ok bool
-	)
-	if r.Method == http.MethodPost {
-		h, d, ok = s.draftForm(w, r)
-	} else {
-		h, d, ok = s.draftForRead(w, r)
-	}
+	h, d, ok := s.draftFor(w, r)
 	if !ok {
 		return
 	}

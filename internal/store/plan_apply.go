@@ -211,108 +211,13 @@ func (a *applier) upsertObjectives(ctx context.Context) error {
 }
 
 func (a *applier) upsertObjective(ctx context.Context, o *plan.Objective, position int) error {
-	var area, parent *int64
-	if o.Area != 0 {
-		v := a.areas[o.Area]
-		area = &v
-	}
-	if o.Parent != "" {
-		v := a.objectives[o.Parent]
-		parent = &v
-	}
-	var id int64
-	err := a.tx.QueryRow(ctx, `INSERT INTO objectives (plan_id, kind, code, code_text, group_label, area_id, parent_id,
-			parent_text, title, description, programme, stakeholders, owner_text, units_text, external_parties,
-			resources, footnote, source_line, position)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
-		ON CONFLICT (plan_id, code) DO UPDATE SET kind = EXCLUDED.kind, code_text = EXCLUDED.code_text,
-			group_label = EXCLUDED.group_label, area_id = EXCLUDED.area_id, parent_id = EXCLUDED.parent_id,
-			parent_text = EXCLUDED.parent_text, title = EXCLUDED.title, description = EXCLUDED.description,
-			programme = EXCLUDED.programme, stakeholders = EXCLUDED.stakeholders, owner_text = EXCLUDED.owner_text,
-			units_text = EXCLUDED.units_text, external_parties = EXCLUDED.external_parties, resources = EXCLUDED.resources,
-			footnote = EXCLUDED.footnote, source_line = EXCLUDED.source_line, position = EXCLUDED.position
-		RETURNING id`,
-		a.planID, o.Kind, o.Code, o.CodeText, o.Group, area, parent, o.ParentText, o.Title, o.Description,
-		o.Programme, o.Stakeholders, o.OwnerText, o.UnitsText, o.ExternalParties, o.Resources, o.Footnote,
-		o.SourceLine, position).Scan(&id)
+	id, err := a.writeObjective(ctx, o, position, false)
 	if err != nil {
-		return fmt.Errorf("objective %s: %w", o.Code, err)
-	}
-	a.objectives[o.Code] = id
-	if _, err := a.tx.Exec(ctx, `DELETE FROM objective_owners WHERE objective_id = $1`, id); err != nil {
-		return fmt.Errorf("objective %s owners: %w", o.Code, err)
-	}
-	if _, err := a.tx.Exec(ctx, `DELETE FROM objective_units WHERE objective_id = $1`, id); err != nil {
-		return fmt.Errorf("objective %s units: %w", o.Code, err)
-	}
-	for _, k := range o.Owners {
-		if _, err := a.tx.Exec(ctx, `INSERT INTO objective_owners (objective_id, role_id) VALUES ($1, $2)`, id, a.roles[k]); err != nil {
-			return fmt.Errorf("objective %s owner %s: %w", o.Code, k, err)
-		}
-	}
-	for _, k := range o.Units {
-		if _, err := a.tx.Exec(ctx, `INSERT INTO objective_units (objective_id, unit_id) VALUES ($1, $2)`, id, a.units[k]); err != nil {
-			return fmt.Errorf("objective %s unit %s: %w", o.Code, k, err)
-		}
+		return err
 	}
 	for j := range o.Indicators {
-		if err := a.upsertIndicator(ctx, id, &o.Indicators[j], j+1); err != nil {
+		if _, err := a.writeIndicator(ctx, id, &o.Indicators[j], j+1, false); err != nil {
 			return err
-		}
-	}
-	return nil
-}
-
-func (a *applier) upsertIndicator(ctx context.Context, objectiveID int64, in *plan.Indicator, position int) error {
-	var scale *float64
-	if in.Scale > 0 {
-		scale = &in.Scale
-	}
-	var fn *string
-	kinds := []string{}
-	if in.Derived != nil {
-		fn = &in.Derived.Function
-		kinds = append(kinds, in.Derived.Kinds...)
-	}
-	weight := in.Weight
-	if weight == 0 {
-		weight = 1
-	}
-	bEnte, bPlan, bInd := benchmarkColumns(in.Benchmark)
-	var id int64
-	err := a.tx.QueryRow(ctx, `INSERT INTO indicators (plan_id, objective_id, key, code, code_text, name, algorithm,
-			source, unit, polarity, formula, scale, derived_function, derived_kinds, component, note, position, weight, cumulative,
-			benchmark_ente, benchmark_plan, benchmark_indicator)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
-		ON CONFLICT (plan_id, key) DO UPDATE SET objective_id = EXCLUDED.objective_id, code = EXCLUDED.code,
-			code_text = EXCLUDED.code_text, name = EXCLUDED.name, algorithm = EXCLUDED.algorithm, source = EXCLUDED.source,
-			unit = EXCLUDED.unit, polarity = EXCLUDED.polarity, formula = EXCLUDED.formula, scale = EXCLUDED.scale,
-			derived_function = EXCLUDED.derived_function, derived_kinds = EXCLUDED.derived_kinds, component = EXCLUDED.component,
-			note = EXCLUDED.note, position = EXCLUDED.position, weight = EXCLUDED.weight, cumulative = EXCLUDED.cumulative,
-			benchmark_ente = EXCLUDED.benchmark_ente, benchmark_plan = EXCLUDED.benchmark_plan, benchmark_indicator = EXCLUDED.benchmark_indicator
-		RETURNING id`,
-		a.planID, objectiveID, in.Key, in.Code, in.CodeText, in.Name, in.Algorithm, in.Source, in.Unit,
-		in.Polarity, in.Formula, scale, fn, kinds, in.Component, in.Note, position, weight, in.Cumulative, bEnte, bPlan, bInd).Scan(&id)
-	if err != nil {
-		return fmt.Errorf("indicator %s: %w", in.Key, err)
-	}
-	a.indicators[in.Key] = id
-	if _, err := a.tx.Exec(ctx, `DELETE FROM indicator_inputs WHERE indicator_id = $1`, id); err != nil {
-		return fmt.Errorf("indicator %s inputs: %w", in.Key, err)
-	}
-	for k, inp := range in.Inputs {
-		if _, err := a.tx.Exec(ctx, `INSERT INTO indicator_inputs (indicator_id, key, label, position) VALUES ($1, $2, $3, $4)`,
-			id, inp.Key, inp.Label, k+1); err != nil {
-			return fmt.Errorf("indicator %s input %s: %w", in.Key, inp.Key, err)
-		}
-	}
-	if _, err := a.tx.Exec(ctx, `DELETE FROM baselines WHERE indicator_id = $1`, id); err != nil {
-		return fmt.Errorf("indicator %s baselines: %w", in.Key, err)
-	}
-	for _, b := range in.Baselines {
-		if _, err := a.tx.Exec(ctx, `INSERT INTO baselines (indicator_id, year, value, text, footnote) VALUES ($1, $2, $3, $4, $5)`,
-			id, b.Year, b.Value, b.Text, b.Footnote); err != nil {
-			return fmt.Errorf("indicator %s baseline %d: %w", in.Key, b.Year, err)
 		}
 	}
 	return nil

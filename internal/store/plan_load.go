@@ -216,85 +216,20 @@ func (l *loader) insertObjectives(ctx context.Context) error {
 }
 
 func (l *loader) insertObjective(ctx context.Context, o *plan.Objective, position int) error {
-	var area, parent *int64
-	if o.Area != 0 {
-		a := l.areas[o.Area]
-		area = &a
-	}
-	if o.Parent != "" {
-		p := l.objectives[o.Parent]
-		parent = &p
-	}
-	var id int64
-	err := l.tx.QueryRow(ctx, `INSERT INTO objectives (plan_id, kind, code, code_text, group_label, area_id, parent_id,
-			parent_text, title, description, programme, stakeholders, owner_text, units_text, external_parties,
-			resources, footnote, source_line, position)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING id`,
-		l.planID, o.Kind, o.Code, o.CodeText, o.Group, area, parent, o.ParentText, o.Title, o.Description,
-		o.Programme, o.Stakeholders, o.OwnerText, o.UnitsText, o.ExternalParties, o.Resources, o.Footnote,
-		o.SourceLine, position).Scan(&id)
+	id, err := l.writeObjective(ctx, o, position, true)
 	if err != nil {
-		return fmt.Errorf("insert objective %s: %w", o.Code, err)
-	}
-	l.objectives[o.Code] = id
-	for _, k := range o.Owners {
-		if _, err := l.tx.Exec(ctx, `INSERT INTO objective_owners (objective_id, role_id) VALUES ($1, $2)`, id, l.roles[k]); err != nil {
-			return fmt.Errorf("objective %s owner %s: %w", o.Code, k, err)
-		}
-	}
-	for _, k := range o.Units {
-		if _, err := l.tx.Exec(ctx, `INSERT INTO objective_units (objective_id, unit_id) VALUES ($1, $2)`, id, l.units[k]); err != nil {
-			return fmt.Errorf("objective %s unit %s: %w", o.Code, k, err)
-		}
+		return err
 	}
 	for j := range o.Indicators {
-		if err := l.insertIndicator(ctx, id, &o.Indicators[j], j+1); err != nil {
+		ind, err := l.writeIndicator(ctx, id, &o.Indicators[j], j+1, true)
+		if err != nil {
+			return err
+		}
+		if err := l.insertTargets(ctx, ind, o.Indicators[j].Key); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-func (l *loader) insertIndicator(ctx context.Context, objectiveID int64, in *plan.Indicator, position int) error {
-	var scale *float64
-	if in.Scale > 0 {
-		scale = &in.Scale
-	}
-	var fn *string
-	kinds := []string{}
-	if in.Derived != nil {
-		fn = &in.Derived.Function
-		kinds = append(kinds, in.Derived.Kinds...)
-	}
-	weight := in.Weight
-	if weight == 0 {
-		weight = 1
-	}
-	bEnte, bPlan, bInd := benchmarkColumns(in.Benchmark)
-	var id int64
-	err := l.tx.QueryRow(ctx, `INSERT INTO indicators (plan_id, objective_id, key, code, code_text, name, algorithm,
-			source, unit, polarity, formula, scale, derived_function, derived_kinds, component, note, position, weight, cumulative,
-			benchmark_ente, benchmark_plan, benchmark_indicator)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22) RETURNING id`,
-		l.planID, objectiveID, in.Key, in.Code, in.CodeText, in.Name, in.Algorithm, in.Source, in.Unit,
-		in.Polarity, in.Formula, scale, fn, kinds, in.Component, in.Note, position, weight, in.Cumulative, bEnte, bPlan, bInd).Scan(&id)
-	if err != nil {
-		return fmt.Errorf("insert indicator %s: %w", in.Key, err)
-	}
-	l.indicators[in.Key] = id
-	for k, inp := range in.Inputs {
-		if _, err := l.tx.Exec(ctx, `INSERT INTO indicator_inputs (indicator_id, key, label, position) VALUES ($1, $2, $3, $4)`,
-			id, inp.Key, inp.Label, k+1); err != nil {
-			return fmt.Errorf("indicator %s input %s: %w", in.Key, inp.Key, err)
-		}
-	}
-	for _, b := range in.Baselines {
-		if _, err := l.tx.Exec(ctx, `INSERT INTO baselines (indicator_id, year, value, text, footnote) VALUES ($1, $2, $3, $4, $5)`,
-			id, b.Year, b.Value, b.Text, b.Footnote); err != nil {
-			return fmt.Errorf("indicator %s baseline %d: %w", in.Key, b.Year, err)
-		}
-	}
-	return l.insertTargets(ctx, id, in.Key)
 }
 
 // insertIndicatorRefs runs after every indicator exists, since a derived
