@@ -29,6 +29,7 @@ const (
 
 	dashRefUser = "bench.segretario"
 	dashBigUser = "bench.segretario.big"
+	synUser     = "bench.segretario.synth" // signs in to the first synthetic ente's pages
 
 	defaultDashConcurrency = 32
 	defaultBigIndicators   = 5000

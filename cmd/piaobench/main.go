@@ -34,6 +34,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -85,7 +86,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	var o options
 	fs := flag.NewFlagSet("piaobench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.IntVar(&o.Enti, "enti", 20, "synthetic enti to load")
+	fs.IntVar(&o.Enti, "enti", 60, "synthetic enti to load")
 	fs.IntVar(&o.Indicators, "indicators", 500, "indicators per synthetic ente")
 	fs.IntVar(&o.Years, "years", 3, "years of each synthetic plan")
 	fs.IntVar(&o.StartYear, "start", 2024, "first year of the synthetic plans")
@@ -256,6 +257,9 @@ func bench(ctx context.Context, o options, cfg synth.Config, adminURL string, st
 		return nil, err
 	}
 	if err := createSegretario(ctx, st, big.Doc.Ente.Slug, dashBigUser); err != nil {
+		return nil, err
+	}
+	if err := createSegretario(ctx, st, enti[0].Doc.Ente.Slug, synUser); err != nil {
 		return nil, err
 	}
 
@@ -513,14 +517,17 @@ func routes(ref, syn *plan.Document) []route {
 		return d.Objectives[0].Code
 	}
 	refObjective := "O.3.3.1" // the reference plan's largest objective: nine indicators
+	refEntry := "O.3.3.1/1"   // an indicator of the bench dirigente's position, in the open period of the saves
 	synObjective := firstOperational(syn)
 	return []route{
 		{Key: "static", Label: "static app.css (ceiling)", Path: "/static/css/app.css"},
-		{Key: "reference-tree", Label: "reference: plan tree", Path: planPath(ref)},
-		{Key: "reference-objective", Label: "reference: objective " + refObjective, Path: planPath(ref) + "/obiettivi/" + refObjective},
+		{Key: "reference-tree", Label: "reference: plan tree", Path: planPath(ref), User: dashRefUser},
+		{Key: "reference-objective", Label: "reference: objective " + refObjective, Path: planPath(ref) + "/obiettivi/" + refObjective, User: dashRefUser},
+		{Key: "reference-entry", Label: "reference: entry form " + refEntry, Path: planPath(ref) + "/misurazioni/" + refEntry +
+			"?periodo=" + strconv.Itoa(saveYear) + "-" + saveKind, User: benchUser},
 		{Key: "reference-csv", Label: "reference: open data CSV", Path: csvPath(ref)},
-		{Key: "synthetic-tree", Label: syn.Ente.Slug + ": plan tree", Path: planPath(syn)},
-		{Key: "synthetic-objective", Label: syn.Ente.Slug + ": objective " + synObjective, Path: planPath(syn) + "/obiettivi/" + synObjective},
+		{Key: "synthetic-tree", Label: syn.Ente.Slug + ": plan tree", Path: planPath(syn), User: synUser},
+		{Key: "synthetic-objective", Label: syn.Ente.Slug + ": objective " + synObjective, Path: planPath(syn) + "/obiettivi/" + synObjective, User: synUser},
 		{Key: "synthetic-csv", Label: syn.Ente.Slug + ": open data CSV", Path: csvPath(syn)},
 	}
 }

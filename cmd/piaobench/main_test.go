@@ -39,8 +39,8 @@ func TestSmallRun(t *testing.T) {
 	if err := json.Unmarshal(raw, &rep); err != nil {
 		t.Fatal(err)
 	}
-	if len(rep.Routes) != 15 {
-		t.Fatalf("%d routes in the JSON, want 7 pages, 2 dashboards, 4 Relazione downloads, the measurement save and the engine", len(rep.Routes))
+	if len(rep.Routes) != 16 {
+		t.Fatalf("%d routes in the JSON, want 8 pages, 2 dashboards, 4 Relazione downloads, the measurement save and the engine", len(rep.Routes))
 	}
 	for _, r := range rep.Routes {
 		if r.Requests == 0 || r.Errors > 0 || r.P50ms <= 0 {
@@ -54,31 +54,31 @@ func TestSmallRun(t *testing.T) {
 		}
 	}
 	for i, key := range []string{dashRefKey, dashBigKey} {
-		d := rep.Routes[7+i]
+		d := rep.Routes[8+i]
 		if d.Key != key || d.Target != targets[key] || (d.Verdict != "met" && d.Verdict != "missed") || d.Concurrency != 3 ||
 			!strings.HasSuffix(d.Path, "/cruscotto") || d.MeanBytes < 1000 {
 			t.Errorf("dashboard row %+v", d)
 		}
 	}
-	if d := rep.Routes[8]; !strings.Contains(d.Label, "200 indicators") || !strings.Contains(d.Path, "/enti/synth-003/") ||
+	if d := rep.Routes[9]; !strings.Contains(d.Label, "200 indicators") || !strings.Contains(d.Path, "/enti/synth-003/") ||
 		rep.Load.BigEnte != "synth-003" || rep.Load.BigIndicators != 200 {
 		t.Errorf("large dashboard %s %s, load %+v", d.Label, d.Path, rep.Load)
 	}
 	for i, key := range []string{relRefPDF, relRefXLSX, relBigPDF, relBigXLSX} {
-		d := rep.Routes[9+i]
+		d := rep.Routes[10+i]
 		if d.Key != key || d.Target != targets[key] || (d.Verdict != "met" && d.Verdict != "missed") || d.Concurrency != 1 ||
 			!strings.Contains(d.Path, "/relazione/") || d.MeanBytes < 5000 {
 			t.Errorf("Relazione row %+v", d)
 		}
 	}
-	if s := rep.Routes[13]; s.Key != saveKey || s.Target != targets[saveKey] || (s.Verdict != "met" && s.Verdict != "missed") ||
+	if s := rep.Routes[14]; s.Key != saveKey || s.Target != targets[saveKey] || (s.Verdict != "met" && s.Verdict != "missed") ||
 		s.TargetMet == nil || s.Concurrency != 2 {
 		t.Errorf("save row %+v", s)
 	}
-	if e := rep.Routes[14]; e.Key != engineKey || e.Target == "" || rep.Engine.Indicators != engineIndicators || e.Verdict == "" {
+	if e := rep.Routes[15]; e.Key != engineKey || e.Target == "" || rep.Engine.Indicators != engineIndicators || e.Verdict == "" {
 		t.Errorf("engine row %+v, info %+v", e, rep.Engine)
 	}
-	for _, r := range rep.Routes[:7] {
+	for _, r := range rep.Routes[:8] {
 		if r.Verdict != "" || r.TargetMet != nil {
 			t.Errorf("%s: verdict %q without a target", r.Label, r.Verdict)
 		}
