@@ -1,0 +1,228 @@
+package server_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/piao-performance/piao/internal/auth"
+	"github.com/piao-performance/piao/internal/store"
+)
+
+// TestLoadCorrectness: 200 signed-in dirigenti save measurements of the same
+// indicators at once for PIAO_LOAD_SECONDS (60 by default) while Segretari
+// read the dashboard. No request may fail with a server error; every save
+// either wins its version or is refused with a 409 (never silently lost);
+// and the database and the audit trail agree with what the clients were told:
+// versions 1…n each won exactly once, the stored value is the last winner's,
+// and the audit trail holds one save event per winning version, with its value.
+func TestLoadCorrectness(t *testing.T) {
+	seconds := 60
+	if v, err := strconv.Atoi(os.Getenv("PIAO_LOAD_SECONDS")); err == nil && v > 0 {
+		seconds = v
+	}
+	const writers, readers = 200, 8
+	app, pool, _ := authApp(t)
+	srv := httptest.NewServer(app)
+	defer srv.Close()
+	ctx := context.Background()
+	// The indicators the writers share: the direct ones of the dir-prm position.
+	rows, err := pool.Query(ctx, `SELECT i.key FROM indicators i JOIN objectives o ON o.id = i.objective_id
+		JOIN objective_owners w ON w.objective_id = o.id JOIN roles r ON r.id = w.role_id
+		WHERE r.key = 'dir-prm' AND i.formula = 'direct' ORDER BY i.key`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for rows.Next() {
+		var k string
+		_ = rows.Scan(&k)
+		keys = append(keys, k)
+	}
+	if len(keys) < 4 {
+		t.Fatalf("only %d indicators to share", len(keys))
+	}
+	tr := &http.Transport{MaxIdleConnsPerHost: writers + readers, MaxConnsPerHost: writers + readers}
+	defer tr.CloseIdleConnections()
+	newClient := func() *http.Client {
+		jar, _ := cookiejar.New(nil)
+		return &http.Client{Transport: tr, Jar: jar, Timeout: 2 * time.Minute,
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	}
+	signInAll := func(prefix string, n int, role auth.Role, position string) []*http.Client {
+		cs := make([]*http.Client, n)
+		var wg sync.WaitGroup
+		sem := make(chan struct{}, 4) // argon2id costs 64 MiB each: a few at a time
+		for i := range cs {
+			name := prefix + strconv.Itoa(i)
+			addUser(t, pool, name, role, position)
+			cs[i] = newClient()
+			wg.Go(func() {
+				sem <- struct{}{}
+				defer func() { <-sem }()
+				res, err := cs[i].PostForm(srv.URL+"/accedi", url.Values{"username": {name}, "password": {testPassword}})
+				if err == nil {
+					res.Body.Close()
+				}
+				if err != nil || res.StatusCode != http.StatusSeeOther {
+					t.Errorf("sign in %s: %v", name, err)
+				}
+			})
+		}
+		wg.Wait()
+		return cs
+	}
+	ws := signInAll("carico.dir", writers, auth.Dirigente, "dir-prm")
+	rs := signInAll("carico.sg", readers, auth.Segretario, "")
+	if t.Failed() {
+		t.FailNow()
+	}
+
+	type win struct {
+		version int
+		value   string
+	}
+	var (
+		mu        sync.Mutex
+		wins      = map[string][]win{} // indicator → winning saves
+		saves     atomic.Int64
+		conflicts atomic.Int64
+		reads     atomic.Int64
+		serverErr atomic.Int64
+		firstErr  atomic.Value
+	)
+	fail := func(format string, a ...any) {
+		serverErr.Add(1)
+		firstErr.CompareAndSwap(nil, fmt.Sprintf(format, a...))
+	}
+	versionRe := regexp.MustCompile(`name="versione" value="(\d+)"`)
+	deadline := time.Now().Add(time.Duration(seconds) * time.Second)
+	var wg sync.WaitGroup
+	for w, c := range ws {
+		wg.Go(func() {
+			for n := 0; time.Now().Before(deadline); n++ {
+				key := keys[(w+n)%len(keys)]
+				code, num, _ := strings.Cut(key, "/")
+				page := srv.URL + refPlan + "/misurazioni/" + code + "/" + num + "?periodo=2024-midyear"
+				res, err := c.Get(page)
+				if err != nil {
+					fail("GET %s: %v", page, err)
+					return
+				}
+				body, _ := io.ReadAll(res.Body)
+				res.Body.Close()
+				m := versionRe.FindSubmatch(body)
+				if res.StatusCode != http.StatusOK || m == nil {
+					fail("GET %s: %d", page, res.StatusCode)
+					return
+				}
+				v, _ := strconv.Atoi(string(m[1]))
+				value := strconv.Itoa(w*100000 + n)
+				res, err = c.PostForm(page, url.Values{"versione": {string(m[1])}, "valore": {value}})
+				if err != nil {
+					fail("POST %s: %v", page, err)
+					return
+				}
+				_, _ = io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+				switch res.StatusCode {
+				case http.StatusSeeOther:
+					saves.Add(1)
+					mu.Lock()
+					wins[key] = append(wins[key], win{version: v + 1, value: value})
+					mu.Unlock()
+				case http.StatusConflict:
+					conflicts.Add(1)
+				default:
+					fail("POST %s: %d", page, res.StatusCode)
+					return
+				}
+			}
+		})
+	}
+	for _, c := range rs {
+		wg.Go(func() {
+			for time.Now().Before(deadline) {
+				res, err := c.Get(srv.URL + refPlan + "/cruscotto")
+				if err != nil {
+					fail("dashboard: %v", err)
+					return
+				}
+				_, _ = io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+				if res.StatusCode != http.StatusOK {
+					fail("dashboard: %d", res.StatusCode)
+					return
+				}
+				reads.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	t.Logf("%d s: %d saves won, %d refused as stale (409), %d dashboard reads, %d server errors",
+		seconds, saves.Load(), conflicts.Load(), reads.Load(), serverErr.Load())
+	if n := serverErr.Load(); n > 0 {
+		t.Fatalf("%d failed requests; first: %v", n, firstErr.Load())
+	}
+	if saves.Load() == 0 || reads.Load() == 0 {
+		t.Fatal("no load went through")
+	}
+
+	// Reconcile: the database and the audit trail against what the clients were told.
+	st := store.New(pool)
+	if _, err := st.SealAudit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := st.VerifyAuditChain(ctx); err != nil || rep.BrokenAt != 0 {
+		t.Fatalf("audit chain after the load: %+v %v", rep, err)
+	}
+	for key, ws := range wins {
+		byVersion := map[int]string{}
+		for _, w := range ws {
+			if _, dup := byVersion[w.version]; dup {
+				t.Fatalf("%s: version %d won twice: a lost update", key, w.version)
+			}
+			byVersion[w.version] = w.value
+		}
+		var version int
+		var value float64
+		err := pool.QueryRow(ctx, `SELECT m.version, m.value::float8 FROM measurements m JOIN indicators i ON i.id = m.indicator_id
+			JOIN periods p ON p.id = m.period_id WHERE i.key = $1 AND p.year = 2024 AND p.kind = 'midyear'`, key).Scan(&version, &value)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if version != len(ws) || strconv.FormatFloat(value, 'f', -1, 64) != byVersion[version] {
+			t.Errorf("%s: stored version %d value %v; the clients won %d versions, the last with %s", key, version, value, len(ws), byVersion[len(ws)])
+		}
+		audit, err := pool.Query(ctx, `SELECT (detail->>'version')::int, detail->'new'->>'value' FROM audit_events
+			WHERE action = 'measurement.save' AND object_key = $1`, key+" 30/06/2024")
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := 0
+		for audit.Next() {
+			var v int
+			var val string
+			_ = audit.Scan(&v, &val)
+			if byVersion[v] != val {
+				t.Errorf("%s: audit says version %d is %s, the client was told %s", key, v, val, byVersion[v])
+			}
+			seen++
+		}
+		if seen != len(ws) {
+			t.Errorf("%s: %d save events in the audit trail, %d winning saves", key, seen, len(ws))
+		}
+	}
+}
