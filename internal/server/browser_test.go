@@ -111,6 +111,9 @@ func TestBrowserBrowsePlan(t *testing.T) {
 	if heading := eval[string](t, ctx, `document.querySelector('h1').textContent.trim()`); heading != "PIAO 2023–2025" {
 		t.Errorf("plan heading %q", heading)
 	}
+	if v := axeViolations(t, ctx); len(v) > 0 {
+		t.Errorf("plan page: axe-core violations:\n%s", strings.Join(v, "\n"))
+	}
 	// the vendored stylesheet and fonts are served and allowed by the CSP
 	if font := eval[string](t, ctx, `getComputedStyle(document.body).fontFamily`); !strings.Contains(font, "Titillium Web") {
 		t.Errorf("Bootstrap Italia stylesheet not applied: font %q", font)
@@ -120,6 +123,9 @@ func TestBrowserBrowsePlan(t *testing.T) {
 	}
 	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`a[href="`+planPath+`/obiettivi/O.1.1.8"]`))); err != nil {
 		t.Fatal(err)
+	}
+	if v := axeViolations(t, ctx); len(v) > 0 {
+		t.Errorf("objective page: axe-core violations:\n%s", strings.Join(v, "\n"))
 	}
 	text := eval[string](t, ctx, `document.querySelector('table.piao-table').innerText`)
 	rows := eval[int](t, ctx, `document.querySelectorAll('table.piao-table tbody tr').length`)
@@ -211,6 +217,9 @@ func TestBrowserDemoRolesSignIn(t *testing.T) {
 		if path := eval[string](t, ctx, `location.pathname`); path != home[a.Username] {
 			t.Errorf("%s landed on %s, want %s", a.Username, path, home[a.Username])
 		}
+		if v := axeViolations(t, ctx); len(v) > 0 {
+			t.Errorf("%s's home: axe-core violations:\n%s", a.Username, strings.Join(v, "\n"))
+		}
 		if name := eval[string](t, ctx, `document.querySelector('header a[href="/area-riservata"]').textContent`); name != a.DisplayName {
 			t.Errorf("%s: header shows %q", a.Username, name)
 		}
@@ -257,8 +266,14 @@ func TestBrowserReportApproveScore(t *testing.T) {
 	if err != nil || !strings.Contains(live, "99,67%") {
 		t.Fatalf("live result %q: %v", live, err)
 	}
+	if v := axeViolations(t, ctx); len(v) > 0 {
+		t.Errorf("entry page: axe-core violations:\n%s", strings.Join(v, "\n"))
+	}
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+planPath+"/misurazioni/griglia?periodo=2023-final")); err != nil {
 		t.Fatal(err)
+	}
+	if v := axeViolations(t, ctx); len(v) > 0 {
+		t.Errorf("grid: axe-core violations:\n%s", strings.Join(v, "\n"))
 	}
 	// the nine KPIs of O.3.3.1, Italian numbers; a SI/NO picked from its list
 	values := map[string]map[string]string{
@@ -301,6 +316,9 @@ func TestBrowserReportApproveScore(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+planPath+"/ritardi?periodo=2023-final")); err != nil {
 		t.Fatal(err)
 	}
+	if v := axeViolations(t, ctx); len(v) > 0 {
+		t.Errorf("approvals page: axe-core violations:\n%s", strings.Join(v, "\n"))
+	}
 	for range 9 {
 		if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`main form button.btn-sm`))); err != nil {
 			t.Fatal(err)
@@ -316,6 +334,42 @@ func TestBrowserReportApproveScore(t *testing.T) {
 	text := eval[string](t, ctx, `document.querySelector('main').innerText`)
 	if !strings.Contains(text, "Grado di raggiungimento") || !strings.Contains(text, "99,06%") {
 		t.Fatalf("objective page after approval lacks the score 99,06%%")
+	}
+
+	// The Segretario Generale closes the period: the scores become public.
+	flush := consoleErrors(t, ctx)
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+planPath+"/periodi")); err != nil {
+		t.Fatal(err)
+	}
+	if v := axeViolations(t, ctx); len(v) > 0 {
+		t.Errorf("periods page: axe-core violations:\n%s", strings.Join(v, "\n"))
+	}
+	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`main form[action$="/periodi/2023-final"] button`))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`header form[action="/esci"] button`))); err != nil {
+		t.Fatal(err)
+	}
+	// An anonymous visitor sees the score and downloads the open data.
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+planPath+"/obiettivi/O.3.3.1")); err != nil {
+		t.Fatal(err)
+	}
+	if text := eval[string](t, ctx, `document.querySelector('main').innerText`); !strings.Contains(text, "99,06%") {
+		t.Error("the public does not see the score of the closed period")
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/opendata")); err != nil {
+		t.Fatal(err)
+	}
+	if v := axeViolations(t, ctx); len(v) > 0 {
+		t.Errorf("open data page: axe-core violations:\n%s", strings.Join(v, "\n"))
+	}
+	csv := eval[string](t, ctx, `(() => { const a = [...document.querySelectorAll('main a')].find(a => a.href.endsWith('/indicators.csv'));
+		return a ? fetch(a.href).then(r => r.ok ? r.text() : 'HTTP ' + r.status) : 'no link' })()`)
+	if !strings.Contains(csv, "O.3.3.1/1") || !strings.Contains(csv, "raggiunto") {
+		t.Errorf("open data CSV from the page: %.200q", csv)
+	}
+	if errs := flush(); len(errs) > 0 {
+		t.Errorf("console errors: %v", errs)
 	}
 }
 
