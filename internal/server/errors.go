@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/a-h/templ"
@@ -87,7 +88,13 @@ func (s *Server) storeError(w http.ResponseWriter, r *http.Request, err error) {
 func unavailable(err error) bool {
 	var ce *pgconn.ConnectError
 	var ne net.Error
-	return errors.As(err, &ce) || errors.As(err, &ne) || errors.Is(err, context.DeadlineExceeded)
+	if errors.As(err, &ce) || errors.As(err, &ne) || errors.Is(err, context.DeadlineExceeded) {
+		return true
+	}
+	// 08: connection exception; 57P01-03: the server is shutting down, crashed
+	// or is starting up (a pooled connection ended by pg_ctl stop -m fast)
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (strings.HasPrefix(pe.Code, "08") || pe.Code == "57P01" || pe.Code == "57P02" || pe.Code == "57P03")
 }
 
 func slogString(k, v string) slog.Attr                 { return slog.String(k, v) }

@@ -47,6 +47,9 @@ type Server struct {
 // New returns the application's HTTP handler.
 func New(st *store.Store, sessions *scs.SessionManager, log *slog.Logger, opts ...Options) *Server {
 	s := &Server{store: st, sessions: sessions, log: log, actions: map[string]auth.Action{}, idle: idleTimeout}
+	// A session that cannot be loaded or saved (the database is down) gets
+	// the Italian error page, 503 when unreachable, not scs's plain-text 500.
+	sessions.ErrorFunc = s.serverError
 	for _, o := range opts {
 		if o.OIDC != nil {
 			s.oidc = o.OIDC
