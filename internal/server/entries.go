@@ -221,7 +221,7 @@ func decodeEntry(ind store.EntryIndicator, get func(string) string) (templates.E
 		f.Message = "Il modulo è stato alterato: ricarica la pagina."
 	}
 	for field, max := range map[string]int{"motivo": maxReason, "nota": maxNote} {
-		if v := get(field); !utf8.ValidString(v) || utf8.RuneCountInString(v) > max {
+		if v := get(field); !validText(v) || utf8.RuneCountInString(v) > max {
 			f.Errors[field] = "testo troppo lungo (al massimo " + strconv.Itoa(max) + " caratteri) o non valido"
 		}
 	}
@@ -488,7 +488,7 @@ func (s *Server) transition(w http.ResponseWriter, r *http.Request) {
 	}
 	version, _ := strconv.Atoi(r.PostForm.Get("versione"))
 	reason := strings.TrimSpace(r.PostForm.Get("motivo"))
-	if utf8.RuneCountInString(reason) > maxReason || !utf8.ValidString(reason) {
+	if utf8.RuneCountInString(reason) > maxReason || !validText(reason) {
 		reason = ""
 	}
 	_, err = s.store.Transition(r.Context(), h, ind, p, version, a.act, reason, *auth.FromContext(r.Context()))

@@ -132,11 +132,11 @@ func (s *Server) addObservation(w http.ResponseWriter, r *http.Request) {
 		f.Errors["anno"] = "Scegli un anno del piano."
 	}
 	code, key, _ := strings.Cut(f.Target, "|")
-	if code == "" || !utf8.ValidString(f.Target) || len(f.Target) > 200 {
+	if code == "" || !validText(f.Target) || len(f.Target) > 200 {
 		f.Errors["oggetto"] = "Scegli l'obiettivo o l'indicatore a cui si riferisce l'osservazione."
 	}
 	switch {
-	case !utf8.ValidString(f.Body):
+	case !validText(f.Body):
 		f.Errors["osservazione"] = "Il testo contiene caratteri non validi."
 	case f.Body == "":
 		f.Errors["osservazione"] = "Scrivi l'osservazione."
@@ -205,11 +205,11 @@ func (s *Server) setValidation(w http.ResponseWriter, r *http.Request) {
 	if v.DecidedOn, err2 = time.Parse("02/01/2006", f.DecidedOn); err2 != nil || v.DecidedOn.Year() < h.StartYear || v.DecidedOn.After(time.Now()) {
 		f.Errors["data"] = "Scrivi la data della decisione come gg/mm/aaaa, non futura."
 	}
-	if !utf8.ValidString(f.ActReference) || utf8.RuneCountInString(f.ActReference) > 200 {
+	if !validText(f.ActReference) || utf8.RuneCountInString(f.ActReference) > 200 {
 		f.Errors["atto"] = "Il riferimento all'atto supera i 200 caratteri o contiene caratteri non validi."
 	}
 	switch {
-	case !utf8.ValidString(f.Notes) || utf8.RuneCountInString(f.Notes) > 4000:
+	case !validText(f.Notes) || utf8.RuneCountInString(f.Notes) > 4000:
 		f.Errors["motivazione"] = "La motivazione supera i 4.000 caratteri o contiene caratteri non validi."
 	case f.Outcome != store.Validated && f.Notes == "":
 		f.Errors["motivazione"] = "Con riserva o senza validazione occorre scrivere la motivazione."

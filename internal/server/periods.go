@@ -68,7 +68,7 @@ func (s *Server) setPeriod(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	reason := strings.TrimSpace(r.PostForm.Get("motivo"))
-	if !utf8.ValidString(reason) || utf8.RuneCountInString(reason) > maxReason {
+	if !validText(reason) || utf8.RuneCountInString(reason) > maxReason {
 		s.renderPeriods(w, r, h, http.StatusUnprocessableEntity, "Il motivo è troppo lungo (al massimo "+strconv.Itoa(maxReason)+" caratteri).")
 		return
 	}

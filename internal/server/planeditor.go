@@ -101,12 +101,16 @@ func (s *Server) startDraft(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// validText reports whether a posted text can be stored: valid UTF-8 without
+// NUL bytes, which PostgreSQL text and jsonb refuse.
+func validText(v string) bool { return utf8.ValidString(v) && !strings.ContainsRune(v, 0) }
+
 // limited trims a text field and records an Italian message when it is
 // missing, too long or not valid UTF-8.
 func limited(errs map[string]string, field, v string, max int, required bool) string {
 	v = strings.TrimSpace(v)
 	switch {
-	case !utf8.ValidString(v):
+	case !validText(v):
 		errs[field] = "Il testo contiene caratteri non validi."
 	case required && v == "":
 		errs[field] = "Campo obbligatorio."
@@ -136,6 +140,14 @@ func (s *Server) draftForm(w http.ResponseWriter, r *http.Request) (store.PlanHe
 	h, ok := s.editorForm(w, r)
 	if !ok {
 		return h, store.Draft{}, false
+	}
+	for _, vs := range r.PostForm { // the editor's checks (package planedit) accept NUL, the draft's jsonb does not
+		for _, v := range vs {
+			if strings.ContainsRune(v, 0) {
+				s.errorPage(w, r, http.StatusBadRequest, "Richiesta non valida", "Il modulo contiene caratteri non ammessi: nulla è stato salvato.")
+				return h, store.Draft{}, false
+			}
+		}
 	}
 	d, err := s.store.DraftOf(r.Context(), h.ID)
 	if errors.Is(err, store.ErrNotFound) {

@@ -86,7 +86,7 @@ func parseRules(f templates.RulesForm) (scoring.Rules, map[string]string) {
 		n, label, ok := strings.Cut(part, " ")
 		v, msg := itfmt.ParseNumber(n)
 		label = strings.TrimSpace(label)
-		if !ok || msg != "" || label == "" || len(label) > 60 {
+		if !ok || msg != "" || label == "" || len(label) > 60 || !validText(label) {
 			errs["fasce"] = "Scrivi le fasce come «90 Eccellente; 75 Buono; 60 Adeguato; 0 Non adeguato»."
 			break
 		}

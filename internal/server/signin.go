@@ -70,7 +70,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case form.Username == "":
 		form.Errors["username"] = "Inserisci il nome utente."
-	case len(form.Username) > maxUsernameLength || !utf8.ValidString(form.Username):
+	case len(form.Username) > maxUsernameLength || !validText(form.Username):
 		form.Errors["username"] = "Il nome utente è troppo lungo o contiene caratteri non validi."
 	}
 	switch {
