@@ -1,14 +1,17 @@
 package report
 
 import (
+	"bytes"
 	_ "embed"
 	"fmt"
 	"io"
 	"math"
+	"math/bits"
 	"strconv"
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/go-pdf/fpdf"
@@ -47,6 +50,7 @@ const (
 	pdfFootRule  = 13.0      // from the footer rule to the page's bottom edge
 	pdfFootText  = 9.0       // from the footer text's baseline to the page's bottom edge
 	pdfPtMM      = 25.4 / 72 // one point in millimetres
+	pdfK         = 72 / 25.4 // points in a millimetre: the scale from the layout to PDF
 )
 
 // pdfGeom is a page's size in millimetres.
@@ -65,9 +69,8 @@ const (
 	pdfKeepWord        = 14
 )
 
-// pdfPagesAlias stands for the page count until fpdf knows it; unlike
-// fpdf's default "{nb}" it will not turn up in the data.
-const pdfPagesAlias = "{piao-pagine-totali}"
+// pdfLang is the document's language, in the catalog.
+const pdfLang = "it-IT"
 
 // Tree limits: above pdfMaxTreeNodes only levels 0–2 are drawn (the operational
 // objectives are in the tables anyway), and never more than pdfMaxTreeNodes boxes.
@@ -112,6 +115,25 @@ func pdfStatusStyleFor(status string) pdfStatusStyle {
 }
 
 // WritePDF writes d as an A4 PDF.
+//
+// Memory stays bounded however long d is: each page is written to w as soon
+// as it is drawn and then forgotten. fpdf, which keeps every page and then
+// the whole file in memory until the end, only measures text here (one fpdf
+// document without pages, whose fonts are parsed once) and, last, makes the
+// fonts; the writer draws the pages' content streams itself (text,
+// rectangles, lines, colours: what the layout uses) and pdfOut, in
+// pdf_stream.go, writes the file around them. It takes two passes:
+//
+//  1. counting: the layout runs with nothing drawn, to learn the page count
+//     M every footer prints ("Pagina N di M");
+//  2. writing: the same layout runs again and draws, recording the
+//     characters shown in each font and the bookmarks with their pages.
+//
+// Both passes break pages at the same places: they run the same layout code,
+// which measures with the same fonts and reads nothing that drawing changes.
+// At the end fpdf writes a document of one page that shows every character
+// recorded: its font subsets serve every page (see pdfOut.fonts), its
+// information dictionary is the document's.
 func WritePDF(w io.Writer, d *Document) (err error) {
 	if d == nil {
 		return fmt.Errorf("write pdf: nil document")
@@ -120,52 +142,136 @@ func WritePDF(w io.Writer, d *Document) (err error) {
 	// slices unchecked; a broken report must not take the server down.
 	defer func() {
 		if r := recover(); r != nil {
+			if a, ok := r.(pdfAbort); ok {
+				err = fmt.Errorf("write pdf: %w", a.err)
+				return
+			}
 			err = fmt.Errorf("write pdf: %v", r)
 		}
 	}()
-	p := newPDFWriter(d)
-	p.cover()
-	if len(d.Tree) > 0 {
-		p.tree()
-	}
-	p.tables()
-	if err := p.f.Error(); err != nil {
+	f := pdfNewFpdf(d)
+	c := newPDFWriter(d, f, nil, 0)
+	c.layout()
+	if err := f.Error(); err != nil {
 		return fmt.Errorf("write pdf: %w", err)
 	}
-	if err := p.f.Output(w); err != nil {
+	out := newPDFOut(w, pdfFontNames())
+	p := newPDFWriter(d, f, out, c.page)
+	p.layout()
+	p.endPage()
+	if p.page != c.page {
+		return fmt.Errorf("write pdf: %d pages written, %d counted", p.page, c.page)
+	}
+	if err := out.fonts(p.fontFile()); err != nil {
+		return fmt.Errorf("write pdf: %w", err)
+	}
+	if err := out.finish(p.bookmarks); err != nil {
 		return fmt.Errorf("write pdf: %w", err)
 	}
 	return nil
 }
 
+// pdfAbort carries an error out of the layout, which has no error returns,
+// to WritePDF.
+type pdfAbort struct{ err error }
+
+func (p *pdfWriter) layout() {
+	p.cover()
+	if len(p.d.Tree) > 0 {
+		p.tree()
+	}
+	p.tables()
+}
+
 type pdfWriter struct {
-	f         *fpdf.Fpdf
+	f         *fpdf.Fpdf // measures text; no pages
 	d         *Document
 	generated string  // "Generato il 26/11/2026 alle 09:15"; empty when unknown
 	y         float64 // the cursor: where the next block starts
-	a4        fpdf.SizeType
 	portrait  pdfGeom
 	land      bool // the current page is landscape; new pages follow it
+
+	counting  bool // the first pass: lay out and count pages, draw nothing
+	page      int  // pages started so far: the current page's number
+	total     int  // the page count, known from the counting pass
+	style     pdfStyle
+	out       *pdfOut // nil when counting
+	content   []byte  // the current page's content stream
+	gs        pdfGState
+	bookmarks []pdfBookmark            // the outline, in order
+	runes     [len(pdfFonts)]*pdfRunes // the characters shown in each font
 }
 
-func newPDFWriter(d *Document) *pdfWriter {
+// pdfRunes is a set of characters of the Basic Multilingual Plane (pdfClean
+// leaves no other).
+type pdfRunes [0x10000 / 64]uint64
+
+// pdfFonts are the fonts, in the order of their resource names /F1…/F4.
+var pdfFonts = [...]struct {
+	family, style string
+	file          []byte
+}{
+	{pdfSans, "", pdfFontSans},
+	{pdfSans, "B", pdfFontSansBold},
+	{pdfCond, "", pdfFontCond},
+	{pdfCond, "B", pdfFontCondBold},
+}
+
+// pdfFontNames are the fonts' /BaseFont names as fpdf writes them: "utf8",
+// the family in lower case and the style in upper case.
+func pdfFontNames() []string {
+	names := make([]string, len(pdfFonts))
+	for i, f := range pdfFonts {
+		names[i] = "utf8" + strings.ToLower(f.family) + strings.ToUpper(f.style)
+	}
+	return names
+}
+
+// pdfStyle is the font and colours the layout last set.
+type pdfStyle struct {
+	font             int // in pdfFonts
+	size             float64
+	text, draw, fill pdfColor
+	lineW            float64
+}
+
+// pdfGState is the graphics state the current page's content has set so
+// far: what set says.
+type pdfGState struct {
+	draw, fill pdfColor
+	lineW      float64
+	set        uint8 // pdfSetDraw | pdfSetFill | pdfSetLineW
+}
+
+const (
+	pdfSetDraw = 1 << iota
+	pdfSetFill
+	pdfSetLineW
+)
+
+// pdfBookmark is an outline entry: a title and where it points.
+type pdfBookmark struct {
+	title string
+	page  int     // from 1
+	y     float64 // from the page's top edge, in millimetres
+	h     float64 // the page's height, in millimetres
+}
+
+// pdfNewFpdf returns the fpdf document that measures text and, at the end,
+// makes the fonts and the information dictionary.
+func pdfNewFpdf(d *Document) *fpdf.Fpdf {
 	f := fpdf.New("P", "mm", "A4", "")
-	f.AddUTF8FontFromBytes(pdfSans, "", pdfFontSans)
-	f.AddUTF8FontFromBytes(pdfSans, "B", pdfFontSansBold)
-	f.AddUTF8FontFromBytes(pdfCond, "", pdfFontCond)
-	f.AddUTF8FontFromBytes(pdfCond, "B", pdfFontCondBold)
-	f.SetMargins(pdfMarginX, pdfTop, pdfMarginX)
-	f.SetAutoPageBreak(false, pdfBottomGap)
-	f.SetFont(pdfSans, "", pdfBodySize) // a UTF-8 font current from the start, for bookmarks too
-	f.AliasNbPages(pdfPagesAlias)
+	for _, font := range pdfFonts {
+		f.AddUTF8FontFromBytes(font.family, font.style, font.file)
+	}
+	f.SetCatalogSort(true) // fonts in a fixed order: same document, same bytes
+	f.SetCompression(false)
 	f.SetCreationDate(d.Generated)
 	f.SetModificationDate(d.Generated)
-	f.SetCatalogSort(true) // fonts in a fixed order: same document, same bytes
 	f.SetTitle(pdfClean(d.Title), true)
 	f.SetAuthor(pdfClean(d.Ente), true)
 	f.SetSubject(pdfClean(d.Plan), true)
 	f.SetCreator("PIAO performance manager", true)
-	f.SetLang("it-IT")
 	if len(d.Meta) > 0 {
 		kw := make([]string, len(d.Meta))
 		for i, m := range d.Meta {
@@ -173,22 +279,64 @@ func newPDFWriter(d *Document) *pdfWriter {
 		}
 		f.SetKeywords(strings.Join(kw, "; "), true)
 	}
-	p := &pdfWriter{f: f, d: d, a4: f.GetPageSizeStr("A4")}
-	p.portrait = pdfGeom{p.a4.Wd, p.a4.Ht}
+	return f
+}
+
+// newPDFWriter returns a writer for the counting pass when out is nil, else
+// one that writes to out a document of total pages.
+func newPDFWriter(d *Document, f *fpdf.Fpdf, out *pdfOut, total int) *pdfWriter {
+	p := &pdfWriter{f: f, d: d, out: out, total: total, counting: out == nil}
 	if !d.Generated.IsZero() {
 		t := d.Generated.In(pdfRome())
 		p.generated = "Generato il " + t.Format("02/01/2006") + " alle " + t.Format("15:04")
 	}
-	f.SetHeaderFuncMode(p.header, false)
-	f.SetFooterFunc(p.footer)
+	a4 := f.GetPageSizeStr("A4")
+	p.portrait = pdfGeom{a4.Wd, a4.Ht}
+	p.style.lineW = 0.567 / pdfK // fpdf's default
+	p.font(pdfSans, "", pdfBodySize, 0)
 	return p
+}
+
+// fontFile returns a PDF of one page that shows, in each font, every
+// character the pages show in it: its fonts serve all pages.
+func (p *pdfWriter) fontFile() []byte {
+	f := p.f
+	f.AddPage()
+	var s []rune
+	for i, font := range pdfFonts {
+		set := p.runes[i]
+		if set == nil {
+			continue
+		}
+		s = s[:0]
+		for j, w := range set {
+			for ; w != 0; w &= w - 1 {
+				s = append(s, rune(j*64+bits.TrailingZeros64(w)))
+			}
+		}
+		f.SetFont(font.family, font.style, 10)
+		f.Text(pdfMarginX, pdfTop, string(s))
+	}
+	var b bytes.Buffer
+	if err := f.Output(&b); err != nil {
+		panic(pdfAbort{err})
+	}
+	return b.Bytes()
+}
+
+// bookmark adds an outline entry for title at the cursor.
+func (p *pdfWriter) bookmark(title string) {
+	if !p.counting {
+		p.bookmarks = append(p.bookmarks, pdfBookmark{title: title, page: p.page, y: p.y, h: p.geom().h})
+	}
 }
 
 func pdfRome() *time.Location { return itfmt.Rome() }
 
 // header draws "Ente — Plan — Title" and the notice, if any, on every page.
 func (p *pdfWriter) header() {
-	f, d := p.f, p.d
+	defer p.keepStyle()()
+	d := p.d
 	var parts []string
 	for _, s := range []string{d.Ente, d.Plan, d.Title} {
 		if s = pdfClean(s); s != "" {
@@ -198,50 +346,58 @@ func (p *pdfWriter) header() {
 	g := p.geom()
 	rule := 14.0
 	p.font(pdfSans, "", 7.5, pdfMuted)
-	f.Text(pdfMarginX, 11, p.fit(strings.Join(parts, " — "), g.contentW()))
+	p.text(pdfMarginX, 11, p.fit(strings.Join(parts, " — "), g.contentW()))
 	if n := pdfClean(d.Notice); n != "" {
 		p.font(pdfSans, "B", 7.5, pdfAlert)
-		f.Text(pdfMarginX, 15, p.fit("⚠ "+n, g.contentW()))
+		p.text(pdfMarginX, 15, p.fit("⚠ "+n, g.contentW()))
 		rule = 17
 	}
 	p.draw(pdfRule)
-	f.SetLineWidth(0.2)
-	f.Line(pdfMarginX, rule, g.w-pdfMarginX, rule)
+	p.lineWidth(0.2)
+	p.line(pdfMarginX, rule, g.w-pdfMarginX, rule)
 }
 
 // footer draws the generation date and "Pagina N di M".
 func (p *pdfWriter) footer() {
-	f := p.f
-	g := p.geom() // fpdf calls the footer before it starts the next page
+	defer p.keepStyle()()
+	g := p.geom() // endPage runs the footer before the next page's orientation is set
 	p.draw(pdfRule)
-	f.SetLineWidth(0.2)
-	f.Line(pdfMarginX, g.h-pdfFootRule, g.w-pdfMarginX, g.h-pdfFootRule)
+	p.lineWidth(0.2)
+	p.line(pdfMarginX, g.h-pdfFootRule, g.w-pdfMarginX, g.h-pdfFootRule)
 	p.font(pdfSans, "", 7.5, pdfMuted)
-	f.Text(pdfMarginX, g.h-pdfFootText, p.generated)
-	n := strconv.Itoa(f.PageNo())
-	page := "Pagina " + n + " di "
-	// The total is an alias replaced at the end; assume it is as wide as
-	// the current page number to right-align.
-	w := f.GetStringWidth(page + n)
-	f.Text(g.w-pdfMarginX-w, g.h-pdfFootText, page+pdfPagesAlias)
+	p.text(pdfMarginX, g.h-pdfFootText, p.generated)
+	s := "Pagina " + strconv.Itoa(p.page) + " di " + strconv.Itoa(p.total)
+	p.text(g.w-pdfMarginX-p.f.GetStringWidth(s), g.h-pdfFootText, s)
+}
+
+// keepStyle saves the layout's style and returns a func that restores it:
+// the running header and footer change the font and colours, the layout
+// around them does not expect it.
+func (p *pdfWriter) keepStyle() func() {
+	saved := p.style
+	return func() {
+		p.style = saved
+		f := pdfFonts[saved.font]
+		p.f.SetFont(f.family, f.style, saved.size)
+	}
 }
 
 // cover is the first page: title, provenance, the notice in a frame and the
 // metadata.
 func (p *pdfWriter) cover() {
-	f, d := p.f, p.d
+	d := p.d
 	p.newPage()
 	p.y = pdfTop + 16
 	title := pdfClean(d.Title)
 	if title == "" {
 		title = "Relazione"
 	}
-	f.Bookmark(title, 0, p.y)
+	p.bookmark(title)
 	p.paragraph(title, pdfSans, "B", 24, 10.5, pdfAccent, pdfMarginX, p.contentW())
 	p.y += 2
 	p.draw(pdfAccent)
-	f.SetLineWidth(0.8)
-	f.Line(pdfMarginX, p.y, pdfMarginX+40, p.y)
+	p.lineWidth(0.8)
+	p.line(pdfMarginX, p.y, pdfMarginX+40, p.y)
 	p.y += 7
 	p.paragraph(pdfClean(d.Ente), pdfSans, "B", 14, 6.5, pdfText, pdfMarginX, p.contentW())
 	p.y += 1
@@ -267,11 +423,11 @@ func (p *pdfWriter) cover() {
 		p.ensure(float64(n) * lh)
 		p.font(pdfSans, "B", 10, pdfText)
 		for i, s := range label {
-			f.Text(pdfMarginX, p.y+float64(i)*lh+3.6, s)
+			p.text(pdfMarginX, p.y+float64(i)*lh+3.6, s)
 		}
 		p.font(pdfSans, "", 10, pdfText)
 		for i, s := range value {
-			f.Text(pdfMarginX+labelW, p.y+float64(i)*lh+3.6, s)
+			p.text(pdfMarginX+labelW, p.y+float64(i)*lh+3.6, s)
 		}
 		p.y += float64(n)*lh + 1.5
 	}
@@ -279,7 +435,6 @@ func (p *pdfWriter) cover() {
 
 // noticeBox draws the notice bold inside a thick red frame on a light fill.
 func (p *pdfWriter) noticeBox(notice string) {
-	f := p.f
 	const pad, lh = 4.0, 6.0
 	p.font(pdfSans, "B", 12, pdfAlert)
 	lines := p.wrap("⚠ "+notice, p.contentW()-2*pad)
@@ -287,10 +442,10 @@ func (p *pdfWriter) noticeBox(notice string) {
 	p.ensure(h)
 	p.draw(pdfAlert)
 	p.fill(pdfAlertFill)
-	f.SetLineWidth(0.9)
-	f.Rect(pdfMarginX, p.y, p.contentW(), h, "DF")
+	p.lineWidth(0.9)
+	p.rect(pdfMarginX, p.y, p.contentW(), h, "DF")
 	for i, s := range lines {
-		f.Text(pdfMarginX+pad, p.y+pad+float64(i)*lh+4.4, s)
+		p.text(pdfMarginX+pad, p.y+pad+float64(i)*lh+4.4, s)
 	}
 	p.y += h
 }
@@ -306,10 +461,9 @@ type pdfPlaced struct {
 
 // tree draws the performance tree as boxes joined by elbow connectors.
 func (p *pdfWriter) tree() {
-	f, d := p.f, p.d
-	nodes, operational, upper := pdfTreeSubset(d.Tree)
+	nodes, operational, upper := pdfTreeSubset(p.d.Tree)
 	p.newPage()
-	f.Bookmark("Albero della performance", 0, p.y)
+	p.bookmark("Albero della performance")
 	p.heading("Albero della performance")
 	p.paragraph("Ogni riquadro riporta codice, titolo, grado di raggiungimento e stato dell’obiettivo; "+
 		"il colore del bordo sinistro ripete lo stato.", pdfSans, "", pdfBodySize, pdfBodyLH, pdfMuted, pdfMarginX, p.contentW())
@@ -358,7 +512,7 @@ func (p *pdfWriter) tree() {
 			for _, a := range stack {
 				if info[a].lastChild >= i {
 					x := pdfStemX(nodes[a].Level)
-					f.Line(x, p.stemStart(info[a], top), x, p.bottom())
+					p.line(x, p.stemStart(info[a], top), x, p.bottom())
 				}
 			}
 			p.newPage()
@@ -369,11 +523,11 @@ func (p *pdfWriter) tree() {
 		if par := info[i].parent; par >= 0 {
 			p.connectorStyle()
 			x, mid := pdfStemX(nodes[par].Level), p.y+lay.h/2
-			f.Line(x, p.stemStart(info[par], top), x, mid)
-			f.Line(x, mid, pdfNodeX(n.Level), mid)
+			p.line(x, p.stemStart(info[par], top), x, mid)
+			p.line(x, mid, pdfNodeX(n.Level), mid)
 		}
 		p.drawNode(n, lay)
-		info[i].page, info[i].bottom = f.PageNo(), p.y+lay.h
+		info[i].page, info[i].bottom = p.page, p.y+lay.h
 		p.y += lay.h + 2.2
 		stack = append(stack, i)
 	}
@@ -381,7 +535,7 @@ func (p *pdfWriter) tree() {
 
 // stemStart is where a parent's vertical connector starts on the current page.
 func (p *pdfWriter) stemStart(par pdfPlaced, top float64) float64 {
-	if par.page == p.f.PageNo() {
+	if par.page == p.page {
 		return par.bottom
 	}
 	return top
@@ -389,7 +543,7 @@ func (p *pdfWriter) stemStart(par pdfPlaced, top float64) float64 {
 
 func (p *pdfWriter) connectorStyle() {
 	p.draw(0x787878)
-	p.f.SetLineWidth(0.3)
+	p.lineWidth(0.3)
 }
 
 // pdfTreeSubset returns the nodes to draw, how many operational objectives
@@ -474,20 +628,19 @@ func (p *pdfWriter) layoutNode(n TreeNode) pdfNodeLayout {
 }
 
 func (p *pdfWriter) drawNode(n TreeNode, l pdfNodeLayout) {
-	f := p.f
 	y := p.y
 	st := l.statusCol
 	p.fill(st.fill)
 	p.draw(pdfGrid)
-	f.SetLineWidth(0.25)
-	f.Rect(l.x, y, l.w, l.h, "DF")
+	p.lineWidth(0.25)
+	p.rect(l.x, y, l.w, l.h, "DF")
 	p.fill(st.bar)
-	f.Rect(l.x, y, 2, l.h, "F")
+	p.rect(l.x, y, 2, l.h, "F")
 	base := func(i int) float64 { return y + l.padY + float64(i)*l.lineH + pdfBaseline(l.lineH, pdfNodeFont) }
 	tx := l.x + 4
 	if l.code != "" {
 		p.font(pdfCond, "B", pdfNodeFont, pdfText)
-		f.Text(tx, base(0), l.code)
+		p.text(tx, base(0), l.code)
 	}
 	style := ""
 	if n.Level == 0 {
@@ -495,13 +648,13 @@ func (p *pdfWriter) drawNode(n TreeNode, l pdfNodeLayout) {
 	}
 	p.font(pdfCond, style, pdfNodeFont, pdfText)
 	for i, s := range l.title {
-		f.Text(tx+l.codeW, base(i), s)
+		p.text(tx+l.codeW, base(i), s)
 	}
 	right := l.x + l.w - 2
 	p.font(pdfCond, "B", pdfNodeFont, pdfText)
-	f.Text(right-pdfStatusW-2-f.GetStringWidth(l.score), base(0), l.score)
+	p.text(right-pdfStatusW-2-p.f.GetStringWidth(l.score), base(0), l.score)
 	p.font(pdfCond, "B", pdfNodeFont, st.text)
-	f.Text(right-pdfStatusW, base(0), l.status)
+	p.text(right-pdfStatusW, base(0), l.status)
 }
 
 // tables writes every table, starting on a new page. A wide table (see
@@ -560,7 +713,6 @@ const (
 // table writes t on the current page, laid out as tl (nil when t has no
 // columns or no rows).
 func (p *pdfWriter) table(t *Table, title string, tl *pdfTableLayout) {
-	f := p.f
 	intro := pdfClean(t.Intro)
 	empty := tl == nil
 	// Keep the heading with the intro and the first row (or "Nessun dato.").
@@ -579,7 +731,7 @@ func (p *pdfWriter) table(t *Table, title string, tl *pdfTableLayout) {
 		need += tl.headH + pdfRowHeight(firstRow)
 	}
 	p.ensure(need)
-	f.Bookmark(title, 0, p.y)
+	p.bookmark(title)
 	p.heading(title)
 	if intro != "" {
 		p.paragraph(intro, pdfSans, "", pdfBodySize, pdfBodyLH, pdfMuted, pdfMarginX, p.contentW())
@@ -793,21 +945,24 @@ func (p *pdfWriter) drawRow(tl *pdfTableLayout, lines [][]string, h float64, zeb
 }
 
 func (p *pdfWriter) drawCells(tl *pdfTableLayout, cells [][]string, h float64, style string) {
-	f := p.f
+	p.y += h
+	if p.counting {
+		return
+	}
+	y := p.y - h
 	p.draw(pdfGrid)
-	f.SetLineWidth(0.2)
+	p.lineWidth(0.2)
 	off := pdfCellPadY + pdfBaseline(pdfTableLineH, pdfTableFont)
 	for i, lines := range cells {
-		f.Rect(tl.x[i], p.y, tl.w[i], h, style)
+		p.rect(tl.x[i], y, tl.w[i], h, style)
 		for j, s := range lines {
 			x := tl.x[i] + pdfCellPadX
 			if tl.right[i] {
-				x = tl.x[i] + tl.w[i] - pdfCellPadX - f.GetStringWidth(s)
+				x = tl.x[i] + tl.w[i] - pdfCellPadX - p.f.GetStringWidth(s)
 			}
-			f.Text(x, p.y+off+float64(j)*pdfTableLineH, s)
+			p.text(x, y+off+float64(j)*pdfTableLineH, s)
 		}
 	}
-	p.y += h
 }
 
 // heading writes a section title.
@@ -832,7 +987,7 @@ func (p *pdfWriter) paragraph(s, family, style string, size, lh float64, c pdfCo
 		if p.ensure(lh) {
 			p.font(family, style, size, c)
 		}
-		p.f.Text(x, p.y+pdfBaseline(lh, size), line)
+		p.text(x, p.y+pdfBaseline(lh, size), line)
 		p.y += lh
 	}
 }
@@ -850,21 +1005,39 @@ func (p *pdfWriter) ensure(h float64) bool {
 // newPage starts a page of the current page's orientation.
 func (p *pdfWriter) newPage() { p.addPage(p.land) }
 
-// addPage starts an A4 page, landscape when land is true.
+// addPage ends the current page, if any, and starts an A4 page, landscape
+// when land is true, with the running header.
 func (p *pdfWriter) addPage(land bool) {
-	if land {
-		p.f.AddPageFormat("L", p.a4)
-	} else {
-		p.f.AddPage()
+	if p.page > 0 {
+		p.endPage()
 	}
+	p.page++
 	p.land = land
 	p.y = pdfTop
+	if !p.counting {
+		p.content = p.content[:0]
+		p.gs = pdfGState{}
+		p.header()
+	}
 }
 
-// geom is the current page's size (the default page's before the first).
+// endPage draws the running footer and writes the page out.
+func (p *pdfWriter) endPage() {
+	if p.counting {
+		return
+	}
+	p.footer()
+	if err := p.out.page(p.content, p.geom()); err != nil {
+		panic(pdfAbort{err})
+	}
+}
+
+// geom is the current page's size (portrait before the first).
 func (p *pdfWriter) geom() pdfGeom {
-	w, h := p.f.GetPageSize()
-	return pdfGeom{w, h}
+	if p.land {
+		return pdfGeom{p.portrait.h, p.portrait.w}
+	}
+	return p.portrait
 }
 
 func (p *pdfWriter) contentW() float64 { return p.geom().contentW() }
@@ -876,13 +1049,158 @@ func pdfBaseline(lh, size float64) float64 {
 	return (lh + 0.72*size*pdfPtMM) / 2
 }
 
+// font sets the font, for measuring and drawing, and the text colour.
 func (p *pdfWriter) font(family, style string, size float64, c pdfColor) {
+	for i, f := range pdfFonts {
+		if f.family == family && f.style == style {
+			p.style.font = i
+			break
+		}
+	}
+	p.style.size, p.style.text = size, c
 	p.f.SetFont(family, style, size)
-	p.f.SetTextColor(c.rgb())
 }
 
-func (p *pdfWriter) draw(c pdfColor) { p.f.SetDrawColor(c.rgb()) }
-func (p *pdfWriter) fill(c pdfColor) { p.f.SetFillColor(c.rgb()) }
+func (p *pdfWriter) draw(c pdfColor)     { p.style.draw = c }
+func (p *pdfWriter) fill(c pdfColor)     { p.style.fill = c }
+func (p *pdfWriter) lineWidth(w float64) { p.style.lineW = w }
+
+// The drawing operators write the page's content stream as fpdf would
+// (coordinates in points from the bottom left corner, two decimals), except
+// in the counting pass.
+
+// text draws s with its baseline starting at (x, y), in the current font
+// and text colour, and records its characters for the fonts.
+func (p *pdfWriter) text(x, y float64, s string) {
+	if p.counting {
+		return
+	}
+	set := p.runes[p.style.font]
+	if set == nil {
+		set = new(pdfRunes)
+		p.runes[p.style.font] = set
+	}
+	for _, r := range s {
+		if r < 0x10000 {
+			set[r>>6] |= 1 << (r & 63)
+		}
+	}
+	// The text colour is the fill colour: set it between q and Q, which
+	// restores the fill.
+	b := append(p.content, "q "...)
+	b = pdfAppendColor(b, p.style.text, "g", "rg")
+	b = append(b, " BT /F"...)
+	b = strconv.AppendInt(b, int64(p.style.font+1), 10)
+	b = append(b, ' ')
+	b = strconv.AppendFloat(b, p.style.size, 'f', 2, 64)
+	b = append(b, " Tf "...)
+	b = p.appendXY(b, x, y)
+	b = append(b, " Td ("...)
+	for _, r := range s { // UTF-16BE, as fpdf writes UTF-8 fonts' text
+		if r >= 0x10000 {
+			r1, r2 := utf16.EncodeRune(r)
+			b = pdfAppendEscaped(pdfAppendEscaped(b, byte(r1>>8)), byte(r1))
+			r = r2
+		}
+		b = pdfAppendEscaped(pdfAppendEscaped(b, byte(r>>8)), byte(r))
+	}
+	p.content = append(b, ") Tj ET Q\n"...)
+}
+
+// rect draws a rectangle: style "D" outlined, "F" filled, "DF" both.
+func (p *pdfWriter) rect(x, y, w, h float64, style string) {
+	if p.counting {
+		return
+	}
+	op := "S"
+	switch style {
+	case "F":
+		op = "f"
+	case "DF", "FD":
+		op = "B"
+	}
+	if op != "f" {
+		p.stroke()
+	}
+	if op != "S" {
+		p.setFill()
+	}
+	b := p.appendXY(p.content, x, y)
+	b = append(b, ' ')
+	b = strconv.AppendFloat(b, w*pdfK, 'f', 2, 64)
+	b = append(b, ' ')
+	b = strconv.AppendFloat(b, -h*pdfK, 'f', 2, 64)
+	b = append(b, " re "...)
+	p.content = append(append(b, op...), '\n')
+}
+
+// line draws a line from (x1, y1) to (x2, y2).
+func (p *pdfWriter) line(x1, y1, x2, y2 float64) {
+	if p.counting {
+		return
+	}
+	p.stroke()
+	b := p.appendXY(p.content, x1, y1)
+	b = append(b, " m "...)
+	b = p.appendXY(b, x2, y2)
+	p.content = append(b, " l S\n"...)
+}
+
+// appendXY appends the point (x, y) of the page, in millimetres from the
+// top left corner, in points from the bottom left.
+func (p *pdfWriter) appendXY(b []byte, x, y float64) []byte {
+	b = strconv.AppendFloat(b, x*pdfK, 'f', 2, 64)
+	b = append(b, ' ')
+	return strconv.AppendFloat(b, (p.geom().h-y)*pdfK, 'f', 2, 64)
+}
+
+// stroke sets the draw colour and line width in the content, if not set.
+func (p *pdfWriter) stroke() {
+	if p.gs.set&pdfSetDraw == 0 || p.gs.draw != p.style.draw {
+		p.content = append(pdfAppendColor(p.content, p.style.draw, "G", "RG"), '\n')
+		p.gs.draw = p.style.draw
+		p.gs.set |= pdfSetDraw
+	}
+	if p.gs.set&pdfSetLineW == 0 || p.gs.lineW != p.style.lineW {
+		p.content = append(strconv.AppendFloat(p.content, p.style.lineW*pdfK, 'f', 2, 64), " w\n"...)
+		p.gs.lineW = p.style.lineW
+		p.gs.set |= pdfSetLineW
+	}
+}
+
+// setFill sets the fill colour in the content, if not set.
+func (p *pdfWriter) setFill() {
+	if p.gs.set&pdfSetFill == 0 || p.gs.fill != p.style.fill {
+		p.content = append(pdfAppendColor(p.content, p.style.fill, "g", "rg"), '\n')
+		p.gs.fill = p.style.fill
+		p.gs.set |= pdfSetFill
+	}
+}
+
+// pdfAppendColor appends the operator setting colour c, as fpdf writes it:
+// a grey level with the gray operator, else red, green and blue.
+func pdfAppendColor(b []byte, c pdfColor, gray, rgb string) []byte {
+	r, g, bl := c.rgb()
+	if r == g && g == bl {
+		b = strconv.AppendFloat(b, float64(r)/255, 'f', 3, 64)
+		return append(append(b, ' '), gray...)
+	}
+	for _, v := range [3]int{r, g, bl} {
+		b = append(strconv.AppendFloat(b, float64(v)/255, 'f', 3, 64), ' ')
+	}
+	return append(b, rgb...)
+}
+
+// pdfAppendEscaped appends c to a literal string, escaped as fpdf does.
+func pdfAppendEscaped(b []byte, c byte) []byte {
+	switch c {
+	case '\\', '(', ')':
+		return append(b, '\\', c)
+	case '\r':
+		return append(b, '\\', 'r')
+	}
+	return append(b, c)
+}
 
 // wrap breaks s into lines no wider than w in the current font: at spaces,
 // at explicit newlines, and inside words longer than a line.

@@ -72,10 +72,14 @@ func pdfTree(areas, strategic, operational int) []TreeNode {
 
 func BenchmarkWritePDF(b *testing.B) {
 	for _, c := range []struct {
-		name         string
-		tables, rows int
-	}{{"15x20", 15, 20}, {"1x5000", 1, 5000}} {
-		d := pdfSynthetic(c.tables, c.rows)
+		name string
+		doc  func() *Document
+	}{
+		{"15x20", func() *Document { return pdfSynthetic(15, 20) }},
+		{"1x5000", func() *Document { return pdfSynthetic(1, 5000) }},
+		{"wide1x5000", func() *Document { return pdfWideDoc(5000) }}, // 10 columns, landscape
+	} {
+		d := c.doc()
 		b.Run(c.name, func(b *testing.B) {
 			for b.Loop() {
 				if err := WritePDF(io.Discard, d); err != nil {
