@@ -683,7 +683,7 @@ func indicatorTable(d store.ObjectiveDetail, sc Scores) templ.Component {
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
 		by, ty := d.Years()
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 61, "<div class=\"table-responsive\"><table class=\"table table-sm piao-table\"><caption>Indicatori di ")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 61, "<div class=\"table-responsive\" tabindex=\"0\" role=\"region\" aria-label=\"Tabella (si scorre in orizzontale con le frecce)\"><table class=\"table table-sm piao-table\"><caption>Indicatori di ")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

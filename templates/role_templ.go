@@ -125,7 +125,7 @@ func RolePage(d store.RoleDetail, sc Scores) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "</section><section class=\"mb-4\" aria-labelledby=\"responsabilita\"><h2 id=\"responsabilita\" class=\"h3\">Obiettivi e indicatori di responsabilità</h2><div class=\"table-responsive\"><table class=\"table table-sm piao-table\"><caption>Obiettivi di cui ")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "</section><section class=\"mb-4\" aria-labelledby=\"responsabilita\"><h2 id=\"responsabilita\" class=\"h3\">Obiettivi e indicatori di responsabilità</h2><div class=\"table-responsive\" tabindex=\"0\" role=\"region\" aria-label=\"Tabella (si scorre in orizzontale con le frecce)\"><table class=\"table table-sm piao-table\"><caption>Obiettivi di cui ")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -410,7 +410,7 @@ func RolePage(d store.RoleDetail, sc Scores) templ.Component {
 						return templ_7745c5c3_Err
 					}
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 35, "</p><div class=\"table-responsive\"><table class=\"table table-sm piao-table\"><caption class=\"visually-hidden\">Indicatori di ")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 35, "</p><div class=\"table-responsive\" tabindex=\"0\" role=\"region\" aria-label=\"Tabella (si scorre in orizzontale con le frecce)\"><table class=\"table table-sm piao-table\"><caption class=\"visually-hidden\">Indicatori di ")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

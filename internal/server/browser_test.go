@@ -153,6 +153,9 @@ func TestBrowserPhoneWidth(t *testing.T) {
 		if eval[bool](t, ctx, `document.documentElement.scrollWidth > window.innerWidth + 1`) {
 			t.Errorf("%s scrolls sideways at 375px", path)
 		}
+		if v := axeViolations(t, ctx); len(v) > 0 {
+			t.Errorf("%s at 375px: axe-core violations:\n%s", path, strings.Join(v, "\n"))
+		}
 	}
 }
 
@@ -180,6 +183,9 @@ func TestBrowserExplanationOpensByKeyboard(t *testing.T) {
 	text := eval[string](t, ctx, `document.querySelector('details.piao-explain').innerText`)
 	if !strings.Contains(text, "÷ 2 = 95,75%") {
 		t.Errorf("explanation text: %q", text)
+	}
+	if v := axeViolations(t, ctx); len(v) > 0 {
+		t.Errorf("open explanation: axe-core violations:\n%s", strings.Join(v, "\n"))
 	}
 }
 
