@@ -215,10 +215,11 @@ func (s *Server) adoptDraft(w http.ResponseWriter, r *http.Request) {
 	_, err := s.store.AdoptDraft(r.Context(), h, actor(r))
 	var lost *store.ErrHasMeasurements
 	var gone *store.ErrTargetRemoved
+	var invalid *store.InvalidPlanError
 	switch {
 	case errors.As(err, &lost), errors.As(err, &gone):
 		s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: "Revisione non adottata: " + err.Error() + ". Nulla è cambiato."})
-	case err != nil && strings.HasPrefix(err.Error(), "plan document:"):
+	case errors.As(err, &invalid):
 		s.renderEditor(w, r, h, http.StatusUnprocessableEntity, templates.EditorData{Message: "Revisione non adottata: il piano della bozza non è coerente (" + err.Error() + "). Nulla è cambiato."})
 	case err != nil:
 		s.serverError(w, r, err)

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 
@@ -46,7 +45,7 @@ func applyRevision(ctx context.Context, tx pgx.Tx, h PlanHeader, doc *plan.Docum
 	doc.Plan.Revision = meta
 	doc.Plan.History = nil // the database keeps the history
 	if err := plan.Validate(doc); err != nil {
-		return 0, fmt.Errorf("plan document: %w", err)
+		return 0, &InvalidPlanError{Err: err}
 	}
 	a := applier{loader: loader{tx: tx, doc: doc, enteID: h.EnteID, planID: h.ID, units: map[string]int64{}, roles: map[string]int64{},
 		areas: map[int]int64{}, objectives: map[string]int64{}, indicators: map[string]int64{}}}
@@ -296,9 +295,9 @@ func (a *applier) recordTargets(ctx context.Context, revID int64) error {
 	return nil
 }
 
-// IsHasMeasurements reports whether err refuses a revision for measured items.
-func IsHasMeasurements(err error) (*ErrHasMeasurements, bool) {
-	var e *ErrHasMeasurements
-	ok := errors.As(err, &e)
-	return e, ok
-}
+// InvalidPlanError refuses a revision whose document breaks the plan's rules.
+type InvalidPlanError struct{ Err error }
+
+func (e *InvalidPlanError) Error() string { return "plan document: " + e.Err.Error() }
+
+func (e *InvalidPlanError) Unwrap() error { return e.Err }
