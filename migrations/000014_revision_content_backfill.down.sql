@@ -1,0 +1,1 @@
+-- Nothing to undo: the rebuilt contents stay (000010's down migration drops the column).
