@@ -3,7 +3,6 @@ package server
 import (
 	"errors"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/piao-performance/piao/internal/auth"
@@ -146,19 +145,8 @@ func (s *Server) createPlan(w http.ResponseWriter, r *http.Request) {
 	p := r.PostForm
 	f := templates.PlanForm{Slug: strings.TrimSpace(p.Get("slug")), Title: p.Get("titolo"), Start: strings.TrimSpace(p.Get("inizio")),
 		End: strings.TrimSpace(p.Get("fine")), Errors: map[string]string{}}
-	info := plan.Info{Slug: f.Slug, Title: limited(f.Errors, "titolo", f.Title, 200, true)}
-	if !slugRe.MatchString(f.Slug) || len(f.Slug) > 60 {
-		f.Errors["slug"] = "Solo lettere minuscole, cifre e trattini (es. piao-2025-2027)."
-	}
-	var err1, err2 error
-	info.StartYear, err1 = strconv.Atoi(f.Start)
-	info.EndYear, err2 = strconv.Atoi(f.End)
-	switch {
-	case err1 != nil || info.StartYear < 2000 || info.StartYear > 2100:
-		f.Errors["inizio"] = "Scrivi l'anno, es. 2025."
-	case err2 != nil || info.EndYear < info.StartYear || info.EndYear > info.StartYear+9:
-		f.Errors["fine"] = "L'ultimo anno non precede il primo e il piano dura al massimo dieci anni."
-	}
+	var info plan.Info
+	info.Slug, info.Title, info.StartYear, info.EndYear = planIdentity(f.Errors, f.Slug, f.Title, f.Start, f.End, 2000, 2100, "Scrivi l'anno, es. 2025.")
 	if len(f.Errors) == 0 {
 		err = s.store.CreateEmptyPlan(r.Context(), e.Ente, info, actor(r))
 		switch {

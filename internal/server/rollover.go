@@ -36,19 +36,9 @@ func (s *Server) rolloverPage(w http.ResponseWriter, r *http.Request) {
 	}
 	p := r.PostForm
 	d.Slug, d.Title, d.Start, d.End = strings.TrimSpace(p.Get("slug")), p.Get("titolo"), strings.TrimSpace(p.Get("inizio")), strings.TrimSpace(p.Get("fine"))
-	n := rollover.Next{Slug: d.Slug, Title: limited(d.Errors, "titolo", d.Title, 200, true)}
-	if !slugRe.MatchString(d.Slug) || len(d.Slug) > 60 {
-		d.Errors["slug"] = "Solo lettere minuscole, cifre e trattini (es. piao-2024-2026)."
-	}
-	var err1, err2 error
-	n.StartYear, err1 = strconv.Atoi(d.Start)
-	n.EndYear, err2 = strconv.Atoi(d.End)
-	switch {
-	case err1 != nil || n.StartYear <= h.StartYear || n.StartYear > h.EndYear+1:
-		d.Errors["inizio"] = "Il primo anno segue il primo anno del piano attuale, fino a " + strconv.Itoa(h.EndYear+1) + "."
-	case err2 != nil || n.EndYear < n.StartYear || n.EndYear > n.StartYear+9:
-		d.Errors["fine"] = "L'ultimo anno non precede il primo e il piano dura al massimo dieci anni."
-	}
+	var n rollover.Next
+	n.Slug, n.Title, n.StartYear, n.EndYear = planIdentity(d.Errors, d.Slug, d.Title, d.Start, d.End, h.StartYear+1, h.EndYear+1,
+		"Il primo anno segue il primo anno del piano attuale, fino a "+strconv.Itoa(h.EndYear+1)+".")
 	if len(d.Errors) == 0 {
 		if _, err := s.store.PlanHeader(r.Context(), h.EnteSlug, d.Slug); err == nil {
 			d.Errors["slug"] = "L'ente ha già un piano con questo identificativo."
