@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -41,6 +42,29 @@ const (
 	SecObservations   = "osservazioni-oiv"
 	SecValidation     = "validazione"
 )
+
+// Section is a section of the Relazione: its table's slug and title.
+type Section struct{ Slug, Title string }
+
+// Sections lists the Relazione's sections in order; public leaves out the
+// individual scorecards, which the published version does not carry.
+func Sections(public bool) []Section {
+	all := []Section{{SecSummary, "Sintesi"}, {SecAreas, "Ambiti strategici"}, {SecStrategic, "Obiettivi strategici"}, {SecCommon, "Obiettivi comuni"}, {SecOperationalAr, "Obiettivi operativi per ambito"}, {SecOperationalDir, "Obiettivi operativi per dirigente"}, {SecTransversal, "Obiettivi trasversali"}, {SecExtraordinary, "Obiettivi trasversali straordinari"}, {SecOrganisational, "Obiettivi organizzativi"}, {SecIndividual, "Schede di valutazione individuale"}, {SecNotes, "Note sulla qualità dei dati"}, {SecMethod, "Metodo di misurazione"}, {SecExplain, "Come è calcolato"}, {SecObservations, "Osservazioni dell'OIV"}, {SecValidation, "Validazione della Relazione"}}
+	if public {
+		all = slices.DeleteFunc(all, func(x Section) bool { return x.Slug == SecIndividual })
+	}
+	return all
+}
+
+// title is the title of a section.
+func title(slug string) string {
+	for _, x := range Sections(false) {
+		if x.Slug == slug {
+			return x.Title
+		}
+	}
+	return slug
+}
 
 // Options say who reads the Relazione.
 type Options struct {
@@ -133,13 +157,13 @@ func Build(ctx context.Context, st *store.Store, h store.PlanHeader, year int, o
 	}
 	d.Tables = append(d.Tables, b.summary(), b.areasTable())
 	d.Tables = append(d.Tables,
-		b.indicatorTable(SecStrategic, "Obiettivi strategici", "Gli obiettivi strategici per ambito con i loro indicatori.", plan.KindStrategic, groupArea),
-		b.indicatorTable(SecCommon, "Obiettivi comuni", "Gli obiettivi comuni a tutte le Camere di Commercio.", plan.KindCommon, groupNone),
-		b.indicatorTable(SecOperationalAr, "Obiettivi operativi per ambito", "Gli obiettivi operativi raggruppati per ambito strategico.", plan.KindOperational, groupArea),
-		b.indicatorTable(SecOperationalDir, "Obiettivi operativi per dirigente", "Gli obiettivi operativi raggruppati per dirigente responsabile; un obiettivo con più responsabili compare sotto ciascuno.", plan.KindOperational, groupOwner),
-		b.indicatorTable(SecTransversal, "Obiettivi trasversali", "", plan.KindTransversal, groupNone),
-		b.indicatorTable(SecExtraordinary, "Obiettivi trasversali straordinari", "", plan.KindExtraordinary, groupNone),
-		b.indicatorTable(SecOrganisational, "Obiettivi organizzativi", "Stato della strategia e stato di salute dell'ente.", plan.KindOrganisational, groupNone),
+		b.indicatorTable(SecStrategic, title(SecStrategic), "Gli obiettivi strategici per ambito con i loro indicatori.", plan.KindStrategic, groupArea),
+		b.indicatorTable(SecCommon, title(SecCommon), "Gli obiettivi comuni a tutte le Camere di Commercio.", plan.KindCommon, groupNone),
+		b.indicatorTable(SecOperationalAr, title(SecOperationalAr), "Gli obiettivi operativi raggruppati per ambito strategico.", plan.KindOperational, groupArea),
+		b.indicatorTable(SecOperationalDir, title(SecOperationalDir), "Gli obiettivi operativi raggruppati per dirigente responsabile; un obiettivo con più responsabili compare sotto ciascuno.", plan.KindOperational, groupOwner),
+		b.indicatorTable(SecTransversal, title(SecTransversal), "", plan.KindTransversal, groupNone),
+		b.indicatorTable(SecExtraordinary, title(SecExtraordinary), "", plan.KindExtraordinary, groupNone),
+		b.indicatorTable(SecOrganisational, title(SecOrganisational), "Stato della strategia e stato di salute dell'ente.", plan.KindOrganisational, groupNone),
 		b.individualTable(),
 		notesTable(notes),
 		b.methodTable(),
@@ -219,7 +243,7 @@ func (b *builder) summary() report.Table {
 			other++
 		}
 	}
-	t := report.Table{Slug: SecSummary, Title: "Sintesi", Columns: []report.Column{{Header: "Voce", Width: 3}, {Header: "Valore", Kind: report.Number, Width: 1}}}
+	t := report.Table{Slug: SecSummary, Title: title(SecSummary), Columns: []report.Column{{Header: "Voce", Width: 3}, {Header: "Valore", Kind: report.Number, Width: 1}}}
 	t.Rows = [][]report.Cell{
 		{text("Performance dell'ente (%)"), pctCell(b.res.Ente)},
 		{text("Obiettivi raggiunti"), intCell(met)},
@@ -234,7 +258,7 @@ func (b *builder) summary() report.Table {
 }
 
 func (b *builder) areasTable() report.Table {
-	t := report.Table{Slug: SecAreas, Title: "Ambiti strategici", Intro: "Media degli obiettivi strategici di ciascun ambito; la performance dell'ente è la media degli ambiti.",
+	t := report.Table{Slug: SecAreas, Title: title(SecAreas), Intro: "Media degli obiettivi strategici di ciascun ambito; la performance dell'ente è la media degli ambiti.",
 		Columns: []report.Column{{Header: "Ambito", Kind: report.Integer, Width: 0.7}, {Header: "Titolo", Width: 4}, {Header: "Raggiungimento", Kind: report.Percent, Width: 1.2}, {Header: "Stato", Width: 1.5}}}
 	for a, number := range b.card.Model.Areas {
 		s := b.res.Areas[a]
@@ -376,7 +400,7 @@ func (b *builder) indicatorCells(i int) []report.Cell {
 }
 
 func (b *builder) individualTable() report.Table {
-	t := report.Table{Slug: SecIndividual, Title: "Schede di valutazione individuale",
+	t := report.Table{Slug: SecIndividual, Title: title(SecIndividual),
 		Intro: fmt.Sprintf("Risultati (obiettivi assegnati, peso %s%%) e comportamenti organizzativi (peso %s%%).",
 			itfmt.Number(b.card.Model.Rules.ResultsShare, 2), itfmt.Number(b.card.Model.Rules.BehaviourShare, 2)),
 		Columns: []report.Column{{Header: "Ruolo", Width: 3}, {Header: "Risultati", Kind: report.Percent, Width: 1}, {Header: "Comportamenti", Kind: report.Number, Width: 1},
@@ -396,7 +420,7 @@ func (b *builder) individualTable() report.Table {
 }
 
 func notesTable(notes []store.Note) report.Table {
-	t := report.Table{Slug: SecNotes, Title: "Note sulla qualità dei dati", Intro: "Problemi del testo pubblicato del piano e interpretazione adottata.",
+	t := report.Table{Slug: SecNotes, Title: title(SecNotes), Intro: "Problemi del testo pubblicato del piano e interpretazione adottata.",
 		Columns: []report.Column{{Header: "Obiettivo", Width: 0.9}, {Header: "Indicatore", Width: 0.9}, {Header: "Riga", Kind: report.Integer, Width: 0.5},
 			{Header: "Testo della fonte", Width: 3}, {Header: "Interpretazione", Width: 3}}}
 	for _, n := range notes {
@@ -423,7 +447,7 @@ func (b *builder) methodTable() report.Table {
 	for _, bd := range r.IndividualBands {
 		bands = append(bands, bd.Label+" da "+itfmt.Number(bd.Min, 2))
 	}
-	t := report.Table{Slug: SecMethod, Title: "Metodo di misurazione", Intro: "Le regole del sistema di misurazione e valutazione in vigore per il piano, applicate a ogni punteggio di questa relazione.",
+	t := report.Table{Slug: SecMethod, Title: title(SecMethod), Intro: "Le regole del sistema di misurazione e valutazione in vigore per il piano, applicate a ogni punteggio di questa relazione.",
 		Columns: []report.Column{{Header: "Regola", Width: 2}, {Header: "Valore", Width: 3}}}
 	t.Rows = [][]report.Cell{
 		{text("Revisione del piano applicata"), text(b.card.Revision.Label)},
@@ -445,7 +469,7 @@ func (b *builder) methodTable() report.Table {
 // explainTable prints the explanation of every score: indicators, objectives,
 // areas and the ente, as the pages' "Come è calcolato" shows them.
 func (b *builder) explainTable() report.Table {
-	t := report.Table{Slug: SecExplain, Title: "Come è calcolato", Intro: "Per ogni punteggio: la regola, i valori e la loro provenienza, il target, il calcolo e il risultato.",
+	t := report.Table{Slug: SecExplain, Title: title(SecExplain), Intro: "Per ogni punteggio: la regola, i valori e la loro provenienza, il target, il calcolo e il risultato.",
 		Columns: []report.Column{{Header: "Elemento", Width: 1.2}, {Header: "Regola", Width: 1.6}, {Header: "Valori e target", Width: 2.4}, {Header: "Calcolo", Width: 2.6}, {Header: "Risultato", Width: 1}}}
 	add := func(key string, tr scoring.Trace) {
 		t.Rows = append(t.Rows, []report.Cell{text(key), text(tr.Rule), text(traceInputs(tr)), text(traceSteps(tr)), text(tr.Result)})
@@ -492,7 +516,7 @@ func traceSteps(tr scoring.Trace) string {
 }
 
 func observationsTable(obs []store.Observation) report.Table {
-	t := report.Table{Slug: SecObservations, Title: "Osservazioni dell'OIV",
+	t := report.Table{Slug: SecObservations, Title: title(SecObservations),
 		Columns: []report.Column{{Header: "Obiettivo", Width: 0.9}, {Header: "Indicatore", Width: 0.9}, {Header: "Osservazione", Width: 5}, {Header: "Autore", Width: 1}, {Header: "Data", Kind: report.Date, Width: 1.1}}}
 	for _, o := range obs {
 		t.Rows = append(t.Rows, []report.Cell{text(o.Objective), text(o.Indicator), text(o.Body), text(o.Author),
@@ -502,7 +526,7 @@ func observationsTable(obs []store.Observation) report.Table {
 }
 
 func validationTable(v *store.Validation) report.Table {
-	t := report.Table{Slug: SecValidation, Title: "Validazione della Relazione",
+	t := report.Table{Slug: SecValidation, Title: title(SecValidation),
 		Columns: []report.Column{{Header: "Esito", Width: 1.3}, {Header: "Data", Kind: report.Date, Width: 1}, {Header: "Atto", Width: 1.3},
 			{Header: "Motivazione o riserve", Width: 3}, {Header: "Documento", Width: 1.6}, {Header: "Impronta SHA-256", Width: 2}}}
 	if v != nil {

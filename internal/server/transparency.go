@@ -1,12 +1,11 @@
 package server
 
 import (
-	"errors"
 	"net/http"
 	"sort"
 
 	"github.com/piao-performance/piao/internal/relazione"
-	"github.com/piao-performance/piao/internal/store"
+	"github.com/piao-performance/piao/internal/report"
 	"github.com/piao-performance/piao/templates"
 )
 
@@ -35,19 +34,10 @@ func (s *Server) transparencyPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for year, v := range validated {
-		doc, err := relazione.Build(ctx, s.store, h, year, relazione.Options{Visibility: store.Public})
-		if errors.Is(err, relazione.ErrNoPeriod) {
-			continue
-		}
-		if err != nil {
-			s.serverError(w, r, err)
-			return
-		}
+		// the section list is fixed: no need to build the Relazione to name its files
 		ty := templates.TransparencyYear{Year: year, Validation: v}
-		for _, t := range doc.Tables {
-			if t.Slug != relazione.SecIndividual {
-				ty.Tables = append(ty.Tables, t)
-			}
+		for _, sec := range relazione.Sections(true) {
+			ty.Tables = append(ty.Tables, report.Table{Slug: sec.Slug, Title: sec.Title})
 		}
 		d.Years = append(d.Years, ty)
 	}
