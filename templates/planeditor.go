@@ -188,15 +188,6 @@ func operatorChoices() []TargetChoice {
 		{Value: plan.OpEQ, Label: "= esattamente"}, {Value: plan.OpYes, Label: "SI/NO"}}
 }
 
-func has(xs []string, x string) bool {
-	for _, v := range xs {
-		if v == x {
-			return true
-		}
-	}
-	return false
-}
-
 func inputLabel(f planedit.IndicatorForm, i int, def string) string {
 	if i < len(f.InputLabels) {
 		return f.InputLabels[i]

@@ -323,7 +323,7 @@ func (b *builder) indicatorTable(slug, title, intro, kind string, group int) rep
 		for _, role := range m.Roles {
 			lead := text(b.roles[role])
 			for o, obj := range m.Objectives {
-				if obj.Kind == kind && contains(obj.Owners, role) {
+				if obj.Kind == kind && slices.Contains(obj.Owners, role) {
 					emit(&lead, o)
 				}
 			}
@@ -351,15 +351,6 @@ func (b *builder) indicatorTable(slug, title, intro, kind string, group int) rep
 		}
 	}
 	return t
-}
-
-func contains(xs []string, x string) bool {
-	for _, v := range xs {
-		if v == x {
-			return true
-		}
-	}
-	return false
 }
 
 func (b *builder) objectiveIndicators(o int) []int {
@@ -520,7 +511,7 @@ func observationsTable(obs []store.Observation) report.Table {
 		Columns: []report.Column{{Header: "Obiettivo", Width: 0.9}, {Header: "Indicatore", Width: 0.9}, {Header: "Osservazione", Width: 5}, {Header: "Autore", Width: 1}, {Header: "Data", Kind: report.Date, Width: 1.1}}}
 	for _, o := range obs {
 		t.Rows = append(t.Rows, []report.Cell{text(o.Objective), text(o.Indicator), text(o.Body), text(o.Author),
-			{Text: o.CreatedAt.In(rome()).Format("02/01/2006 15:04"), Time: o.CreatedAt}})
+			{Text: itfmt.DateTime(o.CreatedAt), Time: o.CreatedAt}})
 	}
 	return t
 }
@@ -535,8 +526,6 @@ func validationTable(v *store.Validation) report.Table {
 	}
 	return t
 }
-
-func rome() *time.Location { return itfmt.Rome() }
 
 // treeNodes lists the performance tree depth first: ente, areas, strategic
 // objectives, then the common and operational objectives under each.

@@ -72,7 +72,7 @@ func ObjectiveSheet(d store.ObjectiveDetail, ms []store.ObjectiveMeasurement, hi
 		{Header: "Aggiornato il", Kind: report.Date, Width: 1}, {Header: "Inviato da", Width: 0.9}, {Header: "Esaminato da", Width: 0.9}, {Header: "Note e commenti", Width: 2}}}
 	for _, m := range ms {
 		meas.Rows = append(meas.Rows, []report.Cell{text(m.Indicator), text(itfmt.Date(m.EndsOn)), text(store.StatusLabel(m.Status)),
-			text(measuredText(m)), text(m.Author), {Text: dateTime(m.UpdatedAt), Time: m.UpdatedAt}, text(m.SubmittedBy), text(m.ReviewedBy),
+			text(measuredText(m)), text(m.Author), {Text: itfmt.DateTime(m.UpdatedAt), Time: m.UpdatedAt}, text(m.SubmittedBy), text(m.ReviewedBy),
 			text(strings.TrimSpace(strings.Join([]string{m.Note, m.ReviewComment}, " ")))})
 	}
 	hist := report.Table{Slug: "storico", Title: "Storico delle modifiche", Intro: "Ogni evento del registro di audit sulle misurazioni di questi indicatori, dal più recente.",
@@ -81,7 +81,7 @@ func ObjectiveSheet(d store.ObjectiveDetail, ms []store.ObjectiveMeasurement, hi
 	for _, in := range d.Indicators {
 		for _, e := range history[in.Key] {
 			detail, _ := json.Marshal(e.Detail)
-			hist.Rows = append(hist.Rows, []report.Cell{text(in.Key), {Text: dateTime(e.At), Time: e.At}, text(e.Actor), text(e.Action), text(e.Reason), text(string(detail))})
+			hist.Rows = append(hist.Rows, []report.Cell{text(in.Key), {Text: itfmt.DateTime(e.At), Time: e.At}, text(e.Actor), text(e.Action), text(e.Reason), text(string(detail))})
 		}
 	}
 	att := report.Table{Slug: "allegati", Title: "Allegati", Intro: "I file sono nella cartella allegati/ dell'archivio; l'impronta SHA-256 ne prova l'integrità.",
@@ -89,7 +89,7 @@ func ObjectiveSheet(d store.ObjectiveDetail, ms []store.ObjectiveMeasurement, hi
 			{Header: "Byte", Kind: report.Integer, Width: 0.7}, {Header: "Caricato da", Width: 0.9}, {Header: "Il", Kind: report.Date, Width: 1}, {Header: "SHA-256", Width: 2.6}}}
 	sort.SliceStable(files, func(i, j int) bool { return files[i].Path < files[j].Path })
 	for _, f := range files {
-		att.Rows = append(att.Rows, []report.Cell{text(f.Path), text(f.Indicator), text(f.Period), intCell(f.Size), text(f.By), {Text: dateTime(f.At), Time: f.At}, text(f.SHA256)})
+		att.Rows = append(att.Rows, []report.Cell{text(f.Path), text(f.Indicator), text(f.Period), intCell(f.Size), text(f.By), {Text: itfmt.DateTime(f.At), Time: f.At}, text(f.SHA256)})
 	}
 	doc.Tables = []report.Table{info, inds, meas, hist, att}
 	return doc
@@ -113,5 +113,3 @@ func measuredText(m store.ObjectiveMeasurement) string {
 	}
 	return strings.Join(parts, "; ")
 }
-
-func dateTime(t time.Time) string { return t.In(rome()).Format("02/01/2006 15:04") }

@@ -31,7 +31,7 @@ func auditFilter(r *http.Request, h store.PlanHeader) (templates.AuditForm, stor
 	form := templates.AuditForm{From: get("dal", 10), To: get("al", 10), Actor: get("utente", 100), Object: get("oggetto", 100),
 		Action: get("azione", 60), Errors: map[string]string{}}
 	f := store.AuditFilter{EnteID: &h.EnteID, Actor: form.Actor, Object: form.Object, Action: form.Action}
-	rome := romeTime()
+	rome := itfmt.Rome()
 	if form.From != "" {
 		d, err := time.ParseInLocation("02/01/2006", form.From, rome)
 		if err != nil {
@@ -66,8 +66,6 @@ func auditFilter(r *http.Request, h store.PlanHeader) (templates.AuditForm, stor
 	}
 	return form, f, query
 }
-
-func romeTime() *time.Location { return itfmt.Rome() }
 
 // auditPage lists the ente's audit trail with filters.
 func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) {
@@ -130,7 +128,7 @@ func (s *Server) auditExport(w http.ResponseWriter, r *http.Request) {
 		{Header: "Utente", Width: 1}, {Header: "Azione", Width: 1.2}, {Header: "Tipo oggetto", Width: 0.9},
 		{Header: "Oggetto", Width: 1.6}, {Header: "Motivo", Width: 1.6}, {Header: "Prima e dopo (JSON)", Width: 3},
 		{Header: "Impronta SHA-256", Width: 2}}}
-	rome := romeTime()
+	rome := itfmt.Rome()
 	err = s.store.AuditEvents(r.Context(), f, func(e store.AuditRow) error {
 		seq := report.Cell{Text: "in attesa"}
 		if e.Seq != nil {

@@ -29,12 +29,14 @@ func (s *Server) evidencePack(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	history := map[string][]store.HistoryEvent{}
+	keys := make([]string, 0, len(d.Indicators))
 	for _, in := range d.Indicators {
-		if history[in.Key], err = s.store.EntryHistory(ctx, d.Plan, in.Key); err != nil {
-			s.serverError(w, r, err)
-			return
-		}
+		keys = append(keys, in.Key)
+	}
+	history, err := s.store.Histories(ctx, d.Plan, keys)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
 	}
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)

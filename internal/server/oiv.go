@@ -51,14 +51,14 @@ func (s *Server) oivData(r *http.Request, h store.PlanHeader) (templates.OIVData
 	if y, err := strconv.Atoi(r.URL.Query().Get("anno")); err == nil && y >= h.StartYear && y <= h.EndYear {
 		d.ObsYear = y
 	}
+	validations, err := s.store.Validations(ctx, h.ID)
+	if err != nil {
+		return d, err
+	}
 	for y := h.StartYear; y <= h.EndYear; y++ {
 		ys := templates.YearStatus{Year: y}
-		v, err := s.store.ValidationOf(ctx, h.ID, y)
-		switch {
-		case err == nil:
+		if v, ok := validations[y]; ok {
 			ys.Validation = &v
-		case !errors.Is(err, store.ErrNotFound):
-			return d, err
 		}
 		d.Years = append(d.Years, ys)
 	}

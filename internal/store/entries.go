@@ -496,15 +496,26 @@ type HistoryEvent struct {
 
 // EntryHistory returns every audit event of an indicator's measurements, newest first.
 func (s *Store) EntryHistory(ctx context.Context, h PlanHeader, key string) ([]HistoryEvent, error) {
-	rows, err := s.pool.Query(ctx, `SELECT at, actor, action, reason, detail FROM audit_events
-		WHERE object_type = 'measurement' AND ente_id = $1 AND detail->>'indicator' = $2
-		  AND starts_with(object_key, $2 || ' ') ORDER BY id DESC`, h.EnteID, key)
+	hist, err := s.Histories(ctx, h, []string{key})
+	return hist[key], err
+}
+
+// Histories returns, for each indicator key, every audit event of its
+// measurements, newest first: one query for a whole objective.
+func (s *Store) Histories(ctx context.Context, h PlanHeader, keys []string) (map[string][]HistoryEvent, error) {
+	rows, err := s.pool.Query(ctx, `SELECT detail->>'indicator', at, actor, action, reason, detail FROM audit_events
+		WHERE object_type = 'measurement' AND ente_id = $1 AND detail->>'indicator' = ANY($2)
+		  AND starts_with(object_key, (detail->>'indicator') || ' ') ORDER BY id DESC`, h.EnteID, keys)
 	if err != nil {
 		return nil, fmt.Errorf("history: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (HistoryEvent, error) {
-		var e HistoryEvent
-		return e, r.Scan(&e.At, &e.Actor, &e.Action, &e.Reason, &e.Detail)
+	out := map[string][]HistoryEvent{}
+	var key string
+	var e HistoryEvent
+	_, err = pgx.ForEachRow(rows, []any{&key, &e.At, &e.Actor, &e.Action, &e.Reason, &e.Detail}, func() error {
+		out[key] = append(out[key], e)
+		e = HistoryEvent{} // Detail is a map: the next row must not share it
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("history: %w", err)

@@ -169,24 +169,38 @@ func (s *Store) validation(ctx context.Context, planID int64, year int, withDoc 
 	return v, nil
 }
 
-// ValidatedYears returns the years whose Relazione the OIV validated (with or
-// without reserve): the years whose results the transparency pages publish.
-func (s *Store) ValidatedYears(ctx context.Context, planID int64) (map[int]Validation, error) {
-	rows, err := s.pool.Query(ctx, `SELECT year, outcome, decided_on, act_reference, document_name, document_sha256
-		FROM relazione_validations WHERE plan_id = $1 AND outcome <> 'non_validata'`, planID)
+// Validations returns the OIV's decisions on a plan's Relazioni by year,
+// without the documents.
+func (s *Store) Validations(ctx context.Context, planID int64) (map[int]Validation, error) {
+	rows, err := s.pool.Query(ctx, `SELECT year, outcome, decided_on, act_reference, notes, document_name, document_type,
+			document_sha256, author, created_at
+		FROM relazione_validations WHERE plan_id = $1`, planID)
 	if err != nil {
-		return nil, fmt.Errorf("validated years: %w", err)
+		return nil, fmt.Errorf("validations: %w", err)
 	}
 	out := map[int]Validation{}
 	var v Validation
-	_, err = pgx.ForEachRow(rows, []any{&v.Year, &v.Outcome, &v.DecidedOn, &v.ActReference, &v.DocumentName, &v.SHA256}, func() error {
+	_, err = pgx.ForEachRow(rows, []any{&v.Year, &v.Outcome, &v.DecidedOn, &v.ActReference, &v.Notes, &v.DocumentName,
+		&v.DocumentType, &v.SHA256, &v.Author, &v.CreatedAt}, func() error {
 		out[v.Year] = v
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("validated years: %w", err)
+		return nil, fmt.Errorf("validations: %w", err)
 	}
 	return out, nil
+}
+
+// ValidatedYears returns the years whose Relazione the OIV validated (with or
+// without reserve): the years whose results the transparency pages publish.
+func (s *Store) ValidatedYears(ctx context.Context, planID int64) (map[int]Validation, error) {
+	all, err := s.Validations(ctx, planID)
+	for y, v := range all {
+		if v.Outcome == NotValidated {
+			delete(all, y)
+		}
+	}
+	return all, err
 }
 
 // ObservableItem is an objective, or one of its indicators, the OIV can comment on.
