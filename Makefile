@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/piao
 PKGS    := ./...
 
-.PHONY: run build test faults e2e bench generate lint vendor clean help
+.PHONY: run build test faults limits e2e bench generate lint vendor clean help
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -19,6 +19,9 @@ test: build ## every test against a real PostgreSQL (a private one is started wh
 
 faults: ## fault tests, also run by make test: PostgreSQL down and back, SIGTERM during a save, a failing write (own PostgreSQL)
 	$(GO) test -count=1 ./internal/faults/
+
+limits: build ## resource limits under hostile load on the real server (RSS of concurrent sign-ins, uploads, downloads); CI runs it
+	$(GO) test -count=1 -tags limits -run Limits -timeout 20m ./internal/faults/
 
 e2e: build ## browser tests: Debian's Chromium driven by chromedp (needs the chromium package)
 	./$(BIN) withdb -- $(GO) test -count=1 -tags browser -run Browser ./internal/server/
