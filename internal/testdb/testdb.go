@@ -14,8 +14,10 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io/fs"
+	"net"
 	"net/url"
 	"os"
+	"strconv"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -128,6 +130,17 @@ func Pools(t testing.TB) (app, owner *pgxpool.Pool) {
 	t.Helper()
 	ownerURL, appURL := URLs(t)
 	return connect(t, appURL), connect(t, ownerURL)
+}
+
+// OwnerPool returns a pool on the database of app (a pool from Pool),
+// connected as the schema's owner, closed when t ends: for tests that do
+// what the application cannot, such as tampering with the audit trail.
+func OwnerPool(t testing.TB, app *pgxpool.Pool) *pgxpool.Pool {
+	t.Helper()
+	c := app.Config().ConnConfig
+	u := url.URL{Scheme: "postgres", User: url.UserPassword(ownerRole, testPassword),
+		Host: net.JoinHostPort(c.Host, strconv.Itoa(int(c.Port))), Path: "/" + c.Database, RawQuery: "sslmode=disable"}
+	return connect(t, u.String())
 }
 
 func connect(t testing.TB, url string) *pgxpool.Pool {
