@@ -106,6 +106,10 @@ func cmdAudit(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 	}
 	fmt.Fprintf(stdout, "Registro di audit integro: %d eventi verificati in %d catene, catene di hash complete.\n", total, len(reps))
 	for _, rep := range reps {
+		if rep.Head.Seq == 0 {
+			fmt.Fprintf(stdout, "Catena %s: nessun evento sigillato\n", chainName(rep.Ente))
+			continue
+		}
 		fmt.Fprintf(stdout, "Catena %s: %d eventi, ultimo evento %s\n", chainName(rep.Ente), rep.Events, rep.Head)
 	}
 	if anchor != nil {
