@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -244,26 +245,27 @@ func TestAuditVerifyCommand(t *testing.T) {
 // the audit trail's guards off nor change an event.
 func TestMigrateCreatesAppRole(t *testing.T) {
 	ctx := context.Background()
-	owner := testdb.Empty(t)
-	cfg, err := pgx.ParseConfig(owner)
-	if err != nil {
-		t.Fatal(err)
-	}
-	role := dbmigrate.AppRole(cfg.Database)
-	app := fmt.Sprintf("postgres://%s:app-secret@%s/%s?sslmode=disable", role, net.JoinHostPort(cfg.Host, strconv.Itoa(int(cfg.Port))), cfg.Database)
-	t.Cleanup(func() { // roles outlive the test database: drop this one
-		conn, err := pgx.Connect(ctx, owner)
+	var role string
+	// Roles outlive databases: this one is dropped after the test database
+	// (cleanups run last-registered first).
+	t.Cleanup(func() {
+		conn, err := pgx.Connect(ctx, os.Getenv(testdb.EnvURL))
 		if err != nil {
 			t.Log(err)
 			return
 		}
 		defer conn.Close(ctx)
-		for _, s := range []string{"DROP OWNED BY ", "DROP ROLE IF EXISTS "} {
-			if _, err := conn.Exec(ctx, s+pgx.Identifier{role}.Sanitize()); err != nil {
-				t.Log(err)
-			}
+		if _, err := conn.Exec(ctx, "DROP ROLE IF EXISTS "+pgx.Identifier{role}.Sanitize()); err != nil {
+			t.Log(err)
 		}
 	})
+	owner := testdb.Empty(t)
+	cfg, err := pgx.ParseConfig(owner)
+	if err != nil {
+		t.Fatal(err)
+	}
+	role = dbmigrate.AppRole(cfg.Database)
+	app := fmt.Sprintf("postgres://%s:app-secret@%s/%s?sslmode=disable", role, net.JoinHostPort(cfg.Host, strconv.Itoa(int(cfg.Port))), cfg.Database)
 	env := map[string]string{"DATABASE_URL": app, "PIAO_MIGRATE_DATABASE_URL": owner, "PIAO_LOG_LEVEL": "error"}
 	code, out, errOut := runWith(t, env, "migrate", "up")
 	if code != 0 || !strings.Contains(out, "ruolo dell'applicazione: "+role) {
