@@ -2334,14 +2334,14 @@ func AuditPage(d AuditData) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 206, "<h1>Registro di audit</h1><p>Ogni modifica all'ente: struttura del piano, target, misurazioni, passaggi di stato, periodi, utenti, accessi. Il registro è in sola aggiunta e concatenato con impronte SHA-256 (<a href=\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 206, "<h1>Registro di audit</h1><p>Ogni modifica all'ente: struttura del piano, target, misurazioni, passaggi di stato, periodi, utenti, accessi. Il registro è in sola aggiunta e concatenato con impronte SHA-256 in una catena propria di questo ente, numerata da 1 (<a href=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var131 string
 			templ_7745c5c3_Var131, templ_7745c5c3_Err = templruntime.NewAttributeExpression(OIVURL(d.Plan.EnteSlug, d.Plan.Slug)).ResolveURL(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/oiv.templ`, Line: 348, Col: 230}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/oiv.templ`, Line: 348, Col: 282}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var131)
 			if templ_7745c5c3_Err != nil {
