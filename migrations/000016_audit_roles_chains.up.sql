@@ -32,9 +32,12 @@ BEGIN
 END $$;
 
 -- One chain per ente; events with no ente (enti, global accounts) form the
--- installation chain. seq counts within its chain.
+-- installation chain, keyed 0 (ente ids start at 1). seq counts within its
+-- chain. The key is an expression so that one indexed equality finds the
+-- head of any chain, the installation's too (IS NULL would not give the
+-- index's order).
 DROP INDEX audit_events_seq_idx;
-CREATE UNIQUE INDEX audit_events_chain_seq_idx ON audit_events (ente_id, seq) NULLS NOT DISTINCT WHERE seq IS NOT NULL;
+CREATE UNIQUE INDEX audit_events_chain_seq_idx ON audit_events ((coalesce(ente_id, 0)), seq) WHERE seq IS NOT NULL;
 
 -- The time of an event is the database's, whatever the writer sent, and a
 -- writer cannot choose its place in the chain.
@@ -61,13 +64,16 @@ BEGIN
     RAISE EXCEPTION 'audit_events is append-only: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
 END $$;
 
--- Seals the committed, unsealed events in id order, each after the last
--- sealed event of its own chain; returns how many. It runs with its owner's
--- rights (the application role has no UPDATE on audit_events) and a fixed
--- search_path, so a caller cannot substitute the objects it uses.
+-- Seals the committed, unsealed events chain by chain, in id order, each
+-- after the last sealed event of its own chain; returns how many. It runs
+-- with its owner's rights (the application role has no UPDATE on
+-- audit_events) and a fixed search_path, so a caller cannot substitute the
+-- objects it uses; the transaction-local mark lets the append-only trigger
+-- tell sealing from any other UPDATE.
 CREATE OR REPLACE FUNCTION audit_seal() RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
 DECLARE
+    chain bigint;
     r audit_events;
     last_seq bigint;
     last_hash bytea;
@@ -75,19 +81,20 @@ DECLARE
 BEGIN
     PERFORM pg_advisory_xact_lock(7403541, 1);
     PERFORM set_config('piao.audit_sealing', 'on', true);
-    FOR r IN SELECT * FROM audit_events WHERE seq IS NULL ORDER BY id FOR UPDATE LOOP
-        IF r.ente_id IS NULL THEN
-            SELECT e.seq, e.hash INTO last_seq, last_hash FROM audit_events e
-            WHERE e.ente_id IS NULL AND e.seq IS NOT NULL ORDER BY e.seq DESC LIMIT 1;
-        ELSE
-            SELECT e.seq, e.hash INTO last_seq, last_hash FROM audit_events e
-            WHERE e.ente_id = r.ente_id AND e.seq IS NOT NULL ORDER BY e.seq DESC LIMIT 1;
-        END IF;
-        r.seq := coalesce(last_seq, 0) + 1;
-        r.prev_hash := last_hash;
-        r.hash := audit_event_hash(r.prev_hash, r);
-        UPDATE audit_events SET seq = r.seq, prev_hash = r.prev_hash, hash = r.hash WHERE id = r.id;
-        n := n + 1;
+    FOR chain IN SELECT DISTINCT coalesce(e.ente_id, 0) FROM audit_events e WHERE e.seq IS NULL LOOP
+        last_seq := NULL;
+        last_hash := NULL;
+        SELECT e.seq, e.hash INTO last_seq, last_hash FROM audit_events e
+        WHERE coalesce(e.ente_id, 0) = chain AND e.seq IS NOT NULL ORDER BY e.seq DESC LIMIT 1;
+        FOR r IN SELECT * FROM audit_events e WHERE coalesce(e.ente_id, 0) = chain AND e.seq IS NULL ORDER BY e.id FOR UPDATE LOOP
+            r.seq := coalesce(last_seq, 0) + 1;
+            r.prev_hash := last_hash;
+            r.hash := audit_event_hash(r.prev_hash, r);
+            UPDATE audit_events SET seq = r.seq, prev_hash = r.prev_hash, hash = r.hash WHERE id = r.id;
+            last_seq := r.seq;
+            last_hash := r.hash;
+            n := n + 1;
+        END LOOP;
     END LOOP;
     PERFORM set_config('piao.audit_sealing', '', true);
     RETURN n;

@@ -48,19 +48,14 @@ type AuditHead struct {
 func (h AuditHead) String() string { return fmt.Sprintf("%d:%s", h.Seq, h.Hash) }
 
 // chainFilter is the WHERE condition selecting chain $1 of audit_events
-// aliased e: a plain comparison, so the (ente_id, seq) index serves it.
-func chainFilter(chain int64) string {
-	if chain == InstallationChain {
-		return `e.ente_id IS NULL AND $1::bigint = 0`
-	}
-	return `e.ente_id = $1`
-}
+// aliased e, the expression the chain index (migration 000016) is built on.
+const chainFilter = `coalesce(e.ente_id, 0) = $1`
 
 // LatestAuditHead returns the last sealed event of a chain (zero when none).
 func (s *Store) LatestAuditHead(ctx context.Context, chain int64) (AuditHead, error) {
 	var h AuditHead
 	err := s.pool.QueryRow(ctx, `SELECT e.seq, encode(e.hash, 'hex') FROM audit_events e
-		WHERE `+chainFilter(chain)+` AND e.seq IS NOT NULL ORDER BY e.seq DESC LIMIT 1`, chain).Scan(&h.Seq, &h.Hash)
+		WHERE `+chainFilter+` AND e.seq IS NOT NULL ORDER BY e.seq DESC LIMIT 1`, chain).Scan(&h.Seq, &h.Hash)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return AuditHead{}, nil
 	}
@@ -73,7 +68,7 @@ func (s *Store) LatestAuditHead(ctx context.Context, chain int64) (AuditHead, er
 // AnchorHolds reports whether event a.Seq of a chain still has hash a.Hash.
 func (s *Store) AnchorHolds(ctx context.Context, chain int64, a AuditHead) (bool, error) {
 	var ok bool
-	err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM audit_events e WHERE `+chainFilter(chain)+`
+	err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM audit_events e WHERE `+chainFilter+`
 		AND e.seq = $2 AND encode(e.hash, 'hex') = lower($3))`, chain, a.Seq, a.Hash).Scan(&ok)
 	if err != nil {
 		return false, fmt.Errorf("audit anchor: %w", err)
@@ -153,7 +148,7 @@ func (s *Store) VerifyAuditChains(ctx context.Context) ([]ChainReport, error) {
 func (s *Store) VerifyAuditChain(ctx context.Context, chain int64) (ChainReport, error) {
 	rep := ChainReport{EnteID: chain}
 	rows, err := s.pool.Query(ctx, `SELECT e.seq, e.prev_hash, e.hash, audit_event_hash(e.prev_hash, e)
-		FROM audit_events e WHERE `+chainFilter(chain)+` AND e.seq IS NOT NULL ORDER BY e.seq`, chain)
+		FROM audit_events e WHERE `+chainFilter+` AND e.seq IS NOT NULL ORDER BY e.seq`, chain)
 	if err != nil {
 		return rep, fmt.Errorf("audit chain: %w", err)
 	}
@@ -185,7 +180,7 @@ func (s *Store) VerifyAuditChain(ctx context.Context, chain int64) (ChainReport,
 	if err := rows.Err(); err != nil {
 		return rep, fmt.Errorf("audit chain: %w", err)
 	}
-	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM audit_events e WHERE `+chainFilter(chain)+` AND e.seq IS NULL`, chain).Scan(&rep.Pending); err != nil {
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM audit_events e WHERE `+chainFilter+` AND e.seq IS NULL`, chain).Scan(&rep.Pending); err != nil {
 		return rep, fmt.Errorf("audit chain: %w", err)
 	}
 	return rep, nil
