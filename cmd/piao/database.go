@@ -18,20 +18,51 @@ import (
 // embeddedDB is the database created in the private cluster.
 const embeddedDB = "piao"
 
-// database returns the URL to use: DATABASE_URL, or a database in the private
-// PostgreSQL cluster under DataDir/postgres, started here. stop shuts that
-// cluster down (a no-op with DATABASE_URL).
-func database(ctx context.Context, cfg config.Config, log *slog.Logger, folder string) (url string, stop func(), err error) {
+// target is where the program connects: the application as a role with
+// limited rights on the audit trail, the migrations as the schema's owner.
+type target struct {
+	app, owner string
+	// appRole and appPassword name the application role that migrating
+	// creates and grants; appRole "" means the application runs as the owner.
+	appRole, appPassword string
+	// private is set for the private cluster, where the program holds the
+	// superuser and grants the application role at every start.
+	private bool
+}
+
+// database returns the connections to use: DATABASE_URL (with
+// PIAO_MIGRATE_DATABASE_URL for the owner), or a database in the private
+// PostgreSQL cluster under DataDir/folder, started here, as the superuser
+// and the role <db>_app. stop shuts that cluster down (a no-op with
+// DATABASE_URL).
+func database(ctx context.Context, cfg config.Config, log *slog.Logger, folder string) (t target, stop func(), err error) {
 	if cfg.DatabaseURL != "" {
-		return cfg.DatabaseURL, func() {}, nil
+		t = target{app: cfg.DatabaseURL, owner: cfg.MigrateURL}
+		if t.owner == "" {
+			t.owner = t.app
+		}
+		appUser, appPassword, err := urlUser(t.app)
+		if err != nil {
+			return t, nil, fmt.Errorf("DATABASE_URL: %w", err)
+		}
+		ownerUser, _, err := urlUser(t.owner)
+		if err != nil {
+			return t, nil, fmt.Errorf("PIAO_MIGRATE_DATABASE_URL: %w", err)
+		}
+		if appUser == ownerUser {
+			log.Warn("the application connects as the schema's owner, which can disable the audit trail's guards: set PIAO_MIGRATE_DATABASE_URL to the owner and DATABASE_URL to another role", "role", appUser)
+		} else {
+			t.appRole, t.appPassword = appUser, appPassword
+		}
+		return t, func() {}, nil
 	}
 	dir, err := filepath.Abs(filepath.Join(cfg.DataDir, folder))
 	if err != nil {
-		return "", nil, fmt.Errorf("data folder: %w", err)
+		return t, nil, fmt.Errorf("data folder: %w", err)
 	}
 	cl, err := pgembed.Start(ctx, pgembed.Config{Dir: dir, Logger: log})
 	if err != nil {
-		return "", nil, err
+		return t, nil, err
 	}
 	stop = func() {
 		// The parent context may be cancelled already (SIGTERM): stopping must still run.
@@ -43,9 +74,25 @@ func database(ctx context.Context, cfg config.Config, log *slog.Logger, folder s
 	}
 	if err := ensureDatabase(ctx, cl.URL("postgres"), embeddedDB); err != nil {
 		stop()
-		return "", nil, err
+		return t, nil, err
 	}
-	return cl.URL(embeddedDB), stop, nil
+	pw, err := cl.AppPassword()
+	if err != nil {
+		stop()
+		return t, nil, err
+	}
+	role := dbmigrate.AppRole(embeddedDB)
+	return target{app: cl.RoleURL(role, pw, embeddedDB), owner: cl.URL(embeddedDB), appRole: role, appPassword: pw, private: true}, stop, nil
+}
+
+// urlUser returns the user and password of a connection URL (as pgx reads
+// it, so PGUSER and the like apply too).
+func urlUser(url string) (user, password string, err error) {
+	c, err := pgx.ParseConfig(url)
+	if err != nil {
+		return "", "", err
+	}
+	return c.User, c.Password, nil
 }
 
 // ensureDatabase creates database name on the server at adminURL if missing.
@@ -69,20 +116,27 @@ func ensureDatabase(ctx context.Context, adminURL, name string) error {
 }
 
 // connect opens the application database (DATABASE_URL or the private
-// cluster), applies the migrations when migrate is set, and returns a checked
-// pool; closeAll releases the pool and stops a private cluster.
+// cluster), applies the migrations as the owner when migrate is set, grants
+// the application role, and returns a checked pool connected as that role;
+// closeAll releases the pool and stops a private cluster.
 func connect(ctx context.Context, cfg config.Config, log *slog.Logger, migrate bool) (pool *pgxpool.Pool, closeAll func(), err error) {
-	url, stop, err := database(ctx, cfg, log, "postgres")
+	t, stop, err := database(ctx, cfg, log, "postgres")
 	if err != nil {
 		return nil, nil, err
 	}
 	if migrate {
-		if err := dbmigrate.Up(url); err != nil {
+		if err := dbmigrate.Up(t.owner); err != nil {
 			stop()
 			return nil, nil, err
 		}
 	}
-	pool, err = openPool(ctx, url)
+	if t.appRole != "" && (migrate || t.private) {
+		if err := dbmigrate.EnsureAppRole(ctx, t.owner, t.appRole, t.appPassword); err != nil {
+			stop()
+			return nil, nil, err
+		}
+	}
+	pool, err = openPool(ctx, t.app)
 	if err != nil {
 		stop()
 		return nil, nil, err

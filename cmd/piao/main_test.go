@@ -4,12 +4,16 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net"
+	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/piao-performance/piao/internal/dbmigrate"
 	"github.com/piao-performance/piao/internal/testdb"
 )
 
@@ -77,7 +81,10 @@ func TestMigrateCommand(t *testing.T) {
 	if _, err := fmt.Sscanf(out, "schema: versione %d", &top); code != 0 || err != nil || top < 3 {
 		t.Fatalf("up: %d %q", code, out)
 	}
-	if code, out, _ := runWith(t, env, "migrate", "down", "1"); code != 0 || out != fmt.Sprintf("schema: versione %d\n", top-1) {
+	// down 1 lands on the previous migration (numbers may skip: each change reserves its own)
+	code, out, _ = runWith(t, env, "migrate", "down", "1")
+	var prev int
+	if _, err := fmt.Sscanf(out, "schema: versione %d\n", &prev); code != 0 || err != nil || prev >= top || prev < 1 {
 		t.Fatalf("down 1: %d %q", code, out)
 	}
 	if code, out, _ := runWith(t, env, "migrate", "down"); code != 0 || !strings.Contains(out, "nessuna migrazione") {
@@ -171,30 +178,35 @@ func TestAuditVerifyCommand(t *testing.T) {
 		t.Fatalf("demo: %d %s", code, errOut)
 	}
 	n := countRows(t, url, "audit_events")
+	ente := countRows(t, url, "audit_events WHERE ente_id = (SELECT id FROM enti WHERE slug = 'cciaa-gran-sasso')")
 	code, out, _ := runWith(t, env, "audit", "verify")
-	head := regexp.MustCompile(`Ultimo evento: (\d+:[0-9a-f]{64})\n$`).FindStringSubmatch(out)
-	if code != 0 || !strings.HasPrefix(out, fmt.Sprintf("Registro di audit integro: %d eventi verificati, catena di hash completa.\n", n)) ||
-		head == nil || !strings.HasPrefix(head[1], fmt.Sprintf("%d:", n)) {
+	head := regexp.MustCompile(`\nCatena dell'ente cciaa-gran-sasso: \d+ eventi, ultimo evento (\d+:[0-9a-f]{64})\n`).FindStringSubmatch(out)
+	if code != 0 || !strings.HasPrefix(out, fmt.Sprintf("Registro di audit integro: %d eventi verificati in 2 catene, catene di hash complete.\n", n)) ||
+		head == nil || !strings.HasPrefix(head[1], fmt.Sprintf("%d:", ente)) {
 		t.Fatalf("intact: %d %q", code, out)
 	}
-	if code, out, _ := runWith(t, env, "audit", "verify", "--anchor", head[1]); code != 0 || !strings.Contains(out, "ha l'impronta pubblicata") {
+	anchor := []string{"audit", "verify", "--ente", "cciaa-gran-sasso", "--anchor", head[1]}
+	if code, out, _ := runWith(t, env, anchor...); code != 0 || !strings.Contains(out, "ha l'impronta pubblicata") {
 		t.Fatalf("anchor on an intact chain: %d %q", code, out)
 	}
-	if code, _, _ := runWith(t, env, "audit", "verify", "--anchor", "12:xyz"); code != 2 {
-		t.Fatalf("malformed anchor: exit %d, want 2", code)
+	for _, args := range [][]string{{"--ente", "cciaa-gran-sasso", "--anchor", "12:xyz"}, {"--anchor", head[1]}, {"--ente", "nessuno"}} {
+		if code, _, _ := runWith(t, env, append([]string{"audit", "verify"}, args...)...); code != 2 {
+			t.Fatalf("audit verify %v: exit %d, want 2", args, code)
+		}
 	}
 	conn, err := pgx.Connect(context.Background(), url)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close(context.Background())
-	// Someone who can disable the triggers alters event 2 and recomputes every
-	// hash after it: the chain is consistent again, but the published head no
-	// longer matches.
-	rewrite := []string{`ALTER TABLE audit_events DISABLE TRIGGER USER`, `UPDATE audit_events SET reason = 'riscritto' WHERE seq = 2`}
-	for k := 2; k <= n; k++ {
+	// Someone who can disable the triggers alters event 2 of the ente's chain
+	// and recomputes every hash after it: the chain is consistent again, but
+	// the published head no longer matches.
+	const inEnte = `(SELECT id FROM enti WHERE slug = 'cciaa-gran-sasso')`
+	rewrite := []string{`ALTER TABLE audit_events DISABLE TRIGGER USER`, `UPDATE audit_events SET reason = 'riscritto' WHERE seq = 2 AND ente_id = ` + inEnte}
+	for k := 2; k <= ente; k++ {
 		rewrite = append(rewrite, fmt.Sprintf(`UPDATE audit_events e SET prev_hash = p.hash, hash = audit_event_hash(p.hash, e)
-			FROM audit_events p WHERE e.seq = %d AND p.seq = %d`, k, k-1))
+			FROM audit_events p WHERE e.seq = %d AND p.seq = %d AND e.ente_id = %s AND p.ente_id = e.ente_id`, k, k-1, inEnte))
 	}
 	rewrite = append(rewrite, `ALTER TABLE audit_events ENABLE TRIGGER USER`)
 	for _, s := range rewrite {
@@ -205,24 +217,85 @@ func TestAuditVerifyCommand(t *testing.T) {
 	if code, _, _ := runWith(t, env, "audit", "verify"); code != 0 {
 		t.Fatalf("a consistently rehashed chain: exit %d (the anchor is what catches it)", code)
 	}
-	code, _, errOut := runWith(t, env, "audit", "verify", "--anchor", head[1])
-	if code != 1 || !strings.Contains(errOut, "la catena è stata riscritta") {
+	code, _, errOut := runWith(t, env, anchor...)
+	if code != 1 || !strings.Contains(errOut, "catena dell'ente cciaa-gran-sasso, l'evento n. "+strings.Split(head[1], ":")[0]) ||
+		!strings.Contains(errOut, "la catena è stata riscritta") {
 		t.Fatalf("rewritten chain with the published anchor: %d %q", code, errOut)
 	}
-	if _, err := conn.Exec(context.Background(), `ALTER TABLE audit_events DISABLE TRIGGER USER`); err != nil {
-		t.Fatal(err)
-	}
-	for _, s := range []string{`UPDATE audit_events SET reason = 'altered' WHERE seq = 2`,
+	for _, s := range []string{`ALTER TABLE audit_events DISABLE TRIGGER USER`,
+		`UPDATE audit_events SET reason = 'altered' WHERE seq = 2 AND ente_id = ` + inEnte,
 		`ALTER TABLE audit_events ENABLE TRIGGER USER`} {
 		if _, err := conn.Exec(context.Background(), s); err != nil {
 			t.Fatal(err)
 		}
 	}
 	code, _, errOut = runWith(t, env, "audit", "verify")
-	if code != 1 || !strings.Contains(errOut, "primo collegamento rotto all'evento n. 2 (il contenuto dell'evento è stato modificato)") {
+	if code != 1 || !strings.Contains(errOut, "catena dell'ente cciaa-gran-sasso, primo collegamento rotto all'evento n. 2 (il contenuto dell'evento è stato modificato)") {
 		t.Fatalf("tampered: %d %q", code, errOut)
+	}
+	// another ente's chain alone is still intact
+	if code, out, _ := runWith(t, env, "audit", "verify", "--ente", "cciaa-chieti-pescara"); code != 0 || !strings.Contains(out, "in 1 catene") {
+		t.Fatalf("installation chain: %d %q", code, out)
 	}
 	if code, _, _ := runWith(t, env, "audit", "check"); code != 2 {
 		t.Fatalf("unknown subcommand: exit %d, want 2", code)
+	}
+}
+
+// TestMigrateCreatesAppRole: with the owner in PIAO_MIGRATE_DATABASE_URL and
+// the application in DATABASE_URL, `piao migrate up` creates the
+// application's role, the commands run as it, and that role cannot switch
+// the audit trail's guards off nor change an event.
+func TestMigrateCreatesAppRole(t *testing.T) {
+	ctx := context.Background()
+	var role string
+	// Roles outlive databases: this one is dropped after the test database
+	// (cleanups run last-registered first).
+	t.Cleanup(func() {
+		conn, err := pgx.Connect(ctx, os.Getenv(testdb.EnvURL))
+		if err != nil {
+			t.Log(err)
+			return
+		}
+		defer conn.Close(ctx)
+		if _, err := conn.Exec(ctx, "DROP ROLE IF EXISTS "+pgx.Identifier{role}.Sanitize()); err != nil {
+			t.Log(err)
+		}
+	})
+	owner := testdb.Empty(t)
+	cfg, err := pgx.ParseConfig(owner)
+	if err != nil {
+		t.Fatal(err)
+	}
+	role = dbmigrate.AppRole(cfg.Database)
+	app := fmt.Sprintf("postgres://%s:app-secret@%s/%s?sslmode=disable", role, net.JoinHostPort(cfg.Host, strconv.Itoa(int(cfg.Port))), cfg.Database)
+	env := map[string]string{"DATABASE_URL": app, "PIAO_MIGRATE_DATABASE_URL": owner, "PIAO_LOG_LEVEL": "error"}
+	code, out, errOut := runWith(t, env, "migrate", "up")
+	if code != 0 || !strings.Contains(out, "ruolo dell'applicazione: "+role) {
+		t.Fatalf("migrate up: %d %q %q", code, out, errOut)
+	}
+	if code, out, errOut = runWith(t, env, "migrate", "up"); code != 0 { // idempotent
+		t.Fatalf("migrate up again: %d %q %q", code, out, errOut)
+	}
+	if code, _, errOut := runWith(t, env, "demo"); code != 0 {
+		t.Fatalf("demo as the application role: %d %s", code, errOut)
+	}
+	if code, out, errOut := runWith(t, env, "audit", "verify"); code != 0 || !strings.Contains(out, "Registro di audit integro") {
+		t.Fatalf("audit verify as the application role: %d %q %q", code, out, errOut)
+	}
+	conn, err := pgx.Connect(ctx, app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var isOwner bool
+	if err := conn.QueryRow(ctx, `SELECT tableowner = current_user FROM pg_tables WHERE tablename = 'audit_events'`).Scan(&isOwner); err != nil || isOwner {
+		t.Fatalf("the application owns audit_events: %v %v", isOwner, err)
+	}
+	for _, s := range []string{`ALTER TABLE audit_events DISABLE TRIGGER USER`, `UPDATE audit_events SET reason = 'x'`,
+		`DELETE FROM audit_events`, `TRUNCATE audit_events`} {
+		if _, err := conn.Exec(ctx, s); err == nil {
+			t.Fatalf("%s: accepted as the application role", s)
+		}
 	}
 }

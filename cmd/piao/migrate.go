@@ -36,15 +36,22 @@ func cmdMigrate(ctx context.Context, cfg config.Config, log *slog.Logger, args [
 	default:
 		return fmt.Errorf("%w: migrate %q sconosciuto", errUsage, args[0])
 	}
-	url, stop, err := database(ctx, cfg, log, "postgres")
+	t, stop, err := database(ctx, cfg, log, "postgres")
 	if err != nil {
 		return err
 	}
 	defer stop()
+	url := t.owner
 	switch args[0] {
 	case "up":
 		if err := dbmigrate.Up(url); err != nil {
 			return err
+		}
+		if t.appRole != "" {
+			if err := dbmigrate.EnsureAppRole(ctx, url, t.appRole, t.appPassword); err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "ruolo dell'applicazione: %s (sul registro di audit solo inserimento e lettura)\n", t.appRole)
 		}
 	case "down":
 		if err := dbmigrate.Down(url, steps); err != nil {

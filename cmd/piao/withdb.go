@@ -31,13 +31,13 @@ func cmdWithDB(ctx context.Context, cfg config.Config, log *slog.Logger, args []
 	url := getenv(testURLVar)
 	if url == "" {
 		cfg.DatabaseURL = ""
-		u, stop, err := database(ctx, cfg, log, "postgres-test")
+		t, stop, err := database(ctx, cfg, log, "postgres-test")
 		if err != nil {
 			fmt.Fprintln(stderr, "piao:", err)
 			return 1
 		}
 		defer stop()
-		url = u
+		url = t.owner // tests create databases and roles: the superuser
 	}
 	cmd := exec.CommandContext(ctx, args[0], args[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, stdout, stderr

@@ -16,6 +16,7 @@ import (
 // Config holds every setting. The zero value is not valid; use Load.
 type Config struct {
 	DatabaseURL     string        // DATABASE_URL; empty = embedded PostgreSQL under DataDir
+	MigrateURL      string        // PIAO_MIGRATE_DATABASE_URL; empty = DatabaseURL (the application then runs as the owner)
 	Addr            string        // PIAO_ADDR
 	DataDir         string        // PIAO_DATA_DIR
 	LogLevel        slog.Level    // PIAO_LOG_LEVEL
@@ -38,7 +39,8 @@ type Variable struct {
 
 // Variables lists the environment variables Load reads.
 var Variables = []Variable{
-	{"DATABASE_URL", "", "PostgreSQL connection URL. Unset: a private PostgreSQL cluster is started under PIAO_DATA_DIR/postgres."},
+	{"DATABASE_URL", "", "PostgreSQL connection URL of the application, as a role that does not own the schema (see PIAO_MIGRATE_DATABASE_URL). Unset: a private PostgreSQL cluster is started under PIAO_DATA_DIR/postgres, with the application role piao_app."},
+	{"PIAO_MIGRATE_DATABASE_URL", "", "PostgreSQL connection URL of the schema's owner, used to migrate; `piao migrate` and `serve --migrate` then create the role of DATABASE_URL (its user and password) if missing and grant it INSERT/SELECT only on the audit trail. Unset: DATABASE_URL, and the application runs as the owner (a warning is logged)."},
 	{"PIAO_ADDR", "127.0.0.1:8080", "Address the web server listens on (host:port)."},
 	{"PIAO_DATA_DIR", "data", "Folder for local data, such as the embedded PostgreSQL cluster."},
 	{"PIAO_LOG_LEVEL", "info", "debug, info, warn or error."},
@@ -69,12 +71,19 @@ func Load(getenv func(string) string) (Config, error) {
 	var errs []error
 	c := Config{
 		DatabaseURL: get("DATABASE_URL"),
+		MigrateURL:  get("PIAO_MIGRATE_DATABASE_URL"),
 		Addr:        get("PIAO_ADDR"),
 		DataDir:     get("PIAO_DATA_DIR"),
 		LogFormat:   get("PIAO_LOG_FORMAT"),
 	}
 	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
 		errs = append(errs, errors.New("DATABASE_URL must start with postgres:// or postgresql://"))
+	}
+	if c.MigrateURL != "" && !strings.HasPrefix(c.MigrateURL, "postgres://") && !strings.HasPrefix(c.MigrateURL, "postgresql://") {
+		errs = append(errs, errors.New("PIAO_MIGRATE_DATABASE_URL must start with postgres:// or postgresql://"))
+	}
+	if c.MigrateURL != "" && c.DatabaseURL == "" {
+		errs = append(errs, errors.New("PIAO_MIGRATE_DATABASE_URL needs DATABASE_URL (the application's connection) too"))
 	}
 	if host, port, err := net.SplitHostPort(c.Addr); err != nil {
 		errs = append(errs, fmt.Errorf("PIAO_ADDR %q is not host:port: %w", c.Addr, err))

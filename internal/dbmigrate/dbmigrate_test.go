@@ -2,6 +2,8 @@ package dbmigrate_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -61,5 +63,76 @@ func TestUpDownUp(t *testing.T) {
 	}
 	if got := tables(t, url); got != n {
 		t.Fatalf("after up again: %d tables, want %d", got, n)
+	}
+}
+
+// TestAuditChainSplit: an existing database with the installation-wide chain
+// of 000009 gets its events re-chained per ente by 000016, the old head
+// recorded in the installation chain; a broken old chain is refused, not
+// laundered by the rebuild.
+func TestAuditChainSplit(t *testing.T) {
+	ctx := context.Background()
+	for _, broken := range []bool{false, true} {
+		url := testdb.Empty(t)
+		if err := dbmigrate.Up(url); err != nil {
+			t.Fatal(err)
+		}
+		if err := dbmigrate.Down(url, 1); err != nil { // back to one installation-wide chain
+			t.Fatal(err)
+		}
+		conn, err := pgx.Connect(ctx, url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close(ctx)
+		var oldHead string
+		if _, err := conn.Exec(ctx, `INSERT INTO audit_events (actor, action, ente_id)
+			SELECT 'x', 'a', e FROM unnest(ARRAY[1, 2, NULL, 1, 2, 1]::bigint[]) e`); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := conn.Exec(ctx, `SELECT audit_seal()`); err != nil {
+			t.Fatal(err)
+		}
+		if err := conn.QueryRow(ctx, `SELECT seq::text || ':' || encode(hash, 'hex') FROM audit_events ORDER BY seq DESC LIMIT 1`).Scan(&oldHead); err != nil {
+			t.Fatal(err)
+		}
+		if broken {
+			if _, err := conn.Exec(ctx, `ALTER TABLE audit_events DISABLE TRIGGER USER; UPDATE audit_events SET reason = 'x' WHERE seq = 4;
+				ALTER TABLE audit_events ENABLE TRIGGER USER`); err != nil {
+				t.Fatal(err)
+			}
+			err := dbmigrate.Up(url)
+			if err == nil || !strings.Contains(err.Error(), "audit chain broken at event 4") {
+				t.Fatalf("broken chain: %v, want the migration refused", err)
+			}
+			continue
+		}
+		if err := dbmigrate.Up(url); err != nil {
+			t.Fatal(err)
+		}
+		rows, err := conn.Query(ctx, `SELECT coalesce(ente_id, 0), max(seq), count(*), bool_and(seq IS NOT NULL) FROM audit_events GROUP BY 1 ORDER BY 1`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[int64][3]any{}
+		var (
+			ente, top, n int64
+			sealed       bool
+		)
+		if _, err := pgx.ForEachRow(rows, []any{&ente, &top, &n, &sealed}, func() error {
+			got[ente] = [3]any{top, n, sealed}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		// the installation chain also holds the split event
+		want := map[int64][3]any{0: {int64(2), int64(2), true}, 1: {int64(3), int64(3), true}, 2: {int64(2), int64(2), true}}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("chains after the split: %v, want %v", got, want)
+		}
+		var recorded string
+		if err := conn.QueryRow(ctx, `SELECT detail->>'previous_head' FROM audit_events WHERE action = 'audit.chain_split'`).Scan(&recorded); err != nil || recorded != oldHead {
+			t.Fatalf("recorded previous head %q %v, want %q", recorded, err, oldHead)
+		}
 	}
 }

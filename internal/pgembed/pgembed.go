@@ -37,8 +37,11 @@ const (
 	systemUser = "piao-postgres"
 
 	passwordFile = "password"
-	pgdataDir    = "pgdata"
-	logFile      = "postgres.log"
+	// appPasswordFile keeps the password of the application's role, which
+	// `piao migrate` creates (see AppPassword).
+	appPasswordFile = "app-password"
+	pgdataDir       = "pgdata"
+	logFile         = "postgres.log"
 
 	// readyTimeout bounds the wait for the first successful connection
 	// after pg_ctl reports the server started.
@@ -148,14 +151,39 @@ func Start(ctx context.Context, cfg Config) (*Cluster, error) {
 
 // URL returns a connection string for database on this cluster.
 func (c *Cluster) URL(database string) string {
+	return c.RoleURL(superUser, c.password, database)
+}
+
+// RoleURL returns a connection string for database on this cluster as role.
+func (c *Cluster) RoleURL(role, password, database string) string {
 	u := url.URL{
 		Scheme:   "postgres",
-		User:     url.UserPassword(superUser, c.password),
+		User:     url.UserPassword(role, password),
 		Host:     net.JoinHostPort("127.0.0.1", strconv.Itoa(c.port)),
 		Path:     "/" + database,
 		RawQuery: "sslmode=disable",
 	}
 	return u.String()
+}
+
+// AppPassword returns the password of the application's role, generated on
+// first use and kept next to the superuser's: the cluster authenticates
+// every role by password (scram-sha-256).
+func (c *Cluster) AppPassword() (string, error) {
+	path := filepath.Join(c.dir, appPasswordFile)
+	if ok, err := fileExists(path); err != nil {
+		return "", fmt.Errorf("pgembed: inspect app password: %w", err)
+	} else if ok {
+		return readPassword(path)
+	}
+	pw, err := newPassword()
+	if err != nil {
+		return "", err
+	}
+	if err := writePassword(path, pw); err != nil {
+		return "", err
+	}
+	return pw, nil
 }
 
 // Port returns the TCP port the server listens on at 127.0.0.1.
@@ -363,13 +391,13 @@ func (c *Cluster) prepareForSystemUser() error {
 	if err := traversableParents(c.dir); err != nil {
 		return err
 	}
-	skip := filepath.Join(c.dir, passwordFile)
+	skip := map[string]bool{filepath.Join(c.dir, passwordFile): true, filepath.Join(c.dir, appPasswordFile): true}
 	uid, gid := int(c.runAs.uid), int(c.runAs.gid)
 	err := filepath.WalkDir(c.dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		if path == skip {
+		if skip[path] {
 			return nil
 		}
 		info, err := os.Lstat(path)

@@ -112,7 +112,7 @@ func Build(ctx context.Context, st *store.Store, h store.PlanHeader, year int, o
 	case !errors.Is(err, store.ErrNotFound):
 		return nil, err
 	}
-	head, err := st.LatestAuditHead(ctx)
+	head, err := st.LatestAuditHead(ctx, h.EnteID)
 	if err != nil {
 		return nil, err
 	}
@@ -149,8 +149,10 @@ func Build(ctx context.Context, st *store.Store, h store.PlanHeader, year int, o
 	}
 	if head.Seq > 0 {
 		// Printing the chain head anchors the audit trail outside the database.
+		// The chain is this ente's own: its numbers say nothing of other enti.
 		d.Meta = append(d.Meta, report.Meta{Label: "Registro di audit alla generazione",
-			Value: fmt.Sprintf("evento n. %d, impronta %s (verifica: piao audit verify --anchor %s)", head.Seq, head.Hash, head)})
+			Value: fmt.Sprintf("catena propria dell'ente, evento n. %d, impronta %s (verifica: piao audit verify --ente %s --anchor %s)",
+				head.Seq, head.Hash, h.EnteSlug, head)})
 	}
 	if card.Demo {
 		d.Notice = DemoNotice

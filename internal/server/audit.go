@@ -143,7 +143,8 @@ func (s *Server) auditExport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	doc := &report.Document{Title: "Registro di audit", Ente: h.EnteName, Plan: h.Title, Generated: time.Now(),
-		Meta:   []report.Meta{{Label: "Filtri", Value: filterText(form)}, {Label: "Eventi", Value: strconv.Itoa(len(t.Rows))}},
+		Meta: []report.Meta{{Label: "Filtri", Value: filterText(form)}, {Label: "Eventi", Value: strconv.Itoa(len(t.Rows))},
+			{Label: "Catena", Value: "propria dell'ente: il numero conta solo gli eventi di questo ente"}},
 		Tables: []report.Table{t}}
 	var buf bytes.Buffer
 	if strings.HasSuffix(file, ".csv") {

@@ -95,7 +95,7 @@ func (s *Server) verifyChain(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	rep, err := s.store.VerifyAuditChain(r.Context())
+	rep, err := s.store.VerifyAuditChain(r.Context(), h.EnteID)
 	if err != nil {
 		s.serverError(w, r, err)
 		return

@@ -18,6 +18,7 @@ import (
 	"github.com/piao-performance/piao/internal/itfmt"
 	"github.com/piao-performance/piao/internal/scorecard"
 	"github.com/piao-performance/piao/internal/store"
+	"github.com/piao-performance/piao/internal/testdb"
 	"github.com/piao-performance/piao/internal/testpdf"
 )
 
@@ -54,14 +55,15 @@ func TestOIVJourney(t *testing.T) {
 	if res.StatusCode != 200 {
 		t.Fatalf("verify: %d", res.StatusCode)
 	}
-	mustContain(t, body, "Catena integra")
-	if _, err := pool.Exec(ctx, `ALTER TABLE audit_events DISABLE TRIGGER USER`); err != nil { // only the owner can
-		t.Fatal(err)
+	mustContain(t, body, "Catena integra", "La catena è propria di questo ente", "piao audit verify --ente cciaa-gran-sasso --anchor ")
+	// only the owner can switch the guards off: the application's role cannot
+	if _, err := pool.Exec(ctx, `ALTER TABLE audit_events DISABLE TRIGGER USER`); err == nil {
+		t.Fatal("the application's role switched the audit triggers off")
 	}
-	if _, err := pool.Exec(ctx, `UPDATE audit_events SET reason = 'ritoccato' WHERE seq = 3`); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := pool.Exec(ctx, `ALTER TABLE audit_events ENABLE TRIGGER USER`); err != nil {
+	owner := testdb.OwnerPool(t, pool)
+	const third = `seq = 3 AND ente_id = (SELECT id FROM enti WHERE slug = 'cciaa-gran-sasso')`
+	if _, err := owner.Exec(ctx, `ALTER TABLE audit_events DISABLE TRIGGER USER; UPDATE audit_events SET reason = 'ritoccato' WHERE `+third+`;
+		ALTER TABLE audit_events ENABLE TRIGGER USER`); err != nil {
 		t.Fatal(err)
 	}
 	res, body = postForm(t, oiv, srv.URL+refPlan+"/oiv/verifica", nil)
@@ -69,7 +71,7 @@ func TestOIVJourney(t *testing.T) {
 		t.Fatalf("verify after tamper: %d", res.StatusCode)
 	}
 	mustContain(t, body, "Catena interrotta all&#39;evento n. 3", "il contenuto dell&#39;evento è stato modificato")
-	if _, err := pool.Exec(ctx, `ALTER TABLE audit_events DISABLE TRIGGER USER; UPDATE audit_events SET reason = '' WHERE seq = 3;
+	if _, err := owner.Exec(ctx, `ALTER TABLE audit_events DISABLE TRIGGER USER; UPDATE audit_events SET reason = '' WHERE `+third+`;
 		ALTER TABLE audit_events ENABLE TRIGGER USER`); err != nil {
 		t.Fatal(err)
 	}

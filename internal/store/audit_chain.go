@@ -12,8 +12,18 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// ChainReport is the outcome of checking the audit trail's hash chain.
+// InstallationChain is the chain key of the events that belong to no ente
+// (enti created, global accounts): each ente has its own chain, keyed by its
+// id, and these events form one more.
+const InstallationChain int64 = 0
+
+// ChainReport is the outcome of checking one chain of the audit trail.
 type ChainReport struct {
+	// EnteID is the chain checked (InstallationChain or an ente's id);
+	// Ente is that ente's slug ("" for the installation chain).
+	EnteID int64
+	Ente   string
+
 	Events  int // sealed events checked
 	Pending int // events committed but not sealed yet
 
@@ -28,7 +38,7 @@ type ChainReport struct {
 	Head AuditHead
 }
 
-// AuditHead names a sealed event by its place in the chain and its hash.
+// AuditHead names a sealed event by its place in its chain and its hash.
 type AuditHead struct {
 	Seq  int64
 	Hash string // hex
@@ -37,10 +47,15 @@ type AuditHead struct {
 // String is the anchor as printed and as `piao audit verify --anchor` takes it: "seq:hash".
 func (h AuditHead) String() string { return fmt.Sprintf("%d:%s", h.Seq, h.Hash) }
 
-// LatestAuditHead returns the last sealed event of the chain (zero when none).
-func (s *Store) LatestAuditHead(ctx context.Context) (AuditHead, error) {
+// chainFilter is the WHERE condition selecting chain $1 of audit_events
+// aliased e, the expression the chain index (migration 000016) is built on.
+const chainFilter = `coalesce(e.ente_id, 0) = $1`
+
+// LatestAuditHead returns the last sealed event of a chain (zero when none).
+func (s *Store) LatestAuditHead(ctx context.Context, chain int64) (AuditHead, error) {
 	var h AuditHead
-	err := s.pool.QueryRow(ctx, `SELECT seq, encode(hash, 'hex') FROM audit_events WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1`).Scan(&h.Seq, &h.Hash)
+	err := s.pool.QueryRow(ctx, `SELECT e.seq, encode(e.hash, 'hex') FROM audit_events e
+		WHERE `+chainFilter+` AND e.seq IS NOT NULL ORDER BY e.seq DESC LIMIT 1`, chain).Scan(&h.Seq, &h.Hash)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return AuditHead{}, nil
 	}
@@ -50,10 +65,11 @@ func (s *Store) LatestAuditHead(ctx context.Context) (AuditHead, error) {
 	return h, nil
 }
 
-// AnchorHolds reports whether event a.Seq still has hash a.Hash.
-func (s *Store) AnchorHolds(ctx context.Context, a AuditHead) (bool, error) {
+// AnchorHolds reports whether event a.Seq of a chain still has hash a.Hash.
+func (s *Store) AnchorHolds(ctx context.Context, chain int64, a AuditHead) (bool, error) {
 	var ok bool
-	err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM audit_events WHERE seq = $1 AND encode(hash, 'hex') = lower($2))`, a.Seq, a.Hash).Scan(&ok)
+	err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM audit_events e WHERE `+chainFilter+`
+		AND e.seq = $2 AND encode(e.hash, 'hex') = lower($3))`, chain, a.Seq, a.Hash).Scan(&ok)
 	if err != nil {
 		return false, fmt.Errorf("audit anchor: %w", err)
 	}
@@ -88,13 +104,51 @@ func (s *Store) SealAuditEvery(ctx context.Context, every time.Duration, log *sl
 	}
 }
 
-// VerifyAuditChain recomputes every event's hash from its fields and its
-// predecessor's hash, in seq order, and stops at the first broken link. The
-// hash is computed by the same SQL function the sealer uses.
-func (s *Store) VerifyAuditChain(ctx context.Context) (ChainReport, error) {
-	var rep ChainReport
+// AuditChains lists the chains that hold events: the installation chain
+// first (when it has events), then the enti by slug.
+func (s *Store) AuditChains(ctx context.Context) ([]ChainReport, error) {
+	rows, err := s.pool.Query(ctx, `SELECT c.ente_id, coalesce(n.slug, '') FROM (SELECT DISTINCT coalesce(ente_id, 0) AS ente_id FROM audit_events) c
+		LEFT JOIN enti n ON n.id = c.ente_id ORDER BY c.ente_id <> 0, n.slug, c.ente_id`)
+	if err != nil {
+		return nil, fmt.Errorf("audit chains: %w", err)
+	}
+	var out []ChainReport
+	var c ChainReport
+	_, err = pgx.ForEachRow(rows, []any{&c.EnteID, &c.Ente}, func() error {
+		out = append(out, ChainReport{EnteID: c.EnteID, Ente: c.Ente})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("audit chains: %w", err)
+	}
+	return out, nil
+}
+
+// VerifyAuditChains checks every chain (see VerifyAuditChain), in the
+// order of AuditChains.
+func (s *Store) VerifyAuditChains(ctx context.Context) ([]ChainReport, error) {
+	chains, err := s.AuditChains(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i, c := range chains {
+		rep, err := s.VerifyAuditChain(ctx, c.EnteID)
+		if err != nil {
+			return nil, err
+		}
+		rep.Ente = c.Ente
+		chains[i] = rep
+	}
+	return chains, nil
+}
+
+// VerifyAuditChain recomputes every event's hash of one chain from its
+// fields and its predecessor's hash, in seq order, and stops at the first
+// broken link. The hash is computed by the same SQL function the sealer uses.
+func (s *Store) VerifyAuditChain(ctx context.Context, chain int64) (ChainReport, error) {
+	rep := ChainReport{EnteID: chain}
 	rows, err := s.pool.Query(ctx, `SELECT e.seq, e.prev_hash, e.hash, audit_event_hash(e.prev_hash, e)
-		FROM audit_events e WHERE e.seq IS NOT NULL ORDER BY e.seq`)
+		FROM audit_events e WHERE `+chainFilter+` AND e.seq IS NOT NULL ORDER BY e.seq`, chain)
 	if err != nil {
 		return rep, fmt.Errorf("audit chain: %w", err)
 	}
@@ -126,7 +180,7 @@ func (s *Store) VerifyAuditChain(ctx context.Context) (ChainReport, error) {
 	if err := rows.Err(); err != nil {
 		return rep, fmt.Errorf("audit chain: %w", err)
 	}
-	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM audit_events WHERE seq IS NULL`).Scan(&rep.Pending); err != nil {
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM audit_events e WHERE `+chainFilter+` AND e.seq IS NULL`, chain).Scan(&rep.Pending); err != nil {
 		return rep, fmt.Errorf("audit chain: %w", err)
 	}
 	return rep, nil

@@ -14,8 +14,10 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io/fs"
+	"net"
 	"net/url"
 	"os"
+	"strconv"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -59,13 +61,51 @@ func Config(t testing.TB) pgtestdb.Config {
 	return pgtestdb.Config{
 		DriverName: "pgx", Host: u.Hostname(), Port: port, User: u.User.Username(),
 		Password: pw, Database: db, Options: opts,
+		// The schema's owner must be able to create the application role.
+		TestRole: &pgtestdb.Role{Username: ownerRole, Password: testPassword, Capabilities: "NOSUPERUSER NOCREATEDB CREATEROLE"},
 	}
 }
 
-// URL returns the URL of a fresh migrated database for t.
+const (
+	// ownerRole runs the migrations and owns the test databases, as the
+	// owner role does in production; testPassword is its and the
+	// application role's password (a private cluster wants one).
+	ownerRole    = "piao_test_owner"
+	testPassword = "piao-test"
+)
+
+// appRole is the application role of the test databases of this schema:
+// role names are cluster-wide, and other checkouts with other migrations
+// may share the server.
+func appRole() (string, error) {
+	h, err := Migrator{}.Hash()
+	if err != nil {
+		return "", err
+	}
+	return dbmigrate.AppRole("piao_test_" + h), nil
+}
+
+// URLs returns the URLs of a fresh migrated database for t: connected as
+// the schema's owner (as migrations run) and as the application role (as
+// the application runs).
+func URLs(t testing.TB) (owner, app string) {
+	t.Helper()
+	conf := pgtestdb.Custom(t, Config(t), Migrator{})
+	role, err := appRole()
+	if err != nil {
+		t.Fatal(err)
+	}
+	appConf := *conf
+	appConf.User, appConf.Password = role, testPassword
+	return conf.URL(), appConf.URL()
+}
+
+// URL returns the URL of a fresh migrated database for t, connected as the
+// schema's owner.
 func URL(t testing.TB) string {
 	t.Helper()
-	return pgtestdb.Custom(t, Config(t), Migrator{}).URL()
+	owner, _ := URLs(t)
+	return owner
 }
 
 // Empty returns the URL of a fresh database with no migrations applied.
@@ -74,10 +114,38 @@ func Empty(t testing.TB) string {
 	return pgtestdb.Custom(t, Config(t), pgtestdb.NoopMigrator{}).URL()
 }
 
-// Pool returns a pool on a fresh migrated database, closed when t ends.
+// Pool returns a pool on a fresh migrated database, connected as the
+// application role (so every test using it runs with the application's
+// rights, not the owner's), closed when t ends.
 func Pool(t testing.TB) *pgxpool.Pool {
 	t.Helper()
-	pool, err := pgxpool.New(context.Background(), URL(t))
+	app, _ := Pools(t)
+	return app
+}
+
+// Pools returns two pools on one fresh migrated database: as the
+// application role and as the schema's owner (for tests that tamper with
+// what the application cannot), closed when t ends.
+func Pools(t testing.TB) (app, owner *pgxpool.Pool) {
+	t.Helper()
+	ownerURL, appURL := URLs(t)
+	return connect(t, appURL), connect(t, ownerURL)
+}
+
+// OwnerPool returns a pool on the database of app (a pool from Pool),
+// connected as the schema's owner, closed when t ends: for tests that do
+// what the application cannot, such as tampering with the audit trail.
+func OwnerPool(t testing.TB, app *pgxpool.Pool) *pgxpool.Pool {
+	t.Helper()
+	c := app.Config().ConnConfig
+	u := url.URL{Scheme: "postgres", User: url.UserPassword(ownerRole, testPassword),
+		Host: net.JoinHostPort(c.Host, strconv.Itoa(int(c.Port))), Path: "/" + c.Database, RawQuery: "sslmode=disable"}
+	return connect(t, u.String())
+}
+
+func connect(t testing.TB, url string) *pgxpool.Pool {
+	t.Helper()
+	pool, err := pgxpool.New(context.Background(), url)
 	if err != nil {
 		t.Fatalf("connect test database: %v", err)
 	}
@@ -107,10 +175,22 @@ func (Migrator) Hash() (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("hash migrations: %w", err)
 	}
+	h.Write([]byte(grantsVersion))
 	return hex.EncodeToString(h.Sum(nil))[:16], nil
 }
 
-// Migrate runs the migrations on the template database.
-func (Migrator) Migrate(_ context.Context, _ *sql.DB, conf pgtestdb.Config) error {
-	return dbmigrate.Up(conf.URL())
+// grantsVersion changes the template when the application role's grants do.
+const grantsVersion = "app-role-1"
+
+// Migrate runs the migrations on the template database and grants the
+// application role, as `piao migrate` does.
+func (Migrator) Migrate(ctx context.Context, _ *sql.DB, conf pgtestdb.Config) error {
+	if err := dbmigrate.Up(conf.URL()); err != nil {
+		return err
+	}
+	role, err := appRole()
+	if err != nil {
+		return err
+	}
+	return dbmigrate.EnsureAppRole(ctx, conf.URL(), role, testPassword)
 }
