@@ -264,7 +264,7 @@ func TestEvidencePack(t *testing.T) {
 	v := 207.0
 	file := []byte(minimalPDF + "% verbale mediazioni\n")
 	actor := auth.User{Username: "dir.promozione", Role: auth.Dirigente}
-	if _, err := st.SaveEntry(ctx, h, store.EntryInput{Indicator: ind, Period: p, Value: &v, Note: "dal registro",
+	if _, err := st.SaveEntry(ctx, h, store.EntryInput{Indicator: ind, Period: p, Value: &v, Note: new("dal registro"),
 		Attachments: []store.NewAttachment{{Filename: "verbale mediazioni.pdf", ContentType: "application/pdf", Data: file}}}, actor); err != nil {
 		t.Fatal(err)
 	}

@@ -213,10 +213,13 @@ type EntryInput struct {
 	Inputs        map[string]float64
 	NotApplicable bool
 	Reason        string
-	Note          string
-	Version       int  // the version the user edited; 0 for a new entry
-	Submit        bool // send for approval after saving
-	Attachments   []NewAttachment
+	// Note is nil when the saving path does not carry the note (the grid, a
+	// CSV without a note column): the stored note is kept. A pointer to ""
+	// clears it (the full entry form with the field emptied).
+	Note        *string
+	Version     int  // the version the user edited; 0 for a new entry
+	Submit      bool // send for approval after saving
+	Attachments []NewAttachment
 }
 
 // SaveEntries saves several entries in one transaction: all of them, or
@@ -325,12 +328,16 @@ func saveEntry(ctx context.Context, tx pgx.Tx, h PlanHeader, in EntryInput, acto
 	if inputs == nil {
 		inputs = map[string]float64{}
 	}
+	note := old.Note // "" for a new entry
+	if in.Note != nil {
+		note = *in.Note
+	}
 	var id int64
 	if exists {
 		err = tx.QueryRow(ctx, `UPDATE measurements SET value = $2, inputs = $3, not_applicable = $4, reason = $5, note = $6,
 				status = $7, author = $8, version = version + 1, updated_at = $9, submitted_by = $10, submitted_at = $11,
 				demo = false
-			WHERE id = $1 RETURNING id`, old.ID, in.Value, inputs, in.NotApplicable, in.Reason, in.Note, status,
+			WHERE id = $1 RETURNING id`, old.ID, in.Value, inputs, in.NotApplicable, in.Reason, note, status,
 			actor.Username, now, submittedBy, submittedAt).Scan(&id)
 	} else {
 		// ON CONFLICT: someone created it since we looked; that is a conflict for this user.
@@ -338,7 +345,7 @@ func saveEntry(ctx context.Context, tx pgx.Tx, h PlanHeader, in EntryInput, acto
 				note, status, author, updated_at, submitted_by, submitted_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
 			ON CONFLICT (indicator_id, period_id) DO NOTHING RETURNING id`, h.ID, ind.ID, in.Period.ID, in.Value, inputs,
-			in.NotApplicable, in.Reason, in.Note, status, actor.Username, now, submittedBy, submittedAt).Scan(&id)
+			in.NotApplicable, in.Reason, note, status, actor.Username, now, submittedBy, submittedAt).Scan(&id)
 		if errors.Is(err, pgx.ErrNoRows) {
 			cur, _, lerr := lockEntry(ctx, tx, ind.ID, in.Period.ID)
 			if lerr != nil {
@@ -374,7 +381,7 @@ func saveEntry(ctx context.Context, tx pgx.Tx, h PlanHeader, in EntryInput, acto
 		detail["old"] = entryState(old.Value, old.Inputs, old.NotApplicable, old.Reason, old.Status)
 	}
 	if err := appendAudit(ctx, tx, AuditEvent{Actor: actor.Username, Action: action, EnteID: &h.EnteID, ObjectType: "measurement",
-		ObjectKey: entryKey(ind.Key, in.Period), Reason: in.Note, Detail: detail}); err != nil {
+		ObjectKey: entryKey(ind.Key, in.Period), Reason: note, Detail: detail}); err != nil {
 		return Entry{}, err
 	}
 	return scanEntry(tx.QueryRow(ctx, `SELECT `+entryColumns+` FROM measurements m WHERE m.id = $1`, id))
