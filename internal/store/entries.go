@@ -463,15 +463,21 @@ func contains(xs []string, x string) bool {
 	return false
 }
 
-// SetPeriodClosed closes or reopens a period (reopening needs a reason).
+// SetPeriodClosed closes or reopens a period (reopening needs a reason). p is
+// the period as the caller saw it: if it is already in the state asked for,
+// nothing happens (the request is idempotent and undoes nothing); otherwise
+// it must still be at p.Version, or ErrPeriodChanged: a stale "Chiudi" must
+// not undo a reopening made after the page was built.
 func (s *Store) SetPeriodClosed(ctx context.Context, h PlanHeader, p Period, closed bool, reason string, actor auth.User) error {
 	if !closed && len([]rune(reason)) < 3 {
 		return ErrReasonRequired
 	}
 	return s.inTx(ctx, func(tx pgx.Tx) error {
 		var isClosed bool
+		var version int
 		// FOR UPDATE waits for saves in progress (they hold FOR SHARE).
-		if err := tx.QueryRow(ctx, `SELECT closed_at IS NOT NULL FROM periods WHERE id = $1 AND plan_id = $2 FOR UPDATE`, p.ID, h.ID).Scan(&isClosed); err != nil {
+		if err := tx.QueryRow(ctx, `SELECT closed_at IS NOT NULL, version FROM periods WHERE id = $1 AND plan_id = $2 FOR UPDATE`,
+			p.ID, h.ID).Scan(&isClosed, &version); err != nil {
 			if errors.Is(err, pgx.ErrNoRows) {
 				return ErrNotFound
 			}
@@ -480,11 +486,14 @@ func (s *Store) SetPeriodClosed(ctx context.Context, h PlanHeader, p Period, clo
 		if isClosed == closed {
 			return nil
 		}
+		if version != p.Version {
+			return ErrPeriodChanged
+		}
 		label := h.EnteSlug + "/" + h.Slug + " " + p.Label()
 		if closed {
 			return closePeriod(ctx, tx, h.EnteID, p.ID, label, actor.Username, reason)
 		}
-		if _, err := tx.Exec(ctx, `UPDATE periods SET closed_at = NULL, closed_by = '' WHERE id = $1`, p.ID); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE periods SET closed_at = NULL, closed_by = '', version = version + 1 WHERE id = $1`, p.ID); err != nil {
 			return fmt.Errorf("reopen period: %w", err)
 		}
 		return appendAudit(ctx, tx, AuditEvent{Actor: actor.Username, Action: "period.reopen", EnteID: &h.EnteID, ObjectType: "period",
