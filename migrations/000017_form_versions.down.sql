@@ -1,3 +1,4 @@
+ALTER TABLE users DROP COLUMN version;
 ALTER TABLE plan_drafts ALTER COLUMN version SET DEFAULT 1;
 DROP SEQUENCE plan_draft_versions;
 ALTER TABLE plan_drafts ALTER COLUMN version TYPE int;

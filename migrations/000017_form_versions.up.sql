@@ -18,3 +18,7 @@ ALTER TABLE plan_drafts
     ALTER COLUMN version TYPE bigint,
     ALTER COLUMN version SET DEFAULT nextval('plan_draft_versions');
 ALTER SEQUENCE plan_draft_versions OWNED BY plan_drafts.version;
+
+-- An account: every change (enabled, disabled, new password) adds 1, so a
+-- stale "Disattiva" cannot undo a reactivation made after the page was built.
+ALTER TABLE users ADD COLUMN version int NOT NULL DEFAULT 1 CHECK (version >= 1);

@@ -3,6 +3,7 @@ package server
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/piao-performance/piao/internal/auth"
@@ -125,7 +126,17 @@ func (s *Server) setUserActive(w http.ResponseWriter, r *http.Request) {
 		s.renderAdminEnte(w, r, http.StatusConflict, templates.AdminEnteData{Message: "Non puoi disattivare il tuo stesso account."})
 		return
 	}
-	if err := s.store.SetActive(r.Context(), username, r.PostForm.Get("attivo") == "1", actor(r)); err != nil {
+	version, err := strconv.Atoi(r.PostForm.Get("versione"))
+	if err != nil {
+		version = -1 // no account has it: a form without a version is stale
+	}
+	err = s.store.SetActiveFrom(r.Context(), username, r.PostForm.Get("attivo") == "1", version, actor(r))
+	if errors.Is(err, store.ErrUserChanged) {
+		s.renderAdminEnte(w, r, http.StatusConflict, templates.AdminEnteData{Message: "L'utente " + username +
+			" è cambiato nel frattempo (attivato, disattivato o con una nuova password) da quando hai aperto la pagina: nulla è stato modificato. Controlla il suo stato qui sotto e ripeti se serve."})
+		return
+	}
+	if err != nil {
 		s.storeError(w, r, err)
 		return
 	}

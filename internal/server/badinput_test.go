@@ -894,6 +894,14 @@ func (s *biSweep) periodVersion(year int, kind string) string {
 	return strconv.Itoa(p.Version)
 }
 
+func (s *biSweep) userVersion(username string) string {
+	var v int
+	if err := s.pool.QueryRow(context.Background(), `SELECT version FROM users WHERE username = $1`, username).Scan(&v); err != nil {
+		s.t.Fatal(err)
+	}
+	return strconv.Itoa(v)
+}
+
 func (s *biSweep) entry(key string) (version int, status string) {
 	_ = s.pool.QueryRow(context.Background(), `SELECT m.version, m.status FROM measurements m JOIN indicators i ON i.id = m.indicator_id
 		JOIN periods p ON p.id = m.period_id WHERE m.plan_id = $1 AND i.key = $2 AND p.year = 2023 AND p.kind = 'final'`, s.h.ID, key).Scan(&version, &status)
@@ -1274,7 +1282,8 @@ func (s *biSweep) forms(doc *plan.Document) map[string][]*biForm {
 				return biVals("username", "utente-"+strconv.Itoa(s.next()), "nome", "Utente di prova", "profilo", string(auth.Lettore))
 			}}},
 		"POST /amministrazione/{ente}/utenti/{username}/stato": {{name: "stato utente", path: "/amministrazione/cciaa-gran-sasso/utenti/bersaglio/stato", user: "admin",
-			emptyOK: true, baseOK: true, fields: []biField{biAny("attivo")}, base: func() url.Values { return biVals("attivo", "1") }}},
+			baseOK: true, fields: []biField{biAny("attivo"), biExact("versione")},
+			base: func() url.Values { return biVals("attivo", "1", "versione", s.userVersion("bersaglio")) }}},
 		"POST /amministrazione/{ente}/piani": {{name: "nuovo piano", path: "/amministrazione/cciaa-gran-sasso/piani", user: "admin", baseOK: true,
 			fields: []biField{biKey("slug", biSlug), biText("titolo", 200, true), biInt("inizio", 2000, 2100), biInt("fine", 2000, 2109)},
 			base: func() url.Values {

@@ -177,3 +177,181 @@ func TestEverySavePathKeepsWhatItDoesNotSend(t *testing.T) {
 		t.Fatalf("after emptying the note: %+v", e)
 	}
 }
+
+// formVersion is the version carried by the form posting to an action ending
+// in suffix (pages with several forms carry one version each).
+func formVersion(t *testing.T, body, suffix string) string {
+	t.Helper()
+	m := regexp.MustCompile(`action="[^"]*` + regexp.QuoteMeta(suffix) + `"[^>]*>\s*<input type="hidden" name="versione" value="(-?\d+)"`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no form posting to %s with a version", suffix)
+	}
+	return m[1]
+}
+
+func auditEvents(t *testing.T, pool *pgxpool.Pool) int {
+	t.Helper()
+	var n int
+	if err := pool.QueryRow(context.Background(), `SELECT count(*) FROM audit_events`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestStaleFormsAreRefused builds each state-changing form, changes the state
+// through another request, then submits the old form: 409 with the current
+// state, nothing changed and no audit event for the refused save.
+func TestStaleFormsAreRefused(t *testing.T) {
+	app, pool, _ := authApp(t)
+	srv := httptest.NewServer(app)
+	defer srv.Close()
+	admin, other, sg, sg2 := client(t), client(t), client(t), client(t)
+	signIn(t, admin, srv.URL, "admin", testPassword)
+	signIn(t, other, srv.URL, "admin", testPassword)
+	signIn(t, sg, srv.URL, "segretario", testPassword)
+	signIn(t, sg2, srv.URL, "segretario", testPassword)
+	ctx := context.Background()
+	st := store.New(pool)
+	h, err := st.PlanHeader(ctx, "cciaa-gran-sasso", "piao-2023-2025")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// stale posts back the old form, then checks the refusal and that nothing was recorded
+	stale := func(t *testing.T, c *http.Client, path string, v url.Values, wants ...string) string {
+		t.Helper()
+		before := auditEvents(t, pool)
+		res, body := postForm(t, c, srv.URL+path, v)
+		if res.StatusCode != http.StatusConflict {
+			t.Fatalf("stale form: %d, want 409\n%s", res.StatusCode, errorsIn(body))
+		}
+		mustContain(t, body, wants...)
+		if n := auditEvents(t, pool); n != before {
+			t.Errorf("the refused form left %d audit events", n-before)
+		}
+		return body
+	}
+	mustPost := func(t *testing.T, c *http.Client, path string, v url.Values) {
+		t.Helper()
+		if res, body := postForm(t, c, srv.URL+path, v); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("%s: %d\n%s", path, res.StatusCode, errorsIn(body))
+		}
+	}
+
+	t.Run("scoring rules", func(t *testing.T) {
+		page := refPlan + "/regole"
+		_, body := fetch(t, admin, srv.URL+page)
+		old := version(t, body)
+		rules := func(cap, v string) url.Values {
+			return url.Values{"tetto": {cap}, "soglia": {"0"}, "regola-lte": {"ratio"}, "regola-obiettivo": {"weighted_mean"}, "raggiunto": {"100"},
+				"parziale": {"80"}, "risultati": {"70"}, "comportamenti": {"30"}, "fasce": {"90 Eccellente; 75 Buono; 60 Adeguato; 0 Non adeguato"}, "versione": {v}}
+		}
+		_, body2 := fetch(t, other, srv.URL+page)
+		mustPost(t, other, page, rules("120", version(t, body2)))
+		body = stale(t, admin, page, rules("150", old), "cambiate da un'altra persona", "tetto 120%", `value="150"`)
+		if r, _ := st.ScoringRules(ctx, h.ID); r.Cap != 120 {
+			t.Fatalf("a stale rules form reverted the change: cap %v", r.Cap)
+		}
+		// saving again from the conflict page replaces them, knowingly
+		mustPost(t, admin, page, rules("150", version(t, body)))
+		if r, _ := st.ScoringRules(ctx, h.ID); r.Cap != 150 {
+			t.Fatalf("rules after a knowing save: cap %v", r.Cap)
+		}
+	})
+
+	t.Run("period close, reopen and deadline", func(t *testing.T) {
+		page := refPlan + "/periodi"
+		_, body := fetch(t, sg, srv.URL+page)
+		oldClose := formVersion(t, body, "/periodi/2025-final")
+		_, adminBody := fetch(t, admin, srv.URL+page)
+		oldDeadline := formVersion(t, adminBody, "/periodi/2024-midyear/scadenza")
+		// another session closes and reopens 2025-final: the stale "Chiudi" must not undo the reopening
+		mustPost(t, sg2, page+"/2025-final", url.Values{"azione": {"chiudi"}, "versione": {oldClose}})
+		_, body2 := fetch(t, sg2, srv.URL+page)
+		mustPost(t, sg2, page+"/2025-final", url.Values{"azione": {"riapri"}, "motivo": {"Dati da completare"}, "versione": {formVersion(t, body2, "/periodi/2025-final")}})
+		stale(t, sg, page+"/2025-final", url.Values{"azione": {"chiudi"}, "versione": {oldClose}}, "è cambiato nel frattempo", "nulla è cambiato")
+		if p, _ := st.Period(ctx, h.ID, 2025, "final"); p.Closed() {
+			t.Fatal("a stale close undid the reopening")
+		}
+		// closing a period already closed is idempotent: nothing to undo, no event
+		_, body = fetch(t, sg, srv.URL+page)
+		oldClose = formVersion(t, body, "/periodi/2025-final")
+		mustPost(t, sg2, page+"/2025-final", url.Values{"azione": {"chiudi"}, "versione": {oldClose}})
+		before := auditEvents(t, pool)
+		mustPost(t, sg, page+"/2025-final", url.Values{"azione": {"chiudi"}, "versione": {oldClose}})
+		if p, _ := st.Period(ctx, h.ID, 2025, "final"); !p.Closed() || auditEvents(t, pool) != before {
+			t.Fatalf("closing a closed period: closed=%v, %d events", p.Closed(), auditEvents(t, pool)-before)
+		}
+		// a stale deadline form does not overwrite a newer deadline
+		_, body2 = fetch(t, other, srv.URL+page)
+		mustPost(t, other, page+"/2024-midyear/scadenza", url.Values{"scadenza": {"15/09/2024"}, "versione": {formVersion(t, body2, "/periodi/2024-midyear/scadenza")}})
+		stale(t, admin, page+"/2024-midyear/scadenza", url.Values{"scadenza": {"20/09/2024"}, "versione": {oldDeadline}}, "20/09/2024", `value="15/09/2024"`)
+		if p, _ := st.Period(ctx, h.ID, 2024, "midyear"); p.Deadline == nil || p.Deadline.Format("02/01/2006") != "15/09/2024" {
+			t.Fatalf("deadline after a stale form: %v", p.Deadline)
+		}
+	})
+
+	t.Run("draft discard and adopt", func(t *testing.T) {
+		ed := refPlan + "/modifica"
+		start := url.Values{"etichetta": {"Revisione di luglio"}, "vigore": {"01/07/2024"}, "motivo": {"Aggiornamento dei target"}}
+		mustPost(t, admin, ed+"/avvia", start)
+		_, body := fetch(t, admin, srv.URL+ed)
+		oldDiscard, oldAdopt := formVersion(t, body, "/modifica/scarta"), formVersion(t, body, "/modifica/adotta")
+		// another tab renames an area in the draft
+		_, areaBody := fetch(t, other, srv.URL+ed+"/ambiti/1")
+		mustPost(t, other, ed+"/ambiti/1", url.Values{"titolo": {"Ambito rinominato nella bozza"}, "versione": {version(t, areaBody)}})
+		stale(t, admin, ed+"/scarta", url.Values{"versione": {oldDiscard}}, "La bozza è cambiata nel frattempo")
+		stale(t, admin, ed+"/adotta", url.Values{"versione": {oldAdopt}}, "La bozza è cambiata nel frattempo")
+		d, err := st.DraftOf(ctx, h.ID)
+		if err != nil || d.Doc.Areas[0].Title != "Ambito rinominato nella bozza" {
+			t.Fatalf("the draft after stale discard/adopt: %v", err)
+		}
+		if h2, _ := st.PlanHeader(ctx, h.EnteSlug, h.Slug); h2.RevisionSeq != h.RevisionSeq {
+			t.Fatal("a stale adoption adopted the draft")
+		}
+		// discarded and opened again: a discard form of the old draft cannot delete the new one
+		_, body = fetch(t, admin, srv.URL+ed)
+		mustPost(t, admin, ed+"/scarta", url.Values{"versione": {formVersion(t, body, "/modifica/scarta")}})
+		mustPost(t, other, ed+"/avvia", start)
+		stale(t, admin, ed+"/scarta", url.Values{"versione": {formVersion(t, body, "/modifica/scarta")}}, "La bozza è cambiata nel frattempo")
+		if _, err := st.DraftOf(ctx, h.ID); err != nil {
+			t.Fatalf("a stale discard deleted the new draft: %v", err)
+		}
+		// a second "Avvia" while a draft is open does not replace it
+		before := auditEvents(t, pool)
+		if res, _ := postForm(t, admin, srv.URL+ed+"/avvia", url.Values{"etichetta": {"Altra"}, "vigore": {"01/09/2024"}, "motivo": {"Altro"}}); res.StatusCode != http.StatusConflict {
+			t.Fatalf("second draft: %d", res.StatusCode)
+		}
+		if d, _ := st.DraftOf(ctx, h.ID); d.Label != "Revisione di luglio" || auditEvents(t, pool) != before {
+			t.Fatalf("the open draft after a second start: %q", d.Label)
+		}
+	})
+
+	t.Run("user enabled or disabled", func(t *testing.T) {
+		page := "/amministrazione/cciaa-gran-sasso"
+		_, body := fetch(t, admin, srv.URL+page)
+		action := "/utenti/lettore/stato"
+		old := formVersion(t, body, action)
+		// another administrator disables and enables lettore again: the stale "Disattiva" must not undo it
+		mustPost(t, other, page+action, url.Values{"attivo": {"0"}, "versione": {old}})
+		_, body2 := fetch(t, other, srv.URL+page)
+		mustPost(t, other, page+action, url.Values{"attivo": {"1"}, "versione": {formVersion(t, body2, action)}})
+		stale(t, admin, page+action, url.Values{"attivo": {"0"}, "versione": {old}}, "è cambiato nel frattempo")
+		var active bool
+		if err := pool.QueryRow(ctx, `SELECT active FROM users WHERE username = 'lettore'`).Scan(&active); err != nil || !active {
+			t.Fatalf("a stale form disabled the account: %v %v", active, err)
+		}
+	})
+
+	t.Run("creations never overwrite", func(t *testing.T) {
+		// a create form posted again (stale) is refused: it never replaces what exists
+		path := "/amministrazione/cciaa-gran-sasso/piani"
+		mustPost(t, admin, path, url.Values{"slug": {"piano-nuovo"}, "titolo": {"Piano nuovo"}, "inizio": {"2026"}, "fine": {"2028"}})
+		before := auditEvents(t, pool)
+		if res, _ := postForm(t, other, srv.URL+path, url.Values{"slug": {"piano-nuovo"}, "titolo": {"Piano sostitutivo"}, "inizio": {"2027"}, "fine": {"2029"}}); res.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("second plan with the same slug: %d", res.StatusCode)
+		}
+		if p, _ := st.PlanHeader(ctx, "cciaa-gran-sasso", "piano-nuovo"); p.Title != "Piano nuovo" || auditEvents(t, pool) != before {
+			t.Fatalf("the plan after a second creation: %q", p.Title)
+		}
+	})
+}
