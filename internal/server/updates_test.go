@@ -308,7 +308,10 @@ func TestStaleFormsAreRefused(t *testing.T) {
 		if h2, _ := st.PlanHeader(ctx, h.EnteSlug, h.Slug); h2.RevisionSeq != h.RevisionSeq {
 			t.Fatal("a stale adoption adopted the draft")
 		}
-		// discarded and opened again: a discard form of the old draft cannot delete the new one
+		// discarded and opened again, unedited: a discard form of the old draft cannot delete the new one
+		_, body = fetch(t, admin, srv.URL+ed)
+		mustPost(t, admin, ed+"/scarta", url.Values{"versione": {formVersion(t, body, "/modifica/scarta")}})
+		mustPost(t, admin, ed+"/avvia", start)
 		_, body = fetch(t, admin, srv.URL+ed)
 		mustPost(t, admin, ed+"/scarta", url.Values{"versione": {formVersion(t, body, "/modifica/scarta")}})
 		mustPost(t, other, ed+"/avvia", start)
