@@ -902,6 +902,17 @@ func (s *biSweep) userVersion(username string) string {
 	return strconv.Itoa(v)
 }
 
+func (s *biSweep) validationStamp(year int) string {
+	v, err := s.st.ValidationOf(context.Background(), s.h.ID, year)
+	if errors.Is(err, store.ErrNotFound) {
+		return ""
+	}
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return v.Stamp()
+}
+
 func (s *biSweep) entry(key string) (version int, status string) {
 	_ = s.pool.QueryRow(context.Background(), `SELECT m.version, m.status FROM measurements m JOIN indicators i ON i.id = m.indicator_id
 		JOIN periods p ON p.id = m.period_id WHERE m.plan_id = $1 AND i.key = $2 AND p.year = 2023 AND p.kind = 'final'`, s.h.ID, key).Scan(&version, &status)
@@ -1174,9 +1185,9 @@ func (s *biSweep) forms(doc *plan.Document) map[string][]*biForm {
 		pl + "/oiv/validazione": {{name: "validazione", path: refPlan + "/oiv/validazione", user: "oiv", file: "documento", baseOK: true,
 			baseFiles: []biFile{{"validazione.pdf", pdf}},
 			fields: []biField{biInt("anno", 2023, 2025), biChoice("esito", store.Validated, store.ValidatedWithReserve, store.NotValidated), biDate("data", true),
-				biText("atto", 200, false), biText("motivazione", 4000, false)},
+				biText("atto", 200, false), biText("motivazione", 4000, false), biExact("visto-2023")},
 			base: func() url.Values {
-				return biVals("anno", "2023", "esito", store.Validated, "data", "15/03/2024", "atto", "Verbale n. 7")
+				return biVals("anno", "2023", "esito", store.Validated, "data", "15/03/2024", "atto", "Verbale n. 7", "visto-2023", s.validationStamp(2023))
 			},
 			uploads: biUploads(t, "documento", pdf, true)}},
 

@@ -99,7 +99,8 @@ func TestOIVJourney(t *testing.T) {
 	}
 
 	// Validation: every refusal keeps the typed values and stores nothing.
-	fields := map[string]string{"anno": "2023", "esito": "validata_con_riserva", "data": "20/06/2024", "atto": "Verbale OIV n. 3/2024", "motivazione": ""}
+	fields := map[string]string{"anno": "2023", "esito": "validata_con_riserva", "data": "20/06/2024", "atto": "Verbale OIV n. 3/2024", "motivazione": "",
+		"visto-2023": ""} // no validation yet when the form was built
 	res, body = postFiles(t, oiv, srv.URL+refPlan+"/oiv/validazione", fields, "documento", map[string][]byte{"validazione.pdf": []byte(minimalPDF)})
 	if res.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("reserve without reasons: %d", res.StatusCode)

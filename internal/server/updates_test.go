@@ -345,6 +345,37 @@ func TestStaleFormsAreRefused(t *testing.T) {
 		}
 	})
 
+	t.Run("OIV validation", func(t *testing.T) {
+		oiv, oiv2 := client(t), client(t)
+		signIn(t, oiv, srv.URL, "oiv", testPassword)
+		signIn(t, oiv2, srv.URL, "oiv", testPassword)
+		page := refPlan + "/oiv"
+		_, body := fetch(t, oiv, srv.URL+page)
+		seen := regexp.MustCompile(`name="visto-2023" value="(\d*)"`).FindStringSubmatch(body)
+		if seen == nil {
+			t.Fatal("the validation form does not carry what it saw")
+		}
+		fields := func(outcome, notes string) map[string]string {
+			return map[string]string{"anno": "2023", "esito": outcome, "data": "20/06/2024", "atto": "Verbale OIV n. 3/2024", "motivazione": notes,
+				"visto-2023": seen[1]}
+		}
+		// another member records the validation first
+		if res, _ := postFiles(t, oiv2, srv.URL+page+"/validazione", fields(store.Validated, ""), "documento",
+			map[string][]byte{"validazione.pdf": []byte(minimalPDF)}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("validation: %d", res.StatusCode)
+		}
+		before := auditEvents(t, pool)
+		res, body := postFiles(t, oiv, srv.URL+page+"/validazione", fields(store.NotValidated, "Dati non riscontrabili"), "documento",
+			map[string][]byte{"diniego.pdf": []byte(minimalPDF)})
+		if res.StatusCode != http.StatusConflict {
+			t.Fatalf("stale validation: %d", res.StatusCode)
+		}
+		mustContain(t, body, "è cambiata da quando hai aperto la pagina", "Dati non riscontrabili")
+		if v, err := st.ValidationOf(ctx, h.ID, 2023); err != nil || v.Outcome != store.Validated || v.DocumentName != "validazione.pdf" || auditEvents(t, pool) != before {
+			t.Fatalf("a stale validation replaced the newer one: %+v %v", v, err)
+		}
+	})
+
 	t.Run("creations never overwrite", func(t *testing.T) {
 		// a create form posted again (stale) is refused: it never replaces what exists
 		path := "/amministrazione/cciaa-gran-sasso/piani"
