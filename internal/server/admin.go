@@ -143,7 +143,9 @@ func (s *Server) setUserActive(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, string(templates.AdminEnteURL(ente))+"?esito=stato", http.StatusSeeOther)
 }
 
-// createPlan starts an empty plan of the ente, to build in the editor.
+// createPlan starts an empty plan of the ente, to build in the editor. It
+// carries no version: it only creates, and a form posted again (stale) finds
+// the slug taken and is refused, so it can never replace a plan.
 func (s *Server) createPlan(w http.ResponseWriter, r *http.Request) {
 	if !s.adminForm(w, r) {
 		return

@@ -64,7 +64,9 @@ func (s *Server) draftDiff(r *http.Request, h store.PlanHeader, d store.Draft) (
 	return revision.Diff(revision.FromDocument(cur), revision.FromDocument(d.Doc), nil), nil
 }
 
-// startDraft opens a revision.
+// startDraft opens a revision. It carries no version: it only creates, and a
+// stale "Avvia" while a draft is open gets 409 (ErrDraftExists), never a
+// replaced draft.
 func (s *Server) startDraft(w http.ResponseWriter, r *http.Request) {
 	h, ok := s.editorForm(w, r)
 	if !ok {
