@@ -68,6 +68,22 @@ type ObservationForm struct {
 type ValidationForm struct {
 	Year, Outcome, DecidedOn, ActReference, Notes string
 	Errors                                        map[string]string
+	// Seen is, by year, the stamp of the validation the form was built on
+	// ("" for none), posted back so that a stale form cannot replace a newer
+	// validation; nil on a fresh page (the stamps of Years are used).
+	Seen     map[int]string
+	Conflict string // the validation recorded meanwhile, when the save was refused
+}
+
+// seenStamp is the validation stamp a year's hidden field carries.
+func seenStamp(d OIVData, y YearStatus) string {
+	if s, ok := d.Val.Seen[y.Year]; ok {
+		return s
+	}
+	if y.Validation == nil {
+		return ""
+	}
+	return y.Validation.Stamp()
 }
 
 // TargetChoice is an objective or indicator the OIV can comment on.

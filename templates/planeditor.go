@@ -237,17 +237,19 @@ type OrganisationEditData struct {
 // RulesForm is the scoring rules form, as typed.
 type RulesForm struct {
 	Cap, Min, LTE, Objective, Full, Partial, Results, Behaviour, Bands string
+	Version                                                            int // of the rules the form was built from
 }
 
 // RulesFormOf fills the form from the rules.
-func RulesFormOf(r scoring.Rules) RulesForm {
+func RulesFormOf(r scoring.Rules, version int) RulesForm {
 	n := func(v float64) string { return itfmt.Number(v, 4) }
 	var bands []string
 	for _, b := range r.IndividualBands {
 		bands = append(bands, n(b.Min)+" "+b.Label)
 	}
 	return RulesForm{Cap: n(r.Cap), Min: n(r.MinThreshold), LTE: r.LTERule, Objective: r.ObjectiveRule, Full: n(r.FullBand),
-		Partial: n(r.PartialBand), Results: n(r.ResultsShare), Behaviour: n(r.BehaviourShare), Bands: strings.Join(bands, "; ")}
+		Partial: n(r.PartialBand), Results: n(r.ResultsShare), Behaviour: n(r.BehaviourShare), Bands: strings.Join(bands, "; "),
+		Version: version}
 }
 
 // RulesData is the scoring rules page.
@@ -256,4 +258,7 @@ type RulesData struct {
 	Form    RulesForm
 	Errors  map[string]string
 	Message string
+	// Conflict holds the rules saved by someone else after the form was
+	// built; the form keeps what the user typed.
+	Conflict *RulesForm
 }

@@ -46,7 +46,7 @@ type Row struct {
 	Inputs        map[string]float64
 	NotApplicable bool
 	Reason        string
-	Note          string
+	Note          *string // nil when the file has no note column: the stored note stays
 }
 
 // RowError is a problem on one line of the file.
@@ -144,6 +144,10 @@ func ParseCSV(r io.Reader, indicators map[string]Indicator, firstYear, lastYear 
 			errs = append(errs, rowErrs...)
 			continue
 		}
+		if _, ok := col["note"]; ok { // an empty cell clears the note, a missing column keeps it
+			note := get("note")
+			row.Note = &note
+		}
 		k := fmt.Sprintf("%s|%d|%s", row.Indicator, row.Year, row.Period)
 		if prev, dup := seen[k]; dup {
 			errs = append(errs, RowError{Line: line, Message: fmt.Sprintf("stesso indicatore e periodo della riga %d", prev)})
@@ -170,7 +174,7 @@ func parseRow(line int, get func(string) string, indicators map[string]Indicator
 			return Row{}, errs
 		}
 	}
-	row := Row{Line: line, Indicator: get("indicator_id"), Reason: get("reason"), Note: get("note")}
+	row := Row{Line: line, Indicator: get("indicator_id"), Reason: get("reason")}
 	in, ok := indicators[row.Indicator]
 	if !ok {
 		bad("indicator_id", fmt.Sprintf("indicatore %q inesistente nel piano", row.Indicator))

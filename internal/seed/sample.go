@@ -243,5 +243,5 @@ func onTarget(in *plan.Indicator, t *plan.Target) (measure.Row, bool) {
 func BenchmarkSample() []measure.Row {
 	v := -5.7
 	return []measure.Row{{Indicator: "TP.1/1", Year: SampleYear, Period: "final", Value: &v,
-		Note: "Dato dimostrativo: il valore della nota del PIAO della CCIAA del Gran Sasso d'Italia (riferito al 2022)"}}
+		Note: new("Dato dimostrativo: il valore della nota del PIAO della CCIAA del Gran Sasso d'Italia (riferito al 2022)")}}
 }

@@ -3,6 +3,7 @@ package server
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/piao-performance/piao/internal/auth"
@@ -125,14 +126,26 @@ func (s *Server) setUserActive(w http.ResponseWriter, r *http.Request) {
 		s.renderAdminEnte(w, r, http.StatusConflict, templates.AdminEnteData{Message: "Non puoi disattivare il tuo stesso account."})
 		return
 	}
-	if err := s.store.SetActive(r.Context(), username, r.PostForm.Get("attivo") == "1", actor(r)); err != nil {
+	version, err := strconv.Atoi(r.PostForm.Get("versione"))
+	if err != nil {
+		version = -1 // no account has it: a form without a version is stale
+	}
+	err = s.store.SetActiveFrom(r.Context(), username, r.PostForm.Get("attivo") == "1", version, actor(r))
+	if errors.Is(err, store.ErrUserChanged) {
+		s.renderAdminEnte(w, r, http.StatusConflict, templates.AdminEnteData{Message: "L'utente " + username +
+			" è cambiato nel frattempo (attivato, disattivato o con una nuova password) da quando hai aperto la pagina: nulla è stato modificato. Controlla il suo stato qui sotto e ripeti se serve."})
+		return
+	}
+	if err != nil {
 		s.storeError(w, r, err)
 		return
 	}
 	http.Redirect(w, r, string(templates.AdminEnteURL(ente))+"?esito=stato", http.StatusSeeOther)
 }
 
-// createPlan starts an empty plan of the ente, to build in the editor.
+// createPlan starts an empty plan of the ente, to build in the editor. It
+// carries no version: it only creates, and a form posted again (stale) finds
+// the slug taken and is refused, so it can never replace a plan.
 func (s *Server) createPlan(w http.ResponseWriter, r *http.Request) {
 	if !s.adminForm(w, r) {
 		return

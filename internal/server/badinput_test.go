@@ -880,6 +880,41 @@ func (s *biSweep) draftVersion() string {
 	return strconv.Itoa(v)
 }
 
+func (s *biSweep) rulesVersion() string {
+	_, v, err := s.st.VersionedRules(context.Background(), s.h.ID)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return strconv.Itoa(v)
+}
+
+func (s *biSweep) periodVersion(year int, kind string) string {
+	p, err := s.st.Period(context.Background(), s.h.ID, year, kind)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return strconv.Itoa(p.Version)
+}
+
+func (s *biSweep) userVersion(username string) string {
+	var v int
+	if err := s.pool.QueryRow(context.Background(), `SELECT version FROM users WHERE username = $1`, username).Scan(&v); err != nil {
+		s.t.Fatal(err)
+	}
+	return strconv.Itoa(v)
+}
+
+func (s *biSweep) validationStamp(year int) string {
+	v, err := s.st.ValidationOf(context.Background(), s.h.ID, year)
+	if errors.Is(err, store.ErrNotFound) {
+		return ""
+	}
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return v.Stamp()
+}
+
 func (s *biSweep) entry(key string) (version int, status string) {
 	_ = s.pool.QueryRow(context.Background(), `SELECT m.version, m.status FROM measurements m JOIN indicators i ON i.id = m.indicator_id
 		JOIN periods p ON p.id = m.period_id WHERE m.plan_id = $1 AND i.key = $2 AND p.year = 2023 AND p.kind = 'final'`, s.h.ID, key).Scan(&version, &status)
@@ -896,7 +931,14 @@ func (s *biSweep) ensureDraft() {
 }
 
 func (s *biSweep) discardDraft() {
-	if err := s.st.DiscardDraft(context.Background(), s.h, "test"); err != nil && !errors.Is(err, store.ErrNotFound) {
+	d, err := s.st.DraftOf(context.Background(), s.h.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		return
+	}
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	if err := s.st.DiscardDraft(context.Background(), s.h, d.Version, "test"); err != nil {
 		s.t.Fatal(err)
 	}
 }
@@ -1074,7 +1116,7 @@ func (s *biSweep) forms(doc *plan.Document) map[string][]*biForm {
 		return v
 	}
 	lastBaseline := strconv.Itoa(len(ind6.Baselines)) // the empty row the page adds
-	rules := templates.RulesFormOf(scoring.DefaultRules())
+	rules := templates.RulesFormOf(scoring.DefaultRules(), 0)
 	xlsx := s.template()
 
 	editObjective := refPlan + "/modifica/obiettivi/O.3.3.1"
@@ -1125,13 +1167,17 @@ func (s *biSweep) forms(doc *plan.Document) map[string][]*biForm {
 			},
 			show: []string{refPlan + "/misurazioni/O.1.1.4/1" + period}}},
 		pl + "/periodi/{periodo}": {{name: "chiusura periodo", path: refPlan + "/periodi/2025-final", user: "segretario", baseOK: true,
-			fields: []biField{biChoice("azione", "chiudi", "riapri"), biText("motivo", 500, true)},
-			base:   func() url.Values { return biVals("azione", "riapri", "motivo", "Correzione dei dati") },
-			before: func() { s.ensureClosed(2025, "final") },
-			show:   []string{refPlan + "/registro"}}},
+			fields: []biField{biChoice("azione", "chiudi", "riapri"), biText("motivo", 500, true), biExact("versione")},
+			base: func() url.Values {
+				s.ensureClosed(2025, "final") // before reading the version the form carries
+				return biVals("azione", "riapri", "motivo", "Correzione dei dati", "versione", s.periodVersion(2025, "final"))
+			},
+			show: []string{refPlan + "/registro"}}},
 		pl + "/periodi/{periodo}/scadenza": {{name: "scadenza", path: refPlan + "/periodi/2024-midyear/scadenza", user: "admin", baseOK: true,
-			fields: []biField{biDate("scadenza", true)},
-			base:   func() url.Values { return biVals("scadenza", strconv.Itoa(s.next()%28+1)+"/07/2024") }}},
+			fields: []biField{biDate("scadenza", true), biExact("versione")},
+			base: func() url.Values {
+				return biVals("scadenza", strconv.Itoa(s.next()%28+1)+"/07/2024", "versione", s.periodVersion(2024, "midyear"))
+			}}},
 		pl + "/oiv/verifica": {{name: "verifica catena", path: refPlan + "/oiv/verifica", user: "oiv", emptyOK: true, noWrite: true, baseOK: true, base: biNoFields}},
 		pl + "/oiv/osservazioni": {{name: "osservazione", path: refPlan + "/oiv/osservazioni", user: "oiv", baseOK: true,
 			fields: []biField{biInt("anno", 2023, 2025), biChoice("oggetto", "O.3.3.1", "O.3.3.1|O.3.3.1/1"), biText("osservazione", 4000, true)},
@@ -1141,9 +1187,9 @@ func (s *biSweep) forms(doc *plan.Document) map[string][]*biForm {
 		pl + "/oiv/validazione": {{name: "validazione", path: refPlan + "/oiv/validazione", user: "oiv", file: "documento", baseOK: true,
 			baseFiles: []biFile{{"validazione.pdf", pdf}},
 			fields: []biField{biInt("anno", 2023, 2025), biChoice("esito", store.Validated, store.ValidatedWithReserve, store.NotValidated), biDate("data", true),
-				biText("atto", 200, false), biText("motivazione", 4000, false)},
+				biText("atto", 200, false), biText("motivazione", 4000, false), biExact("visto-2023")},
 			base: func() url.Values {
-				return biVals("anno", "2023", "esito", store.Validated, "data", "15/03/2024", "atto", "Verbale n. 7")
+				return biVals("anno", "2023", "esito", store.Validated, "data", "15/03/2024", "atto", "Verbale n. 7", "visto-2023", s.validationStamp(2023))
 			},
 			uploads: biUploads(t, "documento", pdf, true)}},
 
@@ -1162,18 +1208,19 @@ func (s *biSweep) forms(doc *plan.Document) map[string][]*biForm {
 			fields: []biField{biNumber("tetto", 100, 1000), biNumber("soglia", 0, 99.99), biChoice("regola-lte", scoring.LTERatio, scoring.LTELinear),
 				biChoice("regola-obiettivo", scoring.WeightedMean, scoring.AllTargetsMet), biNumber("raggiunto", 0.01, 1000), biNumber("parziale", 0.01, 1000),
 				biNumber("risultati", 0, 100), biNumber("comportamenti", 0, 100),
-				{name: "fasce", kind: kindText, max: 1000, required: true, shown: true, extra: []biValue{{"band-script", "90 " + biScript + "; 0 Non adeguato"}, {"band-nul", "90 Ecc\x00ellente; 0 Non adeguato"}}}},
+				{name: "fasce", kind: kindText, max: 1000, required: true, shown: true, extra: []biValue{{"band-script", "90 " + biScript + "; 0 Non adeguato"}, {"band-nul", "90 Ecc\x00ellente; 0 Non adeguato"}}},
+				biExact("versione")},
 			base: func() url.Values {
 				return biVals("tetto", rules.Cap, "soglia", rules.Min, "regola-lte", rules.LTE, "regola-obiettivo", rules.Objective, "raggiunto", rules.Full,
-					"parziale", rules.Partial, "risultati", rules.Results, "comportamenti", rules.Behaviour, "fasce", rules.Bands)
+					"parziale", rules.Partial, "risultati", rules.Results, "comportamenti", rules.Behaviour, "fasce", rules.Bands, "versione", s.rulesVersion())
 			}}},
 		ed + "/importa": {{name: "importazione foglio", path: refPlan + "/modifica/importa", user: "admin", file: "foglio", baseOK: true,
 			baseFiles: []biFile{{"piano.xlsx", xlsx}}, fields: []biField{biExact("versione")}, base: edBase(),
 			uploads: biUploads(t, "foglio", xlsx, false)}},
 		ed + "/adotta": {{name: "adozione", path: refPlan + "/modifica/adotta", user: "admin", destructive: true,
 			fields: []biField{biExact("versione")}, base: edBase()}},
-		ed + "/scarta": {{name: "scarto bozza", path: refPlan + "/modifica/scarta", user: "admin", emptyOK: true, baseOK: true,
-			base: biNoFields, after: s.ensureDraft}},
+		ed + "/scarta": {{name: "scarto bozza", path: refPlan + "/modifica/scarta", user: "admin", baseOK: true,
+			fields: []biField{biExact("versione")}, base: func() url.Values { return biVals("versione", s.draftVersion()) }, after: s.ensureDraft}},
 		ed + "/obiettivi/{code}": {
 			{name: "obiettivo", path: editObjective, user: "admin", baseOK: true, fields: append(objFields(biChoice("codice", "O.3.3.1")), biExact("versione")),
 				base: func() url.Values { v := objForm(*o331); v.Set("versione", s.draftVersion()); return v }},
@@ -1248,7 +1295,8 @@ func (s *biSweep) forms(doc *plan.Document) map[string][]*biForm {
 				return biVals("username", "utente-"+strconv.Itoa(s.next()), "nome", "Utente di prova", "profilo", string(auth.Lettore))
 			}}},
 		"POST /amministrazione/{ente}/utenti/{username}/stato": {{name: "stato utente", path: "/amministrazione/cciaa-gran-sasso/utenti/bersaglio/stato", user: "admin",
-			emptyOK: true, baseOK: true, fields: []biField{biAny("attivo")}, base: func() url.Values { return biVals("attivo", "1") }}},
+			baseOK: true, fields: []biField{biAny("attivo"), biExact("versione")},
+			base: func() url.Values { return biVals("attivo", "1", "versione", s.userVersion("bersaglio")) }}},
 		"POST /amministrazione/{ente}/piani": {{name: "nuovo piano", path: "/amministrazione/cciaa-gran-sasso/piani", user: "admin", baseOK: true,
 			fields: []biField{biKey("slug", biSlug), biText("titolo", 200, true), biInt("inizio", 2000, 2100), biInt("fine", 2000, 2109)},
 			base: func() url.Values {

@@ -208,7 +208,9 @@ func formOf(ind store.EntryIndicator, e store.Entry) templates.EntryForm {
 
 // decodeEntry reads an entry from form values (get), checking each field;
 // Errors is empty when the entry can be saved.
-func decodeEntry(ind store.EntryIndicator, get func(string) string) (templates.EntryForm, store.EntryInput) {
+// sent reports whether the form carried a field at all (an emptied field is
+// sent as ""), so that fields a form does not have keep their stored value.
+func decodeEntry(ind store.EntryIndicator, get func(string) string, sent func(string) bool) (templates.EntryForm, store.EntryInput) {
 	f := templates.EntryForm{Values: map[string]string{}, Errors: map[string]string{}}
 	in := store.EntryInput{Indicator: ind}
 	f.NA = get("na") == "1"
@@ -282,7 +284,11 @@ func decodeEntry(ind store.EntryIndicator, get func(string) string) (templates.E
 			}
 		}
 	}
-	in.NotApplicable, in.Reason, in.Note, in.Version = f.NA, f.Reason, f.Note, f.Version
+	in.NotApplicable, in.Reason, in.Version = f.NA, f.Reason, f.Version
+	if sent("nota") { // the grid has no note field: the stored note stays
+		note := f.Note
+		in.Note = &note
+	}
 	if f.NA {
 		in.Value, in.Inputs = nil, nil
 	} else {
@@ -332,7 +338,7 @@ func (s *Server) saveEntry(w http.ResponseWriter, r *http.Request) {
 	if r.MultipartForm != nil {
 		defer r.MultipartForm.RemoveAll()
 	}
-	form, in := decodeEntry(ind, r.FormValue)
+	form, in := decodeEntry(ind, r.FormValue, func(f string) bool { _, ok := r.Form[f]; return ok })
 	if r.URL.Query().Get("calcola") == "1" {
 		s.liveResult(w, r, ind, form, in)
 		return

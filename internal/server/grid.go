@@ -109,7 +109,7 @@ func (s *Server) saveGrid(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		ind := entryIndicatorOf(items[i])
-		form, in := decodeEntry(ind, get)
+		form, in := decodeEntry(ind, get, func(f string) bool { _, ok := r.PostForm[prefix+f]; return ok })
 		rows[i].Form = form
 		if len(form.Errors) > 0 {
 			bad = true

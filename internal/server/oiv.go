@@ -226,13 +226,37 @@ func (s *Server) setValidation(w http.ResponseWriter, r *http.Request) {
 	} else {
 		v.Document, v.DocumentType, v.DocumentName = data, ct, evidence.CleanName(files[0].Filename)
 	}
+	// the validation of each year as the form saw it; a form without it is stale
+	f.Seen = map[int]string{}
+	for k, vs := range r.PostForm {
+		if y, err := strconv.Atoi(strings.TrimPrefix(k, "visto-")); err == nil && strings.HasPrefix(k, "visto-") && len(vs) == 1 && len(vs[0]) <= 20 {
+			f.Seen[y] = vs[0]
+		}
+	}
+	status := http.StatusUnprocessableEntity
 	if len(f.Errors) == 0 {
-		if err := s.store.SetValidation(r.Context(), h, v, auth.FromContext(r.Context()).Username); err != nil {
+		seen, ok := f.Seen[v.Year]
+		if !ok {
+			seen = "assente"
+		}
+		err := s.store.SetValidation(r.Context(), h, v, seen, auth.FromContext(r.Context()).Username)
+		switch {
+		case errors.Is(err, store.ErrValidationChanged):
+			status = http.StatusConflict
+			f.Conflict = "La validazione del " + f.Year + " è cambiata da quando hai aperto la pagina (vedi la tabella qui sopra): la tua non è stata registrata. " +
+				"I tuoi dati sono ancora nel modulo: allega di nuovo il documento e registra per sostituire quella attuale."
+			if cur, err := s.store.ValidationOf(r.Context(), h.ID, v.Year); err == nil {
+				f.Seen[v.Year] = cur.Stamp() // registering again replaces it, knowingly
+			} else {
+				delete(f.Seen, v.Year)
+			}
+		case err != nil:
 			s.serverError(w, r, err)
 			return
+		default:
+			http.Redirect(w, r, string(templates.OIVURL(h.EnteSlug, h.Slug))+"?registrato=validazione", http.StatusSeeOther)
+			return
 		}
-		http.Redirect(w, r, string(templates.OIVURL(h.EnteSlug, h.Slug))+"?registrato=validazione", http.StatusSeeOther)
-		return
 	}
 	d, err := s.oivData(r, h)
 	if err != nil {
@@ -242,7 +266,7 @@ func (s *Server) setValidation(w http.ResponseWriter, r *http.Request) {
 	f.Notes = truncateRunes(f.Notes, 4000)
 	f.ActReference = truncateRunes(f.ActReference, 200)
 	d.Val = f
-	s.render(w, r, http.StatusUnprocessableEntity, templates.OIVPage(d))
+	s.render(w, r, status, templates.OIVPage(d))
 }
 
 // validationDocument serves the OIV's validation document of a year: to the

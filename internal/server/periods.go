@@ -58,7 +58,18 @@ func (s *Server) periodForm(w http.ResponseWriter, r *http.Request, limit int64)
 		s.errorPage(w, r, http.StatusBadRequest, "Richiesta non valida", "Il modulo inviato non è leggibile.")
 		return h, p, false
 	}
+	// the store checks the version the form was built from, not the one just read
+	p.Version = -1 // a form without a valid version is stale
+	if v, err := strconv.Atoi(r.PostForm.Get("versione")); err == nil && v > 0 {
+		p.Version = v
+	}
 	return h, p, true
+}
+
+// periodChanged answers a period form built before the period last changed.
+func (s *Server) periodChanged(w http.ResponseWriter, r *http.Request, h store.PlanHeader, p store.Period, what string) {
+	s.renderPeriods(w, r, h, http.StatusConflict, "Il periodo "+p.Label()+" è cambiato nel frattempo (chiuso, riaperto o con una nuova scadenza) da quando hai aperto la pagina: "+
+		what+" non è stata applicata e nulla è cambiato. Controlla qui sotto lo stato attuale e ripeti se serve.")
 }
 
 // setPeriod closes a period, or reopens it with a reason.
@@ -82,6 +93,14 @@ func (s *Server) setPeriod(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err := s.store.SetPeriodClosed(r.Context(), h, p, closed, reason, *auth.FromContext(r.Context()))
+	if errors.Is(err, store.ErrPeriodChanged) {
+		what := "la chiusura"
+		if !closed {
+			what = "la riapertura"
+		}
+		s.periodChanged(w, r, h, p, what)
+		return
+	}
 	if errors.Is(err, store.ErrReasonRequired) {
 		s.renderPeriods(w, r, h, http.StatusUnprocessableEntity, "Per riaprire il periodo "+p.Label()+" indica il motivo.")
 		return
@@ -150,7 +169,12 @@ func (s *Server) setDeadline(w http.ResponseWriter, r *http.Request) {
 			p.Label()+": scrivi una data gg/mm/aaaa non prima della fine del periodo e entro un anno.")
 		return
 	}
-	if err := s.store.SetPeriodDeadline(r.Context(), h, p, d, auth.FromContext(r.Context()).Username); err != nil {
+	err = s.store.SetPeriodDeadline(r.Context(), h, p, d, auth.FromContext(r.Context()).Username)
+	if errors.Is(err, store.ErrPeriodChanged) {
+		s.periodChanged(w, r, h, p, "la nuova scadenza «"+raw+"»")
+		return
+	}
+	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}

@@ -64,7 +64,9 @@ func (s *Server) draftDiff(r *http.Request, h store.PlanHeader, d store.Draft) (
 	return revision.Diff(revision.FromDocument(cur), revision.FromDocument(d.Doc), nil), nil
 }
 
-// startDraft opens a revision.
+// startDraft opens a revision. It carries no version: it only creates, and a
+// stale "Avvia" while a draft is open gets 409 (ErrDraftExists), never a
+// replaced draft.
 func (s *Server) startDraft(w http.ResponseWriter, r *http.Request) {
 	h, ok := s.editorForm(w, r)
 	if !ok {
@@ -208,15 +210,17 @@ func (s *Server) saveDraft(w http.ResponseWriter, r *http.Request, h store.PlanH
 
 // adoptDraft makes the draft the plan's new revision.
 func (s *Server) adoptDraft(w http.ResponseWriter, r *http.Request) {
-	h, _, ok := s.draftForm(w, r)
+	h, d, ok := s.draftForm(w, r)
 	if !ok {
 		return
 	}
-	_, err := s.store.AdoptDraft(r.Context(), h, actor(r))
+	_, err := s.store.AdoptDraft(r.Context(), h, d.Version, actor(r))
 	var lost *store.ErrHasMeasurements
 	var gone *store.ErrTargetRemoved
 	var invalid *store.InvalidPlanError
 	switch {
+	case errors.Is(err, store.ErrDraftChanged), errors.Is(err, store.ErrNotFound): // changed between the check and the adoption
+		s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: draftChangedMessage})
 	case errors.As(err, &lost), errors.As(err, &gone):
 		s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: "Revisione non adottata: " + err.Error() + ". Nulla è cambiato."})
 	case errors.As(err, &invalid):
@@ -228,13 +232,26 @@ func (s *Server) adoptDraft(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// discardDraft deletes the draft.
+// draftChangedMessage answers a form built on an older draft.
+const draftChangedMessage = "La bozza è cambiata nel frattempo (un'altra scheda o un'altra persona): nulla è stato modificato. Controlla la bozza qui sotto e ripeti se serve."
+
+// discardDraft deletes the draft, only the one the form was built on: a stale
+// "Scarta" must not delete a draft changed (or opened again) since.
 func (s *Server) discardDraft(w http.ResponseWriter, r *http.Request) {
 	h, ok := s.editorForm(w, r)
 	if !ok {
 		return
 	}
-	if err := s.store.DiscardDraft(r.Context(), h, actor(r)); err != nil && !errors.Is(err, store.ErrNotFound) {
+	version, err := strconv.Atoi(r.PostForm.Get("versione"))
+	if err != nil {
+		version = -1 // no draft has it: a form without a version is stale
+	}
+	err = s.store.DiscardDraft(r.Context(), h, version, actor(r))
+	switch {
+	case errors.Is(err, store.ErrDraftChanged):
+		s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: draftChangedMessage})
+		return
+	case err != nil && !errors.Is(err, store.ErrNotFound): // already discarded: nothing newer to lose
 		s.serverError(w, r, err)
 		return
 	}

@@ -15,6 +15,8 @@ import (
 var slugRe = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
 // rolloverPage shows and handles the form that creates next cycle's plan.
+// Like createPlan it only creates (LoadPlan without Replace): a stale form
+// finds the slug taken and is refused, so it carries no version.
 func (s *Server) rolloverPage(w http.ResponseWriter, r *http.Request) {
 	h, err := s.store.PlanHeader(r.Context(), param(r, "ente"), param(r, "plan"))
 	if err != nil {

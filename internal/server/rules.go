@@ -1,12 +1,14 @@
 package server
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"github.com/piao-performance/piao/internal/itfmt"
 	"github.com/piao-performance/piao/internal/scoring"
+	"github.com/piao-performance/piao/internal/store"
 	"github.com/piao-performance/piao/templates"
 )
 
@@ -18,12 +20,12 @@ func (s *Server) rulesPage(w http.ResponseWriter, r *http.Request) {
 		s.storeError(w, r, err)
 		return
 	}
-	cur, err := s.store.ScoringRules(r.Context(), h.ID)
+	cur, version, err := s.store.VersionedRules(r.Context(), h.ID)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	d := templates.RulesData{Plan: h, Form: templates.RulesFormOf(cur), Errors: map[string]string{}}
+	d := templates.RulesData{Plan: h, Form: templates.RulesFormOf(cur, version), Errors: map[string]string{}}
 	if r.URL.Query().Get("esito") == "salvato" {
 		d.Message = "Regole salvate: valgono per tutti i punteggi del piano."
 	}
@@ -38,14 +40,27 @@ func (s *Server) rulesPage(w http.ResponseWriter, r *http.Request) {
 	}
 	p := r.PostForm
 	d.Form = templates.RulesForm{Cap: p.Get("tetto"), Min: p.Get("soglia"), LTE: p.Get("regola-lte"), Objective: p.Get("regola-obiettivo"),
-		Full: p.Get("raggiunto"), Partial: p.Get("parziale"), Results: p.Get("risultati"), Behaviour: p.Get("comportamenti"), Bands: p.Get("fasce")}
+		Full: p.Get("raggiunto"), Partial: p.Get("parziale"), Results: p.Get("risultati"), Behaviour: p.Get("comportamenti"), Bands: p.Get("fasce"),
+		Version: -1} // a form without a valid version is stale by definition
+	if v, err := strconv.Atoi(p.Get("versione")); err == nil && v > 0 {
+		d.Form.Version = v
+	}
 	rules, errs := parseRules(d.Form)
 	if len(errs) > 0 {
 		d.Errors = errs
 		s.render(w, r, http.StatusUnprocessableEntity, templates.RulesPage(d))
 		return
 	}
-	if err := s.store.SetScoringRules(r.Context(), h, rules, actor(r)); err != nil {
+	err = s.store.SetScoringRules(r.Context(), h, rules, d.Form.Version, actor(r))
+	var conflict *store.RulesConflictError
+	switch {
+	case errors.As(err, &conflict):
+		now := templates.RulesFormOf(conflict.Current, conflict.Version)
+		d.Conflict = &now
+		d.Form.Version = conflict.Version // saving again replaces them, knowingly
+		s.render(w, r, http.StatusConflict, templates.RulesPage(d))
+		return
+	case err != nil:
 		s.serverError(w, r, err)
 		return
 	}

@@ -100,7 +100,8 @@ func (s *Store) draft(ctx context.Context, q interface {
 // version; what says what changed, for the audit trail.
 func (s *Store) SaveDraft(ctx context.Context, h PlanHeader, doc *plan.Document, version int, what map[string]any, actor string) error {
 	return s.inTx(ctx, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `UPDATE plan_drafts SET document = $3, version = version + 1, updated_at = now()
+		// the next version comes from a sequence: no draft ever reuses a version (migration 000017)
+		tag, err := tx.Exec(ctx, `UPDATE plan_drafts SET document = $3, version = nextval('plan_draft_versions'), updated_at = now()
 			WHERE plan_id = $1 AND version = $2`, h.ID, version, doc)
 		if err != nil {
 			return fmt.Errorf("save draft: %w", err)
@@ -113,15 +114,20 @@ func (s *Store) SaveDraft(ctx context.Context, h PlanHeader, doc *plan.Document,
 	})
 }
 
-// DiscardDraft deletes the plan's draft revision.
-func (s *Store) DiscardDraft(ctx context.Context, h PlanHeader, actor string) error {
+// DiscardDraft deletes the plan's draft revision if it is still at version
+// (the one the discarding form was built from): ErrDraftChanged when the
+// draft changed since, ErrNotFound when there is none.
+func (s *Store) DiscardDraft(ctx context.Context, h PlanHeader, version int, actor string) error {
 	return s.inTx(ctx, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `DELETE FROM plan_drafts WHERE plan_id = $1`, h.ID)
+		d, err := s.draft(ctx, tx, h.ID, true)
 		if err != nil {
-			return fmt.Errorf("discard draft: %w", err)
+			return err
 		}
-		if tag.RowsAffected() == 0 {
-			return ErrNotFound
+		if d.Version != version {
+			return ErrDraftChanged
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM plan_drafts WHERE plan_id = $1`, h.ID); err != nil {
+			return fmt.Errorf("discard draft: %w", err)
 		}
 		return appendAudit(ctx, tx, AuditEvent{Actor: actor, Action: "plan.draft.discard", EnteID: &h.EnteID, ObjectType: "plan",
 			ObjectKey: h.EnteSlug + "/" + h.Slug})
@@ -129,13 +135,17 @@ func (s *Store) DiscardDraft(ctx context.Context, h PlanHeader, actor string) er
 }
 
 // AdoptDraft makes the draft the plan's new revision and deletes it, in one
-// transaction; it returns the revision's number.
-func (s *Store) AdoptDraft(ctx context.Context, h PlanHeader, actor string) (int, error) {
+// transaction, if the draft is still at version (the one the administrator
+// reviewed; otherwise ErrDraftChanged); it returns the revision's number.
+func (s *Store) AdoptDraft(ctx context.Context, h PlanHeader, version int, actor string) (int, error) {
 	var seq int
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		d, err := s.draft(ctx, tx, h.ID, true)
 		if err != nil {
 			return err
+		}
+		if d.Version != version {
+			return ErrDraftChanged
 		}
 		if seq, err = applyRevision(ctx, tx, h, d.Doc, d.Meta(), actor); err != nil {
 			return err

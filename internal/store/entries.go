@@ -213,10 +213,13 @@ type EntryInput struct {
 	Inputs        map[string]float64
 	NotApplicable bool
 	Reason        string
-	Note          string
-	Version       int  // the version the user edited; 0 for a new entry
-	Submit        bool // send for approval after saving
-	Attachments   []NewAttachment
+	// Note is nil when the saving path does not carry the note (the grid, a
+	// CSV without a note column): the stored note is kept. A pointer to ""
+	// clears it (the full entry form with the field emptied).
+	Note        *string
+	Version     int  // the version the user edited; 0 for a new entry
+	Submit      bool // send for approval after saving
+	Attachments []NewAttachment
 }
 
 // SaveEntries saves several entries in one transaction: all of them, or
@@ -325,12 +328,16 @@ func saveEntry(ctx context.Context, tx pgx.Tx, h PlanHeader, in EntryInput, acto
 	if inputs == nil {
 		inputs = map[string]float64{}
 	}
+	note := old.Note // "" for a new entry
+	if in.Note != nil {
+		note = *in.Note
+	}
 	var id int64
 	if exists {
 		err = tx.QueryRow(ctx, `UPDATE measurements SET value = $2, inputs = $3, not_applicable = $4, reason = $5, note = $6,
 				status = $7, author = $8, version = version + 1, updated_at = $9, submitted_by = $10, submitted_at = $11,
 				demo = false
-			WHERE id = $1 RETURNING id`, old.ID, in.Value, inputs, in.NotApplicable, in.Reason, in.Note, status,
+			WHERE id = $1 RETURNING id`, old.ID, in.Value, inputs, in.NotApplicable, in.Reason, note, status,
 			actor.Username, now, submittedBy, submittedAt).Scan(&id)
 	} else {
 		// ON CONFLICT: someone created it since we looked; that is a conflict for this user.
@@ -338,7 +345,7 @@ func saveEntry(ctx context.Context, tx pgx.Tx, h PlanHeader, in EntryInput, acto
 				note, status, author, updated_at, submitted_by, submitted_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
 			ON CONFLICT (indicator_id, period_id) DO NOTHING RETURNING id`, h.ID, ind.ID, in.Period.ID, in.Value, inputs,
-			in.NotApplicable, in.Reason, in.Note, status, actor.Username, now, submittedBy, submittedAt).Scan(&id)
+			in.NotApplicable, in.Reason, note, status, actor.Username, now, submittedBy, submittedAt).Scan(&id)
 		if errors.Is(err, pgx.ErrNoRows) {
 			cur, _, lerr := lockEntry(ctx, tx, ind.ID, in.Period.ID)
 			if lerr != nil {
@@ -374,7 +381,7 @@ func saveEntry(ctx context.Context, tx pgx.Tx, h PlanHeader, in EntryInput, acto
 		detail["old"] = entryState(old.Value, old.Inputs, old.NotApplicable, old.Reason, old.Status)
 	}
 	if err := appendAudit(ctx, tx, AuditEvent{Actor: actor.Username, Action: action, EnteID: &h.EnteID, ObjectType: "measurement",
-		ObjectKey: entryKey(ind.Key, in.Period), Reason: in.Note, Detail: detail}); err != nil {
+		ObjectKey: entryKey(ind.Key, in.Period), Reason: note, Detail: detail}); err != nil {
 		return Entry{}, err
 	}
 	return scanEntry(tx.QueryRow(ctx, `SELECT `+entryColumns+` FROM measurements m WHERE m.id = $1`, id))
@@ -456,15 +463,21 @@ func contains(xs []string, x string) bool {
 	return false
 }
 
-// SetPeriodClosed closes or reopens a period (reopening needs a reason).
+// SetPeriodClosed closes or reopens a period (reopening needs a reason). p is
+// the period as the caller saw it: if it is already in the state asked for,
+// nothing happens (the request is idempotent and undoes nothing); otherwise
+// it must still be at p.Version, or ErrPeriodChanged: a stale "Chiudi" must
+// not undo a reopening made after the page was built.
 func (s *Store) SetPeriodClosed(ctx context.Context, h PlanHeader, p Period, closed bool, reason string, actor auth.User) error {
 	if !closed && len([]rune(reason)) < 3 {
 		return ErrReasonRequired
 	}
 	return s.inTx(ctx, func(tx pgx.Tx) error {
 		var isClosed bool
+		var version int
 		// FOR UPDATE waits for saves in progress (they hold FOR SHARE).
-		if err := tx.QueryRow(ctx, `SELECT closed_at IS NOT NULL FROM periods WHERE id = $1 AND plan_id = $2 FOR UPDATE`, p.ID, h.ID).Scan(&isClosed); err != nil {
+		if err := tx.QueryRow(ctx, `SELECT closed_at IS NOT NULL, version FROM periods WHERE id = $1 AND plan_id = $2 FOR UPDATE`,
+			p.ID, h.ID).Scan(&isClosed, &version); err != nil {
 			if errors.Is(err, pgx.ErrNoRows) {
 				return ErrNotFound
 			}
@@ -473,11 +486,14 @@ func (s *Store) SetPeriodClosed(ctx context.Context, h PlanHeader, p Period, clo
 		if isClosed == closed {
 			return nil
 		}
+		if version != p.Version {
+			return ErrPeriodChanged
+		}
 		label := h.EnteSlug + "/" + h.Slug + " " + p.Label()
 		if closed {
 			return closePeriod(ctx, tx, h.EnteID, p.ID, label, actor.Username, reason)
 		}
-		if _, err := tx.Exec(ctx, `UPDATE periods SET closed_at = NULL, closed_by = '' WHERE id = $1`, p.ID); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE periods SET closed_at = NULL, closed_by = '', version = version + 1 WHERE id = $1`, p.ID); err != nil {
 			return fmt.Errorf("reopen period: %w", err)
 		}
 		return appendAudit(ctx, tx, AuditEvent{Actor: actor.Username, Action: "period.reopen", EnteID: &h.EnteID, ObjectType: "period",

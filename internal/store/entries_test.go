@@ -139,7 +139,15 @@ func TestEntryWorkflow(t *testing.T) {
 	if err := f.st.SetPeriodClosed(ctx, f.h, f.period, false, "", sg); err == nil {
 		t.Fatal("reopening a period needs a reason")
 	}
-	if err := f.st.SetPeriodClosed(ctx, f.h, f.period, false, "Rettifica richiesta dall'OIV", sg); err != nil {
+	// a reopening built on the period before it was closed is stale: refused, nothing changes
+	if err := f.st.SetPeriodClosed(ctx, f.h, f.period, false, "Rettifica richiesta dall'OIV", sg); !errors.Is(err, store.ErrPeriodChanged) {
+		t.Fatalf("stale reopening: %v", err)
+	}
+	closed, err := f.st.Period(ctx, f.h.ID, f.period.Year, f.period.Kind)
+	if err != nil || !closed.Closed() {
+		t.Fatalf("period after a stale reopening: %+v %v", closed, err)
+	}
+	if err := f.st.SetPeriodClosed(ctx, f.h, closed, false, "Rettifica richiesta dall'OIV", sg); err != nil {
 		t.Fatal(err)
 	}
 	// the history has every step, newest first, with old and new values

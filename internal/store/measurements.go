@@ -157,31 +157,35 @@ func writeMeasurement(ctx context.Context, tx pgx.Tx, planID, enteID, periodID i
 		Inputs        map[string]float64 `json:"inputs"`
 		NotApplicable bool               `json:"not_applicable"`
 		Reason        string             `json:"reason,omitempty"`
+		Note          string             `json:"note,omitempty"`
 		Status        string             `json:"status"`
 	}
 	var old state
 	var oldVersion int
-	err = tx.QueryRow(ctx, `SELECT value::float8, inputs, not_applicable, reason, status, version FROM measurements
+	err = tx.QueryRow(ctx, `SELECT value::float8, inputs, not_applicable, reason, note, status, version FROM measurements
 		WHERE indicator_id = $1 AND period_id = $2 FOR UPDATE`, indicatorID, periodID).Scan(
-		&old.Value, &old.Inputs, &old.NotApplicable, &old.Reason, &old.Status, &oldVersion)
+		&old.Value, &old.Inputs, &old.NotApplicable, &old.Reason, &old.Note, &old.Status, &oldVersion)
 	exists := err == nil
 	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		return false, false, fmt.Errorf("measurement %s: %w", r.Indicator, err)
 	}
-	next := state{Value: r.Value, Inputs: inputs, NotApplicable: r.NotApplicable, Reason: r.Reason, Status: opt.Status}
+	next := state{Value: r.Value, Inputs: inputs, NotApplicable: r.NotApplicable, Reason: r.Reason, Note: old.Note, Status: opt.Status}
+	if r.Note != nil { // a file without a note column keeps the stored note
+		next.Note = *r.Note
+	}
 	if exists && sameState(old.Value, next.Value) && mapsEqual(old.Inputs, next.Inputs) && old.NotApplicable == next.NotApplicable &&
-		old.Reason == next.Reason && old.Status == next.Status {
+		old.Reason == next.Reason && old.Note == next.Note && old.Status == next.Status {
 		return false, false, nil
 	}
 	if exists {
 		_, err = tx.Exec(ctx, `UPDATE measurements SET value = $3, inputs = $4, not_applicable = $5, reason = $6, note = $7,
 				status = $8, demo = $9, author = $10, version = version + 1, updated_at = now()
 			WHERE indicator_id = $1 AND period_id = $2`, indicatorID, periodID, r.Value, inputs, r.NotApplicable, r.Reason,
-			r.Note, opt.Status, opt.Demo, opt.Actor)
+			next.Note, opt.Status, opt.Demo, opt.Actor)
 	} else {
 		_, err = tx.Exec(ctx, `INSERT INTO measurements (plan_id, indicator_id, period_id, value, inputs, not_applicable,
 				reason, note, status, demo, author) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-			planID, indicatorID, periodID, r.Value, inputs, r.NotApplicable, r.Reason, r.Note, opt.Status, opt.Demo, opt.Actor)
+			planID, indicatorID, periodID, r.Value, inputs, r.NotApplicable, r.Reason, next.Note, opt.Status, opt.Demo, opt.Actor)
 	}
 	if err != nil {
 		return false, false, fmt.Errorf("write measurement %s (riga %d): %w", r.Indicator, r.Line, err)

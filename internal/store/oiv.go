@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -103,23 +104,39 @@ type Validation struct {
 	CreatedAt    time.Time
 }
 
-// SetValidation records (or replaces) the validation of a year's Relazione.
-// The audit event carries the outcome before and after and the document's hash.
-func (s *Store) SetValidation(ctx context.Context, h PlanHeader, v Validation, actor string) error {
+// Stamp names this recording of a validation: it changes whenever the
+// validation is replaced. The validation form carries the stamp of each year
+// as it saw it ("" when there was none).
+func (v Validation) Stamp() string { return strconv.FormatInt(v.CreatedAt.UnixMicro(), 10) }
+
+// ErrValidationChanged is returned when a year's validation was recorded or
+// replaced after the form was built: nothing is changed.
+var ErrValidationChanged = errors.New("la validazione è cambiata nel frattempo")
+
+// SetValidation records (or replaces) the validation of a year's Relazione,
+// if that year's validation is still the one seen (its Stamp, or "" for none;
+// ErrValidationChanged otherwise). The audit event carries the outcome before
+// and after and the document's hash.
+func (s *Store) SetValidation(ctx context.Context, h PlanHeader, v Validation, seen, actor string) error {
 	sum := sha256.Sum256(v.Document)
 	v.SHA256 = hex.EncodeToString(sum[:])
 	return s.inTx(ctx, func(tx pgx.Tx) error {
 		var before map[string]any
 		var oldOutcome, oldSum string
-		var oldDate time.Time
-		err := tx.QueryRow(ctx, `SELECT outcome, decided_on, document_sha256 FROM relazione_validations
-			WHERE plan_id = $1 AND year = $2 FOR UPDATE`, h.ID, v.Year).Scan(&oldOutcome, &oldDate, &oldSum)
+		var oldDate, oldAt time.Time
+		current := ""
+		err := tx.QueryRow(ctx, `SELECT outcome, decided_on, document_sha256, created_at FROM relazione_validations
+			WHERE plan_id = $1 AND year = $2 FOR UPDATE`, h.ID, v.Year).Scan(&oldOutcome, &oldDate, &oldSum, &oldAt)
 		switch {
 		case errors.Is(err, pgx.ErrNoRows):
 		case err != nil:
 			return fmt.Errorf("validation: %w", err)
 		default:
 			before = map[string]any{"outcome": oldOutcome, "decided_on": oldDate.Format("2006-01-02"), "document_sha256": oldSum}
+			current = Validation{CreatedAt: oldAt}.Stamp()
+		}
+		if current != seen {
+			return ErrValidationChanged
 		}
 		_, err = tx.Exec(ctx, `INSERT INTO relazione_validations (plan_id, year, outcome, decided_on, act_reference, notes,
 				document_name, document_type, document, document_sha256, author)

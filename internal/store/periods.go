@@ -17,7 +17,12 @@ type Period struct {
 	EndsOn   time.Time
 	Deadline *time.Time
 	ClosedAt *time.Time
+	Version  int // closing, reopening and a new deadline add 1 (forms carry it)
 }
+
+// ErrPeriodChanged is returned when a period changed (closed, reopened, new
+// deadline) after the version a form was built from: nothing is changed.
+var ErrPeriodChanged = errors.New("il periodo è cambiato nel frattempo")
 
 // Closed reports whether the period is closed.
 func (p Period) Closed() bool { return p.ClosedAt != nil }
@@ -48,7 +53,7 @@ func createDefaultPeriods(ctx context.Context, tx pgx.Tx, planID int64, first, l
 
 // Periods returns the plan's periods in time order.
 func (s *Store) Periods(ctx context.Context, planID int64) ([]Period, error) {
-	rows, err := s.pool.Query(ctx, `SELECT id, year, kind, ends_on, entry_deadline, closed_at FROM periods
+	rows, err := s.pool.Query(ctx, `SELECT id, year, kind, ends_on, entry_deadline, closed_at, version FROM periods
 		WHERE plan_id = $1 ORDER BY ends_on`, planID)
 	if err != nil {
 		return nil, fmt.Errorf("periods: %w", err)
@@ -60,15 +65,15 @@ func (s *Store) Periods(ctx context.Context, planID int64) ([]Period, error) {
 	return out, nil
 }
 
-// scanPeriod reads the columns id, year, kind, ends_on, entry_deadline, closed_at.
+// scanPeriod reads the columns id, year, kind, ends_on, entry_deadline, closed_at, version.
 func scanPeriod(r pgx.Row) (Period, error) {
 	var p Period
-	return p, r.Scan(&p.ID, &p.Year, &p.Kind, &p.EndsOn, &p.Deadline, &p.ClosedAt)
+	return p, r.Scan(&p.ID, &p.Year, &p.Kind, &p.EndsOn, &p.Deadline, &p.ClosedAt, &p.Version)
 }
 
 // Period returns one period of a plan, or ErrNotFound.
 func (s *Store) Period(ctx context.Context, planID int64, year int, kind string) (Period, error) {
-	p, err := scanPeriod(s.pool.QueryRow(ctx, `SELECT id, year, kind, ends_on, entry_deadline, closed_at FROM periods
+	p, err := scanPeriod(s.pool.QueryRow(ctx, `SELECT id, year, kind, ends_on, entry_deadline, closed_at, version FROM periods
 		WHERE plan_id = $1 AND year = $2 AND kind = $3`, planID, year, kind))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return p, ErrNotFound
@@ -81,7 +86,7 @@ func (s *Store) Period(ctx context.Context, planID int64, year int, kind string)
 
 // closePeriod closes a period inside tx, recording who and when in the audit trail.
 func closePeriod(ctx context.Context, tx pgx.Tx, enteID, periodID int64, label, actor, reason string) error {
-	tag, err := tx.Exec(ctx, `UPDATE periods SET closed_at = now(), closed_by = $2 WHERE id = $1 AND closed_at IS NULL`, periodID, actor)
+	tag, err := tx.Exec(ctx, `UPDATE periods SET closed_at = now(), closed_by = $2, version = version + 1 WHERE id = $1 AND closed_at IS NULL`, periodID, actor)
 	if err != nil {
 		return fmt.Errorf("close period: %w", err)
 	}
@@ -106,11 +111,17 @@ func (s *Store) PeriodsWithData(ctx context.Context, planID int64, vis Visibilit
 	return pp.WithData(vis), nil
 }
 
-// SetPeriodDeadline changes a period's entry deadline (administrators).
+// SetPeriodDeadline changes a period's entry deadline (administrators); p is
+// the period as the form showed it: ErrPeriodChanged if its version moved on.
 func (s *Store) SetPeriodDeadline(ctx context.Context, h PlanHeader, p Period, deadline time.Time, actor string) error {
 	return s.inTx(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `UPDATE periods SET entry_deadline = $2 WHERE id = $1 AND plan_id = $3`, p.ID, deadline, h.ID); err != nil {
+		tag, err := tx.Exec(ctx, `UPDATE periods SET entry_deadline = $2, version = version + 1 WHERE id = $1 AND plan_id = $3 AND version = $4`,
+			p.ID, deadline, h.ID, p.Version)
+		if err != nil {
 			return fmt.Errorf("period deadline: %w", err)
+		}
+		if tag.RowsAffected() == 0 {
+			return ErrPeriodChanged
 		}
 		var old any
 		if p.Deadline != nil {

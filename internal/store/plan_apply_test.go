@@ -183,7 +183,13 @@ func TestApplyRevision(t *testing.T) {
 	if err := st.SaveDraft(ctx, h, d.Doc, d.Version, nil, "admin"); !errors.Is(err, store.ErrDraftChanged) {
 		t.Errorf("stale draft save: %v", err)
 	}
-	if seq, err := st.AdoptDraft(ctx, h, "admin"); err != nil || seq != 4 {
+	if _, err := st.AdoptDraft(ctx, h, d.Version, "admin"); !errors.Is(err, store.ErrDraftChanged) {
+		t.Errorf("stale adoption: %v", err)
+	}
+	if d, err = st.DraftOf(ctx, h.ID); err != nil {
+		t.Fatal(err)
+	}
+	if seq, err := st.AdoptDraft(ctx, h, d.Version, "admin"); err != nil || seq != 4 {
 		t.Fatalf("adopt: %d %v", seq, err)
 	}
 	if _, err := st.DraftOf(ctx, h.ID); !errors.Is(err, store.ErrNotFound) {

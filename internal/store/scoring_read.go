@@ -14,19 +14,48 @@ import (
 
 // ScoringRules returns the plan's scoring rules.
 func (s *Store) ScoringRules(ctx context.Context, planID int64) (scoring.Rules, error) {
+	r, _, err := s.VersionedRules(ctx, planID)
+	return r, err
+}
+
+// VersionedRules returns the plan's scoring rules with their version, which
+// the rules form carries so that a stale form cannot overwrite newer rules.
+func (s *Store) VersionedRules(ctx context.Context, planID int64) (scoring.Rules, int, error) {
+	return readRules(ctx, s.pool, planID, false)
+}
+
+func readRules(ctx context.Context, q interface {
+	QueryRow(context.Context, string, ...any) pgx.Row
+}, planID int64, lock bool) (scoring.Rules, int, error) {
 	var r scoring.Rules
 	var bands []byte
-	err := s.pool.QueryRow(ctx, `SELECT cap::float8, min_threshold::float8, lte_rule, objective_rule, full_band::float8,
-			partial_band::float8, results_share::float8, behaviour_share::float8, individual_bands
-		FROM scoring_rules WHERE plan_id = $1`, planID).Scan(&r.Cap, &r.MinThreshold, &r.LTERule, &r.ObjectiveRule,
-		&r.FullBand, &r.PartialBand, &r.ResultsShare, &r.BehaviourShare, &bands)
+	var version int
+	sql := `SELECT cap::float8, min_threshold::float8, lte_rule, objective_rule, full_band::float8,
+			partial_band::float8, results_share::float8, behaviour_share::float8, individual_bands, version
+		FROM scoring_rules WHERE plan_id = $1`
+	if lock {
+		sql += ` FOR UPDATE`
+	}
+	err := q.QueryRow(ctx, sql, planID).Scan(&r.Cap, &r.MinThreshold, &r.LTERule, &r.ObjectiveRule,
+		&r.FullBand, &r.PartialBand, &r.ResultsShare, &r.BehaviourShare, &bands, &version)
 	if err != nil {
-		return r, fmt.Errorf("scoring rules: %w", err)
+		return r, 0, fmt.Errorf("scoring rules: %w", err)
 	}
 	if err := json.Unmarshal(bands, &r.IndividualBands); err != nil {
-		return r, fmt.Errorf("individual bands: %w", err)
+		return r, 0, fmt.Errorf("individual bands: %w", err)
 	}
-	return r, nil
+	return r, version, nil
+}
+
+// RulesConflictError is returned when the rules changed after the version
+// the form was built from; Current and Version are what is there now.
+type RulesConflictError struct {
+	Current scoring.Rules
+	Version int
+}
+
+func (e *RulesConflictError) Error() string {
+	return fmt.Sprintf("the scoring rules changed meanwhile (now version %d)", e.Version)
 }
 
 // RevisionRef names a revision of a plan.
@@ -358,20 +387,25 @@ func (s *Store) LatestBaselines(ctx context.Context, planID int64) (map[string]p
 	return out, nil
 }
 
-// SetScoringRules replaces the plan's scoring rules; the audit event holds
-// the rules before and after. The rules apply to every score from now on,
-// past periods included: they are the method, not a plan revision.
-func (s *Store) SetScoringRules(ctx context.Context, h PlanHeader, r scoring.Rules, actor string) error {
+// SetScoringRules replaces the plan's scoring rules if they are still at
+// version (the one the form was built from; otherwise *RulesConflictError and
+// nothing changes); the audit event holds the rules before and after. The
+// rules apply to every score from now on, past periods included: they are
+// the method, not a plan revision.
+func (s *Store) SetScoringRules(ctx context.Context, h PlanHeader, r scoring.Rules, version int, actor string) error {
 	if err := r.Validate(); err != nil {
 		return err
 	}
-	old, err := s.ScoringRules(ctx, h.ID)
-	if err != nil {
-		return err
-	}
 	return s.inTx(ctx, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `UPDATE scoring_rules SET cap = $2, min_threshold = $3, lte_rule = $4, objective_rule = $5, full_band = $6,
-				partial_band = $7, results_share = $8, behaviour_share = $9, individual_bands = $10, updated_at = now()
+		old, cur, err := readRules(ctx, tx, h.ID, true)
+		if err != nil {
+			return err
+		}
+		if cur != version {
+			return &RulesConflictError{Current: old, Version: cur}
+		}
+		_, err = tx.Exec(ctx, `UPDATE scoring_rules SET cap = $2, min_threshold = $3, lte_rule = $4, objective_rule = $5, full_band = $6,
+				partial_band = $7, results_share = $8, behaviour_share = $9, individual_bands = $10, version = version + 1, updated_at = now()
 			WHERE plan_id = $1`, h.ID, r.Cap, r.MinThreshold, r.LTERule, r.ObjectiveRule, r.FullBand, r.PartialBand,
 			r.ResultsShare, r.BehaviourShare, r.IndividualBands)
 		if err != nil {

@@ -38,6 +38,7 @@ type UserRow struct {
 	Position    string
 	Active      bool
 	LastSignIn  *time.Time
+	Version     int // every change of the account adds 1 (the admin forms carry it)
 }
 
 const userColumns = `u.id, coalesce(u.ente_id, 0), coalesce(e.slug, ''), u.username, u.display_name, u.email,
@@ -119,26 +120,47 @@ func (s *Store) CreateUser(ctx context.Context, n NewUser, actor string) (int64,
 
 // SetPassword replaces an account's password hash and ends its other sessions.
 func (s *Store) SetPassword(ctx context.Context, username, hash, actor string) error {
-	return s.updateUser(ctx, username, actor, "user.password", `password_hash = $2, session_epoch = session_epoch + 1`, hash)
+	return s.updateUser(ctx, username, nil, actor, "user.password", `password_hash = $2, session_epoch = session_epoch + 1`, hash)
 }
 
 // SetActive enables or disables an account; disabling ends its sessions.
 func (s *Store) SetActive(ctx context.Context, username string, active bool, actor string) error {
+	return s.setActive(ctx, username, active, nil, actor)
+}
+
+// SetActiveFrom is SetActive from a form built on the account at version:
+// ErrUserChanged, and nothing changes, if the account changed since.
+func (s *Store) SetActiveFrom(ctx context.Context, username string, active bool, version int, actor string) error {
+	return s.setActive(ctx, username, active, &version, actor)
+}
+
+// ErrUserChanged is returned when an account changed after the version a form was built from.
+var ErrUserChanged = errors.New("l'utente è cambiato nel frattempo")
+
+func (s *Store) setActive(ctx context.Context, username string, active bool, version *int, actor string) error {
 	action := "user.enable"
 	if !active {
 		action = "user.disable"
 	}
-	return s.updateUser(ctx, username, actor, action, `active = $2, session_epoch = session_epoch + 1`, active)
+	return s.updateUser(ctx, username, version, actor, action, `active = $2, session_epoch = session_epoch + 1`, active)
 }
 
-func (s *Store) updateUser(ctx context.Context, username, actor, action, set string, arg any) error {
+// updateUser changes an account (set uses $2 = arg) with its audit event; with
+// a version, only if the account is still at it (ErrUserChanged otherwise).
+func (s *Store) updateUser(ctx context.Context, username string, version *int, actor, action, set string, arg any) error {
 	return s.inTx(ctx, func(tx pgx.Tx) error {
 		var enteID *int64
-		err := tx.QueryRow(ctx, `UPDATE users SET `+set+` WHERE username = $1 RETURNING ente_id`, username, arg).Scan(&enteID)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return fmt.Errorf("utente %s: %w", username, ErrNotFound)
+		var cur int
+		if err := tx.QueryRow(ctx, `SELECT ente_id, version FROM users WHERE username = $1 FOR UPDATE`, username).Scan(&enteID, &cur); err != nil {
+			if errors.Is(err, pgx.ErrNoRows) {
+				return fmt.Errorf("utente %s: %w", username, ErrNotFound)
+			}
+			return fmt.Errorf("update user %s: %w", username, err)
 		}
-		if err != nil {
+		if version != nil && *version != cur {
+			return ErrUserChanged
+		}
+		if _, err := tx.Exec(ctx, `UPDATE users SET `+set+`, version = version + 1 WHERE username = $1`, username, arg); err != nil {
 			return fmt.Errorf("update user %s: %w", username, err)
 		}
 		return appendAudit(ctx, tx, AuditEvent{Actor: actor, Action: action, EnteID: enteID, ObjectType: "user", ObjectKey: username})
@@ -148,7 +170,7 @@ func (s *Store) updateUser(ctx context.Context, username, actor, action, set str
 // ListUsers lists the accounts of an ente ("" for every account).
 func (s *Store) ListUsers(ctx context.Context, ente string) ([]UserRow, error) {
 	rows, err := s.pool.Query(ctx, `SELECT u.id, coalesce(e.slug, ''), u.username, u.display_name, u.email, u.access_role,
-			coalesce(r.key, ''), u.active, u.last_sign_in_at `+userFrom+`
+			coalesce(r.key, ''), u.active, u.last_sign_in_at, u.version `+userFrom+`
 		WHERE $1 = '' OR e.slug = $1 ORDER BY e.slug NULLS FIRST, u.username`, ente)
 	if err != nil {
 		return nil, fmt.Errorf("list users: %w", err)
@@ -156,7 +178,7 @@ func (s *Store) ListUsers(ctx context.Context, ente string) ([]UserRow, error) {
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (UserRow, error) {
 		var u UserRow
 		var role string
-		err := r.Scan(&u.ID, &u.Ente, &u.Username, &u.DisplayName, &u.Email, &role, &u.Position, &u.Active, &u.LastSignIn)
+		err := r.Scan(&u.ID, &u.Ente, &u.Username, &u.DisplayName, &u.Email, &role, &u.Position, &u.Active, &u.LastSignIn, &u.Version)
 		u.Role = auth.Role(role)
 		return u, err
 	})
