@@ -60,7 +60,9 @@ func New(st *store.Store, sessions *scs.SessionManager, log *slog.Logger, opts .
 		}
 	}
 	r := chi.NewRouter()
-	// Every GET route answers HEAD too (monitors probe /healthz with it).
+	// Cross-origin refusals and URLs with NUL or invalid UTF-8 are answered
+	// inside the chain, so they get the request id, the log line and the
+	// security headers; every GET route answers HEAD too (monitors probe /healthz).
 	r.Use(requestID, s.logRequests, s.recoverPanics, securityHeaders, s.crossOrigin, s.cleanURL, middleware.GetHead)
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(s.methodNotAllowed)
