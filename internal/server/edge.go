@@ -28,12 +28,17 @@ func (s *Server) crossOrigin(next http.Handler) http.Handler {
 	return cop.Handler(next)
 }
 
-// cleanURL answers 400 with the Italian error page when the path or a query
-// parameter holds a NUL byte or is not valid UTF-8 (%FF, overlong encodings
-// such as %C0%AE): no handler, filter or database query ever sees such text.
+// cleanURL keeps text with a NUL byte or invalid UTF-8 (%FF, overlong
+// encodings such as %C0%AE) away from every handler, filter and database
+// query: such a path names no page (the Italian 404), such a query
+// parameter gets 400 with the Italian error page.
 func (s *Server) cleanURL(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !cleanText(r.URL.Path) || !cleanQuery(r.URL.RawQuery) {
+		if !cleanText(r.URL.Path) {
+			s.notFound(w, r)
+			return
+		}
+		if !cleanQuery(r.URL.RawQuery) {
 			s.errorPage(w, r, http.StatusBadRequest, "Indirizzo non valido",
 				"L'indirizzo della pagina contiene caratteri non validi (un carattere nullo o una sequenza non UTF-8). "+
 					"Correggi i filtri o l'indirizzo e riprova.")

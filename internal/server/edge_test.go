@@ -193,8 +193,9 @@ func TestStaticHasNoListings(t *testing.T) {
 }
 
 // TestInvalidQueryText: a NUL byte or invalid UTF-8 (a stray %FF, an
-// overlong encoding) in a query parameter or the path answers 400 with an
-// Italian message, never 500, on the audit filters and every other GET.
+// overlong encoding) in a query parameter answers 400 with an Italian
+// message, never 500, on the audit filters and every other GET; in the path
+// it is the Italian 404.
 func TestInvalidQueryText(t *testing.T) {
 	app, _, _ := authApp(t)
 	srv := httptest.NewServer(app)
@@ -209,12 +210,21 @@ func TestInvalidQueryText(t *testing.T) {
 		}
 		paths = append(paths, refPlan+"/cruscotto?periodo="+v, refPlan+"/misurazioni?periodo="+v, refPlan+"/misurazioni?stato="+v,
 			refPlan+"/misurazioni/griglia?periodo="+v, refPlan+"/revisioni?da="+v, refPlan+"/ritardi?periodo="+v,
-			"/accedi?next="+v, "/?"+v+"=1", refPlan+"/obiettivi/"+v, "/enti/"+v+"/piani/x/cruscotto")
+			"/accedi?next="+v, "/?"+v+"=1")
 	}
 	for _, p := range paths {
 		res, body := do(t, admin, http.MethodGet, srv.URL+p)
 		if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, "caratteri non validi") {
 			t.Errorf("%s: %d %.120q", p, res.StatusCode, body)
+		}
+	}
+	// in the path such text names no page: the Italian 404
+	for _, v := range bad {
+		for _, p := range []string{refPlan + "/obiettivi/" + v, "/enti/" + v + "/piani/x/cruscotto", refPlan + "/relazione/" + v + "/sintesi.csv"} {
+			res, body := do(t, admin, http.MethodGet, srv.URL+p)
+			if res.StatusCode != http.StatusNotFound || !strings.Contains(body, "Pagina non trovata") {
+				t.Errorf("%s: %d %.120q", p, res.StatusCode, body)
+			}
 		}
 	}
 	// ordinary filters still work
