@@ -33,6 +33,12 @@ func OpenDataURL(ente, plan, ext string) templ.SafeURL {
 	return templ.SafeURL("/opendata/" + url.PathEscape(ente) + "/" + url.PathEscape(plan) + "/indicators." + ext)
 }
 
+// OpenDataExcelURL is the spreadsheet twin of indicators.csv (semicolons,
+// decimal comma, formulas neutralised).
+func OpenDataExcelURL(ente, plan string) templ.SafeURL {
+	return templ.SafeURL("/opendata/" + url.PathEscape(ente) + "/" + url.PathEscape(plan) + "/indicators-excel.csv")
+}
+
 // planCrumbs is the trail home → plan → last; with last empty it ends at the plan.
 func planCrumbs(ente, planSlug, planTitle, last string) []Crumb {
 	home := Crumb{Label: "Enti e piani", URL: "/"}

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/piao-performance/piao/internal/csvsafe"
 )
 
 const (
@@ -25,7 +27,7 @@ const (
 // without thousands separators and rounded to 2 decimals, as the pages show
 // them; Percent columns hold percent points (61,24) and their header gets
 // " (%)" unless it already says "%". Text that a spreadsheet would take for a
-// formula gets a leading apostrophe.
+// formula gets a leading apostrophe (package csvsafe); numbers never do.
 func WriteCSV(w io.Writer, t *Table, notice string) error {
 	if _, err := io.WriteString(w, csvBOM); err != nil {
 		return fmt.Errorf("csv %s: %w", t.Slug, err)
@@ -44,7 +46,7 @@ func WriteCSV(w io.Writer, t *Table, notice string) error {
 		if c.Kind == Percent && !strings.Contains(h, "%") {
 			h += " (%)"
 		}
-		rec[i] = csvSafe(h)
+		rec[i] = csvsafe.Cell(h)
 	}
 	if err := cw.Write(rec); err != nil {
 		return fmt.Errorf("csv %s: header: %w", t.Slug, err)
@@ -174,7 +176,7 @@ func csvValue(k Kind, c Cell, rome *time.Location) string {
 		}
 		return t.Format("02/01/2006 15:04")
 	}
-	return csvSafe(c.Text)
+	return csvsafe.Cell(c.Text)
 }
 
 // csvDecimal writes v with up to decimals decimals (trailing zeros
@@ -189,15 +191,6 @@ func csvDecimal(v float64, decimals int) string {
 		return "0"
 	}
 	return strings.Replace(s, ".", ",", 1)
-}
-
-// csvSafe defuses CSV formula injection: text starting with a character a
-// spreadsheet reads as a formula gets a leading apostrophe.
-func csvSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }
 
 // csvFileName names a table's file after its slug, kept to safe characters

@@ -59,7 +59,7 @@ func (s *Server) guard(action auth.Action, res resolver, h http.HandlerFunc) htt
 		case auth.Allow:
 			h(w, r)
 		case auth.NeedSignIn:
-			if r.Method == http.MethodGet {
+			if r.Method == http.MethodGet || r.Method == http.MethodHead {
 				http.Redirect(w, r, "/accedi?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 				return
 			}

@@ -300,6 +300,9 @@ func (s *Server) serveValidationDocument(w http.ResponseWriter, r *http.Request,
 		return
 	}
 	w.Header().Set("Content-Type", v.DocumentType)
+	if !public {
+		privateDownload(w)
+	}
 	w.Header().Set("Content-Disposition", `attachment; filename="`+strings.ReplaceAll(v.DocumentName, `"`, "")+`"; filename*=UTF-8''`+url.PathEscape(v.DocumentName))
 	w.Header().Set("Content-Length", strconv.Itoa(len(v.Document)))
 	_, _ = w.Write(v.Document)

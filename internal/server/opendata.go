@@ -7,7 +7,9 @@ import (
 	"math"
 	"net/http"
 	"strconv"
+	"strings"
 
+	"github.com/piao-performance/piao/internal/csvsafe"
 	"github.com/piao-performance/piao/internal/scorecard"
 	"github.com/piao-performance/piao/internal/scoring"
 	"github.com/piao-performance/piao/internal/store"
@@ -24,11 +26,14 @@ func (s *Server) openDataIndex(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, templates.OpenDataIndex(enti))
 }
 
-// openDataFile serves indicators.csv or indicators.json of a plan: public, no
-// sign-in, the columns of DESIGN.md §5.
+// openDataFile serves indicators.csv, indicators-excel.csv or indicators.json
+// of a plan: public, no sign-in, the columns of DESIGN.md §5. indicators.csv
+// is for programs and keeps every value exactly as stored; its spreadsheet
+// twin indicators-excel.csv has the same columns and rows for Italian Excel
+// and neutralises text that a spreadsheet would run as a formula.
 func (s *Server) openDataFile(w http.ResponseWriter, r *http.Request) {
 	file := param(r, "file")
-	if file != "indicators.csv" && file != "indicators.json" {
+	if file != "indicators.csv" && file != "indicators-excel.csv" && file != "indicators.json" {
 		s.notFound(w, r)
 		return
 	}
@@ -54,10 +59,16 @@ func (s *Server) openDataFile(w http.ResponseWriter, r *http.Request) {
 		name = h.EnteSlug + "_" + h.Slug + "_DATI-DIMOSTRATIVI_" + file
 		w.Header().Set("X-PIAO-Demo-Data", "true: actual, achievement_pct and status are invented demo values, not the ente's data")
 	}
-	if file == "indicators.csv" {
+	disposition := "inline"
+	switch file {
+	case "indicators.csv":
 		err = writeCSV(&buf, rows)
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8; header=present")
-	} else {
+	case "indicators-excel.csv":
+		err = writeExcelCSV(&buf, rows)
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8; header=present")
+		disposition = "attachment"
+	default:
 		err = writeJSON(&buf, h, rows, demo)
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	}
@@ -65,7 +76,7 @@ func (s *Server) openDataFile(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Disposition", `inline; filename="`+name+`"`)
+	w.Header().Set("Content-Disposition", disposition+`; filename="`+name+`"`)
 	w.Header().Set("Access-Control-Allow-Origin", "*")
 	_, _ = buf.WriteTo(w)
 }
@@ -102,6 +113,55 @@ func writeCSV(buf *bytes.Buffer, rows []store.OpenDataRow) error {
 	}
 	for _, row := range rows {
 		if err := cw.Write(row.Values()); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// openDataNumeric tells the open-data columns that hold numbers (dot decimals).
+func openDataNumeric(column string) bool {
+	switch column {
+	case "area", "year", "baseline", "target", "actual", "achievement_pct":
+		return true
+	}
+	return false
+}
+
+// plainDecimal reports whether s is an optional minus, digits and an
+// optional dot with digits: a number every spreadsheet reads as a number.
+func plainDecimal(s string) bool {
+	s = strings.TrimPrefix(s, "-")
+	intPart, frac, hasDot := strings.Cut(s, ".")
+	digits := func(d string) bool {
+		return d != "" && strings.Trim(d, "0123456789") == ""
+	}
+	return digits(intPart) && (!hasDot || digits(frac))
+}
+
+// writeExcelCSV writes the open data for spreadsheets set to Italian: UTF-8
+// with BOM, semicolon separator, CRLF, the same header and rows as
+// writeCSV. Numbers get a decimal comma so they stay numbers; every text
+// value goes through csvsafe, so "=HYPERLINK(…)" is shown, never run.
+func writeExcelCSV(buf *bytes.Buffer, rows []store.OpenDataRow) error {
+	buf.WriteString("\ufeff")
+	cw := csv.NewWriter(buf)
+	cw.Comma = ';'
+	cw.UseCRLF = true
+	if err := cw.Write(store.OpenDataColumns); err != nil {
+		return err
+	}
+	for _, row := range rows {
+		rec := row.Values()
+		for i, v := range rec {
+			if openDataNumeric(store.OpenDataColumns[i]) && plainDecimal(v) {
+				rec[i] = strings.Replace(v, ".", ",", 1)
+				continue
+			}
+			rec[i] = csvsafe.Cell(v)
+		}
+		if err := cw.Write(rec); err != nil {
 			return err
 		}
 	}

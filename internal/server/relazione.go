@@ -157,6 +157,9 @@ func (s *Server) serveRelazioneFile(w http.ResponseWriter, r *http.Request, publ
 		w.Header().Set("X-PIAO-Demo-Data", "true: the measured values are invented demo values, not the ente's data")
 	}
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+ext+`"`)
+	if !public {
+		privateDownload(w)
+	}
 	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	_, _ = buf.WriteTo(w)
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
 
 	"github.com/piao-performance/piao/internal/auth"
 	"github.com/piao-performance/piao/internal/store"
@@ -59,7 +60,10 @@ func New(st *store.Store, sessions *scs.SessionManager, log *slog.Logger, opts .
 		}
 	}
 	r := chi.NewRouter()
-	r.Use(requestID, s.logRequests, s.recoverPanics, securityHeaders)
+	// Cross-origin refusals and URLs with NUL or invalid UTF-8 are answered
+	// inside the chain, so they get the request id, the log line and the
+	// security headers; every GET route answers HEAD too (monitors probe /healthz).
+	r.Use(requestID, s.logRequests, s.recoverPanics, securityHeaders, s.crossOrigin, s.cleanURL, middleware.GetHead)
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(s.methodNotAllowed)
 	s.router = r
@@ -68,15 +72,14 @@ func New(st *store.Store, sessions *scs.SessionManager, log *slog.Logger, opts .
 	if err != nil {
 		panic(err) // the embedded folder is fixed at build time
 	}
-	staticFiles := http.StripPrefix("/static/", cacheStatic(http.FileServerFS(static)))
 
 	// No session: probes and assets.
 	s.route(r, http.MethodGet, "/healthz", auth.Public, none, s.healthz)
 	s.route(r, http.MethodGet, "/readyz", auth.Public, none, s.readyz)
-	s.route(r, http.MethodGet, "/static/*", auth.Public, none, staticFiles.ServeHTTP)
+	s.route(r, http.MethodGet, "/static/*", auth.Public, none, s.staticFiles(static))
 
 	r.Group(func(r chi.Router) {
-		r.Use(sessions.LoadAndSave, s.authenticate)
+		r.Use(sessions.LoadAndSave, s.authenticate, noStoreSignedIn)
 		// Transparency: the published plan and the scores of closed periods are public.
 		s.route(r, http.MethodGet, "/", auth.Public, none, s.home)
 		s.route(r, http.MethodGet, "/enti/{ente}/piani/{plan}", auth.Public, none, s.planPage)
@@ -164,8 +167,7 @@ func New(st *store.Store, sessions *scs.SessionManager, log *slog.Logger, opts .
 		s.route(r, http.MethodPost, "/amministrazione/{ente}/piani", auth.EditPlan, enteParam, s.createPlan)
 	})
 
-	// Cross-origin state-changing requests are refused before any handler runs.
-	s.handler = http.NewCrossOriginProtection().Handler(r)
+	s.handler = r
 	return s
 }
 
