@@ -112,7 +112,10 @@ func (s *Server) importTemplate(w http.ResponseWriter, r *http.Request) {
 	defer f.Close()
 	doc, problems, err := planxlsx.Read(io.LimitReader(f, maxTemplate))
 	var msgs []string
+	var limit *planxlsx.LimitError
 	switch {
+	case errors.As(err, &limit):
+		msgs = []string{limit.Message + ": nulla è stato importato."}
 	case err != nil:
 		msgs = []string{"Il file non è un foglio XLSX valido."}
 	case len(problems) > 0:
