@@ -49,7 +49,9 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 	}
 	sessions, stopSweeper := server.NewSessions(pool, server.SessionOptions{Secure: cfg.SecureCookies})
 	defer stopSweeper()
-	var opts server.Options
+	opts := server.Options{Limits: server.Limits{AttachmentsPerMeasurement: cfg.Limits.AttachmentsPerMeasurement,
+		AttachmentBytesPerMeasurement: cfg.Limits.AttachmentBytesPerMeasurement,
+		ReadTimeout:                   cfg.Limits.ReadTimeout, UploadTimeout: cfg.Limits.UploadTimeout}}
 	if cfg.OIDC.Issuer != "" {
 		o := cfg.OIDC
 		if opts.OIDC, err = server.NewOIDC(ctx, server.OIDCConfig{Issuer: o.Issuer, ClientID: o.ClientID,

@@ -388,10 +388,22 @@ func (s *Server) saveEntry(w http.ResponseWriter, r *http.Request) {
 		s.renderEntry(w, r, http.StatusUnprocessableEntity, d)
 		return
 	}
+	in.MaxAttachments, in.MaxAttachmentBytes = s.limits.AttachmentsPerMeasurement, s.limits.AttachmentBytesPerMeasurement
 	_, err = s.store.SaveEntry(r.Context(), h, in, *auth.FromContext(r.Context()))
 	var conflict *store.ConflictError
 	var locked *store.LockedError
+	var tooMany *store.AttachmentLimitError
 	switch {
+	case errors.As(err, &tooMany):
+		form.Errors["allegati"] = tooMany.Message
+		form.Message = "Controlla i campi segnalati: nulla è stato salvato."
+		d.Form = form
+		var ok bool
+		if d.Entry, ok = current(); !ok {
+			return
+		}
+		s.renderEntry(w, r, http.StatusUnprocessableEntity, d)
+		return
 	case errors.As(err, &conflict):
 		d.Conflict = &conflict.Current
 		d.Entry = conflict.Current

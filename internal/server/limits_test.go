@@ -11,6 +11,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/piao-performance/piao/internal/server"
 )
 
 // columnBomb rewrites every sheet of a workbook as 4,000 rows with one cell
@@ -74,4 +76,69 @@ func TestImportRefusesSpreadsheetBomb(t *testing.T) {
 	if after := version(); after != before {
 		t.Errorf("draft version %s → %s: something was written", before, after)
 	}
+}
+
+// pdfs returns n small PDF files named prefix-1.pdf …, each of size bytes.
+func pdfs(prefix string, n, size int) map[string][]byte {
+	out := map[string][]byte{}
+	for i := 1; i <= n; i++ {
+		out[fmt.Sprintf("%s-%d.pdf", prefix, i)] = append([]byte("%PDF-1.7 "), bytes.Repeat([]byte("x"), size-9)...)
+	}
+	return out
+}
+
+// TestAttachmentLimitsPerMeasurement: the file limits hold for the
+// measurement in all, not per save; a refused save keeps what was typed and
+// saves nothing.
+func TestAttachmentLimitsPerMeasurement(t *testing.T) {
+	app, _, _ := authApp(t, server.Options{Limits: server.Limits{AttachmentsPerMeasurement: 7, AttachmentBytesPerMeasurement: 100 << 10}})
+	srv := httptest.NewServer(app)
+	defer srv.Close()
+	ref := client(t)
+	signIn(t, ref, srv.URL, "referente", testPassword)
+	page := srv.URL + entryPath + period
+	save := func(value string, files map[string][]byte) (*http.Response, string) {
+		_, body := fetch(t, ref, page)
+		return postMultipart(t, ref, page, map[string]string{"valore": value, "versione": version(t, body), "azione": "salva", "nota": "nota " + value}, files)
+	}
+	if res, body := save("10", pdfs("a", 5, 1000)); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("first 5 files: %d %s", res.StatusCode, errorsIn(body))
+	}
+	res, body := save("11", pdfs("b", 3, 1000))
+	if res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("5 + 3 files of 7: %d", res.StatusCode)
+	}
+	mustContain(t, body, "una misurazione può avere al massimo 7 allegati: ne ha già 5, quindi puoi aggiungerne 2", "nulla è stato salvato", `value="11"`, "nota 11")
+	_, body = fetch(t, ref, page)
+	if strings.Contains(body, "b-1.pdf") || !strings.Contains(body, `value="10"`) {
+		t.Error("the refused save wrote something")
+	}
+	if res, body := save("12", pdfs("c", 2, 1000)); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("up to the limit: %d %s", res.StatusCode, errorsIn(body))
+	}
+	if res, _ := save("13", pdfs("d", 1, 1000)); res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("past the limit: %d", res.StatusCode)
+	}
+}
+
+// TestAttachmentBytesPerMeasurement: the total size is capped the same way.
+func TestAttachmentBytesPerMeasurement(t *testing.T) {
+	app, _, _ := authApp(t, server.Options{Limits: server.Limits{AttachmentBytesPerMeasurement: 100 << 10}})
+	srv := httptest.NewServer(app)
+	defer srv.Close()
+	ref := client(t)
+	signIn(t, ref, srv.URL, "referente", testPassword)
+	page := srv.URL + entryPath + period
+	save := func(value string, files map[string][]byte) (*http.Response, string) {
+		_, body := fetch(t, ref, page)
+		return postMultipart(t, ref, page, map[string]string{"valore": value, "versione": version(t, body), "azione": "salva"}, files)
+	}
+	if res, body := save("10", pdfs("a", 2, 40<<10)); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("80 kB: %d %s", res.StatusCode, errorsIn(body))
+	}
+	res, body := save("11", pdfs("b", 1, 40<<10))
+	if res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("120 kB of 100: %d", res.StatusCode)
+	}
+	mustContain(t, body, "gli allegati di una misurazione possono occupare al massimo 0,1 MB", "nulla è stato salvato")
 }
