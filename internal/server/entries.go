@@ -363,7 +363,7 @@ func (s *Server) saveEntry(w http.ResponseWriter, r *http.Request) {
 				form.Errors["allegati"] = evidence.CleanName(fh.Filename) + ": " + msg
 				break
 			}
-			in.Attachments = append(in.Attachments, store.NewAttachment{Filename: evidence.CleanName(fh.Filename), ContentType: ct, Data: data})
+			in.Attachments = append(in.Attachments, store.NewAttachment{Filename: evidence.SafeName(fh.Filename, ct), ContentType: ct, Data: data})
 		}
 	}
 	// the stored entry is needed only to show the form again

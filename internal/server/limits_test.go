@@ -142,3 +142,100 @@ func TestAttachmentBytesPerMeasurement(t *testing.T) {
 	}
 	mustContain(t, body, "gli allegati di una misurazione possono occupare al massimo 0,1 MB", "nulla è stato salvato")
 }
+
+// TestUploadNamesAndStreamedDownloads: files are stored and served under a
+// name with the extension of their detected type and no bidi tricks; ZIP
+// entries are single safe segments, unique; a file larger than the store's
+// read slice comes back byte for byte, singly and in the pack.
+func TestUploadNamesAndStreamedDownloads(t *testing.T) {
+	app, _, _ := authApp(t)
+	srv := httptest.NewServer(app)
+	defer srv.Close()
+	ref := client(t)
+	signIn(t, ref, srv.URL, "referente", testPassword)
+	page := srv.URL + entryPath + period
+	big := append([]byte(minimalPDF), bytes.Repeat([]byte("0123456789abcdef"), 70000)...) // ~1.1 MB: several slices
+	files := map[string][]byte{
+		"polyglot.html":         []byte(minimalPDF),
+		"fattura\u202Efdp.exe":  []byte(minimalPDF + "%2"),
+		"..":                    []byte(minimalPDF + "%3"),
+		"C:\\temp\\verbale.pdf": big,
+		"sub/dir/verbale.pdf":   []byte(minimalPDF + "%5"),
+	}
+	_, body := fetch(t, ref, page)
+	if res, body := postMultipart(t, ref, page, map[string]string{"valore": "10", "versione": version(t, body), "azione": "salva"}, files); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: %d %s", res.StatusCode, errorsIn(body))
+	}
+	_, body = fetch(t, ref, page)
+	links := regexp.MustCompile(`href="(/allegati/\d+)"`).FindAllStringSubmatch(body, -1)
+	if len(links) != 5 {
+		t.Fatalf("%d attachment links", len(links))
+	}
+	served := map[string]string{} // name → content; the second verbale.pdf under "verbale.pdf 2"
+	for _, l := range links {
+		res, data := fetch(t, ref, srv.URL+l[1])
+		cd := res.Header.Get("Content-Disposition")
+		m := regexp.MustCompile(`^attachment; filename="([ -~]*)"; filename\*=UTF-8''(\S+)$`).FindStringSubmatch(cd)
+		if m == nil || res.Header.Get("Cache-Control") != "private, no-store" {
+			t.Fatalf("download headers: %v", res.Header)
+		}
+		name, err := url.PathUnescape(m[2])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, dup := served[name]; dup {
+			name += " 2"
+		}
+		served[name] = data
+	}
+	for name, want := range map[string][]byte{"polyglot.pdf": files["polyglot.html"], "fatturafdp.pdf": files["fattura\u202Efdp.exe"],
+		"allegato.pdf": files[".."]} {
+		if got, ok := served[name]; !ok || got != string(want) {
+			t.Errorf("%s: served %v, %d bytes (names %v)", name, ok, len(got), keysOf(served))
+		}
+	}
+	if served["verbale.pdf"] != string(big) && served["verbale.pdf 2"] != string(big) {
+		t.Error("the large attachment is not served byte for byte")
+	}
+	res, zipped := fetch(t, ref, srv.URL+refPlan+"/obiettivi/O.3.3.1/evidenze.zip")
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("pack: %d", res.StatusCode)
+	}
+	zr, err := zip.NewReader(strings.NewReader(zipped), int64(len(zipped)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries := map[string]string{}
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		entries[f.Name] = string(b)
+		if strings.Contains(f.Name, "..") || strings.Contains(f.Name, "\\") || strings.ContainsAny(f.Name, "\u202E\x00") {
+			t.Errorf("unsafe entry %q", f.Name)
+		}
+	}
+	const dir = "allegati/O.3.3.1-1/2023-final/"
+	for _, name := range []string{"polyglot.pdf", "fatturafdp.pdf", "allegato.pdf", "verbale.pdf", "verbale (2).pdf"} {
+		if _, ok := entries[dir+name]; !ok {
+			t.Errorf("no entry %s%s in %v", dir, name, keysOf(entries))
+		}
+	}
+	if entries[dir+"verbale.pdf"] != string(big) && entries[dir+"verbale (2).pdf"] != string(big) {
+		t.Error("the large attachment differs in the pack")
+	}
+}
+
+func keysOf(m map[string]string) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"mime/multipart"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -224,7 +223,7 @@ func (s *Server) setValidation(w http.ResponseWriter, r *http.Request) {
 	} else if !strings.HasPrefix(ct, "application/") {
 		f.Errors["documento"] = "Il documento di validazione deve essere un PDF, ODT o DOCX."
 	} else {
-		v.Document, v.DocumentType, v.DocumentName = data, ct, evidence.CleanName(files[0].Filename)
+		v.Document, v.DocumentType, v.DocumentName = data, ct, evidence.SafeName(files[0].Filename, ct)
 	}
 	if len(f.Errors) == 0 {
 		if err := s.store.SetValidation(r.Context(), h, v, auth.FromContext(r.Context()).Username); err != nil {
@@ -276,7 +275,13 @@ func (s *Server) serveValidationDocument(w http.ResponseWriter, r *http.Request,
 		return
 	}
 	w.Header().Set("Content-Type", v.DocumentType)
-	w.Header().Set("Content-Disposition", `attachment; filename="`+strings.ReplaceAll(v.DocumentName, `"`, "")+`"; filename*=UTF-8''`+url.PathEscape(v.DocumentName))
-	w.Header().Set("Content-Length", strconv.Itoa(len(v.Document)))
-	_, _ = w.Write(v.Document)
+	w.Header().Set("Content-Disposition", attachmentHeader(evidence.SafeName(v.DocumentName, v.DocumentType)))
+	w.Header().Set("Cache-Control", "private, no-store")
+	w.Header().Set("Content-Length", strconv.FormatInt(v.DocumentSize, 10))
+	if r.Method == http.MethodHead {
+		return
+	}
+	if err := s.store.CopyValidationDocument(r.Context(), w, h.ID, v); err != nil {
+		s.abortDownload(r, err)
+	}
 }

@@ -570,19 +570,19 @@ func (s *Store) Histories(ctx context.Context, h PlanHeader, keys []string) (map
 	return out, nil
 }
 
-// AttachmentFile is an attachment's content with what authorization needs.
+// AttachmentFile is an attachment with what authorization needs; its
+// content is streamed by CopyAttachment.
 type AttachmentFile struct {
 	Attachment
 	EnteID int64
-	Data   []byte
 }
 
 // AttachmentFile returns an attachment by id, or ErrNotFound.
 func (s *Store) AttachmentFile(ctx context.Context, id int64) (AttachmentFile, error) {
 	var a AttachmentFile
-	err := s.pool.QueryRow(ctx, `SELECT a.id, a.filename, a.content_type, a.size, a.uploaded_by, a.uploaded_at, p.ente_id, a.data
+	err := s.pool.QueryRow(ctx, `SELECT a.id, a.filename, a.content_type, a.size, a.uploaded_by, a.uploaded_at, p.ente_id
 		FROM measurement_attachments a JOIN measurements m ON m.id = a.measurement_id JOIN plans p ON p.id = m.plan_id
-		WHERE a.id = $1`, id).Scan(&a.ID, &a.Filename, &a.ContentType, &a.Size, &a.UploadedBy, &a.UploadedAt, &a.EnteID, &a.Data)
+		WHERE a.id = $1`, id).Scan(&a.ID, &a.Filename, &a.ContentType, &a.Size, &a.UploadedBy, &a.UploadedAt, &a.EnteID)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return a, ErrNotFound
 	}
