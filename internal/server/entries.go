@@ -317,8 +317,11 @@ func (s *Server) saveEntry(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, http.StatusForbidden, "Operazione non consentita", "Puoi inserire valori solo per gli obiettivi della tua area.")
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxEntryBody)
+	// the body is limited and its deadline set by limitBodies
 	if err := r.ParseMultipartForm(2 << 20); err != nil {
+		if s.uploadFailed(w, r, err) {
+			return
+		}
 		if r.URL.Query().Get("calcola") == "1" || !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
 			if err := r.ParseForm(); err != nil {
 				s.errorPage(w, r, http.StatusBadRequest, "Richiesta non valida", "Il modulo inviato non è leggibile o è troppo grande.")

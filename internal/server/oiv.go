@@ -173,9 +173,11 @@ func (s *Server) setValidation(w http.ResponseWriter, r *http.Request) {
 		s.storeError(w, r, err)
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxOIVBody)
+	// the body is limited and its deadline set by limitBodies
 	err = r.ParseMultipartForm(2 << 20)
 	switch {
+	case err != nil && s.uploadFailed(w, r, err):
+		return
 	case errors.Is(err, http.ErrNotMultipart): // a form without the file: answered with the messages
 		if err := r.ParseForm(); err != nil {
 			s.errorPage(w, r, http.StatusBadRequest, "Richiesta non valida", "Il modulo inviato non è leggibile.")

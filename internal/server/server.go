@@ -62,7 +62,7 @@ func New(st *store.Store, sessions *scs.SessionManager, log *slog.Logger, opts .
 		s.limits = s.limits.with(o.Limits)
 	}
 	r := chi.NewRouter()
-	r.Use(requestID, s.logRequests, s.recoverPanics, securityHeaders)
+	r.Use(requestID, s.logRequests, s.recoverPanics, securityHeaders, s.limitBodies)
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(s.methodNotAllowed)
 	s.router = r
