@@ -239,3 +239,54 @@ func keysOf(m map[string]string) []string {
 	}
 	return out
 }
+
+// TestEveryPostRouteLimitsItsBody: every POST route refuses a body past its
+// limit with 413 and the Italian page before any handler parses it, whether
+// the size is declared or the body is streamed without a length; upload
+// routes are refused on their declared size.
+func TestEveryPostRouteLimitsItsBody(t *testing.T) {
+	app, _, _ := authApp(t)
+	uploads := map[string]bool{
+		"POST " + "/enti/{ente}/piani/{plan}/misurazioni/{code}/{n}": true,
+		"POST " + "/enti/{ente}/piani/{plan}/modifica/importa":       true,
+		"POST " + "/enti/{ente}/piani/{plan}/oiv/validazione":        true,
+	}
+	n := 0
+	for _, rt := range app.Routes() {
+		if rt.Method != http.MethodPost {
+			continue
+		}
+		key := rt.Method + " " + rt.Pattern
+		rule, ok := rules[key]
+		if !ok {
+			t.Errorf("%s: no concrete path in the authorization rules", key)
+			continue
+		}
+		n++
+		check := func(how string, req *http.Request) {
+			t.Helper()
+			rec := httptest.NewRecorder()
+			app.ServeHTTP(rec, req)
+			if rec.Code != http.StatusRequestEntityTooLarge || !strings.Contains(rec.Body.String(), "supera il limite di") ||
+				rec.Header().Get("Content-Security-Policy") == "" {
+				t.Errorf("%s, %s: %d %.200s", key, how, rec.Code, rec.Body.String())
+			}
+		}
+		const huge = 200 << 20 // past every route's limit
+		req := httptest.NewRequest(http.MethodPost, rule.path, strings.NewReader("a=1"))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.ContentLength = huge
+		check("declared size", req)
+		if uploads[key] {
+			continue
+		}
+		// a streamed body (no length) of 2 MB: more than any plain form may send
+		req = httptest.NewRequest(http.MethodPost, rule.path, io.MultiReader(strings.NewReader("a="), strings.NewReader(strings.Repeat("x", 2<<20))))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.ContentLength = -1
+		check("streamed", req)
+	}
+	if n < 30 {
+		t.Errorf("only %d POST routes checked", n)
+	}
+}
