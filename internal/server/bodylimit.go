@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -92,6 +93,9 @@ func (s *Server) bodyError(w http.ResponseWriter, r *http.Request, err error, li
 	case errors.As(err, &tooLarge):
 		s.bodyTooLarge(w, r, tooLarge.Limit)
 	case errors.Is(err, os.ErrDeadlineExceeded):
+		// net/http cancels the request's context when a read fails; the
+		// page is still rendered and sent
+		r = r.WithContext(context.WithoutCancel(r.Context()))
 		s.log.WarnContext(r.Context(), "request body too slow", "path", r.URL.Path, "limit", limit)
 		w.Header().Set("Connection", "close")
 		s.errorPage(w, r, http.StatusRequestTimeout, "Caricamento interrotto",

@@ -2,15 +2,18 @@ package server_test
 
 import (
 	"archive/zip"
+	"bufio"
 	"bytes"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/piao-performance/piao/internal/server"
 )
@@ -288,5 +291,93 @@ func TestEveryPostRouteLimitsItsBody(t *testing.T) {
 	}
 	if n < 30 {
 		t.Errorf("only %d POST routes checked", n)
+	}
+}
+
+// rawPost sends a POST over a raw connection with the session cookies of c:
+// head and the first part of the body, then send(conn) for the rest; it
+// returns the response.
+func rawPost(t *testing.T, c *http.Client, base, path, contentType string, body []byte, send func(w io.Writer)) (*http.Response, string) {
+	t.Helper()
+	u, _ := url.Parse(base)
+	conn, err := net.Dial("tcp", u.Host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var cookies []string
+	for _, ck := range c.Jar.Cookies(u) {
+		cookies = append(cookies, ck.Name+"="+ck.Value)
+	}
+	fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: %s\r\nContent-Type: %s\r\nContent-Length: %d\r\nCookie: %s\r\n\r\n",
+		path, u.Host, contentType, len(body), strings.Join(cookies, "; "))
+	go send(conn)
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	return res, string(b)
+}
+
+// TestSlowUploads: an upload slower than the ordinary read deadline still
+// arrives (upload routes have their own, longer deadline); a body that stops
+// arriving is answered by saying so, not as "too large". The deadlines are
+// configured short so the test stays fast; the assertions are on outcomes.
+func TestSlowUploads(t *testing.T) {
+	app, _, _ := authApp(t, server.Options{Limits: server.Limits{ReadTimeout: 300 * time.Millisecond, UploadTimeout: time.Minute}})
+	srv := httptest.NewServer(app)
+	defer srv.Close()
+	ref := client(t)
+	signIn(t, ref, srv.URL, "referente", testPassword)
+	page := entryPath + period
+	_, body := fetch(t, ref, srv.URL+page)
+	ct, form := multipartForm(t, map[string]string{"valore": "42", "versione": version(t, body), "azione": "salva"}, "allegati",
+		map[string][]byte{"lento.pdf": append([]byte(minimalPDF), bytes.Repeat([]byte("x"), 200<<10)...)})
+	data := form.Bytes()
+	// pauses longer than the ordinary deadline between slices: only the
+	// upload deadline may apply
+	res, text := rawPost(t, ref, srv.URL, page, ct, data, func(w io.Writer) {
+		for off := 0; off < len(data); off += 64 << 10 {
+			w.Write(data[off:min(off+64<<10, len(data))])
+			time.Sleep(400 * time.Millisecond)
+		}
+	})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("slow upload: %d %s", res.StatusCode, errorsIn(text))
+	}
+	_, body = fetch(t, ref, srv.URL+page)
+	mustContain(t, body, "lento.pdf")
+
+	// an ordinary form that stops half way: the short deadline ends it, and
+	// the answer says why
+	res, text = rawPost(t, ref, srv.URL, refPlan+"/periodi/2023-final/scadenza", "application/x-www-form-urlencoded",
+		[]byte("scadenza=31%2F01%2F2024&motivo=prova"), func(w io.Writer) { w.Write([]byte("scadenza=31")) })
+	if res.StatusCode != http.StatusRequestTimeout || !strings.Contains(text, "interrotto perché troppo lento") || strings.Contains(text, "supera") {
+		t.Fatalf("stalled form: %d %s", res.StatusCode, text)
+	}
+}
+
+// TestStalledUploadIsNotTooLarge: an upload that stops arriving is answered
+// with the honest message once the upload deadline passes.
+func TestStalledUploadIsNotTooLarge(t *testing.T) {
+	app, _, _ := authApp(t, server.Options{Limits: server.Limits{ReadTimeout: time.Minute, UploadTimeout: 300 * time.Millisecond}})
+	srv := httptest.NewServer(app)
+	defer srv.Close()
+	ref := client(t)
+	signIn(t, ref, srv.URL, "referente", testPassword)
+	page := entryPath + period
+	_, body := fetch(t, ref, srv.URL+page)
+	ct, form := multipartForm(t, map[string]string{"valore": "42", "versione": version(t, body), "azione": "salva"}, "allegati",
+		map[string][]byte{"lento.pdf": append([]byte(minimalPDF), bytes.Repeat([]byte("x"), 3<<20)...)})
+	data := form.Bytes()
+	res, text := rawPost(t, ref, srv.URL, page, ct, data, func(w io.Writer) { w.Write(data[:1<<20]) })
+	if res.StatusCode != http.StatusRequestTimeout || !strings.Contains(text, "interrotto perché troppo lento") || strings.Contains(text, "supera") {
+		t.Fatalf("stalled upload: %d %s", res.StatusCode, errorsIn(text))
+	}
+	_, body = fetch(t, ref, srv.URL+page)
+	if strings.Contains(body, "lento.pdf") {
+		t.Error("a stalled upload saved something")
 	}
 }
