@@ -381,3 +381,27 @@ func TestStalledUploadIsNotTooLarge(t *testing.T) {
 		t.Error("a stalled upload saved something")
 	}
 }
+
+// TestValidationDocumentName: the OIV's document is stored and served under
+// the extension of its detected type, without bidi characters, and streamed
+// byte for byte.
+func TestValidationDocumentName(t *testing.T) {
+	app, _, _ := authApp(t)
+	srv := httptest.NewServer(app)
+	defer srv.Close()
+	oiv := client(t)
+	signIn(t, oiv, srv.URL, "oiv", testPassword)
+	doc := append([]byte(minimalPDF), bytes.Repeat([]byte("%x\n"), 200000)...) // ~600 kB: several slices
+	fields := map[string]string{"anno": "2023", "esito": "validata", "data": "20/06/2024", "atto": "Verbale OIV n. 3/2024", "motivazione": ""}
+	res, body := postFiles(t, oiv, srv.URL+refPlan+"/oiv/validazione", fields, "documento", map[string][]byte{"verbale\u202Elmth.html": doc})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("validation: %d %s", res.StatusCode, errorsIn(body))
+	}
+	res, got := fetch(t, oiv, srv.URL+refPlan+"/relazione/2023/validazione")
+	if res.StatusCode != http.StatusOK || got != string(doc) {
+		t.Fatalf("download: %d, %d bytes of %d", res.StatusCode, len(got), len(doc))
+	}
+	if cd := res.Header.Get("Content-Disposition"); cd != `attachment; filename="verbalelmth.pdf"; filename*=UTF-8''verbalelmth.pdf` {
+		t.Errorf("Content-Disposition %q", cd)
+	}
+}
