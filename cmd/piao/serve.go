@@ -49,7 +49,9 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 	}
 	sessions, stopSweeper := server.NewSessions(pool, server.SessionOptions{Secure: cfg.SecureCookies})
 	defer stopSweeper()
-	var opts server.Options
+	opts := server.Options{Limits: server.Limits{AttachmentsPerMeasurement: cfg.Limits.AttachmentsPerMeasurement,
+		AttachmentBytesPerMeasurement: cfg.Limits.AttachmentBytesPerMeasurement,
+		ReadTimeout:                   cfg.Limits.ReadTimeout, UploadTimeout: cfg.Limits.UploadTimeout}}
 	if cfg.OIDC.Issuer != "" {
 		o := cfg.OIDC
 		if opts.OIDC, err = server.NewOIDC(ctx, server.OIDCConfig{Issuer: o.Issuer, ClientID: o.ClientID,
@@ -60,11 +62,13 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 	srv := &http.Server{
 		Handler:           server.New(st, sessions, log, opts),
 		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      120 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+		// No ReadTimeout: the server's handler sets each request's read
+		// deadline, PIAO_READ_TIMEOUT or, on upload routes, PIAO_UPLOAD_TIMEOUT
+		// (which also extends the write deadline there).
+		WriteTimeout: 120 * time.Second,
+		IdleTimeout:  120 * time.Second,
+		ErrorLog:     slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		BaseContext:  func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 	sealCtx, stopSealing := context.WithCancel(ctx)
 	defer stopSealing()

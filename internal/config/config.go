@@ -25,6 +25,15 @@ type Config struct {
 	SecureCookies   bool          // PIAO_SECURE_COOKIES
 	DemoPassword    string        // PIAO_DEMO_PASSWORD
 	OIDC            OIDC          // PIAO_OIDC_*; Issuer "" = no single sign-on
+	Limits          Limits        // PIAO_MAX_ATTACHMENT*, PIAO_*_TIMEOUT
+}
+
+// Limits bound what one request or one measurement may cost.
+type Limits struct {
+	AttachmentsPerMeasurement     int           // PIAO_MAX_ATTACHMENTS_PER_MEASUREMENT
+	AttachmentBytesPerMeasurement int64         // PIAO_MAX_ATTACHMENT_BYTES_PER_MEASUREMENT
+	ReadTimeout                   time.Duration // PIAO_READ_TIMEOUT: reading a request body
+	UploadTimeout                 time.Duration // PIAO_UPLOAD_TIMEOUT: reading the body of an upload route
 }
 
 // OIDC configures single sign-on with an OpenID Connect provider.
@@ -53,6 +62,10 @@ var Variables = []Variable{
 	{"PIAO_OIDC_CLIENT_SECRET", "", "Single sign-on: the client secret (keep it out of files under version control)."},
 	{"PIAO_OIDC_REDIRECT_URL", "", "Single sign-on: this application's callback, https://HOST/accedi/sso/callback."},
 	{"PIAO_OIDC_CLAIM", "email", "Single sign-on: the ID-token claim matched against usernames and e-mail addresses."},
+	{"PIAO_MAX_ATTACHMENTS_PER_MEASUREMENT", "10", "Files a measurement may hold in all (each save adds at most 5, each file at most 10 MB)."},
+	{"PIAO_MAX_ATTACHMENT_BYTES_PER_MEASUREMENT", "50MB", "Total size of a measurement's files, in bytes or with KB, MB or GB (powers of 1024)."},
+	{"PIAO_READ_TIMEOUT", "60s", "How long the server waits for the body of an ordinary request."},
+	{"PIAO_UPLOAD_TIMEOUT", "10m", "How long the server waits for the body of an upload (attachments, spreadsheet import, OIV validation document), so slow connections can finish."},
 }
 
 // Load reads the configuration through getenv (os.Getenv in main, a map in tests).
@@ -122,8 +135,45 @@ func Load(getenv func(string) string) (Config, error) {
 			}
 		}
 	}
+	if n, err := strconv.Atoi(get("PIAO_MAX_ATTACHMENTS_PER_MEASUREMENT")); err != nil || n < 1 {
+		errs = append(errs, fmt.Errorf("PIAO_MAX_ATTACHMENTS_PER_MEASUREMENT %q: use a whole number of at least 1", get("PIAO_MAX_ATTACHMENTS_PER_MEASUREMENT")))
+	} else {
+		c.Limits.AttachmentsPerMeasurement = n
+	}
+	if n, ok := parseSize(get("PIAO_MAX_ATTACHMENT_BYTES_PER_MEASUREMENT")); !ok || n < 1<<20 {
+		errs = append(errs, fmt.Errorf("PIAO_MAX_ATTACHMENT_BYTES_PER_MEASUREMENT %q: use a size of at least 1MB, such as 50MB", get("PIAO_MAX_ATTACHMENT_BYTES_PER_MEASUREMENT")))
+	} else {
+		c.Limits.AttachmentBytesPerMeasurement = n
+	}
+	for name, dst := range map[string]*time.Duration{"PIAO_READ_TIMEOUT": &c.Limits.ReadTimeout, "PIAO_UPLOAD_TIMEOUT": &c.Limits.UploadTimeout} {
+		if d, err := time.ParseDuration(get(name)); err != nil || d <= 0 {
+			errs = append(errs, fmt.Errorf("%s %q: use a positive duration such as 60s or 10m", name, get(name)))
+		} else {
+			*dst = d
+		}
+	}
 	if err := errors.Join(errs...); err != nil {
 		return Config{}, fmt.Errorf("configuration: %w", err)
 	}
 	return c, nil
+}
+
+// parseSize reads "52428800", "50MB", "50 MiB", "2GB" (powers of 1024).
+func parseSize(s string) (int64, bool) {
+	s = strings.ToUpper(strings.TrimSpace(s))
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"KIB", 1 << 10}, {"MIB", 1 << 20}, {"GIB", 1 << 30}, {"KB", 1 << 10}, {"MB", 1 << 20}, {"GB", 1 << 30}, {"B", 1}} {
+		if strings.HasSuffix(s, u.suffix) {
+			s, mult = strings.TrimSpace(strings.TrimSuffix(s, u.suffix)), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 || n > (1<<62)/mult {
+		return 0, false
+	}
+	return n * mult, true
 }

@@ -32,3 +32,30 @@ func TestBadValuesAreReportedTogether(t *testing.T) {
 		}
 	}
 }
+
+func TestLimits(t *testing.T) {
+	c, err := Load(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Limits{AttachmentsPerMeasurement: 10, AttachmentBytesPerMeasurement: 50 << 20, ReadTimeout: time.Minute, UploadTimeout: 10 * time.Minute}
+	if c.Limits != want {
+		t.Errorf("defaults %+v, want %+v", c.Limits, want)
+	}
+	c, err = Load(env(map[string]string{"PIAO_MAX_ATTACHMENTS_PER_MEASUREMENT": "3", "PIAO_MAX_ATTACHMENT_BYTES_PER_MEASUREMENT": "2 GiB",
+		"PIAO_READ_TIMEOUT": "5s", "PIAO_UPLOAD_TIMEOUT": "1h"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = Limits{AttachmentsPerMeasurement: 3, AttachmentBytesPerMeasurement: 2 << 30, ReadTimeout: 5 * time.Second, UploadTimeout: time.Hour}
+	if c.Limits != want {
+		t.Errorf("got %+v, want %+v", c.Limits, want)
+	}
+	_, err = Load(env(map[string]string{"PIAO_MAX_ATTACHMENTS_PER_MEASUREMENT": "0", "PIAO_MAX_ATTACHMENT_BYTES_PER_MEASUREMENT": "lots",
+		"PIAO_READ_TIMEOUT": "0s", "PIAO_UPLOAD_TIMEOUT": "soon"}))
+	for _, name := range []string{"PIAO_MAX_ATTACHMENTS_PER_MEASUREMENT", "PIAO_MAX_ATTACHMENT_BYTES_PER_MEASUREMENT", "PIAO_READ_TIMEOUT", "PIAO_UPLOAD_TIMEOUT"} {
+		if err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("error does not mention %s: %v", name, err)
+		}
+	}
+}

@@ -7,8 +7,10 @@ import (
 	"bytes"
 	"io"
 	"net/http"
+	"path"
 	"path/filepath"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -85,7 +87,9 @@ func detect(data []byte) string {
 }
 
 // CleanName keeps the base name of an uploaded file, without control
-// characters or quotes (it ends up in a Content-Disposition header).
+// characters, quotes, or invisible formatting characters such as the
+// right-to-left override U+202E that make "fdp.html" look like "lmth.pdf"
+// (it ends up in a Content-Disposition header and in ZIP entry names).
 func CleanName(name string) string {
 	name = filepath.Base(strings.ReplaceAll(name, "\\", "/"))
 	if !utf8.ValidString(name) || name == "." || name == "/" {
@@ -93,7 +97,7 @@ func CleanName(name string) string {
 	}
 	var b strings.Builder
 	for _, r := range name {
-		if r < 0x20 || r == 0x7f || r == '"' || r == '\\' {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == '"' || r == '\\' || r == '/' {
 			continue
 		}
 		b.WriteRune(r)
@@ -106,4 +110,40 @@ func CleanName(name string) string {
 		}
 	}
 	return out
+}
+
+// extensions is the extension each accepted type is stored and served under.
+var extensions = map[string]string{
+	"application/pdf":                         ".pdf",
+	"application/vnd.oasis.opendocument.text": ".odt",
+	"application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":       ".xlsx",
+	"image/png":  ".png",
+	"image/jpeg": ".jpg",
+}
+
+// SafeName is the name a file of the detected contentType is stored and
+// served under: CleanName, with the extension of the type ("polyglot.html"
+// holding a PDF becomes "polyglot.pdf"), never empty nor only dots.
+func SafeName(name, contentType string) string {
+	name = CleanName(name)
+	ext := path.Ext(name)
+	base := strings.Trim(strings.TrimSuffix(name, ext), ". ")
+	if base == "" {
+		base = "allegato"
+	}
+	want, ok := extensions[contentType]
+	switch {
+	case !ok:
+		want = ext
+	case strings.EqualFold(ext, want), want == ".jpg" && strings.EqualFold(ext, ".jpeg"):
+		want = strings.ToLower(ext)
+	}
+	if len(base)+len(want) > 255 { // keep the extension when trimming
+		base = base[:255-len(want)]
+		for !utf8.ValidString(base) {
+			base = base[:len(base)-1]
+		}
+	}
+	return base + want
 }

@@ -67,3 +67,25 @@ func TestCleanName(t *testing.T) {
 		}
 	}
 }
+
+// TestSafeName: the stored name carries the extension of the detected type,
+// with no bidi or invisible characters, never a path.
+func TestSafeName(t *testing.T) {
+	const pdf, png, jpeg = "application/pdf", "image/png", "image/jpeg"
+	for _, c := range []struct{ in, ct, want string }{
+		{"polyglot.html", pdf, "polyglot.pdf"},
+		{"fattura\u202Efdp.exe", pdf, "fatturafdp.pdf"},
+		{"a\u200Bb\u2066c\u2069.PDF", pdf, "abc.pdf"},
+		{"foto.JPEG", jpeg, "foto.jpeg"},
+		{"foto.png", jpeg, "foto.jpg"},
+		{"..", png, "allegato.png"},
+		{".pdf", pdf, "allegato.pdf"},
+		{"../../x/..\\report.pdf", pdf, "report.pdf"},
+		{"senza estensione", pdf, "senza estensione.pdf"},
+		{strings.Repeat("é", 300) + ".pdf", pdf, strings.Repeat("é", 125) + ".pdf"},
+	} {
+		if got := SafeName(c.in, c.ct); got != c.want {
+			t.Errorf("SafeName(%q, %s) = %q, want %q", c.in, c.ct, got, c.want)
+		}
+	}
+}

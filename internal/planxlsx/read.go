@@ -13,8 +13,6 @@ import (
 	"github.com/piao-performance/piao/internal/plan"
 )
 
-const unzipLimit = 256 << 20 // bounds what a small zip may expand to
-
 // Read parses a filled template. It returns the document and every problem
 // found, row by row, in Italian; a document is returned only when there is no
 // problem. The error is for input that cannot be read at all (ErrNotXLSX for
@@ -38,7 +36,11 @@ func Read(r io.Reader) (doc *plan.Document, problems []Problem, err error) {
 			doc, problems, err = nil, nil, fmt.Errorf("%w: %v", ErrNotXLSX, p)
 		}
 	}()
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: unzipLimit})
+	types, err := precheck(data)
+	if err != nil {
+		return nil, nil, err
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: MaxUnzipBytes})
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: %w", ErrNotXLSX, err)
 	}
@@ -48,6 +50,7 @@ func Read(r io.Reader) (doc *plan.Document, problems []Problem, err error) {
 	}
 
 	rd := newReader(f)
+	rd.nonNumeric = types
 	b := newBuilder(rd)
 	b.build()
 	if len(rd.problems) == 0 {
@@ -61,10 +64,12 @@ func Read(r io.Reader) (doc *plan.Document, problems []Problem, err error) {
 
 // reader reads the sheets of a workbook and collects problems.
 type reader struct {
-	f        *excelize.File
-	sheets   map[string]string // folded name → name in the file
-	problems []Problem
-	dropped  int // problems beyond maxProblems
+	f      *excelize.File
+	sheets map[string]string // folded name → name in the file
+	// nonNumeric are the cells not stored as numbers, from precheck
+	nonNumeric nonNumeric
+	problems   []Problem
+	dropped    int // problems beyond maxProblems
 }
 
 func newReader(f *excelize.File) *reader {
@@ -128,8 +133,27 @@ func (rd *reader) load(name string, cols []column) *table {
 		rd.add(Problem{Sheet: name, Message: "foglio mancante: il modello deve contenere il foglio «" + name + "»"})
 		return nil
 	}
-	rows, err := rd.f.GetRows(file, excelize.Options{RawCellValue: true})
+	// Rows streams the sheet (GetRows would build every row at once);
+	// precheck has bounded what it can hold.
+	it, err := rd.f.Rows(file)
 	if err != nil {
+		rd.add(Problem{Sheet: name, Message: "foglio illeggibile: " + err.Error()})
+		return nil
+	}
+	defer func() { _ = it.Close() }() // only a temporary file to remove
+	var rows [][]string
+	for n := 1; it.Next(); n++ {
+		cells, err := it.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			rd.add(Problem{Sheet: name, Message: "foglio illeggibile: " + err.Error()})
+			return nil
+		}
+		if n > MaxSheetRows+1 { // only empty rows past the limit (precheck)
+			break
+		}
+		rows = append(rows, cells)
+	}
+	if err := it.Error(); err != nil {
 		rd.add(Problem{Sheet: name, Message: "foglio illeggibile: " + err.Error()})
 		return nil
 	}
@@ -198,11 +222,12 @@ func (l line) add(col int, format string, args ...any) {
 	l.t.rd.add(p)
 }
 
-// isNumeric asks the workbook for a cell's type; see parseNumber.
+// isNumeric tells whether a cell is stored as a number (or absent); see
+// parseNumber. The types come from precheck's pass over the sheet, so the
+// whole sheet is never loaded.
 func (l line) isNumeric(col int) func() bool {
 	return func() bool {
-		typ, err := l.t.rd.f.GetCellType(l.t.file, cellName(l.t.idx[col]+1, l.n))
-		return err == nil && (typ == excelize.CellTypeUnset || typ == excelize.CellTypeNumber)
+		return !l.t.rd.nonNumeric[l.t.file][[2]int{l.n, l.t.idx[col] + 1}]
 	}
 }
 

@@ -50,7 +50,7 @@ func otherEnte() *plan.Document {
 
 // authApp is the app with the reference plan, a second ente, one account per
 // principal (password testPassword), and a log buffer.
-func authApp(t *testing.T) (*server.Server, *pgxpool.Pool, *bytes.Buffer) {
+func authApp(t *testing.T, opts ...server.Options) (*server.Server, *pgxpool.Pool, *bytes.Buffer) {
 	t.Helper()
 	pool := testdb.Pool(t)
 	st := store.New(pool)
@@ -75,7 +75,7 @@ func authApp(t *testing.T) (*server.Server, *pgxpool.Pool, *bytes.Buffer) {
 	logs := &bytes.Buffer{}
 	sessions, stop := server.NewSessions(pool, server.SessionOptions{})
 	t.Cleanup(stop)
-	return server.New(st, sessions, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))), pool, logs
+	return server.New(st, sessions, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})), opts...), pool, logs
 }
 
 // routeRule is the expected outcome of a route for each principal, with the

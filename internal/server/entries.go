@@ -323,8 +323,11 @@ func (s *Server) saveEntry(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, http.StatusForbidden, "Operazione non consentita", "Puoi inserire valori solo per gli obiettivi della tua area.")
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxEntryBody)
+	// the body is limited and its deadline set by limitBodies
 	if err := r.ParseMultipartForm(2 << 20); err != nil {
+		if s.uploadFailed(w, r, err) {
+			return
+		}
 		if r.URL.Query().Get("calcola") == "1" || !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
 			if err := r.ParseForm(); err != nil {
 				s.errorPage(w, r, http.StatusBadRequest, "Richiesta non valida", "Il modulo inviato non è leggibile o è troppo grande.")
@@ -369,7 +372,7 @@ func (s *Server) saveEntry(w http.ResponseWriter, r *http.Request) {
 				form.Errors["allegati"] = evidence.CleanName(fh.Filename) + ": " + msg
 				break
 			}
-			in.Attachments = append(in.Attachments, store.NewAttachment{Filename: evidence.CleanName(fh.Filename), ContentType: ct, Data: data})
+			in.Attachments = append(in.Attachments, store.NewAttachment{Filename: evidence.SafeName(fh.Filename, ct), ContentType: ct, Data: data})
 		}
 	}
 	// the stored entry is needed only to show the form again
@@ -394,10 +397,22 @@ func (s *Server) saveEntry(w http.ResponseWriter, r *http.Request) {
 		s.renderEntry(w, r, http.StatusUnprocessableEntity, d)
 		return
 	}
+	in.MaxAttachments, in.MaxAttachmentBytes = s.limits.AttachmentsPerMeasurement, s.limits.AttachmentBytesPerMeasurement
 	_, err = s.store.SaveEntry(r.Context(), h, in, *auth.FromContext(r.Context()))
 	var conflict *store.ConflictError
 	var locked *store.LockedError
+	var tooMany *store.AttachmentLimitError
 	switch {
+	case errors.As(err, &tooMany):
+		form.Errors["allegati"] = tooMany.Message
+		form.Message = "Controlla i campi segnalati: nulla è stato salvato."
+		d.Form = form
+		var ok bool
+		if d.Entry, ok = current(); !ok {
+			return
+		}
+		s.renderEntry(w, r, http.StatusUnprocessableEntity, d)
+		return
 	case errors.As(err, &conflict):
 		d.Conflict = &conflict.Current
 		d.Entry = conflict.Current

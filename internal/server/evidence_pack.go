@@ -2,16 +2,16 @@ package server
 
 import (
 	"archive/zip"
-	"bytes"
 	"fmt"
 	"net/http"
+	pathpkg "path"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/piao-performance/piao/internal/evidence"
 	"github.com/piao-performance/piao/internal/relazione"
 	"github.com/piao-performance/piao/internal/report"
-	"github.com/piao-performance/piao/internal/store"
 )
 
 // evidencePack serves an objective's evidence pack: a ZIP with the
@@ -38,51 +38,69 @@ func (s *Server) evidencePack(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	var index []relazione.EvidenceIndex
-	used := map[string]bool{}
-	err = s.store.ObjectiveEvidence(ctx, d.Plan, d.Row.Code, func(f store.EvidenceFile) error {
-		period := strconv.Itoa(f.Year) + "-" + f.Kind
-		name := evidence.CleanName(f.Filename)
-		path := "allegati/" + safeSegment(f.Indicator) + "/" + period + "/" + name
-		for n := 2; used[path]; n++ { // the same name twice in a period
-			path = "allegati/" + safeSegment(f.Indicator) + "/" + period + "/" + strconv.Itoa(n) + "-" + name
-		}
-		used[path] = true
-		fw, err := zw.CreateHeader(&zip.FileHeader{Name: path, Method: zip.Deflate, Modified: f.UploadedAt})
-		if err != nil {
-			return err
-		}
-		if _, err := fw.Write(f.Data); err != nil {
-			return err
-		}
-		index = append(index, relazione.EvidenceIndex{Path: path, Indicator: f.Indicator, Period: period, Filename: f.Filename,
-			Size: f.Size, SHA256: f.SHA256, By: f.UploadedBy, At: f.UploadedAt})
-		return nil
-	})
+	files, err := s.store.ObjectiveEvidence(ctx, d.Plan, d.Row.Code)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
+	name := "evidenze_" + d.Plan.EnteSlug + "_" + safeSegment(d.Row.Code)
+	for _, m := range ms { // as relazione.ObjectiveSheet marks its notice
+		if m.Demo {
+			name += "_DATI-DIMOSTRATIVI"
+			break
+		}
+	}
+	// The ZIP is written straight to the response, each attachment read from
+	// the database in slices: memory stays bounded whatever the files weigh.
+	// Past this point an error can only abort the download.
+	w.Header().Set("Content-Type", "application/zip")
+	w.Header().Set("Content-Disposition", attachmentHeader(name+".zip"))
+	w.Header().Set("Cache-Control", "private, no-store")
+	if r.Method == http.MethodHead {
+		return
+	}
+	zw := zip.NewWriter(w)
+	index := make([]relazione.EvidenceIndex, 0, len(files))
+	names := zipNames{}
+	for _, f := range files {
+		period := strconv.Itoa(f.Year) + "-" + f.Kind
+		path := names.unique("allegati/"+safeSegment(f.Indicator)+"/"+period+"/", evidence.SafeName(f.Filename, f.ContentType))
+		// stored as is: every accepted format is compressed already
+		fw, err := zw.CreateHeader(&zip.FileHeader{Name: path, Method: zip.Store, Modified: f.UploadedAt})
+		if err == nil {
+			err = s.store.CopyAttachment(ctx, fw, f.Attachment)
+		}
+		if err != nil {
+			s.abortDownload(r, err)
+		}
+		index = append(index, relazione.EvidenceIndex{Path: path, Indicator: f.Indicator, Period: period, Filename: f.Filename,
+			Size: f.Size, SHA256: f.SHA256, By: f.UploadedBy, At: f.UploadedAt})
+	}
 	doc := relazione.ObjectiveSheet(d, ms, history, index, time.Now())
 	if err := writeSheet(zw, doc); err != nil {
-		s.serverError(w, r, err)
-		return
+		s.abortDownload(r, err)
 	}
 	if err := zw.Close(); err != nil {
-		s.serverError(w, r, err)
-		return
+		s.abortDownload(r, err)
 	}
-	name := "evidenze_" + d.Plan.EnteSlug + "_" + safeSegment(d.Row.Code)
-	if doc.Notice != "" {
-		name += "_DATI-DIMOSTRATIVI"
+}
+
+// zipNames keeps the entry names of a ZIP unique: a second "verbale.pdf" in
+// the same folder becomes "verbale (2).pdf".
+type zipNames map[string]bool
+
+// unique returns dir+name, or dir+name with " (n)" before the extension when
+// taken. name is a single safe segment (evidence.SafeName): no slashes, no
+// "..", no control or bidi characters.
+func (u zipNames) unique(dir, name string) string {
+	ext := pathpkg.Ext(name)
+	base := strings.TrimSuffix(name, ext)
+	p := dir + name
+	for n := 2; u[p]; n++ {
+		p = dir + base + " (" + strconv.Itoa(n) + ")" + ext
 	}
-	w.Header().Set("Content-Type", "application/zip")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.zip"`)
-	w.Header().Set("Cache-Control", "private, no-store")
-	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
-	_, _ = buf.WriteTo(w)
+	u[p] = true
+	return p
 }
 
 // writeSheet adds the sheet as PDF and each of its tables as CSV.

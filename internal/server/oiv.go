@@ -4,7 +4,6 @@ import (
 	"errors"
 	"mime/multipart"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -174,9 +173,11 @@ func (s *Server) setValidation(w http.ResponseWriter, r *http.Request) {
 		s.storeError(w, r, err)
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxOIVBody)
+	// the body is limited and its deadline set by limitBodies
 	err = r.ParseMultipartForm(2 << 20)
 	switch {
+	case err != nil && s.uploadFailed(w, r, err):
+		return
 	case errors.Is(err, http.ErrNotMultipart): // a form without the file: answered with the messages
 		if err := r.ParseForm(); err != nil {
 			s.errorPage(w, r, http.StatusBadRequest, "Richiesta non valida", "Il modulo inviato non è leggibile.")
@@ -224,7 +225,7 @@ func (s *Server) setValidation(w http.ResponseWriter, r *http.Request) {
 	} else if !strings.HasPrefix(ct, "application/") {
 		f.Errors["documento"] = "Il documento di validazione deve essere un PDF, ODT o DOCX."
 	} else {
-		v.Document, v.DocumentType, v.DocumentName = data, ct, evidence.CleanName(files[0].Filename)
+		v.Document, v.DocumentType, v.DocumentName = data, ct, evidence.SafeName(files[0].Filename, ct)
 	}
 	// the validation of each year as the form saw it; a form without it is stale
 	f.Seen = map[int]string{}
@@ -303,7 +304,12 @@ func (s *Server) serveValidationDocument(w http.ResponseWriter, r *http.Request,
 	if !public {
 		privateDownload(w)
 	}
-	w.Header().Set("Content-Disposition", `attachment; filename="`+strings.ReplaceAll(v.DocumentName, `"`, "")+`"; filename*=UTF-8''`+url.PathEscape(v.DocumentName))
-	w.Header().Set("Content-Length", strconv.Itoa(len(v.Document)))
-	_, _ = w.Write(v.Document)
+	w.Header().Set("Content-Disposition", attachmentHeader(evidence.SafeName(v.DocumentName, v.DocumentType)))
+	w.Header().Set("Content-Length", strconv.FormatInt(v.DocumentSize, 10))
+	if r.Method == http.MethodHead {
+		return
+	}
+	if err := s.store.CopyValidationDocument(r.Context(), w, h.ID, v); err != nil {
+		s.abortDownload(r, err)
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/piao-performance/piao/internal/auth"
+	"github.com/piao-performance/piao/internal/evidence"
 	"github.com/piao-performance/piao/internal/scorecard"
 	"github.com/piao-performance/piao/internal/store"
 	"github.com/piao-performance/piao/templates"
@@ -150,10 +151,16 @@ func (s *Server) attachment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", a.ContentType)
-	w.Header().Set("Content-Disposition", `attachment; filename="`+strings.ReplaceAll(a.Filename, `"`, "")+`"`)
+	w.Header().Set("Content-Disposition", attachmentHeader(evidence.SafeName(a.Filename, a.ContentType)))
 	w.Header().Set("Cache-Control", "private, no-store")
-	w.Header().Set("Content-Length", strconv.Itoa(len(a.Data)))
-	_, _ = w.Write(a.Data)
+	w.Header().Set("Content-Length", strconv.Itoa(a.Size))
+	if r.Method == http.MethodHead {
+		return
+	}
+	// streamed in slices: a download holds a bounded buffer, whatever the size
+	if err := s.store.CopyAttachment(r.Context(), w, a.Attachment); err != nil {
+		s.abortDownload(r, err)
+	}
 }
 
 // setDeadline changes a period's entry deadline (dd/mm/yyyy).

@@ -77,9 +77,11 @@ func (s *Server) importTemplate(w http.ResponseWriter, r *http.Request) {
 		s.storeError(w, r, err)
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxTemplate+1<<20)
+	// the body is limited and its deadline set by limitBodies
 	if err := r.ParseMultipartForm(4 << 20); errors.Is(err, http.ErrNotMultipart) {
 		s.renderEditor(w, r, h, http.StatusUnprocessableEntity, templates.EditorData{Problems: []string{"Scegli il file XLSX da importare."}})
+		return
+	} else if err != nil && s.uploadFailed(w, r, err) {
 		return
 	} else if err != nil {
 		s.renderEditor(w, r, h, http.StatusRequestEntityTooLarge, templates.EditorData{Problems: []string{"Il file supera i 32 MB o il modulo non è leggibile."}})
@@ -112,7 +114,10 @@ func (s *Server) importTemplate(w http.ResponseWriter, r *http.Request) {
 	defer f.Close()
 	doc, problems, err := planxlsx.Read(io.LimitReader(f, maxTemplate))
 	var msgs []string
+	var limit *planxlsx.LimitError
 	switch {
+	case errors.As(err, &limit):
+		msgs = []string{limit.Message + ": nulla è stato importato."}
 	case err != nil:
 		msgs = []string{"Il file non è un foglio XLSX valido."}
 	case len(problems) > 0:

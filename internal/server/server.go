@@ -25,6 +25,7 @@ import (
 type Options struct {
 	OIDC        *OIDC         // single sign-on; nil when not configured
 	IdleTimeout time.Duration // signed-in sessions end after this long without requests; 0 = one hour
+	Limits      Limits        // zero fields take the defaults of DefaultLimits
 }
 
 // Server holds the dependencies of the handlers and the router.
@@ -34,6 +35,7 @@ type Server struct {
 	log      *slog.Logger
 	oidc     *OIDC
 	idle     time.Duration
+	limits   Limits
 	router   chi.Router
 	handler  http.Handler
 	// dashboards and cards cache built dashboards and scored periods, checked
@@ -47,7 +49,7 @@ type Server struct {
 
 // New returns the application's HTTP handler.
 func New(st *store.Store, sessions *scs.SessionManager, log *slog.Logger, opts ...Options) *Server {
-	s := &Server{store: st, sessions: sessions, log: log, actions: map[string]auth.Action{}, idle: idleTimeout}
+	s := &Server{store: st, sessions: sessions, log: log, actions: map[string]auth.Action{}, idle: idleTimeout, limits: DefaultLimits()}
 	// A session that cannot be loaded or saved (the database is down) gets
 	// the Italian error page, 503 when unreachable, not scs's plain-text 500.
 	sessions.ErrorFunc = s.serverError
@@ -58,12 +60,14 @@ func New(st *store.Store, sessions *scs.SessionManager, log *slog.Logger, opts .
 		if o.IdleTimeout > 0 {
 			s.idle = o.IdleTimeout
 		}
+		s.limits = s.limits.with(o.Limits)
 	}
 	r := chi.NewRouter()
 	// Cross-origin refusals and URLs with NUL or invalid UTF-8 are answered
 	// inside the chain, so they get the request id, the log line and the
-	// security headers; every GET route answers HEAD too (monitors probe /healthz).
-	r.Use(requestID, s.logRequests, s.recoverPanics, securityHeaders, s.crossOrigin, s.cleanURL, middleware.GetHead)
+	// security headers; every body is limited by route before any parsing;
+	// every GET route answers HEAD too (monitors probe /healthz).
+	r.Use(requestID, s.logRequests, s.recoverPanics, securityHeaders, s.crossOrigin, s.cleanURL, s.limitBodies, middleware.GetHead)
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(s.methodNotAllowed)
 	s.router = r

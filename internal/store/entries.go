@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/piao-performance/piao/internal/auth"
+	"github.com/piao-performance/piao/internal/itfmt"
 	"github.com/piao-performance/piao/internal/plan"
 )
 
@@ -220,7 +221,17 @@ type EntryInput struct {
 	Version     int  // the version the user edited; 0 for a new entry
 	Submit      bool // send for approval after saving
 	Attachments []NewAttachment
+	// Limits on the measurement's files in all, checked under the row lock
+	// (0 = none).
+	MaxAttachments     int
+	MaxAttachmentBytes int64
 }
+
+// AttachmentLimitError is returned by SaveEntry when the new files would take
+// the measurement past its limits; nothing is saved. Its message is Italian.
+type AttachmentLimitError struct{ Message string }
+
+func (e *AttachmentLimitError) Error() string { return e.Message }
 
 // SaveEntries saves several entries in one transaction: all of them, or
 // none when one fails (errs says which, by position).
@@ -361,6 +372,9 @@ func saveEntry(ctx context.Context, tx pgx.Tx, h PlanHeader, in EntryInput, acto
 	if err != nil {
 		return Entry{}, fmt.Errorf("save measurement %s: %w", ind.Key, err)
 	}
+	if err := checkAttachmentLimits(ctx, tx, id, in); err != nil {
+		return Entry{}, err
+	}
 	var names []string
 	for _, a := range in.Attachments {
 		sum := sha256.Sum256(a.Data)
@@ -385,6 +399,39 @@ func saveEntry(ctx context.Context, tx pgx.Tx, h PlanHeader, in EntryInput, acto
 		return Entry{}, err
 	}
 	return scanEntry(tx.QueryRow(ctx, `SELECT `+entryColumns+` FROM measurements m WHERE m.id = $1`, id))
+}
+
+// checkAttachmentLimits counts the measurement's stored files with the new
+// ones. The measurement row is locked (lockEntry, or just inserted), so two
+// saves cannot both pass the check.
+func checkAttachmentLimits(ctx context.Context, tx pgx.Tx, id int64, in EntryInput) error {
+	if len(in.Attachments) == 0 || (in.MaxAttachments <= 0 && in.MaxAttachmentBytes <= 0) {
+		return nil
+	}
+	var count int
+	var size int64
+	if err := tx.QueryRow(ctx, `SELECT count(*), coalesce(sum(size), 0) FROM measurement_attachments WHERE measurement_id = $1`,
+		id).Scan(&count, &size); err != nil {
+		return fmt.Errorf("count attachments: %w", err)
+	}
+	var add int64
+	for _, a := range in.Attachments {
+		add += int64(len(a.Data))
+	}
+	switch {
+	case in.MaxAttachments > 0 && count+len(in.Attachments) > in.MaxAttachments:
+		return &AttachmentLimitError{Message: fmt.Sprintf("una misurazione può avere al massimo %d allegati: ne ha già %d, quindi puoi aggiungerne %d",
+			in.MaxAttachments, count, max(in.MaxAttachments-count, 0))}
+	case in.MaxAttachmentBytes > 0 && size+add > in.MaxAttachmentBytes:
+		return &AttachmentLimitError{Message: fmt.Sprintf("gli allegati di una misurazione possono occupare al massimo %s: ne occupano già %s e i nuovi file %s",
+			megabytes(in.MaxAttachmentBytes), megabytes(size), megabytes(add))}
+	}
+	return nil
+}
+
+// megabytes writes a size as "12,3 MB" (powers of 1024, as the limits).
+func megabytes(n int64) string {
+	return itfmt.Number(float64(n)/(1<<20), 1) + " MB"
 }
 
 func entryState(v *float64, inputs map[string]float64, na bool, reason, status string) map[string]any {
@@ -539,19 +586,19 @@ func (s *Store) Histories(ctx context.Context, h PlanHeader, keys []string) (map
 	return out, nil
 }
 
-// AttachmentFile is an attachment's content with what authorization needs.
+// AttachmentFile is an attachment with what authorization needs; its
+// content is streamed by CopyAttachment.
 type AttachmentFile struct {
 	Attachment
 	EnteID int64
-	Data   []byte
 }
 
 // AttachmentFile returns an attachment by id, or ErrNotFound.
 func (s *Store) AttachmentFile(ctx context.Context, id int64) (AttachmentFile, error) {
 	var a AttachmentFile
-	err := s.pool.QueryRow(ctx, `SELECT a.id, a.filename, a.content_type, a.size, a.uploaded_by, a.uploaded_at, p.ente_id, a.data
+	err := s.pool.QueryRow(ctx, `SELECT a.id, a.filename, a.content_type, a.size, a.uploaded_by, a.uploaded_at, p.ente_id
 		FROM measurement_attachments a JOIN measurements m ON m.id = a.measurement_id JOIN plans p ON p.id = m.plan_id
-		WHERE a.id = $1`, id).Scan(&a.ID, &a.Filename, &a.ContentType, &a.Size, &a.UploadedBy, &a.UploadedAt, &a.EnteID, &a.Data)
+		WHERE a.id = $1`, id).Scan(&a.ID, &a.Filename, &a.ContentType, &a.Size, &a.UploadedBy, &a.UploadedAt, &a.EnteID)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return a, ErrNotFound
 	}

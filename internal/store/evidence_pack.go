@@ -50,32 +50,33 @@ func (s *Store) ObjectiveMeasurements(ctx context.Context, h PlanHeader, code st
 	return out, nil
 }
 
-// EvidenceFile is an attachment of a measurement, with its content.
+// EvidenceFile is an attachment of a measurement; CopyAttachment streams
+// its content.
 type EvidenceFile struct {
 	Attachment
 	Indicator string
 	Year      int
 	Kind      string
 	SHA256    string
-	Data      []byte
 }
 
-// ObjectiveEvidence calls fn for every attachment of the objective's
-// measurements, one at a time, so a pack of many files keeps memory flat.
-func (s *Store) ObjectiveEvidence(ctx context.Context, h PlanHeader, code string, fn func(EvidenceFile) error) error {
+// ObjectiveEvidence lists the attachments of the objective's measurements,
+// without their content.
+func (s *Store) ObjectiveEvidence(ctx context.Context, h PlanHeader, code string) ([]EvidenceFile, error) {
 	rows, err := s.pool.Query(ctx, `SELECT a.id, a.filename, a.content_type, a.size, a.uploaded_by, a.uploaded_at,
-			i.key, p.year, p.kind, a.sha256, a.data
+			i.key, p.year, p.kind, a.sha256
 		FROM measurement_attachments a JOIN measurements m ON m.id = a.measurement_id
 		JOIN indicators i ON i.id = m.indicator_id JOIN objectives o ON o.id = i.objective_id JOIN periods p ON p.id = m.period_id
 		WHERE o.plan_id = $1 AND o.code = $2 ORDER BY i.position, p.ends_on, a.id`, h.ID, code)
 	if err != nil {
-		return fmt.Errorf("objective evidence: %w", err)
+		return nil, fmt.Errorf("objective evidence: %w", err)
 	}
-	var f EvidenceFile
-	_, err = pgx.ForEachRow(rows, []any{&f.ID, &f.Filename, &f.ContentType, &f.Size, &f.UploadedBy, &f.UploadedAt,
-		&f.Indicator, &f.Year, &f.Kind, &f.SHA256, &f.Data}, func() error { return fn(f) })
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (EvidenceFile, error) {
+		var f EvidenceFile
+		return f, r.Scan(&f.ID, &f.Filename, &f.ContentType, &f.Size, &f.UploadedBy, &f.UploadedAt, &f.Indicator, &f.Year, &f.Kind, &f.SHA256)
+	})
 	if err != nil {
-		return fmt.Errorf("objective evidence: %w", err)
+		return nil, fmt.Errorf("objective evidence: %w", err)
 	}
-	return nil
+	return out, nil
 }

@@ -98,7 +98,8 @@ type Validation struct {
 	Notes        string
 	DocumentName string
 	DocumentType string
-	Document     []byte // only when asked for
+	Document     []byte // when set by SetValidation; read with CopyValidationDocument
+	DocumentSize int64  // from ValidationDocument
 	SHA256       string
 	Author       string
 	CreatedAt    time.Time
@@ -163,20 +164,21 @@ func (s *Store) ValidationOf(ctx context.Context, planID int64, year int) (Valid
 }
 
 // ValidationDocument returns the validation with its document.
+// The content is not loaded: CopyValidationDocument streams it.
 func (s *Store) ValidationDocument(ctx context.Context, planID int64, year int) (Validation, error) {
 	return s.validation(ctx, planID, year, true)
 }
 
 func (s *Store) validation(ctx context.Context, planID int64, year int, withDoc bool) (Validation, error) {
 	v := Validation{Year: year}
-	doc := `NULL::bytea`
+	doc := `0::bigint`
 	if withDoc {
-		doc = `document`
+		doc = `octet_length(document)::bigint`
 	}
 	err := s.pool.QueryRow(ctx, `SELECT outcome, decided_on, act_reference, notes, document_name, document_type, `+doc+`,
 			document_sha256, author, created_at
 		FROM relazione_validations WHERE plan_id = $1 AND year = $2`, planID, year).Scan(&v.Outcome, &v.DecidedOn,
-		&v.ActReference, &v.Notes, &v.DocumentName, &v.DocumentType, &v.Document, &v.SHA256, &v.Author, &v.CreatedAt)
+		&v.ActReference, &v.Notes, &v.DocumentName, &v.DocumentType, &v.DocumentSize, &v.SHA256, &v.Author, &v.CreatedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return v, ErrNotFound
 	}

@@ -1,0 +1,2 @@
+ALTER TABLE measurement_attachments ALTER COLUMN data SET STORAGE EXTENDED;
+ALTER TABLE relazione_validations ALTER COLUMN document SET STORAGE EXTENDED;
