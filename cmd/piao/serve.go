@@ -49,7 +49,7 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 	}
 	sessions, stopSweeper := server.NewSessions(pool, server.SessionOptions{Secure: cfg.SecureCookies})
 	defer stopSweeper()
-	var opts server.Options
+	opts := server.Options{MaxConcurrentHashes: cfg.MaxConcurrentHashes, TrustedProxies: cfg.TrustedProxies}
 	if cfg.OIDC.Issuer != "" {
 		o := cfg.OIDC
 		if opts.OIDC, err = server.NewOIDC(ctx, server.OIDCConfig{Issuer: o.Issuer, ClientID: o.ClientID,
@@ -69,6 +69,7 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 	sealCtx, stopSealing := context.WithCancel(ctx)
 	defer stopSealing()
 	go st.SealAuditEvery(sealCtx, time.Second, log)
+	go st.PruneSignInThrottleEvery(sealCtx, time.Hour, store.DefaultThrottle, log)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info("listening", "url", "http://"+ln.Addr().String())

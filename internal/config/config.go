@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -24,6 +25,9 @@ type Config struct {
 	SecureCookies   bool          // PIAO_SECURE_COOKIES
 	DemoPassword    string        // PIAO_DEMO_PASSWORD
 	OIDC            OIDC          // PIAO_OIDC_*; Issuer "" = no single sign-on
+	// MaxConcurrentHashes is PIAO_MAX_CONCURRENT_HASHES; 0 = the server's default
+	MaxConcurrentHashes int
+	TrustedProxies      []netip.Prefix // PIAO_TRUSTED_PROXIES
 }
 
 // OIDC configures single sign-on with an OpenID Connect provider.
@@ -51,6 +55,8 @@ var Variables = []Variable{
 	{"PIAO_OIDC_CLIENT_SECRET", "", "Single sign-on: the client secret (keep it out of files under version control)."},
 	{"PIAO_OIDC_REDIRECT_URL", "", "Single sign-on: this application's callback, https://HOST/accedi/sso/callback."},
 	{"PIAO_OIDC_CLAIM", "email", "Single sign-on: the ID-token claim matched against usernames and e-mail addresses."},
+	{"PIAO_MAX_CONCURRENT_HASHES", "", "Password checks (64 MiB argon2id each) running at once; beyond them sign-ins get 503 with Retry-After. Unset: 256 MiB / 64 MiB = 4, at most the number of CPUs."},
+	{"PIAO_TRUSTED_PROXIES", "", "Comma-separated CIDRs (or addresses) of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed. Unset: none, the peer address is the client."},
 }
 
 // Load reads the configuration through getenv (os.Getenv in main, a map in tests).
@@ -113,8 +119,42 @@ func Load(getenv func(string) string) (Config, error) {
 			}
 		}
 	}
+	if v := get("PIAO_MAX_CONCURRENT_HASHES"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1024 {
+			errs = append(errs, fmt.Errorf("PIAO_MAX_CONCURRENT_HASHES %q: use a whole number from 1 to 1024", v))
+		}
+		c.MaxConcurrentHashes = n
+	}
+	proxies, err := ParseCIDRs(get("PIAO_TRUSTED_PROXIES"))
+	if err != nil {
+		errs = append(errs, fmt.Errorf("PIAO_TRUSTED_PROXIES: %w", err))
+	}
+	c.TrustedProxies = proxies
 	if err := errors.Join(errs...); err != nil {
 		return Config{}, fmt.Errorf("configuration: %w", err)
 	}
 	return c, nil
+}
+
+// ParseCIDRs reads a comma-separated list of CIDRs; a bare address stands
+// for itself (/32 or /128).
+func ParseCIDRs(v string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(v, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(f); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil {
+			return nil, fmt.Errorf("%q is neither a CIDR such as 10.0.0.0/8 nor an IP address", f)
+		}
+		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+	}
+	return out, nil
 }

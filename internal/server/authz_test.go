@@ -117,6 +117,8 @@ var rules = map[string]routeRule{
 	// a user of the ente that does not exist: 404 for its administrator too
 	"POST /amministrazione/{ente}/utenti/{username}/stato": {path: "/amministrazione/cciaa-gran-sasso/utenti/nessuno/stato", def: forbidden,
 		expect: map[string]string{"anonymous": toSignIn, "admin": hidden, "admin-altro-ente": hidden}},
+	"POST /amministrazione/{ente}/utenti/{username}/sblocca": {path: "/amministrazione/cciaa-gran-sasso/utenti/nessuno/sblocca", def: forbidden,
+		expect: map[string]string{"anonymous": toSignIn, "admin": hidden, "admin-altro-ente": hidden}},
 	"POST /amministrazione/{ente}/piani": {path: "/amministrazione/cciaa-gran-sasso/piani", def: forbidden,
 		expect: map[string]string{"anonymous": toSignIn, "admin": ok, "admin-altro-ente": hidden}},
 	// creating administrations: the global administrator only (none in this matrix)
