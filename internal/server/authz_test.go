@@ -355,14 +355,19 @@ func sessionCookie(c *http.Client, base string) string {
 	return ""
 }
 
-// TestSessionRenewedOnSignIn: the token a visitor had before signing in is
-// replaced and no longer works; sign-out renews it again.
+// TestSessionRenewedOnSignIn: the token a browser had before signing in (here
+// the session of an earlier sign-in) is replaced and no longer works;
+// sign-out renews it again. Anonymous visits create no session at all.
 func TestSessionRenewedOnSignIn(t *testing.T) {
 	app, pool, _ := authApp(t)
 	srv := httptest.NewServer(app)
 	defer srv.Close()
 	c := client(t)
-	fetch(t, c, srv.URL+refPlan+"/obiettivi/1.1") // creates an anonymous session (recent objectives)
+	fetch(t, c, srv.URL+refPlan+"/obiettivi/1.1")
+	if sessionCookie(c, srv.URL) != "" {
+		t.Fatal("an anonymous visit got a session")
+	}
+	signIn(t, c, srv.URL, "lettore", testPassword)
 	before := sessionCookie(c, srv.URL)
 	if before == "" {
 		t.Fatal("no pre-sign-in session")
@@ -466,15 +471,19 @@ func TestSignInFailuresAreNeutralAndThrottled(t *testing.T) {
 	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "troppo lung") {
 		t.Fatalf("overlong: %d", code)
 	}
-	// every outcome is in the audit trail; no password in clear anywhere
+	// the audit trail has the security events (sign-in, lockout start), not
+	// each failure or refusal; no password in clear anywhere
 	var audit string
 	if err := pool.QueryRow(context.Background(), `SELECT string_agg(action || ' ' || detail::text, E'\n') FROM audit_events`).Scan(&audit); err != nil {
 		t.Fatal(err)
 	}
-	for _, w := range []string{"auth.sign_in_failed", "auth.sign_in"} {
+	for _, w := range []string{"auth.lockout", "auth.sign_in"} {
 		if !strings.Contains(audit, w) {
 			t.Errorf("audit trail lacks %s", w)
 		}
+	}
+	if strings.Contains(audit, "auth.sign_in_failed") {
+		t.Error("failed sign-ins must not be audit events")
 	}
 	var hashes string
 	if err := pool.QueryRow(context.Background(), `SELECT string_agg(password_hash, ' ') FROM users`).Scan(&hashes); err != nil {

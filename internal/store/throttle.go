@@ -14,14 +14,14 @@ import (
 
 // ThrottlePolicy sets how failed sign-ins slow an account and an address down.
 type ThrottlePolicy struct {
-	MaxAccount   int           // failures of one account from one address before a lock
-	BaseLock     time.Duration // first lock; each further one doubles
-	MaxLock      time.Duration // cap of the growing lock
-	MaxAddress   int           // failures from one address (any account) before it is locked
-	AddressLock  time.Duration // how long an address stays locked
-	Window       time.Duration // failures older than this are forgotten
-	ForgetLocks  time.Duration // past locks are forgotten after this long without failures
-	PruneAfter   time.Duration // rows quiet (and unlocked) for this long are deleted
+	MaxAccount  int           // failures of one account from one address before a lock
+	BaseLock    time.Duration // first lock; each further one doubles
+	MaxLock     time.Duration // cap of the growing lock
+	MaxAddress  int           // failures from one address (any account) before it is locked
+	AddressLock time.Duration // how long an address stays locked
+	Window      time.Duration // failures older than this are forgotten
+	ForgetLocks time.Duration // past locks are forgotten after this long without failures
+	PruneAfter  time.Duration // rows quiet (and unlocked) for this long are deleted
 }
 
 // DefaultThrottle is the sign-in throttling policy (README, "Accounts and security").
