@@ -9,7 +9,9 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/piao-performance/piao/internal/store"
 	"github.com/piao-performance/piao/internal/testdb"
 )
 
@@ -161,6 +163,29 @@ func TestUserCommandsAndDemoAccounts(t *testing.T) {
 	}
 	if code, _, errOut := runWith(t, env, "user", "disable", "nessuno"); code != 1 || !strings.Contains(errOut, "nessuno") {
 		t.Fatalf("disable unknown: %d %s", code, errOut)
+	}
+	// unlock: the account's sign-in locks go, and the trail says who did it
+	pool, err := pgxpool.New(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	st := store.New(pool)
+	for range store.DefaultThrottle.MaxAccount {
+		if _, err := st.ReserveSignIn(context.Background(), "m.rossi", "203.0.113.9", store.DefaultThrottle); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := countRows(t, url, "sign_in_throttle WHERE locked_until > now()"); n != 1 {
+		t.Fatalf("%d locks before unlock", n)
+	}
+	code, out, _ = runWith(t, env, "user", "unlock", "m.rossi")
+	if code != 0 || !strings.Contains(out, "sbloccato") || countRows(t, url, "sign_in_throttle WHERE locked_until > now()") != 0 ||
+		countRows(t, url, "audit_events WHERE action = 'auth.unlock' AND object_key = 'm.rossi'") != 1 {
+		t.Fatalf("unlock: %d %s", code, out)
+	}
+	if code, _, errOut := runWith(t, env, "user", "unlock", "nessuno"); code != 1 || !strings.Contains(errOut, "nessuno") {
+		t.Fatalf("unlock unknown: %d %s", code, errOut)
 	}
 }
 
