@@ -18,7 +18,7 @@ CREATE INDEX sign_in_throttle_username_idx ON sign_in_throttle (username) WHERE 
 CREATE INDEX sign_in_throttle_updated_idx ON sign_in_throttle (updated_at);
 
 -- sign_in_reserve reserves one attempt before the password is hashed, counting
--- it as a failure until sign_in_release says it succeeded. Locked keys refuse
+-- it as a failure until the application reports success (Store.ReleaseSignIn). Locked keys refuse
 -- without counting or extending the lock. Rows are locked address first, then
 -- account, in every caller, so concurrent reservations cannot deadlock.
 CREATE FUNCTION sign_in_reserve(p_account text, p_username text, p_address text, p_max_account int, p_base interval,
@@ -31,14 +31,19 @@ DECLARE
     t timestamptz := clock_timestamp();
 BEGIN
     INSERT INTO sign_in_throttle (key) VALUES (p_address) ON CONFLICT (key) DO NOTHING;
-    INSERT INTO sign_in_throttle (key, username) VALUES (p_account, p_username) ON CONFLICT (key) DO NOTHING;
     SELECT * INTO d FROM sign_in_throttle WHERE key = p_address FOR UPDATE;
+    -- a locked address is refused before any account row is written, so
+    -- spraying usernames from it adds no rows
+    IF d.locked_until > t THEN
+        UPDATE sign_in_throttle SET refused = refused + 1 WHERE key = p_address;
+        RETURN QUERY SELECT false, ceil(extract(epoch FROM d.locked_until - t))::int, false, false;
+        RETURN;
+    END IF;
+    INSERT INTO sign_in_throttle (key, username) VALUES (p_account, p_username) ON CONFLICT (key) DO NOTHING;
     SELECT * INTO a FROM sign_in_throttle WHERE key = p_account FOR UPDATE;
-    IF coalesce(a.locked_until > t, false) OR coalesce(d.locked_until > t, false) THEN
-        UPDATE sign_in_throttle SET refused = refused + 1
-            WHERE key IN (p_account, p_address) AND locked_until > t;
-        RETURN QUERY SELECT false,
-            ceil(extract(epoch FROM greatest(coalesce(a.locked_until, t), coalesce(d.locked_until, t)) - t))::int, false, false;
+    IF a.locked_until > t THEN
+        UPDATE sign_in_throttle SET refused = refused + 1 WHERE key = p_account;
+        RETURN QUERY SELECT false, ceil(extract(epoch FROM a.locked_until - t))::int, false, false;
         RETURN;
     END IF;
     -- a quiet window forgets failures; a long quiet spell forgets past locks

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -151,5 +152,37 @@ func TestSignInReservationIsAtomic(t *testing.T) {
 	wg.Wait()
 	if allowed != p.MaxAccount {
 		t.Fatalf("%d of 40 parallel guesses allowed, want %d", allowed, p.MaxAccount)
+	}
+}
+
+// TestSignInAddressLimit: spraying many accounts from one address locks the
+// address; once locked, further names add no rows, and the owner's own
+// address is not affected.
+func TestSignInAddressLimit(t *testing.T) {
+	ctx := context.Background()
+	pool := testdb.Pool(t)
+	st := store.New(pool)
+	p := store.DefaultThrottle
+	for i := range p.MaxAddress {
+		r, err := st.ReserveSignIn(ctx, fmt.Sprintf("nome%d", i), "203.0.113.50", p)
+		if err != nil || !r.Allowed || r.AddressLocked != (i == p.MaxAddress-1) {
+			t.Fatalf("attempt %d: %+v %v", i, r, err)
+		}
+	}
+	var before, after int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM sign_in_throttle`).Scan(&before); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 30 {
+		r, err := st.ReserveSignIn(ctx, fmt.Sprintf("altro%d", i), "203.0.113.50", p)
+		if err != nil || r.Allowed || r.RetryAfter <= 0 {
+			t.Fatalf("locked address: %+v %v", r, err)
+		}
+	}
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM sign_in_throttle`).Scan(&after); err != nil || after != before {
+		t.Fatalf("a locked address added %d rows (%v)", after-before, err)
+	}
+	if r, err := st.ReserveSignIn(ctx, "nome1", "198.51.100.1", p); err != nil || !r.Allowed {
+		t.Fatalf("another address: %+v %v", r, err)
 	}
 }
