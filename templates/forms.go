@@ -51,6 +51,14 @@ func lastSignIn(u store.UserRow) string {
 	return itfmt.Date(*u.LastSignIn)
 }
 
+// lockedUntil says until when an account's sign-in is locked, "" when it is not.
+func lockedUntil(u store.UserRow) string {
+	if u.LockedUntil == nil {
+		return ""
+	}
+	return itfmt.DateTime(*u.LockedUntil)
+}
+
 // htmxConfig keeps htmx within the Content-Security-Policy: no injected
 // styles, no eval, no inline scripts from responses.
 const htmxConfig = `{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false}`

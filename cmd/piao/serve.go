@@ -51,7 +51,8 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 	defer stopSweeper()
 	opts := server.Options{Limits: server.Limits{AttachmentsPerMeasurement: cfg.Limits.AttachmentsPerMeasurement,
 		AttachmentBytesPerMeasurement: cfg.Limits.AttachmentBytesPerMeasurement,
-		ReadTimeout:                   cfg.Limits.ReadTimeout, UploadTimeout: cfg.Limits.UploadTimeout}}
+		ReadTimeout:                   cfg.Limits.ReadTimeout, UploadTimeout: cfg.Limits.UploadTimeout},
+		MaxConcurrentHashes: cfg.MaxConcurrentHashes, TrustedProxies: cfg.TrustedProxies}
 	if cfg.OIDC.Issuer != "" {
 		o := cfg.OIDC
 		if opts.OIDC, err = server.NewOIDC(ctx, server.OIDCConfig{Issuer: o.Issuer, ClientID: o.ClientID,
@@ -73,6 +74,7 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 	sealCtx, stopSealing := context.WithCancel(ctx)
 	defer stopSealing()
 	go st.SealAuditEvery(sealCtx, time.Second, log)
+	go st.PruneSignInThrottleEvery(sealCtx, time.Hour, store.DefaultThrottle, log)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info("listening", "url", "http://"+ln.Addr().String())

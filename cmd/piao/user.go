@@ -20,6 +20,7 @@ import (
 const userUsage = `user add --username U --name "Nome" --role R [--ente E] [--email X] [--position P] [--password-stdin | --no-password]
   user passwd USER [--password-stdin]
   user disable USER | user enable USER
+  user unlock USER (toglie i blocchi dell'accesso dopo troppi tentativi falliti)
   user list [--ente E]
 ruoli: amministratore, segretario, dirigente, referente, oiv, lettore; --position è la posizione dirigenziale
 (es. dir-ef) di dirigenti e referenti; senza --ente solo un amministratore (generale)`
@@ -46,7 +47,7 @@ func cmdUser(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 		fromStdin, noPassword                       bool
 	)
 	target := ""
-	if (sub == "passwd" || sub == "disable" || sub == "enable") && len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
+	if (sub == "passwd" || sub == "disable" || sub == "enable" || sub == "unlock") && len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
 		target, rest = rest[0], rest[1:]
 	}
 	switch sub {
@@ -63,14 +64,14 @@ func cmdUser(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 		fs.BoolVar(&fromStdin, "password-stdin", false, "")
 	case "list":
 		fs.StringVar(&ente, "ente", "", "")
-	case "disable", "enable":
+	case "disable", "enable", "unlock":
 	default:
 		return fmt.Errorf("%w: %s", errUsage, userUsage)
 	}
 	if err := fs.Parse(rest); err != nil || fs.NArg() > 0 {
 		return fmt.Errorf("%w: %s", errUsage, userUsage)
 	}
-	if (sub == "passwd" || sub == "disable" || sub == "enable") && target == "" {
+	if (sub == "passwd" || sub == "disable" || sub == "enable" || sub == "unlock") && target == "" {
 		return fmt.Errorf("%w: %s", errUsage, userUsage)
 	}
 	if sub == "add" && (username == "" || name == "" || role == "") {
@@ -105,7 +106,7 @@ func cmdUser(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 		}
 		_, err := st.CreateUser(ctx, store.NewUser{Ente: ente, Username: strings.ToLower(username), DisplayName: name, Email: email,
 			Role: auth.Role(role), Position: position, PasswordHash: hash}, actor)
-		if errors.Is(err, store.ErrUserExists) {
+		if errors.Is(err, store.ErrUserExists) || errors.Is(err, store.ErrEmailTaken) {
 			return fmt.Errorf("l'utente %s (o la sua e-mail) esiste già", username)
 		}
 		if err != nil {
@@ -136,6 +137,11 @@ func cmdUser(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 			return err
 		}
 		fmt.Fprintf(stdout, "Utente %s %s.\n", target, map[bool]string{true: "riattivato", false: "disattivato; le sue sessioni sono chiuse"}[sub == "enable"])
+	case "unlock":
+		if err := st.UnlockSignIn(ctx, strings.ToLower(target), actor); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "Accesso di %s sbloccato: i tentativi falliti sono azzerati.\n", target)
 	case "list":
 		users, err := st.ListUsers(ctx, ente)
 		if err != nil {

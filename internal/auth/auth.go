@@ -109,9 +109,12 @@ func ValidPassword(pw string) error {
 	return nil
 }
 
+// HashMemory is the memory one password hash or check uses (argon2id's m).
+const HashMemory = 64 << 20
+
 // params are argon2id's cost settings (RFC 9106 second recommendation, lighter
 // on memory: 64 MiB, 1 pass, 2 lanes).
-var params = argon2id.Params{Memory: 64 * 1024, Iterations: 1, Parallelism: 2, SaltLength: 16, KeyLength: 32}
+var params = argon2id.Params{Memory: HashMemory >> 10, Iterations: 1, Parallelism: 2, SaltLength: 16, KeyLength: 32}
 
 // HashPassword returns the argon2id hash of pw (PHC string format).
 func HashPassword(pw string) (string, error) {

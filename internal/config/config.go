@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -25,7 +26,10 @@ type Config struct {
 	SecureCookies   bool          // PIAO_SECURE_COOKIES
 	DemoPassword    string        // PIAO_DEMO_PASSWORD
 	OIDC            OIDC          // PIAO_OIDC_*; Issuer "" = no single sign-on
-	Limits          Limits        // PIAO_MAX_ATTACHMENT*, PIAO_*_TIMEOUT
+	// MaxConcurrentHashes is PIAO_MAX_CONCURRENT_HASHES; 0 = the server's default
+	MaxConcurrentHashes int
+	TrustedProxies      []netip.Prefix // PIAO_TRUSTED_PROXIES
+	Limits              Limits         // PIAO_MAX_ATTACHMENT*, PIAO_*_TIMEOUT
 }
 
 // Limits bound what one request or one measurement may cost.
@@ -66,6 +70,8 @@ var Variables = []Variable{
 	{"PIAO_MAX_ATTACHMENT_BYTES_PER_MEASUREMENT", "50MB", "Total size of a measurement's files, in bytes or with KB, MB or GB (powers of 1024)."},
 	{"PIAO_READ_TIMEOUT", "60s", "How long the server waits for the body of an ordinary request."},
 	{"PIAO_UPLOAD_TIMEOUT", "10m", "How long the server waits for the body of an upload (attachments, spreadsheet import, OIV validation document), so slow connections can finish."},
+	{"PIAO_MAX_CONCURRENT_HASHES", "", "Password checks (64 MiB argon2id each) running at once; beyond them sign-ins get 503 with Retry-After. Unset: 256 MiB / 64 MiB = 4, at most the number of CPUs."},
+	{"PIAO_TRUSTED_PROXIES", "", "Comma-separated CIDRs (or addresses) of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed. Unset: none, the peer address is the client."},
 }
 
 // Load reads the configuration through getenv (os.Getenv in main, a map in tests).
@@ -152,6 +158,18 @@ func Load(getenv func(string) string) (Config, error) {
 			*dst = d
 		}
 	}
+	if v := get("PIAO_MAX_CONCURRENT_HASHES"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1024 {
+			errs = append(errs, fmt.Errorf("PIAO_MAX_CONCURRENT_HASHES %q: use a whole number from 1 to 1024", v))
+		}
+		c.MaxConcurrentHashes = n
+	}
+	proxies, err := ParseCIDRs(get("PIAO_TRUSTED_PROXIES"))
+	if err != nil {
+		errs = append(errs, fmt.Errorf("PIAO_TRUSTED_PROXIES: %w", err))
+	}
+	c.TrustedProxies = proxies
 	if err := errors.Join(errs...); err != nil {
 		return Config{}, fmt.Errorf("configuration: %w", err)
 	}
@@ -176,4 +194,26 @@ func parseSize(s string) (int64, bool) {
 		return 0, false
 	}
 	return n * mult, true
+}
+
+// ParseCIDRs reads a comma-separated list of CIDRs; a bare address stands
+// for itself (/32 or /128).
+func ParseCIDRs(v string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(v, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(f); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil {
+			return nil, fmt.Errorf("%q is neither a CIDR such as 10.0.0.0/8 nor an IP address", f)
+		}
+		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+	}
+	return out, nil
 }

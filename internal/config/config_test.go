@@ -59,3 +59,22 @@ func TestLimits(t *testing.T) {
 		}
 	}
 }
+
+func TestSignInSettings(t *testing.T) {
+	c, err := Load(env(map[string]string{"PIAO_TRUSTED_PROXIES": " 10.0.0.0/8, 192.168.1.7 ,fd00::/8", "PIAO_MAX_CONCURRENT_HASHES": "3"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.TrustedProxies) != 3 || c.TrustedProxies[1].String() != "192.168.1.7/32" || c.MaxConcurrentHashes != 3 {
+		t.Fatalf("parsed: %v %d", c.TrustedProxies, c.MaxConcurrentHashes)
+	}
+	if c, err := Load(env(nil)); err != nil || len(c.TrustedProxies) != 0 || c.MaxConcurrentHashes != 0 {
+		t.Fatalf("defaults: %v %v", c, err)
+	}
+	_, err = Load(env(map[string]string{"PIAO_TRUSTED_PROXIES": "10.0.0.0/8,proxy.example", "PIAO_MAX_CONCURRENT_HASHES": "0"}))
+	for _, want := range []string{"PIAO_TRUSTED_PROXIES", "proxy.example", "PIAO_MAX_CONCURRENT_HASHES"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not mention %s: %v", want, err)
+		}
+	}
+}

@@ -179,13 +179,14 @@ type app struct {
 	err  error         // Wait's result, set before done is closed
 }
 
-// startApp runs `piao serve` on a free port and waits until it listens.
-func startApp(t *testing.T, dbURL string) *app {
+// startApp runs `piao serve` on a free port and waits until it listens;
+// extra are more environment settings (NAME=value).
+func startApp(t *testing.T, dbURL string, extra ...string) *app {
 	t.Helper()
 	a := &app{log: &logBuffer{}, done: make(chan struct{})}
 	a.cmd = exec.Command(piaoBin, "serve")
-	a.cmd.Env = childEnv(t, "DATABASE_URL="+dbURL, "PIAO_ADDR=127.0.0.1:0", "PIAO_LOG_LEVEL=info",
-		"PIAO_SHUTDOWN_TIMEOUT="+shutdownTimeout.String())
+	a.cmd.Env = childEnv(t, append([]string{"DATABASE_URL=" + dbURL, "PIAO_ADDR=127.0.0.1:0", "PIAO_LOG_LEVEL=info",
+		"PIAO_SHUTDOWN_TIMEOUT=" + shutdownTimeout.String()}, extra...)...)
 	a.cmd.Stdout, a.cmd.Stderr = a.log, a.log
 	if err := a.cmd.Start(); err != nil {
 		t.Fatalf("start piao serve: %v", err)

@@ -14,7 +14,8 @@ import (
 
 // adminEnte is an ente's administration: plans and accounts.
 func (s *Server) adminEnte(w http.ResponseWriter, r *http.Request) {
-	msg := map[string]string{"stato": "Stato dell'utente aggiornato: le sue sessioni aperte sono terminate."}[r.URL.Query().Get("esito")]
+	msg := map[string]string{"stato": "Stato dell'utente aggiornato: le sue sessioni aperte sono terminate.",
+		"sblocco": "Accesso sbloccato: i tentativi falliti dell'utente sono azzerati."}[r.URL.Query().Get("esito")]
 	s.renderAdminEnte(w, r, http.StatusOK, templates.AdminEnteData{Message: msg})
 }
 
@@ -89,6 +90,9 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case errors.Is(err, store.ErrUserExists):
 		f.Errors["username"] = "Esiste già un utente con questo nome."
+	case errors.Is(err, store.ErrEmailTaken):
+		// one address, one person: another account (of any ente) with it could capture the person's SSO sign-in
+		f.Errors["email"] = "Questo indirizzo e-mail è già usato da un altro account, anche di un altro ente: usane un altro o rivolgiti all'amministratore."
 	case err != nil && strings.Contains(err.Error(), "posizione"):
 		f.Errors["posizione"] = "Posizione dirigenziale sconosciuta per questo ente."
 	case err != nil:
@@ -141,6 +145,32 @@ func (s *Server) setUserActive(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, string(templates.AdminEnteURL(ente))+"?esito=stato", http.StatusSeeOther)
+}
+
+// unlockUser lifts the sign-in locks of an account of the ente.
+func (s *Server) unlockUser(w http.ResponseWriter, r *http.Request) {
+	if !s.adminForm(w, r) {
+		return
+	}
+	ente, username := param(r, "ente"), param(r, "username")
+	users, err := s.store.ListUsers(r.Context(), ente)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	found := false
+	for _, u := range users {
+		found = found || u.Username == username
+	}
+	if !found { // another ente's account does not exist here
+		s.notFound(w, r)
+		return
+	}
+	if err := s.store.UnlockSignIn(r.Context(), username, actor(r)); err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, string(templates.AdminEnteURL(ente))+"?esito=sblocco", http.StatusSeeOther)
 }
 
 // createPlan starts an empty plan of the ente, to build in the editor. It

@@ -117,6 +117,8 @@ var rules = map[string]routeRule{
 	// a user of the ente that does not exist: 404 for its administrator too
 	"POST /amministrazione/{ente}/utenti/{username}/stato": {path: "/amministrazione/cciaa-gran-sasso/utenti/nessuno/stato", def: forbidden,
 		expect: map[string]string{"anonymous": toSignIn, "admin": hidden, "admin-altro-ente": hidden}},
+	"POST /amministrazione/{ente}/utenti/{username}/sblocca": {path: "/amministrazione/cciaa-gran-sasso/utenti/nessuno/sblocca", def: forbidden,
+		expect: map[string]string{"anonymous": toSignIn, "admin": hidden, "admin-altro-ente": hidden}},
 	"POST /amministrazione/{ente}/piani": {path: "/amministrazione/cciaa-gran-sasso/piani", def: forbidden,
 		expect: map[string]string{"anonymous": toSignIn, "admin": ok, "admin-altro-ente": hidden}},
 	// creating administrations: the global administrator only (none in this matrix)
@@ -353,14 +355,19 @@ func sessionCookie(c *http.Client, base string) string {
 	return ""
 }
 
-// TestSessionRenewedOnSignIn: the token a visitor had before signing in is
-// replaced and no longer works; sign-out renews it again.
+// TestSessionRenewedOnSignIn: the token a browser had before signing in (here
+// the session of an earlier sign-in) is replaced and no longer works;
+// sign-out renews it again. Anonymous visits create no session at all.
 func TestSessionRenewedOnSignIn(t *testing.T) {
 	app, pool, _ := authApp(t)
 	srv := httptest.NewServer(app)
 	defer srv.Close()
 	c := client(t)
-	fetch(t, c, srv.URL+refPlan+"/obiettivi/1.1") // creates an anonymous session (recent objectives)
+	fetch(t, c, srv.URL+refPlan+"/obiettivi/1.1")
+	if sessionCookie(c, srv.URL) != "" {
+		t.Fatal("an anonymous visit got a session")
+	}
+	signIn(t, c, srv.URL, "lettore", testPassword)
 	before := sessionCookie(c, srv.URL)
 	if before == "" {
 		t.Fatal("no pre-sign-in session")
@@ -464,15 +471,19 @@ func TestSignInFailuresAreNeutralAndThrottled(t *testing.T) {
 	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "troppo lung") {
 		t.Fatalf("overlong: %d", code)
 	}
-	// every outcome is in the audit trail; no password in clear anywhere
+	// the audit trail has the security events (sign-in, lockout start), not
+	// each failure or refusal; no password in clear anywhere
 	var audit string
 	if err := pool.QueryRow(context.Background(), `SELECT string_agg(action || ' ' || detail::text, E'\n') FROM audit_events`).Scan(&audit); err != nil {
 		t.Fatal(err)
 	}
-	for _, w := range []string{"auth.sign_in_failed", "auth.sign_in"} {
+	for _, w := range []string{"auth.lockout", "auth.sign_in"} {
 		if !strings.Contains(audit, w) {
 			t.Errorf("audit trail lacks %s", w)
 		}
+	}
+	if strings.Contains(audit, "auth.sign_in_failed") {
+		t.Error("failed sign-ins must not be audit events")
 	}
 	var hashes string
 	if err := pool.QueryRow(context.Background(), `SELECT string_agg(password_hash, ' ') FROM users`).Scan(&hashes); err != nil {

@@ -1128,7 +1128,7 @@ func (s *biSweep) forms(doc *plan.Document) map[string][]*biForm {
 				return biVals("username", "lettore", "password", testPassword, "next", "/area-riservata")
 			},
 			after: func() {
-				if _, err := s.pool.Exec(context.Background(), `DELETE FROM sign_in_failures`); err != nil { // no throttling between requests
+				if _, err := s.pool.Exec(context.Background(), `DELETE FROM sign_in_throttle`); err != nil { // no throttling between requests
 					t.Fatal(err)
 				}
 			}}},
@@ -1297,6 +1297,8 @@ func (s *biSweep) forms(doc *plan.Document) map[string][]*biForm {
 		"POST /amministrazione/{ente}/utenti/{username}/stato": {{name: "stato utente", path: "/amministrazione/cciaa-gran-sasso/utenti/bersaglio/stato", user: "admin",
 			baseOK: true, fields: []biField{biAny("attivo"), biExact("versione")},
 			base: func() url.Values { return biVals("attivo", "1", "versione", s.userVersion("bersaglio")) }}},
+		"POST /amministrazione/{ente}/utenti/{username}/sblocca": {{name: "sblocco utente", path: "/amministrazione/cciaa-gran-sasso/utenti/bersaglio/sblocca",
+			user: "admin", emptyOK: true, baseOK: true, base: biNoFields}},
 		"POST /amministrazione/{ente}/piani": {{name: "nuovo piano", path: "/amministrazione/cciaa-gran-sasso/piani", user: "admin", baseOK: true,
 			fields: []biField{biKey("slug", biSlug), biText("titolo", 200, true), biInt("inizio", 2000, 2100), biInt("fine", 2000, 2109)},
 			base: func() url.Values {

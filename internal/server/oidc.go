@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"crypto/rand"
+	"crypto/subtle"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -61,6 +62,11 @@ func randomToken() (string, error) {
 	return base64.RawURLEncoding.EncodeToString(b), nil
 }
 
+// ssoCookie carries the state, nonce and return address of a single sign-on
+// in progress. It lives in a short cookie, not in a session: sessions are
+// created at sign-in only, so anonymous requests never write a session row.
+const ssoCookie = "piao_sso"
+
 // ssoStart sends the browser to the provider with a fresh state and nonce.
 func (s *Server) ssoStart(w http.ResponseWriter, r *http.Request) {
 	if s.oidc == nil {
@@ -77,32 +83,51 @@ func (s *Server) ssoStart(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	ctx := r.Context()
-	s.sessions.Put(ctx, "oidc_state", state)
-	s.sessions.Put(ctx, "oidc_nonce", nonce)
-	s.sessions.Put(ctx, "oidc_next", safeNext(r.URL.Query().Get("next")))
+	next := base64.RawURLEncoding.EncodeToString([]byte(safeNext(r.URL.Query().Get("next"))))
+	http.SetCookie(w, &http.Cookie{Name: ssoCookie, Value: state + "." + nonce + "." + next, Path: "/accedi/sso",
+		MaxAge: 600, HttpOnly: true, Secure: s.sessions.Cookie.Secure, SameSite: http.SameSiteLaxMode})
 	http.Redirect(w, r, s.oidc.oauth.AuthCodeURL(state, oidc.Nonce(nonce)), http.StatusSeeOther)
 }
 
-// ssoCallback completes single sign-on: the ID token's claim must match an
-// active account; nothing else is created or trusted.
+// ssoState reads and forgets the cookie set by ssoStart.
+func (s *Server) ssoState(w http.ResponseWriter, r *http.Request) (state, nonce, next string) {
+	c, err := r.Cookie(ssoCookie)
+	if err != nil {
+		return "", "", ""
+	}
+	http.SetCookie(w, &http.Cookie{Name: ssoCookie, Value: "", Path: "/accedi/sso", MaxAge: -1, HttpOnly: true,
+		Secure: s.sessions.Cookie.Secure, SameSite: http.SameSiteLaxMode})
+	parts := strings.Split(c.Value, ".")
+	if len(parts) != 3 {
+		return "", "", ""
+	}
+	n, err := base64.RawURLEncoding.DecodeString(parts[2])
+	if err != nil {
+		return "", "", ""
+	}
+	return parts[0], parts[1], safeNext(string(n)) // checked again: the cookie came back from the browser
+}
+
+// ssoCallback completes single sign-on: the ID token's identity must be
+// bound to an active account, or its claim match exactly one not yet bound;
+// nothing else is created or trusted.
 func (s *Server) ssoCallback(w http.ResponseWriter, r *http.Request) {
 	if s.oidc == nil {
 		s.notFound(w, r)
 		return
 	}
 	ctx := r.Context()
-	state := s.sessions.PopString(ctx, "oidc_state")
-	nonce := s.sessions.PopString(ctx, "oidc_nonce")
-	next := s.sessions.PopString(ctx, "oidc_next")
+	state, nonce, next := s.ssoState(w, r)
+	refuse := func(why string, err error, msg string) {
+		// logged, not audited: anonymous failures must not flood the audit trail
+		s.log.WarnContext(ctx, "single sign-on failed", "reason", why, "error", err, "address", s.clientAddress(r), "request_id", reqID(r))
+		s.render(w, r, http.StatusUnauthorized, templates.SignInPage(templates.SignInForm{SSO: true, Message: msg}))
+	}
 	fail := func(why string, err error) {
-		s.log.WarnContext(ctx, "single sign-on failed", "reason", why, "error", err, "request_id", reqID(r))
-		_ = s.store.RecordSignInFailure(ctx, "sso", clientAddress(r), why)
-		s.render(w, r, http.StatusUnauthorized, templates.SignInPage(templates.SignInForm{SSO: true,
-			Message: "Accesso con l'identità dell'ente non riuscito, oppure nessun account attivo è collegato a questa identità."}))
+		refuse(why, err, "Accesso con l'identità dell'ente non riuscito, oppure nessun account attivo è collegato a questa identità.")
 	}
 	q := r.URL.Query()
-	if state == "" || q.Get("state") != state {
+	if state == "" || subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(state)) != 1 {
 		fail("state mismatch", nil)
 		return
 	}
@@ -137,16 +162,20 @@ func (s *Server) ssoCallback(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	value, _ := claims[s.oidc.claim].(string)
-	if strings.TrimSpace(value) == "" || len(value) > 254 {
-		fail("claim "+s.oidc.claim+" missing", nil)
+	if strings.TrimSpace(value) == "" || len(value) > 254 || idt.Subject == "" || len(idt.Subject) > 255 {
+		fail("claim "+s.oidc.claim+" or subject missing", nil)
 		return
 	}
-	u, err := s.store.UserByClaim(ctx, value)
-	if errors.Is(err, store.ErrNotFound) {
+	u, err := s.store.UserBySSO(ctx, idt.Issuer, idt.Subject, value)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
 		fail("no account for claim", nil)
 		return
-	}
-	if err != nil {
+	case errors.Is(err, store.ErrAmbiguousClaim), errors.Is(err, store.ErrIdentityMismatch):
+		refuse("identity matches no single unbound account", err, "Questa identità corrisponde a più account, "+
+			"oppure l'account è già collegato a un'altra identità: rivolgiti all'amministratore dell'ente.")
+		return
+	case err != nil:
 		s.serverError(w, r, err)
 		return
 	}

@@ -31,6 +31,7 @@ type provider struct {
 	key   *rsa.PrivateKey
 	mu    sync.Mutex
 	email string            // identity the next authorization grants
+	sub   string            // its subject; "" = "sub-" + email
 	codes map[string]string // code → nonce
 }
 
@@ -66,8 +67,11 @@ func newProvider(t *testing.T) *provider {
 		p.mu.Lock()
 		nonce, ok := p.codes[r.PostForm.Get("code")]
 		delete(p.codes, r.PostForm.Get("code"))
-		email := p.email
+		email, sub := p.email, p.sub
 		p.mu.Unlock()
+		if sub == "" {
+			sub = "sub-" + email
+		}
 		if !ok {
 			http.Error(w, `{"error":"invalid_grant"}`, http.StatusBadRequest)
 			return
@@ -79,7 +83,7 @@ func newProvider(t *testing.T) *provider {
 			return
 		}
 		now := time.Now()
-		idToken, err := jwt.Signed(signer).Claims(jwt.Claims{Issuer: p.srv.URL, Subject: "sub-" + email, Audience: jwt.Audience{"piao"},
+		idToken, err := jwt.Signed(signer).Claims(jwt.Claims{Issuer: p.srv.URL, Subject: sub, Audience: jwt.Audience{"piao"},
 			IssuedAt: jwt.NewNumericDate(now), Expiry: jwt.NewNumericDate(now.Add(5 * time.Minute))}).
 			Claims(map[string]any{"email": email, "nonce": nonce}).Serialize()
 		if err != nil {
@@ -115,6 +119,7 @@ func TestSingleSignOnWithOpenIDConnect(t *testing.T) {
 
 	// follow the dance by hand: app → provider → app callback
 	flow := func(email string) (*http.Client, *http.Response) {
+		t.Helper()
 		prov.mu.Lock()
 		prov.email = email
 		prov.mu.Unlock()
@@ -144,6 +149,51 @@ func TestSingleSignOnWithOpenIDConnect(t *testing.T) {
 	if res.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("unknown identity: %d", res.StatusCode)
 	}
+	// an anonymous start of single sign-on writes no session row: state and
+	// nonce travel in a short cookie
+	var sessionsBefore int
+	if err := pool.QueryRow(context.Background(), `SELECT count(*) FROM sessions`).Scan(&sessionsBefore); err != nil {
+		t.Fatal(err)
+	}
+	for range 20 {
+		fetch(t, client(t), appSrv.URL+"/accedi/sso?next=/area-riservata")
+	}
+	var sessionsAfter int
+	if err := pool.QueryRow(context.Background(), `SELECT count(*) FROM sessions`).Scan(&sessionsAfter); err != nil || sessionsAfter != sessionsBefore {
+		t.Fatalf("anonymous SSO starts wrote %d session rows (%v)", sessionsAfter-sessionsBefore, err)
+	}
+	// the identity is now bound to the oiv account: another ente's account
+	// given the same e-mail later cannot capture the person's sign-in
+	if err := setEmail(pool, "oiv", ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := setEmail(pool, "admin-altro-ente", "valutatore@ente.example"); err != nil {
+		t.Fatal(err)
+	}
+	c, res = flow("valutatore@ente.example")
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != refPlan+"/oiv" {
+		t.Fatalf("bound identity: %d → %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	if _, body := fetch(t, c, appSrv.URL+"/area-riservata"); !strings.Contains(body, "Utente oiv") {
+		t.Fatal("the bound identity signed in to another account")
+	}
+	// a different identity with the claim of an account bound to another one is refused
+	prov.mu.Lock()
+	prov.sub = "un-altro-soggetto"
+	prov.mu.Unlock()
+	if err := setEmail(pool, "admin-altro-ente", ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := setEmail(pool, "oiv", "valutatore@ente.example"); err != nil {
+		t.Fatal(err)
+	}
+	_, res = flow("valutatore@ente.example")
+	if res.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("another identity for a bound account: %d", res.StatusCode)
+	}
+	prov.mu.Lock()
+	prov.sub = ""
+	prov.mu.Unlock()
 	// a callback with a forged state is refused
 	res, _ = fetch(t, client(t), appSrv.URL+"/accedi/sso/callback?code=x&state=forged")
 	if res.StatusCode != http.StatusUnauthorized {
@@ -158,4 +208,34 @@ func TestSingleSignOnWithOpenIDConnect(t *testing.T) {
 func setEmail(pool *pgxpool.Pool, user, email string) error {
 	_, err := pool.Exec(context.Background(), `UPDATE users SET email = $2 WHERE username = $1`, user, email)
 	return err
+}
+
+// TestEmailOfAnotherEnteRefused: an administrator cannot give an account the
+// e-mail of another ente's account (it would match that person's single
+// sign-on): the message is next to the e-mail field, the form keeps its data.
+func TestEmailOfAnotherEnteRefused(t *testing.T) {
+	app, pool, _ := authApp(t)
+	if err := setEmail(pool, "oiv", "Valutatore@Ente.example"); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(app)
+	defer srv.Close()
+	c := client(t)
+	signIn(t, c, srv.URL, "admin-altro-ente", testPassword)
+	res, err := c.PostForm(srv.URL+"/amministrazione/cciaa-chieti-pescara/utenti", url.Values{"username": {"cattura"},
+		"nome": {"Cattura"}, "email": {"valutatore@ente.example"}, "profilo": {"lettore"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	body := string(b)
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "già usato da un altro account") ||
+		!strings.Contains(body, `value="cattura"`) {
+		t.Fatalf("e-mail of another ente: %d", res.StatusCode)
+	}
+	var n int
+	if err := pool.QueryRow(context.Background(), `SELECT count(*) FROM users WHERE username = 'cattura'`).Scan(&n); err != nil || n != 0 {
+		t.Fatalf("account created anyway: %d %v", n, err)
+	}
 }

@@ -19,7 +19,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	recent := s.recentObjectives(r.Context())
+	recent := s.recentObjectives(r)
 	links := make([]templates.RecentLink, 0, len(recent))
 	for _, o := range recent {
 		links = append(links, templates.RecentLink{Ente: o.Ente, Plan: o.Plan, Code: o.Code, Title: o.Title})
@@ -54,7 +54,7 @@ func (s *Server) objectivePage(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	s.rememberObjective(r.Context(), RecentObjective{Ente: d.Plan.EnteSlug, Plan: d.Plan.Slug, Code: d.Row.Code, Title: d.Row.Title})
+	s.rememberObjective(w, r, RecentObjective{Ente: d.Plan.EnteSlug, Plan: d.Plan.Slug, Code: d.Row.Code, Title: d.Row.Title})
 	s.render(w, r, http.StatusOK, templates.ObjectivePage(d, sc))
 }
 

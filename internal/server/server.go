@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"sort"
 	"sync"
 	"time"
@@ -26,6 +27,12 @@ type Options struct {
 	OIDC        *OIDC         // single sign-on; nil when not configured
 	IdleTimeout time.Duration // signed-in sessions end after this long without requests; 0 = one hour
 	Limits      Limits        // zero fields take the defaults of DefaultLimits
+	// MaxConcurrentHashes bounds the password hashes (64 MiB each) running at
+	// once; 0 = DefaultConcurrentHashes.
+	MaxConcurrentHashes int
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
+	// X-Forwarded-Proto are believed; none by default.
+	TrustedProxies []netip.Prefix
 }
 
 // Server holds the dependencies of the handlers and the router.
@@ -43,13 +50,21 @@ type Server struct {
 	dashboards dashCache
 	cards      cardCache
 	actions    map[string]auth.Action // "METHOD pattern" → action
+	// hashSlots holds one token per password hash allowed to run at once
+	hashSlots chan struct{}
+	// checkPassword is auth.CheckPassword; tests count the hashes through it
+	checkPassword  func(pw, hash string) bool
+	throttle       store.ThrottlePolicy
+	trustedProxies []netip.Prefix
 	// bufs recycles the buffers pages are rendered into (a dashboard is ~70 KiB)
 	bufs sync.Pool
 }
 
 // New returns the application's HTTP handler.
 func New(st *store.Store, sessions *scs.SessionManager, log *slog.Logger, opts ...Options) *Server {
-	s := &Server{store: st, sessions: sessions, log: log, actions: map[string]auth.Action{}, idle: idleTimeout, limits: DefaultLimits()}
+	s := &Server{store: st, sessions: sessions, log: log, actions: map[string]auth.Action{}, idle: idleTimeout, limits: DefaultLimits(),
+		checkPassword: auth.CheckPassword, throttle: store.DefaultThrottle}
+	hashes := DefaultConcurrentHashes()
 	// A session that cannot be loaded or saved (the database is down) gets
 	// the Italian error page, 503 when unreachable, not scs's plain-text 500.
 	sessions.ErrorFunc = s.serverError
@@ -61,13 +76,18 @@ func New(st *store.Store, sessions *scs.SessionManager, log *slog.Logger, opts .
 			s.idle = o.IdleTimeout
 		}
 		s.limits = s.limits.with(o.Limits)
+		if o.MaxConcurrentHashes > 0 {
+			hashes = o.MaxConcurrentHashes
+		}
+		s.trustedProxies = append(s.trustedProxies, o.TrustedProxies...)
 	}
+	s.hashSlots = make(chan struct{}, hashes)
 	r := chi.NewRouter()
 	// Cross-origin refusals and URLs with NUL or invalid UTF-8 are answered
 	// inside the chain, so they get the request id, the log line and the
 	// security headers; every body is limited by route before any parsing;
 	// every GET route answers HEAD too (monitors probe /healthz).
-	r.Use(requestID, s.logRequests, s.recoverPanics, securityHeaders, s.crossOrigin, s.cleanURL, s.limitBodies, middleware.GetHead)
+	r.Use(requestID, s.logRequests, s.recoverPanics, s.securityHeaders, s.crossOrigin, s.cleanURL, s.limitBodies, middleware.GetHead)
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(s.methodNotAllowed)
 	s.router = r
@@ -168,6 +188,7 @@ func New(st *store.Store, sessions *scs.SessionManager, log *slog.Logger, opts .
 		s.route(r, http.MethodGet, "/amministrazione/{ente}", auth.ManageUsers, enteParam, s.adminEnte)
 		s.route(r, http.MethodPost, "/amministrazione/{ente}/utenti", auth.ManageUsers, enteParam, s.createUser)
 		s.route(r, http.MethodPost, "/amministrazione/{ente}/utenti/{username}/stato", auth.ManageUsers, enteParam, s.setUserActive)
+		s.route(r, http.MethodPost, "/amministrazione/{ente}/utenti/{username}/sblocca", auth.ManageUsers, enteParam, s.unlockUser)
 		s.route(r, http.MethodPost, "/amministrazione/{ente}/piani", auth.EditPlan, enteParam, s.createPlan)
 	})
 

@@ -1,10 +1,12 @@
 package server
 
 import (
-	"context"
+	"encoding/base64"
 	"encoding/json"
 	"net/http"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/alexedwards/scs/pgxstore"
 	"github.com/alexedwards/scs/v2"
@@ -42,24 +44,44 @@ type RecentObjective struct {
 	Title string `json:"t"`
 }
 
+// The recent list lives in a cookie of its own, not in the session: an
+// anonymous visitor's page views must not create session rows (sessions are
+// created at sign-in only). It is only ever shown back to the same browser.
 const (
-	recentKey = "recent_objectives"
-	recentMax = 6
+	recentCookie = "piao_recenti"
+	recentMax    = 6
+	recentTitle  = 80 // runes of a title kept, so the cookie stays small
 )
 
 // recentObjectives reads the visitor's recently opened objectives, newest first.
-func (s *Server) recentObjectives(ctx context.Context) []RecentObjective {
-	var out []RecentObjective
-	if raw := s.sessions.GetString(ctx, recentKey); raw != "" {
-		_ = json.Unmarshal([]byte(raw), &out) // a stale or foreign value just starts a new list
+func (s *Server) recentObjectives(r *http.Request) []RecentObjective {
+	c, err := r.Cookie(recentCookie)
+	if err != nil || len(c.Value) > 4096 {
+		return nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(c.Value)
+	if err != nil {
+		return nil
+	}
+	var list []RecentObjective
+	if json.Unmarshal(b, &list) != nil { // a stale or foreign value just starts a new list
+		return nil
+	}
+	out := list[:0]
+	for _, o := range list {
+		if len(out) < recentMax && validText(o.Ente+o.Plan+o.Code+o.Title) && utf8.RuneCountInString(o.Title) <= recentTitle &&
+			!strings.ContainsAny(o.Ente+o.Plan+o.Code, "/\\?#%") && o.Ente != "" && o.Plan != "" && o.Code != "" {
+			out = append(out, o)
+		}
 	}
 	return out
 }
 
 // rememberObjective puts o first in the visitor's recent list.
-func (s *Server) rememberObjective(ctx context.Context, o RecentObjective) {
+func (s *Server) rememberObjective(w http.ResponseWriter, r *http.Request, o RecentObjective) {
+	o.Title = truncateRunes(o.Title, recentTitle)
 	list := []RecentObjective{o}
-	for _, x := range s.recentObjectives(ctx) {
+	for _, x := range s.recentObjectives(r) {
 		if x != o && len(list) < recentMax {
 			list = append(list, x)
 		}
@@ -68,5 +90,6 @@ func (s *Server) rememberObjective(ctx context.Context, o RecentObjective) {
 	if err != nil {
 		return
 	}
-	s.sessions.Put(ctx, recentKey, string(b))
+	http.SetCookie(w, &http.Cookie{Name: recentCookie, Value: base64.RawURLEncoding.EncodeToString(b), Path: "/",
+		MaxAge: 30 * 24 * 3600, HttpOnly: true, Secure: s.sessions.Cookie.Secure, SameSite: http.SameSiteLaxMode})
 }

@@ -1,11 +1,16 @@
 package server
 
 import (
+	"context"
 	"errors"
-	"net"
+	"fmt"
 	"net/http"
+	"net/url"
+	"runtime"
+	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/piao-performance/piao/internal/auth"
@@ -13,35 +18,68 @@ import (
 	"github.com/piao-performance/piao/templates"
 )
 
-// Throttling of failed sign-ins: per account and per address, over a window.
-const (
-	throttleWindow     = 15 * time.Minute
-	maxFailuresAccount = 5
-	maxFailuresAddress = 20
-	maxUsernameLength  = 100
-)
+// Sign-in input limits.
+const maxUsernameLength = 100
+
+// hashWait is how long a sign-in waits for a free hashing slot before the
+// server answers 503: beyond the bound, refusing is cheaper than queueing.
+const hashWait = time.Second
+
+// hashMemoryBudget is the memory the password hashes of concurrent sign-ins
+// may use together by default: four 64 MiB argon2id hashes.
+const hashMemoryBudget = 256 << 20
+
+// DefaultConcurrentHashes is the default bound of concurrent password hashes:
+// the memory budget divided by one hash's memory, no more than the CPUs
+// (argon2id is CPU-bound: more would only wait), never less than one.
+func DefaultConcurrentHashes() int {
+	return max(1, min(hashMemoryBudget/auth.HashMemory, runtime.NumCPU()))
+}
 
 // The same words for every failure, so nobody learns which accounts exist.
 const (
 	msgBadCredentials = "Nome utente o password non corretti, oppure account non attivo."
-	msgThrottled      = "Troppi tentativi non riusciti: per sicurezza l'accesso è sospeso per 15 minuti. Riprova più tardi."
+	msgBusy           = "Troppe richieste di accesso in questo momento: riprova tra qualche secondo."
 )
 
-func clientAddress(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
+func msgThrottled(wait time.Duration) string {
+	minutes := int((wait + time.Minute - 1) / time.Minute)
+	return fmt.Sprintf("Troppi tentativi non riusciti: per sicurezza l'accesso è sospeso. Riprova tra %d minut%s, "+
+		"oppure chiedi all'amministratore di sbloccare l'account.", max(minutes, 1), map[bool]string{true: "o", false: "i"}[minutes <= 1])
 }
 
-// safeNext keeps the return address only when it is a path on this site.
+// safeNext keeps the return address only when it is a path on this site:
+// no scheme, host or userinfo, no "//" or backslash that a browser would read
+// as another host, no control character (raw or percent-encoded), valid
+// UTF-8. It returns the path and query, or "".
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
-		len(next) > 2000 || !utf8.ValidString(next) || strings.ContainsAny(next, "\r\n") {
+	if next == "" || len(next) > 2000 || !utf8.ValidString(next) || next[0] != '/' {
 		return ""
 	}
-	return next
+	if strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\") || hasControl(next) {
+		return ""
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return ""
+	}
+	// the decoded path is what the browser may normalise: check it too
+	if !utf8.ValidString(u.Path) || hasControl(u.Path) || strings.Contains(u.Path, "\\") || strings.HasPrefix(u.Path, "//") ||
+		!strings.HasPrefix(u.Path, "/") {
+		return ""
+	}
+	if q, err := url.QueryUnescape(u.RawQuery); err != nil || hasControl(q) {
+		return ""
+	}
+	out := u.EscapedPath()
+	if u.RawQuery != "" {
+		out += "?" + u.RawQuery
+	}
+	return out
+}
+
+func hasControl(s string) bool {
+	return strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) || r == utf8.RuneError || unicode.Is(unicode.Cf, r) })
 }
 
 // signInForm shows the sign-in page; a signed-in user goes to his home page.
@@ -86,18 +124,25 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	username := strings.ToLower(form.Username)
-	addr := clientAddress(r)
-	byUser, byAddr, err := s.store.RecentFailures(ctx, username, addr, time.Now().Add(-throttleWindow))
+	addr := s.clientAddress(r)
+	// A bounded number of 64 MiB hashes at once; beyond it, 503 at once
+	// rather than a queue that would hold memory and connections.
+	if !s.acquireHashSlot(ctx) {
+		w.Header().Set("Retry-After", "5")
+		form.Message = msgBusy
+		s.render(w, r, http.StatusServiceUnavailable, templates.SignInPage(form))
+		return
+	}
+	defer func() { <-s.hashSlots }()
+	// The attempt is reserved (counted) before hashing, in one statement.
+	res, err := s.store.ReserveSignIn(ctx, username, addr, s.throttle)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	if byUser >= maxFailuresAccount || byAddr >= maxFailuresAddress {
-		if err := s.store.RecordSignInFailure(ctx, username, addr, "throttled"); err != nil {
-			s.serverError(w, r, err)
-			return
-		}
-		form.Message = msgThrottled
+	if !res.Allowed {
+		w.Header().Set("Retry-After", strconv.Itoa(max(1, int(res.RetryAfter.Seconds()))))
+		form.Message = msgThrottled(res.RetryAfter)
 		s.render(w, r, http.StatusTooManyRequests, templates.SignInPage(form))
 		return
 	}
@@ -106,14 +151,23 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	// CheckPassword runs even for unknown accounts (against a dummy hash): same time, same answer.
-	if !auth.CheckPassword(password, hash) || err != nil {
-		if err := s.store.RecordSignInFailure(ctx, username, addr, "bad credentials"); err != nil {
-			s.serverError(w, r, err)
-			return
+	// the password check runs even for unknown accounts (against a dummy hash): same time, same answer
+	if !s.checkPassword(password, hash) || err != nil {
+		if res.AddressLocked {
+			s.log.WarnContext(ctx, "sign-in address locked", "address", addr, "request_id", reqID(r))
+		}
+		if res.AccountLocked && err == nil { // only real accounts' lockouts reach the audit trail
+			if err := s.store.RecordLockout(ctx, u, addr, res.RetryAfter); err != nil {
+				s.serverError(w, r, err)
+				return
+			}
 		}
 		form.Message = msgBadCredentials
 		s.render(w, r, http.StatusUnauthorized, templates.SignInPage(form))
+		return
+	}
+	if err := s.store.ReleaseSignIn(ctx, username, addr); err != nil {
+		s.serverError(w, r, err)
 		return
 	}
 	if err := s.startSession(r, u, "password"); err != nil {
@@ -135,7 +189,26 @@ func (s *Server) startSession(r *http.Request, u auth.User, method string) error
 	s.sessions.Put(r.Context(), sessUserID, u.ID)
 	s.sessions.Put(r.Context(), sessEpoch, u.Epoch)
 	s.sessions.Put(r.Context(), sessSeen, time.Now().Unix())
-	return s.store.RecordSignIn(r.Context(), u, clientAddress(r), method)
+	return s.store.RecordSignIn(r.Context(), u, s.clientAddress(r), method)
+}
+
+// acquireHashSlot waits at most hashWait for a free hashing slot.
+func (s *Server) acquireHashSlot(ctx context.Context) bool {
+	select {
+	case s.hashSlots <- struct{}{}:
+		return true
+	default:
+	}
+	t := time.NewTimer(hashWait)
+	defer t.Stop()
+	select {
+	case s.hashSlots <- struct{}{}:
+		return true
+	case <-t.C:
+		return false
+	case <-ctx.Done():
+		return false
+	}
 }
 
 func truncateRunes(s string, n int) string {

@@ -16,6 +16,9 @@ import (
 // ErrUserExists is returned when a username or e-mail is taken.
 var ErrUserExists = errors.New("user already exists")
 
+// ErrEmailTaken is returned when another account, of any ente, has the e-mail.
+var ErrEmailTaken = errors.New("e-mail already used by another account")
+
 // NewUser is an account to create.
 type NewUser struct {
 	Ente         string // ente slug; "" for a global administrator
@@ -38,7 +41,8 @@ type UserRow struct {
 	Position    string
 	Active      bool
 	LastSignIn  *time.Time
-	Version     int // every change of the account adds 1 (the admin forms carry it)
+	Version     int        // every change of the account adds 1 (the admin forms carry it)
+	LockedUntil *time.Time // end of the longest current sign-in lock, from any address
 }
 
 const userColumns = `u.id, coalesce(u.ente_id, 0), coalesce(e.slug, ''), u.username, u.display_name, u.email,
@@ -101,6 +105,9 @@ func (s *Store) CreateUser(ctx context.Context, n NewUser, actor string) (int64,
 			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, enteID, n.Username, strings.TrimSpace(n.DisplayName),
 			strings.TrimSpace(n.Email), n.PasswordHash, string(n.Role), positionID).Scan(&id)
 		var pgErr *pgconn.PgError
+		if errors.As(err, &pgErr) && pgErr.Code == "23505" && pgErr.ConstraintName == "users_email_idx" {
+			return fmt.Errorf("%s: %w", n.Email, ErrEmailTaken)
+		}
 		if errors.As(err, &pgErr) && pgErr.Code == "23505" {
 			return fmt.Errorf("%s: %w", n.Username, ErrUserExists)
 		}
@@ -170,7 +177,8 @@ func (s *Store) updateUser(ctx context.Context, username string, version *int, a
 // ListUsers lists the accounts of an ente ("" for every account).
 func (s *Store) ListUsers(ctx context.Context, ente string) ([]UserRow, error) {
 	rows, err := s.pool.Query(ctx, `SELECT u.id, coalesce(e.slug, ''), u.username, u.display_name, u.email, u.access_role,
-			coalesce(r.key, ''), u.active, u.last_sign_in_at, u.version `+userFrom+`
+			coalesce(r.key, ''), u.active, u.last_sign_in_at, u.version,
+			(SELECT max(t.locked_until) FROM sign_in_throttle t WHERE t.username = u.username AND t.locked_until > now()) `+userFrom+`
 		WHERE $1 = '' OR e.slug = $1 ORDER BY e.slug NULLS FIRST, u.username`, ente)
 	if err != nil {
 		return nil, fmt.Errorf("list users: %w", err)
@@ -178,7 +186,7 @@ func (s *Store) ListUsers(ctx context.Context, ente string) ([]UserRow, error) {
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (UserRow, error) {
 		var u UserRow
 		var role string
-		err := r.Scan(&u.ID, &u.Ente, &u.Username, &u.DisplayName, &u.Email, &role, &u.Position, &u.Active, &u.LastSignIn, &u.Version)
+		err := r.Scan(&u.ID, &u.Ente, &u.Username, &u.DisplayName, &u.Email, &role, &u.Position, &u.Active, &u.LastSignIn, &u.Version, &u.LockedUntil)
 		u.Role = auth.Role(role)
 		return u, err
 	})
@@ -215,18 +223,70 @@ func (s *Store) ActiveUser(ctx context.Context, id int64) (auth.User, error) {
 	return u, nil
 }
 
-// UserByClaim finds the active account whose username or e-mail equals v
-// (the single sign-on claim), or ErrNotFound.
-func (s *Store) UserByClaim(ctx context.Context, v string) (auth.User, error) {
-	u, err := scanUser(s.pool.QueryRow(ctx, `SELECT `+userColumns+` `+userFrom+`
-		WHERE u.active AND (u.username = lower($1) OR (u.email <> '' AND lower(u.email) = lower($1)))`, v))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return u, ErrNotFound
-	}
-	if err != nil {
-		return u, fmt.Errorf("user by claim: %w", err)
-	}
-	return u, nil
+// ErrAmbiguousClaim is returned when a single sign-on claim matches more
+// than one account: none is chosen.
+var ErrAmbiguousClaim = errors.New("the claim matches several accounts")
+
+// ErrIdentityMismatch is returned when the account matching a claim is bound
+// to another single sign-on identity.
+var ErrIdentityMismatch = errors.New("the account is bound to another identity")
+
+// UserBySSO finds the active account for a single sign-on identity: the one
+// bound to issuer+subject; failing that, the only active account whose
+// username or e-mail equals claim, which is then bound to the identity so
+// that later sign-ins match by it. It returns ErrNotFound, ErrAmbiguousClaim
+// or ErrIdentityMismatch when no account may be used.
+func (s *Store) UserBySSO(ctx context.Context, issuer, subject, claim string) (auth.User, error) {
+	var u auth.User
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		var active bool
+		var err error
+		u, err = scanUser(tx.QueryRow(ctx, `SELECT `+userColumns+`, u.active `+userFrom+`
+			WHERE u.sso_issuer = $1 AND u.sso_subject = $2`, issuer, subject), &active)
+		if err == nil {
+			if !active {
+				return ErrNotFound
+			}
+			return nil
+		}
+		if !errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("user by identity: %w", err)
+		}
+		rows, err := tx.Query(ctx, `SELECT `+userColumns+`, coalesce(u.sso_subject, '') `+userFrom+`
+			WHERE u.active AND (u.username = lower($1) OR (u.email <> '' AND lower(u.email) = lower($1))) LIMIT 2`, claim)
+		if err != nil {
+			return fmt.Errorf("user by claim: %w", err)
+		}
+		var bound []string
+		users, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (auth.User, error) {
+			var b string
+			u, err := scanUser(r, &b)
+			bound = append(bound, b)
+			return u, err
+		})
+		switch {
+		case err != nil:
+			return fmt.Errorf("user by claim: %w", err)
+		case len(users) == 0:
+			return ErrNotFound
+		case len(users) > 1:
+			return ErrAmbiguousClaim
+		case bound[0] != "":
+			return ErrIdentityMismatch
+		}
+		u = users[0]
+		tag, err := tx.Exec(ctx, `UPDATE users SET sso_issuer = $2, sso_subject = $3 WHERE id = $1 AND sso_subject IS NULL`,
+			u.ID, issuer, subject)
+		if err != nil {
+			return fmt.Errorf("bind identity: %w", err)
+		}
+		if tag.RowsAffected() != 1 {
+			return ErrIdentityMismatch
+		}
+		return appendAudit(ctx, tx, AuditEvent{Actor: u.Username, Action: "auth.sso_bind", EnteID: enteRef(u), ObjectType: "user",
+			ObjectKey: u.Username, Detail: map[string]any{"issuer": issuer, "subject": subject}})
+	})
+	return u, err
 }
 
 // RecordSignIn notes a successful sign-in.
@@ -238,27 +298,6 @@ func (s *Store) RecordSignIn(ctx context.Context, u auth.User, address, method s
 		return appendAudit(ctx, tx, AuditEvent{Actor: u.Username, Action: "auth.sign_in", EnteID: enteRef(u), ObjectType: "user",
 			ObjectKey: u.Username, Detail: map[string]any{"address": address, "method": method}})
 	})
-}
-
-// RecordSignInFailure notes a failed attempt (for throttling and the audit trail).
-func (s *Store) RecordSignInFailure(ctx context.Context, username, address, why string) error {
-	return s.inTx(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `INSERT INTO sign_in_failures (username, address) VALUES ($1, $2)`, username, address); err != nil {
-			return fmt.Errorf("record failure: %w", err)
-		}
-		return appendAudit(ctx, tx, AuditEvent{Actor: "anonimo", Action: "auth.sign_in_failed", ObjectType: "user",
-			ObjectKey: username, Detail: map[string]any{"address": address, "reason": why}})
-	})
-}
-
-// RecentFailures counts failed sign-ins since a time, for an account and for an address.
-func (s *Store) RecentFailures(ctx context.Context, username, address string, since time.Time) (byUser, byAddress int, err error) {
-	err = s.pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE username = $1), count(*) FILTER (WHERE address = $2)
-		FROM sign_in_failures WHERE at >= $3 AND (username = $1 OR address = $2)`, username, address, since).Scan(&byUser, &byAddress)
-	if err != nil {
-		return 0, 0, fmt.Errorf("recent failures: %w", err)
-	}
-	return byUser, byAddress, nil
 }
 
 // RecordSignOut notes a sign-out; everywhere also ends every other session of the account.
