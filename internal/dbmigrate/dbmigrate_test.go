@@ -77,7 +77,12 @@ func TestAuditChainSplit(t *testing.T) {
 		if err := dbmigrate.Up(url); err != nil {
 			t.Fatal(err)
 		}
-		if err := dbmigrate.Down(url, 1); err != nil { // back to one installation-wide chain
+		// back to the version before 000016: one installation-wide chain
+		version, _, _, err := dbmigrate.Version(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := dbmigrate.Down(url, int(version)-15); err != nil {
 			t.Fatal(err)
 		}
 		conn, err := pgx.Connect(ctx, url)

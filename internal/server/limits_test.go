@@ -392,7 +392,8 @@ func TestValidationDocumentName(t *testing.T) {
 	oiv := client(t)
 	signIn(t, oiv, srv.URL, "oiv", testPassword)
 	doc := append([]byte(minimalPDF), bytes.Repeat([]byte("%x\n"), 200000)...) // ~600 kB: several slices
-	fields := map[string]string{"anno": "2023", "esito": "validata", "data": "20/06/2024", "atto": "Verbale OIV n. 3/2024", "motivazione": ""}
+	fields := map[string]string{"anno": "2023", "esito": "validata", "data": "20/06/2024", "atto": "Verbale OIV n. 3/2024", "motivazione": "",
+		"visto-2023": ""} // no validation yet when the form was built
 	res, body := postFiles(t, oiv, srv.URL+refPlan+"/oiv/validazione", fields, "documento", map[string][]byte{"verbale\u202Elmth.html": doc})
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("validation: %d %s", res.StatusCode, errorsIn(body))
