@@ -21,7 +21,7 @@ faults: ## fault tests, also run by make test: PostgreSQL down and back, SIGTERM
 	$(GO) test -count=1 ./internal/faults/
 
 limits: build ## resource limits under hostile load on the real server (RSS of concurrent sign-ins, uploads, downloads); CI runs it
-	$(GO) test -count=1 -tags limits -run Limits -timeout 20m ./internal/faults/
+	$(GO) test -count=1 -tags limits -run Limits -v -timeout 20m ./internal/faults/
 
 e2e: build ## browser tests: Debian's Chromium driven by chromedp (needs the chromium package)
 	./$(BIN) withdb -- $(GO) test -count=1 -tags browser -run Browser ./internal/server/
