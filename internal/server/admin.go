@@ -109,21 +109,8 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
 
 // setUserActive disables or enables an account of the ente.
 func (s *Server) setUserActive(w http.ResponseWriter, r *http.Request) {
-	if !s.adminForm(w, r) {
-		return
-	}
-	ente, username := param(r, "ente"), param(r, "username")
-	users, err := s.store.ListUsers(r.Context(), ente)
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	found := false
-	for _, u := range users {
-		found = found || u.Username == username
-	}
-	if !found { // another ente's account does not exist here
-		s.notFound(w, r)
+	ente, username, ok := s.enteAccountForm(w, r)
+	if !ok {
 		return
 	}
 	if username == actor(r) {
@@ -147,23 +134,31 @@ func (s *Server) setUserActive(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, string(templates.AdminEnteURL(ente))+"?esito=stato", http.StatusSeeOther)
 }
 
-// unlockUser lifts the sign-in locks of an account of the ente.
-func (s *Server) unlockUser(w http.ResponseWriter, r *http.Request) {
+// enteAccountForm reads an administrator's form about an account of the
+// ente named in the URL; another ente's account answers 404, as if absent.
+func (s *Server) enteAccountForm(w http.ResponseWriter, r *http.Request) (ente, username string, ok bool) {
 	if !s.adminForm(w, r) {
-		return
+		return "", "", false
 	}
-	ente, username := param(r, "ente"), param(r, "username")
+	ente, username = param(r, "ente"), param(r, "username")
 	users, err := s.store.ListUsers(r.Context(), ente)
 	if err != nil {
 		s.serverError(w, r, err)
-		return
+		return "", "", false
 	}
-	found := false
 	for _, u := range users {
-		found = found || u.Username == username
+		if u.Username == username {
+			return ente, username, true
+		}
 	}
-	if !found { // another ente's account does not exist here
-		s.notFound(w, r)
+	s.notFound(w, r)
+	return "", "", false
+}
+
+// unlockUser lifts the sign-in locks of an account of the ente.
+func (s *Server) unlockUser(w http.ResponseWriter, r *http.Request) {
+	ente, username, ok := s.enteAccountForm(w, r)
+	if !ok {
 		return
 	}
 	if err := s.store.UnlockSignIn(r.Context(), username, actor(r)); err != nil {
