@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/piao
 PKGS    := ./...
 
-.PHONY: run build test faults limits e2e bench generate lint vendor clean help
+.PHONY: run build test proof faults limits e2e bench generate lint vendor clean help
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -16,6 +16,9 @@ build: ## build the static binary into bin/piao
 
 test: build ## every test against a real PostgreSQL (a private one is started when PIAO_TEST_DATABASE_URL is unset)
 	./$(BIN) withdb -- $(GO) test -count=1 $(PKGS)
+
+proof: build ## the long proofs, run by CI: the bad-input sweep over every form and the 60-second load-correctness run (own PostgreSQL)
+	./$(BIN) withdb -- $(GO) test -count=1 -tags proof -run 'TestBadInputSweep|TestLoadCorrectness' -timeout 30m ./internal/server/
 
 faults: ## fault tests, also run by make test: PostgreSQL down and back, SIGTERM during a save, a failing write (own PostgreSQL)
 	$(GO) test -count=1 ./internal/faults/
@@ -37,6 +40,8 @@ lint: ## gofmt and go vet must be clean
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(PKGS)
 	$(GO) vet -tags browser $(PKGS)
+	$(GO) vet -tags proof $(PKGS)
+	$(GO) vet -tags limits $(PKGS)
 
 vendor: ## refresh web/static/vendor from the pinned npm packages (needs npm)
 	./web/vendor.sh
