@@ -31,7 +31,7 @@ func (s *Server) renderPeriods(w http.ResponseWriter, r *http.Request, h store.P
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, status, templates.PeriodsPage(templates.PeriodsData{Plan: h, Periods: periods, Message: msg,
+	s.render(w, r, status, templates.PeriodsPage(templates.PeriodsData{Plan: h, Periods: periods, Message: msg, Today: time.Now(),
 		CanClose:    s.can(r, auth.Approve, auth.Resource{EnteID: h.EnteID}),
 		CanDeadline: s.can(r, auth.EditPlan, auth.Resource{EnteID: h.EnteID})}))
 }
@@ -93,7 +93,25 @@ func (s *Server) setPeriod(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, http.StatusBadRequest, "Richiesta non valida", "Azione sconosciuta.")
 		return
 	}
+	if closed && !p.Closed() && !p.EndedBy(time.Now()) {
+		s.renderPeriods(w, r, h, http.StatusUnprocessableEntity, notEndedMessage(p))
+		return
+	}
+	// closing is irreversible for the public: it first shows what is still
+	// missing and closes only on the explicit confirmation posted from there
+	if closed && !p.Closed() && r.PostForm.Get("conferma") != "1" {
+		msg, status := "", http.StatusOK
+		if r.PostForm.Get("passo") == "conferma" {
+			msg, status = "Per chiudere il periodo spunta la conferma.", http.StatusUnprocessableEntity
+		}
+		s.renderClosePeriod(w, r, h, p, status, reason, msg)
+		return
+	}
 	err := s.store.SetPeriodClosed(r.Context(), h, p, closed, reason, *auth.FromContext(r.Context()))
+	if errors.Is(err, store.ErrPeriodNotEnded) {
+		s.renderPeriods(w, r, h, http.StatusUnprocessableEntity, notEndedMessage(p))
+		return
+	}
 	if errors.Is(err, store.ErrPeriodChanged) {
 		what := "la chiusura"
 		if !closed {
@@ -111,6 +129,23 @@ func (s *Server) setPeriod(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, string(templates.PlanURL(h.EnteSlug, h.Slug))+"/periodi", http.StatusSeeOther)
+}
+
+// notEndedMessage refuses closing a period that has not ended yet.
+func notEndedMessage(p store.Period) string {
+	return "Il periodo " + p.Label() + " non è ancora terminato: potrà essere chiuso dal " +
+		p.EndsOn.AddDate(0, 0, 1).Format("02/01/2006") + ". Nulla è cambiato."
+}
+
+// renderClosePeriod is the closing confirmation: per dirigente, the
+// indicators still empty, in draft or returned, and submitted but not approved.
+func (s *Server) renderClosePeriod(w http.ResponseWriter, r *http.Request, h store.PlanHeader, p store.Period, status int, reason, msg string) {
+	gaps, err := s.store.ClosingGaps(r.Context(), h, p)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, status, templates.ClosePeriodPage(templates.ClosePeriodData{Plan: h, Period: p, Gaps: gaps, Reason: reason, Message: msg}))
 }
 
 // latePage shows the Segretario Generale the entries to approve and who is late.
