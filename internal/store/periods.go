@@ -101,22 +101,15 @@ func (s *Store) Period(ctx context.Context, planID int64, year int, kind string)
 }
 
 // closePeriod closes a period inside tx, recording who and when in the audit
-// trail; a period not yet ended (end date today or later) is never closed,
-// whoever asks (the Segretario's form or an import): ErrPeriodNotEnded.
+// trail. It does not check the end date: SetPeriodClosed does for the
+// Segretario's closing; an import (demo, benchmark, history) closes what it loads.
 func closePeriod(ctx context.Context, tx pgx.Tx, enteID, periodID int64, label, actor, reason string) error {
-	var ended bool
-	err := tx.QueryRow(ctx, `SELECT ends_on < current_date FROM periods WHERE id = $1 AND closed_at IS NULL FOR UPDATE`, periodID).Scan(&ended)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil // already closed
-	}
+	tag, err := tx.Exec(ctx, `UPDATE periods SET closed_at = now(), closed_by = $2, version = version + 1 WHERE id = $1 AND closed_at IS NULL`, periodID, actor)
 	if err != nil {
 		return fmt.Errorf("close period: %w", err)
 	}
-	if !ended {
-		return ErrPeriodNotEnded
-	}
-	if _, err := tx.Exec(ctx, `UPDATE periods SET closed_at = now(), closed_by = $2, version = version + 1 WHERE id = $1`, periodID, actor); err != nil {
-		return fmt.Errorf("close period: %w", err)
+	if tag.RowsAffected() == 0 {
+		return nil // already closed
 	}
 	return appendAudit(ctx, tx, AuditEvent{Actor: actor, Action: "period.close", EnteID: &enteID, ObjectType: "period",
 		ObjectKey: label, Reason: reason})
