@@ -86,11 +86,12 @@ type PeriodsData struct {
 // still missing per dirigente. Period.Version is the version the periods
 // page showed, carried on so a change in between is refused.
 type ClosePeriodData struct {
-	Plan    store.PlanHeader
-	Period  store.Period
-	Gaps    []store.ClosingGap
-	Reason  string
-	Message string // next to the confirmation checkbox
+	Plan        store.PlanHeader
+	Period      store.Period
+	Gaps        []store.ClosingGap
+	Reason      string
+	ReasonError string // next to the note
+	Message     string // next to the confirmation checkbox
 }
 
 // GapTotals sums the gaps of all dirigenti.

@@ -81,6 +81,11 @@ func (s *Server) setPeriod(w http.ResponseWriter, r *http.Request) {
 	}
 	reason := strings.TrimSpace(r.PostForm.Get("motivo"))
 	if !validText(reason) || utf8.RuneCountInString(reason) > maxReason {
+		if r.PostForm.Get("passo") == "conferma" && r.PostForm.Get("azione") == "chiudi" { // on the confirmation page, next to the note
+			s.renderClosePeriod(w, r, h, p, http.StatusUnprocessableEntity, templates.ClosePeriodData{Reason: truncateRunes(reason, maxReason),
+				ReasonError: "La nota è troppo lunga (al massimo " + strconv.Itoa(maxReason) + " caratteri) o contiene caratteri non ammessi."})
+			return
+		}
 		s.renderPeriods(w, r, h, http.StatusUnprocessableEntity, "Il motivo è troppo lungo (al massimo "+strconv.Itoa(maxReason)+" caratteri).")
 		return
 	}
@@ -104,7 +109,7 @@ func (s *Server) setPeriod(w http.ResponseWriter, r *http.Request) {
 		if r.PostForm.Get("passo") == "conferma" {
 			msg, status = "Per chiudere il periodo spunta la conferma.", http.StatusUnprocessableEntity
 		}
-		s.renderClosePeriod(w, r, h, p, status, reason, msg)
+		s.renderClosePeriod(w, r, h, p, status, templates.ClosePeriodData{Reason: reason, Message: msg})
 		return
 	}
 	err := s.store.SetPeriodClosed(r.Context(), h, p, closed, reason, *auth.FromContext(r.Context()))
@@ -139,13 +144,15 @@ func notEndedMessage(p store.Period) string {
 
 // renderClosePeriod is the closing confirmation: per dirigente, the
 // indicators still empty, in draft or returned, and submitted but not approved.
-func (s *Server) renderClosePeriod(w http.ResponseWriter, r *http.Request, h store.PlanHeader, p store.Period, status int, reason, msg string) {
-	gaps, err := s.store.ClosingGaps(r.Context(), h, p)
-	if err != nil {
+// d carries what was typed and the messages.
+func (s *Server) renderClosePeriod(w http.ResponseWriter, r *http.Request, h store.PlanHeader, p store.Period, status int, d templates.ClosePeriodData) {
+	var err error
+	if d.Gaps, err = s.store.ClosingGaps(r.Context(), h, p); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, status, templates.ClosePeriodPage(templates.ClosePeriodData{Plan: h, Period: p, Gaps: gaps, Reason: reason, Message: msg}))
+	d.Plan, d.Period = h, p
+	s.render(w, r, status, templates.ClosePeriodPage(d))
 }
 
 // latePage shows the Segretario Generale the entries to approve and who is late.

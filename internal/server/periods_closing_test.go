@@ -161,6 +161,12 @@ func TestClosingAPeriodNeedsTheMissingListAndAConfirmation(t *testing.T) {
 		t.Fatalf("confirmation without the box: %d", code)
 	}
 	mustContain(t, page, "Per chiudere il periodo spunta la conferma", `value="Chiusura ordinaria"`)
+	// a note too long, even confirmed: the message next to it, nothing closed
+	code, page = postPage(t, sg, closeURL, url.Values{"azione": {"chiudi"}, "passo": {"conferma"}, "conferma": {"1"}, "motivo": {strings.Repeat("n", 501)}, "versione": {"1"}})
+	if code != http.StatusUnprocessableEntity {
+		t.Fatalf("confirmation with a note too long: %d", code)
+	}
+	mustContain(t, page, "La nota è troppo lunga", "Cosa manca ancora")
 	for _, v := range []string{"0", "si", "on", "true"} {
 		if code, _ := postPage(t, sg, closeURL, url.Values{"azione": {"chiudi"}, "passo": {"conferma"}, "conferma": {v}, "versione": {"1"}}); code == http.StatusSeeOther {
 			t.Errorf("conferma=%s closed the period", v)
