@@ -12,7 +12,7 @@ UPDATE periods p SET reopened_at = e.at, reopened_by = e.actor, reopen_reason = 
 FROM (
     SELECT DISTINCT ON (object_key) object_key, at, actor, reason
     FROM audit_events WHERE action = 'period.reopen' AND object_type = 'period'
-    ORDER BY object_key, at DESC
+    ORDER BY object_key, id DESC
 ) e, plans pl, enti en
 WHERE pl.id = p.plan_id AND en.id = pl.ente_id
   AND e.object_key = en.slug || '/' || pl.slug || ' ' || to_char(p.ends_on, 'DD/MM/YYYY') || ' ('
