@@ -3,6 +3,7 @@ package templates
 import (
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/a-h/templ"
 
@@ -78,6 +79,30 @@ type PeriodsData struct {
 	CanClose    bool // Segretario Generale
 	CanDeadline bool // administrator
 	Message     string
+	Today       time.Time // periods ended before it may be closed
+}
+
+// ClosePeriodData is the confirmation before closing a period: what is
+// still missing per dirigente. Period.Version is the version the periods
+// page showed, carried on so a change in between is refused.
+type ClosePeriodData struct {
+	Plan        store.PlanHeader
+	Period      store.Period
+	Gaps        []store.ClosingGap
+	Reason      string
+	ReasonError string // next to the note
+	Message     string // next to the confirmation checkbox
+}
+
+// GapTotals sums the gaps of all dirigenti.
+func (d ClosePeriodData) GapTotals() store.ClosingGap {
+	var t store.ClosingGap
+	for _, g := range d.Gaps {
+		t.Empty += g.Empty
+		t.Draft += g.Draft
+		t.Submitted += g.Submitted
+	}
+	return t
 }
 
 // LateData is the Segretario Generale's page: waiting approvals and who is late.
@@ -293,4 +318,16 @@ func deadlineText(p store.Period) string {
 		return ""
 	}
 	return itfmt.Date(*p.Deadline)
+}
+
+// closingMissingText completes the closing confirmation with what stays missing.
+func closingMissingText(t store.ClosingGap) string {
+	n := t.Empty + t.Draft + t.Submitted
+	switch n {
+	case 0:
+		return "."
+	case 1:
+		return ", anche se 1 indicatore resta senza valore approvato."
+	}
+	return ", anche se " + strconv.Itoa(n) + " indicatori restano senza valore approvato."
 }

@@ -141,3 +141,61 @@ func TestAuditChainSplit(t *testing.T) {
 		}
 	}
 }
+
+// TestReopenReasonBackfill: 000020 copies onto each period the latest
+// reopening recorded in the audit trail (who, when, why), so periods reopened
+// before it show their reason too; periods never reopened stay blank.
+func TestReopenReasonBackfill(t *testing.T) {
+	ctx := context.Background()
+	url := testdb.Empty(t)
+	if err := dbmigrate.Up(url); err != nil {
+		t.Fatal(err)
+	}
+	for { // back to the version before 000020, whatever the top
+		v, _, _, err := dbmigrate.Version(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v < 20 {
+			break
+		}
+		if err := dbmigrate.Down(url, 1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, `
+		INSERT INTO enti (slug, name) VALUES ('ente-a', 'Ente A');
+		INSERT INTO plans (ente_id, slug, title, start_year, end_year) SELECT id, 'piao-2023-2025', 'PIAO', 2023, 2025 FROM enti;
+		INSERT INTO periods (plan_id, year, kind, ends_on) SELECT id, 2023, 'midyear', '2023-06-30' FROM plans;
+		INSERT INTO periods (plan_id, year, kind, ends_on) SELECT id, 2023, 'final', '2023-12-31' FROM plans;
+		INSERT INTO audit_events (actor, action, ente_id, object_type, object_key, reason, at) SELECT a, 'period.reopen', e.id, 'period', k, r, t::timestamptz
+		FROM enti e, (VALUES
+			('sg1', 'ente-a/piao-2023-2025 31/12/2023 (consuntivo annuale)', 'Primo motivo', '2024-02-01'),
+			('sg2', 'ente-a/piao-2023-2025 31/12/2023 (consuntivo annuale)', 'Rettifica richiesta dall''OIV', '2024-03-01'),
+			('sg3', 'altro/piao-2023-2025 30/06/2023 (monitoraggio infrannuale)', 'Altro ente', '2024-03-02')) v(a, k, r, t)`); err != nil {
+		t.Fatal(err)
+	}
+	if err := dbmigrate.Up(url); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	// the event's own time (the trail may stamp it on insert), and none where never reopened
+	rows, err := conn.Query(ctx, `SELECT kind, reopened_by || '|' || reopen_reason || '|' || (reopened_at IS NOT DISTINCT FROM
+		(SELECT max(at) FROM audit_events WHERE actor = 'sg2'))::text FROM periods`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kind, v string
+	if _, err := pgx.ForEachRow(rows, []any{&kind, &v}, func() error { got[kind] = v; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"final": "sg2|Rettifica richiesta dall'OIV|true", "midyear": "||false"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("periods after 000020: %v, want %v", got, want)
+	}
+}

@@ -353,6 +353,22 @@ func TestBrowserReportApproveScore(t *testing.T) {
 	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`main form[action$="/periodi/2023-final"] button`))); err != nil {
 		t.Fatal(err)
 	}
+	// the confirmation lists what is still missing and needs the box ticked
+	if text := eval[string](t, ctx, `document.querySelector('main').innerText`); !strings.Contains(text, "Cosa manca ancora") {
+		t.Fatal("closing the period does not show what is still missing")
+	}
+	if v := axeViolations(t, ctx); len(v) > 0 {
+		t.Errorf("closing confirmation: axe-core violations:\n%s", strings.Join(v, "\n"))
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#conferma"))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`main form[action$="/periodi/2023-final"] button[type="submit"]`))); err != nil {
+		t.Fatal(err)
+	}
+	if text := eval[string](t, ctx, `document.querySelector('main').innerText`); !strings.Contains(text, "chiuso il") {
+		t.Fatal("the confirmed closing did not close the period")
+	}
 	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`header form[action="/esci"] button`))); err != nil {
 		t.Fatal(err)
 	}

@@ -178,7 +178,7 @@ func TestReportingWorkflowInTheBrowserForms(t *testing.T) {
 	if strings.Contains(body, "91,5%") {
 		t.Error("the public sees a value of an open period")
 	}
-	if res, err = sg.PostForm(srv.URL+refPlan+"/periodi/2023-final", url.Values{"azione": {"chiudi"}, "versione": {"1"}}); err != nil || res.StatusCode != http.StatusSeeOther {
+	if res, err = sg.PostForm(srv.URL+refPlan+"/periodi/2023-final", url.Values{"azione": {"chiudi"}, "conferma": {"1"}, "versione": {"1"}}); err != nil || res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("close: %v %d", err, res.StatusCode)
 	}
 	_, body = fetch(t, client(t), srv.URL+refPlan+"/obiettivi/O.3.3.1")

@@ -31,7 +31,7 @@ func (s *Server) renderPeriods(w http.ResponseWriter, r *http.Request, h store.P
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, status, templates.PeriodsPage(templates.PeriodsData{Plan: h, Periods: periods, Message: msg,
+	s.render(w, r, status, templates.PeriodsPage(templates.PeriodsData{Plan: h, Periods: periods, Message: msg, Today: time.Now(),
 		CanClose:    s.can(r, auth.Approve, auth.Resource{EnteID: h.EnteID}),
 		CanDeadline: s.can(r, auth.EditPlan, auth.Resource{EnteID: h.EnteID})}))
 }
@@ -81,6 +81,11 @@ func (s *Server) setPeriod(w http.ResponseWriter, r *http.Request) {
 	}
 	reason := strings.TrimSpace(r.PostForm.Get("motivo"))
 	if !validText(reason) || utf8.RuneCountInString(reason) > maxReason {
+		if r.PostForm.Get("passo") == "conferma" && r.PostForm.Get("azione") == "chiudi" { // on the confirmation page, next to the note
+			s.renderClosePeriod(w, r, h, p, http.StatusUnprocessableEntity, templates.ClosePeriodData{Reason: truncateRunes(reason, maxReason),
+				ReasonError: "La nota è troppo lunga (al massimo " + strconv.Itoa(maxReason) + " caratteri) o contiene caratteri non ammessi."})
+			return
+		}
 		s.renderPeriods(w, r, h, http.StatusUnprocessableEntity, "Il motivo è troppo lungo (al massimo "+strconv.Itoa(maxReason)+" caratteri).")
 		return
 	}
@@ -93,7 +98,25 @@ func (s *Server) setPeriod(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, http.StatusBadRequest, "Richiesta non valida", "Azione sconosciuta.")
 		return
 	}
+	if closed && !p.Closed() && !p.EndedBy(time.Now()) {
+		s.renderPeriods(w, r, h, http.StatusUnprocessableEntity, notEndedMessage(p))
+		return
+	}
+	// closing is irreversible for the public: it first shows what is still
+	// missing and closes only on the explicit confirmation posted from there
+	if closed && !p.Closed() && r.PostForm.Get("conferma") != "1" {
+		msg, status := "", http.StatusOK
+		if r.PostForm.Get("passo") == "conferma" {
+			msg, status = "Per chiudere il periodo spunta la conferma.", http.StatusUnprocessableEntity
+		}
+		s.renderClosePeriod(w, r, h, p, status, templates.ClosePeriodData{Reason: reason, Message: msg})
+		return
+	}
 	err := s.store.SetPeriodClosed(r.Context(), h, p, closed, reason, *auth.FromContext(r.Context()))
+	if errors.Is(err, store.ErrPeriodNotEnded) {
+		s.renderPeriods(w, r, h, http.StatusUnprocessableEntity, notEndedMessage(p))
+		return
+	}
 	if errors.Is(err, store.ErrPeriodChanged) {
 		what := "la chiusura"
 		if !closed {
@@ -111,6 +134,25 @@ func (s *Server) setPeriod(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, string(templates.PlanURL(h.EnteSlug, h.Slug))+"/periodi", http.StatusSeeOther)
+}
+
+// notEndedMessage refuses closing a period that has not ended yet.
+func notEndedMessage(p store.Period) string {
+	return "Il periodo " + p.Label() + " non è ancora terminato: potrà essere chiuso dal " +
+		p.EndsOn.AddDate(0, 0, 1).Format("02/01/2006") + ". Nulla è cambiato."
+}
+
+// renderClosePeriod is the closing confirmation: per dirigente, the
+// indicators still empty, in draft or returned, and submitted but not approved.
+// d carries what was typed and the messages.
+func (s *Server) renderClosePeriod(w http.ResponseWriter, r *http.Request, h store.PlanHeader, p store.Period, status int, d templates.ClosePeriodData) {
+	var err error
+	if d.Gaps, err = s.store.ClosingGaps(r.Context(), h, p); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	d.Plan, d.Period = h, p
+	s.render(w, r, status, templates.ClosePeriodPage(d))
 }
 
 // latePage shows the Segretario Generale the entries to approve and who is late.

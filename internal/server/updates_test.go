@@ -265,19 +265,19 @@ func TestStaleFormsAreRefused(t *testing.T) {
 		_, adminBody := fetch(t, admin, srv.URL+page)
 		oldDeadline := formVersion(t, adminBody, "/periodi/2024-midyear/scadenza")
 		// another session closes and reopens 2025-final: the stale "Chiudi" must not undo the reopening
-		mustPost(t, sg2, page+"/2025-final", url.Values{"azione": {"chiudi"}, "versione": {oldClose}})
+		mustPost(t, sg2, page+"/2025-final", url.Values{"azione": {"chiudi"}, "conferma": {"1"}, "versione": {oldClose}})
 		_, body2 := fetch(t, sg2, srv.URL+page)
 		mustPost(t, sg2, page+"/2025-final", url.Values{"azione": {"riapri"}, "motivo": {"Dati da completare"}, "versione": {formVersion(t, body2, "/periodi/2025-final")}})
-		stale(t, sg, page+"/2025-final", url.Values{"azione": {"chiudi"}, "versione": {oldClose}}, "è cambiato nel frattempo", "nulla è cambiato")
+		stale(t, sg, page+"/2025-final", url.Values{"azione": {"chiudi"}, "conferma": {"1"}, "versione": {oldClose}}, "è cambiato nel frattempo", "nulla è cambiato")
 		if p, _ := st.Period(ctx, h.ID, 2025, "final"); p.Closed() {
 			t.Fatal("a stale close undid the reopening")
 		}
 		// closing a period already closed is idempotent: nothing to undo, no event
 		_, body = fetch(t, sg, srv.URL+page)
 		oldClose = formVersion(t, body, "/periodi/2025-final")
-		mustPost(t, sg2, page+"/2025-final", url.Values{"azione": {"chiudi"}, "versione": {oldClose}})
+		mustPost(t, sg2, page+"/2025-final", url.Values{"azione": {"chiudi"}, "conferma": {"1"}, "versione": {oldClose}})
 		before := auditEvents(t, pool)
-		mustPost(t, sg, page+"/2025-final", url.Values{"azione": {"chiudi"}, "versione": {oldClose}})
+		mustPost(t, sg, page+"/2025-final", url.Values{"azione": {"chiudi"}, "conferma": {"1"}, "versione": {oldClose}})
 		if p, _ := st.Period(ctx, h.ID, 2025, "final"); !p.Closed() || auditEvents(t, pool) != before {
 			t.Fatalf("closing a closed period: closed=%v, %d events", p.Closed(), auditEvents(t, pool)-before)
 		}

@@ -510,7 +510,8 @@ func contains(xs []string, x string) bool {
 	return false
 }
 
-// SetPeriodClosed closes or reopens a period (reopening needs a reason). p is
+// SetPeriodClosed closes or reopens a period (reopening needs a reason, kept
+// on the period; closing needs the period to have ended: ErrPeriodNotEnded). p is
 // the period as the caller saw it: if it is already in the state asked for,
 // nothing happens (the request is idempotent and undoes nothing); otherwise
 // it must still be at p.Version, or ErrPeriodChanged: a stale "Chiudi" must
@@ -520,11 +521,11 @@ func (s *Store) SetPeriodClosed(ctx context.Context, h PlanHeader, p Period, clo
 		return ErrReasonRequired
 	}
 	return s.inTx(ctx, func(tx pgx.Tx) error {
-		var isClosed bool
+		var isClosed, ended bool
 		var version int
 		// FOR UPDATE waits for saves in progress (they hold FOR SHARE).
-		if err := tx.QueryRow(ctx, `SELECT closed_at IS NOT NULL, version FROM periods WHERE id = $1 AND plan_id = $2 FOR UPDATE`,
-			p.ID, h.ID).Scan(&isClosed, &version); err != nil {
+		if err := tx.QueryRow(ctx, `SELECT closed_at IS NOT NULL, ends_on < current_date, version FROM periods WHERE id = $1 AND plan_id = $2 FOR UPDATE`,
+			p.ID, h.ID).Scan(&isClosed, &ended, &version); err != nil {
 			if errors.Is(err, pgx.ErrNoRows) {
 				return ErrNotFound
 			}
@@ -533,6 +534,9 @@ func (s *Store) SetPeriodClosed(ctx context.Context, h PlanHeader, p Period, clo
 		if isClosed == closed {
 			return nil
 		}
+		if closed && !ended {
+			return ErrPeriodNotEnded
+		}
 		if version != p.Version {
 			return ErrPeriodChanged
 		}
@@ -540,7 +544,8 @@ func (s *Store) SetPeriodClosed(ctx context.Context, h PlanHeader, p Period, clo
 		if closed {
 			return closePeriod(ctx, tx, h.EnteID, p.ID, label, actor.Username, reason)
 		}
-		if _, err := tx.Exec(ctx, `UPDATE periods SET closed_at = NULL, closed_by = '', version = version + 1 WHERE id = $1`, p.ID); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE periods SET closed_at = NULL, closed_by = '', version = version + 1,
+			reopened_at = now(), reopened_by = $2, reopen_reason = $3 WHERE id = $1`, p.ID, actor.Username, reason); err != nil {
 			return fmt.Errorf("reopen period: %w", err)
 		}
 		return appendAudit(ctx, tx, AuditEvent{Actor: actor.Username, Action: "period.reopen", EnteID: &h.EnteID, ObjectType: "period",

@@ -18,7 +18,15 @@ type Period struct {
 	Deadline *time.Time
 	ClosedAt *time.Time
 	Version  int // closing, reopening and a new deadline add 1 (forms carry it)
+	// the latest reopening: when, by whom and why (kept after a new closing)
+	ReopenedAt   *time.Time
+	ReopenedBy   string
+	ReopenReason string
 }
+
+// ErrPeriodNotEnded is returned when closing a period whose end date is
+// today or later: nothing is changed.
+var ErrPeriodNotEnded = errors.New("il periodo non è ancora terminato")
 
 // ErrPeriodChanged is returned when a period changed (closed, reopened, new
 // deadline) after the version a form was built from: nothing is changed.
@@ -26,6 +34,13 @@ var ErrPeriodChanged = errors.New("il periodo è cambiato nel frattempo")
 
 // Closed reports whether the period is closed.
 func (p Period) Closed() bool { return p.ClosedAt != nil }
+
+// EndedBy reports whether the period ended before the day of now: only then
+// may it be closed (the store checks it again against the database's date).
+func (p Period) EndedBy(now time.Time) bool {
+	y, m, d := now.Date()
+	return p.EndsOn.Before(time.Date(y, m, d, 0, 0, 0, 0, time.UTC))
+}
 
 // Label is the Italian name of the period: "30/06/2023 (monitoraggio infrannuale)".
 func (p Period) Label() string {
@@ -53,7 +68,7 @@ func createDefaultPeriods(ctx context.Context, tx pgx.Tx, planID int64, first, l
 
 // Periods returns the plan's periods in time order.
 func (s *Store) Periods(ctx context.Context, planID int64) ([]Period, error) {
-	rows, err := s.pool.Query(ctx, `SELECT id, year, kind, ends_on, entry_deadline, closed_at, version FROM periods
+	rows, err := s.pool.Query(ctx, `SELECT id, year, kind, ends_on, entry_deadline, closed_at, version, reopened_at, reopened_by, reopen_reason FROM periods
 		WHERE plan_id = $1 ORDER BY ends_on`, planID)
 	if err != nil {
 		return nil, fmt.Errorf("periods: %w", err)
@@ -65,15 +80,16 @@ func (s *Store) Periods(ctx context.Context, planID int64) ([]Period, error) {
 	return out, nil
 }
 
-// scanPeriod reads the columns id, year, kind, ends_on, entry_deadline, closed_at, version.
+// scanPeriod reads the columns id, year, kind, ends_on, entry_deadline,
+// closed_at, version, reopened_at, reopened_by, reopen_reason.
 func scanPeriod(r pgx.Row) (Period, error) {
 	var p Period
-	return p, r.Scan(&p.ID, &p.Year, &p.Kind, &p.EndsOn, &p.Deadline, &p.ClosedAt, &p.Version)
+	return p, r.Scan(&p.ID, &p.Year, &p.Kind, &p.EndsOn, &p.Deadline, &p.ClosedAt, &p.Version, &p.ReopenedAt, &p.ReopenedBy, &p.ReopenReason)
 }
 
 // Period returns one period of a plan, or ErrNotFound.
 func (s *Store) Period(ctx context.Context, planID int64, year int, kind string) (Period, error) {
-	p, err := scanPeriod(s.pool.QueryRow(ctx, `SELECT id, year, kind, ends_on, entry_deadline, closed_at, version FROM periods
+	p, err := scanPeriod(s.pool.QueryRow(ctx, `SELECT id, year, kind, ends_on, entry_deadline, closed_at, version, reopened_at, reopened_by, reopen_reason FROM periods
 		WHERE plan_id = $1 AND year = $2 AND kind = $3`, planID, year, kind))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return p, ErrNotFound
@@ -84,7 +100,9 @@ func (s *Store) Period(ctx context.Context, planID int64, year int, kind string)
 	return p, nil
 }
 
-// closePeriod closes a period inside tx, recording who and when in the audit trail.
+// closePeriod closes a period inside tx, recording who and when in the audit
+// trail. It does not check the end date: SetPeriodClosed does for the
+// Segretario's closing; an import (demo, benchmark, history) closes what it loads.
 func closePeriod(ctx context.Context, tx pgx.Tx, enteID, periodID int64, label, actor, reason string) error {
 	tag, err := tx.Exec(ctx, `UPDATE periods SET closed_at = now(), closed_by = $2, version = version + 1 WHERE id = $1 AND closed_at IS NULL`, periodID, actor)
 	if err != nil {

@@ -160,3 +160,41 @@ func (s *Store) Submitted(ctx context.Context, h PlanHeader, p Period) ([]WorkIt
 	}
 	return out, nil
 }
+
+// ClosingGap counts, for one dirigente (owner position), the indicators of a
+// period that closing would leave without an approved value.
+type ClosingGap struct {
+	Position  string
+	Empty     int // nothing entered
+	Draft     int // draft or returned
+	Submitted int // submitted, not approved
+}
+
+// ClosingGaps returns what is still missing in a period per dirigente, in
+// one query, for the closing confirmation; positions with nothing missing
+// are left out.
+func (s *Store) ClosingGaps(ctx context.Context, h PlanHeader, p Period) ([]ClosingGap, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT r.title,
+		       count(*) FILTER (WHERE m.id IS NULL),
+		       count(*) FILTER (WHERE m.status IN ('draft', 'returned')),
+		       count(*) FILTER (WHERE m.status = 'submitted')
+		FROM indicators i JOIN objectives o ON o.id = i.objective_id
+		JOIN objective_owners oo ON oo.objective_id = o.id JOIN roles r ON r.id = oo.role_id
+		LEFT JOIN measurements m ON m.indicator_id = i.id AND m.period_id = $2
+		WHERE i.plan_id = $1 AND i.formula <> 'derived'
+		GROUP BY r.id, r.title
+		HAVING count(*) FILTER (WHERE m.id IS NULL OR m.status <> 'approved') > 0
+		ORDER BY r.id`, h.ID, p.ID)
+	if err != nil {
+		return nil, fmt.Errorf("closing gaps: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (ClosingGap, error) {
+		var g ClosingGap
+		return g, r.Scan(&g.Position, &g.Empty, &g.Draft, &g.Submitted)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("closing gaps: %w", err)
+	}
+	return out, nil
+}
