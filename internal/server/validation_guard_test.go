@@ -143,6 +143,8 @@ func TestValidationNeedsClosedFinalPeriod(t *testing.T) {
 		}
 	}
 
+	_, body = fetch(t, oiv, srv.URL+refPlan+"/oiv")
+	mustContain(t, body, "Non pubblicata:")
 	// In rule: recorded and public.
 	fields := map[string]string{"anno": "2023", "esito": store.Validated, "data": "01/03/2024", "atto": "Verbale OIV n. 9", "visto-2023": ""}
 	if res, body := postFiles(t, oiv, valURL, fields, "documento", pdf); res.StatusCode != http.StatusSeeOther {
