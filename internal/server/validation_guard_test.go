@@ -150,6 +150,13 @@ func TestValidationNeedsClosedFinalPeriod(t *testing.T) {
 	if res, body := postFiles(t, oiv, valURL, fields, "documento", pdf); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("validation in rule: %d %s", res.StatusCode, body)
 	}
+	var detail string
+	if err := pool.QueryRow(ctx, `SELECT detail::text FROM audit_events WHERE action = 'oiv.validation'`).Scan(&detail); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(detail, `"approved": `+strconv.Itoa(approved)) || !strings.Contains(detail, `"expected": `+strconv.Itoa(expected)) {
+		t.Errorf("the audit event lacks the completeness the decision was taken on: %s", detail)
+	}
 	_, body = fetch(t, anon, srv.URL+"/trasparenza/cciaa-gran-sasso/piao-2023-2025")
 	mustContain(t, body, "Anno 2023", "dall'OIV il 01/03/2024")
 	if res, _ := fetch(t, anon, srv.URL+"/trasparenza/cciaa-gran-sasso/piao-2023-2025/relazione/2023"); res.StatusCode != http.StatusOK {

@@ -197,10 +197,18 @@ func (s *Store) SetValidation(ctx context.Context, h PlanHeader, v Validation, s
 		if err != nil {
 			return fmt.Errorf("validation: %w", err)
 		}
+		// the trail keeps the completeness the decision was taken on
+		cs, err := yearsCompleteness(ctx, tx, h.ID, v.Year)
+		if err != nil {
+			return fmt.Errorf("validation: %w", err)
+		}
+		c := cs[v.Year]
 		return appendAudit(ctx, tx, AuditEvent{Actor: actor, Action: "oiv.validation", EnteID: &h.EnteID,
 			ObjectType: "relazione", ObjectKey: fmt.Sprintf("%s/%s %d", h.EnteSlug, h.Slug, v.Year), Reason: v.Notes,
 			Detail: map[string]any{"old": before, "new": map[string]any{"outcome": v.Outcome, "decided_on": v.DecidedOn.Format("2006-01-02"),
-				"act_reference": v.ActReference, "document": v.DocumentName, "document_sha256": v.SHA256}}})
+				"act_reference": v.ActReference, "document": v.DocumentName, "document_sha256": v.SHA256},
+				"completeness": map[string]int{"expected": c.Expected, "approved": c.Approved, "not_applicable": c.NotApplicable,
+					"returned": c.Returned, "submitted": c.Submitted, "draft": c.Draft, "missing": c.Missing}}})
 	})
 }
 
@@ -335,7 +343,15 @@ func (c Completeness) Complete() bool { return c.Approved+c.NotApplicable == c.E
 // YearsCompleteness returns, by year, the completeness of each year's final
 // period of a plan, in one query.
 func (s *Store) YearsCompleteness(ctx context.Context, planID int64) (map[int]Completeness, error) {
-	rows, err := s.pool.Query(ctx, `SELECT p.year, p.ends_on, p.closed_at, count(i.id),
+	return yearsCompleteness(ctx, s.pool, planID, 0)
+}
+
+// yearsCompleteness reads the completeness of the final periods of a plan,
+// of one year only when year is not 0.
+func yearsCompleteness(ctx context.Context, q interface {
+	Query(context.Context, string, ...any) (pgx.Rows, error)
+}, planID int64, year int) (map[int]Completeness, error) {
+	rows, err := q.Query(ctx, `SELECT p.year, p.ends_on, p.closed_at, count(i.id),
 			count(i.id) FILTER (WHERE m.id IS NULL),
 			count(*) FILTER (WHERE m.status = 'draft'),
 			count(*) FILTER (WHERE m.status = 'submitted'),
@@ -345,8 +361,8 @@ func (s *Store) YearsCompleteness(ctx context.Context, planID int64) (map[int]Co
 		FROM periods p
 		LEFT JOIN indicators i ON i.plan_id = p.plan_id AND i.formula <> 'derived'
 		LEFT JOIN measurements m ON m.indicator_id = i.id AND m.period_id = p.id
-		WHERE p.plan_id = $1 AND p.kind = 'final'
-		GROUP BY p.id, p.year, p.ends_on, p.closed_at`, planID)
+		WHERE p.plan_id = $1 AND p.kind = 'final' AND ($2 = 0 OR p.year = $2)
+		GROUP BY p.id, p.year, p.ends_on, p.closed_at`, planID, year)
 	if err != nil {
 		return nil, fmt.Errorf("completeness: %w", err)
 	}
