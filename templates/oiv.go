@@ -54,8 +54,21 @@ type RelazioneData struct {
 
 // YearStatus is a plan year on the OIV page.
 type YearStatus struct {
-	Year       int
-	Validation *store.Validation
+	Year         int
+	Validation   *store.Validation
+	Completeness *store.Completeness // of the year's final period; nil when the plan has none
+}
+
+// finalPeriodState says whether a year's final period is closed, i.e.
+// whether its Relazione can be validated.
+func finalPeriodState(y YearStatus) string {
+	switch {
+	case y.Completeness == nil:
+		return "Periodo finale assente: validazione non possibile"
+	case y.Completeness.ClosedAt == nil:
+		return "Aperto: validazione non possibile finché il periodo non è chiuso"
+	}
+	return "Chiuso il " + itfmt.Date(y.Completeness.ClosedAt.In(itfmt.Rome()))
 }
 
 // ObservationForm is the OIV observation form, kept on errors.

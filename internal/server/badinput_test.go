@@ -979,6 +979,16 @@ func (s *biSweep) ensureClosed(year int, kind string) {
 	}
 }
 
+// closedOn closes a year's final period as if on day (yyyy-mm-dd), so that a
+// validation dated after it is in rule.
+func (s *biSweep) closedOn(year int, day string) {
+	s.ensureClosed(year, "final")
+	if _, err := s.pool.Exec(context.Background(), `UPDATE periods SET closed_at = $3::date + time '12:00'
+		WHERE plan_id = $1 AND year = $2 AND kind = 'final'`, s.h.ID, year, day); err != nil {
+		s.t.Fatal(err)
+	}
+}
+
 // gridIndex is the row of key in the referente's grid.
 func (s *biSweep) gridIndex(key string) string {
 	page := s.get(s.client("referente"), refPlan+"/misurazioni/griglia?periodo=2023-final")
@@ -1193,7 +1203,8 @@ func (s *biSweep) forms(doc *plan.Document) map[string][]*biForm {
 			base: func() url.Values {
 				return biVals("anno", "2023", "esito", store.Validated, "data", "15/03/2024", "atto", "Verbale n. 7", "visto-2023", s.validationStamp(2023))
 			},
-			uploads: biUploads(t, "documento", pdf, true)}},
+			uploads: biUploads(t, "documento", pdf, true),
+			before:  func() { s.closedOn(2023, "2024-02-01") }}}, // a validation needs the final period closed before its date
 
 		ed + "/avvia": {{name: "apertura revisione", path: refPlan + "/modifica/avvia", user: "admin", baseOK: true,
 			fields: []biField{biText("etichetta", 200, true), biDate("vigore", true), biDate("adozione", false), biText("atto", 200, false), biText("motivo", 2000, true)},

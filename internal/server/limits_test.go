@@ -386,9 +386,10 @@ func TestStalledUploadIsNotTooLarge(t *testing.T) {
 // the extension of its detected type, without bidi characters, and streamed
 // byte for byte.
 func TestValidationDocumentName(t *testing.T) {
-	app, _, _ := authApp(t)
+	app, pool, _ := authApp(t)
 	srv := httptest.NewServer(app)
 	defer srv.Close()
+	closeFinalOn(t, pool, 2023, "2024-02-15") // a validation needs the final period closed before its date
 	oiv := client(t)
 	signIn(t, oiv, srv.URL, "oiv", testPassword)
 	doc := append([]byte(minimalPDF), bytes.Repeat([]byte("%x\n"), 200000)...) // ~600 kB: several slices

@@ -11,6 +11,7 @@ import (
 
 	"github.com/piao-performance/piao/internal/auth"
 	"github.com/piao-performance/piao/internal/evidence"
+	"github.com/piao-performance/piao/internal/itfmt"
 	"github.com/piao-performance/piao/internal/store"
 	"github.com/piao-performance/piao/templates"
 )
@@ -54,10 +55,17 @@ func (s *Server) oivData(r *http.Request, h store.PlanHeader) (templates.OIVData
 	if err != nil {
 		return d, err
 	}
+	completeness, err := s.store.YearsCompleteness(ctx, h.ID)
+	if err != nil {
+		return d, err
+	}
 	for y := h.StartYear; y <= h.EndYear; y++ {
 		ys := templates.YearStatus{Year: y}
 		if v, ok := validations[y]; ok {
 			ys.Validation = &v
+		}
+		if c, ok := completeness[y]; ok {
+			ys.Completeness = &c
 		}
 		d.Years = append(d.Years, ys)
 	}
@@ -203,8 +211,24 @@ func (s *Server) setValidation(w http.ResponseWriter, r *http.Request) {
 	default:
 		f.Errors["esito"] = "Scegli l'esito: validata, validata con riserva o non validata."
 	}
-	if v.DecidedOn, err2 = time.Parse("02/01/2006", f.DecidedOn); err2 != nil || v.DecidedOn.Year() < h.StartYear || v.DecidedOn.After(time.Now()) {
+	today := time.Now().In(itfmt.Rome()).Format("2006-01-02") // dates are Rome dates
+	if v.DecidedOn, err2 = time.Parse("02/01/2006", f.DecidedOn); err2 != nil || v.DecidedOn.Year() < h.StartYear || v.DecidedOn.Format("2006-01-02") > today {
 		f.Errors["data"] = "Scrivi la data della decisione come gg/mm/aaaa, non futura."
+	}
+	// the year's final period must be closed and the decision not precede its
+	// close; checked here to answer next to the fields, and again by the store
+	// under lock
+	if f.Errors["anno"] == "" {
+		fp, err := s.store.Period(r.Context(), h.ID, v.Year, "final")
+		switch {
+		case errors.Is(err, store.ErrNotFound) || err == nil && !fp.Closed():
+			f.Errors["anno"] = yearOpenMessage(v.Year)
+		case err != nil:
+			s.serverError(w, r, err)
+			return
+		case f.Errors["data"] == "" && v.DecidedOn.Format("2006-01-02") < fp.ClosedAt.In(itfmt.Rome()).Format("2006-01-02"):
+			f.Errors["data"] = validationDateMessage(fp.ClosedAt.In(itfmt.Rome()))
+		}
 	}
 	if !validText(f.ActReference) || utf8.RuneCountInString(f.ActReference) > 200 {
 		f.Errors["atto"] = "Il riferimento all'atto supera i 200 caratteri o contiene caratteri non validi."
@@ -241,7 +265,12 @@ func (s *Server) setValidation(w http.ResponseWriter, r *http.Request) {
 			seen = "assente"
 		}
 		err := s.store.SetValidation(r.Context(), h, v, seen, auth.FromContext(r.Context()).Username)
+		var dateErr *store.ValidationDateError
 		switch {
+		case errors.Is(err, store.ErrYearOpen):
+			f.Errors["anno"] = yearOpenMessage(v.Year)
+		case errors.As(err, &dateErr):
+			f.Errors["data"] = validationDateMessage(dateErr.ClosedOn)
 		case errors.Is(err, store.ErrValidationChanged):
 			status = http.StatusConflict
 			f.Conflict = "La validazione del " + f.Year + " è cambiata da quando hai aperto la pagina (vedi la tabella qui sopra): la tua non è stata registrata. " +
@@ -270,6 +299,18 @@ func (s *Server) setValidation(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, status, templates.OIVPage(d))
 }
 
+// yearOpenMessage refuses the validation of a year whose final period is open.
+func yearOpenMessage(year int) string {
+	y := strconv.Itoa(year)
+	return "Il periodo finale del " + y + " (31/12/" + y + ") non è ancora chiuso: la Relazione " + y +
+		" si può validare solo dopo la chiusura del periodo, quando i valori dell'anno sono definitivi."
+}
+
+// validationDateMessage refuses a decision dated before the final period's close.
+func validationDateMessage(closedOn time.Time) string {
+	return "La data della decisione non può precedere la chiusura del periodo finale (" + itfmt.Date(closedOn) + ") né essere futura."
+}
+
 // validationDocument serves the OIV's validation document of a year: to the
 // ente's auditors always, to everyone once the year is validated.
 func (s *Server) validationDocument(w http.ResponseWriter, r *http.Request) {
@@ -296,7 +337,7 @@ func (s *Server) serveValidationDocument(w http.ResponseWriter, r *http.Request,
 		s.storeError(w, r, err)
 		return
 	}
-	if public && v.Outcome == store.NotValidated {
+	if public && (v.Outcome == store.NotValidated || !v.Public) {
 		s.notFound(w, r)
 		return
 	}

@@ -45,6 +45,7 @@ func TestOIVJourney(t *testing.T) {
 	srv := httptest.NewServer(app)
 	defer srv.Close()
 	ctx := context.Background()
+	closeFinalOn(t, pool, 2023, "2024-02-15") // the validation below is dated after the close
 	oiv := client(t)
 	if res := signIn(t, oiv, srv.URL, "oiv", testPassword); res.Header.Get("Location") != refPlan+"/oiv" {
 		t.Fatalf("oiv lands on %q", res.Header.Get("Location"))

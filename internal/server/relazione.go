@@ -33,7 +33,7 @@ func (s *Server) relazioneDoc(w http.ResponseWriter, r *http.Request, public boo
 	vis := store.Approved
 	if public {
 		v, err := s.store.ValidationOf(r.Context(), h.ID, year)
-		if err != nil || v.Outcome == store.NotValidated {
+		if err != nil || v.Outcome == store.NotValidated || !v.Public {
 			s.storeError(w, r, orNotFound(err))
 			return h, nil, nil, false
 		}

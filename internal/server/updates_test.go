@@ -346,6 +346,7 @@ func TestStaleFormsAreRefused(t *testing.T) {
 	})
 
 	t.Run("OIV validation", func(t *testing.T) {
+		closeFinalOn(t, pool, 2023, "2024-02-15") // a validation needs the final period closed before its date
 		oiv, oiv2 := client(t), client(t)
 		signIn(t, oiv, srv.URL, "oiv", testPassword)
 		signIn(t, oiv2, srv.URL, "oiv", testPassword)

@@ -103,6 +103,34 @@ type Validation struct {
 	SHA256       string
 	Author       string
 	CreatedAt    time.Time
+	// Public: the validation satisfies the rule for publication (the year's
+	// final period is closed and the decision is dated on or after its close
+	// and not in the future); set by the readers, see validationInRule.
+	Public bool
+}
+
+// validationInRule is the SQL condition (on relazione_validations v) for a
+// validation that may be shown to the public: the year's final period is
+// closed and the decision is dated between the close (Rome date) and today.
+// A validation recorded against an open year, or before a later reopening
+// and closing, is never public.
+const validationInRule = `EXISTS (SELECT 1 FROM periods fp WHERE fp.plan_id = v.plan_id AND fp.year = v.year
+	AND fp.kind = 'final' AND fp.closed_at IS NOT NULL
+	AND v.decided_on >= (fp.closed_at AT TIME ZONE 'Europe/Rome')::date
+	AND v.decided_on <= (now() AT TIME ZONE 'Europe/Rome')::date)`
+
+// ErrYearOpen is returned when a year's Relazione is validated while the
+// year's final period is not closed (or does not exist): nothing is stored.
+var ErrYearOpen = errors.New("il periodo finale dell'anno non è chiuso")
+
+// ValidationDateError is returned when the decision date precedes the close
+// of the year's final period or is in the future: nothing is stored.
+type ValidationDateError struct {
+	ClosedOn time.Time // the final period's close, as a Rome date
+}
+
+func (e *ValidationDateError) Error() string {
+	return "la data della validazione precede la chiusura del periodo finale (" + e.ClosedOn.Format("02/01/2006") + ") o è futura"
 }
 
 // Stamp names this recording of a validation: it changes whenever the
@@ -116,8 +144,11 @@ var ErrValidationChanged = errors.New("la validazione è cambiata nel frattempo"
 
 // SetValidation records (or replaces) the validation of a year's Relazione,
 // if that year's validation is still the one seen (its Stamp, or "" for none;
-// ErrValidationChanged otherwise). The audit event carries the outcome before
-// and after and the document's hash.
+// ErrValidationChanged otherwise). Any outcome needs the year's final period
+// closed (ErrYearOpen) and a decision date from its close to today
+// (*ValidationDateError); the period row is locked so that a reopening cannot
+// slip in between. The audit event carries the outcome before and after and
+// the document's hash.
 func (s *Store) SetValidation(ctx context.Context, h PlanHeader, v Validation, seen, actor string) error {
 	sum := sha256.Sum256(v.Document)
 	v.SHA256 = hex.EncodeToString(sum[:])
@@ -126,7 +157,23 @@ func (s *Store) SetValidation(ctx context.Context, h PlanHeader, v Validation, s
 		var oldOutcome, oldSum string
 		var oldDate, oldAt time.Time
 		current := ""
-		err := tx.QueryRow(ctx, `SELECT outcome, decided_on, document_sha256, created_at FROM relazione_validations
+		var closed bool
+		var closedOn *time.Time
+		var inTime bool
+		err := tx.QueryRow(ctx, `SELECT closed_at IS NOT NULL, (closed_at AT TIME ZONE 'Europe/Rome')::date,
+				$3::date >= coalesce((closed_at AT TIME ZONE 'Europe/Rome')::date, 'infinity') AND $3::date <= (now() AT TIME ZONE 'Europe/Rome')::date
+			FROM periods WHERE plan_id = $1 AND year = $2 AND kind = 'final' FOR SHARE`, h.ID, v.Year, v.DecidedOn).Scan(&closed, &closedOn, &inTime)
+		switch {
+		case errors.Is(err, pgx.ErrNoRows):
+			return ErrYearOpen
+		case err != nil:
+			return fmt.Errorf("validation: final period: %w", err)
+		case !closed:
+			return ErrYearOpen
+		case !inTime:
+			return &ValidationDateError{ClosedOn: *closedOn}
+		}
+		err = tx.QueryRow(ctx, `SELECT outcome, decided_on, document_sha256, created_at FROM relazione_validations
 			WHERE plan_id = $1 AND year = $2 FOR UPDATE`, h.ID, v.Year).Scan(&oldOutcome, &oldDate, &oldSum, &oldAt)
 		switch {
 		case errors.Is(err, pgx.ErrNoRows):
@@ -150,10 +197,18 @@ func (s *Store) SetValidation(ctx context.Context, h PlanHeader, v Validation, s
 		if err != nil {
 			return fmt.Errorf("validation: %w", err)
 		}
+		// the trail keeps the completeness the decision was taken on
+		cs, err := yearsCompleteness(ctx, tx, h.ID, v.Year)
+		if err != nil {
+			return fmt.Errorf("validation: %w", err)
+		}
+		c := cs[v.Year]
 		return appendAudit(ctx, tx, AuditEvent{Actor: actor, Action: "oiv.validation", EnteID: &h.EnteID,
 			ObjectType: "relazione", ObjectKey: fmt.Sprintf("%s/%s %d", h.EnteSlug, h.Slug, v.Year), Reason: v.Notes,
 			Detail: map[string]any{"old": before, "new": map[string]any{"outcome": v.Outcome, "decided_on": v.DecidedOn.Format("2006-01-02"),
-				"act_reference": v.ActReference, "document": v.DocumentName, "document_sha256": v.SHA256}}})
+				"act_reference": v.ActReference, "document": v.DocumentName, "document_sha256": v.SHA256},
+				"completeness": map[string]int{"expected": c.Expected, "approved": c.Approved, "not_applicable": c.NotApplicable,
+					"returned": c.Returned, "submitted": c.Submitted, "draft": c.Draft, "missing": c.Missing}}})
 	})
 }
 
@@ -176,9 +231,9 @@ func (s *Store) validation(ctx context.Context, planID int64, year int, withDoc 
 		doc = `octet_length(document)::bigint`
 	}
 	err := s.pool.QueryRow(ctx, `SELECT outcome, decided_on, act_reference, notes, document_name, document_type, `+doc+`,
-			document_sha256, author, created_at
-		FROM relazione_validations WHERE plan_id = $1 AND year = $2`, planID, year).Scan(&v.Outcome, &v.DecidedOn,
-		&v.ActReference, &v.Notes, &v.DocumentName, &v.DocumentType, &v.DocumentSize, &v.SHA256, &v.Author, &v.CreatedAt)
+			document_sha256, author, created_at, `+validationInRule+`
+		FROM relazione_validations v WHERE plan_id = $1 AND year = $2`, planID, year).Scan(&v.Outcome, &v.DecidedOn,
+		&v.ActReference, &v.Notes, &v.DocumentName, &v.DocumentType, &v.DocumentSize, &v.SHA256, &v.Author, &v.CreatedAt, &v.Public)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return v, ErrNotFound
 	}
@@ -192,15 +247,15 @@ func (s *Store) validation(ctx context.Context, planID int64, year int, withDoc 
 // without the documents.
 func (s *Store) Validations(ctx context.Context, planID int64) (map[int]Validation, error) {
 	rows, err := s.pool.Query(ctx, `SELECT year, outcome, decided_on, act_reference, notes, document_name, document_type,
-			document_sha256, author, created_at
-		FROM relazione_validations WHERE plan_id = $1`, planID)
+			document_sha256, author, created_at, `+validationInRule+`
+		FROM relazione_validations v WHERE plan_id = $1`, planID)
 	if err != nil {
 		return nil, fmt.Errorf("validations: %w", err)
 	}
 	out := map[int]Validation{}
 	var v Validation
 	_, err = pgx.ForEachRow(rows, []any{&v.Year, &v.Outcome, &v.DecidedOn, &v.ActReference, &v.Notes, &v.DocumentName,
-		&v.DocumentType, &v.SHA256, &v.Author, &v.CreatedAt}, func() error {
+		&v.DocumentType, &v.SHA256, &v.Author, &v.CreatedAt, &v.Public}, func() error {
 		out[v.Year] = v
 		return nil
 	})
@@ -211,11 +266,12 @@ func (s *Store) Validations(ctx context.Context, planID int64) (map[int]Validati
 }
 
 // ValidatedYears returns the years whose Relazione the OIV validated (with or
-// without reserve): the years whose results the transparency pages publish.
+// without reserve) within the rule (Public): the years whose results the
+// transparency pages publish.
 func (s *Store) ValidatedYears(ctx context.Context, planID int64) (map[int]Validation, error) {
 	all, err := s.Validations(ctx, planID)
 	for y, v := range all {
-		if v.Outcome == NotValidated {
+		if v.Outcome == NotValidated || !v.Public {
 			delete(all, y)
 		}
 	}
@@ -254,7 +310,7 @@ func (s *Store) PublishedUpdate(ctx context.Context, planID int64) (time.Time, e
 	var t time.Time
 	err := s.pool.QueryRow(ctx, `SELECT greatest(
 			(SELECT max(created_at) FROM revisions WHERE plan_id = $1),
-			(SELECT max(created_at) FROM relazione_validations WHERE plan_id = $1),
+			(SELECT max(created_at) FROM relazione_validations v WHERE plan_id = $1 AND `+validationInRule+`),
 			(SELECT max(closed_at) FROM periods WHERE plan_id = $1),
 			(SELECT max(m.updated_at) FROM measurements m JOIN periods p ON p.id = m.period_id
 			 WHERE m.plan_id = $1 AND m.status = 'approved' AND p.closed_at IS NOT NULL))`, planID).Scan(&t)
@@ -262,4 +318,67 @@ func (s *Store) PublishedUpdate(ctx context.Context, planID int64) (time.Time, e
 		return t, fmt.Errorf("published update: %w", err)
 	}
 	return t, nil
+}
+
+// Completeness is the state of a year's final period as the OIV sees it
+// before validating: every reported (non-derived) indicator falls in exactly
+// one count.
+type Completeness struct {
+	Year          int
+	EndsOn        time.Time
+	ClosedAt      *time.Time
+	Expected      int // indicators to report
+	Missing       int // nothing entered
+	Draft         int // entered, not submitted
+	Submitted     int // waiting for approval
+	Returned      int // sent back for correction
+	Approved      int // approved with a value
+	NotApplicable int // approved as not applicable
+}
+
+// Complete reports whether every expected value is approved (with a value or
+// as not applicable).
+func (c Completeness) Complete() bool { return c.Approved+c.NotApplicable == c.Expected }
+
+// YearsCompleteness returns, by year, the completeness of each year's final
+// period of a plan, in one query.
+func (s *Store) YearsCompleteness(ctx context.Context, planID int64) (map[int]Completeness, error) {
+	return yearsCompleteness(ctx, s.pool, planID, 0)
+}
+
+// yearsCompleteness reads the completeness of the final periods of a plan,
+// of one year only when year is not 0.
+func yearsCompleteness(ctx context.Context, q interface {
+	Query(context.Context, string, ...any) (pgx.Rows, error)
+}, planID int64, year int) (map[int]Completeness, error) {
+	rows, err := q.Query(ctx, `SELECT p.year, p.ends_on, p.closed_at, count(i.id),
+			count(i.id) FILTER (WHERE m.id IS NULL),
+			count(*) FILTER (WHERE m.status = 'draft'),
+			count(*) FILTER (WHERE m.status = 'submitted'),
+			count(*) FILTER (WHERE m.status = 'returned'),
+			count(*) FILTER (WHERE m.status = 'approved' AND NOT m.not_applicable),
+			count(*) FILTER (WHERE m.status = 'approved' AND m.not_applicable)
+		FROM periods p
+		LEFT JOIN indicators i ON i.plan_id = p.plan_id AND i.formula <> 'derived'
+		LEFT JOIN measurements m ON m.indicator_id = i.id AND m.period_id = p.id
+		WHERE p.plan_id = $1 AND p.kind = 'final' AND ($2 = 0 OR p.year = $2)
+		GROUP BY p.id, p.year, p.ends_on, p.closed_at`, planID, year)
+	if err != nil {
+		return nil, fmt.Errorf("completeness: %w", err)
+	}
+	out := map[int]Completeness{}
+	var c Completeness
+	_, err = pgx.ForEachRow(rows, []any{&c.Year, &c.EndsOn, &c.ClosedAt, &c.Expected, &c.Missing, &c.Draft, &c.Submitted,
+		&c.Returned, &c.Approved, &c.NotApplicable}, func() error {
+		if c.ClosedAt != nil { // a copy: the scan target is reused
+			t := *c.ClosedAt
+			c.ClosedAt = &t
+		}
+		out[c.Year] = c
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("completeness: %w", err)
+	}
+	return out, nil
 }
