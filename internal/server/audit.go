@@ -160,7 +160,7 @@ func (s *Server) auditExport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Disposition", `attachment; filename="`+h.EnteSlug+"_"+file+`"`)
-	w.Header().Set("Cache-Control", "private, no-store")
+	privateDownload(w)
 	_, _ = buf.WriteTo(w)
 }
 

@@ -55,7 +55,7 @@ func (s *Server) evidencePack(w http.ResponseWriter, r *http.Request) {
 	// Past this point an error can only abort the download.
 	w.Header().Set("Content-Type", "application/zip")
 	w.Header().Set("Content-Disposition", attachmentHeader(name+".zip"))
-	w.Header().Set("Cache-Control", "private, no-store")
+	privateDownload(w)
 	if r.Method == http.MethodHead {
 		return
 	}

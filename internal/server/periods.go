@@ -194,7 +194,7 @@ func (s *Server) attachment(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", a.ContentType)
 	w.Header().Set("Content-Disposition", attachmentHeader(evidence.SafeName(a.Filename, a.ContentType)))
-	w.Header().Set("Cache-Control", "private, no-store")
+	privateDownload(w)
 	w.Header().Set("Content-Length", strconv.Itoa(a.Size))
 	if r.Method == http.MethodHead {
 		return

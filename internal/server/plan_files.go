@@ -28,7 +28,7 @@ func (s *Server) exportJSON(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+doc.Ente.Slug+"_"+doc.Plan.Slug+`.json"`)
-	w.Header().Set("Cache-Control", "private, no-store")
+	privateDownload(w)
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	_, _ = w.Write(b)
 }
@@ -63,7 +63,7 @@ func (s *Server) planTemplate(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+h.EnteSlug+"_"+h.Slug+`_modello.xlsx"`)
-	w.Header().Set("Cache-Control", "private, no-store")
+	privateDownload(w)
 	_, _ = buf.WriteTo(w)
 }
 
