@@ -348,7 +348,7 @@ func TestCodesMatchValidate(t *testing.T) {
 		{"kind", kindCodes(), func(d *plan.Document, v string) { d.Objectives[0].Kind = v }},
 		{"unit", unitCodes(), func(d *plan.Document, v string) { d.Objectives[0].Indicators[0].Unit = v }},
 		{"polarity", polarityCodes(), func(d *plan.Document, v string) { d.Objectives[0].Indicators[0].Polarity = v }},
-		{"formula", formulaCodes(), func(d *plan.Document, v string) { d.Objectives[0].Indicators[0].Formula = v }},
+		{"formula", formulaCodes(), func(d *plan.Document, v string) { d.Objectives[0].Indicators[0].Formula = plan.Formula(v) }},
 		{"operator", operatorCodes(), func(d *plan.Document, v string) { d.Objectives[0].Indicators[0].Targets[0].Operator = v }},
 		{"derived", derivedCodes(), func(d *plan.Document, v string) { firstDerived(d).Derived.Function = v }},
 		{"note", noteKindCodes(), func(d *plan.Document, v string) { d.Notes[0].Kind = v }},
@@ -402,7 +402,7 @@ func TestFinalCheck(t *testing.T) {
 		t.Fatalf("the reference plan changed: %s counts %s", derived, ref)
 	}
 	data := edit(t, written(t, d), func(f *excelize.File) {
-		for col, v := range map[string]string{"J": plan.FormulaDerived, "K": "", "L": "", "M": "count_indicators_met", "P": derived} {
+		for col, v := range map[string]string{"J": string(plan.FormulaDerived), "K": "", "L": "", "M": "count_indicators_met", "P": derived} {
 			must(t, f.SetCellStr(sheetIndicators, fmt.Sprintf("%s%d", col, refRow), v))
 		}
 	})
