@@ -19,8 +19,8 @@ import (
 
 // Columns are the columns a measurements CSV may have; indicator_id, year and
 // period are required, the others as the indicator needs them.
-var Columns = []string{"indicator_id", "year", "period", "value", "numerator", "denominator", "benchmark", "previous",
-	"not_applicable", "reason", "note"}
+// The value columns come from plan.FormulaInputs (see valueColumns).
+var Columns = slices.Concat([]string{"indicator_id", "year", "period"}, valueColumns(), []string{"not_applicable", "reason", "note"})
 
 // Period kinds.
 const (
