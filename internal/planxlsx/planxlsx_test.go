@@ -365,6 +365,25 @@ func TestCodesMatchValidate(t *testing.T) {
 	}
 }
 
+// TestFormulaCodesFollowTable: the formula codes are plan.Formulas, in order,
+// and the meaning of a computed formula names the inputs of
+// plan.FormulaInputs, so the template's instructions match what is checked.
+func TestFormulaCodesFollowTable(t *testing.T) {
+	var values []string
+	for _, f := range plan.Formulas() {
+		values = append(values, string(f))
+	}
+	if got := codeValues(formulaCodes()); !slices.Equal(got, values) {
+		t.Errorf("formula codes %v, want plan.Formulas %v", got, values)
+	}
+	for _, c := range formulaCodes() {
+		keys := plan.Formula(c.value).InputKeys()
+		if keys != nil && !strings.Contains(c.meaning, "dati richiesti: "+strings.Join(keys, ", ")) {
+			t.Errorf("formula %s: meaning %q does not name its inputs %v", c.value, c.meaning, keys)
+		}
+	}
+}
+
 func BenchmarkWriteRead(b *testing.B) {
 	d := reference(b)
 	var buf bytes.Buffer
