@@ -180,7 +180,7 @@ func targetText(t *plan.Target, unit string) string {
 }
 
 // EntryValueText shows what an entry holds: the value, or the computed result of its inputs.
-func EntryValueText(e *store.Entry, formula, unit string, scale float64) string {
+func EntryValueText(e *store.Entry, formula plan.Formula, unit string, scale float64) string {
 	if e == nil || (e.Version == 0 && e.Status != store.StatusApproved) {
 		return "—"
 	}
@@ -191,14 +191,7 @@ func EntryValueText(e *store.Entry, formula, unit string, scale float64) string 
 		return itfmt.Value(*e.Value, unit)
 	}
 	a := scoring.Actual{State: scoring.Entered}
-	switch formula {
-	case plan.FormulaRatio:
-		a.A, a.B = e.Inputs["numerator"], e.Inputs["denominator"]
-	case plan.FormulaDifference:
-		a.A, a.B = e.Inputs["value"], e.Inputs["benchmark"]
-	case plan.FormulaRatioPrevious:
-		a.A, a.B = e.Inputs["current"], e.Inputs["previous"]
-	}
+	a.A, a.B = formula.Operands(e.Inputs)
 	v, ok := scoring.ComputeActual(formula, scale, a)
 	if !ok {
 		return "non calcolabile"
@@ -243,7 +236,7 @@ func historyValue(ev store.HistoryEvent, unit string) string {
 		}
 		if in, ok := s["inputs"].(map[string]any); ok && len(in) > 0 {
 			out := ""
-			for _, k := range []string{"numerator", "denominator", "value", "benchmark", "current", "previous"} {
+			for _, k := range plan.AllInputKeys() {
 				if v, ok := in[k].(float64); ok {
 					if out != "" {
 						out += ", "

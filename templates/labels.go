@@ -106,7 +106,7 @@ func FormulaLabel(in store.IndicatorDetail) string {
 			return "calcolato: numero di indicatori che raggiungono il target"
 		}
 	}
-	return in.Formula
+	return string(in.Formula)
 }
 
 // NoteKindLabel is the Italian name of a data-quality note kind.

@@ -177,10 +177,10 @@ func polarityChoices() []TargetChoice {
 }
 
 func formulaChoices() []TargetChoice {
-	return []TargetChoice{{Value: plan.FormulaDirect, Label: "Valore inserito direttamente"}, {Value: plan.FormulaYesNo, Label: "SI/NO"},
-		{Value: plan.FormulaRatio, Label: "Rapporto: numeratore / denominatore × scala"},
-		{Value: plan.FormulaDifference, Label: "Differenza: valore dell'ente − benchmark"},
-		{Value: plan.FormulaRatioPrevious, Label: "Rapporto con l'anno precedente"}}
+	return []TargetChoice{{Value: string(plan.FormulaDirect), Label: "Valore inserito direttamente"}, {Value: string(plan.FormulaYesNo), Label: "SI/NO"},
+		{Value: string(plan.FormulaRatio), Label: "Rapporto: numeratore / denominatore × scala"},
+		{Value: string(plan.FormulaDifference), Label: "Differenza: valore dell'ente − benchmark"},
+		{Value: string(plan.FormulaRatioPrevious), Label: "Rapporto con l'anno precedente"}}
 }
 
 func operatorChoices() []TargetChoice {

@@ -132,7 +132,7 @@ func buildReport(c *scorecard.Card) scoreReport {
 	for i, in := range m.Indicators {
 		res := r.Indicators[i]
 		l := line(in.Key, res.Score)
-		l.Kind, l.Title = in.Formula, in.Name
+		l.Kind, l.Title = string(in.Formula), in.Name
 		if res.HasActual {
 			v := res.Actual
 			l.Actual = &v

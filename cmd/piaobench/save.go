@@ -52,7 +52,7 @@ func withoutPeriod(rows []measure.Row, year int, kind string) []measure.Row {
 // saveIndicator is an indicator a worker saves, with what its form asks for.
 type saveIndicator struct {
 	Key     string
-	Formula string
+	Formula plan.Formula
 	Inputs  []string // input keys of computed indicators (numerator, denominator…)
 }
 

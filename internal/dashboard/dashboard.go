@@ -121,7 +121,7 @@ func Build(in Input) Dashboard {
 	indItem := func(i int) Item {
 		in := m.Indicators[i]
 		res := r.Indicators[i]
-		it := Item{Key: in.Key, Title: in.Name, Kind: in.Formula, Score: res.Score, Unit: in.Unit, Target: in.Target}
+		it := Item{Key: in.Key, Title: in.Name, Kind: string(in.Formula), Score: res.Score, Unit: in.Unit, Target: in.Target}
 		if res.HasActual && r.Actuals[i].State != scoring.NotApplicable {
 			v := res.Actual
 			it.Actual = &v

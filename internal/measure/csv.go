@@ -19,8 +19,8 @@ import (
 
 // Columns are the columns a measurements CSV may have; indicator_id, year and
 // period are required, the others as the indicator needs them.
-var Columns = []string{"indicator_id", "year", "period", "value", "numerator", "denominator", "benchmark", "previous",
-	"not_applicable", "reason", "note"}
+// The value columns come from plan.FormulaInputs (see valueColumns).
+var Columns = slices.Concat([]string{"indicator_id", "year", "period"}, valueColumns(), []string{"not_applicable", "reason", "note"})
 
 // Period kinds.
 const (
@@ -31,7 +31,7 @@ const (
 // Indicator is what validation needs to know about an indicator.
 type Indicator struct {
 	Key     string
-	Formula string
+	Formula plan.Formula
 	Unit    string
 	Inputs  []string // input keys, in order
 }
@@ -208,7 +208,7 @@ func parseRow(line int, get func(string) string, indicators map[string]Indicator
 		if row.Reason == "" {
 			bad("reason", "indica il motivo per cui l'indicatore non è applicabile")
 		}
-		for _, c := range []string{"value", "numerator", "denominator", "benchmark", "previous"} {
+		for _, c := range valueColumns() {
 			if get(c) != "" {
 				bad(c, "un indicatore non applicabile non ha valori")
 			}
@@ -216,7 +216,7 @@ func parseRow(line int, get func(string) string, indicators map[string]Indicator
 		return row, errs
 	}
 	want := wanted(in)
-	for _, c := range []string{"value", "numerator", "denominator", "benchmark", "previous"} {
+	for _, c := range valueColumns() {
 		if get(c) != "" && !slices.Contains(want, c) {
 			bad(c, "non previsto per questo indicatore (servono: "+strings.Join(want, ", ")+")")
 		}
@@ -238,37 +238,55 @@ func parseRow(line int, get func(string) string, indicators map[string]Indicator
 	if len(errs) > 0 {
 		return row, errs
 	}
-	switch in.Formula {
-	case plan.FormulaRatio:
-		if vals["denominator"] == 0 {
-			bad("denominator", "il denominatore è zero: se non c'è nulla da misurare dichiara l'indicatore non applicabile")
-		}
-		row.Inputs = map[string]float64{"numerator": vals["numerator"], "denominator": vals["denominator"]}
-	case plan.FormulaDifference:
-		row.Inputs = map[string]float64{"value": vals["value"], "benchmark": vals["benchmark"]}
-	case plan.FormulaRatioPrevious:
-		if vals["previous"] == 0 {
-			bad("previous", "il valore dell'anno precedente è zero: il rapporto non è calcolabile")
-		}
-		row.Inputs = map[string]float64{"current": vals["value"], "previous": vals["previous"]}
-	default:
+	fi := plan.FormulaInputs(in.Formula)
+	if len(fi) == 0 {
 		v := vals["value"]
 		row.Value = &v
+		return row, errs
+	}
+	row.Inputs = map[string]float64{}
+	for _, x := range fi {
+		if x.NonZero && vals[x.Column] == 0 {
+			bad(x.Column, zeroMessage(x.Key))
+		}
+		row.Inputs[x.Key] = vals[x.Column]
 	}
 	return row, errs
 }
 
+// zeroMessage says why a divisor input (plan.FormulaInput.NonZero) cannot be
+// zero.
+func zeroMessage(key string) string {
+	if key == "previous" {
+		return "il valore dell'anno precedente è zero: il rapporto non è calcolabile"
+	}
+	return "il denominatore è zero: se non c'è nulla da misurare dichiara l'indicatore non applicabile"
+}
+
 // wanted lists the CSV columns an indicator needs.
 func wanted(in Indicator) []string {
-	switch in.Formula {
-	case plan.FormulaRatio:
-		return []string{"numerator", "denominator"}
-	case plan.FormulaDifference:
-		return []string{"value", "benchmark"}
-	case plan.FormulaRatioPrevious:
-		return []string{"value", "previous"}
+	var out []string
+	for _, x := range plan.FormulaInputs(in.Formula) {
+		out = append(out, x.Column)
 	}
-	return []string{"value"}
+	if out == nil {
+		return []string{"value"}
+	}
+	return out
+}
+
+// valueColumns lists the columns that carry a value or an input: "value" and
+// the columns of plan.FormulaInputs, in the order of plan.Formulas.
+func valueColumns() []string {
+	out := []string{"value"}
+	for _, f := range plan.Formulas() {
+		for _, x := range plan.FormulaInputs(f) {
+			if !slices.Contains(out, x.Column) {
+				out = append(out, x.Column)
+			}
+		}
+	}
+	return out
 }
 
 // parseNumber reads a number with a dot decimal separator (the open-data

@@ -165,16 +165,6 @@ const (
 	PolarityExact  = "exact"
 )
 
-// Formula types: how the actual value is obtained.
-const (
-	FormulaDirect        = "direct"         // typed as a value
-	FormulaRatio         = "ratio"          // numerator / denominator × scale
-	FormulaDifference    = "difference"     // own value − benchmark value
-	FormulaRatioPrevious = "ratio_previous" // this year's value / previous year's value
-	FormulaYesNo         = "yes_no"         // SI/NO
-	FormulaDerived       = "derived"        // computed by the engine from other scores
-)
-
 // Indicator is a KPI with its baselines and targets as published.
 type Indicator struct {
 	Key       string   `json:"key"`                 // unique in the plan: "<objective code>/<n>", n from 1 in source order
@@ -185,7 +175,7 @@ type Indicator struct {
 	Source    string   `json:"source,omitempty"` // fonte
 	Unit      string   `json:"unit"`
 	Polarity  string   `json:"polarity"`
-	Formula   string   `json:"formula"`
+	Formula   Formula  `json:"formula"`
 	Scale     float64  `json:"scale,omitempty"` // for ratio formulas: 100 for percentages, 1 for plain ratios
 	Inputs    []Input  `json:"inputs,omitempty"`
 	Derived   *Derived `json:"derived,omitempty"`

@@ -10,17 +10,6 @@ import (
 	"github.com/piao-performance/piao/internal/plan"
 )
 
-// inputKeys are the inputs each computed formula asks for, in order, with
-// their default labels; the engine reads them by these keys.
-var inputKeys = map[string][][2]string{
-	plan.FormulaRatio:         {{"numerator", "Numeratore"}, {"denominator", "Denominatore"}},
-	plan.FormulaDifference:    {{"value", "Valore dell'ente"}, {"benchmark", "Valore di riferimento (benchmark)"}},
-	plan.FormulaRatioPrevious: {{"current", "Valore dell'anno"}, {"previous", "Valore dell'anno precedente"}},
-}
-
-// InputKeys lists the input keys and default labels of a formula.
-func InputKeys(formula string) [][2]string { return inputKeys[formula] }
-
 // TargetForm is one plan year's target as typed: no operator means no target.
 type TargetForm struct {
 	Year            int
@@ -36,7 +25,7 @@ type BaselineForm struct {
 type IndicatorForm struct {
 	Name, Algorithm, Source, Unit, Polarity, Formula, Scale, Weight, Note string
 	Cumulative, Component                                                 bool
-	InputLabels                                                           []string // in the order of InputKeys(Formula)
+	InputLabels                                                           []string // in the order of plan.FormulaInputs(Formula)
 	Targets                                                               []TargetForm
 	Baselines                                                             []BaselineForm
 }
@@ -45,17 +34,17 @@ type IndicatorForm struct {
 // every plan year and one empty baseline row to add.
 func IndicatorFormOf(d *plan.Document, in plan.Indicator) IndicatorForm {
 	f := IndicatorForm{Name: in.Name, Algorithm: in.Algorithm, Source: in.Source, Unit: in.Unit, Polarity: in.Polarity,
-		Formula: in.Formula, Note: in.Note, Cumulative: in.Cumulative, Component: in.Component}
+		Formula: string(in.Formula), Note: in.Note, Cumulative: in.Cumulative, Component: in.Component}
 	if in.Scale > 0 {
 		f.Scale = itfmt.Number(in.Scale, 6)
 	}
 	if in.Weight > 0 {
 		f.Weight = itfmt.Number(in.Weight, 6)
 	}
-	for _, k := range inputKeys[in.Formula] {
-		label := k[1]
+	for _, k := range plan.FormulaInputs(in.Formula) {
+		label := k.Label
 		for _, x := range in.Inputs {
-			if x.Key == k[0] {
+			if x.Key == k.Key {
 				label = x.Label
 			}
 		}
@@ -143,8 +132,8 @@ func SetIndicator(d *plan.Document, code, key string, f IndicatorForm) (string, 
 	switch {
 	case old != nil && old.Formula == plan.FormulaDerived:
 		// a derived indicator keeps its definition: it is computed from other scores
-	case slices.Contains([]string{plan.FormulaDirect, plan.FormulaYesNo, plan.FormulaRatio, plan.FormulaDifference, plan.FormulaRatioPrevious}, f.Formula):
-		in.Formula, in.Derived = f.Formula, nil
+	case plan.Formula(f.Formula).Known() && plan.Formula(f.Formula) != plan.FormulaDerived:
+		in.Formula, in.Derived = plan.Formula(f.Formula), nil
 	default:
 		errs.add("formula", "Scegli come si ottiene il valore.")
 	}
@@ -168,12 +157,12 @@ func SetIndicator(d *plan.Document, code, key string, f IndicatorForm) (string, 
 		in.Weight = v
 	}
 	in.Inputs = nil
-	for k, ik := range inputKeys[in.Formula] {
-		label := ik[1]
+	for k, ik := range plan.FormulaInputs(in.Formula) {
+		label := ik.Label
 		if k < len(f.InputLabels) {
-			label = text(errs, "dato-"+ik[0], f.InputLabels[k], 300, true)
+			label = text(errs, "dato-"+ik.Key, f.InputLabels[k], 300, true)
 		}
-		in.Inputs = append(in.Inputs, plan.Input{Key: ik[0], Label: label})
+		in.Inputs = append(in.Inputs, plan.Input{Key: ik.Key, Label: label})
 	}
 	in.Targets = targets(errs, d, old, f.Targets)
 	in.Baselines = baselines(errs, f.Baselines)

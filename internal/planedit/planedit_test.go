@@ -72,7 +72,7 @@ func TestValidationMessagesKeepTheDocument(t *testing.T) {
 		{func(f *IndicatorForm) { f.Weight = "-2" }, "peso", "positivo"},
 		{func(f *IndicatorForm) { f.Name = "  " }, "nome", "obbligatorio"},
 		{func(f *IndicatorForm) { f.Unit = "litri" }, "unita-misura", "unità di misura"},
-		{func(f *IndicatorForm) { f.Formula = plan.FormulaRatio; f.Scale = "0" }, "scala", "positivo"},
+		{func(f *IndicatorForm) { f.Formula = string(plan.FormulaRatio); f.Scale = "0" }, "scala", "positivo"},
 		{func(f *IndicatorForm) { f.Baselines = []BaselineForm{{Year: "2022", Value: "x"}} }, "baseline-0", "Baseline 2022"},
 		{func(f *IndicatorForm) { f.Targets[0] = TargetForm{Year: 2023, Operator: "yes", Value: "forse"} }, "target-2023", "SI oppure NO"},
 	}
@@ -114,7 +114,7 @@ func TestValidationMessagesKeepTheDocument(t *testing.T) {
 	}
 	// a new indicator gets the next key; then it is removed with its notes
 	key, errs := SetIndicator(d, "O.9.9", "", IndicatorForm{Name: "Iniziative", Unit: plan.UnitCount, Polarity: plan.PolarityHigher,
-		Formula: plan.FormulaRatio, InputLabels: []string{"Fatte", "Previste"}, Targets: []TargetForm{{Year: 2024, Operator: ">=", Value: "80"}}})
+		Formula: string(plan.FormulaRatio), InputLabels: []string{"Fatte", "Previste"}, Targets: []TargetForm{{Year: 2024, Operator: ">=", Value: "80"}}})
 	if len(errs) > 0 || key != "O.9.9/1" {
 		t.Fatalf("new indicator %q: %v", key, errs)
 	}

@@ -48,21 +48,12 @@ func polarityCodes() []code {
 
 func formulaCodes() []code {
 	return []code{
-		{plan.FormulaDirect, "il valore si inserisce direttamente"},
-		{plan.FormulaRatio, "numeratore / denominatore × scala (dati richiesti: numerator, denominator; scala 100 per le percentuali)"},
-		{plan.FormulaDifference, "valore meno valore di confronto (dati richiesti: value, benchmark)"},
-		{plan.FormulaRatioPrevious, "valore dell'anno / valore dell'anno precedente (dati richiesti: current, previous)"},
-		{plan.FormulaYesNo, "risposta SI/NO (unità di misura yes_no)"},
-		{plan.FormulaDerived, "calcolato dal sistema da altri obiettivi o indicatori (compila Funzione derivata)"},
-	}
-}
-
-// inputKeys are the data a formula asks for, in the order plan.Validate wants.
-func inputKeys() map[string][]string {
-	return map[string][]string{
-		plan.FormulaRatio:         {"numerator", "denominator"},
-		plan.FormulaDifference:    {"value", "benchmark"},
-		plan.FormulaRatioPrevious: {"current", "previous"},
+		{string(plan.FormulaDirect), "il valore si inserisce direttamente"},
+		{string(plan.FormulaRatio), "numeratore / denominatore × scala (dati richiesti: numerator, denominator; scala 100 per le percentuali)"},
+		{string(plan.FormulaDifference), "valore meno valore di confronto (dati richiesti: value, benchmark)"},
+		{string(plan.FormulaRatioPrevious), "valore dell'anno / valore dell'anno precedente (dati richiesti: current, previous)"},
+		{string(plan.FormulaYesNo), "risposta SI/NO (unità di misura yes_no)"},
+		{string(plan.FormulaDerived), "calcolato dal sistema da altri obiettivi o indicatori (compila Funzione derivata)"},
 	}
 }
 

@@ -86,7 +86,7 @@ func (b *builder) readIndicators(t *table) {
 		in := plan.Indicator{
 			Key: l.required(indKey), Code: l.key(indCode), CodeText: l.text(indCodeText),
 			Name: l.requiredText(indName), Algorithm: l.text(indAlgorithm), Source: l.text(indSource),
-			Unit: l.code(indUnit, true), Polarity: l.code(indPolarity, true), Formula: l.code(indFormula, true),
+			Unit: l.code(indUnit, true), Polarity: l.code(indPolarity, true), Formula: plan.Formula(l.code(indFormula, true)),
 			Component: l.boolean(indComponent), Cumulative: l.boolean(indCumulative), Note: l.text(indNote),
 		}
 		if v, _ := l.number(indScale); v != nil {
@@ -159,7 +159,8 @@ func (b *builder) checkFormula(l line, in *plan.Indicator, inputsOK bool) {
 	for _, p := range in.Inputs {
 		got = append(got, p.Key)
 	}
-	want, asks := inputKeys()[in.Formula]
+	want := in.Formula.InputKeys()
+	asks := want != nil
 	switch {
 	case asks && !slices.Equal(got, want):
 		l.add(indInputs, "la formula %s chiede i dati %s, in quest'ordine (es. %s=…; %s=…)", in.Formula, strings.Join(want, " e "), want[0], want[1])

@@ -348,7 +348,7 @@ func TestCodesMatchValidate(t *testing.T) {
 		{"kind", kindCodes(), func(d *plan.Document, v string) { d.Objectives[0].Kind = v }},
 		{"unit", unitCodes(), func(d *plan.Document, v string) { d.Objectives[0].Indicators[0].Unit = v }},
 		{"polarity", polarityCodes(), func(d *plan.Document, v string) { d.Objectives[0].Indicators[0].Polarity = v }},
-		{"formula", formulaCodes(), func(d *plan.Document, v string) { d.Objectives[0].Indicators[0].Formula = v }},
+		{"formula", formulaCodes(), func(d *plan.Document, v string) { d.Objectives[0].Indicators[0].Formula = plan.Formula(v) }},
 		{"operator", operatorCodes(), func(d *plan.Document, v string) { d.Objectives[0].Indicators[0].Targets[0].Operator = v }},
 		{"derived", derivedCodes(), func(d *plan.Document, v string) { firstDerived(d).Derived.Function = v }},
 		{"note", noteKindCodes(), func(d *plan.Document, v string) { d.Notes[0].Kind = v }},
@@ -361,6 +361,25 @@ func TestCodesMatchValidate(t *testing.T) {
 			if unknown != (v == "zzz") {
 				t.Errorf("%s %q: refused by plan.Validate: %v", c.name, v, unknown)
 			}
+		}
+	}
+}
+
+// TestFormulaCodesFollowTable: the formula codes are plan.Formulas, in order,
+// and the meaning of a computed formula names the inputs of
+// plan.FormulaInputs, so the template's instructions match what is checked.
+func TestFormulaCodesFollowTable(t *testing.T) {
+	var values []string
+	for _, f := range plan.Formulas() {
+		values = append(values, string(f))
+	}
+	if got := codeValues(formulaCodes()); !slices.Equal(got, values) {
+		t.Errorf("formula codes %v, want plan.Formulas %v", got, values)
+	}
+	for _, c := range formulaCodes() {
+		keys := plan.Formula(c.value).InputKeys()
+		if keys != nil && !strings.Contains(c.meaning, "dati richiesti: "+strings.Join(keys, ", ")) {
+			t.Errorf("formula %s: meaning %q does not name its inputs %v", c.value, c.meaning, keys)
 		}
 	}
 }
@@ -402,7 +421,7 @@ func TestFinalCheck(t *testing.T) {
 		t.Fatalf("the reference plan changed: %s counts %s", derived, ref)
 	}
 	data := edit(t, written(t, d), func(f *excelize.File) {
-		for col, v := range map[string]string{"J": plan.FormulaDerived, "K": "", "L": "", "M": "count_indicators_met", "P": derived} {
+		for col, v := range map[string]string{"J": string(plan.FormulaDerived), "K": "", "L": "", "M": "count_indicators_met", "P": derived} {
 			must(t, f.SetCellStr(sheetIndicators, fmt.Sprintf("%s%d", col, refRow), v))
 		}
 	})

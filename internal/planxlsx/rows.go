@@ -51,7 +51,7 @@ func tableRows(d *plan.Document, sheet string) [][]any {
 					objs, inds = strings.Join(dv.Objectives, ", "), strings.Join(dv.Indicators, ", ")
 				}
 				add(o.Code, in.Key, in.Code, in.CodeText, in.Name, in.Algorithm, in.Source,
-					in.Unit, in.Polarity, in.Formula, nonZero(in.Scale), formatInputs(in.Inputs),
+					in.Unit, in.Polarity, string(in.Formula), nonZero(in.Scale), formatInputs(in.Inputs),
 					fn, kinds, objs, inds, yesNo(in.Component), nonZero(in.Weight), yesNo(in.Cumulative), benchmarkText(in.Benchmark), in.Note)
 			}
 		}

@@ -104,7 +104,7 @@ type Indicator struct {
 	Name      string
 	Unit      string
 	Polarity  string
-	Formula   string
+	Formula   plan.Formula
 	Scale     float64
 	Derived   *plan.Derived
 	Component bool    // feeds a derived indicator; not averaged into its objective

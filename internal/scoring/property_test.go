@@ -144,7 +144,7 @@ func randomPlan(rng *rand.Rand) (Snapshot, []Actual) {
 		}
 		s.Objectives = append(s.Objectives, obj)
 	}
-	formulas := []string{"direct", "ratio", "difference", "ratio_previous", "yes_no", "derived"}
+	formulas := []plan.Formula{"direct", "ratio", "difference", "ratio_previous", "yes_no", "derived"}
 	nInd := 1 + rng.IntN(30)
 	for i := range nInd {
 		o := s.Objectives[rng.IntN(nObj)]

@@ -204,32 +204,13 @@ func (r *Result) scoreIndicator(i int) {
 // scale from what was entered; ok is false when the inputs cannot be computed
 // (a zero denominator or previous value). Entry forms use it to show the
 // result as the engine will see it.
-func ComputeActual(formula string, scale float64, a Actual) (float64, bool) {
-	return computeActual(&Indicator{Formula: formula, Scale: scale}, a)
+func ComputeActual(formula plan.Formula, scale float64, a Actual) (float64, bool) {
+	return plan.ComputeActual(formula, scale, a.Value, a.A, a.B)
 }
 
-// computeActual derives the actual from what was entered.
+// computeActual derives the actual from what was entered (plan.ComputeActual).
 func computeActual(in *Indicator, a Actual) (v float64, ok bool) {
-	switch in.Formula {
-	case plan.FormulaRatio:
-		if a.B == 0 {
-			return 0, false
-		}
-		v = a.A / a.B * in.Scale
-	case plan.FormulaDifference:
-		v = a.A - a.B
-	case plan.FormulaRatioPrevious:
-		if a.B == 0 {
-			return 0, false
-		}
-		v = a.A / a.B
-	default:
-		v = a.Value
-	}
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return 0, false
-	}
-	return v, true
+	return ComputeActual(in.Formula, in.Scale, a)
 }
 
 // derive computes a derived indicator's actual from scores evaluated before it.

@@ -38,11 +38,11 @@ type sampleFix struct {
 func sv(x float64) measure.Row { return measure.Row{Value: &x} }
 
 func sratio(num, den float64) measure.Row {
-	return measure.Row{Inputs: map[string]float64{"numerator": num, "denominator": den}}
+	return measure.Row{Inputs: plan.FormulaRatio.InputValues(num, den)}
 }
 
 func sdiff(value, benchmark float64) measure.Row {
-	return measure.Row{Inputs: map[string]float64{"value": value, "benchmark": benchmark}}
+	return measure.Row{Inputs: plan.FormulaDifference.InputValues(value, benchmark)}
 }
 
 func sna(reason string) measure.Row { return measure.Row{NotApplicable: true, Reason: reason} }

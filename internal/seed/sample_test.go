@@ -29,7 +29,7 @@ func referenceSample(t *testing.T) (*plan.Document, []measure.Row) {
 // sampleCSV writes rows as a measurements CSV, the file a user would import.
 func sampleCSV(t *testing.T, doc *plan.Document, rows []measure.Row) string {
 	t.Helper()
-	formula := map[string]string{}
+	formula := map[string]plan.Formula{}
 	for _, o := range doc.Objectives {
 		for _, in := range o.Indicators {
 			formula[in.Key] = in.Formula

@@ -1039,7 +1039,7 @@ func (s *biSweep) forms(doc *plan.Document) map[string][]*biForm {
 	kinds := plan.Kinds
 	units := []string{plan.UnitCount, plan.UnitPercent, plan.UnitDays, plan.UnitRatio, plan.UnitYesNo, plan.UnitScore, plan.UnitEuro}
 	polarities := []string{plan.PolarityHigher, plan.PolarityLower, plan.PolarityExact}
-	formulas := []string{plan.FormulaDirect, plan.FormulaYesNo, plan.FormulaRatio, plan.FormulaDifference, plan.FormulaRatioPrevious}
+	formulas := []string{string(plan.FormulaDirect), string(plan.FormulaYesNo), string(plan.FormulaRatio), string(plan.FormulaDifference), string(plan.FormulaRatioPrevious)}
 	ops := []string{plan.OpGTE, plan.OpLTE, plan.OpEQ, plan.OpYes, ""}
 	o331 := biObjective(doc, "O.3.3.1")
 	var ind6 plan.Indicator
@@ -1246,7 +1246,7 @@ func (s *biSweep) forms(doc *plan.Document) map[string][]*biForm {
 		ed + "/obiettivi/{code}/indicatori/{n}": {
 			{name: "indicatore", path: editIndicator, user: "admin", baseOK: true,
 				fields: []biField{biText("nome", 500, true), biText("algoritmo", 1000, false), biText("fonte", 300, false), biChoice("unita-misura", units...),
-					biChoice("polarita", polarities...), biChoice("formula", plan.FormulaRatio), biField{name: "scala", kind: kindNumber, lo: 1e-9, hi: 1e12},
+					biChoice("polarita", polarities...), biChoice("formula", string(plan.FormulaRatio)), biField{name: "scala", kind: kindNumber, lo: 1e-9, hi: 1e12},
 					biNumber("peso", 1e-9, 1000), biText("nota", 2000, false), biAny("cumulativo"), biText("dato-0", 300, true), biText("dato-1", 300, true),
 					biChoice("op-2024", ops...), biNumber("val-2024", -1e12, 1e12), biField{name: "b-anno-" + lastBaseline, kind: kindInt, lo: 1990, hi: 2100},
 					biNumber("b-val-"+lastBaseline, -1e12, 1e12), biText("b-testo-"+lastBaseline, 300, false), biExact("versione")},
@@ -1255,7 +1255,7 @@ func (s *biSweep) forms(doc *plan.Document) map[string][]*biForm {
 				fields: []biField{biText("nome", 500, true), biChoice("formula", formulas...), biNumber("peso", 1e-9, 1000), biChoice("op-2025", ops...),
 					biNumber("val-2025", -1e12, 1e12), biExact("versione")},
 				base: func() url.Values {
-					return biVals("nome", "Indicatore di prova", "unita-misura", plan.UnitCount, "polarita", plan.PolarityHigher, "formula", plan.FormulaDirect,
+					return biVals("nome", "Indicatore di prova", "unita-misura", plan.UnitCount, "polarita", plan.PolarityHigher, "formula", string(plan.FormulaDirect),
 						"op-2025", plan.OpGTE, "val-2025", "10", "versione", s.draftVersion())
 				}},
 		},

@@ -172,7 +172,7 @@ func (s *Server) preview(r *http.Request, h store.PlanHeader, p store.Period, in
 	return &out, &trace, nil
 }
 
-func actualOf(formula string, e store.Entry) scoring.Actual {
+func actualOf(formula plan.Formula, e store.Entry) scoring.Actual {
 	switch {
 	case e.NotApplicable:
 		return scoring.Actual{State: scoring.NotApplicable}
@@ -180,14 +180,7 @@ func actualOf(formula string, e store.Entry) scoring.Actual {
 		return scoring.Actual{State: scoring.Entered, Value: *e.Value}
 	}
 	a := scoring.Actual{State: scoring.Entered}
-	switch formula {
-	case plan.FormulaRatio:
-		a.A, a.B = e.Inputs["numerator"], e.Inputs["denominator"]
-	case plan.FormulaDifference:
-		a.A, a.B = e.Inputs["value"], e.Inputs["benchmark"]
-	case plan.FormulaRatioPrevious:
-		a.A, a.B = e.Inputs["current"], e.Inputs["previous"]
-	}
+	a.A, a.B = formula.Operands(e.Inputs)
 	return a
 }
 
@@ -276,11 +269,10 @@ func decodeEntry(ind store.EntryIndicator, get func(string) string, sent func(st
 					in.Inputs[inp.Key] = v
 				}
 			}
-			if d, ok := in.Inputs["denominator"]; ok && d == 0 {
-				f.Errors["in_denominator"] = "il denominatore non può essere zero: se non c'è nulla da misurare, segna «non applicabile»"
-			}
-			if d, ok := in.Inputs["previous"]; ok && d == 0 {
-				f.Errors["in_previous"] = "il valore dell'anno precedente non può essere zero"
+			for _, fi := range plan.FormulaInputs(ind.Formula) {
+				if d, ok := in.Inputs[fi.Key]; ok && fi.NonZero && d == 0 {
+					f.Errors["in_"+fi.Key] = zeroInputMessage(fi.Key)
+				}
 			}
 		}
 	}
@@ -295,6 +287,15 @@ func decodeEntry(ind store.EntryIndicator, get func(string) string, sent func(st
 		in.Reason = ""
 	}
 	return f, in
+}
+
+// zeroInputMessage says why a divisor input (plan.FormulaInput.NonZero)
+// cannot be zero.
+func zeroInputMessage(key string) string {
+	if key == "previous" {
+		return "il valore dell'anno precedente non può essere zero"
+	}
+	return "il denominatore non può essere zero: se non c'è nulla da misurare, segna «non applicabile»"
 }
 
 func inputFields(ind store.EntryIndicator) []string {

@@ -355,7 +355,7 @@ func (s *Server) editIndicator(w http.ResponseWriter, r *http.Request) {
 	}
 	f := indicatorForm(r, d.Doc)
 	if data.Derived != nil {
-		f.Formula = plan.FormulaDerived
+		f.Formula = string(plan.FormulaDerived)
 	}
 	key, errs := planedit.SetIndicator(d.Doc, o.Code, data.Key, f)
 	if len(errs) > 0 {
@@ -379,7 +379,7 @@ func indicatorForm(r *http.Request, d *plan.Document) planedit.IndicatorForm {
 	f := planedit.IndicatorForm{Name: p.Get("nome"), Algorithm: p.Get("algoritmo"), Source: p.Get("fonte"), Unit: p.Get("unita-misura"),
 		Polarity: p.Get("polarita"), Formula: p.Get("formula"), Scale: p.Get("scala"), Weight: p.Get("peso"), Note: p.Get("nota"),
 		Cumulative: p.Get("cumulativo") == "1"}
-	for i := range planedit.InputKeys(f.Formula) {
+	for i := range plan.FormulaInputs(plan.Formula(f.Formula)) {
 		f.InputLabels = append(f.InputLabels, p.Get("dato-"+strconv.Itoa(i)))
 	}
 	for y := d.Plan.StartYear; y <= d.Plan.EndYear; y++ {

@@ -113,7 +113,7 @@ type EntryIndicator struct {
 	Algorithm      string
 	Source         string
 	Unit           string
-	Formula        string
+	Formula        plan.Formula
 	Scale          float64
 	Inputs         []plan.Input
 	ObjectiveCode  string

@@ -202,7 +202,7 @@ type IndicatorDetail struct {
 	Source    string
 	Unit      string
 	Polarity  string
-	Formula   string
+	Formula   plan.Formula
 	Scale     *float64
 	Derived   string
 	Kinds     []string

@@ -298,7 +298,7 @@ func (s *Store) Actuals(ctx context.Context, planID int64, p Period, indicators 
 			a.State, a.Value = scoring.Entered, *value
 		default:
 			a.State = scoring.Entered
-			a.A, a.B = inputPair(indicators[i].Formula, inputs)
+			a.A, a.B = indicators[i].Formula.Operands(inputs)
 		}
 		src := "inserito da " + author + " il " + at.Format("02/01/2006") + ", approvato"
 		if status != "approved" {
@@ -333,19 +333,6 @@ func (s *Store) Actuals(ctx context.Context, planID int64, p Period, indicators 
 		}
 	}
 	return out, nil
-}
-
-// inputPair maps stored inputs to the engine's A and B.
-func inputPair(formula string, in map[string]float64) (a, b float64) {
-	switch formula {
-	case plan.FormulaRatio:
-		return in["numerator"], in["denominator"]
-	case plan.FormulaDifference:
-		return in["value"], in["benchmark"]
-	case plan.FormulaRatioPrevious:
-		return in["current"], in["previous"]
-	}
-	return 0, 0
 }
 
 // Behaviour returns the behaviour scores of the plan's roles for a year.

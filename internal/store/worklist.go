@@ -17,7 +17,7 @@ type WorkItem struct {
 	Key            string
 	Name           string
 	Unit           string
-	Formula        string
+	Formula        plan.Formula
 	Scale          float64
 	Inputs         []plan.Input
 	ObjectiveCode  string

@@ -106,7 +106,7 @@ func (g *gen) indicator(key string, k kind) plan.Indicator {
 		next = func(i int) float64 { return math.Round(t0 * (1 + 0.05*float64(i))) }
 	case kPercent, kPercentLTE:
 		in.Unit, in.Formula, in.Scale = plan.UnitPercent, plan.FormulaRatio, 100
-		in.Inputs = []plan.Input{{Key: "numerator", Label: t.num}, {Key: "denominator", Label: t.den}}
+		in.Inputs = in.Formula.Inputs(t.num, t.den)
 		if k == kPercent {
 			t0 = float64(60 + 5*g.rng.IntN(7))
 			next = func(i int) float64 { return math.Min(100, t0+2*float64(i)) }
@@ -128,12 +128,12 @@ func (g *gen) indicator(key string, k kind) plan.Indicator {
 		next = func(int) float64 { return t0 }
 	case kDifference:
 		in.Unit, in.Polarity, in.Formula, op = plan.UnitDays, plan.PolarityLower, plan.FormulaDifference, plan.OpLTE
-		in.Inputs = []plan.Input{{Key: "value", Label: t.num}, {Key: "benchmark", Label: t.den}}
+		in.Inputs = in.Formula.Inputs(t.num, t.den)
 		t0 = pick(g.rng, []float64{0, 5, 10})
 		next = func(int) float64 { return t0 }
 	case kRatioPrevious:
 		in.Unit, in.Formula, t0 = plan.UnitRatio, plan.FormulaRatioPrevious, 1
-		in.Inputs = []plan.Input{{Key: "current", Label: t.num}, {Key: "previous", Label: t.den}}
+		in.Inputs = in.Formula.Inputs(t.num, t.den)
 		next = func(int) float64 { return 1 }
 	case kEuro:
 		in.Unit = plan.UnitEuro

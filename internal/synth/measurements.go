@@ -155,13 +155,13 @@ func row(rng *rand.Rand, in *plan.Indicator, year int, period string, x float64)
 			den = round(1e5+4.9e6*rng.Float64(), 2)
 			num = round(x/in.Scale*den, 2)
 		}
-		r.Inputs = map[string]float64{"numerator": num, "denominator": den}
+		r.Inputs = in.Formula.InputValues(num, den)
 	case plan.FormulaDifference:
 		bench := round(math.Abs(x)+5+30*rng.Float64(), 2)
-		r.Inputs = map[string]float64{"value": round(bench+x, 2), "benchmark": bench}
+		r.Inputs = in.Formula.InputValues(round(bench+x, 2), bench)
 	case plan.FormulaRatioPrevious:
 		prev := float64(200 + rng.IntN(2800))
-		r.Inputs = map[string]float64{"current": math.Round(x * prev), "previous": prev}
+		r.Inputs = in.Formula.InputValues(math.Round(x*prev), prev)
 	default:
 		v := x
 		r.Value = &v
@@ -190,14 +190,7 @@ func Actuals(m *scoring.Model, rows []measure.Row, year int, period string) []sc
 			a.State, a.Value = scoring.Entered, *r.Value
 		default:
 			a.State = scoring.Entered
-			switch m.Indicators[i].Formula {
-			case plan.FormulaRatio:
-				a.A, a.B = r.Inputs["numerator"], r.Inputs["denominator"]
-			case plan.FormulaDifference:
-				a.A, a.B = r.Inputs["value"], r.Inputs["benchmark"]
-			case plan.FormulaRatioPrevious:
-				a.A, a.B = r.Inputs["current"], r.Inputs["previous"]
-			}
+			a.A, a.B = m.Indicators[i].Formula.Operands(r.Inputs)
 		}
 	}
 	return out

@@ -431,7 +431,7 @@ func (g *gen) organisational() []plan.Objective {
 		}
 		in := plan.Indicator{Key: key, Name: name, Algorithm: num + " / " + den, Source: "Bilancio d'esercizio",
 			Unit: unit, Polarity: pol, Formula: plan.FormulaRatio, Scale: scale, Component: true,
-			Inputs: []plan.Input{{Key: "numerator", Label: num}, {Key: "denominator", Label: den}}}
+			Inputs: plan.FormulaRatio.Inputs(num, den)}
 		for y := g.start; y <= g.end; y++ {
 			in.Targets = append(in.Targets, target0(y, op, target, text))
 		}

@@ -62,7 +62,7 @@ func TestGenerateValidDocumentsWithExactCounts(t *testing.T) {
 func checkShape(t *testing.T, d *plan.Document) {
 	t.Helper()
 	kinds := map[string]int{}
-	formulas := map[string]int{}
+	formulas := map[plan.Formula]int{}
 	negativeLTE := false
 	for _, o := range d.Objectives {
 		kinds[o.Kind]++
