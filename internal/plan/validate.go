@@ -217,6 +217,9 @@ func validateIndicator(d *Document, objCode string, in *Indicator, indObj map[st
 	if in.Weight < 0 {
 		add("%s: weight must be positive", where)
 	}
+	if in.EarlyWarning != "" && !slices.Contains(EarlyWarningModes, in.EarlyWarning) {
+		add("%s: early warning %q unknown", where, in.EarlyWarning)
+	}
 	if in.Formula == FormulaRatio && in.Scale <= 0 {
 		add("%s: a ratio needs a positive scale", where)
 	}
