@@ -54,6 +54,7 @@ type WorklistData struct {
 	Missing   int
 	Total     int
 	Everyone  bool // the list shows every indicator (not only the user's)
+	Position  int64 // filter: one dirigente's indicators (the cockpit's links), 0 none
 }
 
 // GridData is the bulk entry page.
