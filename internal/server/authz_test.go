@@ -317,7 +317,7 @@ func TestSignInLandsOnRoleHome(t *testing.T) {
 	defer srv.Close()
 	want := map[string]string{
 		"admin":      "/amministrazione/cciaa-gran-sasso",
-		"segretario": refPlan + "/cruscotto",
+		"segretario": refPlan + "/cruscotto?periodo=2025-final", // the current period: no period contains today, the latest open one
 		"dirigente":  refPlan + "/misurazioni",
 		"referente":  refPlan + "/misurazioni",
 		"oiv":        refPlan + "/oiv",
