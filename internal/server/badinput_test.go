@@ -1187,7 +1187,7 @@ func (s *biSweep) forms(doc *plan.Document) map[string][]*biForm {
 				return biVals("azione", "restituisci", "voce", "O.1.1.4/1", "versione-O.1.1.4/1", strconv.Itoa(v),
 					"commento", "Allegare il verbale firmato", "conferma", "1")
 			},
-			show: []string{refPlan + "/cruscotto" + period}}},
+			show: []string{refPlan + "/misurazioni/O.1.1.4/1" + period}}}, // the comment is shown with the entry
 		pl + "/periodi/{periodo}": {{name: "chiusura periodo", path: refPlan + "/periodi/2025-final", user: "segretario", baseOK: true,
 			fields: []biField{biChoice("azione", "chiudi", "riapri"), biText("motivo", 500, true), biExact("versione")},
 			base: func() url.Values {
