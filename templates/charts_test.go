@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/a-h/templ"
@@ -452,5 +453,17 @@ func TestChartsPreview(t *testing.T) {
 	all.WriteString(foot)
 	if err := os.WriteFile(path, all.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestOverdueText(t *testing.T) {
+	d := func(day int) time.Time { return time.Date(2024, 7, day, 0, 0, 0, 0, time.UTC) }
+	for _, c := range []struct {
+		today int
+		want  string
+	}{{30, ""}, {31, ""}, {32, "scaduto da 1 giorno"}, {33, "scaduto da 2 giorni"}, {40, "scaduto da 9 giorni"}} {
+		if got := OverdueText(d(31), d(c.today)); got != c.want {
+			t.Errorf("deadline 31/07, today %d/07: %q, want %q", c.today, got, c.want)
+		}
 	}
 }

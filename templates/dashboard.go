@@ -18,6 +18,12 @@ type DashboardData struct {
 	Tree      store.PlanTree
 	Dashboard *dashboard.Dashboard // nil: no measurements to show yet
 	Body      string               // the rendered body, when cached (a string: rendered without a copy)
+	// Period is the period shown; AllPeriods every period of the plan, for
+	// the signed-in readers' period select (Private).
+	Period     store.Period
+	AllPeriods []store.Period
+	Private    bool
+	Cockpit    *CockpitData // the collection and the approval queue; nil for the public
 }
 
 // DashboardBody renders the dashboard's content (everything below the title),

@@ -53,7 +53,8 @@ type WorklistData struct {
 	Objective string // filter
 	Missing   int
 	Total     int
-	Everyone  bool // the list shows every indicator (not only the user's)
+	Everyone  bool  // the list shows every indicator (not only the user's)
+	Position  int64 // filter: one dirigente's indicators (the cockpit's links), 0 none
 }
 
 // GridData is the bulk entry page.

@@ -188,6 +188,14 @@ func operatorChoices() []TargetChoice {
 		{Value: plan.OpEQ, Label: "= esattamente"}, {Value: plan.OpYes, Label: "SI/NO"}}
 }
 
+// earlyWarningChoices are the in-year comparisons an indicator may ask for.
+func earlyWarningChoices() []TargetChoice {
+	return []TargetChoice{{Value: "", Label: "Automatica (pro rata se cumulativo, altrimenti il target)"},
+		{Value: plan.EarlyWarningProRata, Label: "Target annuale in proporzione al periodo (pro rata)"},
+		{Value: plan.EarlyWarningTarget, Label: "Target annuale (tassi, percentuali, SI/NO)"},
+		{Value: plan.EarlyWarningNone, Label: "Nessuna allerta"}}
+}
+
 func inputLabel(f planedit.IndicatorForm, i int, def string) string {
 	if i < len(f.InputLabels) {
 		return f.InputLabels[i]

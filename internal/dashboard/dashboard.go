@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/piao-performance/piao/internal/plan"
 	"github.com/piao-performance/piao/internal/scorecard"
@@ -43,6 +44,9 @@ type Group struct {
 	Title      string
 	Score      scoring.Score
 	Objectives []Item
+	// InYear: the period is an in-year monitoring, so the score measures
+	// progress against annual targets and is shown "in corso", not as a band.
+	InYear bool
 }
 
 // Counts are the objectives by status band.
@@ -55,6 +59,7 @@ type Warning struct {
 	Item
 	Expected float64 // the value expected by now (pro rata for cumulative values)
 	ProRata  bool
+	Mode     string // CompareProRata or CompareTarget
 }
 
 // Comparison compares this period's actual with a reference value.
@@ -185,7 +190,7 @@ func Build(in Input) Dashboard {
 		if in.Filters.Dirigente != "" && role != in.Filters.Dirigente {
 			continue
 		}
-		g := Group{Role: role, Title: role, Score: r.Roles[k]}
+		g := Group{Role: role, Title: role, Score: r.Roles[k], InYear: c.Period.Kind == "midyear"}
 		for _, x := range in.Roles {
 			if x.Key == role {
 				g.Title = x.Title
@@ -220,32 +225,71 @@ func Build(in Input) Dashboard {
 	return d
 }
 
+// Comparisons an early warning makes (Warning.Mode).
+const (
+	CompareProRata = plan.EarlyWarningProRata // the annual target pro rata of the period
+	CompareTarget  = plan.EarlyWarningTarget  // the annual target itself
+)
+
+// Expectation is how an indicator is judged at in-year monitoring: the
+// comparison it asks for (plan.Indicator.EarlyWarning, automatic when empty:
+// pro rata for values that accumulate over the year, the target itself for
+// rates, percentages, point-in-time values and SI/NO) and the value expected
+// by the period's end. ok is false when the indicator never warns (mode
+// "none", derived, or no target for the year).
+func Expectation(in scoring.Indicator, endsOn time.Time) (expected float64, mode string, ok bool) {
+	if in.Target == nil || in.Formula == plan.FormulaDerived {
+		return 0, "", false
+	}
+	mode = in.EarlyWarning
+	if mode == "" {
+		mode = CompareTarget
+		if in.Cumulative {
+			mode = CompareProRata
+		}
+	}
+	t := in.Target.Value
+	switch mode {
+	case CompareProRata:
+		if in.Target.Operator == plan.OpYes {
+			return t, CompareTarget, true // a SI/NO target has no fraction
+		}
+		return t * yearFraction(endsOn), mode, true
+	case CompareTarget:
+		return t, mode, true
+	}
+	return 0, "", false
+}
+
+// yearFraction is the part of the calendar year elapsed at the end of day d.
+func yearFraction(d time.Time) float64 {
+	days := time.Date(d.Year(), 12, 31, 0, 0, 0, 0, time.UTC).YearDay()
+	return float64(d.YearDay()) / float64(days)
+}
+
 // warnings lists, at in-year monitoring, the indicators at risk of missing
-// the annual target: cumulative values are compared with the target pro rata
-// (half of it at 30 June), point-in-time values with the target itself.
+// the annual target, each compared as Expectation says.
 func warnings(c *scorecard.Card) []Warning {
 	if c.Period.Kind != "midyear" {
 		return nil
 	}
 	m, r := c.Model, c.Result
-	fraction := float64(c.Period.EndsOn.YearDay()) / 365
 	var out []Warning
 	for i, in := range m.Indicators {
 		res := r.Indicators[i]
-		if in.Target == nil || !res.HasActual || r.Actuals[i].State == scoring.NotApplicable || in.Formula == plan.FormulaDerived {
+		if !res.HasActual || r.Actuals[i].State == scoring.NotApplicable {
 			continue
 		}
-		t := in.Target.Value
-		expected := t
-		if in.Cumulative {
-			expected = t * fraction
+		expected, mode, ok := Expectation(in, c.Period.EndsOn)
+		if !ok {
+			continue
 		}
 		risk := false
 		switch in.Target.Operator {
 		case plan.OpGTE:
-			risk = res.Actual < expected
+			risk = res.Actual < expected-1e-9
 		case plan.OpLTE:
-			risk = res.Actual > expected
+			risk = res.Actual > expected+1e-9
 		case plan.OpEQ, plan.OpYes:
 			risk = !res.Met
 		}
@@ -255,7 +299,7 @@ func warnings(c *scorecard.Card) []Warning {
 		it := Item{Key: in.Key, Title: in.Name, Score: res.Score, Unit: in.Unit, Target: in.Target}
 		v := res.Actual
 		it.Actual = &v
-		out = append(out, Warning{Item: it, Expected: expected, ProRata: in.Cumulative})
+		out = append(out, Warning{Item: it, Expected: expected, ProRata: mode == CompareProRata, Mode: mode})
 	}
 	return out
 }

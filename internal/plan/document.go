@@ -184,6 +184,11 @@ type Indicator struct {
 	// Cumulative: the value accumulates over the year (a count of events), so
 	// in-year monitoring compares it with the target pro rata.
 	Cumulative bool `json:"cumulative,omitempty"`
+	// EarlyWarning is how in-year monitoring compares the value: "" (automatic:
+	// pro rata when Cumulative, else the target), EarlyWarningProRata,
+	// EarlyWarningTarget or EarlyWarningNone. Omitted when automatic, so the
+	// exports of plans that never set it do not change.
+	EarlyWarning string `json:"early_warning,omitempty"`
 	// Benchmark names another ente's indicator whose approved value of the
 	// same period is the benchmark input of a difference formula.
 	Benchmark *BenchmarkRef `json:"benchmark,omitempty"`
@@ -272,4 +277,16 @@ type QualityNote struct {
 	SourceLine     int    `json:"source_line,omitempty"`
 	SourceText     string `json:"source_text"`
 	Interpretation string `json:"interpretation"`
+}
+
+// Early-warning modes of an indicator (Indicator.EarlyWarning); "" is automatic.
+const (
+	EarlyWarningProRata = "pro_rata" // the annual target pro rata of the period
+	EarlyWarningTarget  = "target"   // the annual target itself
+	EarlyWarningNone    = "none"     // never warned about
+)
+
+// EarlyWarningModes are the values EarlyWarning may take besides "" (automatic).
+func EarlyWarningModes() []string {
+	return []string{EarlyWarningProRata, EarlyWarningTarget, EarlyWarningNone}
 }

@@ -232,6 +232,9 @@ func (v *validator) measure(where string, in *Indicator) {
 	if in.Weight < 0 {
 		v.add("%s: weight must be positive", where)
 	}
+	if in.EarlyWarning != "" && !slices.Contains(EarlyWarningModes(), in.EarlyWarning) {
+		v.add("%s: early warning %q unknown", where, in.EarlyWarning)
+	}
 	if in.Formula == FormulaRatio && in.Scale <= 0 {
 		v.add("%s: a ratio needs a positive scale", where)
 	}

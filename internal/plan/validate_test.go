@@ -188,6 +188,7 @@ func validateCases() []validateCase {
 		{"indicator polarity", func(d *plan.Document) { ind(d, "1.1/1").Polarity = "up" }, `indicator 1.1/1: polarity "up" unknown`},
 		{"indicator formula", func(d *plan.Document) { ind(d, "1.1/1").Formula = "sum" }, `indicator 1.1/1: formula "sum" unknown`},
 		{"indicator weight", func(d *plan.Document) { ind(d, "1.1/1").Weight = -1 }, "indicator 1.1/1: weight must be positive"},
+		{"indicator early warning", func(d *plan.Document) { ind(d, "1.1/1").EarlyWarning = "sometimes" }, `indicator 1.1/1: early warning "sometimes" unknown`},
 		{"ratio scale", func(d *plan.Document) { ind(d, "1.1/2").Scale = 0 }, "indicator 1.1/2: a ratio needs a positive scale"},
 		{"SI/NO unit", func(d *plan.Document) { ind(d, "1.1/5").Unit = plan.UnitCount }, "indicator 1.1/5: a SI/NO indicator has unit yes_no"},
 		// inputs

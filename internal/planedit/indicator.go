@@ -24,6 +24,7 @@ type BaselineForm struct {
 // IndicatorForm is the indicator form as typed.
 type IndicatorForm struct {
 	Name, Algorithm, Source, Unit, Polarity, Formula, Scale, Weight, Note string
+	EarlyWarning                                                          string // "" automatic, or a plan.EarlyWarning* mode
 	Cumulative, Component                                                 bool
 	InputLabels                                                           []string // in the order of plan.FormulaInputs(Formula)
 	Targets                                                               []TargetForm
@@ -34,7 +35,7 @@ type IndicatorForm struct {
 // every plan year and one empty baseline row to add.
 func IndicatorFormOf(d *plan.Document, in plan.Indicator) IndicatorForm {
 	f := IndicatorForm{Name: in.Name, Algorithm: in.Algorithm, Source: in.Source, Unit: in.Unit, Polarity: in.Polarity,
-		Formula: string(in.Formula), Note: in.Note, Cumulative: in.Cumulative, Component: in.Component}
+		Formula: string(in.Formula), Note: in.Note, Cumulative: in.Cumulative, Component: in.Component, EarlyWarning: in.EarlyWarning}
 	if in.Scale > 0 {
 		f.Scale = itfmt.Number(in.Scale, 6)
 	}
@@ -122,6 +123,14 @@ func SetIndicator(d *plan.Document, code, key string, f IndicatorForm) (string, 
 	in.Source = text(errs, "fonte", f.Source, 300, false)
 	in.Note = text(errs, "nota", f.Note, 2000, false)
 	in.Cumulative, in.Component = f.Cumulative, f.Component
+	switch {
+	case f.EarlyWarning == "" || f.EarlyWarning == "auto":
+		in.EarlyWarning = ""
+	case slices.Contains(plan.EarlyWarningModes(), f.EarlyWarning):
+		in.EarlyWarning = f.EarlyWarning
+	default:
+		errs.add("allerta", "Scegli come confrontare il valore al monitoraggio infrannuale.")
+	}
 	if !slices.Contains([]string{plan.UnitCount, plan.UnitPercent, plan.UnitDays, plan.UnitRatio, plan.UnitYesNo, plan.UnitScore, plan.UnitEuro}, f.Unit) {
 		errs.add("unita-misura", "Scegli l'unità di misura.")
 	}

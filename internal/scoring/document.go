@@ -25,7 +25,7 @@ func FromDocument(d *plan.Document, year int, rules *Rules) Snapshot {
 		for _, in := range o.Indicators {
 			x := Indicator{Key: in.Key, Objective: o.Code, Name: in.Name, Unit: in.Unit, Polarity: in.Polarity,
 				Formula: in.Formula, Scale: in.Scale, Derived: in.Derived, Component: in.Component, Weight: in.Weight,
-				Cumulative: in.Cumulative}
+				Cumulative: in.Cumulative, EarlyWarning: in.EarlyWarning}
 			for _, t := range in.Targets {
 				if t.Year == year && t.Value != nil {
 					x.Target = &Target{Operator: t.Operator, Value: *t.Value, Text: t.Text}

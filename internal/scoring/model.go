@@ -113,6 +113,8 @@ type Indicator struct {
 	// Cumulative values accumulate over the year: early warnings compare
 	// them with the target pro rata.
 	Cumulative bool
+	// EarlyWarning is plan.Indicator.EarlyWarning: "" automatic, or a mode.
+	EarlyWarning string
 }
 
 // Assignment is an individual objective: a role's entry pointing at an objective.

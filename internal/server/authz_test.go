@@ -138,6 +138,8 @@ var rules = map[string]routeRule{
 	"POST /enti/{ente}/piani/{plan}/misurazioni/{code}/{n}/stato": {path: refPlan + "/misurazioni/O.3.3.1/1/stato",
 		body: "azione=approva&versione=0", def: forbidden,
 		expect: map[string]string{"anonymous": toSignIn, "admin-altro-ente": hidden, "segretario": ok}},
+	"POST /enti/{ente}/piani/{plan}/misurazioni/approvazioni": {path: refPlan + "/misurazioni/approvazioni?periodo=2025-final",
+		body: "azione=approva", def: forbidden, expect: map[string]string{"anonymous": toSignIn, "admin-altro-ente": hidden, "segretario": ok}},
 	"GET /enti/{ente}/piani/{plan}/periodi": ente(refPlan+"/periodi", ok),
 	"POST /enti/{ente}/piani/{plan}/periodi/{periodo}": {path: refPlan + "/periodi/2025-final", body: "azione=chiudi", def: forbidden,
 		expect: map[string]string{"anonymous": toSignIn, "admin-altro-ente": hidden, "segretario": ok}},
@@ -315,7 +317,7 @@ func TestSignInLandsOnRoleHome(t *testing.T) {
 	defer srv.Close()
 	want := map[string]string{
 		"admin":      "/amministrazione/cciaa-gran-sasso",
-		"segretario": refPlan + "/cruscotto",
+		"segretario": refPlan + "/cruscotto?periodo=2025-final", // the current period: no period contains today, the latest open one
 		"dirigente":  refPlan + "/misurazioni",
 		"referente":  refPlan + "/misurazioni",
 		"oiv":        refPlan + "/oiv",

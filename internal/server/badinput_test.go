@@ -1178,6 +1178,16 @@ func (s *biSweep) forms(doc *plan.Document) map[string][]*biForm {
 				return biVals("azione", "restituisci", "versione", strconv.Itoa(v), "motivo", "Allegare il verbale firmato")
 			},
 			show: []string{refPlan + "/misurazioni/O.1.1.4/1" + period}}},
+		pl + "/misurazioni/approvazioni": {{name: "approvazione in blocco", path: refPlan + "/misurazioni/approvazioni" + period, user: "segretario", baseOK: true,
+			fields: []biField{biChoice("azione", "approva", "restituisci"), biExact("voce"), biExact("versione-O.1.1.4/1"), biText("commento", 500, true),
+				biAny("conferma")},
+			base: func() url.Values {
+				s.ensureSubmitted("O.1.1.4/1") // before reading its version
+				v, _ := s.entry("O.1.1.4/1")
+				return biVals("azione", "restituisci", "voce", "O.1.1.4/1", "versione-O.1.1.4/1", strconv.Itoa(v),
+					"commento", "Allegare il verbale firmato", "conferma", "1")
+			},
+			show: []string{refPlan + "/misurazioni/O.1.1.4/1" + period}}}, // the comment is shown with the entry
 		pl + "/periodi/{periodo}": {{name: "chiusura periodo", path: refPlan + "/periodi/2025-final", user: "segretario", baseOK: true,
 			fields: []biField{biChoice("azione", "chiudi", "riapri"), biText("motivo", 500, true), biExact("versione")},
 			base: func() url.Values {

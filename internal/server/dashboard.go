@@ -7,8 +7,11 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"time"
 
+	"github.com/piao-performance/piao/internal/auth"
 	"github.com/piao-performance/piao/internal/dashboard"
+	"github.com/piao-performance/piao/internal/itfmt"
 	"github.com/piao-performance/piao/internal/scorecard"
 	"github.com/piao-performance/piao/internal/scoring"
 	"github.com/piao-performance/piao/internal/store"
@@ -48,8 +51,21 @@ func (c *dashCache) put(key, fp string, d templates.DashboardData) {
 	c.m[key] = dashEntry{fp: fp, data: d}
 }
 
-// dashboardPage is the Segretario Generale's view of a plan's period.
+// dashboardPage is the Segretario Generale's view of a plan's period. The
+// public sees the closed periods with data (the latest by default); the
+// ente's signed-in users may pick any period, the current one by default
+// (store.CurrentPeriod), and see on top the collection of the period and,
+// with auth.Approve, the approval queue.
 func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) {
+	bulk := templates.BulkForm{Message: bulkOutcome(r.URL.Query().Get("esito"))}
+	bulk.Success = bulk.Message != ""
+	s.renderDashboard(w, r, http.StatusOK, bulk)
+}
+
+// romeToday is today's date in Rome, the date deadlines and periods are in.
+func romeToday() time.Time { return time.Now().In(itfmt.Rome()) }
+
+func (s *Server) renderDashboard(w http.ResponseWriter, r *http.Request, status int, bulk templates.BulkForm) {
 	ctx := r.Context()
 	h, all, err := s.store.PlanHeaderAndPeriods(ctx, param(r, "ente"), param(r, "plan"))
 	if err != nil {
@@ -58,16 +74,60 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) {
 	}
 	vis := s.visibility(r, h)
 	periods := all.WithData(vis)
-	if len(periods) == 0 {
+	var every []store.Period
+	var p store.Period
+	var found bool
+	ref := clean(r.URL.Query().Get("periodo"))
+	if vis == store.Approved {
+		if every, err = s.store.Periods(ctx, h.ID); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		p, found = store.CurrentPeriod(every, romeToday())
+		for _, x := range every {
+			if scorecard.Ref(x) == ref {
+				p = x
+			}
+		}
+	} else if len(periods) > 0 {
+		p, found = periods[len(periods)-1], true
+		for _, x := range periods {
+			if scorecard.Ref(x) == ref {
+				p = x
+			}
+		}
+	}
+	if !found {
 		s.render(w, r, http.StatusOK, templates.DashboardPage(templates.DashboardData{Plan: h, Periods: periods}))
 		return
 	}
-	p := periods[len(periods)-1]
-	for _, x := range periods {
-		if scorecard.Ref(x) == clean(r.URL.Query().Get("periodo")) {
-			p = x
-		}
+	data, err := s.dashboardData(r, h, p, vis, periods)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
 	}
+	data.Period, data.AllPeriods, data.Private = p, every, vis == store.Approved
+	if data.Private {
+		c := templates.CockpitData{Today: romeToday(), CanApprove: s.can(r, auth.Approve, auth.Resource{EnteID: h.EnteID}), Bulk: bulk}
+		if c.Total, c.ByPosition, err = s.store.Collection(ctx, h, p); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		if c.CanApprove {
+			if c.Queue, err = s.store.Submitted(ctx, h, p); err != nil {
+				s.serverError(w, r, err)
+				return
+			}
+		}
+		data.Cockpit = &c
+	}
+	s.render(w, r, status, templates.DashboardPage(data))
+}
+
+// dashboardData is the scored part of the dashboard, from the cache when the
+// period's data did not change.
+func (s *Server) dashboardData(r *http.Request, h store.PlanHeader, p store.Period, vis store.Visibility, periods []store.Period) (templates.DashboardData, error) {
+	ctx := r.Context()
 	q := r.URL.Query()
 	f := dashboard.Filters{Kind: clean(q.Get("tipo")), Dirigente: clean(q.Get("dirigente")), Status: clean(q.Get("stato"))}
 	if a, err := strconv.Atoi(q.Get("ambito")); err == nil && a > 0 && a < 100 {
@@ -75,30 +135,26 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) {
 	}
 	fp, err := s.store.FingerprintWithPrevious(ctx, h, p)
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return templates.DashboardData{}, err
 	}
 	// the periods with data are part of the page (its period navigation)
 	key := fmt.Sprintf("%d|%d|%d|%+v|%d", h.ID, p.ID, vis, f, len(periods))
 	if data, ok := s.dashboards.get(key, fp); ok {
-		s.render(w, r, http.StatusOK, templates.DashboardPage(data))
-		return
+		return data, nil
 	}
 	data, err := s.buildDashboard(r, h, p, vis, f)
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return templates.DashboardData{}, err
 	}
 	data.Periods = periods
 	// the body is rendered once and kept: the page around it differs per user
 	var buf bytes.Buffer
 	if err := templates.DashboardBody(data).Render(ctx, &buf); err != nil {
-		s.serverError(w, r, err)
-		return
+		return templates.DashboardData{}, err
 	}
 	data.Body = buf.String()
 	s.dashboards.put(key, fp, data)
-	s.render(w, r, http.StatusOK, templates.DashboardPage(data))
+	return data, nil
 }
 
 func (s *Server) buildDashboard(r *http.Request, h store.PlanHeader, p store.Period, vis store.Visibility, f dashboard.Filters) (templates.DashboardData, error) {

@@ -80,13 +80,21 @@ func (s *Server) worklist(w http.ResponseWriter, r *http.Request) {
 	}
 	u := auth.FromContext(r.Context())
 	position := u.PositionID
+	if position == 0 { // the whole ente's list may be narrowed to one dirigente (cockpit links)
+		if id, err := strconv.ParseInt(r.URL.Query().Get("posizione"), 10, 64); err == nil && id > 0 {
+			position = id
+		}
+	}
 	items, err := s.store.Worklist(r.Context(), h, p, position)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
 	d := templates.WorklistData{Plan: h, Period: p, Periods: periods, Status: clean(r.URL.Query().Get("stato")),
-		Objective: clean(r.URL.Query().Get("obiettivo")), Everyone: position == 0, Total: len(items)}
+		Objective: clean(r.URL.Query().Get("obiettivo")), Everyone: u.PositionID == 0, Total: len(items)}
+	if position != u.PositionID {
+		d.Position = position
+	}
 	for _, it := range items {
 		st := it.Entry.Status
 		if st == store.StatusToFill || st == store.StatusDraft || st == store.StatusReturned {

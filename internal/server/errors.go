@@ -30,7 +30,11 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c te
 			s.bufs.Put(buf)
 		}
 	}()
-	if err := c.Render(r.Context(), buf); err != nil {
+	ctx := r.Context()
+	if m := s.menu(r); m != nil { // the signed-in menu line of the layout
+		ctx = templates.WithMenu(ctx, m)
+	}
+	if err := c.Render(ctx, buf); err != nil {
 		s.serverError(w, r, err)
 		return
 	}

@@ -378,7 +378,7 @@ func indicatorForm(r *http.Request, d *plan.Document) planedit.IndicatorForm {
 	p := r.PostForm
 	f := planedit.IndicatorForm{Name: p.Get("nome"), Algorithm: p.Get("algoritmo"), Source: p.Get("fonte"), Unit: p.Get("unita-misura"),
 		Polarity: p.Get("polarita"), Formula: p.Get("formula"), Scale: p.Get("scala"), Weight: p.Get("peso"), Note: p.Get("nota"),
-		Cumulative: p.Get("cumulativo") == "1"}
+		Cumulative: p.Get("cumulativo") == "1", EarlyWarning: p.Get("allerta")}
 	for i := range plan.FormulaInputs(plan.Formula(f.Formula)) {
 		f.InputLabels = append(f.InputLabels, p.Get("dato-"+strconv.Itoa(i)))
 	}

@@ -138,6 +138,7 @@ func New(st *store.Store, sessions *scs.SessionManager, log *slog.Logger, opts .
 		s.route(r, http.MethodGet, pl+"/misurazioni/{code}/{n}", auth.ViewPrivate, enteParam, s.entryPage)
 		s.route(r, http.MethodPost, pl+"/misurazioni/{code}/{n}", auth.ViewPrivate, enteParam, s.saveEntry)
 		s.route(r, http.MethodPost, pl+"/misurazioni/{code}/{n}/stato", auth.ViewPrivate, enteParam, s.transition)
+		s.route(r, http.MethodPost, pl+"/misurazioni/approvazioni", auth.Approve, enteParam, s.bulkApprovals)
 		s.route(r, http.MethodGet, pl+"/periodi", auth.ViewPrivate, enteParam, s.periodsPage)
 		s.route(r, http.MethodPost, pl+"/periodi/{periodo}", auth.Approve, enteParam, s.setPeriod)
 		s.route(r, http.MethodPost, pl+"/periodi/{periodo}/scadenza", auth.EditPlan, enteParam, s.setDeadline)

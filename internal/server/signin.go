@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/piao-performance/piao/internal/auth"
+	"github.com/piao-performance/piao/internal/scorecard"
 	"github.com/piao-performance/piao/internal/store"
 	"github.com/piao-performance/piao/templates"
 )
@@ -258,11 +259,30 @@ func (s *Server) homeFor(r *http.Request, u *auth.User) string {
 	case auth.Dirigente, auth.Referente:
 		return string(templates.WorklistURL(ente, planSlug))
 	case auth.Segretario:
-		return string(templates.DashboardURL(ente, planSlug))
+		return s.cockpitURL(r, u, ente, planSlug)
 	case auth.OIV:
 		return string(templates.OIVURL(ente, planSlug))
 	}
 	return string(templates.PlanURL(ente, planSlug))
+}
+
+// cockpitURL is the cockpit of the plan's current period (store.CurrentPeriod),
+// or the plain cockpit when the periods cannot be read.
+func (s *Server) cockpitURL(r *http.Request, u *auth.User, ente, planSlug string) string {
+	base := string(templates.DashboardURL(ente, planSlug))
+	h, err := s.store.PlanHeader(r.Context(), ente, planSlug)
+	if err != nil || h.EnteID != u.EnteID {
+		return base
+	}
+	periods, err := s.store.Periods(r.Context(), h.ID)
+	if err != nil {
+		s.log.WarnContext(r.Context(), "cockpit periods", "error", err, "request_id", reqID(r))
+		return base
+	}
+	if p, ok := store.CurrentPeriod(periods, romeToday()); ok {
+		return base + "?periodo=" + scorecard.Ref(p)
+	}
+	return base
 }
 
 // accountHome is the reserved area: who you are, where to go, how to leave.

@@ -1,11 +1,14 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -452,12 +455,7 @@ const (
 // Transition moves an entry through the workflow. version is the one the
 // user saw; reason is required to return or reopen.
 func (s *Store) Transition(ctx context.Context, h PlanHeader, ind EntryIndicator, p Period, version int, action, reason string, actor auth.User) (Entry, error) {
-	from := map[string][]string{
-		ActSubmit: {StatusDraft, StatusReturned}, ActApprove: {StatusSubmitted}, ActReturn: {StatusSubmitted}, ActReopen: {StatusApproved},
-	}
-	to := map[string]string{ActSubmit: StatusSubmitted, ActApprove: StatusApproved, ActReturn: StatusReturned, ActReopen: StatusDraft}
-	allowed, ok := from[action]
-	if !ok {
+	if _, _, ok := workflow(action); !ok {
 		return Entry{}, fmt.Errorf("unknown workflow action %q", action)
 	}
 	if (action == ActReturn || action == ActReopen) && len([]rune(reason)) < 3 {
@@ -465,38 +463,123 @@ func (s *Store) Transition(ctx context.Context, h PlanHeader, ind EntryIndicator
 	}
 	var out Entry
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		if err := openPeriod(ctx, tx, h, p.ID); err != nil {
-			return err
-		}
-		cur, exists, err := lockEntry(ctx, tx, ind.ID, p.ID)
-		if err != nil {
-			return err
-		}
-		if !exists || cur.Version != version {
-			return &ConflictError{Current: cur}
-		}
-		if !contains(allowed, cur.Status) {
-			return &LockedError{Status: cur.Status}
-		}
-		next := to[action]
-		switch action {
-		case ActSubmit:
-			_, err = tx.Exec(ctx, `UPDATE measurements SET status = $2, version = version + 1, submitted_by = $3, submitted_at = now(),
-				updated_at = now() WHERE id = $1`, cur.ID, next, actor.Username)
-		default:
-			_, err = tx.Exec(ctx, `UPDATE measurements SET status = $2, version = version + 1, reviewed_by = $3, reviewed_at = now(),
-				review_comment = $4, updated_at = now() WHERE id = $1`, cur.ID, next, actor.Username, reason)
-		}
-		if err != nil {
-			return fmt.Errorf("%s measurement: %w", action, err)
-		}
-		if err := appendAudit(ctx, tx, AuditEvent{Actor: actor.Username, Action: "measurement." + action, EnteID: &h.EnteID,
-			ObjectType: "measurement", ObjectKey: entryKey(ind.Key, p), Reason: reason,
-			Detail: map[string]any{"indicator": ind.Key, "period": p.Label(), "from": cur.Status, "to": next, "version": cur.Version + 1}}); err != nil {
-			return err
-		}
-		out, err = scanEntry(tx.QueryRow(ctx, `SELECT `+entryColumns+` FROM measurements m WHERE m.id = $1`, cur.ID))
+		var err error
+		out, err = transitionTx(ctx, tx, h, ind, p, version, action, reason, actor)
 		return err
+	})
+	return out, err
+}
+
+// workflow is the workflow: the states an action starts from and the state
+// it leads to; ok is false for an unknown action.
+func workflow(action string) (from []string, to string, ok bool) {
+	switch action {
+	case ActSubmit:
+		return []string{StatusDraft, StatusReturned}, StatusSubmitted, true
+	case ActApprove:
+		return []string{StatusSubmitted}, StatusApproved, true
+	case ActReturn:
+		return []string{StatusSubmitted}, StatusReturned, true
+	case ActReopen:
+		return []string{StatusApproved}, StatusDraft, true
+	}
+	return nil, "", false
+}
+
+// transitionTx is one entry's workflow step inside tx, with its audit event:
+// Transition runs it alone, TransitionMany for each entry in one transaction.
+// Everything a workflow step causes belongs here, so both paths do it.
+func transitionTx(ctx context.Context, tx pgx.Tx, h PlanHeader, ind EntryIndicator, p Period, version int, action, reason string, actor auth.User) (Entry, error) {
+	allowed, next, ok := workflow(action)
+	if !ok {
+		return Entry{}, fmt.Errorf("unknown workflow action %q", action)
+	}
+	if err := openPeriod(ctx, tx, h, p.ID); err != nil {
+		return Entry{}, err
+	}
+	cur, exists, err := lockEntry(ctx, tx, ind.ID, p.ID)
+	if err != nil {
+		return Entry{}, err
+	}
+	if !exists || cur.Version != version {
+		return Entry{}, &ConflictError{Current: cur}
+	}
+	if !contains(allowed, cur.Status) {
+		return Entry{}, &LockedError{Status: cur.Status}
+	}
+	switch action {
+	case ActSubmit:
+		_, err = tx.Exec(ctx, `UPDATE measurements SET status = $2, version = version + 1, submitted_by = $3, submitted_at = now(),
+			updated_at = now() WHERE id = $1`, cur.ID, next, actor.Username)
+	default:
+		_, err = tx.Exec(ctx, `UPDATE measurements SET status = $2, version = version + 1, reviewed_by = $3, reviewed_at = now(),
+			review_comment = $4, updated_at = now() WHERE id = $1`, cur.ID, next, actor.Username, reason)
+	}
+	if err != nil {
+		return Entry{}, fmt.Errorf("%s measurement: %w", action, err)
+	}
+	if err := appendAudit(ctx, tx, AuditEvent{Actor: actor.Username, Action: "measurement." + action, EnteID: &h.EnteID,
+		ObjectType: "measurement", ObjectKey: entryKey(ind.Key, p), Reason: reason,
+		Detail: map[string]any{"indicator": ind.Key, "period": p.Label(), "from": cur.Status, "to": next, "version": cur.Version + 1}}); err != nil {
+		return Entry{}, err
+	}
+	return scanEntry(tx.QueryRow(ctx, `SELECT `+entryColumns+` FROM measurements m WHERE m.id = $1`, cur.ID))
+}
+
+// BulkEntry is one entry of a bulk workflow step: the indicator and the
+// entry's version the user saw.
+type BulkEntry struct {
+	Indicator EntryIndicator
+	Version   int
+}
+
+// StaleEntriesError is returned by TransitionMany when some entries changed
+// since the page was built (another version, or no longer in the state the
+// action starts from): nothing was changed. Keys are the indicator keys.
+type StaleEntriesError struct {
+	Keys []string
+}
+
+func (e *StaleEntriesError) Error() string {
+	return "misurazioni cambiate nel frattempo: " + strings.Join(e.Keys, ", ")
+}
+
+// TransitionMany applies one workflow action, with one reason, to several
+// entries of a period, all or nothing, in one transaction: each entry goes
+// through the same step as Transition (version check, state check, audit
+// event). When any entry is stale, nothing is changed and StaleEntriesError
+// names every stale one.
+func (s *Store) TransitionMany(ctx context.Context, h PlanHeader, p Period, entries []BulkEntry, action, reason string, actor auth.User) ([]Entry, error) {
+	if _, _, ok := workflow(action); !ok {
+		return nil, fmt.Errorf("unknown workflow action %q", action)
+	}
+	if (action == ActReturn || action == ActReopen) && len([]rune(reason)) < 3 {
+		return nil, ErrReasonRequired
+	}
+	// rows are locked in indicator order, so two bulk steps cannot deadlock
+	sorted := slices.Clone(entries)
+	slices.SortFunc(sorted, func(a, b BulkEntry) int { return cmp.Compare(a.Indicator.ID, b.Indicator.ID) })
+	var out []Entry
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		stale := &StaleEntriesError{}
+		for _, e := range sorted {
+			got, err := transitionTx(ctx, tx, h, e.Indicator, p, e.Version, action, reason, actor)
+			var conflict *ConflictError
+			var locked *LockedError
+			switch {
+			case errors.As(err, &conflict) || errors.As(err, &locked):
+				stale.Keys = append(stale.Keys, e.Indicator.Key)
+			case err != nil:
+				return err
+			default:
+				out = append(out, got)
+			}
+		}
+		if len(stale.Keys) > 0 {
+			out = nil
+			return stale
+		}
+		return nil
 	})
 	return out, err
 }

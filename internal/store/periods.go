@@ -259,3 +259,31 @@ func (s *Store) PlanHeaderAndPeriods(ctx context.Context, ente, slug string) (Pl
 	}
 	return h, pp, nil
 }
+
+// CurrentPeriod is the period a signed-in cockpit opens on: the open period
+// containing today, else the latest open one, else the latest one. periods
+// are in time order; a period spans from the day after the previous one's end
+// (1 January for the first) to its end. today is a date (its clock is
+// ignored); ok is false when there are no periods.
+func CurrentPeriod(periods []Period, today time.Time) (Period, bool) {
+	if len(periods) == 0 {
+		return Period{}, false
+	}
+	day := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
+	date := func(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC) }
+	for i, p := range periods {
+		start := time.Date(p.EndsOn.Year(), 1, 1, 0, 0, 0, 0, time.UTC)
+		if i > 0 && date(periods[i-1].EndsOn).After(start) {
+			start = date(periods[i-1].EndsOn).AddDate(0, 0, 1)
+		}
+		if !p.Closed() && !day.Before(start) && !day.After(date(p.EndsOn)) {
+			return p, true
+		}
+	}
+	for i := len(periods) - 1; i >= 0; i-- {
+		if !periods[i].Closed() {
+			return periods[i], true
+		}
+	}
+	return periods[len(periods)-1], true
+}

@@ -210,7 +210,7 @@ func (x *exporter) indicators(ctx context.Context) error {
 			coalesce((SELECT array_agg(ri.key ORDER BY r.position) FROM indicator_refs r
 				JOIN indicators ri ON ri.id = r.ref_indicator_id WHERE r.indicator_id = i.id), '{}'),
 			i.component, i.weight::float8, i.cumulative, i.note,
-			coalesce(i.benchmark_ente, ''), coalesce(i.benchmark_plan, ''), coalesce(i.benchmark_indicator, '')
+			coalesce(i.benchmark_ente, ''), coalesce(i.benchmark_plan, ''), coalesce(i.benchmark_indicator, ''), i.early_warning
 		FROM indicators i JOIN objectives o ON o.id = i.objective_id
 		WHERE i.plan_id = $1 ORDER BY o.position, i.position`, x.planID)
 	if err != nil {
@@ -224,7 +224,8 @@ func (x *exporter) indicators(ctx context.Context) error {
 	)
 	_, err = pgx.ForEachRow(rows, []any{&objective, &in.Key, &in.Code, &in.CodeText, &in.Name, &in.Algorithm, &in.Source,
 		&in.Unit, &in.Polarity, &in.Formula, &in.Scale, &fn, &kinds, &objRefs, &indRefs, &in.Component, &in.Weight,
-		&in.Cumulative, &in.Note, &bEnte, &bPlan, &bInd}, func() error {
+		&in.Cumulative, &in.Note, &bEnte, &bPlan, &bInd, &in.EarlyWarning}, func() error {
+		in.EarlyWarning = earlyWarningField(in.EarlyWarning)
 		i, ok := x.objectives[objective]
 		if !ok {
 			return fmt.Errorf("indicator %s: objective %s not exported", in.Key, objective)

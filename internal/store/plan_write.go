@@ -82,17 +82,18 @@ func (l *loader) writeIndicator(ctx context.Context, objectiveID int64, in *plan
 	var id int64
 	err := l.tx.QueryRow(ctx, `INSERT INTO indicators (plan_id, objective_id, key, code, code_text, name, algorithm,
 			source, unit, polarity, formula, scale, derived_function, derived_kinds, component, note, position, weight, cumulative,
-			benchmark_ente, benchmark_plan, benchmark_indicator)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
+			benchmark_ente, benchmark_plan, benchmark_indicator, early_warning)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)
 		ON CONFLICT (plan_id, key) DO UPDATE SET objective_id = EXCLUDED.objective_id, code = EXCLUDED.code,
 			code_text = EXCLUDED.code_text, name = EXCLUDED.name, algorithm = EXCLUDED.algorithm, source = EXCLUDED.source,
 			unit = EXCLUDED.unit, polarity = EXCLUDED.polarity, formula = EXCLUDED.formula, scale = EXCLUDED.scale,
 			derived_function = EXCLUDED.derived_function, derived_kinds = EXCLUDED.derived_kinds, component = EXCLUDED.component,
 			note = EXCLUDED.note, position = EXCLUDED.position, weight = EXCLUDED.weight, cumulative = EXCLUDED.cumulative,
-			benchmark_ente = EXCLUDED.benchmark_ente, benchmark_plan = EXCLUDED.benchmark_plan, benchmark_indicator = EXCLUDED.benchmark_indicator
+			benchmark_ente = EXCLUDED.benchmark_ente, benchmark_plan = EXCLUDED.benchmark_plan, benchmark_indicator = EXCLUDED.benchmark_indicator,
+			early_warning = EXCLUDED.early_warning
 		RETURNING id`,
 		l.planID, objectiveID, in.Key, in.Code, in.CodeText, in.Name, in.Algorithm, in.Source, in.Unit,
-		in.Polarity, in.Formula, scale, fn, kinds, in.Component, in.Note, position, weight, in.Cumulative, bEnte, bPlan, bInd).Scan(&id)
+		in.Polarity, in.Formula, scale, fn, kinds, in.Component, in.Note, position, weight, in.Cumulative, bEnte, bPlan, bInd, earlyWarningColumn(in.EarlyWarning)).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("indicator %s: %w", in.Key, err)
 	}
@@ -117,4 +118,20 @@ func (l *loader) writeIndicator(ctx context.Context, objectiveID int64, in *plan
 		}
 	}
 	return id, nil
+}
+
+// earlyWarningColumn stores plan.Indicator.EarlyWarning: "" is 'auto'.
+func earlyWarningColumn(mode string) string {
+	if mode == "" {
+		return "auto"
+	}
+	return mode
+}
+
+// earlyWarningField reads the column back: 'auto' is "" (omitted in exports).
+func earlyWarningField(col string) string {
+	if col == "auto" {
+		return ""
+	}
+	return col
 }

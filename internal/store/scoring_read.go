@@ -159,7 +159,7 @@ func (s *Store) snapshot(ctx context.Context, h PlanHeader, year int) (scoring.S
 		)
 		SELECT i.key, o.code, i.name, i.unit, i.polarity, i.formula, coalesce(i.scale::float8, 0), coalesce(i.derived_function, ''),
 		       i.derived_kinds, coalesce(refs.keys, '{}'), coalesce(orefs.codes, '{}'),
-		       i.component, i.weight::float8, i.cumulative, tf.operator, tf.value, tf.text
+		       i.component, i.weight::float8, i.cumulative, tf.operator, tf.value, tf.text, i.early_warning
 		FROM indicators i JOIN objectives o ON o.id = i.objective_id LEFT JOIN tf ON tf.indicator_id = i.id
 		LEFT JOIN refs ON refs.indicator_id = i.id LEFT JOIN orefs ON orefs.indicator_id = i.id
 		WHERE i.plan_id = $1 ORDER BY o.position, i.position`, h.ID, h.RevisionSeq, year)
@@ -173,9 +173,10 @@ func (s *Store) snapshot(ctx context.Context, h PlanHeader, year int) (scoring.S
 		var op, text *string
 		var val *float64
 		if err := r.Scan(&in.Key, &in.Objective, &in.Name, &in.Unit, &in.Polarity, &in.Formula, &in.Scale, &fn, &kinds,
-			&refs, &objRefs, &in.Component, &in.Weight, &in.Cumulative, &op, &val, &text); err != nil {
+			&refs, &objRefs, &in.Component, &in.Weight, &in.Cumulative, &op, &val, &text, &in.EarlyWarning); err != nil {
 			return in, err
 		}
+		in.EarlyWarning = earlyWarningField(in.EarlyWarning)
 		if fn != "" {
 			in.Derived = &plan.Derived{Function: fn, Kinds: kinds, Indicators: refs, Objectives: objRefs}
 		}

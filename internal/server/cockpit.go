@@ -1,0 +1,163 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/piao-performance/piao/internal/auth"
+	"github.com/piao-performance/piao/internal/scorecard"
+	"github.com/piao-performance/piao/internal/store"
+	"github.com/piao-performance/piao/templates"
+)
+
+// maxBulk bounds the entries of one bulk step (the queue of a large plan fits).
+const maxBulk = 2000
+
+// bulkApprovals approves or returns the selected submitted entries of a
+// period, with one comment, all or nothing: the first POST shows a
+// confirmation stating the count, the second (conferma=1) acts. Every entry
+// is checked as the single step checks it (permission, version, state); if
+// any is stale nothing changes and the page names the stale rows.
+func (s *Server) bulkApprovals(w http.ResponseWriter, r *http.Request) {
+	h, p, _, err := s.planAndPeriod(r)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		s.errorPage(w, r, http.StatusBadRequest, "Richiesta non valida", "Il modulo inviato non è leggibile.")
+		return
+	}
+	// the cockpit re-rendered below shows this period
+	q := r.URL.Query()
+	q.Set("periodo", scorecard.Ref(p))
+	r.URL.RawQuery = q.Encode()
+
+	form := templates.BulkForm{Selected: map[string]bool{}, Errors: map[string]string{}}
+	form.Comment = strings.TrimSpace(r.PostForm.Get("commento"))
+	if utf8.RuneCountInString(form.Comment) > maxReason || !validText(form.Comment) {
+		form.Errors["commento"] = "Il commento deve essere un testo di al massimo 500 caratteri."
+		form.Comment = ""
+	}
+	action := r.PostForm.Get("azione")
+	act := map[string]string{"approva": store.ActApprove, "restituisci": store.ActReturn}[action]
+	if act == "" {
+		s.errorPage(w, r, http.StatusBadRequest, "Richiesta non valida", "Azione sconosciuta.")
+		return
+	}
+	keys := r.PostForm["voce"]
+	if len(keys) > maxBulk {
+		s.errorPage(w, r, http.StatusBadRequest, "Richiesta non valida", "Troppe misurazioni selezionate in una volta.")
+		return
+	}
+	var entries []store.BulkEntry
+	var items []store.WorkItem
+	queue, err := s.store.Submitted(r.Context(), h, p)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	byKey := map[string]store.WorkItem{}
+	for _, it := range queue {
+		byKey[it.Key] = it
+	}
+	var unknown []string
+	for _, k := range keys {
+		k = clean(k)
+		if k == "" || form.Selected[k] {
+			continue
+		}
+		form.Selected[k] = true
+		version, err := strconv.Atoi(r.PostForm.Get("versione-" + k))
+		if err != nil {
+			version = -1 // never matches: reported as stale
+		}
+		ind, err := s.store.EntryIndicator(r.Context(), h, k, p.Year)
+		if errors.Is(err, store.ErrNotFound) {
+			unknown = append(unknown, k)
+			continue
+		}
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		// the same rule as the single step, entry by entry
+		if !s.can(r, auth.Approve, ownerResource(h, ind.Owners)) {
+			s.errorPage(w, r, http.StatusForbidden, "Operazione non consentita", "Il tuo profilo non permette questa operazione.")
+			return
+		}
+		entries = append(entries, store.BulkEntry{Indicator: ind, Version: version})
+		if it, ok := byKey[k]; ok {
+			it.Entry.Version = version // the confirmation carries the version the user saw
+			items = append(items, it)
+		}
+	}
+	if len(unknown) > 0 {
+		form.Message = "Indicatori sconosciuti: " + strings.Join(unknown, ", ") + ". Nessuna misurazione è stata modificata."
+		s.renderDashboard(w, r, http.StatusUnprocessableEntity, form)
+		return
+	}
+	if len(entries) == 0 {
+		form.Errors["voci"] = "Seleziona almeno una misurazione."
+	}
+	if act == store.ActReturn && utf8.RuneCountInString(form.Comment) < 3 && form.Errors["commento"] == "" {
+		form.Errors["commento"] = "Per restituire scrivi un commento (almeno 3 caratteri): il dirigente lo leggerà."
+	}
+	if len(form.Errors) > 0 {
+		form.Message = "Controlla i campi segnalati: nessuna misurazione è stata modificata."
+		s.renderDashboard(w, r, http.StatusUnprocessableEntity, form)
+		return
+	}
+	if r.PostForm.Get("conferma") != "1" {
+		if len(items) == len(entries) { // every selected entry is still waiting: ask to confirm
+			form.Confirm = &templates.BulkConfirm{Action: action, Items: items}
+			s.renderDashboard(w, r, http.StatusOK, form)
+			return
+		}
+	}
+	_, err = s.store.TransitionMany(r.Context(), h, p, entries, act, form.Comment, *auth.FromContext(r.Context()))
+	var stale *store.StaleEntriesError
+	switch {
+	case errors.As(err, &stale):
+		form.Message = "Nessuna misurazione è stata modificata: queste sono cambiate nel frattempo (nuova versione o non più in attesa di approvazione): " +
+			strings.Join(stale.Keys, ", ") + ". Controlla l'elenco aggiornato e ripeti l'operazione."
+		for _, k := range stale.Keys {
+			delete(form.Selected, k)
+		}
+		s.renderDashboard(w, r, http.StatusConflict, form)
+		return
+	case errors.Is(err, store.ErrPeriodIsClosed):
+		form.Message = "Il periodo è chiuso: nessuna misurazione è stata modificata."
+		s.renderDashboard(w, r, http.StatusConflict, form)
+		return
+	case err != nil:
+		s.serverError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, string(templates.DashboardURL(h.EnteSlug, h.Slug))+"?periodo="+scorecard.Ref(p)+
+		"&esito="+action+"-"+strconv.Itoa(len(entries))+"#approvazioni", http.StatusSeeOther)
+}
+
+// bulkOutcome is the message of a completed bulk step (?esito=approva-3).
+func bulkOutcome(v string) string {
+	action, n, ok := strings.Cut(v, "-")
+	count, err := strconv.Atoi(n)
+	if !ok || err != nil || count <= 0 || count > maxBulk {
+		return ""
+	}
+	what := " misurazioni approvate."
+	switch {
+	case action == "approva" && count == 1:
+		what = " misurazione approvata."
+	case action == "restituisci" && count == 1:
+		what = " misurazione restituita con il commento."
+	case action == "restituisci":
+		what = " misurazioni restituite con il commento."
+	case action != "approva":
+		return ""
+	}
+	return strconv.Itoa(count) + what
+}

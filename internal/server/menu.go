@@ -1,0 +1,63 @@
+package server
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/a-h/templ"
+
+	"github.com/piao-performance/piao/internal/auth"
+	"github.com/piao-performance/piao/templates"
+)
+
+// menu is the role-based menu line of a signed-in page: the links the user's
+// role allows, for the ente and plan of the page when they are the user's,
+// otherwise for his ente's latest plan. nil for anonymous readers.
+func (s *Server) menu(r *http.Request) *templates.Menu {
+	u := auth.FromContext(r.Context())
+	if u == nil {
+		return nil
+	}
+	m := &templates.Menu{}
+	add := func(label string, url templ.SafeURL) {
+		path, _, _ := strings.Cut(string(url), "#")
+		m.Links = append(m.Links, templates.MenuLink{Label: label, URL: url, Current: path == r.URL.Path && !strings.Contains(string(url), "#")})
+	}
+	ente, planSlug := param(r, "ente"), param(r, "plan")
+	if ente == "" || planSlug == "" || (!u.Global() && ente != u.EnteSlug) {
+		ente, planSlug = "", ""
+		if u.EnteID != 0 {
+			var err error
+			if ente, planSlug, err = s.store.LatestPlan(r.Context(), u.EnteID); err != nil {
+				ente, planSlug = "", "" // no plan yet (or unreadable): the menu keeps what needs none
+			}
+		}
+	}
+	res := auth.Resource{EnteID: u.EnteID}
+	if ente != "" {
+		base := templates.PlanURL(ente, planSlug)
+		if s.can(r, auth.ViewPrivate, res) {
+			add("Cruscotto", templates.DashboardURL(ente, planSlug))
+		}
+		if s.can(r, auth.Approve, res) {
+			add("Approvazioni", templates.DashboardURL(ente, planSlug)+"#approvazioni")
+			add("Ritardi", base+"/ritardi")
+		}
+		if s.can(r, auth.ViewPrivate, res) {
+			add("Periodi", base+"/periodi")
+			add("Le mie misurazioni", templates.WorklistURL(ente, planSlug))
+		}
+		if s.can(r, auth.Audit, res) {
+			add("Relazione/OIV", templates.OIVURL(ente, planSlug))
+			add("Registro", base+"/registro")
+		}
+		add("Piano", base)
+	}
+	switch {
+	case u.Global():
+		add("Amministrazione", "/amministrazione/enti")
+	case s.can(r, auth.ManageUsers, res):
+		add("Amministrazione", templates.AdminEnteURL(u.EnteSlug))
+	}
+	return m
+}

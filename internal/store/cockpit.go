@@ -1,0 +1,67 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// CollectionCount is the state of a period's collection, for the whole plan
+// (PositionKey "") or one dirigente (owner position): the indicators expected
+// and where each stands. An indicator owned by two positions counts once in
+// the total and once for each of them.
+type CollectionCount struct {
+	PositionID    int64
+	PositionKey   string
+	Position      string
+	Expected      int // indicators that take a value (derived ones are computed)
+	Draft         int // entered, not submitted
+	Submitted     int // waiting for approval
+	Approved      int
+	Returned      int
+	NotApplicable int // entries marked "non applicabile", whatever their state
+	Empty         int // nothing entered
+}
+
+// Pending is what the dirigente still has to send: empty, draft or returned.
+func (c CollectionCount) Pending() int { return c.Empty + c.Draft + c.Returned }
+
+// Collection returns the collection state of a period: the total first, then
+// one row per dirigente owning indicators, in position order. One query.
+func (s *Store) Collection(ctx context.Context, h PlanHeader, p Period) (total CollectionCount, byPosition []CollectionCount, err error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT GROUPING(r.id) = 1, coalesce(r.id, 0), coalesce(r.key, ''), coalesce(r.title, ''),
+		       count(DISTINCT i.id),
+		       count(DISTINCT i.id) FILTER (WHERE m.status = 'draft'),
+		       count(DISTINCT i.id) FILTER (WHERE m.status = 'submitted'),
+		       count(DISTINCT i.id) FILTER (WHERE m.status = 'approved'),
+		       count(DISTINCT i.id) FILTER (WHERE m.status = 'returned'),
+		       count(DISTINCT i.id) FILTER (WHERE m.not_applicable),
+		       count(DISTINCT i.id) FILTER (WHERE m.id IS NULL)
+		FROM indicators i JOIN objectives o ON o.id = i.objective_id
+		LEFT JOIN objective_owners oo ON oo.objective_id = o.id LEFT JOIN roles r ON r.id = oo.role_id
+		LEFT JOIN measurements m ON m.indicator_id = i.id AND m.period_id = $2
+		WHERE i.plan_id = $1 AND i.formula <> 'derived'
+		GROUP BY GROUPING SETS ((r.id, r.key, r.title), ())
+		ORDER BY GROUPING(r.id) DESC, r.id`, h.ID, p.ID)
+	if err != nil {
+		return total, nil, fmt.Errorf("collection: %w", err)
+	}
+	var isTotal bool
+	var c CollectionCount
+	_, err = pgx.ForEachRow(rows, []any{&isTotal, &c.PositionID, &c.PositionKey, &c.Position, &c.Expected, &c.Draft, &c.Submitted,
+		&c.Approved, &c.Returned, &c.NotApplicable, &c.Empty}, func() error {
+		switch {
+		case isTotal:
+			total = c
+		case c.PositionID != 0: // indicators of objectives without an owner count only in the total
+			byPosition = append(byPosition, c)
+		}
+		return nil
+	})
+	if err != nil {
+		return total, nil, fmt.Errorf("collection: %w", err)
+	}
+	return total, byPosition, nil
+}
