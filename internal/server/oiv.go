@@ -250,9 +250,11 @@ func (s *Server) setValidation(w http.ResponseWriter, r *http.Request) {
 		f.Errors["motivo-correzione"] = "Il motivo della correzione supera i 4.000 caratteri o contiene caratteri non validi."
 	} else if f.Errors["anno"] == "" && f.Correction == "" {
 		// only when the form saw that decision: a stale form is a conflict, answered below
-		if cur, err := s.store.ValidationOf(r.Context(), h.ID, v.Year); err == nil && r.PostForm.Get("visto-"+f.Year) == cur.Stamp() {
+		cur, err := s.store.ValidationOf(r.Context(), h.ID, v.Year)
+		switch {
+		case err == nil && r.PostForm.Get("visto-"+f.Year) == cur.Stamp():
 			f.Errors["motivo-correzione"] = correctionMessage(cur)
-		} else if !errors.Is(err, store.ErrNotFound) {
+		case err != nil && !errors.Is(err, store.ErrNotFound):
 			s.serverError(w, r, err)
 			return
 		}
