@@ -55,8 +55,8 @@ type RelazioneData struct {
 // YearStatus is a plan year on the OIV page.
 type YearStatus struct {
 	Year         int
-	Validation   *store.Validation  // the current decision, nil when none
-	History      []store.Validation // every decision, oldest first
+	Validation   *store.Validation   // the current decision, nil when none
+	History      []store.Validation  // every decision, oldest first
 	Completeness *store.Completeness // of the year's final period; nil when the plan has none
 }
 
