@@ -918,6 +918,20 @@ func (s *biSweep) validationStamp(year int) string {
 	return v.Stamp()
 }
 
+// ensureValidated records a validation of the year when it has none.
+func (s *biSweep) ensureValidated(year int) {
+	if s.validationStamp(year) != "" {
+		return
+	}
+	s.closedOn(year, "2024-02-01")
+	err := s.st.SetValidation(context.Background(), s.h, store.Validation{Year: year, Outcome: store.Validated,
+		DecidedOn: time.Date(2024, 3, 15, 0, 0, 0, 0, time.UTC), Document: []byte("%PDF-1.4\n%%EOF\n"), DocumentName: "v.pdf",
+		DocumentType: "application/pdf"}, "", "oiv")
+	if err != nil {
+		s.t.Fatal(err)
+	}
+}
+
 func (s *biSweep) entry(key string) (version int, status string) {
 	_ = s.pool.QueryRow(context.Background(), `SELECT m.version, m.status FROM measurements m JOIN indicators i ON i.id = m.indicator_id
 		JOIN periods p ON p.id = m.period_id WHERE m.plan_id = $1 AND i.key = $2 AND p.year = 2023 AND p.kind = 'final'`, s.h.ID, key).Scan(&version, &status)
@@ -1200,12 +1214,19 @@ func (s *biSweep) forms(doc *plan.Document) map[string][]*biForm {
 		pl + "/oiv/validazione": {{name: "validazione", path: refPlan + "/oiv/validazione", user: "oiv", file: "documento", baseOK: true,
 			baseFiles: []biFile{{"validazione.pdf", pdf}},
 			fields: []biField{biInt("anno", 2023, 2025), biChoice("esito", store.Validated, store.ValidatedWithReserve, store.NotValidated), biDate("data", true),
-				biText("atto", 200, false), biText("motivazione", 4000, false), biExact("visto-2023")},
+				biText("atto", 200, false), biText("motivazione", 4000, false), biText("motivo-correzione", 4000, true), biExact("visto-2023")},
 			base: func() url.Values {
-				return biVals("anno", "2023", "esito", store.Validated, "data", "15/03/2024", "atto", "Verbale n. 7", "visto-2023", s.validationStamp(2023))
+				return biVals("anno", "2023", "esito", store.Validated, "data", "15/03/2024", "atto", "Verbale n. 7",
+					"motivo-correzione", "Correzione del verbale", "visto-2023", s.validationStamp(2023))
 			},
 			uploads: biUploads(t, "documento", pdf, true),
 			before:  func() { s.closedOn(2023, "2024-02-01") }}}, // a validation needs the final period closed before its date
+		pl + "/oiv/validazione/revoca": {{name: "revoca validazione", path: refPlan + "/oiv/validazione/revoca", user: "oiv", baseOK: true,
+			fields: []biField{biInt("anno", 2023, 2025), biText("motivo-revoca", 4000, true), biExact("visto-2023")},
+			base: func() url.Values {
+				s.ensureValidated(2023) // there is always a validation to withdraw
+				return biVals("anno", "2023", "motivo-revoca", "Dati da ricontrollare", "visto-2023", s.validationStamp(2023))
+			}}},
 
 		ed + "/avvia": {{name: "apertura revisione", path: refPlan + "/modifica/avvia", user: "admin", baseOK: true,
 			fields: []biField{biText("etichetta", 200, true), biDate("vigore", true), biDate("adozione", false), biText("atto", 200, false), biText("motivo", 2000, true)},
