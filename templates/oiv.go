@@ -55,7 +55,8 @@ type RelazioneData struct {
 // YearStatus is a plan year on the OIV page.
 type YearStatus struct {
 	Year         int
-	Validation   *store.Validation
+	Validation   *store.Validation   // the current decision, nil when none
+	History      []store.Validation  // every decision, oldest first
 	Completeness *store.Completeness // of the year's final period; nil when the plan has none
 }
 
@@ -80,6 +81,7 @@ type ObservationForm struct {
 // ValidationForm is the validation form of a year's Relazione, kept on errors.
 type ValidationForm struct {
 	Year, Outcome, DecidedOn, ActReference, Notes string
+	Correction                                    string // why the current decision is replaced
 	Errors                                        map[string]string
 	// Seen is, by year, the stamp of the validation the form was built on
 	// ("" for none), posted back so that a stale form cannot replace a newer
@@ -114,7 +116,54 @@ type OIVData struct {
 	CanObserve   bool
 	Obs          ObservationForm
 	Val          ValidationForm
+	Withdraw     WithdrawForm
 	Saved        string // confirmation after a successful post
+}
+
+// WithdrawForm is the form that withdraws a year's validation, kept on errors.
+type WithdrawForm struct {
+	Year, Reason string
+	Errors       map[string]string
+	Conflict     string
+}
+
+// validatedYearChoices are the years with a current decision to withdraw.
+func validatedYearChoices(years []YearStatus) []TargetChoice {
+	out := []TargetChoice{{Value: "", Label: "Scegli l'anno"}}
+	for _, y := range years {
+		if y.Validation != nil {
+			out = append(out, TargetChoice{Value: strconv.Itoa(y.Year), Label: strconv.Itoa(y.Year) + " — " +
+				store.OutcomeLabel(y.Validation.Outcome) + " il " + itfmt.Date(y.Validation.DecidedOn)})
+		}
+	}
+	return out
+}
+
+// hasCurrent reports whether some year has a current decision.
+func hasCurrent(years []YearStatus) bool {
+	for _, y := range years {
+		if y.Validation != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// decisionEnd says, in Italian, how a decision stopped being current.
+func decisionEnd(v store.Validation) string {
+	if v.EndedAt == nil {
+		return "In vigore"
+	}
+	when := itfmt.Date(v.EndedAt.In(itfmt.Rome()))
+	if v.EndKind == store.EndWithdrawn {
+		return "Revocata il " + when + ". Motivo della revoca: " + v.EndReason
+	}
+	return "Sostituita da una correzione il " + when + ". Motivo della correzione: " + v.EndReason
+}
+
+// ValidationDecisionURL is the document of one decision of a year's history.
+func ValidationDecisionURL(base templ.SafeURL, v store.Validation) templ.SafeURL {
+	return base + "/validazione/" + templ.SafeURL(strconv.FormatInt(v.ID, 10))
 }
 
 // RevisionsData is the revisions page with the diff of two of them.
@@ -145,9 +194,24 @@ type AuditData struct {
 
 // TransparencyYear is a plan year on the transparency page.
 type TransparencyYear struct {
-	Year       int
-	Validation store.Validation
-	Tables     []report.Table // the Relazione tables published as CSV
+	Year int
+	// Validation is the current decision when it validates the year within
+	// the rule (the results are published); nil otherwise.
+	Validation *store.Validation
+	History    []store.Validation // the public decisions of the year, oldest first
+	Tables     []report.Table     // the Relazione tables published as CSV
+}
+
+// withdrawnNotice states the latest withdrawal of a year without a current
+// validation: the year went back to not validated.
+func withdrawnNotice(history []store.Validation) string {
+	for i := len(history) - 1; i >= 0; i-- {
+		v := history[i]
+		if v.EndKind == store.EndWithdrawn && v.EndedAt != nil {
+			return "Validazione revocata il " + itfmt.Date(v.EndedAt.In(itfmt.Rome())) + ": la Relazione non è più validata. Motivo: " + v.EndReason
+		}
+	}
+	return ""
 }
 
 // TransparencyData is Amministrazione Trasparente › Performance.

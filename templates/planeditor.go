@@ -245,7 +245,8 @@ type OrganisationEditData struct {
 // RulesForm is the scoring rules form, as typed.
 type RulesForm struct {
 	Cap, Min, LTE, Objective, Full, Partial, Results, Behaviour, Bands string
-	Version                                                            int // of the rules the form was built from
+	From, Reason                                                       string // the year the change applies from, and why
+	Version                                                            int    // of the rules the form was built from
 }
 
 // RulesFormOf fills the form from the rules.
@@ -269,4 +270,36 @@ type RulesData struct {
 	// Conflict holds the rules saved by someone else after the form was
 	// built; the form keeps what the user typed.
 	Conflict *RulesForm
+	// Versions are every version of the rules; Years the version in force
+	// for each plan year; FromYears the years a change may apply from.
+	Versions  []store.RuleVersion
+	Years     []RulesYear
+	FromYears []int
+	Validated int // the latest year whose Relazione is validated, 0 when none
+}
+
+// RulesYear is the version of the rules in force for a plan year.
+type RulesYear struct {
+	Year      int
+	Version   store.RuleVersion
+	Validated bool // the year's Relazione is validated: its rules are frozen
+}
+
+// fromYearChoices are the years a change of the rules may apply from.
+func fromYearChoices(years []int) []TargetChoice {
+	out := []TargetChoice{{Value: "", Label: "Scegli l'anno"}}
+	for _, y := range years {
+		out = append(out, TargetChoice{Value: strconv.Itoa(y), Label: strconv.Itoa(y)})
+	}
+	return out
+}
+
+// rulesSummary is a one-line description of a version's rules.
+func rulesSummary(r scoring.Rules) string {
+	f := RulesFormOf(r, 0)
+	lte := map[string]string{scoring.LTERatio: "rapporto", scoring.LTELinear: "lineare"}[r.LTERule]
+	obj := map[string]string{scoring.WeightedMean: "media ponderata", scoring.AllTargetsMet: "tutti i target raggiunti"}[r.ObjectiveRule]
+	return "tetto " + f.Cap + "%, soglia minima " + f.Min + "%, target «al massimo» " + lte + ", obiettivo " + obj +
+		", «raggiunto» da " + f.Full + "%, «parzialmente raggiunto» da " + f.Partial + "%, risultati " + f.Results +
+		"% e comportamenti " + f.Behaviour + "%, fasce " + f.Bands
 }

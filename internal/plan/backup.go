@@ -19,6 +19,17 @@ type Rules struct {
 	ShowSubmittedMidyear bool    `json:"show_submitted_midyear,omitempty"`
 }
 
+// RuleVersion is a later version of the scoring rules (version 1 is Rules),
+// in force from FromYear onwards.
+type RuleVersion struct {
+	Version   int    `json:"version"`
+	FromYear  int    `json:"from_year"`
+	Rules     Rules  `json:"rules"`
+	Reason    string `json:"reason,omitempty"`
+	CreatedBy string `json:"created_by,omitempty"`
+	CreatedAt string `json:"created_at,omitempty"` // RFC 3339
+}
+
 // Band maps an individual score from Min upwards to a label.
 type Band struct {
 	Min   float64 `json:"min"`
@@ -69,6 +80,7 @@ type BehaviourScore struct {
 // State is what a backup adds to the plan document.
 type State struct {
 	Rules        *Rules           `json:"rules,omitempty"`
+	RuleVersions []RuleVersion    `json:"rule_versions,omitempty"`
 	Periods      []Period         `json:"periods,omitempty"`
 	Measurements []Measurement    `json:"measurements,omitempty"`
 	Behaviour    []BehaviourScore `json:"behaviour,omitempty"`

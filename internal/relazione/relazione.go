@@ -112,6 +112,13 @@ func Build(ctx context.Context, st *store.Store, h store.PlanHeader, year int, o
 	case !errors.Is(err, store.ErrNotFound):
 		return nil, err
 	}
+	// every decision on the year, corrections and withdrawals included; the
+	// published version lists those that met the rule for publication
+	histories, err := st.ValidationHistory(ctx, h.ID, opt.Visibility == store.Public)
+	if err != nil {
+		return nil, err
+	}
+	history := histories[year]
 	head, err := st.LatestAuditHead(ctx, h.EnteID)
 	if err != nil {
 		return nil, err
@@ -136,9 +143,10 @@ func Build(ctx context.Context, st *store.Store, h store.PlanHeader, year int, o
 			{Label: "Periodo", Value: period.Label()},
 			{Label: "Stato del periodo", Value: periodState(period)},
 			{Label: "Revisione del piano applicata", Value: card.Revision.Label},
+			{Label: "Regole di misurazione", Value: card.Rules.Label()},
 			{Label: "Indicatori con valore", Value: fmt.Sprintf("%d su %d", card.Measured, len(card.Model.Indicators))},
 			{Label: "Performance dell'ente", Value: scoreText(card.Result.Ente)},
-			{Label: "Validazione OIV", Value: validationText(validation)},
+			{Label: "Validazione OIV", Value: validationText(validation, history)},
 		},
 		Tree: b.treeNodes(),
 	}
@@ -171,7 +179,7 @@ func Build(ctx context.Context, st *store.Store, h store.PlanHeader, year int, o
 		b.methodTable(),
 		b.explainTable(),
 		observationsTable(obs),
-		validationTable(validation),
+		validationTable(history),
 	)
 	return d, nil
 }
@@ -183,8 +191,14 @@ func periodState(p store.Period) string {
 	return "aperto: i valori possono ancora cambiare"
 }
 
-func validationText(v *store.Validation) string {
+func validationText(v *store.Validation, history []store.Validation) string {
 	if v == nil {
+		for i := len(history) - 1; i >= 0; i-- {
+			if h := history[i]; h.EndKind == store.EndWithdrawn && h.EndedAt != nil {
+				return "non validata: la validazione del " + itfmt.Date(h.DecidedOn) + " è stata revocata il " +
+					itfmt.Date(h.EndedAt.In(itfmt.Rome())) + " (motivo: " + h.EndReason + ")"
+			}
+		}
 		return "non ancora espressa"
 	}
 	s := store.OutcomeLabel(v.Outcome) + " il " + itfmt.Date(v.DecidedOn)
@@ -440,10 +454,11 @@ func (b *builder) methodTable() report.Table {
 	for _, bd := range r.IndividualBands {
 		bands = append(bands, bd.Label+" da "+itfmt.Number(bd.Min, 2))
 	}
-	t := report.Table{Slug: SecMethod, Title: title(SecMethod), Intro: "Le regole del sistema di misurazione e valutazione in vigore per il piano, applicate a ogni punteggio di questa relazione.",
+	t := report.Table{Slug: SecMethod, Title: title(SecMethod), Intro: "Le regole del sistema di misurazione e valutazione in vigore per l'anno, applicate a ogni punteggio di questa relazione.",
 		Columns: []report.Column{{Header: "Regola", Width: 2}, {Header: "Valore", Width: 3}}}
 	t.Rows = [][]report.Cell{
 		{text("Revisione del piano applicata"), text(b.card.Revision.Label)},
+		{text("Regole di misurazione"), text(b.card.Rules.Label())},
 		{text("Tetto del raggiungimento di un indicatore"), text(itfmt.Number(r.Cap, 2) + "%")},
 		{text("Soglia minima (sotto vale 0)"), text(itfmt.Number(r.MinThreshold, 2) + "%")},
 		{text("Target ≤ non raggiunto"), text(lte)},
@@ -518,13 +533,26 @@ func observationsTable(obs []store.Observation) report.Table {
 	return t
 }
 
-func validationTable(v *store.Validation) report.Table {
+// validationTable lists every decision of the OIV on the year, oldest first:
+// a correction or a withdrawal shows as such, never as a silent swap.
+func validationTable(history []store.Validation) report.Table {
 	t := report.Table{Slug: SecValidation, Title: title(SecValidation),
+		Intro: "Tutte le decisioni dell'OIV sulla Relazione dell'anno, dalla prima: una correzione o una revoca resta con la data e il motivo.",
 		Columns: []report.Column{{Header: "Esito", Width: 1.3}, {Header: "Data", Kind: report.Date, Width: 1}, {Header: "Atto", Width: 1.3},
-			{Header: "Motivazione o riserve", Width: 3}, {Header: "Documento", Width: 1.6}, {Header: "Impronta SHA-256", Width: 2}}}
-	if v != nil {
+			{Header: "Motivazione o riserve", Width: 2.4}, {Header: "Documento", Width: 1.5}, {Header: "Impronta SHA-256", Width: 2},
+			{Header: "Stato", Width: 2.4}}}
+	for _, v := range history {
+		state := "in vigore"
+		if v.EndedAt != nil {
+			when := itfmt.Date(v.EndedAt.In(itfmt.Rome()))
+			if v.EndKind == store.EndWithdrawn {
+				state = "revocata il " + when + "; motivo: " + v.EndReason
+			} else {
+				state = "sostituita da una correzione il " + when + "; motivo: " + v.EndReason
+			}
+		}
 		t.Rows = append(t.Rows, []report.Cell{text(store.OutcomeLabel(v.Outcome)), {Text: itfmt.Date(v.DecidedOn), Time: v.DecidedOn},
-			text(v.ActReference), text(v.Notes), text(v.DocumentName), text(v.SHA256)})
+			text(v.ActReference), text(v.Notes), text(v.DocumentName), text(v.SHA256), text(state)})
 	}
 	return t
 }

@@ -25,14 +25,17 @@ type Card struct {
 	// Revision is the plan revision in force at the end of the period: its
 	// targets are the ones scored.
 	Revision store.RevisionRef
+	// Rules is the version of the scoring rules in force for the year.
+	Rules store.RuleVersion
 }
 
 // Load scores the given period of a plan with the measurements vis allows.
 func Load(ctx context.Context, st *store.Store, h store.PlanHeader, p store.Period, vis store.Visibility) (*Card, error) {
-	snap, rev, err := st.Snapshot(ctx, h, p.Year, p.EndsOn)
+	ys, err := st.ScoredSnapshot(ctx, h, p.Year, p.EndsOn)
 	if err != nil {
 		return nil, err
 	}
+	snap, rev := ys.Snapshot, ys.Revision
 	model, err := scoring.Compile(snap)
 	if err != nil {
 		return nil, fmt.Errorf("plan %s/%s cannot be scored: %w", h.EnteSlug, h.Slug, err)
@@ -47,7 +50,7 @@ func Load(ctx context.Context, st *store.Store, h store.PlanHeader, p store.Peri
 	}
 	res := model.Score(acts.Actuals, beh)
 	res.Provenance = acts.Provenance
-	return &Card{Plan: h, Period: p, Result: res, Model: model, Measured: acts.Count, Demo: acts.Demo, Revision: rev}, nil
+	return &Card{Plan: h, Period: p, Result: res, Model: model, Measured: acts.Count, Demo: acts.Demo, Revision: rev, Rules: ys.Rules}, nil
 }
 
 // Ref is the URL reference of a period: "2023-final".

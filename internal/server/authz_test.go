@@ -160,18 +160,24 @@ var rules = map[string]routeRule{
 	"GET /enti/{ente}/piani/{plan}/relazione/{year}/validazione": // no validation yet: 404 for those allowed
 	{path: refPlan + "/relazione/2023/validazione", def: forbidden,
 		expect: map[string]string{"anonymous": toSignIn, "admin-altro-ente": hidden, "admin": hidden, "segretario": hidden, "oiv": hidden}},
+	"GET /enti/{ente}/piani/{plan}/relazione/{year}/validazione/{id}": // a decision that does not exist: 404 for those allowed
+	{path: refPlan + "/relazione/2023/validazione/999999", def: forbidden,
+		expect: map[string]string{"anonymous": toSignIn, "admin-altro-ente": hidden, "admin": hidden, "segretario": hidden, "oiv": hidden}},
 	// observations and validation: the OIV only (422 on an empty form)
 	"POST /enti/{ente}/piani/{plan}/oiv/osservazioni": {path: refPlan + "/oiv/osservazioni", def: forbidden,
 		expect: map[string]string{"anonymous": toSignIn, "admin-altro-ente": hidden, "oiv": ok}},
 	"POST /enti/{ente}/piani/{plan}/oiv/validazione": {path: refPlan + "/oiv/validazione", def: forbidden,
 		expect: map[string]string{"anonymous": toSignIn, "admin-altro-ente": hidden, "oiv": ok}},
+	"POST /enti/{ente}/piani/{plan}/oiv/validazione/revoca": {path: refPlan + "/oiv/validazione/revoca", def: forbidden,
+		expect: map[string]string{"anonymous": toSignIn, "admin-altro-ente": hidden, "oiv": ok}},
 	// the plan's revisions and the transparency page are public; a year's published
 	// Relazione exists only once the OIV validated it (not in this fixture: 404)
-	"GET /enti/{ente}/piani/{plan}/revisioni":                     allOK(refPlan + "/revisioni?da=1&a=2"),
-	"GET /trasparenza/{ente}/{plan}":                              allOK("/trasparenza/cciaa-gran-sasso/piao-2023-2025"),
-	"GET /trasparenza/{ente}/{plan}/relazione/{year}":             {path: "/trasparenza/cciaa-gran-sasso/piao-2023-2025/relazione/2023", def: hidden},
-	"GET /trasparenza/{ente}/{plan}/relazione/{year}/validazione": {path: "/trasparenza/cciaa-gran-sasso/piao-2023-2025/relazione/2023/validazione", def: hidden},
-	"GET /trasparenza/{ente}/{plan}/relazione/{year}/{file}":      {path: "/trasparenza/cciaa-gran-sasso/piao-2023-2025/relazione/2023/relazione.pdf", def: hidden},
+	"GET /enti/{ente}/piani/{plan}/revisioni":                          allOK(refPlan + "/revisioni?da=1&a=2"),
+	"GET /trasparenza/{ente}/{plan}":                                   allOK("/trasparenza/cciaa-gran-sasso/piao-2023-2025"),
+	"GET /trasparenza/{ente}/{plan}/relazione/{year}":                  {path: "/trasparenza/cciaa-gran-sasso/piao-2023-2025/relazione/2023", def: hidden},
+	"GET /trasparenza/{ente}/{plan}/relazione/{year}/validazione":      {path: "/trasparenza/cciaa-gran-sasso/piao-2023-2025/relazione/2023/validazione", def: hidden},
+	"GET /trasparenza/{ente}/{plan}/relazione/{year}/validazione/{id}": {path: "/trasparenza/cciaa-gran-sasso/piao-2023-2025/relazione/2023/validazione/1", def: hidden},
+	"GET /trasparenza/{ente}/{plan}/relazione/{year}/{file}":           {path: "/trasparenza/cciaa-gran-sasso/piao-2023-2025/relazione/2023/relazione.pdf", def: hidden},
 	// the plan editor: administrators of the ente (without a draft the forms answer 409 or send to the editor)
 	"GET /enti/{ente}/piani/{plan}/modifica":                                          editRule(refPlan + "/modifica"),
 	"GET /enti/{ente}/piani/{plan}/modifica/organizzazione":                           editRule(refPlan + "/modifica/organizzazione"),

@@ -303,7 +303,7 @@ func (s *biSweep) snapshot() map[string]string {
 		"measurement_attachments", `SELECT count(*)::text FROM measurement_attachments`,
 		"audit_events", `SELECT count(*)::text FROM audit_events`,
 		"oiv_observations", `SELECT count(*)::text FROM oiv_observations`,
-		"relazione_validations", `SELECT count(*) || '/' || md5(coalesce(string_agg(outcome || decided_on || act_reference || notes || document_sha256, '|' ORDER BY plan_id, year), '')) FROM relazione_validations`,
+		"relazione_validations", `SELECT count(*) || '/' || md5(coalesce(string_agg(outcome || decided_on || act_reference || notes || document_sha256 || coalesce(end_kind, '') || end_reason, '|' ORDER BY id), '')) FROM relazione_validations`,
 		"plan_drafts", `SELECT count(*) || '/' || coalesce(sum(version), 0) || '/' || md5(coalesce(string_agg(label || reason, '|'), '')) FROM plan_drafts`,
 		"revisions", `SELECT count(*)::text FROM revisions`,
 		"objectives", `SELECT count(*)::text FROM objectives`,
@@ -314,6 +314,7 @@ func (s *biSweep) snapshot() map[string]string {
 		"plans", `SELECT count(*)::text FROM plans`,
 		"periods", `SELECT md5(coalesce(string_agg(p::text, '|' ORDER BY id), '')) FROM periods p`,
 		"scoring_rules", `SELECT md5(coalesce(string_agg(r::text, '|'), '')) FROM scoring_rules r`,
+		"scoring_rule_versions", `SELECT md5(coalesce(string_agg(r::text, '|' ORDER BY plan_id, version_no), '')) FROM scoring_rule_versions r`,
 	}
 	var sql strings.Builder
 	sql.WriteString("SELECT ARRAY[")
@@ -883,7 +884,7 @@ func (s *biSweep) draftVersion() string {
 }
 
 func (s *biSweep) rulesVersion() string {
-	_, v, err := s.st.VersionedRules(context.Background(), s.h.ID)
+	_, v, err := s.st.RuleVersions(context.Background(), s.h.ID)
 	if err != nil {
 		s.t.Fatal(err)
 	}
@@ -915,6 +916,20 @@ func (s *biSweep) validationStamp(year int) string {
 		s.t.Fatal(err)
 	}
 	return v.Stamp()
+}
+
+// ensureValidated records a validation of the year when it has none.
+func (s *biSweep) ensureValidated(year int) {
+	if s.validationStamp(year) != "" {
+		return
+	}
+	s.closedOn(year, "2024-02-01")
+	err := s.st.SetValidation(context.Background(), s.h, store.Validation{Year: year, Outcome: store.Validated,
+		DecidedOn: time.Date(2024, 3, 15, 0, 0, 0, 0, time.UTC), Document: []byte("%PDF-1.4\n%%EOF\n"), DocumentName: "v.pdf",
+		DocumentType: "application/pdf"}, "", "oiv")
+	if err != nil {
+		s.t.Fatal(err)
+	}
 }
 
 func (s *biSweep) entry(key string) (version int, status string) {
@@ -1209,12 +1224,19 @@ func (s *biSweep) forms(doc *plan.Document) map[string][]*biForm {
 		pl + "/oiv/validazione": {{name: "validazione", path: refPlan + "/oiv/validazione", user: "oiv", file: "documento", baseOK: true,
 			baseFiles: []biFile{{"validazione.pdf", pdf}},
 			fields: []biField{biInt("anno", 2023, 2025), biChoice("esito", store.Validated, store.ValidatedWithReserve, store.NotValidated), biDate("data", true),
-				biText("atto", 200, false), biText("motivazione", 4000, false), biExact("visto-2023")},
+				biText("atto", 200, false), biText("motivazione", 4000, false), biText("motivo-correzione", 4000, true), biExact("visto-2023")},
 			base: func() url.Values {
-				return biVals("anno", "2023", "esito", store.Validated, "data", "15/03/2024", "atto", "Verbale n. 7", "visto-2023", s.validationStamp(2023))
+				return biVals("anno", "2023", "esito", store.Validated, "data", "15/03/2024", "atto", "Verbale n. 7",
+					"motivo-correzione", "Correzione del verbale", "visto-2023", s.validationStamp(2023))
 			},
 			uploads: biUploads(t, "documento", pdf, true),
 			before:  func() { s.closedOn(2023, "2024-02-01") }}}, // a validation needs the final period closed before its date
+		pl + "/oiv/validazione/revoca": {{name: "revoca validazione", path: refPlan + "/oiv/validazione/revoca", user: "oiv", baseOK: true,
+			fields: []biField{biInt("anno", 2023, 2025), biText("motivo-revoca", 4000, true), biExact("visto-2023")},
+			base: func() url.Values {
+				s.ensureValidated(2023) // there is always a validation to withdraw
+				return biVals("anno", "2023", "motivo-revoca", "Dati da ricontrollare", "visto-2023", s.validationStamp(2023))
+			}}},
 
 		ed + "/avvia": {{name: "apertura revisione", path: refPlan + "/modifica/avvia", user: "admin", baseOK: true,
 			fields: []biField{biText("etichetta", 200, true), biDate("vigore", true), biDate("adozione", false), biText("atto", 200, false), biText("motivo", 2000, true)},
@@ -1232,9 +1254,9 @@ func (s *biSweep) forms(doc *plan.Document) map[string][]*biForm {
 				biChoice("regola-obiettivo", scoring.WeightedMean, scoring.AllTargetsMet), biNumber("raggiunto", 0.01, 1000), biNumber("parziale", 0.01, 1000),
 				biNumber("risultati", 0, 100), biNumber("comportamenti", 0, 100),
 				{name: "fasce", kind: kindText, max: 1000, required: true, shown: true, extra: []biValue{{"band-script", "90 " + biScript + "; 0 Non adeguato"}, {"band-nul", "90 Ecc\x00ellente; 0 Non adeguato"}}},
-				biExact("versione")},
+				biInt("dal", 2023, 2025), biText("motivo", 2000, false), biExact("versione")},
 			base: func() url.Values {
-				return biVals("tetto", rules.Cap, "soglia", rules.Min, "regola-lte", rules.LTE, "regola-obiettivo", rules.Objective, "raggiunto", rules.Full,
+				return biVals("dal", "2024", "motivo", "Nuovo SMVP", "tetto", rules.Cap, "soglia", rules.Min, "regola-lte", rules.LTE, "regola-obiettivo", rules.Objective, "raggiunto", rules.Full,
 					"parziale", rules.Partial, "risultati", rules.Results, "comportamenti", rules.Behaviour, "fasce", rules.Bands, "versione", s.rulesVersion())
 			}}},
 		ed + "/importa": {{name: "importazione foglio", path: refPlan + "/modifica/importa", user: "admin", file: "foglio", baseOK: true,

@@ -44,7 +44,7 @@ func bodyLimit(method, pattern string) (limit int64, upload bool) {
 // minutes on a slow connection: the write deadline is then the upload one.
 func longDownload(pattern string) bool {
 	return strings.HasSuffix(pattern, "/evidenze.zip") || strings.HasPrefix(pattern, "/allegati/") ||
-		strings.HasSuffix(pattern, "/validazione")
+		strings.HasSuffix(pattern, "/validazione") || strings.HasSuffix(pattern, "/validazione/{id}")
 }
 
 // limitBodies runs before anything else (sessions, authorization): it finds

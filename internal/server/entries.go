@@ -352,7 +352,7 @@ func (s *Server) saveEntry(w http.ResponseWriter, r *http.Request) {
 	}
 	form, in := decodeEntry(ind, r.FormValue, func(f string) bool { _, ok := r.Form[f]; return ok })
 	if r.URL.Query().Get("calcola") == "1" {
-		s.liveResult(w, r, ind, form, in)
+		s.liveResult(w, r, h, p.Year, ind, form, in)
 		return
 	}
 	in.Period = p
@@ -464,7 +464,7 @@ func readUpload(fh *multipart.FileHeader) ([]byte, error) {
 
 // liveResult answers the htmx request of a computed indicator's form with the
 // result of the inputs typed so far; the server computes it again on save.
-func (s *Server) liveResult(w http.ResponseWriter, r *http.Request, ind store.EntryIndicator, form templates.EntryForm, in store.EntryInput) {
+func (s *Server) liveResult(w http.ResponseWriter, r *http.Request, h store.PlanHeader, year int, ind store.EntryIndicator, form templates.EntryForm, in store.EntryInput) {
 	text := "Inserisci i dati per vedere il risultato."
 	switch {
 	case form.NA:
@@ -474,8 +474,14 @@ func (s *Server) liveResult(w http.ResponseWriter, r *http.Request, ind store.En
 		if ok {
 			text = "Risultato calcolato: " + itfmt.Value(v, ind.Unit)
 			if ind.Target != nil && ind.Target.Value != nil {
-				a, _, _, _ := scoring.Achievement(ind.Target.Operator, *ind.Target.Value, v, scoring.DefaultRules())
-				text += " — grado di raggiungimento " + itfmt.Number(a, 2) + "% (regole predefinite; il punteggio definitivo dopo il salvataggio)"
+				// the rules in force for the period's year
+				rv, err := s.store.RulesFor(r.Context(), h.ID, year)
+				if err != nil {
+					s.serverError(w, r, err)
+					return
+				}
+				a, _, _, _ := scoring.Achievement(ind.Target.Operator, *ind.Target.Value, v, rv.Rules)
+				text += " — grado di raggiungimento " + itfmt.Number(a, 2) + "% (regole di misurazione " + rv.Label() + "; il punteggio definitivo dopo il salvataggio)"
 			}
 		}
 	}

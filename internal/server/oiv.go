@@ -39,6 +39,8 @@ func (s *Server) oivPage(w http.ResponseWriter, r *http.Request) {
 		d.Saved = "Osservazione registrata."
 	case "validazione":
 		d.Saved = "Validazione registrata."
+	case "revoca":
+		d.Saved = "Validazione revocata: l'anno non è più validato; la decisione revocata resta nello storico con il motivo."
 	}
 	s.render(w, r, http.StatusOK, templates.OIVPage(d))
 }
@@ -59,8 +61,12 @@ func (s *Server) oivData(r *http.Request, h store.PlanHeader) (templates.OIVData
 	if err != nil {
 		return d, err
 	}
+	history, err := s.store.ValidationHistory(ctx, h.ID, false)
+	if err != nil {
+		return d, err
+	}
 	for y := h.StartYear; y <= h.EndYear; y++ {
-		ys := templates.YearStatus{Year: y}
+		ys := templates.YearStatus{Year: y, History: history[y]}
 		if v, ok := validations[y]; ok {
 			ys.Validation = &v
 		}
@@ -200,8 +206,8 @@ func (s *Server) setValidation(w http.ResponseWriter, r *http.Request) {
 	}
 	get := func(k string) string { return strings.TrimSpace(r.PostForm.Get(k)) }
 	f := templates.ValidationForm{Year: get("anno"), Outcome: get("esito"), DecidedOn: get("data"), ActReference: get("atto"),
-		Notes: get("motivazione"), Errors: map[string]string{}}
-	v := store.Validation{Outcome: f.Outcome, ActReference: f.ActReference, Notes: f.Notes}
+		Notes: get("motivazione"), Correction: get("motivo-correzione"), Errors: map[string]string{}}
+	v := store.Validation{Outcome: f.Outcome, ActReference: f.ActReference, Notes: f.Notes, Correction: f.Correction}
 	var err2 error
 	if v.Year, err2 = strconv.Atoi(f.Year); err2 != nil || v.Year < h.StartYear || v.Year > h.EndYear {
 		f.Errors["anno"] = "Scegli un anno del piano."
@@ -239,6 +245,20 @@ func (s *Server) setValidation(w http.ResponseWriter, r *http.Request) {
 	case f.Outcome != store.Validated && f.Notes == "":
 		f.Errors["motivazione"] = "Con riserva o senza validazione occorre scrivere la motivazione."
 	}
+	// replacing the current decision is a correction: it says why
+	if !validText(f.Correction) || utf8.RuneCountInString(f.Correction) > 4000 {
+		f.Errors["motivo-correzione"] = "Il motivo della correzione supera i 4.000 caratteri o contiene caratteri non validi."
+	} else if f.Errors["anno"] == "" && f.Correction == "" {
+		// only when the form saw that decision: a stale form is a conflict, answered below
+		cur, err := s.store.ValidationOf(r.Context(), h.ID, v.Year)
+		switch {
+		case err == nil && r.PostForm.Get("visto-"+f.Year) == cur.Stamp():
+			f.Errors["motivo-correzione"] = correctionMessage(cur)
+		case err != nil && !errors.Is(err, store.ErrNotFound):
+			s.serverError(w, r, err)
+			return
+		}
+	}
 	files := r.MultipartForm.File["documento"]
 	if len(files) != 1 {
 		f.Errors["documento"] = "Allega il documento di validazione (un file PDF, ODT o DOCX)."
@@ -271,6 +291,8 @@ func (s *Server) setValidation(w http.ResponseWriter, r *http.Request) {
 			f.Errors["anno"] = yearOpenMessage(v.Year)
 		case errors.As(err, &dateErr):
 			f.Errors["data"] = validationDateMessage(dateErr.ClosedOn)
+		case errors.Is(err, store.ErrCorrectionReason):
+			f.Errors["motivo-correzione"] = "La Relazione " + f.Year + " ha già una validazione: per sostituirla scrivi il motivo della correzione."
 		case errors.Is(err, store.ErrValidationChanged):
 			status = http.StatusConflict
 			f.Conflict = "La validazione del " + f.Year + " è cambiata da quando hai aperto la pagina (vedi la tabella qui sopra): la tua non è stata registrata. " +
@@ -294,8 +316,76 @@ func (s *Server) setValidation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f.Notes = truncateRunes(f.Notes, 4000)
+	f.Correction = truncateRunes(f.Correction, 4000)
 	f.ActReference = truncateRunes(f.ActReference, 200)
 	d.Val = f
+	s.render(w, r, status, templates.OIVPage(d))
+}
+
+// correctionMessage asks for the reason of a correction of the current decision.
+func correctionMessage(cur store.Validation) string {
+	return "La Relazione " + strconv.Itoa(cur.Year) + " è già " + strings.ToLower(store.OutcomeLabel(cur.Outcome)) + " (decisione del " +
+		itfmt.Date(cur.DecidedOn) + "): per sostituire la decisione scrivi il motivo della correzione; quella attuale resta nello storico."
+}
+
+// withdrawValidation withdraws the current validation of a year, with a
+// mandatory reason: the year is no longer validated.
+func (s *Server) withdrawValidation(w http.ResponseWriter, r *http.Request) {
+	h, err := s.store.PlanHeader(r.Context(), param(r, "ente"), param(r, "plan"))
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		s.errorPage(w, r, http.StatusBadRequest, "Richiesta non valida", "Il modulo inviato non è leggibile o è troppo grande.")
+		return
+	}
+	get := func(k string) string { return strings.TrimSpace(r.PostForm.Get(k)) }
+	f := templates.WithdrawForm{Year: get("anno"), Reason: get("motivo-revoca"), Errors: map[string]string{}}
+	year, err := strconv.Atoi(f.Year)
+	if err != nil || year < h.StartYear || year > h.EndYear {
+		f.Errors["anno"] = "Scegli l'anno della validazione da revocare."
+	}
+	switch {
+	case !validText(f.Reason) || utf8.RuneCountInString(f.Reason) > 4000:
+		f.Errors["motivo-revoca"] = "Il motivo della revoca supera i 4.000 caratteri o contiene caratteri non validi."
+	case f.Reason == "":
+		f.Errors["motivo-revoca"] = "Scrivi il motivo della revoca: è registrato e pubblicato con la data."
+	}
+	seen := map[int]string{}
+	for k, vs := range r.PostForm {
+		if y, err := strconv.Atoi(strings.TrimPrefix(k, "visto-")); err == nil && strings.HasPrefix(k, "visto-") && len(vs) == 1 && len(vs[0]) <= 20 {
+			seen[y] = vs[0]
+		}
+	}
+	status := http.StatusUnprocessableEntity
+	if len(f.Errors) == 0 {
+		stamp, ok := seen[year]
+		if !ok {
+			stamp = "assente"
+		}
+		err := s.store.WithdrawValidation(r.Context(), h, year, stamp, f.Reason, auth.FromContext(r.Context()).Username)
+		switch {
+		case errors.Is(err, store.ErrNoValidation):
+			f.Errors["anno"] = "Il " + f.Year + " non ha una validazione da revocare."
+		case errors.Is(err, store.ErrValidationChanged):
+			status = http.StatusConflict
+			f.Conflict = "La validazione del " + f.Year + " è cambiata da quando hai aperto la pagina (vedi la tabella qui sopra): nulla è stato revocato. Controlla e invia di nuovo."
+		case err != nil:
+			s.serverError(w, r, err)
+			return
+		default:
+			http.Redirect(w, r, string(templates.OIVURL(h.EnteSlug, h.Slug))+"?registrato=revoca", http.StatusSeeOther)
+			return
+		}
+	}
+	d, err := s.oivData(r, h)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	f.Reason = truncateRunes(f.Reason, 4000)
+	d.Withdraw = f
 	s.render(w, r, status, templates.OIVPage(d))
 }
 
@@ -341,6 +431,46 @@ func (s *Server) serveValidationDocument(w http.ResponseWriter, r *http.Request,
 		s.notFound(w, r)
 		return
 	}
+	s.sendValidationDocument(w, r, h, v, public)
+}
+
+// decisionDocument serves the document of one decision of a year's history
+// (current, corrected or withdrawn): to the ente's auditors always, to
+// everyone when the decision met the rule for publication, as the public
+// history lists it.
+func (s *Server) decisionDocument(w http.ResponseWriter, r *http.Request) {
+	s.serveDecisionDocument(w, r, false)
+}
+
+func (s *Server) publicDecisionDocument(w http.ResponseWriter, r *http.Request) {
+	s.serveDecisionDocument(w, r, true)
+}
+
+func (s *Server) serveDecisionDocument(w http.ResponseWriter, r *http.Request, public bool) {
+	h, err := s.store.PlanHeader(r.Context(), param(r, "ente"), param(r, "plan"))
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	year, err1 := strconv.Atoi(param(r, "year"))
+	id, err2 := strconv.ParseInt(param(r, "id"), 10, 64)
+	if err1 != nil || err2 != nil {
+		s.notFound(w, r)
+		return
+	}
+	v, err := s.store.ValidationDecision(r.Context(), h.ID, year, id)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	if public && !v.Public {
+		s.notFound(w, r)
+		return
+	}
+	s.sendValidationDocument(w, r, h, v, public)
+}
+
+func (s *Server) sendValidationDocument(w http.ResponseWriter, r *http.Request, h store.PlanHeader, v store.Validation, public bool) {
 	w.Header().Set("Content-Type", v.DocumentType)
 	if !public {
 		privateDownload(w)

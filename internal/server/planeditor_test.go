@@ -267,7 +267,7 @@ func TestScoringRulesEditor(t *testing.T) {
 	mustContain(t, body, `value="100"`, `value="80"`, "90 Eccellente; 75 Buono; 60 Adeguato; 0 Non adeguato")
 	good := url.Values{"tetto": {"120"}, "soglia": {"0"}, "regola-lte": {"linear"}, "regola-obiettivo": {"weighted_mean"}, "raggiunto": {"100"},
 		"parziale": {"85"}, "risultati": {"70"}, "comportamenti": {"30"}, "fasce": {"90 Eccellente; 75 Buono; 60 Adeguato; 0 Non adeguato"},
-		"versione": {version(t, body)}}
+		"dal": {"2023"}, "versione": {version(t, body)}}
 	bad := url.Values{}
 	for k, v := range good {
 		bad[k] = v

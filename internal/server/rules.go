@@ -12,22 +12,22 @@ import (
 	"github.com/piao-performance/piao/templates"
 )
 
-// rulesPage shows and changes the plan's scoring rules (the method of the
-// performance measurement system): administrators.
+// rulesPage shows the versions of the plan's scoring rules (the method of
+// the performance measurement system) and adds one from a chosen year
+// onwards: administrators.
 func (s *Server) rulesPage(w http.ResponseWriter, r *http.Request) {
 	h, err := s.store.PlanHeader(r.Context(), param(r, "ente"), param(r, "plan"))
 	if err != nil {
 		s.storeError(w, r, err)
 		return
 	}
-	cur, version, err := s.store.VersionedRules(r.Context(), h.ID)
+	d, err := s.rulesData(r, h)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	d := templates.RulesData{Plan: h, Form: templates.RulesFormOf(cur, version), Errors: map[string]string{}}
 	if r.URL.Query().Get("esito") == "salvato" {
-		d.Message = "Regole salvate: valgono per tutti i punteggi del piano."
+		d.Message = "Nuova versione delle regole salvata: vale dall'anno scelto in poi; gli anni precedenti restano con le regole di prima."
 	}
 	if r.Method != http.MethodPost {
 		s.render(w, r, http.StatusOK, templates.RulesPage(d))
@@ -41,30 +41,95 @@ func (s *Server) rulesPage(w http.ResponseWriter, r *http.Request) {
 	p := r.PostForm
 	d.Form = templates.RulesForm{Cap: p.Get("tetto"), Min: p.Get("soglia"), LTE: p.Get("regola-lte"), Objective: p.Get("regola-obiettivo"),
 		Full: p.Get("raggiunto"), Partial: p.Get("parziale"), Results: p.Get("risultati"), Behaviour: p.Get("comportamenti"), Bands: p.Get("fasce"),
+		From: strings.TrimSpace(p.Get("dal")), Reason: strings.TrimSpace(p.Get("motivo")),
 		Version: -1} // a form without a valid version is stale by definition
 	if v, err := strconv.Atoi(p.Get("versione")); err == nil && v > 0 {
 		d.Form.Version = v
 	}
 	rules, errs := parseRules(d.Form)
+	from, ferr := strconv.Atoi(d.Form.From)
+	switch {
+	case d.Form.From == "":
+		errs["dal"] = "Scegli l'anno da cui valgono le nuove regole."
+	case ferr != nil || from < 2000 || from > 2100:
+		errs["dal"] = "Scegli uno degli anni proposti."
+	}
+	if len(d.Form.Reason) > 2000 || !validText(d.Form.Reason) {
+		errs["motivo"] = "Scrivi il motivo in al massimo 2.000 caratteri, senza caratteri di controllo."
+	}
+	if len(errs) == 0 {
+		err = s.store.SetScoringRules(r.Context(), h, rules, from, d.Form.Reason, d.Form.Version, actor(r))
+		var conflict *store.RulesConflictError
+		var yearErr *store.RulesYearError
+		switch {
+		case errors.As(err, &conflict):
+			now := templates.RulesFormOf(conflict.Current, conflict.Version)
+			d.Conflict = &now
+			d.Form.Version = conflict.Version // saving again adds them, knowingly
+			s.render(w, r, http.StatusConflict, templates.RulesPage(d))
+			return
+		case errors.As(err, &yearErr):
+			errs["dal"] = rulesYearMessage(yearErr)
+		case err != nil:
+			s.serverError(w, r, err)
+			return
+		}
+	}
 	if len(errs) > 0 {
 		d.Errors = errs
 		s.render(w, r, http.StatusUnprocessableEntity, templates.RulesPage(d))
 		return
 	}
-	err = s.store.SetScoringRules(r.Context(), h, rules, d.Form.Version, actor(r))
-	var conflict *store.RulesConflictError
-	switch {
-	case errors.As(err, &conflict):
-		now := templates.RulesFormOf(conflict.Current, conflict.Version)
-		d.Conflict = &now
-		d.Form.Version = conflict.Version // saving again replaces them, knowingly
-		s.render(w, r, http.StatusConflict, templates.RulesPage(d))
-		return
-	case err != nil:
-		s.serverError(w, r, err)
-		return
-	}
 	http.Redirect(w, r, string(templates.PlanURL(h.EnteSlug, h.Slug))+"/regole?esito=salvato", http.StatusSeeOther)
+}
+
+// rulesData reads the versions of the rules, the one in force for each plan
+// year and the years a change may apply from; the form starts from the rules
+// of the latest version, from the first year it may apply from.
+func (s *Server) rulesData(r *http.Request, h store.PlanHeader) (templates.RulesData, error) {
+	d := templates.RulesData{Plan: h, Errors: map[string]string{}}
+	versions, form, err := s.store.RuleVersions(r.Context(), h.ID)
+	if err != nil {
+		return d, err
+	}
+	validated, err := s.store.LatestValidatedYear(r.Context(), h.ID)
+	if err != nil {
+		return d, err
+	}
+	frozen, err := s.store.FrozenYears(r.Context(), h.ID)
+	if err != nil {
+		return d, err
+	}
+	d.Versions, d.Validated = versions, validated
+	d.FromYears = store.RulesFromYears(h, validated)
+	for y := h.StartYear; y <= h.EndYear; y++ {
+		v, _ := store.RulesForYear(versions, y)
+		d.Years = append(d.Years, templates.RulesYear{Year: y, Version: v, Validated: frozen[y]})
+	}
+	latest := scoring.DefaultRules()
+	if len(versions) > 0 {
+		latest = versions[len(versions)-1].Rules
+	}
+	d.Form = templates.RulesFormOf(latest, form)
+	if len(d.FromYears) > 0 {
+		d.Form.From = strconv.Itoa(d.FromYears[0])
+	}
+	return d, nil
+}
+
+// rulesYearMessage says, in Italian, why the rules cannot change from a year.
+func rulesYearMessage(e *store.RulesYearError) string {
+	if e.Validated >= e.Year && e.Year > 0 {
+		if e.Frozen {
+			return "Il " + strconv.Itoa(e.Year) + " ha la Relazione validata: le regole di quell'anno non si possono cambiare."
+		}
+		return "Il " + strconv.Itoa(e.Validated) + " ha la Relazione validata: le regole possono cambiare solo dal " +
+			strconv.Itoa(e.Validated+1) + " in poi, altrimenti cambierebbero anche quell'anno."
+	}
+	if len(e.Allowed) == 0 {
+		return "Tutti gli anni del piano hanno la Relazione validata: le regole non si possono cambiare."
+	}
+	return "Scegli un anno dal " + strconv.Itoa(e.Allowed[0]) + " al " + strconv.Itoa(e.Allowed[len(e.Allowed)-1]) + "."
 }
 
 // parseRules reads the rules form with a message in Italian by field.

@@ -118,6 +118,7 @@ func New(st *store.Store, sessions *scs.SessionManager, log *slog.Logger, opts .
 		s.route(r, http.MethodGet, tr, auth.Public, none, s.transparencyPage)
 		s.route(r, http.MethodGet, tr+"/relazione/{year}", auth.Public, none, s.publicRelazionePage)
 		s.route(r, http.MethodGet, tr+"/relazione/{year}/validazione", auth.Public, none, s.publicValidationDocument)
+		s.route(r, http.MethodGet, tr+"/relazione/{year}/validazione/{id}", auth.Public, none, s.publicDecisionDocument)
 		s.route(r, http.MethodGet, tr+"/relazione/{year}/{file}", auth.Public, none, s.publicRelazioneFile)
 		s.route(r, http.MethodGet, "/opendata/{ente}/{plan}/{file}", auth.Public, none, s.openDataFile)
 
@@ -151,8 +152,10 @@ func New(st *store.Store, sessions *scs.SessionManager, log *slog.Logger, opts .
 		s.route(r, http.MethodPost, pl+"/oiv/verifica", auth.Audit, enteParam, s.verifyChain)
 		s.route(r, http.MethodPost, pl+"/oiv/osservazioni", auth.Observe, enteParam, s.addObservation)
 		s.route(r, http.MethodPost, pl+"/oiv/validazione", auth.Observe, enteParam, s.setValidation)
+		s.route(r, http.MethodPost, pl+"/oiv/validazione/revoca", auth.Observe, enteParam, s.withdrawValidation)
 		s.route(r, http.MethodGet, pl+"/relazione/{year}", auth.Audit, enteParam, s.relazionePage)
 		s.route(r, http.MethodGet, pl+"/relazione/{year}/validazione", auth.Audit, enteParam, s.validationDocument)
+		s.route(r, http.MethodGet, pl+"/relazione/{year}/validazione/{id}", auth.Audit, enteParam, s.decisionDocument)
 		s.route(r, http.MethodGet, pl+"/relazione/{year}/{file}", auth.Audit, enteParam, s.relazioneFile)
 		s.route(r, http.MethodGet, pl+"/registro", auth.Audit, enteParam, s.auditPage)
 		s.route(r, http.MethodGet, pl+"/registro/{file}", auth.Audit, enteParam, s.auditExport)

@@ -33,11 +33,22 @@ func (s *Server) transparencyPage(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	for year, v := range validated {
-		// the section list is fixed: no need to build the Relazione to name its files
-		ty := templates.TransparencyYear{Year: year, Validation: v}
-		for _, sec := range relazione.Sections(true) {
-			ty.Tables = append(ty.Tables, report.Table{Slug: sec.Slug, Title: sec.Title})
+	// every year with a public decision shows its history, so a correction
+	// or a withdrawal is never a silent swap; only a validated year
+	// publishes its results
+	history, err := s.store.ValidationHistory(ctx, h.ID, true)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	for year, hist := range history {
+		ty := templates.TransparencyYear{Year: year, History: hist}
+		if v, ok := validated[year]; ok {
+			ty.Validation = &v
+			// the section list is fixed: no need to build the Relazione to name its files
+			for _, sec := range relazione.Sections(true) {
+				ty.Tables = append(ty.Tables, report.Table{Slug: sec.Slug, Title: sec.Title})
+			}
 		}
 		d.Years = append(d.Years, ty)
 	}

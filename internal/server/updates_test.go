@@ -243,7 +243,7 @@ func TestStaleFormsAreRefused(t *testing.T) {
 		old := version(t, body)
 		rules := func(cap, v string) url.Values {
 			return url.Values{"tetto": {cap}, "soglia": {"0"}, "regola-lte": {"ratio"}, "regola-obiettivo": {"weighted_mean"}, "raggiunto": {"100"},
-				"parziale": {"80"}, "risultati": {"70"}, "comportamenti": {"30"}, "fasce": {"90 Eccellente; 75 Buono; 60 Adeguato; 0 Non adeguato"}, "versione": {v}}
+				"parziale": {"80"}, "risultati": {"70"}, "comportamenti": {"30"}, "fasce": {"90 Eccellente; 75 Buono; 60 Adeguato; 0 Non adeguato"}, "dal": {"2023"}, "versione": {v}}
 		}
 		_, body2 := fetch(t, other, srv.URL+page)
 		mustPost(t, other, page, rules("120", version(t, body2)))

@@ -45,9 +45,9 @@ func (s *Store) CopyAttachment(ctx context.Context, w io.Writer, a Attachment) e
 	return s.copyChunks(ctx, w, int64(a.Size), `SELECT substring(data FROM $2 FOR $3) FROM measurement_attachments WHERE id = $1`, a.ID)
 }
 
-// CopyValidationDocument writes the OIV's validation document of a year to w
-// in slices; v comes from ValidationDocument.
+// CopyValidationDocument writes the document of an OIV decision to w in
+// slices; v comes from ValidationDocument or ValidationDecision.
 func (s *Store) CopyValidationDocument(ctx context.Context, w io.Writer, planID int64, v Validation) error {
 	return s.copyChunks(ctx, w, v.DocumentSize, `SELECT substring(document FROM $3 FOR $4) FROM relazione_validations
-		WHERE plan_id = $1 AND year = $2`, planID, v.Year)
+		WHERE plan_id = $1 AND id = $2`, planID, v.ID)
 }

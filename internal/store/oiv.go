@@ -91,6 +91,7 @@ func OutcomeLabel(outcome string) string {
 
 // Validation is the OIV's decision on a year's Relazione, with its document.
 type Validation struct {
+	ID           int64 // the decision; every decision keeps its row and document
 	Year         int
 	Outcome      string
 	DecidedOn    time.Time
@@ -107,7 +108,33 @@ type Validation struct {
 	// final period is closed and the decision is dated on or after its close
 	// and not in the future); set by the readers, see validationInRule.
 	Public bool
+	// Correction is, when recording a decision that replaces the current one,
+	// the reason for the correction (required then; see SetValidation).
+	Correction string
+	// EndedAt is set when the decision is no longer the current one: EndKind
+	// says whether a correction replaced it or it was withdrawn, EndReason why.
+	EndedAt   *time.Time
+	EndedBy   string
+	EndKind   string
+	EndReason string
 }
+
+// How a decision stopped being the current one.
+const (
+	EndCorrected = "corrected"
+	EndWithdrawn = "withdrawn"
+)
+
+// Current reports whether the decision is the year's current one.
+func (v Validation) Current() bool { return v.EndedAt == nil }
+
+// ErrCorrectionReason is returned when a decision would replace the current
+// one without the reason for the correction: nothing is stored.
+var ErrCorrectionReason = errors.New("manca il motivo della correzione")
+
+// ErrNoValidation is returned when withdrawing the validation of a year that
+// has no current decision.
+var ErrNoValidation = errors.New("nessuna validazione da revocare")
 
 // validationInRule is the SQL condition (on relazione_validations v) for a
 // validation that may be shown to the public: the year's final period is
@@ -142,24 +169,32 @@ func (v Validation) Stamp() string { return strconv.FormatInt(v.CreatedAt.UnixMi
 // replaced after the form was built: nothing is changed.
 var ErrValidationChanged = errors.New("la validazione è cambiata nel frattempo")
 
-// SetValidation records (or replaces) the validation of a year's Relazione,
-// if that year's validation is still the one seen (its Stamp, or "" for none;
-// ErrValidationChanged otherwise). Any outcome needs the year's final period
-// closed (ErrYearOpen) and a decision date from its close to today
-// (*ValidationDateError); the period row is locked so that a reopening cannot
-// slip in between. The audit event carries the outcome before and after and
-// the document's hash.
+// SetValidation records the validation of a year's Relazione, if that
+// year's current decision is still the one seen (its Stamp, or "" for none;
+// ErrValidationChanged otherwise). Replacing a current decision is a
+// correction: it needs v.Correction, the reason (ErrCorrectionReason), and
+// keeps the replaced decision and its document in the history, marked as
+// corrected. Any outcome needs the year's final period closed (ErrYearOpen)
+// and a decision date from its close to today (*ValidationDateError); the
+// period row is locked so that a reopening cannot slip in between, and the
+// scoring rules row so that the rules cannot change meanwhile. The audit
+// event (oiv.validation, or oiv.validation.correct) carries the outcome
+// before and after and the document's hash.
 func (s *Store) SetValidation(ctx context.Context, h PlanHeader, v Validation, seen, actor string) error {
 	sum := sha256.Sum256(v.Document)
 	v.SHA256 = hex.EncodeToString(sum[:])
 	return s.inTx(ctx, func(tx pgx.Tx) error {
 		var before map[string]any
+		var oldID int64
 		var oldOutcome, oldSum string
 		var oldDate, oldAt time.Time
 		current := ""
 		var closed bool
 		var closedOn *time.Time
 		var inTime bool
+		if _, err := tx.Exec(ctx, `SELECT 1 FROM scoring_rules WHERE plan_id = $1 FOR SHARE`, h.ID); err != nil {
+			return fmt.Errorf("validation: scoring rules: %w", err)
+		}
 		err := tx.QueryRow(ctx, `SELECT closed_at IS NOT NULL, (closed_at AT TIME ZONE 'Europe/Rome')::date,
 				$3::date >= coalesce((closed_at AT TIME ZONE 'Europe/Rome')::date, 'infinity') AND $3::date <= (now() AT TIME ZONE 'Europe/Rome')::date
 			FROM periods WHERE plan_id = $1 AND year = $2 AND kind = 'final' FOR SHARE`, h.ID, v.Year, v.DecidedOn).Scan(&closed, &closedOn, &inTime)
@@ -173,27 +208,35 @@ func (s *Store) SetValidation(ctx context.Context, h PlanHeader, v Validation, s
 		case !inTime:
 			return &ValidationDateError{ClosedOn: *closedOn}
 		}
-		err = tx.QueryRow(ctx, `SELECT outcome, decided_on, document_sha256, created_at FROM relazione_validations
-			WHERE plan_id = $1 AND year = $2 FOR UPDATE`, h.ID, v.Year).Scan(&oldOutcome, &oldDate, &oldSum, &oldAt)
+		err = tx.QueryRow(ctx, `SELECT id, outcome, decided_on, document_sha256, created_at FROM relazione_validations
+			WHERE plan_id = $1 AND year = $2 AND ended_at IS NULL FOR UPDATE`, h.ID, v.Year).Scan(&oldID, &oldOutcome, &oldDate, &oldSum, &oldAt)
 		switch {
 		case errors.Is(err, pgx.ErrNoRows):
 		case err != nil:
 			return fmt.Errorf("validation: %w", err)
 		default:
-			before = map[string]any{"outcome": oldOutcome, "decided_on": oldDate.Format("2006-01-02"), "document_sha256": oldSum}
+			before = map[string]any{"id": oldID, "outcome": oldOutcome, "decided_on": oldDate.Format("2006-01-02"), "document_sha256": oldSum}
 			current = Validation{CreatedAt: oldAt}.Stamp()
 		}
 		if current != seen {
 			return ErrValidationChanged
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO relazione_validations (plan_id, year, outcome, decided_on, act_reference, notes,
+		action, reason := "oiv.validation", v.Notes
+		if before != nil {
+			if v.Correction == "" {
+				return ErrCorrectionReason
+			}
+			action, reason = "oiv.validation.correct", v.Correction
+			if _, err := tx.Exec(ctx, `UPDATE relazione_validations SET ended_at = now(), ended_by = $2, end_kind = 'corrected', end_reason = $3
+				WHERE id = $1`, oldID, actor, v.Correction); err != nil {
+				return fmt.Errorf("validation: %w", err)
+			}
+		}
+		var id int64
+		err = tx.QueryRow(ctx, `INSERT INTO relazione_validations (plan_id, year, outcome, decided_on, act_reference, notes,
 				document_name, document_type, document, document_sha256, author)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-			ON CONFLICT (plan_id, year) DO UPDATE SET outcome = EXCLUDED.outcome, decided_on = EXCLUDED.decided_on,
-				act_reference = EXCLUDED.act_reference, notes = EXCLUDED.notes, document_name = EXCLUDED.document_name,
-				document_type = EXCLUDED.document_type, document = EXCLUDED.document,
-				document_sha256 = EXCLUDED.document_sha256, author = EXCLUDED.author, created_at = now()`,
-			h.ID, v.Year, v.Outcome, v.DecidedOn, v.ActReference, v.Notes, v.DocumentName, v.DocumentType, v.Document, v.SHA256, actor)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+			h.ID, v.Year, v.Outcome, v.DecidedOn, v.ActReference, v.Notes, v.DocumentName, v.DocumentType, v.Document, v.SHA256, actor).Scan(&id)
 		if err != nil {
 			return fmt.Errorf("validation: %w", err)
 		}
@@ -203,12 +246,54 @@ func (s *Store) SetValidation(ctx context.Context, h PlanHeader, v Validation, s
 			return fmt.Errorf("validation: %w", err)
 		}
 		c := cs[v.Year]
-		return appendAudit(ctx, tx, AuditEvent{Actor: actor, Action: "oiv.validation", EnteID: &h.EnteID,
-			ObjectType: "relazione", ObjectKey: fmt.Sprintf("%s/%s %d", h.EnteSlug, h.Slug, v.Year), Reason: v.Notes,
-			Detail: map[string]any{"old": before, "new": map[string]any{"outcome": v.Outcome, "decided_on": v.DecidedOn.Format("2006-01-02"),
-				"act_reference": v.ActReference, "document": v.DocumentName, "document_sha256": v.SHA256},
+		return appendAudit(ctx, tx, AuditEvent{Actor: actor, Action: action, EnteID: &h.EnteID,
+			ObjectType: "relazione", ObjectKey: fmt.Sprintf("%s/%s %d", h.EnteSlug, h.Slug, v.Year), Reason: reason,
+			Detail: map[string]any{"old": before, "new": map[string]any{"id": id, "outcome": v.Outcome, "decided_on": v.DecidedOn.Format("2006-01-02"),
+				"act_reference": v.ActReference, "notes": v.Notes, "document": v.DocumentName, "document_sha256": v.SHA256},
 				"completeness": map[string]int{"expected": c.Expected, "approved": c.Approved, "not_applicable": c.NotApplicable,
 					"returned": c.Returned, "submitted": c.Submitted, "draft": c.Draft, "missing": c.Missing}}})
+	})
+}
+
+// WithdrawValidation withdraws the current decision on a year's Relazione,
+// if it is still the one seen (its Stamp; ErrValidationChanged otherwise,
+// ErrNoValidation when there is none), for a reason that is required. The
+// decision and its document stay in the history, marked as withdrawn; the
+// year is no longer validated (its results leave the transparency page and
+// its scoring rules may change again). Audited as oiv.validation.withdraw.
+func (s *Store) WithdrawValidation(ctx context.Context, h PlanHeader, year int, seen, reason, actor string) error {
+	if reason == "" {
+		return ErrCorrectionReason
+	}
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT 1 FROM scoring_rules WHERE plan_id = $1 FOR SHARE`, h.ID); err != nil {
+			return fmt.Errorf("withdraw validation: scoring rules: %w", err)
+		}
+		var id int64
+		var outcome, sum string
+		var decided, at time.Time
+		err := tx.QueryRow(ctx, `SELECT id, outcome, decided_on, document_sha256, created_at FROM relazione_validations
+			WHERE plan_id = $1 AND year = $2 AND ended_at IS NULL FOR UPDATE`, h.ID, year).Scan(&id, &outcome, &decided, &sum, &at)
+		switch {
+		case errors.Is(err, pgx.ErrNoRows):
+			if seen != "" {
+				return ErrValidationChanged
+			}
+			return ErrNoValidation
+		case err != nil:
+			return fmt.Errorf("withdraw validation: %w", err)
+		}
+		if (Validation{CreatedAt: at}).Stamp() != seen {
+			return ErrValidationChanged
+		}
+		if _, err := tx.Exec(ctx, `UPDATE relazione_validations SET ended_at = now(), ended_by = $2, end_kind = 'withdrawn', end_reason = $3
+			WHERE id = $1`, id, actor, reason); err != nil {
+			return fmt.Errorf("withdraw validation: %w", err)
+		}
+		return appendAudit(ctx, tx, AuditEvent{Actor: actor, Action: "oiv.validation.withdraw", EnteID: &h.EnteID,
+			ObjectType: "relazione", ObjectKey: fmt.Sprintf("%s/%s %d", h.EnteSlug, h.Slug, year), Reason: reason,
+			Detail: map[string]any{"old": map[string]any{"id": id, "outcome": outcome, "decided_on": decided.Format("2006-01-02"),
+				"document_sha256": sum}, "new": nil}})
 	})
 }
 
@@ -224,43 +309,88 @@ func (s *Store) ValidationDocument(ctx context.Context, planID int64, year int) 
 	return s.validation(ctx, planID, year, true)
 }
 
-func (s *Store) validation(ctx context.Context, planID int64, year int, withDoc bool) (Validation, error) {
-	v := Validation{Year: year}
-	doc := `0::bigint`
-	if withDoc {
-		doc = `octet_length(document)::bigint`
-	}
-	err := s.pool.QueryRow(ctx, `SELECT outcome, decided_on, act_reference, notes, document_name, document_type, `+doc+`,
-			document_sha256, author, created_at, `+validationInRule+`
-		FROM relazione_validations v WHERE plan_id = $1 AND year = $2`, planID, year).Scan(&v.Outcome, &v.DecidedOn,
-		&v.ActReference, &v.Notes, &v.DocumentName, &v.DocumentType, &v.DocumentSize, &v.SHA256, &v.Author, &v.CreatedAt, &v.Public)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return v, ErrNotFound
-	}
-	if err != nil {
-		return v, fmt.Errorf("validation %d: %w", year, err)
-	}
-	return v, nil
+const validationColumns = `v.id, v.year, v.outcome, v.decided_on, v.act_reference, v.notes, v.document_name, v.document_type,
+	v.document_sha256, v.author, v.created_at, v.ended_at, v.ended_by, coalesce(v.end_kind, ''), v.end_reason, ` + validationInRule
+
+func scanValidation(r pgx.CollectableRow) (Validation, error) {
+	var v Validation
+	return v, r.Scan(&v.ID, &v.Year, &v.Outcome, &v.DecidedOn, &v.ActReference, &v.Notes, &v.DocumentName, &v.DocumentType,
+		&v.SHA256, &v.Author, &v.CreatedAt, &v.EndedAt, &v.EndedBy, &v.EndKind, &v.EndReason, &v.Public)
 }
 
-// Validations returns the OIV's decisions on a plan's Relazioni by year,
-// without the documents.
+func (s *Store) validation(ctx context.Context, planID int64, year int, withDoc bool) (Validation, error) {
+	return s.oneValidation(ctx, `v.plan_id = $1 AND v.year = $2 AND v.ended_at IS NULL`, withDoc, planID, year)
+}
+
+// ValidationDecision returns one decision of a year's history, current or
+// not, with the size of its document: the history links each decision's
+// document. ErrNotFound when the plan year has no such decision.
+func (s *Store) ValidationDecision(ctx context.Context, planID int64, year int, id int64) (Validation, error) {
+	return s.oneValidation(ctx, `v.plan_id = $1 AND v.year = $2 AND v.id = $3`, true, planID, year, id)
+}
+
+func (s *Store) oneValidation(ctx context.Context, where string, withDoc bool, args ...any) (Validation, error) {
+	doc := `0::bigint`
+	if withDoc {
+		doc = `octet_length(v.document)::bigint`
+	}
+	rows, err := s.pool.Query(ctx, `SELECT `+validationColumns+`, `+doc+` FROM relazione_validations v WHERE `+where, args...)
+	if err != nil {
+		return Validation{}, fmt.Errorf("validation: %w", err)
+	}
+	vs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Validation, error) {
+		var v Validation
+		return v, r.Scan(&v.ID, &v.Year, &v.Outcome, &v.DecidedOn, &v.ActReference, &v.Notes, &v.DocumentName, &v.DocumentType,
+			&v.SHA256, &v.Author, &v.CreatedAt, &v.EndedAt, &v.EndedBy, &v.EndKind, &v.EndReason, &v.Public, &v.DocumentSize)
+	})
+	if err != nil {
+		return Validation{}, fmt.Errorf("validation: %w", err)
+	}
+	if len(vs) == 0 {
+		return Validation{}, ErrNotFound
+	}
+	return vs[0], nil
+}
+
+// Validations returns the OIV's current decisions on a plan's Relazioni by
+// year, without the documents.
 func (s *Store) Validations(ctx context.Context, planID int64) (map[int]Validation, error) {
-	rows, err := s.pool.Query(ctx, `SELECT year, outcome, decided_on, act_reference, notes, document_name, document_type,
-			document_sha256, author, created_at, `+validationInRule+`
-		FROM relazione_validations v WHERE plan_id = $1`, planID)
+	rows, err := s.pool.Query(ctx, `SELECT `+validationColumns+` FROM relazione_validations v WHERE v.plan_id = $1 AND v.ended_at IS NULL`, planID)
+	if err != nil {
+		return nil, fmt.Errorf("validations: %w", err)
+	}
+	vs, err := pgx.CollectRows(rows, scanValidation)
 	if err != nil {
 		return nil, fmt.Errorf("validations: %w", err)
 	}
 	out := map[int]Validation{}
-	var v Validation
-	_, err = pgx.ForEachRow(rows, []any{&v.Year, &v.Outcome, &v.DecidedOn, &v.ActReference, &v.Notes, &v.DocumentName,
-		&v.DocumentType, &v.SHA256, &v.Author, &v.CreatedAt, &v.Public}, func() error {
+	for _, v := range vs {
 		out[v.Year] = v
-		return nil
-	})
+	}
+	return out, nil
+}
+
+// ValidationHistory returns, by year, every decision of the OIV on a plan's
+// Relazioni, oldest first, without the documents: current, corrected and
+// withdrawn ones. With public, only the decisions that met the rule for
+// publication (see validationInRule), as the public pages show them.
+func (s *Store) ValidationHistory(ctx context.Context, planID int64, public bool) (map[int][]Validation, error) {
+	cond := ``
+	if public {
+		cond = ` AND ` + validationInRule
+	}
+	rows, err := s.pool.Query(ctx, `SELECT `+validationColumns+` FROM relazione_validations v WHERE v.plan_id = $1`+cond+`
+		ORDER BY v.year, v.created_at, v.id`, planID)
 	if err != nil {
-		return nil, fmt.Errorf("validations: %w", err)
+		return nil, fmt.Errorf("validation history: %w", err)
+	}
+	vs, err := pgx.CollectRows(rows, scanValidation)
+	if err != nil {
+		return nil, fmt.Errorf("validation history: %w", err)
+	}
+	out := map[int][]Validation{}
+	for _, v := range vs {
+		out[v.Year] = append(out[v.Year], v)
 	}
 	return out, nil
 }
@@ -310,7 +440,7 @@ func (s *Store) PublishedUpdate(ctx context.Context, planID int64) (time.Time, e
 	var t time.Time
 	err := s.pool.QueryRow(ctx, `SELECT greatest(
 			(SELECT max(created_at) FROM revisions WHERE plan_id = $1),
-			(SELECT max(created_at) FROM relazione_validations v WHERE plan_id = $1 AND `+validationInRule+`),
+			(SELECT max(greatest(created_at, ended_at)) FROM relazione_validations v WHERE plan_id = $1 AND `+validationInRule+`),
 			(SELECT max(closed_at) FROM periods WHERE plan_id = $1),
 			(SELECT max(m.updated_at) FROM measurements m JOIN periods p ON p.id = m.period_id
 			 WHERE m.plan_id = $1 AND m.status = 'approved' AND p.closed_at IS NOT NULL))`, planID).Scan(&t)

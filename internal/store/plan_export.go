@@ -11,6 +11,7 @@ import (
 
 	"github.com/piao-performance/piao/internal/plan"
 	"github.com/piao-performance/piao/internal/revision"
+	"github.com/piao-performance/piao/internal/scoring"
 )
 
 // ExportPlan reads a whole plan back into the document LoadPlan takes, with
@@ -402,22 +403,36 @@ func (x *exporter) notes(ctx context.Context) error {
 }
 
 func (x *exporter) rules(ctx context.Context) error {
-	var r plan.Rules
-	var bands []byte
-	err := x.tx.QueryRow(ctx, `SELECT cap::float8, min_threshold::float8, lte_rule, objective_rule, full_band::float8,
-			partial_band::float8, results_share::float8, behaviour_share::float8, individual_bands, show_submitted_midyear
-		FROM scoring_rules WHERE plan_id = $1`, x.planID).Scan(&r.Cap, &r.MinThreshold, &r.LTERule, &r.ObjectiveRule,
-		&r.FullBand, &r.PartialBand, &r.ResultsShare, &r.BehaviourShare, &bands, &r.ShowSubmittedMidyear)
+	var show bool
+	err := x.tx.QueryRow(ctx, `SELECT show_submitted_midyear FROM scoring_rules WHERE plan_id = $1`, x.planID).Scan(&show)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil // no rules row: the importer keeps the defaults
 	}
 	if err != nil {
 		return fmt.Errorf("scoring rules: %w", err)
 	}
-	if err := json.Unmarshal(bands, &r.IndividualBands); err != nil {
-		return fmt.Errorf("individual bands: %w", err)
+	versions, err := readRuleVersions(ctx, x.tx, x.planID)
+	if err != nil {
+		return err
 	}
-	x.doc.State.Rules = &r
+	conv := func(r scoring.Rules) plan.Rules {
+		out := plan.Rules{Cap: r.Cap, MinThreshold: r.MinThreshold, LTERule: r.LTERule, ObjectiveRule: r.ObjectiveRule,
+			FullBand: r.FullBand, PartialBand: r.PartialBand, ResultsShare: r.ResultsShare, BehaviourShare: r.BehaviourShare}
+		for _, b := range r.IndividualBands {
+			out.IndividualBands = append(out.IndividualBands, plan.Band{Min: b.Min, Label: b.Label})
+		}
+		return out
+	}
+	for _, v := range versions {
+		if v.No == 1 {
+			r := conv(v.Rules)
+			r.ShowSubmittedMidyear = show
+			x.doc.State.Rules = &r
+			continue
+		}
+		x.doc.State.RuleVersions = append(x.doc.State.RuleVersions, plan.RuleVersion{Version: v.No, FromYear: v.FromYear,
+			Rules: conv(v.Rules), Reason: v.Reason, CreatedBy: v.CreatedBy, CreatedAt: v.CreatedAt.UTC().Format(time.RFC3339Nano)})
+	}
 	return nil
 }
 

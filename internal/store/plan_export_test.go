@@ -16,6 +16,7 @@ import (
 
 	"github.com/piao-performance/piao/internal/plan"
 	"github.com/piao-performance/piao/internal/scorecard"
+	"github.com/piao-performance/piao/internal/scoring"
 	"github.com/piao-performance/piao/internal/seed"
 	"github.com/piao-performance/piao/internal/server"
 	"github.com/piao-performance/piao/internal/store"
@@ -137,6 +138,11 @@ func TestExportImportRoundTrip(t *testing.T) {
 	if err := stA.SetShowSubmittedMidyear(ctx, h, true, "test"); err != nil {
 		t.Fatal(err)
 	}
+	newRules := scoring.DefaultRules()
+	newRules.Cap, newRules.LTERule = 120, scoring.LTELinear
+	if err := stA.SetScoringRules(ctx, h, newRules, 2024, "Nuovo SMVP dal 2024", 1, "test"); err != nil {
+		t.Fatal(err)
+	}
 	mid, err := stA.Period(ctx, h.ID, 2024, "midyear")
 	if err != nil {
 		t.Fatal(err)
@@ -168,6 +174,9 @@ func TestExportImportRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := marshalDoc(t, exported)
+	if s := exported.State; len(s.RuleVersions) != 1 || s.RuleVersions[0].FromYear != 2024 || s.RuleVersions[0].Rules.Cap != 120 || s.Rules.Cap != 100 {
+		t.Fatalf("export lacks the rule versions: %+v %+v", s.Rules, s.RuleVersions)
+	}
 	if s := exported.State; len(s.Measurements) < 100 || len(s.Behaviour) != 1 || !s.Rules.ShowSubmittedMidyear ||
 		!strings.Contains(string(a), `"review_comment": "Allegare il verbale"`) || !strings.Contains(string(a), `"submitted_at": "20`) {
 		t.Fatalf("export lacks the state: %d measurements, %+v", len(s.Measurements), s.Behaviour)
@@ -200,6 +209,9 @@ func TestExportImportRoundTrip(t *testing.T) {
 		vis  store.Visibility
 	}{{2023, "final", store.Public}, {2024, "midyear", store.Approved}} {
 		ca, cb := card(t, stA, c.year, c.kind, c.vis), card(t, stB, c.year, c.kind, c.vis)
+		if want := map[int]int{2023: 1, 2024: 2}[c.year]; ca.Rules.No != want || cb.Rules.No != want || cb.Model.Rules.Cap != ca.Model.Rules.Cap {
+			t.Errorf("%d: rules version %d in A, %d in B, want %d", c.year, ca.Rules.No, cb.Rules.No, want)
+		}
 		if ca.Result.Ente != cb.Result.Ente || ca.Measured != cb.Measured || ca.Demo != cb.Demo {
 			t.Errorf("%d %s: ente score %+v (%d measured) in A, %+v (%d) in B", c.year, c.kind,
 				ca.Result.Ente, ca.Measured, cb.Result.Ente, cb.Measured)

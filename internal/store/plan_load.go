@@ -178,6 +178,10 @@ func (l *loader) insertPlan(ctx context.Context) error {
 	if _, err := l.tx.Exec(ctx, `INSERT INTO scoring_rules (plan_id) VALUES ($1)`, l.planID); err != nil {
 		return fmt.Errorf("scoring rules of %s: %w", p.Slug, err)
 	}
+	if _, err := l.tx.Exec(ctx, `INSERT INTO scoring_rule_versions (plan_id, version_no, from_year)
+		VALUES ($1, 1, $2)`, l.planID, p.StartYear); err != nil {
+		return fmt.Errorf("scoring rules of %s: %w", p.Slug, err)
+	}
 	return createDefaultPeriods(ctx, l.tx, l.planID, p.StartYear, p.EndYear)
 }
 

@@ -21,7 +21,7 @@ func (l *loader) insertState(ctx context.Context) error {
 	if st == nil {
 		return nil
 	}
-	if err := l.insertRules(ctx, st.Rules); err != nil {
+	if err := l.insertRules(ctx, st.Rules, st.RuleVersions); err != nil {
 		return err
 	}
 	periods, err := l.upsertPeriods(ctx, st.Periods)
@@ -46,19 +46,37 @@ func (l *loader) insertState(ctx context.Context) error {
 	return nil
 }
 
-// insertRules replaces the default rules insertPlan wrote; the table's checks
-// refuse inconsistent ones.
-func (l *loader) insertRules(ctx context.Context, r *plan.Rules) error {
-	if r == nil {
-		return nil
+// insertRules replaces the default rules insertPlan wrote (version 1) and
+// adds the later versions a backup carries; the table's checks refuse
+// inconsistent ones.
+func (l *loader) insertRules(ctx context.Context, r *plan.Rules, versions []plan.RuleVersion) error {
+	if r != nil {
+		_, err := l.tx.Exec(ctx, `UPDATE scoring_rule_versions SET cap = $2, min_threshold = $3, lte_rule = $4, objective_rule = $5,
+				full_band = $6, partial_band = $7, results_share = $8, behaviour_share = $9, individual_bands = $10
+			WHERE plan_id = $1 AND version_no = 1`, l.planID, r.Cap, r.MinThreshold, r.LTERule, r.ObjectiveRule, r.FullBand, r.PartialBand,
+			r.ResultsShare, r.BehaviourShare, nonNil(r.IndividualBands))
+		if err != nil {
+			return fmt.Errorf("scoring rules: %w", err)
+		}
+		if _, err := l.tx.Exec(ctx, `UPDATE scoring_rules SET show_submitted_midyear = $2 WHERE plan_id = $1`,
+			l.planID, r.ShowSubmittedMidyear); err != nil {
+			return fmt.Errorf("scoring rules: %w", err)
+		}
 	}
-	_, err := l.tx.Exec(ctx, `UPDATE scoring_rules SET cap = $2, min_threshold = $3, lte_rule = $4, objective_rule = $5,
-			full_band = $6, partial_band = $7, results_share = $8, behaviour_share = $9, individual_bands = $10,
-			show_submitted_midyear = $11
-		WHERE plan_id = $1`, l.planID, r.Cap, r.MinThreshold, r.LTERule, r.ObjectiveRule, r.FullBand, r.PartialBand,
-		r.ResultsShare, r.BehaviourShare, nonNil(r.IndividualBands), r.ShowSubmittedMidyear)
-	if err != nil {
-		return fmt.Errorf("scoring rules: %w", err)
+	for _, v := range versions {
+		created, err := parseTime(v.CreatedAt)
+		if err != nil {
+			return fmt.Errorf("scoring rules version %d: created_at: %w", v.Version, err)
+		}
+		x := v.Rules
+		_, err = l.tx.Exec(ctx, `INSERT INTO scoring_rule_versions (plan_id, version_no, from_year, cap, min_threshold, lte_rule,
+				objective_rule, full_band, partial_band, results_share, behaviour_share, individual_bands, reason, created_by, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, coalesce($15, now()))`, l.planID, v.Version, v.FromYear,
+			x.Cap, x.MinThreshold, x.LTERule, x.ObjectiveRule, x.FullBand, x.PartialBand, x.ResultsShare, x.BehaviourShare,
+			nonNil(x.IndividualBands), v.Reason, v.CreatedBy, created)
+		if err != nil {
+			return fmt.Errorf("scoring rules version %d: %w", v.Version, err)
+		}
 	}
 	return nil
 }

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -11,41 +10,6 @@ import (
 	"github.com/piao-performance/piao/internal/plan"
 	"github.com/piao-performance/piao/internal/scoring"
 )
-
-// ScoringRules returns the plan's scoring rules.
-func (s *Store) ScoringRules(ctx context.Context, planID int64) (scoring.Rules, error) {
-	r, _, err := s.VersionedRules(ctx, planID)
-	return r, err
-}
-
-// VersionedRules returns the plan's scoring rules with their version, which
-// the rules form carries so that a stale form cannot overwrite newer rules.
-func (s *Store) VersionedRules(ctx context.Context, planID int64) (scoring.Rules, int, error) {
-	return readRules(ctx, s.pool, planID, false)
-}
-
-func readRules(ctx context.Context, q interface {
-	QueryRow(context.Context, string, ...any) pgx.Row
-}, planID int64, lock bool) (scoring.Rules, int, error) {
-	var r scoring.Rules
-	var bands []byte
-	var version int
-	sql := `SELECT cap::float8, min_threshold::float8, lte_rule, objective_rule, full_band::float8,
-			partial_band::float8, results_share::float8, behaviour_share::float8, individual_bands, version
-		FROM scoring_rules WHERE plan_id = $1`
-	if lock {
-		sql += ` FOR UPDATE`
-	}
-	err := q.QueryRow(ctx, sql, planID).Scan(&r.Cap, &r.MinThreshold, &r.LTERule, &r.ObjectiveRule,
-		&r.FullBand, &r.PartialBand, &r.ResultsShare, &r.BehaviourShare, &bands, &version)
-	if err != nil {
-		return r, 0, fmt.Errorf("scoring rules: %w", err)
-	}
-	if err := json.Unmarshal(bands, &r.IndividualBands); err != nil {
-		return r, 0, fmt.Errorf("individual bands: %w", err)
-	}
-	return r, version, nil
-}
 
 // RulesConflictError is returned when the rules changed after the version
 // the form was built from; Current and Version are what is there now.
@@ -79,25 +43,49 @@ func (s *Store) RevisionInForce(ctx context.Context, planID int64, day time.Time
 }
 
 // Snapshot returns what the scoring engine needs for one year of a plan: the
-// rules, the structure, the indicators with the targets of that year in the
-// revision in force on asOf (the end of the scored period), and the
-// individual objectives.
+// rules in force for that year, the structure, the indicators with the
+// targets of that year in the revision in force on asOf (the end of the
+// scored period), and the individual objectives.
 func (s *Store) Snapshot(ctx context.Context, h PlanHeader, year int, asOf time.Time) (scoring.Snapshot, RevisionRef, error) {
-	rev, err := s.RevisionInForce(ctx, h.ID, asOf)
-	if err != nil {
-		return scoring.Snapshot{}, rev, err
-	}
-	h.RevisionSeq = rev.Seq
-	snap, err := s.snapshot(ctx, h, year)
-	return snap, rev, err
+	sc, err := s.ScoredSnapshot(ctx, h, year, asOf)
+	return sc.Snapshot, sc.Revision, err
 }
 
-func (s *Store) snapshot(ctx context.Context, h PlanHeader, year int) (scoring.Snapshot, error) {
-	var snap scoring.Snapshot
-	var err error
-	if snap.Rules, err = s.ScoringRules(ctx, h.ID); err != nil {
-		return snap, err
+// YearSnapshot is a snapshot with the plan revision and the version of the
+// scoring rules it was built from.
+type YearSnapshot struct {
+	Snapshot scoring.Snapshot
+	Revision RevisionRef
+	Rules    RuleVersion
+}
+
+// ScoredSnapshot is Snapshot with the version of the rules it applies.
+func (s *Store) ScoredSnapshot(ctx context.Context, h PlanHeader, year int, asOf time.Time) (YearSnapshot, error) {
+	var out YearSnapshot
+	rev, err := s.RevisionInForce(ctx, h.ID, asOf)
+	if err != nil {
+		return out, err
 	}
+	out.Revision = rev
+	h.RevisionSeq = rev.Seq
+	out.Snapshot, out.Rules, err = s.snapshot(ctx, h, year)
+	return out, err
+}
+
+func (s *Store) snapshot(ctx context.Context, h PlanHeader, year int) (scoring.Snapshot, RuleVersion, error) {
+	var snap scoring.Snapshot
+	rv, err := s.RulesFor(ctx, h.ID, year)
+	if err != nil {
+		return snap, rv, err
+	}
+	snap.Rules = rv.Rules
+	snap, err = s.structure(ctx, h, year, snap)
+	return snap, rv, err
+}
+
+// structure adds to snap what the engine needs besides the rules.
+func (s *Store) structure(ctx context.Context, h PlanHeader, year int, snap scoring.Snapshot) (scoring.Snapshot, error) {
+	var err error
 	rows, err := s.pool.Query(ctx, `SELECT number FROM areas WHERE plan_id = $1 ORDER BY number`, h.ID)
 	if err != nil {
 		return snap, fmt.Errorf("areas: %w", err)
@@ -373,33 +361,4 @@ func (s *Store) LatestBaselines(ctx context.Context, planID int64) (map[string]p
 		return nil, fmt.Errorf("baselines: %w", err)
 	}
 	return out, nil
-}
-
-// SetScoringRules replaces the plan's scoring rules if they are still at
-// version (the one the form was built from; otherwise *RulesConflictError and
-// nothing changes); the audit event holds the rules before and after. The
-// rules apply to every score from now on, past periods included: they are
-// the method, not a plan revision.
-func (s *Store) SetScoringRules(ctx context.Context, h PlanHeader, r scoring.Rules, version int, actor string) error {
-	if err := r.Validate(); err != nil {
-		return err
-	}
-	return s.inTx(ctx, func(tx pgx.Tx) error {
-		old, cur, err := readRules(ctx, tx, h.ID, true)
-		if err != nil {
-			return err
-		}
-		if cur != version {
-			return &RulesConflictError{Current: old, Version: cur}
-		}
-		_, err = tx.Exec(ctx, `UPDATE scoring_rules SET cap = $2, min_threshold = $3, lte_rule = $4, objective_rule = $5, full_band = $6,
-				partial_band = $7, results_share = $8, behaviour_share = $9, individual_bands = $10, version = version + 1, updated_at = now()
-			WHERE plan_id = $1`, h.ID, r.Cap, r.MinThreshold, r.LTERule, r.ObjectiveRule, r.FullBand, r.PartialBand,
-			r.ResultsShare, r.BehaviourShare, r.IndividualBands)
-		if err != nil {
-			return fmt.Errorf("scoring rules: %w", err)
-		}
-		return appendAudit(ctx, tx, AuditEvent{Actor: actor, Action: "rules.set", EnteID: &h.EnteID, ObjectType: "plan",
-			ObjectKey: h.EnteSlug + "/" + h.Slug, Detail: map[string]any{"old": old, "new": r}})
-	})
 }
