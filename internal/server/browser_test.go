@@ -651,6 +651,14 @@ func TestBrowserAdminEditsATarget(t *testing.T) {
 	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`main form[action$="/modifica/adotta"] button`))); err != nil {
 		t.Fatal(err)
 	}
+	// the confirmation: the counts and the differences above the button
+	check("adoption confirmation", "Adottare la revisione", "Target annuali", "Target aggiunto", "Cambiano i punteggi degli anni")
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("conferma"))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`main form[action$="/modifica/adotta"] button[type=submit]`))); err != nil {
+		t.Fatal(err)
+	}
 	check("adopted", "Revisione adottata")
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+planPath+"/revisioni?da=2&a=3")); err != nil {
 		t.Fatal(err)
