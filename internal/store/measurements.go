@@ -38,13 +38,13 @@ func (s *Store) MeasureCatalogue(ctx context.Context, ente, planSlug string) (Pl
 
 // ImportOptions controls ImportMeasurements.
 type ImportOptions struct {
-	Actor        string
-	Status       string // draft, submitted or approved (default approved)
+	Actor  string
+	Status string // draft, submitted or approved (default approved)
 	// ClosePeriods closes the periods the rows belong to, as the Segretario
 	// Generale would, and with the same rule: only a period that has ended
 	// (its end date before today); the others stay open (ImportResult.NotClosed).
 	ClosePeriods bool
-	Demo         bool   // the values are demo data and are labelled so wherever they appear
+	Demo         bool // the values are demo data and are labelled so wherever they appear
 }
 
 // ImportResult says what ImportMeasurements wrote.
