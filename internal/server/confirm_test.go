@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/piao-performance/piao/internal/auth"
+	"github.com/piao-performance/piao/internal/measure"
 	"github.com/piao-performance/piao/internal/store"
 )
 
@@ -258,4 +259,37 @@ func TestDisablingAUserSaysWhatChanges(t *testing.T) {
 	if !active("admin") {
 		t.Error("the last administrator was disabled")
 	}
+}
+
+// The adoption confirmation counts the measurements that removing an
+// indicator would leave orphaned, and says the adoption will be refused.
+func TestAdoptionConfirmationCountsOrphanedMeasurements(t *testing.T) {
+	app, pool, _ := authApp(t)
+	srv := httptest.NewServer(app)
+	defer srv.Close()
+	ctx := context.Background()
+	st := store.New(pool)
+	v := 210.0
+	if _, err := st.ImportMeasurements(ctx, "cciaa-gran-sasso", "piao-2023-2025", []measure.Row{
+		{Indicator: "O.3.3.1/1", Year: 2023, Period: "midyear", Value: &v}, {Indicator: "O.3.3.1/1", Year: 2023, Period: "final", Value: &v}},
+		store.ImportOptions{Actor: "test", Status: "draft"}); err != nil {
+		t.Fatal(err)
+	}
+	admin := client(t)
+	signIn(t, admin, srv.URL, "admin", testPassword)
+	ed := srv.URL + refPlan + "/modifica"
+	if res, _ := postForm(t, admin, ed+"/avvia", url.Values{"etichetta": {"Eliminazione"}, "vigore": {"01/07/2024"}, "motivo": {"Prova"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("start draft: %d", res.StatusCode)
+	}
+	_, body := fetch(t, admin, ed+"/obiettivi/O.3.3.1")
+	if res, page := postForm(t, admin, ed+"/obiettivi/O.3.3.1/indicatori/1/elimina", url.Values{"versione": {version(t, body)}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("remove the indicator from the draft: %d\n%s", res.StatusCode, page)
+	}
+	_, body = fetch(t, admin, ed)
+	code, page := postPage(t, admin, ed+"/adotta", url.Values{"versione": {formVersion(t, body, "/modifica/adotta")}})
+	if code != http.StatusOK {
+		t.Fatalf("confirmation: %d", code)
+	}
+	mustContain(t, page, `id="orfane">2<`, "L'adozione sarà rifiutata", "Indicatore eliminato",
+		`<th scope="row">Indicatori</th><td class="num">0</td><td class="num">1</td>`)
 }
