@@ -9,7 +9,9 @@ import (
 
 func TestSummarizeCountsWhatADiffTouches(t *testing.T) {
 	one, two := 1.0, 2.0
-	target := func(y int, v *float64, text string) Target { return Target{Year: y, Operator: ">=", Value: v, Text: text} }
+	target := func(y int, v *float64, text string) Target {
+		return Target{Year: y, Operator: ">=", Value: v, Text: text}
+	}
 	old := Content{Objectives: []Objective{
 		{Code: "A", Title: "A", Indicators: []Indicator{
 			{Key: "A/1", Name: "uno", Targets: []Target{target(2023, &one, ">= 1"), target(2024, &one, ">= 1")}},
