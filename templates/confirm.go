@@ -90,6 +90,3 @@ func count(n int, one, many string) string {
 	}
 	return strconv.Itoa(n) + " " + many
 }
-
-// revisionSummary is the summary of a draft's differences, as the count table reads it.
-type revisionSummary = revision.Summary
