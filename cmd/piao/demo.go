@@ -146,5 +146,8 @@ func loadSampleActuals(ctx context.Context, st *store.Store, doc *plan.Document,
 	}
 	fmt.Fprintf(stdout, "Misurazioni dimostrative %d: %d valori approvati, periodi %s chiusi (dati dimostrativi, non reali).\n",
 		seed.SampleYear, res.Inserted+res.Updated+res.Unchanged, strings.Join(res.Closed, " e "))
+	for _, m := range res.NotClosed { // only the demo periods that have ended are closed
+		fmt.Fprintf(stdout, "Non chiuso: %s.\n", m)
+	}
 	return nil
 }

@@ -67,6 +67,9 @@ func cmdMeasurements(ctx context.Context, cfg config.Config, log *slog.Logger, a
 	for _, p := range res.Closed {
 		fmt.Fprintf(stdout, "Periodo %s chiuso.\n", p)
 	}
+	for _, m := range res.NotClosed { // --close never closes a period before its end
+		fmt.Fprintf(stdout, "Non chiuso: %s.\n", m)
+	}
 	return nil
 }
 

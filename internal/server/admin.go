@@ -107,7 +107,11 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
 	s.renderAdminEnte(w, r, http.StatusCreated, templates.AdminEnteData{Message: "Utente " + f.Username + " creato.", NewUser: f.Username, NewPassword: password})
 }
 
-// setUserActive disables or enables an account of the ente.
+// setUserActive disables or enables an account of the ente. Enabling is
+// immediate; disabling first shows what it changes (sessions ended,
+// responsibilities and entries left waiting, last of a role) and is done
+// only from that page, with its box ticked. The ente's last active
+// administrator cannot be disabled.
 func (s *Server) setUserActive(w http.ResponseWriter, r *http.Request) {
 	ente, username, ok := s.enteAccountForm(w, r)
 	if !ok {
@@ -121,10 +125,36 @@ func (s *Server) setUserActive(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		version = -1 // no account has it: a form without a version is stale
 	}
-	err = s.store.SetActiveFrom(r.Context(), username, r.PostForm.Get("attivo") == "1", version, actor(r))
+	active := r.PostForm.Get("attivo") == "1"
+	if !active {
+		u, err := s.store.UserDisableImpact(r.Context(), ente, username)
+		if err != nil {
+			s.storeError(w, r, err)
+			return
+		}
+		switch {
+		case u.Active && u.Role == auth.Admin && u.LastOfRole():
+			s.renderDisableUser(w, r, ente, u, http.StatusConflict, templates.DisableUserData{Refusal: lastAdminMessage(username)})
+			return
+		case version != u.Version:
+			s.userChanged(w, r, username)
+			return
+		case r.PostForm.Get("conferma") != "1":
+			msg, status := "", http.StatusOK
+			if r.PostForm.Get("passo") == "conferma" {
+				msg, status = "Per disattivare l'utente spunta la conferma.", http.StatusUnprocessableEntity
+			}
+			s.renderDisableUser(w, r, ente, u, status, templates.DisableUserData{Message: msg})
+			return
+		}
+	}
+	err = s.store.SetActiveFrom(r.Context(), username, active, version, actor(r))
 	if errors.Is(err, store.ErrUserChanged) {
-		s.renderAdminEnte(w, r, http.StatusConflict, templates.AdminEnteData{Message: "L'utente " + username +
-			" è cambiato nel frattempo (attivato, disattivato o con una nuova password) da quando hai aperto la pagina: nulla è stato modificato. Controlla il suo stato qui sotto e ripeti se serve."})
+		s.userChanged(w, r, username)
+		return
+	}
+	if errors.Is(err, store.ErrLastAdmin) { // another administrator was disabled meanwhile
+		s.renderAdminEnte(w, r, http.StatusConflict, templates.AdminEnteData{Message: lastAdminMessage(username)})
 		return
 	}
 	if err != nil {
@@ -132,6 +162,18 @@ func (s *Server) setUserActive(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, string(templates.AdminEnteURL(ente))+"?esito=stato", http.StatusSeeOther)
+}
+
+// userChanged answers an account form built before the account last changed.
+func (s *Server) userChanged(w http.ResponseWriter, r *http.Request, username string) {
+	s.renderAdminEnte(w, r, http.StatusConflict, templates.AdminEnteData{Message: "L'utente " + username +
+		" è cambiato nel frattempo (attivato, disattivato o con una nuova password) da quando hai aperto la pagina: nulla è stato modificato. Controlla il suo stato qui sotto e ripeti se serve."})
+}
+
+// lastAdminMessage refuses disabling the ente's last active administrator.
+func lastAdminMessage(username string) string {
+	return "Non è possibile disattivare " + username + ": è l'ultimo amministratore attivo dell'ente e nessuno potrebbe più gestirne utenti e piani. " +
+		"Crea o riattiva prima un altro amministratore. Nulla è stato modificato."
 }
 
 // enteAccountForm reads an administrator's form about an account of the

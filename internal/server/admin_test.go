@@ -64,7 +64,7 @@ func TestNewAdministrationBuildsItsPlan(t *testing.T) {
 			t.Fatalf("%s: %d\n%s", st.path, res.StatusCode, errorsIn(body))
 		}
 	}
-	if res, body := postForm(t, root, ed+"/adotta", url.Values{"versione": {version()}}); res.StatusCode != http.StatusSeeOther {
+	if res, body := postForm(t, root, ed+"/adotta", url.Values{"versione": {version()}, "passo": {"conferma"}, "conferma": {"1"}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("adopt: %d %s", res.StatusCode, errorsIn(body))
 	}
 	_, body := fetch(t, client(t), srv.URL+"/enti/comune-di-prova/piani/piao-2025-2027/obiettivi/O.1.1.1")

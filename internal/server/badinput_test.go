@@ -1265,7 +1265,7 @@ func (s *biSweep) forms(doc *plan.Document) map[string][]*biForm {
 		ed + "/adotta": {{name: "adozione", path: refPlan + "/modifica/adotta", user: "admin", destructive: true,
 			fields: []biField{biExact("versione")}, base: edBase()}},
 		ed + "/scarta": {{name: "scarto bozza", path: refPlan + "/modifica/scarta", user: "admin", baseOK: true,
-			fields: []biField{biExact("versione")}, base: func() url.Values { return biVals("versione", s.draftVersion()) }, after: s.ensureDraft}},
+			fields: []biField{biExact("versione")}, base: func() url.Values { return biVals("versione", s.draftVersion(), "passo", "conferma", "conferma", "1") }, after: s.ensureDraft}},
 		ed + "/obiettivi/{code}": {
 			{name: "obiettivo", path: editObjective, user: "admin", baseOK: true, fields: append(objFields(biChoice("codice", "O.3.3.1")), biExact("versione")),
 				base: func() url.Values { v := objForm(*o331); v.Set("versione", s.draftVersion()); return v }},

@@ -587,6 +587,7 @@ func TestBrowserOIVJourney(t *testing.T) {
 func TestBrowserAdminEditsATarget(t *testing.T) {
 	h, pool := newApp(t)
 	addUserAs(t, pool, "admin", "Amministratore (account dimostrativo)", auth.Admin, "")
+	addUserAs(t, pool, "lettore.prova", "Lettore di prova", auth.Lettore, "")
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 	ctx := browser(t)
@@ -651,9 +652,33 @@ func TestBrowserAdminEditsATarget(t *testing.T) {
 	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`main form[action$="/modifica/adotta"] button`))); err != nil {
 		t.Fatal(err)
 	}
+	// the confirmation: the counts and the differences above the button
+	check("adoption confirmation", "Adottare la revisione", "Target annuali", "Target aggiunto", "Cambiano i punteggi degli anni")
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("conferma"))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`main form[action$="/modifica/adotta"] button[type=submit]`))); err != nil {
+		t.Fatal(err)
+	}
 	check("adopted", "Revisione adottata")
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+planPath+"/revisioni?da=2&a=3")); err != nil {
 		t.Fatal(err)
 	}
 	check("revisions", "Aggiornamento di prova", "Delibera di Giunta n. 7/2024", "Target aggiunto", "O.4.2.1/1", "Target 2024 delle iniziative")
+
+	// disabling an account: the confirmation says what changes, then it is done
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/amministrazione/cciaa-gran-sasso")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`main form[action$="/utenti/lettore.prova/stato"] button`))); err != nil {
+		t.Fatal(err)
+	}
+	check("disable confirmation", "Disattivare l'utente lettore.prova?", "Sessioni aperte che terminano subito")
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("conferma"))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`main form[action$="/utenti/lettore.prova/stato"] button[type=submit]`))); err != nil {
+		t.Fatal(err)
+	}
+	check("disabled", "Stato dell'utente aggiornato")
 }

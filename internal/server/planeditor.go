@@ -208,10 +208,30 @@ func (s *Server) saveDraft(w http.ResponseWriter, r *http.Request, h store.PlanH
 	}
 }
 
-// adoptDraft makes the draft the plan's new revision.
+// adoptDraft makes the draft the plan's new revision: the first post (the
+// editor's button) shows the confirmation, with the counts and the
+// differences above the button; only the confirmation posted from there,
+// with its box ticked and the draft version it showed, adopts. A draft
+// changed after the confirmation was shown is refused with the fresh diff.
 func (s *Server) adoptDraft(w http.ResponseWriter, r *http.Request) {
-	h, d, ok := s.draftForm(w, r)
+	h, d, confirming, ok := s.confirmedDraft(w, r)
 	if !ok {
+		return
+	}
+	if r.PostForm.Get("versione") != strconv.Itoa(d.Version) {
+		if confirming {
+			s.renderAdoptConfirm(w, r, h, d, http.StatusConflict, templates.AdoptConfirmData{Stale: staleAfterConfirmation})
+			return
+		}
+		s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: draftChangedMessage})
+		return
+	}
+	if r.PostForm.Get("conferma") != "1" {
+		msg, status := "", http.StatusOK
+		if confirming {
+			msg, status = "Per adottare la revisione spunta la conferma.", http.StatusUnprocessableEntity
+		}
+		s.renderAdoptConfirm(w, r, h, d, status, templates.AdoptConfirmData{Message: msg})
 		return
 	}
 	_, err := s.store.AdoptDraft(r.Context(), h, d.Version, actor(r))
@@ -219,7 +239,11 @@ func (s *Server) adoptDraft(w http.ResponseWriter, r *http.Request) {
 	var gone *store.ErrTargetRemoved
 	var invalid *store.InvalidPlanError
 	switch {
-	case errors.Is(err, store.ErrDraftChanged), errors.Is(err, store.ErrNotFound): // changed between the check and the adoption
+	case errors.Is(err, store.ErrDraftChanged): // changed between the check and the adoption
+		s.staleDraft(w, r, h, func(fresh store.Draft) {
+			s.renderAdoptConfirm(w, r, h, fresh, http.StatusConflict, templates.AdoptConfirmData{Stale: staleAfterConfirmation})
+		})
+	case errors.Is(err, store.ErrNotFound):
 		s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: draftChangedMessage})
 	case errors.As(err, &lost), errors.As(err, &gone):
 		s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: "Revisione non adottata: " + err.Error() + ". Nulla è cambiato."})
@@ -232,24 +256,72 @@ func (s *Server) adoptDraft(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// confirmedDraft reads the plan, the form and the current draft of an
+// adoption or discard; confirming tells whether the form was posted from the
+// confirmation page. Without a draft the editor says so (409).
+func (s *Server) confirmedDraft(w http.ResponseWriter, r *http.Request) (h store.PlanHeader, d store.Draft, confirming, ok bool) {
+	if h, ok = s.editorForm(w, r); !ok {
+		return h, d, false, false
+	}
+	d, err := s.store.DraftOf(r.Context(), h.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: "Non c'è una bozza aperta: è già stata adottata o scartata. Nulla è stato modificato."})
+		return h, d, false, false
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return h, d, false, false
+	}
+	return h, d, r.PostForm.Get("passo") == "conferma", true
+}
+
+// staleDraft reads the draft again after the store found it changed and
+// hands it to show; without a draft any more the editor says so.
+func (s *Server) staleDraft(w http.ResponseWriter, r *http.Request, h store.PlanHeader, show func(store.Draft)) {
+	fresh, err := s.store.DraftOf(r.Context(), h.ID)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: draftChangedMessage})
+	case err != nil:
+		s.serverError(w, r, err)
+	default:
+		show(fresh)
+	}
+}
+
 // draftChangedMessage answers a form built on an older draft.
 const draftChangedMessage = "La bozza è cambiata nel frattempo (un'altra scheda o un'altra persona): nulla è stato modificato. Controlla la bozza qui sotto e ripeti se serve."
 
-// discardDraft deletes the draft, only the one the form was built on: a stale
-// "Scarta" must not delete a draft changed (or opened again) since.
+// discardDraft deletes the draft after a confirmation that says what is
+// lost, and only the draft the confirmation was built on: a stale "Scarta"
+// must not delete a draft changed (or opened again) since.
 func (s *Server) discardDraft(w http.ResponseWriter, r *http.Request) {
-	h, ok := s.editorForm(w, r)
+	h, d, confirming, ok := s.confirmedDraft(w, r)
 	if !ok {
 		return
 	}
-	version, err := strconv.Atoi(r.PostForm.Get("versione"))
-	if err != nil {
-		version = -1 // no draft has it: a form without a version is stale
+	if r.PostForm.Get("versione") != strconv.Itoa(d.Version) {
+		if confirming {
+			s.renderDiscardConfirm(w, r, h, d, http.StatusConflict, templates.DiscardConfirmData{Stale: staleAfterConfirmation})
+			return
+		}
+		s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: draftChangedMessage})
+		return
 	}
-	err = s.store.DiscardDraft(r.Context(), h, version, actor(r))
+	if r.PostForm.Get("conferma") != "1" {
+		msg, status := "", http.StatusOK
+		if confirming {
+			msg, status = "Per scartare la bozza spunta la conferma.", http.StatusUnprocessableEntity
+		}
+		s.renderDiscardConfirm(w, r, h, d, status, templates.DiscardConfirmData{Message: msg})
+		return
+	}
+	err := s.store.DiscardDraft(r.Context(), h, d.Version, actor(r))
 	switch {
 	case errors.Is(err, store.ErrDraftChanged):
-		s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: draftChangedMessage})
+		s.staleDraft(w, r, h, func(fresh store.Draft) {
+			s.renderDiscardConfirm(w, r, h, fresh, http.StatusConflict, templates.DiscardConfirmData{Stale: staleAfterConfirmation})
+		})
 		return
 	case err != nil && !errors.Is(err, store.ErrNotFound): // already discarded: nothing newer to lose
 		s.serverError(w, r, err)

@@ -65,7 +65,7 @@ func TestPlanEditorRevisesATarget(t *testing.T) {
 	_, body = fetch(t, admin, ed)
 	mustContain(t, body, "Target aggiunto", "O.4.2.1/1", "(2024)", "&gt;= 7")
 	version = regexp.MustCompile(`name="versione" value="(\d+)"`).FindStringSubmatch(body)[1]
-	if res, _ := postForm(t, admin, ed+"/adotta", url.Values{"versione": {version}}); res.StatusCode != http.StatusSeeOther {
+	if res, _ := postForm(t, admin, ed+"/adotta", url.Values{"versione": {version}, "passo": {"conferma"}, "conferma": {"1"}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("adopt: %d", res.StatusCode)
 	}
 	_, body = fetch(t, admin, srv.URL+refPlan+"/revisioni?da=2&a=3")
@@ -243,7 +243,7 @@ func TestPlanSpreadsheetRoundTrip(t *testing.T) {
 	if res, _ := upload([]byte(raw)); res.StatusCode != http.StatusSeeOther {
 		t.Fatal("re-import")
 	}
-	if res, _ := postForm(t, admin, ed+"/adotta", url.Values{"versione": {version()}}); res.StatusCode != http.StatusSeeOther {
+	if res, _ := postForm(t, admin, ed+"/adotta", url.Values{"versione": {version()}, "passo": {"conferma"}, "conferma": {"1"}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("adopt: %d", res.StatusCode)
 	}
 	_, csvAfter := fetch(t, client(t), srv.URL+"/opendata/cciaa-gran-sasso/piao-2023-2025/indicators.csv")

@@ -310,10 +310,10 @@ func TestStaleFormsAreRefused(t *testing.T) {
 		}
 		// discarded and opened again, unedited: a discard form of the old draft cannot delete the new one
 		_, body = fetch(t, admin, srv.URL+ed)
-		mustPost(t, admin, ed+"/scarta", url.Values{"versione": {formVersion(t, body, "/modifica/scarta")}})
+		mustPost(t, admin, ed+"/scarta", url.Values{"versione": {formVersion(t, body, "/modifica/scarta")}, "passo": {"conferma"}, "conferma": {"1"}})
 		mustPost(t, admin, ed+"/avvia", start)
 		_, body = fetch(t, admin, srv.URL+ed)
-		mustPost(t, admin, ed+"/scarta", url.Values{"versione": {formVersion(t, body, "/modifica/scarta")}})
+		mustPost(t, admin, ed+"/scarta", url.Values{"versione": {formVersion(t, body, "/modifica/scarta")}, "passo": {"conferma"}, "conferma": {"1"}})
 		mustPost(t, other, ed+"/avvia", start)
 		stale(t, admin, ed+"/scarta", url.Values{"versione": {formVersion(t, body, "/modifica/scarta")}}, "La bozza è cambiata nel frattempo")
 		if _, err := st.DraftOf(ctx, h.ID); err != nil {
@@ -335,7 +335,7 @@ func TestStaleFormsAreRefused(t *testing.T) {
 		action := "/utenti/lettore/stato"
 		old := formVersion(t, body, action)
 		// another administrator disables and enables lettore again: the stale "Disattiva" must not undo it
-		mustPost(t, other, page+action, url.Values{"attivo": {"0"}, "versione": {old}})
+		mustPost(t, other, page+action, url.Values{"attivo": {"0"}, "versione": {old}, "passo": {"conferma"}, "conferma": {"1"}})
 		_, body2 := fetch(t, other, srv.URL+page)
 		mustPost(t, other, page+action, url.Values{"attivo": {"1"}, "versione": {formVersion(t, body2, action)}})
 		stale(t, admin, page+action, url.Values{"attivo": {"0"}, "versione": {old}}, "è cambiato nel frattempo")

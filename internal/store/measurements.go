@@ -38,16 +38,22 @@ func (s *Store) MeasureCatalogue(ctx context.Context, ente, planSlug string) (Pl
 
 // ImportOptions controls ImportMeasurements.
 type ImportOptions struct {
-	Actor        string
-	Status       string // draft, submitted or approved (default approved)
-	ClosePeriods bool   // close the periods the rows belong to, as the Segretario Generale would
-	Demo         bool   // the values are demo data and are labelled so wherever they appear
+	Actor  string
+	Status string // draft, submitted or approved (default approved)
+	// ClosePeriods closes the periods the rows belong to, as the Segretario
+	// Generale would, and with the same rule: only a period that has ended
+	// (its end date before today); the others stay open (ImportResult.NotClosed).
+	ClosePeriods bool
+	Demo         bool // the values are demo data and are labelled so wherever they appear
 }
 
 // ImportResult says what ImportMeasurements wrote.
 type ImportResult struct {
 	Inserted, Updated, Unchanged int
 	Closed                       []string // periods closed
+	// NotClosed says, in Italian, which periods ClosePeriods left open
+	// because they have not ended yet, and from when they can be closed.
+	NotClosed []string
 }
 
 // ErrPeriodClosed is returned when a row falls in a closed period.
@@ -77,7 +83,9 @@ func (s *Store) ImportMeasurements(ctx context.Context, ente, planSlug string, r
 		type periodRef struct {
 			id     int64
 			closed bool
-			label  string
+			ended  bool   // ends_on before today: it may be closed
+			label  string // end date, dd/mm/yyyy
+			from   string // the day after the end, dd/mm/yyyy: from when it may be closed
 		}
 		periods := map[string]periodRef{}
 		period := func(year int, kind string) (periodRef, error) {
@@ -87,8 +95,9 @@ func (s *Store) ImportMeasurements(ctx context.Context, ente, planSlug string, r
 			}
 			var p periodRef
 			// FOR UPDATE: nobody closes the period while these rows go in.
-			err := tx.QueryRow(ctx, `SELECT id, closed_at IS NOT NULL, to_char(ends_on, 'DD/MM/YYYY') FROM periods
-				WHERE plan_id = $1 AND year = $2 AND kind = $3 FOR UPDATE`, h.ID, year, kind).Scan(&p.id, &p.closed, &p.label)
+			err := tx.QueryRow(ctx, `SELECT id, closed_at IS NOT NULL, ends_on < current_date, to_char(ends_on, 'DD/MM/YYYY'),
+					to_char(ends_on + 1, 'DD/MM/YYYY') FROM periods
+				WHERE plan_id = $1 AND year = $2 AND kind = $3 FOR UPDATE`, h.ID, year, kind).Scan(&p.id, &p.closed, &p.ended, &p.label, &p.from)
 			if err != nil {
 				return p, fmt.Errorf("period %d %s: %w", year, kind, err)
 			}
@@ -124,17 +133,22 @@ func (s *Store) ImportMeasurements(ctx context.Context, ente, planSlug string, r
 		}
 		if opt.ClosePeriods {
 			for _, p := range periods {
+				if !p.ended { // the closing page's rule (SetPeriodClosed): never before the end
+					res.NotClosed = append(res.NotClosed, "il periodo "+p.label+" non è ancora terminato: resta aperto e potrà essere chiuso dal "+p.from)
+					continue
+				}
 				if err := closePeriod(ctx, tx, enteID, p.id, h.EnteSlug+"/"+h.Slug+" "+p.label, opt.Actor, "chiusura dopo importazione"); err != nil {
 					return err
 				}
 				res.Closed = append(res.Closed, p.label)
 			}
 			slices.Sort(res.Closed)
+			slices.Sort(res.NotClosed)
 		}
 		return appendAudit(ctx, tx, AuditEvent{Actor: opt.Actor, Action: "measurements.import", EnteID: &enteID,
 			ObjectType: "plan", ObjectKey: h.EnteSlug + "/" + h.Slug,
 			Detail: map[string]any{"rows": len(rows), "inserted": res.Inserted, "updated": res.Updated,
-				"unchanged": res.Unchanged, "status": opt.Status, "demo": opt.Demo, "closed": res.Closed}})
+				"unchanged": res.Unchanged, "status": opt.Status, "demo": opt.Demo, "closed": res.Closed, "not_closed": nonNil(res.NotClosed)}})
 	})
 	if err != nil {
 		return ImportResult{}, err

@@ -89,6 +89,19 @@ func (l *loader) upsertPeriods(ctx context.Context, periods []plan.Period) (map[
 		if err != nil {
 			return nil, fmt.Errorf("period %d %s: closed_at: %w", p.Year, p.Kind, err)
 		}
+		if closed != nil {
+			// the closing page's rule: a period is closed only after its end
+			// date (in Rome), never in the future; a file saying otherwise is refused
+			var ok bool
+			if err := l.tx.QueryRow(ctx, `SELECT $1::date < ($2::timestamptz AT TIME ZONE 'Europe/Rome')::date AND $2::timestamptz <= now()`,
+				p.EndsOn, closed).Scan(&ok); err != nil {
+				return nil, fmt.Errorf("period %d %s: %w", p.Year, p.Kind, err)
+			}
+			if !ok {
+				return nil, fmt.Errorf("il periodo %s (%d, %s) risulta chiuso il %s, prima della sua fine o nel futuro: un periodo si chiude solo dopo la data di fine; nulla è stato importato",
+					p.EndsOn, p.Year, p.Kind, p.ClosedAt)
+			}
+		}
 		if _, err := l.tx.Exec(ctx, `INSERT INTO periods (plan_id, year, kind, ends_on, entry_deadline, closed_at, closed_by)
 				VALUES ($1, $2, $3, $4::date, $5::date, $6, $7)
 			ON CONFLICT (plan_id, year, kind) DO UPDATE SET ends_on = EXCLUDED.ends_on,

@@ -127,7 +127,7 @@ func (s *Store) CreateUser(ctx context.Context, n NewUser, actor string) (int64,
 
 // SetPassword replaces an account's password hash and ends its other sessions.
 func (s *Store) SetPassword(ctx context.Context, username, hash, actor string) error {
-	return s.updateUser(ctx, username, nil, actor, "user.password", `password_hash = $2, session_epoch = session_epoch + 1`, hash)
+	return s.updateUser(ctx, username, nil, actor, "user.password", `password_hash = $2, session_epoch = session_epoch + 1`, hash, nil)
 }
 
 // SetActive enables or disables an account; disabling ends its sessions.
@@ -146,16 +146,26 @@ var ErrUserChanged = errors.New("l'utente è cambiato nel frattempo")
 
 func (s *Store) setActive(ctx context.Context, username string, active bool, version *int, actor string) error {
 	action := "user.enable"
+	var check func(pgx.Tx) error
 	if !active {
 		action = "user.disable"
+		// the ente must keep an administrator (ErrLastAdmin); checked first, so
+		// that the administrators are always locked before the account itself
+		check = func(tx pgx.Tx) error { return refuseLastAdmin(ctx, tx, username) }
 	}
-	return s.updateUser(ctx, username, version, actor, action, `active = $2, session_epoch = session_epoch + 1`, active)
+	return s.updateUser(ctx, username, version, actor, action, `active = $2, session_epoch = session_epoch + 1`, active, check)
 }
 
 // updateUser changes an account (set uses $2 = arg) with its audit event; with
-// a version, only if the account is still at it (ErrUserChanged otherwise).
-func (s *Store) updateUser(ctx context.Context, username string, version *int, actor, action, set string, arg any) error {
+// a version, only if the account is still at it (ErrUserChanged otherwise);
+// check, when set, runs first in the same transaction and can refuse.
+func (s *Store) updateUser(ctx context.Context, username string, version *int, actor, action, set string, arg any, check func(pgx.Tx) error) error {
 	return s.inTx(ctx, func(tx pgx.Tx) error {
+		if check != nil {
+			if err := check(tx); err != nil {
+				return err
+			}
+		}
 		var enteID *int64
 		var cur int
 		if err := tx.QueryRow(ctx, `SELECT ente_id, version FROM users WHERE username = $1 FOR UPDATE`, username).Scan(&enteID, &cur); err != nil {
