@@ -495,6 +495,12 @@ func (s *Store) Transition(ctx context.Context, h PlanHeader, ind EntryIndicator
 			Detail: map[string]any{"indicator": ind.Key, "period": p.Label(), "from": cur.Status, "to": next, "version": cur.Version + 1}}); err != nil {
 			return err
 		}
+		// the e-mail to the indicator's dirigenti and referenti commits with the change
+		if action == ActApprove || action == ActReturn {
+			if err := s.enqueueEntryReviewed(ctx, tx, h, ind, p, cur.ID, cur.Version+1, action == ActApprove, reason, actor); err != nil {
+				return err
+			}
+		}
 		out, err = scanEntry(tx.QueryRow(ctx, `SELECT `+entryColumns+` FROM measurements m WHERE m.id = $1`, cur.ID))
 		return err
 	})
@@ -542,7 +548,11 @@ func (s *Store) SetPeriodClosed(ctx context.Context, h PlanHeader, p Period, clo
 		}
 		label := h.EnteSlug + "/" + h.Slug + " " + p.Label()
 		if closed {
-			return closePeriod(ctx, tx, h.EnteID, p.ID, label, actor.Username, reason)
+			if err := closePeriod(ctx, tx, h.EnteID, p.ID, label, actor.Username, reason); err != nil {
+				return err
+			}
+			// a year's final period closed: the OIV is told, in this transaction
+			return s.enqueueRelazioneReady(ctx, tx, h, p.ID, actor)
 		}
 		if _, err := tx.Exec(ctx, `UPDATE periods SET closed_at = NULL, closed_by = '', version = version + 1,
 			reopened_at = now(), reopened_by = $2, reopen_reason = $3 WHERE id = $1`, p.ID, actor.Username, reason); err != nil {
