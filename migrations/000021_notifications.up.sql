@@ -27,7 +27,8 @@ CREATE TABLE notifications (
     -- resent without an administrator's "Riprova")
     status          text NOT NULL DEFAULT 'queued' CHECK (status IN ('queued', 'sending', 'sent', 'failed', 'incerto')),
     attempts        int NOT NULL DEFAULT 0,
-    next_attempt_at timestamptz NOT NULL DEFAULT now(),
+    -- NULL: as soon as possible (a new notification)
+    next_attempt_at timestamptz,
     lease_until     timestamptz,
     data_started_at timestamptz,
     last_error      text NOT NULL DEFAULT '',
@@ -36,7 +37,7 @@ CREATE TABLE notifications (
     sent_at         timestamptz,
     CHECK ((status = 'sending') = (lease_until IS NOT NULL))
 );
-CREATE INDEX notifications_due_idx ON notifications (next_attempt_at, id) WHERE status = 'queued';
+CREATE INDEX notifications_due_idx ON notifications (next_attempt_at NULLS FIRST, id) WHERE status = 'queued';
 CREATE INDEX notifications_lease_idx ON notifications (lease_until) WHERE status = 'sending';
 CREATE INDEX notifications_ente_idx ON notifications (ente_id, id DESC);
 

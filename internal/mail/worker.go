@@ -130,7 +130,7 @@ func (w *Worker) RunOnce(ctx context.Context, now time.Time) (Result, error) {
 			return res, err
 		}
 	}
-	return res, nil
+	return res, ctx.Err()
 }
 
 func (w *Worker) stage(s string, id int64) {

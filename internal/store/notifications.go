@@ -287,8 +287,8 @@ func (s *Store) enqueueReminders(ctx context.Context, tx pgx.Tx, today time.Time
 			return 0, err
 		}
 		tag, err := tx.Exec(ctx, `INSERT INTO notifications (ente_id, kind, optional, recipient_id, recipient_name, recipient_email,
-				subject, body_text, body_html, dedupe_key, next_attempt_at)
-			VALUES ($1, $2, true, $3, $4, $5, $6, $7, $8, $9, now()) ON CONFLICT (dedupe_key) DO NOTHING`,
+				subject, body_text, body_html, dedupe_key)
+			VALUES ($1, $2, true, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (dedupe_key) DO NOTHING`,
 			g.enteID, kindN, g.to.ID, g.to.Name, g.to.Email, msg.Subject, msg.Text, msg.HTML, dedupe)
 		if err != nil {
 			return 0, fmt.Errorf("enqueue reminder: %w", err)
@@ -373,7 +373,7 @@ type OutboxMessage struct {
 // ("Riprova"). It returns how many went each way.
 func (s *Store) RecoverNotifications(ctx context.Context, now time.Time) (requeued, uncertain int, err error) {
 	err = s.inTx(ctx, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `UPDATE notifications SET status = 'queued', lease_until = NULL, next_attempt_at = $1,
+		tag, err := tx.Exec(ctx, `UPDATE notifications SET status = 'queued', lease_until = NULL, next_attempt_at = NULL,
 				last_error = 'invio interrotto prima dei dati del messaggio: rimessa in coda'
 			WHERE status = 'sending' AND lease_until <= $1 AND data_started_at IS NULL`, now)
 		if err != nil {
@@ -399,8 +399,8 @@ func (s *Store) RecoverNotifications(ctx context.Context, now time.Time) (requeu
 func (s *Store) ClaimNotifications(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]OutboxMessage, error) {
 	rows, err := s.pool.Query(ctx, `UPDATE notifications n SET status = 'sending', attempts = n.attempts + 1, lease_until = $2,
 			data_started_at = NULL
-		WHERE n.id IN (SELECT id FROM notifications WHERE status = 'queued' AND next_attempt_at <= $1
-			ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)
+		WHERE n.id IN (SELECT id FROM notifications WHERE status = 'queued' AND (next_attempt_at IS NULL OR next_attempt_at <= $1)
+			ORDER BY next_attempt_at NULLS FIRST, id LIMIT $3 FOR UPDATE SKIP LOCKED)
 		RETURNING n.id, n.attempts, n.kind, n.recipient_name, n.recipient_email, n.subject, n.body_text, n.body_html`,
 		now, now.Add(lease), limit)
 	if err != nil {
@@ -486,7 +486,7 @@ type NotificationRow struct {
 	Subject        string
 	Status         string
 	Attempts       int
-	NextAttemptAt  time.Time
+	NextAttemptAt  *time.Time // nil: as soon as possible
 	LastError      string
 	CreatedAt      time.Time
 	SentAt         *time.Time
@@ -528,7 +528,7 @@ func (s *Store) RetryNotification(ctx context.Context, enteID, id int64, actor s
 		if status != NotifFailed && status != NotifUncertain {
 			return ErrNotificationState
 		}
-		if _, err := tx.Exec(ctx, `UPDATE notifications SET status = 'queued', attempts = 0, next_attempt_at = now(), data_started_at = NULL
+		if _, err := tx.Exec(ctx, `UPDATE notifications SET status = 'queued', attempts = 0, next_attempt_at = NULL, data_started_at = NULL
 			WHERE id = $1`, id); err != nil {
 			return fmt.Errorf("retry notification %d: %w", id, err)
 		}
