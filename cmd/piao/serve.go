@@ -53,7 +53,7 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 	opts := server.Options{Limits: server.Limits{AttachmentsPerMeasurement: cfg.Limits.AttachmentsPerMeasurement,
 		AttachmentBytesPerMeasurement: cfg.Limits.AttachmentBytesPerMeasurement,
 		ReadTimeout:                   cfg.Limits.ReadTimeout, UploadTimeout: cfg.Limits.UploadTimeout},
-		MaxConcurrentHashes: cfg.MaxConcurrentHashes, TrustedProxies: cfg.TrustedProxies}
+		MaxConcurrentHashes: cfg.MaxConcurrentHashes, TrustedProxies: cfg.TrustedProxies, MailEnabled: cfg.SMTP.Host != ""}
 	if cfg.OIDC.Issuer != "" {
 		o := cfg.OIDC
 		if opts.OIDC, err = server.NewOIDC(ctx, server.OIDCConfig{Issuer: o.Issuer, ClientID: o.ClientID,
