@@ -93,9 +93,10 @@ func (s *Server) setNotifyPrefs(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u := auth.FromContext(r.Context())
+	// a ticked box sends "1"; an unticked one sends nothing
 	v := r.PostForm["facoltative"]
-	on := len(v) > 0
-	if len(v) > 1 || (on && v[0] != "1") {
+	on := len(v) == 1 && v[0] == "1"
+	if len(v) > 1 || (len(v) == 1 && v[0] != "1" && v[0] != "") {
 		prefs, err := s.notifyPrefs(r, u)
 		if err != nil {
 			s.serverError(w, r, err)
