@@ -29,7 +29,9 @@ import (
 //     administrator can check and retry ("Riprova"). The window is the
 //     transmission of one message, so incerto is rare.
 //   - Every step after the claim names the attempt number: a worker whose
-//     lease expired cannot overwrite the row another one took over.
+//     lease expired cannot overwrite the row another one took over. The lease
+//     (10 minutes) outlasts the SMTP timeout (60 seconds), so a live worker
+//     does not lose it; only a crashed or stopped one does.
 type Worker struct {
 	Store  *store.Store
 	Sender *Sender // nil: SMTP is off, notifications stay queued
