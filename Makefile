@@ -15,6 +15,7 @@ build: ## build the static binary into bin/piao
 	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN) ./cmd/piao
 
 test: build ## every test against a real PostgreSQL (a private one is started when PIAO_TEST_DATABASE_URL is unset)
+	$(GO) tool -n mailpit > /dev/null # the mail tests' real SMTP server (a Go tool of go.mod), built once into Go's cache
 	./$(BIN) withdb -- $(GO) test -count=1 $(PKGS)
 
 proof: build ## the long proofs, run by CI: the bad-input sweep over every form and the 60-second load-correctness run (own PostgreSQL)

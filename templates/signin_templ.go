@@ -312,7 +312,7 @@ func SignInPage(f SignInForm) templ.Component {
 }
 
 // AccountPage is the reserved area's landing page.
-func AccountPage(u auth.User, home string, links []Link) templ.Component {
+func AccountPage(u auth.User, home string, links []Link, prefs NotifyPrefs) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -478,7 +478,15 @@ func AccountPage(u auth.User, home string, links []Link) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 41, " <form method=\"post\" action=\"/esci-ovunque\" class=\"mt-4\"><button type=\"submit\" class=\"btn btn-outline-primary\">Esci da tutti i dispositivi</button></form>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 41, " ")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = notifyPrefsForm(prefs).Render(ctx, templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 42, "<form method=\"post\" action=\"/esci-ovunque\" class=\"mt-4\"><button type=\"submit\" class=\"btn btn-outline-primary\">Esci da tutti i dispositivi</button></form>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

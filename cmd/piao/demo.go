@@ -115,8 +115,10 @@ func demoAccounts(ctx context.Context, st *store.Store, ente, password string, s
 	}
 	var names []string
 	for _, a := range seed.DemoAccounts() {
+		// demo addresses under the reserved .invalid domain: with `docker compose up` the
+		// notifications to the demo accounts show in Mailpit, and can reach nobody real
 		_, err := st.CreateUser(ctx, store.NewUser{Ente: ente, Username: a.Username, DisplayName: a.DisplayName, Role: a.Role,
-			Position: a.Position, PasswordHash: hash}, "piao demo")
+			Position: a.Position, PasswordHash: hash, Email: a.Username + "@demo.invalid"}, "piao demo")
 		if errors.Is(err, store.ErrUserExists) {
 			err = st.SetPassword(ctx, a.Username, hash, "piao demo")
 		}

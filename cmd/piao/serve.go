@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/piao-performance/piao/internal/config"
+	"github.com/piao-performance/piao/internal/mail"
 	"github.com/piao-performance/piao/internal/server"
 	"github.com/piao-performance/piao/internal/store"
 )
@@ -30,7 +31,7 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 		return err
 	}
 	defer closeAll()
-	st := store.New(pool)
+	st := store.New(pool, store.WithBaseURL(cfg.BaseURL))
 	if *demoIfEmpty {
 		n, err := st.Count(ctx, "plans")
 		if err != nil {
@@ -52,7 +53,7 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 	opts := server.Options{Limits: server.Limits{AttachmentsPerMeasurement: cfg.Limits.AttachmentsPerMeasurement,
 		AttachmentBytesPerMeasurement: cfg.Limits.AttachmentBytesPerMeasurement,
 		ReadTimeout:                   cfg.Limits.ReadTimeout, UploadTimeout: cfg.Limits.UploadTimeout},
-		MaxConcurrentHashes: cfg.MaxConcurrentHashes, TrustedProxies: cfg.TrustedProxies}
+		MaxConcurrentHashes: cfg.MaxConcurrentHashes, TrustedProxies: cfg.TrustedProxies, MailEnabled: cfg.SMTP.Host != ""}
 	if cfg.OIDC.Issuer != "" {
 		o := cfg.OIDC
 		if opts.OIDC, err = server.NewOIDC(ctx, server.OIDCConfig{Issuer: o.Issuer, ClientID: o.ClientID,
@@ -75,6 +76,11 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 	defer stopSealing()
 	go st.SealAuditEvery(sealCtx, time.Second, log)
 	go st.PruneSignInThrottleEvery(sealCtx, time.Hour, store.DefaultThrottle, log)
+	stopMail, err := startMailWorker(sealCtx, cfg, st, log)
+	if err != nil {
+		return err
+	}
+	defer stopMail()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info("listening", "url", "http://"+ln.Addr().String())
@@ -95,4 +101,27 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// startMailWorker runs the e-mail outbox worker (internal/mail) until ctx
+// ends or the returned stop is called, which waits for the message in flight.
+// Without PIAO_SMTP_HOST it still enqueues the scheduled notifications, and
+// they stay queued.
+func startMailWorker(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Logger) (func(), error) {
+	w := &mail.Worker{Store: st, Log: log.With("component", "mail"), MessageIDHost: mail.HostOf(cfg.BaseURL), ReminderDays: cfg.ReminderDays}
+	if cfg.SMTP.Host != "" {
+		sender, err := mail.NewSender(mail.Config{Host: cfg.SMTP.Host, Port: cfg.SMTP.Port, Security: mail.Security(cfg.SMTP.Security),
+			User: cfg.SMTP.User, Password: cfg.SMTP.Password, From: cfg.SMTP.From})
+		if err != nil {
+			return nil, fmt.Errorf("e-mail: %w", err)
+		}
+		w.Sender = sender
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		w.Run(ctx, 30*time.Second)
+	}()
+	return func() { cancel(); <-done }, nil
 }

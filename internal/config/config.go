@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/netip"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -30,6 +31,19 @@ type Config struct {
 	MaxConcurrentHashes int
 	TrustedProxies      []netip.Prefix // PIAO_TRUSTED_PROXIES
 	Limits              Limits         // PIAO_MAX_ATTACHMENT*, PIAO_*_TIMEOUT
+	BaseURL             string         // PIAO_BASE_URL: links in e-mails; default http:// + PIAO_ADDR
+	SMTP                SMTP           // PIAO_SMTP_*; Host "" = e-mail off
+	ReminderDays        int            // PIAO_REMINDER_DAYS
+}
+
+// SMTP is the mail server of the e-mail notifications.
+type SMTP struct {
+	Host     string
+	Port     int
+	Security string // none, starttls or tls
+	User     string
+	Password string
+	From     string
 }
 
 // Limits bound what one request or one measurement may cost.
@@ -72,6 +86,14 @@ var Variables = []Variable{
 	{"PIAO_UPLOAD_TIMEOUT", "10m", "How long the server waits for the body of an upload (attachments, spreadsheet import, OIV validation document), so slow connections can finish."},
 	{"PIAO_MAX_CONCURRENT_HASHES", "", "Password checks (64 MiB argon2id each) running at once; beyond them sign-ins get 503 with Retry-After. Unset: 256 MiB / 64 MiB = 4, at most the number of CPUs."},
 	{"PIAO_TRUSTED_PROXIES", "", "Comma-separated CIDRs (or addresses) of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed. Unset: none, the peer address is the client."},
+	{"PIAO_BASE_URL", "", "Public address of the application (e.g. https://piao.ente.it), the start of the links in e-mail notifications. Unset: http:// followed by PIAO_ADDR."},
+	{"PIAO_SMTP_HOST", "", "SMTP server of the e-mail notifications. Unset: e-mail is off, notifications stay queued and visible to administrators."},
+	{"PIAO_SMTP_PORT", "587", "SMTP server port (25, 465 with tls, 587 with starttls; Mailpit 1025)."},
+	{"PIAO_SMTP_SECURITY", "starttls", "none, starttls (required, the connection is refused without it) or tls (implicit TLS)."},
+	{"PIAO_SMTP_USER", "", "SMTP user name (PLAIN authentication, only over TLS or to localhost). Unset: no authentication."},
+	{"PIAO_SMTP_PASSWORD", "", "SMTP password (keep it out of files under version control)."},
+	{"PIAO_SMTP_FROM", "", "Sender of the notifications, e.g. PIAO <piao@ente.it>; required with PIAO_SMTP_HOST."},
+	{"PIAO_REMINDER_DAYS", "7", "Days before a period's entry deadline when the reminders to dirigenti and referenti start (0-60)."},
 }
 
 // Load reads the configuration through getenv (os.Getenv in main, a map in tests).
@@ -170,6 +192,32 @@ func Load(getenv func(string) string) (Config, error) {
 		errs = append(errs, fmt.Errorf("PIAO_TRUSTED_PROXIES: %w", err))
 	}
 	c.TrustedProxies = proxies
+	c.BaseURL = strings.TrimRight(get("PIAO_BASE_URL"), "/")
+	if c.BaseURL == "" {
+		c.BaseURL = "http://" + c.Addr
+	} else if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		errs = append(errs, fmt.Errorf("PIAO_BASE_URL %q: use an http(s) address such as https://piao.ente.it", c.BaseURL))
+	}
+	c.SMTP = SMTP{Host: get("PIAO_SMTP_HOST"), Security: get("PIAO_SMTP_SECURITY"), User: get("PIAO_SMTP_USER"),
+		Password: getenv("PIAO_SMTP_PASSWORD"), From: get("PIAO_SMTP_FROM")}
+	if p, err := strconv.Atoi(get("PIAO_SMTP_PORT")); err != nil || p < 1 || p > 65535 {
+		errs = append(errs, fmt.Errorf("PIAO_SMTP_PORT %q: use a port number from 1 to 65535", get("PIAO_SMTP_PORT")))
+	} else {
+		c.SMTP.Port = p
+	}
+	switch c.SMTP.Security {
+	case "none", "starttls", "tls":
+	default:
+		errs = append(errs, fmt.Errorf("PIAO_SMTP_SECURITY %q: use none, starttls or tls", c.SMTP.Security))
+	}
+	if c.SMTP.Host != "" && c.SMTP.From == "" {
+		errs = append(errs, errors.New("PIAO_SMTP_FROM is required when PIAO_SMTP_HOST is set"))
+	}
+	if n, err := strconv.Atoi(get("PIAO_REMINDER_DAYS")); err != nil || n < 0 || n > 60 {
+		errs = append(errs, fmt.Errorf("PIAO_REMINDER_DAYS %q: use a whole number from 0 to 60", get("PIAO_REMINDER_DAYS")))
+	} else {
+		c.ReminderDays = n
+	}
 	if err := errors.Join(errs...); err != nil {
 		return Config{}, fmt.Errorf("configuration: %w", err)
 	}

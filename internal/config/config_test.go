@@ -78,3 +78,28 @@ func TestSignInSettings(t *testing.T) {
 		}
 	}
 }
+
+func TestMailSettings(t *testing.T) {
+	c, err := Load(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.SMTP.Host != "" || c.SMTP.Port != 587 || c.SMTP.Security != "starttls" || c.ReminderDays != 7 || c.BaseURL != "http://127.0.0.1:8080" {
+		t.Errorf("mail defaults: %+v, reminder days %d, base %q", c.SMTP, c.ReminderDays, c.BaseURL)
+	}
+	c, err = Load(env(map[string]string{"PIAO_SMTP_HOST": "mailpit", "PIAO_SMTP_PORT": "1025", "PIAO_SMTP_SECURITY": "none",
+		"PIAO_SMTP_FROM": "PIAO <piao@example.it>", "PIAO_BASE_URL": "https://piao.example.it/", "PIAO_REMINDER_DAYS": "3"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.SMTP.Host != "mailpit" || c.SMTP.Port != 1025 || c.SMTP.Security != "none" || c.BaseURL != "https://piao.example.it" || c.ReminderDays != 3 {
+		t.Errorf("mail settings: %+v %q %d", c.SMTP, c.BaseURL, c.ReminderDays)
+	}
+	_, err = Load(env(map[string]string{"PIAO_SMTP_HOST": "mailpit", "PIAO_SMTP_PORT": "x", "PIAO_SMTP_SECURITY": "ssl",
+		"PIAO_BASE_URL": "ftp://x", "PIAO_REMINDER_DAYS": "-1"}))
+	for _, name := range []string{"PIAO_SMTP_PORT", "PIAO_SMTP_SECURITY", "PIAO_SMTP_FROM", "PIAO_BASE_URL", "PIAO_REMINDER_DAYS"} {
+		if err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("error does not mention %s: %v", name, err)
+		}
+	}
+}

@@ -121,6 +121,12 @@ var rules = map[string]routeRule{
 		expect: map[string]string{"anonymous": toSignIn, "admin": hidden, "admin-altro-ente": hidden}},
 	"POST /amministrazione/{ente}/piani": {path: "/amministrazione/cciaa-gran-sasso/piani", def: forbidden,
 		expect: map[string]string{"anonymous": toSignIn, "admin": ok, "admin-altro-ente": hidden}},
+	"GET /amministrazione/{ente}/notifiche": {path: "/amministrazione/cciaa-gran-sasso/notifiche", def: forbidden,
+		expect: map[string]string{"anonymous": toSignIn, "admin": ok, "admin-altro-ente": hidden}},
+	// a notification that does not exist: 404 for the ente's administrator too
+	"POST /amministrazione/{ente}/notifiche/{id}/riprova": {path: "/amministrazione/cciaa-gran-sasso/notifiche/999999/riprova", def: forbidden,
+		expect: map[string]string{"anonymous": toSignIn, "admin": hidden, "admin-altro-ente": hidden}},
+	"POST /area-riservata/notifiche": {path: "/area-riservata/notifiche", def: ok, expect: map[string]string{"anonymous": toSignIn}},
 	// creating administrations: the global administrator only (none in this matrix)
 	"GET /amministrazione/enti":                           {path: "/amministrazione/enti", def: forbidden, expect: map[string]string{"anonymous": toSignIn}},
 	"POST /amministrazione/enti":                          {path: "/amministrazione/enti", def: forbidden, expect: map[string]string{"anonymous": toSignIn}},

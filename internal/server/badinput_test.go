@@ -1344,6 +1344,10 @@ func (s *biSweep) forms(doc *plan.Document) map[string][]*biForm {
 			base: func() url.Values { return biVals("attivo", "1", "versione", s.userVersion("bersaglio")) }}},
 		"POST /amministrazione/{ente}/utenti/{username}/sblocca": {{name: "sblocco utente", path: "/amministrazione/cciaa-gran-sasso/utenti/bersaglio/sblocca",
 			user: "admin", emptyOK: true, baseOK: true, base: biNoFields}},
+		"POST /amministrazione/{ente}/notifiche/{id}/riprova": {{name: "riprova notifica", path: "/amministrazione/cciaa-gran-sasso/notifiche/999999/riprova",
+			user: "admin", base: biNoFields}},
+		"POST /area-riservata/notifiche": {{name: "notifiche facoltative", path: "/area-riservata/notifiche", user: "lettore", emptyOK: true, baseOK: true,
+			fields: []biField{biChoice("facoltative", "1", "")}, base: func() url.Values { return biVals("facoltative", "1") }}},
 		"POST /amministrazione/{ente}/piani": {{name: "nuovo piano", path: "/amministrazione/cciaa-gran-sasso/piani", user: "admin", baseOK: true,
 			fields: []biField{biKey("slug", biSlug), biText("titolo", 200, true), biInt("inizio", 2000, 2100), biInt("fine", 2000, 2109)},
 			base: func() url.Values {

@@ -33,6 +33,8 @@ type Options struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
 	// X-Forwarded-Proto are believed; none by default.
 	TrustedProxies []netip.Prefix
+	// MailEnabled says e-mail is configured (PIAO_SMTP_HOST); the outbox page says so when not
+	MailEnabled bool
 }
 
 // Server holds the dependencies of the handlers and the router.
@@ -58,6 +60,8 @@ type Server struct {
 	trustedProxies []netip.Prefix
 	// bufs recycles the buffers pages are rendered into (a dashboard is ~70 KiB)
 	bufs sync.Pool
+	// mailEnabled: notifications are sent (otherwise they stay queued)
+	mailEnabled bool
 }
 
 // New returns the application's HTTP handler.
@@ -80,6 +84,7 @@ func New(st *store.Store, sessions *scs.SessionManager, log *slog.Logger, opts .
 			hashes = o.MaxConcurrentHashes
 		}
 		s.trustedProxies = append(s.trustedProxies, o.TrustedProxies...)
+		s.mailEnabled = s.mailEnabled || o.MailEnabled
 	}
 	s.hashSlots = make(chan struct{}, hashes)
 	r := chi.NewRouter()
@@ -187,6 +192,7 @@ func New(st *store.Store, sessions *scs.SessionManager, log *slog.Logger, opts .
 
 		// Reserved area.
 		s.route(r, http.MethodGet, "/area-riservata", auth.SignedIn, none, s.accountHome)
+		s.route(r, http.MethodPost, "/area-riservata/notifiche", auth.SignedIn, none, s.setNotifyPrefs)
 		s.route(r, http.MethodGet, "/amministrazione/enti", auth.ManageEnti, none, s.adminEnti)
 		s.route(r, http.MethodPost, "/amministrazione/enti", auth.ManageEnti, none, s.adminEnti)
 		s.route(r, http.MethodGet, "/amministrazione/{ente}", auth.ManageUsers, enteParam, s.adminEnte)
@@ -194,6 +200,8 @@ func New(st *store.Store, sessions *scs.SessionManager, log *slog.Logger, opts .
 		s.route(r, http.MethodPost, "/amministrazione/{ente}/utenti/{username}/stato", auth.ManageUsers, enteParam, s.setUserActive)
 		s.route(r, http.MethodPost, "/amministrazione/{ente}/utenti/{username}/sblocca", auth.ManageUsers, enteParam, s.unlockUser)
 		s.route(r, http.MethodPost, "/amministrazione/{ente}/piani", auth.EditPlan, enteParam, s.createPlan)
+		s.route(r, http.MethodGet, "/amministrazione/{ente}/notifiche", auth.ManageUsers, enteParam, s.adminNotifications)
+		s.route(r, http.MethodPost, "/amministrazione/{ente}/notifiche/{id}/riprova", auth.ManageUsers, enteParam, s.retryNotification)
 	})
 
 	s.handler = r

@@ -287,6 +287,12 @@ func (s *Server) cockpitURL(r *http.Request, u *auth.User, ente, planSlug string
 
 // accountHome is the reserved area: who you are, where to go, how to leave.
 func (s *Server) accountHome(w http.ResponseWriter, r *http.Request) {
+	s.renderAccount(w, r, http.StatusOK, templates.NotifyPrefs{})
+}
+
+// renderAccount renders the reserved area; prefs with an Error is the
+// e-mail form as submitted, otherwise the stored preferences are shown.
+func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status int, prefs templates.NotifyPrefs) {
 	u := auth.FromContext(r.Context())
 	var links []templates.Link
 	if u.Global() {
@@ -317,5 +323,13 @@ func (s *Server) accountHome(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, templates.AccountPage(*u, s.homeFor(r, u), links))
+	if prefs.Error == "" {
+		p, err := s.notifyPrefs(r, u)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		prefs = p
+	}
+	s.render(w, r, status, templates.AccountPage(*u, s.homeFor(r, u), links, prefs))
 }

@@ -464,7 +464,7 @@ func (s *Store) Transition(ctx context.Context, h PlanHeader, ind EntryIndicator
 	var out Entry
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		var err error
-		out, err = transitionTx(ctx, tx, h, ind, p, version, action, reason, actor)
+		out, err = s.transitionTx(ctx, tx, h, ind, p, version, action, reason, actor)
 		return err
 	})
 	return out, err
@@ -489,7 +489,7 @@ func workflow(action string) (from []string, to string, ok bool) {
 // transitionTx is one entry's workflow step inside tx, with its audit event:
 // Transition runs it alone, TransitionMany for each entry in one transaction.
 // Everything a workflow step causes belongs here, so both paths do it.
-func transitionTx(ctx context.Context, tx pgx.Tx, h PlanHeader, ind EntryIndicator, p Period, version int, action, reason string, actor auth.User) (Entry, error) {
+func (s *Store) transitionTx(ctx context.Context, tx pgx.Tx, h PlanHeader, ind EntryIndicator, p Period, version int, action, reason string, actor auth.User) (Entry, error) {
 	allowed, next, ok := workflow(action)
 	if !ok {
 		return Entry{}, fmt.Errorf("unknown workflow action %q", action)
@@ -522,6 +522,12 @@ func transitionTx(ctx context.Context, tx pgx.Tx, h PlanHeader, ind EntryIndicat
 		ObjectType: "measurement", ObjectKey: entryKey(ind.Key, p), Reason: reason,
 		Detail: map[string]any{"indicator": ind.Key, "period": p.Label(), "from": cur.Status, "to": next, "version": cur.Version + 1}}); err != nil {
 		return Entry{}, err
+	}
+	// the e-mail to the indicator's dirigenti and referenti commits with the change
+	if action == ActApprove || action == ActReturn {
+		if err := s.enqueueEntryReviewed(ctx, tx, h, ind, p, cur.ID, cur.Version+1, action == ActApprove, reason, actor); err != nil {
+			return Entry{}, err
+		}
 	}
 	return scanEntry(tx.QueryRow(ctx, `SELECT `+entryColumns+` FROM measurements m WHERE m.id = $1`, cur.ID))
 }
@@ -563,7 +569,7 @@ func (s *Store) TransitionMany(ctx context.Context, h PlanHeader, p Period, entr
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		stale := &StaleEntriesError{}
 		for _, e := range sorted {
-			got, err := transitionTx(ctx, tx, h, e.Indicator, p, e.Version, action, reason, actor)
+			got, err := s.transitionTx(ctx, tx, h, e.Indicator, p, e.Version, action, reason, actor)
 			var conflict *ConflictError
 			var locked *LockedError
 			switch {
@@ -625,7 +631,11 @@ func (s *Store) SetPeriodClosed(ctx context.Context, h PlanHeader, p Period, clo
 		}
 		label := h.EnteSlug + "/" + h.Slug + " " + p.Label()
 		if closed {
-			return closePeriod(ctx, tx, h.EnteID, p.ID, label, actor.Username, reason)
+			if err := closePeriod(ctx, tx, h.EnteID, p.ID, label, actor.Username, reason); err != nil {
+				return err
+			}
+			// a year's final period closed: the OIV is told, in this transaction
+			return s.enqueueRelazioneReady(ctx, tx, h, p.ID, actor)
 		}
 		if _, err := tx.Exec(ctx, `UPDATE periods SET closed_at = NULL, closed_by = '', version = version + 1,
 			reopened_at = now(), reopened_by = $2, reopen_reason = $3 WHERE id = $1`, p.ID, actor.Username, reason); err != nil {

@@ -10,6 +10,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/piao-performance/piao/internal/notify"
 )
 
 // ErrNotFound is returned when the requested row does not exist.
@@ -21,10 +23,30 @@ var ErrPlanExists = errors.New("plan already exists")
 // Store wraps a pgx pool.
 type Store struct {
 	pool *pgxpool.Pool
+	site notify.Site // absolute links in the e-mail notifications it enqueues
+}
+
+// Option configures a Store.
+type Option func(*Store)
+
+// WithBaseURL sets the address the links of e-mail notifications start with
+// (PIAO_BASE_URL); the default is http://127.0.0.1:8080.
+func WithBaseURL(u string) Option {
+	return func(s *Store) {
+		if u != "" {
+			s.site.BaseURL = u
+		}
+	}
 }
 
 // New returns a Store on pool.
-func New(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
+func New(pool *pgxpool.Pool, opts ...Option) *Store {
+	s := &Store{pool: pool, site: notify.Site{BaseURL: "http://127.0.0.1:8080"}}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
 
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error {

@@ -1,0 +1,2 @@
+ALTER TABLE users DROP COLUMN notify_optional;
+DROP TABLE notifications;

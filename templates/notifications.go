@@ -1,0 +1,70 @@
+package templates
+
+import (
+	"strconv"
+
+	"github.com/a-h/templ"
+
+	"github.com/piao-performance/piao/internal/notify"
+	"github.com/piao-performance/piao/internal/store"
+)
+
+// NotificationsURL is the outbox page of an ente's administrators.
+func NotificationsURL(ente string) templ.SafeURL {
+	return AdminEnteURL(ente) + "/notifiche"
+}
+
+// NotificationsData is the outbox page.
+type NotificationsData struct {
+	Ente     store.EnteInfo
+	Rows     []store.NotificationRow
+	Message  string
+	Error    string
+	SMTPOff  bool
+	Limit    int
+	Complete bool // fewer rows than the limit: the list is whole
+}
+
+// NotifyPrefs is the user's e-mail preferences form in the reserved area.
+type NotifyPrefs struct {
+	Email    string
+	Optional bool
+	Message  string
+	Error    string
+}
+
+func notifRetryURL(ente string, id int64) templ.SafeURL {
+	return NotificationsURL(ente) + templ.SafeURL("/"+strconv.FormatInt(id, 10)+"/riprova")
+}
+
+func notifKind(kind string) string { return notify.KindLabel(kind) }
+
+func notifStatus(s string) string { return store.NotificationStatusLabel(s) }
+
+// notifBadge is the badge class of a status; the status is always written
+// beside it, never conveyed by colour alone.
+func notifBadge(s string) string {
+	switch s {
+	case store.NotifSent:
+		return "badge text-bg-success"
+	case store.NotifFailed:
+		return "badge text-bg-danger"
+	case store.NotifUncertain:
+		return "badge text-bg-warning"
+	}
+	return "badge text-bg-secondary"
+}
+
+func notifRetryable(s string) bool { return s == store.NotifFailed || s == store.NotifUncertain }
+
+func notifWhen(n store.NotificationRow) string {
+	switch {
+	case n.SentAt != nil:
+		return "inviata il " + dateTime(*n.SentAt)
+	case n.Status == store.NotifQueued && n.NextAttemptAt != nil:
+		return "prossimo tentativo il " + dateTime(*n.NextAttemptAt)
+	case n.Status == store.NotifQueued:
+		return "appena possibile"
+	}
+	return ""
+}
