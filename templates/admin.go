@@ -3,9 +3,9 @@ package templates
 import (
 	"net/url"
 
-	"github.com/a-h/templ"
+	"github.com/piao-performance/piao/internal/model"
 
-	"github.com/piao-performance/piao/internal/store"
+	"github.com/a-h/templ"
 )
 
 // AdminEnteURL is an ente's administration page.
@@ -27,8 +27,8 @@ type PlanForm struct {
 
 // AdminEnteData is an ente's administration page.
 type AdminEnteData struct {
-	Ente                 store.EnteInfo
-	Users                []store.UserRow
+	Ente                 model.EnteInfo
+	Users                []model.UserRow
 	User                 UserForm
 	Plan                 PlanForm
 	Message              string
@@ -37,7 +37,7 @@ type AdminEnteData struct {
 
 // AdminEntiData is the list of administrations with the new-ente form.
 type AdminEntiData struct {
-	Enti              []store.EnteSummary
+	Enti              []model.EnteSummary
 	Slug, Name, Short string
 	Errors            map[string]string
 }

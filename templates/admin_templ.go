@@ -11,7 +11,7 @@ import templruntime "github.com/a-h/templ/runtime"
 
 import (
 	"github.com/piao-performance/piao/internal/auth"
-	"github.com/piao-performance/piao/internal/store"
+	"github.com/piao-performance/piao/internal/model"
 )
 
 // AdminEntePage is an ente's administration: its plans (with a new empty
@@ -627,7 +627,7 @@ func roleProfileChoices() []TargetChoice {
 	return out
 }
 
-func positionChoices(e store.EnteInfo) []TargetChoice {
+func positionChoices(e model.EnteInfo) []TargetChoice {
 	out := []TargetChoice{{Value: "", Label: "Nessuna"}}
 	for _, p := range e.Positions {
 		out = append(out, TargetChoice{Value: p.Key, Label: p.Title})

@@ -4,21 +4,22 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/a-h/templ"
 
 	"github.com/piao-performance/piao/internal/itfmt"
 	"github.com/piao-performance/piao/internal/scoring"
-	"github.com/piao-performance/piao/internal/store"
 )
 
 // CockpitData is the top of the signed-in dashboard: where the period's
 // collection stands, per dirigente, and the approval queue.
 type CockpitData struct {
 	Today      time.Time // the date (Rome) deadlines are measured against
-	Total      store.CollectionCount
-	ByPosition []store.CollectionCount
+	Total      model.CollectionCount
+	ByPosition []model.CollectionCount
 	CanApprove bool             // the queue and its bulk actions are shown
-	Queue      []store.WorkItem // submitted entries
+	Queue      []model.WorkItem // submitted entries
 	Bulk       BulkForm
 }
 
@@ -35,7 +36,7 @@ type BulkForm struct {
 // BulkConfirm is the confirmation of a bulk step: what will change.
 type BulkConfirm struct {
 	Action string // "approva" or "restituisci"
-	Items  []store.WorkItem
+	Items  []model.WorkItem
 }
 
 // CockpitApprovalsURL is the bulk approve/return route of a plan.
@@ -59,7 +60,7 @@ func OverdueText(deadline, today time.Time) string {
 }
 
 // periodStateText is "aperto" or "chiuso".
-func periodStateText(p store.Period) string {
+func periodStateText(p model.Period) string {
 	if p.Closed() {
 		return "chiuso"
 	}
@@ -67,7 +68,7 @@ func periodStateText(p store.Period) string {
 }
 
 // periodOptionLabel is a period in the cockpit's select: "30/06/2024 (monitoraggio infrannuale) — aperto".
-func periodOptionLabel(p store.Period) string { return p.Label() + " — " + periodStateText(p) }
+func periodOptionLabel(p model.Period) string { return p.Label() + " — " + periodStateText(p) }
 
 func bulkActionText(action string, n int) string {
 	what := "misurazioni"
@@ -81,7 +82,7 @@ func bulkActionText(action string, n int) string {
 	return "Confermi " + verb + " di " + strconv.Itoa(n) + " " + what + "?"
 }
 
-func positionWorklistURL(h store.PlanHeader, p store.Period, c store.CollectionCount) templ.SafeURL {
+func positionWorklistURL(h model.PlanHeader, p model.Period, c model.CollectionCount) templ.SafeURL {
 	return withPeriod(WorklistURL(h.EnteSlug, h.Slug), p) + templ.SafeURL("&posizione="+strconv.FormatInt(c.PositionID, 10))
 }
 

@@ -12,7 +12,7 @@ import templruntime "github.com/a-h/templ/runtime"
 import (
 	"github.com/piao-performance/piao/internal/dashboard"
 	"github.com/piao-performance/piao/internal/itfmt"
-	"github.com/piao-performance/piao/internal/store"
+	"github.com/piao-performance/piao/internal/model"
 )
 
 // periodSelect shows the period of the cockpit and lets a signed-in reader
@@ -388,7 +388,7 @@ func cockpitTop(d DashboardData, c CockpitData) templ.Component {
 	})
 }
 
-func collectionCells(p store.CollectionCount) templ.Component {
+func collectionCells(p model.CollectionCount) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

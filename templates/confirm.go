@@ -4,15 +4,16 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/piao-performance/piao/internal/revision"
-	"github.com/piao-performance/piao/internal/store"
 )
 
 // AdoptConfirmData is the confirmation before adopting a draft revision:
 // what changes, counted and listed, and what adoption means for the scores.
 type AdoptConfirmData struct {
-	Plan    store.PlanHeader
-	Draft   store.Draft
+	Plan    model.PlanHeader
+	Draft   model.Draft
 	Diff    []revision.Difference
 	Summary revision.Summary
 	// individual objectives added, removed and changed by the draft
@@ -21,7 +22,7 @@ type AdoptConfirmData struct {
 	Orphaned int
 	// Periods: the plan's periods ending on or after the date in force, assessed
 	// against the new targets; ScoreYears: the years among them whose targets change.
-	Periods    []store.Period
+	Periods    []model.Period
 	ScoreYears []int
 	Message    string // next to the confirmation box
 	Stale      string // the draft changed after the confirmation was shown
@@ -40,8 +41,8 @@ func (d AdoptConfirmData) ClosedAffected() int {
 
 // DiscardConfirmData is the confirmation before discarding a draft: what is lost.
 type DiscardConfirmData struct {
-	Plan    store.PlanHeader
-	Draft   store.Draft
+	Plan    model.PlanHeader
+	Draft   model.Draft
 	Diff    []revision.Difference
 	Summary revision.Summary
 	// individual objectives added, removed and changed by the draft
@@ -53,8 +54,8 @@ type DiscardConfirmData struct {
 
 // DisableUserData is the confirmation before disabling an account.
 type DisableUserData struct {
-	Ente     store.EnteInfo
-	User     store.UserImpact
+	Ente     model.EnteInfo
+	User     model.UserImpact
 	Sessions int // live sessions that end
 	Message  string
 	Refusal  string // why the account cannot be disabled (last administrator)

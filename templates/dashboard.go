@@ -3,25 +3,26 @@ package templates
 import (
 	"strconv"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/a-h/templ"
 
 	"github.com/piao-performance/piao/internal/dashboard"
 	"github.com/piao-performance/piao/internal/itfmt"
 	"github.com/piao-performance/piao/internal/scoring"
-	"github.com/piao-performance/piao/internal/store"
 )
 
 // DashboardData is the dashboard page.
 type DashboardData struct {
-	Plan      store.PlanHeader
-	Periods   []store.Period
-	Tree      store.PlanTree
+	Plan      model.PlanHeader
+	Periods   []model.Period
+	Tree      model.PlanTree
 	Dashboard *dashboard.Dashboard // nil: no measurements to show yet
 	Body      string               // the rendered body, when cached (a string: rendered without a copy)
 	// Period is the period shown; AllPeriods every period of the plan, for
 	// the signed-in readers' period select (Private).
-	Period     store.Period
-	AllPeriods []store.Period
+	Period     model.Period
+	AllPeriods []model.Period
 	Private    bool
 	Cockpit    *CockpitData // the collection and the approval queue; nil for the public
 }
@@ -32,16 +33,16 @@ func DashboardBody(d DashboardData) templ.Component { return dashboardBody(d, *d
 
 // IndicatorPageData is the indicator page.
 type IndicatorPageData struct {
-	Plan      store.PlanHeader
-	Indicator store.IndicatorDetail
-	Objective store.ObjectiveRow
+	Plan      model.PlanHeader
+	Indicator model.IndicatorDetail
+	Objective model.ObjectiveRow
 	Values    []PeriodValue
 	Private   bool // the reader sees current values of open periods too
 }
 
 // PeriodValue is an indicator's result in one monitoring period.
 type PeriodValue struct {
-	Period        store.Period
+	Period        model.Period
 	Result        scoring.IndicatorResult
 	NotApplicable bool
 	Demo          bool
@@ -111,7 +112,7 @@ func statusOptionLabel(s string) string {
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-func dashPeriodURL(h store.PlanHeader, p store.Period) templ.SafeURL {
+func dashPeriodURL(h model.PlanHeader, p model.Period) templ.SafeURL {
 	return withPeriod(DashboardURL(h.EnteSlug, h.Slug), p)
 }
 
@@ -126,7 +127,7 @@ func periodValueText(v PeriodValue, unit string) string {
 }
 
 // areaBars and strategicBars are the dashboard's bar charts.
-func areaBars(h store.PlanHeader, x dashboard.Dashboard) BarChartData {
+func areaBars(h model.PlanHeader, x dashboard.Dashboard) BarChartData {
 	c := BarChartData{ID: "ambiti-grafico", Title: "Punteggio per ambito strategico", ItemHeader: "Ambito",
 		Target: x.Card.Model.Rules.FullBand, Partial: x.Card.Model.Rules.PartialBand}
 	for _, it := range x.Areas {
@@ -135,7 +136,7 @@ func areaBars(h store.PlanHeader, x dashboard.Dashboard) BarChartData {
 	return c
 }
 
-func strategicBars(h store.PlanHeader, x dashboard.Dashboard) BarChartData {
+func strategicBars(h model.PlanHeader, x dashboard.Dashboard) BarChartData {
 	c := BarChartData{ID: "strategici-grafico", Title: "Punteggio per obiettivo strategico", ItemHeader: "Obiettivo strategico",
 		Target: x.Card.Model.Rules.FullBand, Partial: x.Card.Model.Rules.PartialBand}
 	for _, it := range x.Strategic {
@@ -191,7 +192,7 @@ func indicatorLine(d IndicatorPageData) LineChartData {
 
 // planTreeData is the performance tree: ente → areas → strategic objectives →
 // their common and operational objectives.
-func planTreeData(t store.PlanTree, sc Scores) TreeData {
+func planTreeData(t model.PlanTree, sc Scores) TreeData {
 	root := TreeNode{Code: "Ente", Title: t.Plan.EnteName, URL: PlanURL(t.Plan.EnteSlug, t.Plan.Slug)}
 	if sc.Card != nil {
 		root.Status = sc.Card.Result.Ente.Status
@@ -200,7 +201,7 @@ func planTreeData(t store.PlanTree, sc Scores) TreeData {
 			root.Value = &v
 		}
 	}
-	node := func(o store.ObjectiveRow) TreeNode {
+	node := func(o model.ObjectiveRow) TreeNode {
 		n := TreeNode{Code: o.Code, Title: o.Title, URL: ObjectiveURL(t.Plan.EnteSlug, t.Plan.Slug, o.Code)}
 		if s, i := sc.objective(o.Code); i >= 0 {
 			n.Status = s.Status

@@ -12,7 +12,7 @@ import templruntime "github.com/a-h/templ/runtime"
 import (
 	"github.com/piao-performance/piao/internal/dashboard"
 	"github.com/piao-performance/piao/internal/itfmt"
-	"github.com/piao-performance/piao/internal/store"
+	"github.com/piao-performance/piao/internal/model"
 )
 
 // DashboardPage is the Segretario Generale's dashboard.
@@ -819,7 +819,7 @@ func dashboardFilters(d DashboardData, x dashboard.Dashboard) templ.Component {
 	})
 }
 
-func itemTable(caption string, h store.PlanHeader, items []dashboard.Item, indicators bool) templ.Component {
+func itemTable(caption string, h model.PlanHeader, items []dashboard.Item, indicators bool) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -947,7 +947,7 @@ func itemTable(caption string, h store.PlanHeader, items []dashboard.Item, indic
 	})
 }
 
-func objectiveTable(caption string, h store.PlanHeader, items []dashboard.Item) templ.Component {
+func objectiveTable(caption string, h model.PlanHeader, items []dashboard.Item) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -1057,7 +1057,7 @@ func objectiveTable(caption string, h store.PlanHeader, items []dashboard.Item) 
 
 // inYearObjectiveTable shows objectives at an in-year period as progress
 // against the annual targets, "in corso", without a status band.
-func inYearObjectiveTable(caption string, h store.PlanHeader, items []dashboard.Item) templ.Component {
+func inYearObjectiveTable(caption string, h model.PlanHeader, items []dashboard.Item) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -1170,7 +1170,7 @@ func inYearObjectiveTable(caption string, h store.PlanHeader, items []dashboard.
 	})
 }
 
-func comparisonTable(caption string, h store.PlanHeader, items []dashboard.Comparison) templ.Component {
+func comparisonTable(caption string, h model.PlanHeader, items []dashboard.Comparison) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

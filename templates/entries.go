@@ -5,13 +5,14 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/a-h/templ"
 
 	"github.com/piao-performance/piao/internal/itfmt"
 	"github.com/piao-performance/piao/internal/plan"
 	"github.com/piao-performance/piao/internal/scorecard"
 	"github.com/piao-performance/piao/internal/scoring"
-	"github.com/piao-performance/piao/internal/store"
 )
 
 // EntryForm is an entry as typed, with its messages.
@@ -27,28 +28,28 @@ type EntryForm struct {
 
 // EntryPageData is everything the entry page shows.
 type EntryPageData struct {
-	Plan      store.PlanHeader
-	Period    store.Period
-	Periods   []store.Period
-	Indicator store.EntryIndicator
-	Entry     store.Entry
+	Plan      model.PlanHeader
+	Period    model.Period
+	Periods   []model.Period
+	Indicator model.EntryIndicator
+	Entry     model.Entry
 	Form      EntryForm
 	CanEnter  bool
 	CanSubmit bool
 	CanReview bool
 	Saved     bool
-	Conflict  *store.Entry
+	Conflict  *model.Entry
 	Result    *scoring.IndicatorResult
 	Trace     *scoring.Trace
-	History   []store.HistoryEvent
+	History   []model.HistoryEvent
 }
 
 // WorklistData is the "Le mie misurazioni" page.
 type WorklistData struct {
-	Plan      store.PlanHeader
-	Period    store.Period
-	Periods   []store.Period
-	Items     []store.WorkItem
+	Plan      model.PlanHeader
+	Period    model.Period
+	Periods   []model.Period
+	Items     []model.WorkItem
 	Status    string // filter
 	Objective string // filter
 	Missing   int
@@ -59,8 +60,8 @@ type WorklistData struct {
 
 // GridData is the bulk entry page.
 type GridData struct {
-	Plan      store.PlanHeader
-	Period    store.Period
+	Plan      model.PlanHeader
+	Period    model.Period
 	Rows      []GridRow
 	CanSubmit bool
 	Message   string
@@ -68,15 +69,15 @@ type GridData struct {
 
 // GridRow is one indicator of the grid with what was typed.
 type GridRow struct {
-	Item  store.WorkItem
+	Item  model.WorkItem
 	Form  EntryForm
 	Index int
 }
 
 // PeriodsData is the periods page.
 type PeriodsData struct {
-	Plan        store.PlanHeader
-	Periods     []store.Period
+	Plan        model.PlanHeader
+	Periods     []model.Period
 	CanClose    bool // Segretario Generale
 	CanDeadline bool // administrator
 	Message     string
@@ -87,17 +88,17 @@ type PeriodsData struct {
 // still missing per dirigente. Period.Version is the version the periods
 // page showed, carried on so a change in between is refused.
 type ClosePeriodData struct {
-	Plan        store.PlanHeader
-	Period      store.Period
-	Gaps        []store.ClosingGap
+	Plan        model.PlanHeader
+	Period      model.Period
+	Gaps        []model.ClosingGap
 	Reason      string
 	ReasonError string // next to the note
 	Message     string // next to the confirmation checkbox
 }
 
 // GapTotals sums the gaps of all dirigenti.
-func (d ClosePeriodData) GapTotals() store.ClosingGap {
-	var t store.ClosingGap
+func (d ClosePeriodData) GapTotals() model.ClosingGap {
+	var t model.ClosingGap
 	for _, g := range d.Gaps {
 		t.Empty += g.Empty
 		t.Draft += g.Draft
@@ -108,11 +109,11 @@ func (d ClosePeriodData) GapTotals() store.ClosingGap {
 
 // LateData is the Segretario Generale's page: waiting approvals and who is late.
 type LateData struct {
-	Plan      store.PlanHeader
-	Period    store.Period
-	Periods   []store.Period
-	Late      []store.Lateness
-	Submitted []store.WorkItem
+	Plan      model.PlanHeader
+	Period    model.Period
+	Periods   []model.Period
+	Late      []model.Lateness
+	Submitted []model.WorkItem
 }
 
 // EntryURL is the entry page of an indicator key ("O.3.3.1/1").
@@ -140,19 +141,19 @@ func cutLast(s string, sep byte) (string, string, bool) {
 	return s, "", false
 }
 
-func withPeriod(u templ.SafeURL, p store.Period) templ.SafeURL {
+func withPeriod(u templ.SafeURL, p model.Period) templ.SafeURL {
 	return u + templ.SafeURL("?periodo="+scorecard.Ref(p))
 }
 
-func statusLabel(s string) string { return store.StatusLabel(s) }
+func statusLabel(s string) string { return model.StatusLabel(s) }
 
 func entryStatusClass(s string) string {
 	switch s {
-	case store.StatusApproved:
+	case model.StatusApproved:
 		return "piao-status piao-status-met"
-	case store.StatusSubmitted:
+	case model.StatusSubmitted:
 		return "piao-status piao-status-partial"
-	case store.StatusReturned:
+	case model.StatusReturned:
 		return "piao-status piao-status-notmet"
 	}
 	return "piao-status piao-status-missing"
@@ -160,13 +161,13 @@ func entryStatusClass(s string) string {
 
 func entryStatusIcon(s string) string {
 	switch s {
-	case store.StatusApproved:
+	case model.StatusApproved:
 		return "✔"
-	case store.StatusSubmitted:
+	case model.StatusSubmitted:
 		return "➜"
-	case store.StatusReturned:
+	case model.StatusReturned:
 		return "↩"
-	case store.StatusDraft:
+	case model.StatusDraft:
 		return "✎"
 	}
 	return "○"
@@ -181,8 +182,8 @@ func targetText(t *plan.Target, unit string) string {
 }
 
 // EntryValueText shows what an entry holds: the value, or the computed result of its inputs.
-func EntryValueText(e *store.Entry, formula plan.Formula, unit string, scale float64) string {
-	if e == nil || (e.Version == 0 && e.Status != store.StatusApproved) {
+func EntryValueText(e *model.Entry, formula plan.Formula, unit string, scale float64) string {
+	if e == nil || (e.Version == 0 && e.Status != model.StatusApproved) {
 		return "—"
 	}
 	if e.NotApplicable {
@@ -204,7 +205,7 @@ func fieldName(in plan.Input) string { return "in_" + in.Key }
 
 func gridName(i int, field string) string { return "r" + strconv.Itoa(i) + "." + field }
 
-func historyText(ev store.HistoryEvent) string {
+func historyText(ev model.HistoryEvent) string {
 	switch ev.Action {
 	case "measurement.save":
 		return "salvata in bozza"
@@ -223,7 +224,7 @@ func historyText(ev store.HistoryEvent) string {
 }
 
 // historyValue shows old → new of a change, when the event has them.
-func historyValue(ev store.HistoryEvent, unit string) string {
+func historyValue(ev model.HistoryEvent, unit string) string {
 	show := func(m any) string {
 		s, ok := m.(map[string]any)
 		if !ok {
@@ -259,7 +260,7 @@ func historyValue(ev store.HistoryEvent, unit string) string {
 	return ""
 }
 
-func formatTime(e store.HistoryEvent) string { return e.At.Format("02/01/2006 15:04") }
+func formatTime(e model.HistoryEvent) string { return e.At.Format("02/01/2006 15:04") }
 
 func sizeText(n int) string {
 	if n >= 1<<20 {
@@ -272,13 +273,13 @@ func attachmentURL(id int64) templ.SafeURL {
 	return templ.SafeURL("/allegati/" + strconv.FormatInt(id, 10))
 }
 
-func periodRef(p store.Period) string { return scorecard.Ref(p) }
+func periodRef(p model.Period) string { return scorecard.Ref(p) }
 
 func filterLabel(s string) string {
 	if s == "todo" {
 		return "da compilare"
 	}
-	return store.StatusLabel(s)
+	return model.StatusLabel(s)
 }
 
 func fieldClassMsg(msg string) string {
@@ -302,12 +303,12 @@ func ariaInvalidMsg(msg string) string {
 	return "false"
 }
 
-func periodOf(ev store.HistoryEvent) string {
+func periodOf(ev model.HistoryEvent) string {
 	p, _ := ev.Detail["period"].(string)
 	return p
 }
 
-func deadlineText(p store.Period) string {
+func deadlineText(p model.Period) string {
 	if p.Deadline == nil {
 		return ""
 	}
@@ -315,7 +316,7 @@ func deadlineText(p store.Period) string {
 }
 
 // closingMissingText completes the closing confirmation with what stays missing.
-func closingMissingText(t store.ClosingGap) string {
+func closingMissingText(t model.ClosingGap) string {
 	n := t.Empty + t.Draft + t.Submitted
 	switch n {
 	case 0:

@@ -13,11 +13,11 @@ import (
 	"strconv"
 
 	"github.com/piao-performance/piao/internal/itfmt"
+	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/plan"
-	"github.com/piao-performance/piao/internal/store"
 )
 
-func periodPicker(base templ.SafeURL, current store.Period, periods []store.Period) templ.Component {
+func periodPicker(base templ.SafeURL, current model.Period, periods []model.Period) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -1498,7 +1498,7 @@ func entryForm(d EntryPageData) templ.Component {
 
 // entryFields asks exactly for what the indicator needs; prefix names the
 // fields in the grid ("" on the single form).
-func entryFields(ind store.EntryIndicator, f EntryForm, prefix string, h store.PlanHeader, p store.Period) templ.Component {
+func entryFields(ind model.EntryIndicator, f EntryForm, prefix string, h model.PlanHeader, p model.Period) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -1676,7 +1676,7 @@ func entryFields(ind store.EntryIndicator, f EntryForm, prefix string, h store.P
 	})
 }
 
-func numberField(name, label, value, errMsg string, ind store.EntryIndicator, h store.PlanHeader, p store.Period) templ.Component {
+func numberField(name, label, value, errMsg string, ind model.EntryIndicator, h model.PlanHeader, p model.Period) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

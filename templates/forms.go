@@ -3,11 +3,12 @@ package templates
 import (
 	"context"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/a-h/templ"
 
 	"github.com/piao-performance/piao/internal/auth"
 	"github.com/piao-performance/piao/internal/itfmt"
-	"github.com/piao-performance/piao/internal/store"
 )
 
 // SignInForm is the sign-in form as typed, with its messages. The password
@@ -44,7 +45,7 @@ func ariaInvalid(errs map[string]string, field string) string {
 	return "false"
 }
 
-func lastSignIn(u store.UserRow) string {
+func lastSignIn(u model.UserRow) string {
 	if u.LastSignIn == nil {
 		return "mai"
 	}
@@ -52,7 +53,7 @@ func lastSignIn(u store.UserRow) string {
 }
 
 // lockedUntil says until when an account's sign-in is locked, "" when it is not.
-func lockedUntil(u store.UserRow) string {
+func lockedUntil(u model.UserRow) string {
 	if u.LockedUntil == nil {
 		return ""
 	}

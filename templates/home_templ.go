@@ -9,7 +9,7 @@ package templates
 import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
-import "github.com/piao-performance/piao/internal/store"
+import "github.com/piao-performance/piao/internal/model"
 
 // RecentLink is an objective the visitor opened recently.
 type RecentLink struct {
@@ -18,7 +18,7 @@ type RecentLink struct {
 
 // Home lists every ente with its plans, and the objectives the visitor opened
 // recently in this session.
-func Home(enti []store.EnteSummary, recent []RecentLink) templ.Component {
+func Home(enti []model.EnteSummary, recent []RecentLink) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

@@ -3,9 +3,10 @@ package templates
 import (
 	"strconv"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/piao-performance/piao/internal/itfmt"
 	"github.com/piao-performance/piao/internal/plan"
-	"github.com/piao-performance/piao/internal/store"
 )
 
 // KindLabel is the Italian name of an objective kind.
@@ -81,7 +82,7 @@ func PolarityLabel(p string) string {
 }
 
 // FormulaLabel describes in Italian how the actual value is obtained.
-func FormulaLabel(in store.IndicatorDetail) string {
+func FormulaLabel(in model.IndicatorDetail) string {
 	switch in.Formula {
 	case plan.FormulaDirect:
 		return "valore inserito direttamente"
@@ -136,7 +137,7 @@ func NoteKindLabel(kind string) string {
 
 // BaselineOf returns the formatted baseline of a year, "" when absent, and the
 // published text when it differs from the formatted value.
-func BaselineOf(in store.IndicatorDetail, year int) (shown, published string, ok bool) {
+func BaselineOf(in model.IndicatorDetail, year int) (shown, published string, ok bool) {
 	for _, b := range in.Baselines {
 		if b.Year == year {
 			shown = itfmt.Optional(b.Value, in.Unit)
@@ -150,7 +151,7 @@ func BaselineOf(in store.IndicatorDetail, year int) (shown, published string, ok
 }
 
 // TargetOf returns the formatted target of a year in the revision in force.
-func TargetOf(in store.IndicatorDetail, year int) (shown, published string, ok bool) {
+func TargetOf(in model.IndicatorDetail, year int) (shown, published string, ok bool) {
 	for _, t := range in.Targets {
 		if t.Year == year && t.Value != nil {
 			shown = itfmt.Target(t.Operator, *t.Value, in.Unit)

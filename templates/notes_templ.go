@@ -9,11 +9,11 @@ package templates
 import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
-import "github.com/piao-performance/piao/internal/store"
+import "github.com/piao-performance/piao/internal/model"
 
 // NotesPage lists the data-quality notes: every quirk of the published
 // document and the interpretation chosen for it.
-func NotesPage(h store.PlanHeader, notes []store.Note) templ.Component {
+func NotesPage(h model.PlanHeader, notes []model.Note) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

@@ -3,10 +3,11 @@ package templates
 import (
 	"strconv"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/a-h/templ"
 
 	"github.com/piao-performance/piao/internal/notify"
-	"github.com/piao-performance/piao/internal/store"
 )
 
 // NotificationsURL is the outbox page of an ente's administrators.
@@ -16,8 +17,8 @@ func NotificationsURL(ente string) templ.SafeURL {
 
 // NotificationsData is the outbox page.
 type NotificationsData struct {
-	Ente     store.EnteInfo
-	Rows     []store.NotificationRow
+	Ente     model.EnteInfo
+	Rows     []model.NotificationRow
 	Message  string
 	Error    string
 	SMTPOff  bool
@@ -39,31 +40,31 @@ func notifRetryURL(ente string, id int64) templ.SafeURL {
 
 func notifKind(kind string) string { return notify.KindLabel(kind) }
 
-func notifStatus(s string) string { return store.NotificationStatusLabel(s) }
+func notifStatus(s string) string { return model.NotificationStatusLabel(s) }
 
 // notifBadge is the badge class of a status; the status is always written
 // beside it, never conveyed by colour alone.
 func notifBadge(s string) string {
 	switch s {
-	case store.NotifSent:
+	case model.NotifSent:
 		return "badge text-bg-success"
-	case store.NotifFailed:
+	case model.NotifFailed:
 		return "badge text-bg-danger"
-	case store.NotifUncertain:
+	case model.NotifUncertain:
 		return "badge text-bg-warning"
 	}
 	return "badge text-bg-secondary"
 }
 
-func notifRetryable(s string) bool { return s == store.NotifFailed || s == store.NotifUncertain }
+func notifRetryable(s string) bool { return s == model.NotifFailed || s == model.NotifUncertain }
 
-func notifWhen(n store.NotificationRow) string {
+func notifWhen(n model.NotificationRow) string {
 	switch {
 	case n.SentAt != nil:
 		return "inviata il " + dateTime(*n.SentAt)
-	case n.Status == store.NotifQueued && n.NextAttemptAt != nil:
+	case n.Status == model.NotifQueued && n.NextAttemptAt != nil:
 		return "prossimo tentativo il " + dateTime(*n.NextAttemptAt)
-	case n.Status == store.NotifQueued:
+	case n.Status == model.NotifQueued:
 		return "appena possibile"
 	}
 	return ""

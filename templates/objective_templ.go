@@ -9,11 +9,11 @@ package templates
 import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
-import "github.com/piao-performance/piao/internal/store"
+import "github.com/piao-performance/piao/internal/model"
 
 // ObjectivePage shows every descriptive field of an objective and its
 // indicators with baselines and targets per year, the Italian way.
-func ObjectivePage(d store.ObjectiveDetail, sc Scores) templ.Component {
+func ObjectivePage(d model.ObjectiveDetail, sc Scores) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -665,7 +665,7 @@ func field(label, value string) templ.Component {
 	})
 }
 
-func indicatorTable(d store.ObjectiveDetail, sc Scores) templ.Component {
+func indicatorTable(d model.ObjectiveDetail, sc Scores) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -970,7 +970,7 @@ func valueCell(shown, published string, ok bool) templ.Component {
 	})
 }
 
-func indicatorMethod(d store.ObjectiveDetail, in store.IndicatorDetail, sc Scores) templ.Component {
+func indicatorMethod(d model.ObjectiveDetail, in model.IndicatorDetail, sc Scores) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -1222,7 +1222,7 @@ func indicatorMethod(d store.ObjectiveDetail, in store.IndicatorDetail, sc Score
 	})
 }
 
-func noteBlock(p store.PlanHeader, n store.Note) templ.Component {
+func noteBlock(p model.PlanHeader, n model.Note) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

@@ -5,12 +5,13 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/a-h/templ"
 
 	"github.com/piao-performance/piao/internal/itfmt"
 	"github.com/piao-performance/piao/internal/report"
 	"github.com/piao-performance/piao/internal/revision"
-	"github.com/piao-performance/piao/internal/store"
 )
 
 // RelazioneURL is the page of a year's Relazione sulla performance.
@@ -44,7 +45,7 @@ func EvidenceURL(ente, plan, code string) templ.SafeURL {
 
 // RelazioneData is the Relazione page: the document the downloads are made of.
 type RelazioneData struct {
-	Plan     store.PlanHeader
+	Plan     model.PlanHeader
 	Year     int
 	Doc      *report.Document
 	Files    templ.SafeURL // base of the downloads: Files + "/relazione.pdf"
@@ -55,9 +56,9 @@ type RelazioneData struct {
 // YearStatus is a plan year on the OIV page.
 type YearStatus struct {
 	Year         int
-	Validation   *store.Validation   // the current decision, nil when none
-	History      []store.Validation  // every decision, oldest first
-	Completeness *store.Completeness // of the year's final period; nil when the plan has none
+	Validation   *model.Validation   // the current decision, nil when none
+	History      []model.Validation  // every decision, oldest first
+	Completeness *model.Completeness // of the year's final period; nil when the plan has none
 }
 
 // finalPeriodState says whether a year's final period is closed, i.e.
@@ -106,11 +107,11 @@ type TargetChoice struct{ Value, Label string }
 
 // OIVData is the OIV's page.
 type OIVData struct {
-	Plan         store.PlanHeader
+	Plan         model.PlanHeader
 	Years        []YearStatus
-	Chain        *store.ChainReport // nil until verified on this page
+	Chain        *model.ChainReport // nil until verified on this page
 	CheckedAt    time.Time
-	Observations []store.Observation
+	Observations []model.Observation
 	ObsYear      int
 	Choices      []TargetChoice
 	CanObserve   bool
@@ -133,7 +134,7 @@ func validatedYearChoices(years []YearStatus) []TargetChoice {
 	for _, y := range years {
 		if y.Validation != nil {
 			out = append(out, TargetChoice{Value: strconv.Itoa(y.Year), Label: strconv.Itoa(y.Year) + " — " +
-				store.OutcomeLabel(y.Validation.Outcome) + " il " + itfmt.Date(y.Validation.DecidedOn)})
+				model.OutcomeLabel(y.Validation.Outcome) + " il " + itfmt.Date(y.Validation.DecidedOn)})
 		}
 	}
 	return out
@@ -150,26 +151,26 @@ func hasCurrent(years []YearStatus) bool {
 }
 
 // decisionEnd says, in Italian, how a decision stopped being current.
-func decisionEnd(v store.Validation) string {
+func decisionEnd(v model.Validation) string {
 	if v.EndedAt == nil {
 		return "In vigore"
 	}
 	when := itfmt.Date(v.EndedAt.In(itfmt.Rome()))
-	if v.EndKind == store.EndWithdrawn {
+	if v.EndKind == model.EndWithdrawn {
 		return "Revocata il " + when + ". Motivo della revoca: " + v.EndReason
 	}
 	return "Sostituita da una correzione il " + when + ". Motivo della correzione: " + v.EndReason
 }
 
 // ValidationDecisionURL is the document of one decision of a year's history.
-func ValidationDecisionURL(base templ.SafeURL, v store.Validation) templ.SafeURL {
+func ValidationDecisionURL(base templ.SafeURL, v model.Validation) templ.SafeURL {
 	return base + "/validazione/" + templ.SafeURL(strconv.FormatInt(v.ID, 10))
 }
 
 // RevisionsData is the revisions page with the diff of two of them.
 type RevisionsData struct {
-	Plan      store.PlanHeader
-	Revisions []store.RevisionInfo
+	Plan      model.PlanHeader
+	Revisions []model.RevisionInfo
 	From, To  int
 	Diff      []revision.Difference
 	Message   string
@@ -183,10 +184,10 @@ type AuditForm struct {
 
 // AuditData is the audit trail page.
 type AuditData struct {
-	Plan   store.PlanHeader
+	Plan   model.PlanHeader
 	Form   AuditForm
 	Query  string // the filter as a query string, for the export links
-	Rows   []store.AuditRow
+	Rows   []model.AuditRow
 	Shown  int
 	More   bool
 	Actors []string
@@ -197,17 +198,17 @@ type TransparencyYear struct {
 	Year int
 	// Validation is the current decision when it validates the year within
 	// the rule (the results are published); nil otherwise.
-	Validation *store.Validation
-	History    []store.Validation // the public decisions of the year, oldest first
+	Validation *model.Validation
+	History    []model.Validation // the public decisions of the year, oldest first
 	Tables     []report.Table     // the Relazione tables published as CSV
 }
 
 // withdrawnNotice states the latest withdrawal of a year without a current
 // validation: the year went back to not validated.
-func withdrawnNotice(history []store.Validation) string {
+func withdrawnNotice(history []model.Validation) string {
 	for i := len(history) - 1; i >= 0; i-- {
 		v := history[i]
-		if v.EndKind == store.EndWithdrawn && v.EndedAt != nil {
+		if v.EndKind == model.EndWithdrawn && v.EndedAt != nil {
 			return "Validazione revocata il " + itfmt.Date(v.EndedAt.In(itfmt.Rome())) + ": la Relazione non è più validata. Motivo: " + v.EndReason
 		}
 	}
@@ -216,8 +217,8 @@ func withdrawnNotice(history []store.Validation) string {
 
 // TransparencyData is Amministrazione Trasparente › Performance.
 type TransparencyData struct {
-	Plan       store.PlanHeader
-	Revisions  []store.RevisionInfo
+	Plan       model.PlanHeader
+	Revisions  []model.RevisionInfo
 	Years      []TransparencyYear
 	LastUpdate time.Time
 }

@@ -13,9 +13,9 @@ import (
 	"strconv"
 
 	"github.com/piao-performance/piao/internal/itfmt"
+	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/report"
 	"github.com/piao-performance/piao/internal/revision"
-	"github.com/piao-performance/piao/internal/store"
 )
 
 // RelazionePage shows the Relazione sulla performance of a year: the same
@@ -957,7 +957,7 @@ func OIVPage(d OIVData) templ.Component {
 					}
 				} else {
 					var templ_7745c5c3_Var55 string
-					templ_7745c5c3_Var55, templ_7745c5c3_Err = templ.JoinStringErrs(store.OutcomeLabel(y.Validation.Outcome))
+					templ_7745c5c3_Var55, templ_7745c5c3_Err = templ.JoinStringErrs(model.OutcomeLabel(y.Validation.Outcome))
 					if templ_7745c5c3_Err != nil {
 						return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/oiv.templ`, Line: 150, Col: 51}
 					}
@@ -1147,8 +1147,8 @@ func OIVPage(d OIVData) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				templ_7745c5c3_Err = selectField("val-esito", "esito", "Esito", d.Val.Outcome, d.Val.Errors["esito"], []TargetChoice{
-					{Value: "", Label: "Scegli l'esito"}, {Value: store.Validated, Label: "Validata"},
-					{Value: store.ValidatedWithReserve, Label: "Validata con riserva"}, {Value: store.NotValidated, Label: "Non validata"}}).Render(ctx, templ_7745c5c3_Buffer)
+					{Value: "", Label: "Scegli l'esito"}, {Value: model.Validated, Label: "Validata"},
+					{Value: model.ValidatedWithReserve, Label: "Validata con riserva"}, {Value: model.NotValidated, Label: "Non validata"}}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -3100,7 +3100,7 @@ func TransparencyPage(d TransparencyData) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var173 string
-					templ_7745c5c3_Var173, templ_7745c5c3_Err = templ.JoinStringErrs(store.OutcomeLabel(y.Validation.Outcome))
+					templ_7745c5c3_Var173, templ_7745c5c3_Err = templ.JoinStringErrs(model.OutcomeLabel(y.Validation.Outcome))
 					if templ_7745c5c3_Err != nil {
 						return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/oiv.templ`, Line: 496, Col: 47}
 					}
@@ -3340,7 +3340,7 @@ func TransparencyPage(d TransparencyData) templ.Component {
 // decisionHistory lists every decision of the OIV on a year's Relazione,
 // oldest first, with its document and, for a decision no longer in force,
 // when and why it was corrected or withdrawn.
-func decisionHistory(history []store.Validation, base templ.SafeURL, id string) templ.Component {
+func decisionHistory(history []model.Validation, base templ.SafeURL, id string) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -3393,7 +3393,7 @@ func decisionHistory(history []store.Validation, base templ.SafeURL, id string) 
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var190 string
-			templ_7745c5c3_Var190, templ_7745c5c3_Err = templ.JoinStringErrs(store.OutcomeLabel(v.Outcome))
+			templ_7745c5c3_Var190, templ_7745c5c3_Err = templ.JoinStringErrs(model.OutcomeLabel(v.Outcome))
 			if templ_7745c5c3_Err != nil {
 				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/oiv.templ`, Line: 546, Col: 40}
 			}

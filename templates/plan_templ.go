@@ -9,11 +9,11 @@ package templates
 import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
-import "github.com/piao-performance/piao/internal/store"
+import "github.com/piao-performance/piao/internal/model"
 
 // PlanPage shows a plan's performance tree: areas → strategic objectives →
 // common and operational objectives, then the cross-cutting kinds.
-func PlanPage(t store.PlanTree, sc Scores) templ.Component {
+func PlanPage(t model.PlanTree, sc Scores) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -521,7 +521,7 @@ func PlanPage(t store.PlanTree, sc Scores) templ.Component {
 	})
 }
 
-func objectiveLink(p store.PlanHeader, o store.ObjectiveRow, sc Scores) templ.Component {
+func objectiveLink(p model.PlanHeader, o model.ObjectiveRow, sc Scores) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/a-h/templ"
 
 	"github.com/piao-performance/piao/internal/itfmt"
@@ -12,7 +14,6 @@ import (
 	"github.com/piao-performance/piao/internal/planedit"
 	"github.com/piao-performance/piao/internal/revision"
 	"github.com/piao-performance/piao/internal/scoring"
-	"github.com/piao-performance/piao/internal/store"
 )
 
 // EditorURL is the plan editor's home.
@@ -46,18 +47,18 @@ type DraftForm struct {
 
 // EditorData is the plan editor's home.
 type EditorData struct {
-	Plan      store.PlanHeader
-	Draft     *store.Draft
+	Plan      model.PlanHeader
+	Draft     *model.Draft
 	Diff      []revision.Difference
 	Start     DraftForm
 	Message   string
 	Problems  []string // import problems, row by row
-	Revisions []store.RevisionInfo
+	Revisions []model.RevisionInfo
 }
 
 // ObjectiveEditData is the objective form of the draft.
 type ObjectiveEditData struct {
-	Plan     store.PlanHeader
+	Plan     model.PlanHeader
 	Doc      *plan.Document
 	Version  int
 	Original string // "" for a new objective
@@ -68,7 +69,7 @@ type ObjectiveEditData struct {
 
 // IndicatorEditData is the indicator form of the draft.
 type IndicatorEditData struct {
-	Plan      store.PlanHeader
+	Plan      model.PlanHeader
 	Doc       *plan.Document
 	Version   int
 	Objective plan.Objective
@@ -80,7 +81,7 @@ type IndicatorEditData struct {
 
 // AreaEditData is the area form of the draft.
 type AreaEditData struct {
-	Plan    store.PlanHeader
+	Plan    model.PlanHeader
 	Version int
 	Number  string // "" for a new area
 	Title   string
@@ -89,7 +90,7 @@ type AreaEditData struct {
 
 // IndividualEditData is a role's individual objectives in the draft.
 type IndividualEditData struct {
-	Plan    store.PlanHeader
+	Plan    model.PlanHeader
 	Doc     *plan.Document
 	Version int
 	Role    plan.Role
@@ -221,7 +222,7 @@ func unitChoicesOf(d *plan.Document) []TargetChoice {
 
 // RolloverData is the roll-over form, as typed.
 type RolloverData struct {
-	Plan                    store.PlanHeader
+	Plan                    model.PlanHeader
 	Slug, Title, Start, End string
 	Errors                  map[string]string
 }
@@ -233,7 +234,7 @@ func RolloverURL(ente, planSlug string) templ.SafeURL {
 
 // OrganisationEditData is the units and roles form of the draft, as typed.
 type OrganisationEditData struct {
-	Plan                                              store.PlanHeader
+	Plan                                              model.PlanHeader
 	Doc                                               *plan.Document
 	Version                                           int
 	UnitKey, UnitName, UnitParent, RoleKey, RoleTitle string
@@ -263,7 +264,7 @@ func RulesFormOf(r scoring.Rules, version int) RulesForm {
 
 // RulesData is the scoring rules page.
 type RulesData struct {
-	Plan    store.PlanHeader
+	Plan    model.PlanHeader
 	Form    RulesForm
 	Errors  map[string]string
 	Message string
@@ -272,7 +273,7 @@ type RulesData struct {
 	Conflict *RulesForm
 	// Versions are every version of the rules; Years the version in force
 	// for each plan year; FromYears the years a change may apply from.
-	Versions  []store.RuleVersion
+	Versions  []model.RuleVersion
 	Years     []RulesYear
 	FromYears []int
 	Validated int // the latest year whose Relazione is validated, 0 when none
@@ -281,7 +282,7 @@ type RulesData struct {
 // RulesYear is the version of the rules in force for a plan year.
 type RulesYear struct {
 	Year      int
-	Version   store.RuleVersion
+	Version   model.RuleVersion
 	Validated bool // the year's Relazione is validated: its rules are frozen
 }
 

@@ -11,12 +11,12 @@ import templruntime "github.com/a-h/templ/runtime"
 
 import (
 	"github.com/piao-performance/piao/internal/itfmt"
-	"github.com/piao-performance/piao/internal/store"
+	"github.com/piao-performance/piao/internal/model"
 )
 
 // RolePage lists a manager's individual objectives (section 4.3.4) as
 // published, each linked to the plan objective it repeats.
-func RolePage(d store.RoleDetail, sc Scores) templ.Component {
+func RolePage(d model.RoleDetail, sc Scores) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

@@ -2,18 +2,18 @@ package templates
 
 import (
 	"github.com/a-h/templ"
+	"github.com/piao-performance/piao/internal/model"
 
 	"github.com/piao-performance/piao/internal/itfmt"
 	"github.com/piao-performance/piao/internal/scorecard"
 	"github.com/piao-performance/piao/internal/scoring"
-	"github.com/piao-performance/piao/internal/store"
 )
 
 // Scores is what a page needs to show scores: the scored period (nil when no
 // measurements are visible) and the periods that have data.
 type Scores struct {
 	Card           *scorecard.Card
-	Periods        []store.Period
+	Periods        []model.Period
 	ShowEvaluation bool // the reader may see individual evaluations
 	Private        bool // the reader is one of the ente's users (evidence, current values)
 }
@@ -82,7 +82,7 @@ func actualText(sc Scores, key, unit string) string {
 	return itfmt.Value(res.Actual, unit)
 }
 
-func periodURL(base templ.SafeURL, p store.Period) templ.SafeURL {
+func periodURL(base templ.SafeURL, p model.Period) templ.SafeURL {
 	return base + templ.SafeURL("?periodo="+scorecard.Ref(p))
 }
 

@@ -3,17 +3,17 @@ package templates
 import (
 	"strings"
 
-	"github.com/piao-performance/piao/internal/store"
+	"github.com/piao-performance/piao/internal/model"
 )
 
 // ObjectiveGroup is a run of objectives under one source sub-heading.
 type ObjectiveGroup struct {
 	Label      string
-	Objectives []store.ObjectiveRow
+	Objectives []model.ObjectiveRow
 }
 
-func strategicOf(objs []store.ObjectiveRow, area int) []store.ObjectiveRow {
-	var out []store.ObjectiveRow
+func strategicOf(objs []model.ObjectiveRow, area int) []model.ObjectiveRow {
+	var out []model.ObjectiveRow
 	for _, o := range objs {
 		if o.Kind == "strategic" && o.Area == area {
 			out = append(out, o)
@@ -22,8 +22,8 @@ func strategicOf(objs []store.ObjectiveRow, area int) []store.ObjectiveRow {
 	return out
 }
 
-func childrenOf(objs []store.ObjectiveRow, parent, kind string) []store.ObjectiveRow {
-	var out []store.ObjectiveRow
+func childrenOf(objs []model.ObjectiveRow, parent, kind string) []model.ObjectiveRow {
+	var out []model.ObjectiveRow
 	for _, o := range objs {
 		if o.ParentCode == parent && o.Kind == kind {
 			out = append(out, o)
@@ -33,7 +33,7 @@ func childrenOf(objs []store.ObjectiveRow, parent, kind string) []store.Objectiv
 }
 
 // groupsOf splits the objectives of a kind into consecutive groups by label.
-func groupsOf(objs []store.ObjectiveRow, kind string) []ObjectiveGroup {
+func groupsOf(objs []model.ObjectiveRow, kind string) []ObjectiveGroup {
 	var out []ObjectiveGroup
 	for _, o := range objs {
 		if o.Kind != kind {
@@ -60,7 +60,7 @@ func joinComma(xs []string) string {
 
 // codeTextSuffix shows the objective's label as published when it differs
 // from the normalised code.
-func codeTextSuffix(o store.ObjectiveRow) string {
+func codeTextSuffix(o model.ObjectiveRow) string {
 	if o.CodeText == "" || o.CodeText == o.Code {
 		return ""
 	}

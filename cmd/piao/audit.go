@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/piao-performance/piao/internal/config"
 	"github.com/piao-performance/piao/internal/store"
 )
@@ -39,7 +41,7 @@ func cmdAudit(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 	if err := fs.Parse(args[1:]); err != nil || fs.NArg() > 0 {
 		return fmt.Errorf("%w: %s", errUsage, usage)
 	}
-	var anchor *store.AuditHead
+	var anchor *model.AuditHead
 	if *anchorText != "" {
 		if *enteSlug == "" {
 			return fmt.Errorf("%w: --anchor vuole --ente: ogni ente ha la propria catena (- per quella dell'installazione)", errUsage)
@@ -49,7 +51,7 @@ func cmdAudit(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 		if !ok || err != nil || n < 1 || len(hash) != 64 {
 			return fmt.Errorf("%w: --anchor vuole N:IMPRONTA (numero dell'evento e 64 cifre esadecimali)", errUsage)
 		}
-		anchor = &store.AuditHead{Seq: n, Hash: hash}
+		anchor = &model.AuditHead{Seq: n, Hash: hash}
 	}
 	pool, closeAll, err := connect(ctx, cfg, log, true)
 	if err != nil {
@@ -60,7 +62,7 @@ func cmdAudit(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 	if _, err := st.SealAudit(ctx); err != nil {
 		return err
 	}
-	var reps []store.ChainReport
+	var reps []model.ChainReport
 	switch *enteSlug {
 	case "":
 		if reps, err = st.VerifyAuditChains(ctx); err != nil {
@@ -82,7 +84,7 @@ func cmdAudit(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 		if chain != store.InstallationChain {
 			rep.Ente = *enteSlug
 		}
-		reps = []store.ChainReport{rep}
+		reps = []model.ChainReport{rep}
 	}
 	for _, rep := range reps {
 		if rep.BrokenAt != 0 {

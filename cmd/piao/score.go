@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"text/tabwriter"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/piao-performance/piao/internal/config"
 	"github.com/piao-performance/piao/internal/itfmt"
 	"github.com/piao-performance/piao/internal/scorecard"
@@ -102,7 +104,7 @@ func cmdScore(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 	if err != nil {
 		return err
 	}
-	card, err := scorecard.Load(ctx, st, h, p, store.Approved)
+	card, err := scorecard.Load(ctx, st, h, p, model.Approved)
 	if err != nil {
 		return err
 	}

@@ -13,10 +13,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/piao-performance/piao/internal/plan"
 	"github.com/piao-performance/piao/internal/scorecard"
 	"github.com/piao-performance/piao/internal/scoring"
-	"github.com/piao-performance/piao/internal/store"
 )
 
 // Filters narrow the objective lists.
@@ -82,7 +83,7 @@ type Dashboard struct {
 	Strategic  []Item
 	Groups     []Group
 	Counts     Counts
-	Late       []store.Lateness
+	Late       []model.Lateness
 	Missing    int // indicators without a value in the period
 	Total      int // indicators that take a value
 	Warnings   []Warning
@@ -102,7 +103,7 @@ type Input struct {
 	Card      *scorecard.Card
 	Previous  *scorecard.Card // the previous year's same period, when scored
 	Baselines map[string]plan.Baseline
-	Late      []store.Lateness
+	Late      []model.Lateness
 	Roles     []Role
 	Filters   Filters
 }

@@ -4,10 +4,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/piao-performance/piao/internal/plan"
 	"github.com/piao-performance/piao/internal/scorecard"
 	"github.com/piao-performance/piao/internal/scoring"
-	"github.com/piao-performance/piao/internal/store"
 )
 
 // midyearCard scores one objective whose indicators have the given actuals
@@ -32,7 +33,7 @@ func midyearCard(t *testing.T, kind string, inds []scoring.Indicator, values map
 	if kind == "final" {
 		ends = time.Date(2024, 12, 31, 0, 0, 0, 0, time.UTC)
 	}
-	return &scorecard.Card{Model: m, Result: m.Score(acts, nil), Period: store.Period{Year: 2024, Kind: kind, EndsOn: ends}}
+	return &scorecard.Card{Model: m, Result: m.Score(acts, nil), Period: model.Period{Year: 2024, Kind: kind, EndsOn: ends}}
 }
 
 func gte(v float64) *scoring.Target { return &scoring.Target{Operator: plan.OpGTE, Value: v} }

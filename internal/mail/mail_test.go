@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/piao-performance/piao/internal/auth"
 	"github.com/piao-performance/piao/internal/mail"
 	"github.com/piao-performance/piao/internal/mailpit"
@@ -23,7 +25,7 @@ const (
 
 type fixture struct {
 	st  *store.Store
-	h   store.PlanHeader
+	h   model.PlanHeader
 	mp  *mailpit.Server
 	sg  auth.User
 	ctx context.Context
@@ -94,7 +96,7 @@ func (f *fixture) worker(t *testing.T) *mail.Worker {
 	return &mail.Worker{Store: f.st, Sender: s, MessageIDHost: "piao.example.it", ReminderDays: 7}
 }
 
-func (f *fixture) period(t *testing.T, year int, kind string) store.Period {
+func (f *fixture) period(t *testing.T, year int, kind string) model.Period {
 	t.Helper()
 	p, err := f.st.Period(f.ctx, f.h.ID, year, kind)
 	if err != nil {
@@ -104,7 +106,7 @@ func (f *fixture) period(t *testing.T, year int, kind string) store.Period {
 }
 
 // submitted returns an indicator's entry submitted by its dirigente.
-func (f *fixture) submitted(t *testing.T, key string, p store.Period) (store.EntryIndicator, store.Entry) {
+func (f *fixture) submitted(t *testing.T, key string, p model.Period) (model.EntryIndicator, model.Entry) {
 	t.Helper()
 	ind, err := f.st.EntryIndicator(f.ctx, f.h, key, p.Year)
 	if err != nil {
@@ -122,7 +124,7 @@ func (f *fixture) submitted(t *testing.T, key string, p store.Period) (store.Ent
 	return ind, e
 }
 
-func (f *fixture) outbox(t *testing.T) []store.NotificationRow {
+func (f *fixture) outbox(t *testing.T) []model.NotificationRow {
 	t.Helper()
 	rows, err := f.st.Notifications(f.ctx, f.h.EnteID, 1000)
 	if err != nil {
@@ -379,7 +381,7 @@ func TestExactlyOnceAcrossWorkerRestart(t *testing.T) {
 		t.Fatalf("%d messages", n)
 	}
 	for _, r := range f.outbox(t) {
-		if r.Status != store.NotifSent {
+		if r.Status != model.NotifSent {
 			t.Errorf("notification %d: %s", r.ID, r.Status)
 		}
 	}
@@ -425,13 +427,13 @@ func TestCrashedWorkerLeases(t *testing.T) {
 	if res, err := w.RunOnce(f.ctx, now.Add(2*lease)); err != nil || res.Sent != 0 {
 		t.Fatalf("incerto resent: %+v %v", res, err)
 	}
-	var incerto store.NotificationRow
+	var incerto model.NotificationRow
 	for _, r := range f.outbox(t) {
 		if r.ID == claimed[0].ID {
 			incerto = r
 		}
 	}
-	if incerto.Status != store.NotifUncertain || !strings.Contains(incerto.LastError, "potrebbe averlo ricevuto") {
+	if incerto.Status != model.NotifUncertain || !strings.Contains(incerto.LastError, "potrebbe averlo ricevuto") {
 		t.Fatalf("crashed after DATA started: %+v", incerto)
 	}
 	// the administrator retries it
@@ -525,7 +527,7 @@ func TestRetryAfterRefusal(t *testing.T) {
 		t.Fatalf("refused: %+v %v", res, err)
 	}
 	for _, r := range f.outbox(t) {
-		if r.Status != store.NotifQueued || r.Attempts != 1 || r.NextAttemptAt == nil || !r.NextAttemptAt.Equal(now.Add(time.Minute)) || !strings.Contains(r.LastError, "451") {
+		if r.Status != model.NotifQueued || r.Attempts != 1 || r.NextAttemptAt == nil || !r.NextAttemptAt.Equal(now.Add(time.Minute)) || !strings.Contains(r.LastError, "451") {
 			t.Fatalf("after a 451: %+v", r)
 		}
 	}
@@ -551,7 +553,7 @@ func TestRetryAfterRefusal(t *testing.T) {
 	}
 	failed := 0
 	for _, r := range f.outbox(t) {
-		if r.Status == store.NotifFailed && strings.Contains(r.LastError, "550") {
+		if r.Status == model.NotifFailed && strings.Contains(r.LastError, "550") {
 			failed++
 		}
 	}

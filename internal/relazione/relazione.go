@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/piao-performance/piao/internal/itfmt"
 	"github.com/piao-performance/piao/internal/plan"
 	"github.com/piao-performance/piao/internal/report"
@@ -68,7 +70,7 @@ func title(slug string) string {
 
 // Options say who reads the Relazione.
 type Options struct {
-	Visibility store.Visibility
+	Visibility model.Visibility
 	Now        time.Time // generation time; zero = time.Now()
 }
 
@@ -76,7 +78,7 @@ type Options struct {
 var ErrNoPeriod = errors.New("no final period for the year")
 
 // Build assembles the Relazione of a plan year.
-func Build(ctx context.Context, st *store.Store, h store.PlanHeader, year int, opt Options) (*report.Document, error) {
+func Build(ctx context.Context, st *store.Store, h model.PlanHeader, year int, opt Options) (*report.Document, error) {
 	period, err := st.Period(ctx, h.ID, year, "final")
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, ErrNoPeriod
@@ -105,7 +107,7 @@ func Build(ctx context.Context, st *store.Store, h store.PlanHeader, year int, o
 		return nil, err
 	}
 	val, err := st.ValidationOf(ctx, h.ID, year)
-	var validation *store.Validation
+	var validation *model.Validation
 	switch {
 	case err == nil:
 		validation = &val
@@ -114,7 +116,7 @@ func Build(ctx context.Context, st *store.Store, h store.PlanHeader, year int, o
 	}
 	// every decision on the year, corrections and withdrawals included; the
 	// published version lists those that met the rule for publication
-	histories, err := st.ValidationHistory(ctx, h.ID, opt.Visibility == store.Public)
+	histories, err := st.ValidationHistory(ctx, h.ID, opt.Visibility == model.Public)
 	if err != nil {
 		return nil, err
 	}
@@ -150,7 +152,7 @@ func Build(ctx context.Context, st *store.Store, h store.PlanHeader, year int, o
 		},
 		Tree: b.treeNodes(),
 	}
-	if opt.Visibility == store.Public {
+	if opt.Visibility == model.Public {
 		d.Meta = append(d.Meta, report.Meta{Label: "Dati", Value: "valori approvati di periodi chiusi"})
 	} else {
 		d.Meta = append(d.Meta, report.Meta{Label: "Dati", Value: "valori approvati (riservato agli utenti dell'ente)"})
@@ -184,24 +186,24 @@ func Build(ctx context.Context, st *store.Store, h store.PlanHeader, year int, o
 	return d, nil
 }
 
-func periodState(p store.Period) string {
+func periodState(p model.Period) string {
 	if p.Closed() {
 		return "chiuso il " + itfmt.Date(*p.ClosedAt)
 	}
 	return "aperto: i valori possono ancora cambiare"
 }
 
-func validationText(v *store.Validation, history []store.Validation) string {
+func validationText(v *model.Validation, history []model.Validation) string {
 	if v == nil {
 		for i := len(history) - 1; i >= 0; i-- {
-			if h := history[i]; h.EndKind == store.EndWithdrawn && h.EndedAt != nil {
+			if h := history[i]; h.EndKind == model.EndWithdrawn && h.EndedAt != nil {
 				return "non validata: la validazione del " + itfmt.Date(h.DecidedOn) + " è stata revocata il " +
 					itfmt.Date(h.EndedAt.In(itfmt.Rome())) + " (motivo: " + h.EndReason + ")"
 			}
 		}
 		return "non ancora espressa"
 	}
-	s := store.OutcomeLabel(v.Outcome) + " il " + itfmt.Date(v.DecidedOn)
+	s := model.OutcomeLabel(v.Outcome) + " il " + itfmt.Date(v.DecidedOn)
 	if v.ActReference != "" {
 		s += " (" + v.ActReference + ")"
 	}
@@ -211,7 +213,7 @@ func validationText(v *store.Validation, history []store.Validation) string {
 type builder struct {
 	card      *scorecard.Card
 	res       *scoring.Result
-	tree      store.PlanTree
+	tree      model.PlanTree
 	baselines map[string]plan.Baseline
 	roles     map[string]string
 	areas     map[int]string
@@ -426,7 +428,7 @@ func (b *builder) individualTable() report.Table {
 	return t
 }
 
-func notesTable(notes []store.Note) report.Table {
+func notesTable(notes []model.Note) report.Table {
 	t := report.Table{Slug: SecNotes, Title: title(SecNotes), Intro: "Problemi del testo pubblicato del piano e interpretazione adottata.",
 		Columns: []report.Column{{Header: "Obiettivo", Width: 0.9}, {Header: "Indicatore", Width: 0.9}, {Header: "Riga", Kind: report.Integer, Width: 0.5},
 			{Header: "Testo della fonte", Width: 3}, {Header: "Interpretazione", Width: 3}}}
@@ -523,7 +525,7 @@ func traceSteps(tr scoring.Trace) string {
 	return strings.Join(parts, " ")
 }
 
-func observationsTable(obs []store.Observation) report.Table {
+func observationsTable(obs []model.Observation) report.Table {
 	t := report.Table{Slug: SecObservations, Title: title(SecObservations),
 		Columns: []report.Column{{Header: "Obiettivo", Width: 0.9}, {Header: "Indicatore", Width: 0.9}, {Header: "Osservazione", Width: 5}, {Header: "Autore", Width: 1}, {Header: "Data", Kind: report.Date, Width: 1.1}}}
 	for _, o := range obs {
@@ -535,7 +537,7 @@ func observationsTable(obs []store.Observation) report.Table {
 
 // validationTable lists every decision of the OIV on the year, oldest first:
 // a correction or a withdrawal shows as such, never as a silent swap.
-func validationTable(history []store.Validation) report.Table {
+func validationTable(history []model.Validation) report.Table {
 	t := report.Table{Slug: SecValidation, Title: title(SecValidation),
 		Intro: "Tutte le decisioni dell'OIV sulla Relazione dell'anno, dalla prima: una correzione o una revoca resta con la data e il motivo.",
 		Columns: []report.Column{{Header: "Esito", Width: 1.3}, {Header: "Data", Kind: report.Date, Width: 1}, {Header: "Atto", Width: 1.3},
@@ -545,13 +547,13 @@ func validationTable(history []store.Validation) report.Table {
 		state := "in vigore"
 		if v.EndedAt != nil {
 			when := itfmt.Date(v.EndedAt.In(itfmt.Rome()))
-			if v.EndKind == store.EndWithdrawn {
+			if v.EndKind == model.EndWithdrawn {
 				state = "revocata il " + when + "; motivo: " + v.EndReason
 			} else {
 				state = "sostituita da una correzione il " + when + "; motivo: " + v.EndReason
 			}
 		}
-		t.Rows = append(t.Rows, []report.Cell{text(store.OutcomeLabel(v.Outcome)), {Text: itfmt.Date(v.DecidedOn), Time: v.DecidedOn},
+		t.Rows = append(t.Rows, []report.Cell{text(model.OutcomeLabel(v.Outcome)), {Text: itfmt.Date(v.DecidedOn), Time: v.DecidedOn},
 			text(v.ActReference), text(v.Notes), text(v.DocumentName), text(v.SHA256), text(state)})
 	}
 	return t

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/xuri/excelize/v2"
 
 	"github.com/piao-performance/piao/internal/auth"
@@ -28,7 +30,7 @@ import (
 
 // fixture loads the reference plan with the demo sample of 2023 and scores
 // its final period with the engine: what every format must agree with.
-func fixture(t *testing.T) (*store.Store, store.PlanHeader, *scorecard.Card) {
+func fixture(t *testing.T) (*store.Store, model.PlanHeader, *scorecard.Card) {
 	t.Helper()
 	ctx := context.Background()
 	st := store.New(testdb.Pool(t))
@@ -55,7 +57,7 @@ func fixture(t *testing.T) (*store.Store, store.PlanHeader, *scorecard.Card) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	card, err := scorecard.Load(ctx, st, h, p, store.Approved)
+	card, err := scorecard.Load(ctx, st, h, p, model.Approved)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +83,7 @@ func expected(card *scorecard.Card, kind string) map[string]float64 {
 
 func TestRelazioneMatchesTheEngineInEveryFormat(t *testing.T) {
 	st, h, card := fixture(t)
-	doc, err := relazione.Build(context.Background(), st, h, 2023, relazione.Options{Visibility: store.Approved,
+	doc, err := relazione.Build(context.Background(), st, h, 2023, relazione.Options{Visibility: model.Approved,
 		Now: time.Date(2024, 6, 20, 10, 0, 0, 0, time.UTC)})
 	if err != nil {
 		t.Fatal(err)
@@ -311,14 +313,14 @@ func TestMidyearRevisionAndPublicVisibility(t *testing.T) {
 	if err := st.SetPeriodClosed(ctx, h, p, false, "verifica", testAdmin()); err != nil {
 		t.Fatal(err)
 	}
-	pub, err := relazione.Build(ctx, st, h, 2023, relazione.Options{Visibility: store.Public})
+	pub, err := relazione.Build(ctx, st, h, 2023, relazione.Options{Visibility: model.Public})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := pub.Table(relazione.SecSummary).Rows[0][1]; got.Has {
 		t.Errorf("the public version of an open period scores the ente: %+v", got)
 	}
-	priv, err := relazione.Build(ctx, st, h, 2023, relazione.Options{Visibility: store.Approved})
+	priv, err := relazione.Build(ctx, st, h, 2023, relazione.Options{Visibility: model.Approved})
 	if err != nil {
 		t.Fatal(err)
 	}

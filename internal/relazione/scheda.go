@@ -7,9 +7,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/piao-performance/piao/internal/itfmt"
 	"github.com/piao-performance/piao/internal/report"
-	"github.com/piao-performance/piao/internal/store"
 )
 
 // EvidenceIndex describes an attachment in an evidence pack: the file name
@@ -29,7 +30,7 @@ type EvidenceIndex struct {
 // objective as published, its indicators with baselines and targets, every
 // measurement with its workflow, the full history of changes and the list of
 // attachments.
-func ObjectiveSheet(d store.ObjectiveDetail, ms []store.ObjectiveMeasurement, history map[string][]store.HistoryEvent, files []EvidenceIndex, now time.Time) *report.Document {
+func ObjectiveSheet(d model.ObjectiveDetail, ms []model.ObjectiveMeasurement, history map[string][]model.HistoryEvent, files []EvidenceIndex, now time.Time) *report.Document {
 	doc := &report.Document{
 		Title:     "Scheda dell'obiettivo " + d.Row.Code,
 		Ente:      d.Plan.EnteName,
@@ -71,7 +72,7 @@ func ObjectiveSheet(d store.ObjectiveDetail, ms []store.ObjectiveMeasurement, hi
 		{Header: "Periodo", Width: 1}, {Header: "Stato", Width: 0.8}, {Header: "Valore o dati", Width: 1.5}, {Header: "Inserito da", Width: 0.9},
 		{Header: "Aggiornato il", Kind: report.Date, Width: 1}, {Header: "Inviato da", Width: 0.9}, {Header: "Esaminato da", Width: 0.9}, {Header: "Note e commenti", Width: 2}}}
 	for _, m := range ms {
-		meas.Rows = append(meas.Rows, []report.Cell{text(m.Indicator), text(itfmt.Date(m.EndsOn)), text(store.StatusLabel(m.Status)),
+		meas.Rows = append(meas.Rows, []report.Cell{text(m.Indicator), text(itfmt.Date(m.EndsOn)), text(model.StatusLabel(m.Status)),
 			text(measuredText(m)), text(m.Author), {Text: itfmt.DateTime(m.UpdatedAt), Time: m.UpdatedAt}, text(m.SubmittedBy), text(m.ReviewedBy),
 			text(strings.TrimSpace(strings.Join([]string{m.Note, m.ReviewComment}, " ")))})
 	}
@@ -95,7 +96,7 @@ func ObjectiveSheet(d store.ObjectiveDetail, ms []store.ObjectiveMeasurement, hi
 	return doc
 }
 
-func measuredText(m store.ObjectiveMeasurement) string {
+func measuredText(m model.ObjectiveMeasurement) string {
 	if m.NotApplicable {
 		return "non applicabile: " + m.Reason
 	}

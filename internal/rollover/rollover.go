@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/piao-performance/piao/internal/itfmt"
 	"github.com/piao-performance/piao/internal/plan"
 	"github.com/piao-performance/piao/internal/scorecard"
@@ -31,7 +33,7 @@ type Result struct {
 }
 
 // Build returns the document of the next plan; the caller loads it.
-func Build(ctx context.Context, st *store.Store, h store.PlanHeader, n Next) (Result, error) {
+func Build(ctx context.Context, st *store.Store, h model.PlanHeader, n Next) (Result, error) {
 	if n.StartYear <= h.StartYear || n.EndYear < n.StartYear || n.StartYear > h.EndYear+1 {
 		return Result{}, fmt.Errorf("the next plan must start after %d and no later than %d", h.StartYear, h.EndYear+1)
 	}
@@ -74,7 +76,7 @@ func Build(ctx context.Context, st *store.Store, h store.PlanHeader, n Next) (Re
 
 // finalActuals returns the approved final actuals of a year by indicator key,
 // computed and derived ones included; nil when the year has no final period.
-func finalActuals(ctx context.Context, st *store.Store, h store.PlanHeader, year int) (map[string]float64, error) {
+func finalActuals(ctx context.Context, st *store.Store, h model.PlanHeader, year int) (map[string]float64, error) {
 	p, err := st.Period(ctx, h.ID, year, "final")
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, nil
@@ -82,7 +84,7 @@ func finalActuals(ctx context.Context, st *store.Store, h store.PlanHeader, year
 	if err != nil {
 		return nil, err
 	}
-	card, err := scorecard.Load(ctx, st, h, p, store.Approved)
+	card, err := scorecard.Load(ctx, st, h, p, model.Approved)
 	if err != nil {
 		return nil, err
 	}

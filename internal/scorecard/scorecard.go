@@ -10,27 +10,29 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/piao-performance/piao/internal/scoring"
 	"github.com/piao-performance/piao/internal/store"
 )
 
 // Card is a scored period of a plan.
 type Card struct {
-	Plan     store.PlanHeader
-	Period   store.Period
+	Plan     model.PlanHeader
+	Period   model.Period
 	Result   *scoring.Result
 	Model    *scoring.Model
 	Measured int  // indicators with a visible measurement
 	Demo     bool // some values are demo data
 	// Revision is the plan revision in force at the end of the period: its
 	// targets are the ones scored.
-	Revision store.RevisionRef
+	Revision model.RevisionRef
 	// Rules is the version of the scoring rules in force for the year.
-	Rules store.RuleVersion
+	Rules model.RuleVersion
 }
 
 // Load scores the given period of a plan with the measurements vis allows.
-func Load(ctx context.Context, st *store.Store, h store.PlanHeader, p store.Period, vis store.Visibility) (*Card, error) {
+func Load(ctx context.Context, st *store.Store, h model.PlanHeader, p model.Period, vis model.Visibility) (*Card, error) {
 	ys, err := st.ScoredSnapshot(ctx, h, p.Year, p.EndsOn)
 	if err != nil {
 		return nil, err
@@ -54,7 +56,7 @@ func Load(ctx context.Context, st *store.Store, h store.PlanHeader, p store.Peri
 }
 
 // Ref is the URL reference of a period: "2023-final".
-func Ref(p store.Period) string { return strconv.Itoa(p.Year) + "-" + p.Kind }
+func Ref(p model.Period) string { return strconv.Itoa(p.Year) + "-" + p.Kind }
 
 // ParseRef splits "2023-final" into year and kind.
 func ParseRef(ref string) (year int, kind string, ok bool) {
@@ -86,12 +88,12 @@ func (c *Card) Objective(code string) (scoring.Score, int) {
 
 // ByYear scores, for every year with visible data, the latest such period of
 // the year (the final one once it is there): what the open data publish.
-func ByYear(ctx context.Context, st *store.Store, h store.PlanHeader, vis store.Visibility) (map[int]*Card, error) {
+func ByYear(ctx context.Context, st *store.Store, h model.PlanHeader, vis model.Visibility) (map[int]*Card, error) {
 	periods, err := st.PeriodsWithData(ctx, h.ID, vis)
 	if err != nil {
 		return nil, err
 	}
-	latest := map[int]store.Period{}
+	latest := map[int]model.Period{}
 	for _, p := range periods { // time order: later periods overwrite earlier ones
 		latest[p.Year] = p
 	}

@@ -9,6 +9,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/piao-performance/piao/internal/itfmt"
 	"github.com/piao-performance/piao/internal/report"
 	"github.com/piao-performance/piao/internal/store"
@@ -19,7 +21,7 @@ import (
 const auditPageRows = 200
 
 // auditFilter reads the filter of the audit page and export from the query.
-func auditFilter(r *http.Request, h store.PlanHeader) (templates.AuditForm, store.AuditFilter, string) {
+func auditFilter(r *http.Request, h model.PlanHeader) (templates.AuditForm, store.AuditFilter, string) {
 	q := r.URL.Query()
 	get := func(k string, max int) string {
 		v := strings.TrimSpace(q.Get(k))
@@ -86,7 +88,7 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) {
 		d.Query = ""
 	} else {
 		f.Limit = auditPageRows + 1
-		err = s.store.AuditEvents(r.Context(), f, func(e store.AuditRow) error {
+		err = s.store.AuditEvents(r.Context(), f, func(e model.AuditRow) error {
 			d.Rows = append(d.Rows, e)
 			return nil
 		})
@@ -129,7 +131,7 @@ func (s *Server) auditExport(w http.ResponseWriter, r *http.Request) {
 		{Header: "Oggetto", Width: 1.6}, {Header: "Motivo", Width: 1.6}, {Header: "Prima e dopo (JSON)", Width: 3},
 		{Header: "Impronta SHA-256", Width: 2}}}
 	rome := itfmt.Rome()
-	err = s.store.AuditEvents(r.Context(), f, func(e store.AuditRow) error {
+	err = s.store.AuditEvents(r.Context(), f, func(e model.AuditRow) error {
 		seq := report.Cell{Text: "in attesa"}
 		if e.Seq != nil {
 			seq = report.Cell{Text: strconv.FormatInt(*e.Seq, 10), Value: float64(*e.Seq), Has: true}

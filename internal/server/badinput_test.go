@@ -22,6 +22,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/piao-performance/piao/internal/auth"
@@ -238,7 +240,7 @@ type biSweep struct {
 	app     *server.Server
 	pool    *pgxpool.Pool
 	st      *store.Store
-	h       store.PlanHeader
+	h       model.PlanHeader
 	clients map[string]*http.Client
 	base    string
 	seq     int
@@ -924,7 +926,7 @@ func (s *biSweep) ensureValidated(year int) {
 		return
 	}
 	s.closedOn(year, "2024-02-01")
-	err := s.st.SetValidation(context.Background(), s.h, store.Validation{Year: year, Outcome: store.Validated,
+	err := s.st.SetValidation(context.Background(), s.h, model.Validation{Year: year, Outcome: model.Validated,
 		DecidedOn: time.Date(2024, 3, 15, 0, 0, 0, 0, time.UTC), Document: []byte("%PDF-1.4\n%%EOF\n"), DocumentName: "v.pdf",
 		DocumentType: "application/pdf"}, "", "oiv")
 	if err != nil {
@@ -940,7 +942,7 @@ func (s *biSweep) entry(key string) (version int, status string) {
 
 func (s *biSweep) ensureDraft() {
 	if _, err := s.st.DraftOf(context.Background(), s.h.ID); errors.Is(err, store.ErrNotFound) {
-		if err := s.st.StartDraft(context.Background(), s.h, store.Draft{Label: "Revisione di prova", InForceFrom: time.Date(2024, 7, 1, 0, 0, 0, 0, time.UTC),
+		if err := s.st.StartDraft(context.Background(), s.h, model.Draft{Label: "Revisione di prova", InForceFrom: time.Date(2024, 7, 1, 0, 0, 0, 0, time.UTC),
 			Reason: "Prova"}, "test"); err != nil {
 			s.t.Fatal(err)
 		}
@@ -964,10 +966,10 @@ func (s *biSweep) discardDraft() {
 func (s *biSweep) ensureSubmitted(key string) {
 	v, status := s.entry(key)
 	path := refPlan + "/misurazioni/" + key + "?periodo=2023-final"
-	if status == store.StatusSubmitted {
+	if status == model.StatusSubmitted {
 		return
 	}
-	if status == store.StatusApproved {
+	if status == model.StatusApproved {
 		res, err := s.client("segretario").PostForm(s.base+strings.Replace(path, "?", "/stato?", 1),
 			url.Values{"azione": {"riapri"}, "versione": {strconv.Itoa(v)}, "motivo": {"Ripristino per la prova"}})
 		if err != nil || res.StatusCode != http.StatusSeeOther {
@@ -1223,10 +1225,10 @@ func (s *biSweep) forms(doc *plan.Document) map[string][]*biForm {
 			}}},
 		pl + "/oiv/validazione": {{name: "validazione", path: refPlan + "/oiv/validazione", user: "oiv", file: "documento", baseOK: true,
 			baseFiles: []biFile{{"validazione.pdf", pdf}},
-			fields: []biField{biInt("anno", 2023, 2025), biChoice("esito", store.Validated, store.ValidatedWithReserve, store.NotValidated), biDate("data", true),
+			fields: []biField{biInt("anno", 2023, 2025), biChoice("esito", model.Validated, model.ValidatedWithReserve, model.NotValidated), biDate("data", true),
 				biText("atto", 200, false), biText("motivazione", 4000, false), biText("motivo-correzione", 4000, true), biExact("visto-2023")},
 			base: func() url.Values {
-				return biVals("anno", "2023", "esito", store.Validated, "data", "15/03/2024", "atto", "Verbale n. 7",
+				return biVals("anno", "2023", "esito", model.Validated, "data", "15/03/2024", "atto", "Verbale n. 7",
 					"motivo-correzione", "Correzione del verbale", "visto-2023", s.validationStamp(2023))
 			},
 			uploads: biUploads(t, "documento", pdf, true),

@@ -5,8 +5,9 @@ import (
 	"net/http"
 	"sync"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/piao-performance/piao/internal/scorecard"
-	"github.com/piao-performance/piao/internal/store"
 )
 
 // cardCache keeps scored periods by plan, period and reader visibility, each
@@ -26,7 +27,7 @@ type cardEntry struct {
 const cardCacheMax = 256
 
 // card returns the scored period p of plan h for visibility vis.
-func (s *Server) card(r *http.Request, h store.PlanHeader, p store.Period, vis store.Visibility) (*scorecard.Card, error) {
+func (s *Server) card(r *http.Request, h model.PlanHeader, p model.Period, vis model.Visibility) (*scorecard.Card, error) {
 	fp, err := s.store.FingerprintWithPrevious(r.Context(), h, p)
 	if err != nil {
 		return nil, err
@@ -53,7 +54,7 @@ func (s *Server) card(r *http.Request, h store.PlanHeader, p store.Period, vis s
 
 // selectCard scores the period named by ref among those with data the reader
 // may see (the latest when ref names none); nil when there is none.
-func (s *Server) selectCard(r *http.Request, h store.PlanHeader, ref string, vis store.Visibility) (*scorecard.Card, []store.Period, error) {
+func (s *Server) selectCard(r *http.Request, h model.PlanHeader, ref string, vis model.Visibility) (*scorecard.Card, []model.Period, error) {
 	periods, err := s.store.PeriodsWithData(r.Context(), h.ID, vis)
 	if err != nil || len(periods) == 0 {
 		return nil, periods, err

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/piao-performance/piao/internal/auth"
 	"github.com/piao-performance/piao/internal/scorecard"
 	"github.com/piao-performance/piao/internal/store"
@@ -54,13 +56,13 @@ func (s *Server) bulkApprovals(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var entries []store.BulkEntry
-	var items []store.WorkItem
+	var items []model.WorkItem
 	queue, err := s.store.Submitted(r.Context(), h, p)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	byKey := map[string]store.WorkItem{}
+	byKey := map[string]model.WorkItem{}
 	for _, it := range queue {
 		byKey[it.Key] = it
 	}

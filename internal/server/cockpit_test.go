@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/piao-performance/piao/internal/auth"
 	"github.com/piao-performance/piao/internal/itfmt"
 	"github.com/piao-performance/piao/internal/plan"
@@ -77,7 +79,7 @@ func TestSegretarioLandsOnTheCurrentPeriod(t *testing.T) {
 
 // submitted creates n submitted entries of dir-ef's direct indicators in the
 // 2025 final period and returns their keys and versions.
-func submitted(t *testing.T, st *store.Store, h store.PlanHeader, p store.Period, pos int64, n int) ([]string, map[string]int) {
+func submitted(t *testing.T, st *store.Store, h model.PlanHeader, p model.Period, pos int64, n int) ([]string, map[string]int) {
 	t.Helper()
 	ctx := context.Background()
 	items, err := st.Worklist(ctx, h, p, pos)
@@ -121,7 +123,7 @@ func bulkForm(action string, keys []string, versions map[string]int, extra ...st
 	return v
 }
 
-func statuses(t *testing.T, st *store.Store, h store.PlanHeader, p store.Period, keys []string) []string {
+func statuses(t *testing.T, st *store.Store, h model.PlanHeader, p model.Period, keys []string) []string {
 	t.Helper()
 	var out []string
 	for _, k := range keys {
@@ -184,7 +186,7 @@ func TestBulkApprovalsFromTheCockpit(t *testing.T) {
 		t.Errorf("return without comment: %d", code)
 	}
 	mustContain(t, page, `id="commento-errore"`, "Per restituire scrivi un commento", `value="`+keys[1]+`" checked`)
-	if got := statuses(t, st, h, p, keys); !allStatus(got, store.StatusSubmitted) {
+	if got := statuses(t, st, h, p, keys); !allStatus(got, model.StatusSubmitted) {
 		t.Errorf("after a refused return: %v", got)
 	}
 	// nothing selected: 422 next to the list
@@ -201,7 +203,7 @@ func TestBulkApprovalsFromTheCockpit(t *testing.T) {
 		t.Errorf("stale bulk: %d", code)
 	}
 	mustContain(t, page, "Nessuna misurazione è stata modificata", keys[1])
-	if got := statuses(t, st, h, p, keys); !allStatus(got, store.StatusSubmitted) {
+	if got := statuses(t, st, h, p, keys); !allStatus(got, model.StatusSubmitted) {
 		t.Errorf("after a stale bulk: %v", got)
 	}
 	if n := periodEvents(t, pool, "measurement.approve"); n != events {
@@ -221,7 +223,7 @@ func TestBulkApprovalsFromTheCockpit(t *testing.T) {
 		t.Errorf("confirmation: %d", code)
 	}
 	mustContain(t, page, "Confermi l&#39;approvazione di 3 misurazioni?", `name="conferma" value="1"`)
-	if got := statuses(t, st, h, p, keys); !allStatus(got, store.StatusSubmitted) {
+	if got := statuses(t, st, h, p, keys); !allStatus(got, model.StatusSubmitted) {
 		t.Errorf("after the confirmation page: %v", got)
 	}
 	// confirmed: all three approved, one audit event each
@@ -233,7 +235,7 @@ func TestBulkApprovalsFromTheCockpit(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther || !strings.Contains(res.Header.Get("Location"), "esito=approva-3") {
 		t.Fatalf("bulk approve: %d to %q", res.StatusCode, res.Header.Get("Location"))
 	}
-	if got := statuses(t, st, h, p, keys); !allStatus(got, store.StatusApproved) {
+	if got := statuses(t, st, h, p, keys); !allStatus(got, model.StatusApproved) {
 		t.Errorf("after the bulk approval: %v", got)
 	}
 	if n := periodEvents(t, pool, "measurement.approve"); n != events+3 {
@@ -252,7 +254,7 @@ func TestBulkApprovalsFromTheCockpit(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("bulk return: %d", res.StatusCode)
 	}
-	if got := statuses(t, st, h, p, keys2); !allStatus(got, store.StatusReturned) {
+	if got := statuses(t, st, h, p, keys2); !allStatus(got, model.StatusReturned) {
 		t.Errorf("after the bulk return: %v", got)
 	}
 	var comments int

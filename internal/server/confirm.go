@@ -6,8 +6,9 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/piao-performance/piao/internal/revision"
-	"github.com/piao-performance/piao/internal/store"
 	"github.com/piao-performance/piao/templates"
 )
 
@@ -22,7 +23,7 @@ const staleAfterConfirmation = "La bozza è cambiata dopo la conferma: rivedi le
 
 // draftChanges compares the draft with the plan in force: the differences,
 // their counts and the individual objectives added, removed and changed.
-func (s *Server) draftChanges(ctx context.Context, h store.PlanHeader, d store.Draft) (diff []revision.Difference, sum revision.Summary, ia, ir, ic int, err error) {
+func (s *Server) draftChanges(ctx context.Context, h model.PlanHeader, d model.Draft) (diff []revision.Difference, sum revision.Summary, ia, ir, ic int, err error) {
 	cur, err := s.store.ExportPlan(ctx, h.EnteSlug, h.Slug)
 	if err != nil {
 		return nil, sum, 0, 0, 0, fmt.Errorf("plan in force: %w", err)
@@ -34,7 +35,7 @@ func (s *Server) draftChanges(ctx context.Context, h store.PlanHeader, d store.D
 
 // renderAdoptConfirm is the confirmation before adopting the draft d;
 // c carries the messages.
-func (s *Server) renderAdoptConfirm(w http.ResponseWriter, r *http.Request, h store.PlanHeader, d store.Draft, status int, c templates.AdoptConfirmData) {
+func (s *Server) renderAdoptConfirm(w http.ResponseWriter, r *http.Request, h model.PlanHeader, d model.Draft, status int, c templates.AdoptConfirmData) {
 	ctx := r.Context()
 	var err error
 	c.Plan, c.Draft = h, d
@@ -71,7 +72,7 @@ func (s *Server) renderAdoptConfirm(w http.ResponseWriter, r *http.Request, h st
 }
 
 // renderDiscardConfirm is the confirmation before discarding the draft d.
-func (s *Server) renderDiscardConfirm(w http.ResponseWriter, r *http.Request, h store.PlanHeader, d store.Draft, status int, c templates.DiscardConfirmData) {
+func (s *Server) renderDiscardConfirm(w http.ResponseWriter, r *http.Request, h model.PlanHeader, d model.Draft, status int, c templates.DiscardConfirmData) {
 	ctx := r.Context()
 	var err error
 	c.Plan, c.Draft = h, d
@@ -87,7 +88,7 @@ func (s *Server) renderDiscardConfirm(w http.ResponseWriter, r *http.Request, h 
 }
 
 // renderDisableUser is the confirmation before disabling an account.
-func (s *Server) renderDisableUser(w http.ResponseWriter, r *http.Request, ente string, u store.UserImpact, status int, c templates.DisableUserData) {
+func (s *Server) renderDisableUser(w http.ResponseWriter, r *http.Request, ente string, u model.UserImpact, status int, c templates.DisableUserData) {
 	e, err := s.store.Ente(r.Context(), ente)
 	if err != nil {
 		s.storeError(w, r, err)

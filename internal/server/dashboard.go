@@ -9,6 +9,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/piao-performance/piao/internal/auth"
 	"github.com/piao-performance/piao/internal/dashboard"
 	"github.com/piao-performance/piao/internal/itfmt"
@@ -74,11 +76,11 @@ func (s *Server) renderDashboard(w http.ResponseWriter, r *http.Request, status 
 	}
 	vis := s.visibility(r, h)
 	periods := all.WithData(vis)
-	var every []store.Period
-	var p store.Period
+	var every []model.Period
+	var p model.Period
 	var found bool
 	ref := clean(r.URL.Query().Get("periodo"))
-	if vis == store.Approved {
+	if vis == model.Approved {
 		if every, err = s.store.Periods(ctx, h.ID); err != nil {
 			s.serverError(w, r, err)
 			return
@@ -106,7 +108,7 @@ func (s *Server) renderDashboard(w http.ResponseWriter, r *http.Request, status 
 		s.serverError(w, r, err)
 		return
 	}
-	data.Period, data.AllPeriods, data.Private = p, every, vis == store.Approved
+	data.Period, data.AllPeriods, data.Private = p, every, vis == model.Approved
 	if data.Private {
 		c := templates.CockpitData{Today: romeToday(), CanApprove: s.can(r, auth.Approve, auth.Resource{EnteID: h.EnteID}), Bulk: bulk}
 		if c.Total, c.ByPosition, err = s.store.Collection(ctx, h, p); err != nil {
@@ -126,7 +128,7 @@ func (s *Server) renderDashboard(w http.ResponseWriter, r *http.Request, status 
 
 // dashboardData is the scored part of the dashboard, from the cache when the
 // period's data did not change.
-func (s *Server) dashboardData(r *http.Request, h store.PlanHeader, p store.Period, vis store.Visibility, periods []store.Period) (templates.DashboardData, error) {
+func (s *Server) dashboardData(r *http.Request, h model.PlanHeader, p model.Period, vis model.Visibility, periods []model.Period) (templates.DashboardData, error) {
 	ctx := r.Context()
 	q := r.URL.Query()
 	f := dashboard.Filters{Kind: clean(q.Get("tipo")), Dirigente: clean(q.Get("dirigente")), Status: clean(q.Get("stato"))}
@@ -157,7 +159,7 @@ func (s *Server) dashboardData(r *http.Request, h store.PlanHeader, p store.Peri
 	return data, nil
 }
 
-func (s *Server) buildDashboard(r *http.Request, h store.PlanHeader, p store.Period, vis store.Visibility, f dashboard.Filters) (templates.DashboardData, error) {
+func (s *Server) buildDashboard(r *http.Request, h model.PlanHeader, p model.Period, vis model.Visibility, f dashboard.Filters) (templates.DashboardData, error) {
 	ctx := r.Context()
 	card, err := scorecard.Load(ctx, s.store, h, p, vis)
 	if err != nil {
@@ -218,7 +220,7 @@ func (s *Server) indicatorPage(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	d := templates.IndicatorPageData{Plan: h, Indicator: ind, Objective: obj, Private: vis == store.Approved}
+	d := templates.IndicatorPageData{Plan: h, Indicator: ind, Objective: obj, Private: vis == model.Approved}
 	for _, p := range periods {
 		card, err := s.card(r, h, p, vis)
 		if err != nil {

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/piao-performance/piao/internal/auth"
 	"github.com/piao-performance/piao/internal/itfmt"
 	"github.com/piao-performance/piao/internal/scorecard"
@@ -39,7 +41,7 @@ func TestDashboardNumbersAreTheEngines(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	card, err := scorecard.Load(ctx, st, h, p, store.Approved)
+	card, err := scorecard.Load(ctx, st, h, p, model.Approved)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,7 +166,7 @@ func TestDashboardWithSampleActuals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	card, err := scorecard.Load(ctx, st, h, p, store.Approved)
+	card, err := scorecard.Load(ctx, st, h, p, model.Approved)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/piao-performance/piao/internal/auth"
 	"github.com/piao-performance/piao/internal/evidence"
 	"github.com/piao-performance/piao/internal/itfmt"
@@ -29,17 +31,17 @@ const (
 
 // planAndPeriod loads the plan of the URL and the period named by ?periodo
 // (default: the oldest open one, the period people are reporting on).
-func (s *Server) planAndPeriod(r *http.Request) (store.PlanHeader, store.Period, []store.Period, error) {
+func (s *Server) planAndPeriod(r *http.Request) (model.PlanHeader, model.Period, []model.Period, error) {
 	h, err := s.store.PlanHeader(r.Context(), param(r, "ente"), param(r, "plan"))
 	if err != nil {
-		return h, store.Period{}, nil, err
+		return h, model.Period{}, nil, err
 	}
 	periods, err := s.store.Periods(r.Context(), h.ID)
 	if err != nil {
-		return h, store.Period{}, nil, err
+		return h, model.Period{}, nil, err
 	}
 	if len(periods) == 0 {
-		return h, store.Period{}, nil, store.ErrNotFound
+		return h, model.Period{}, nil, store.ErrNotFound
 	}
 	if ref := clean(r.URL.Query().Get("periodo")); ref != "" {
 		for _, p := range periods {
@@ -47,7 +49,7 @@ func (s *Server) planAndPeriod(r *http.Request) (store.PlanHeader, store.Period,
 				return h, p, periods, nil
 			}
 		}
-		return h, store.Period{}, nil, store.ErrNotFound
+		return h, model.Period{}, nil, store.ErrNotFound
 	}
 	for _, p := range periods {
 		if !p.Closed() {
@@ -66,7 +68,7 @@ func entryKey(r *http.Request) string {
 	return code + "/" + n
 }
 
-func ownerResource(h store.PlanHeader, owners []int64) auth.Resource {
+func ownerResource(h model.PlanHeader, owners []int64) auth.Resource {
 	return auth.Resource{EnteID: h.EnteID, Owners: owners}
 }
 
@@ -97,10 +99,10 @@ func (s *Server) worklist(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, it := range items {
 		st := it.Entry.Status
-		if st == store.StatusToFill || st == store.StatusDraft || st == store.StatusReturned {
+		if st == model.StatusToFill || st == model.StatusDraft || st == model.StatusReturned {
 			d.Missing++
 		}
-		if d.Status != "" && !(d.Status == "todo" && st == store.StatusToFill) && d.Status != st {
+		if d.Status != "" && !(d.Status == "todo" && st == model.StatusToFill) && d.Status != st {
 			continue
 		}
 		if d.Objective != "" && !strings.EqualFold(it.ObjectiveCode, d.Objective) {
@@ -137,7 +139,7 @@ func (s *Server) entryPage(w http.ResponseWriter, r *http.Request) {
 func (s *Server) renderEntry(w http.ResponseWriter, r *http.Request, status int, d templates.EntryPageData) {
 	res := ownerResource(d.Plan, d.Indicator.Owners)
 	editable := !d.Period.Closed() && d.Indicator.Formula != plan.FormulaDerived &&
-		(d.Entry.Status == store.StatusToFill || d.Entry.Status == store.StatusDraft || d.Entry.Status == store.StatusReturned)
+		(d.Entry.Status == model.StatusToFill || d.Entry.Status == model.StatusDraft || d.Entry.Status == model.StatusReturned)
 	d.CanEnter = editable && s.can(r, auth.EnterValue, res)
 	d.CanSubmit = d.CanEnter && s.can(r, auth.SubmitValue, res)
 	d.CanReview = s.can(r, auth.Approve, auth.Resource{EnteID: d.Plan.EnteID})
@@ -160,8 +162,8 @@ func (s *Server) renderEntry(w http.ResponseWriter, r *http.Request, status int,
 
 // preview scores the period with this entry as it stands (even a draft), so
 // the form shows the resulting achievement and its explanation.
-func (s *Server) preview(r *http.Request, h store.PlanHeader, p store.Period, ind store.EntryIndicator, e store.Entry) (*scoring.IndicatorResult, *scoring.Trace, error) {
-	card, err := s.card(r, h, p, store.Approved)
+func (s *Server) preview(r *http.Request, h model.PlanHeader, p model.Period, ind model.EntryIndicator, e model.Entry) (*scoring.IndicatorResult, *scoring.Trace, error) {
+	card, err := s.card(r, h, p, model.Approved)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -174,13 +176,13 @@ func (s *Server) preview(r *http.Request, h store.PlanHeader, p store.Period, in
 	res := card.Model.Score(acts, nil)
 	res.Provenance = append([]string(nil), card.Result.Provenance...) // cards may be shared: never write into them
 	if len(res.Provenance) > i {
-		res.Provenance[i] = "inserito da " + e.Author + " (" + strings.ToLower(store.StatusLabel(e.Status)) + ")"
+		res.Provenance[i] = "inserito da " + e.Author + " (" + strings.ToLower(model.StatusLabel(e.Status)) + ")"
 	}
 	out, trace := res.Indicators[i], res.ExplainIndicator(i)
 	return &out, &trace, nil
 }
 
-func actualOf(formula plan.Formula, e store.Entry) scoring.Actual {
+func actualOf(formula plan.Formula, e model.Entry) scoring.Actual {
 	switch {
 	case e.NotApplicable:
 		return scoring.Actual{State: scoring.NotApplicable}
@@ -193,7 +195,7 @@ func actualOf(formula plan.Formula, e store.Entry) scoring.Actual {
 }
 
 // formOf fills the form from a stored entry.
-func formOf(ind store.EntryIndicator, e store.Entry) templates.EntryForm {
+func formOf(ind model.EntryIndicator, e model.Entry) templates.EntryForm {
 	f := templates.EntryForm{Values: map[string]string{}, NA: e.NotApplicable, Reason: e.Reason, Note: e.Note, Version: e.Version}
 	switch {
 	case e.Value != nil && ind.Formula == plan.FormulaYesNo:
@@ -211,7 +213,7 @@ func formOf(ind store.EntryIndicator, e store.Entry) templates.EntryForm {
 // Errors is empty when the entry can be saved.
 // sent reports whether the form carried a field at all (an emptied field is
 // sent as ""), so that fields a form does not have keep their stored value.
-func decodeEntry(ind store.EntryIndicator, get func(string) string, sent func(string) bool) (templates.EntryForm, store.EntryInput) {
+func decodeEntry(ind model.EntryIndicator, get func(string) string, sent func(string) bool) (templates.EntryForm, store.EntryInput) {
 	f := templates.EntryForm{Values: map[string]string{}, Errors: map[string]string{}}
 	in := store.EntryInput{Indicator: ind}
 	f.NA = get("na") == "1"
@@ -306,7 +308,7 @@ func zeroInputMessage(key string) string {
 	return "il denominatore non può essere zero: se non c'è nulla da misurare, segna «non applicabile»"
 }
 
-func inputFields(ind store.EntryIndicator) []string {
+func inputFields(ind model.EntryIndicator) []string {
 	var out []string
 	for _, in := range ind.Inputs {
 		out = append(out, "in_"+in.Key)
@@ -385,7 +387,7 @@ func (s *Server) saveEntry(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	// the stored entry is needed only to show the form again
-	current := func() (store.Entry, bool) {
+	current := func() (model.Entry, bool) {
 		e, err := s.store.Entry(r.Context(), ind.ID, p.ID)
 		if err != nil {
 			s.serverError(w, r, err)
@@ -464,13 +466,13 @@ func readUpload(fh *multipart.FileHeader) ([]byte, error) {
 
 // liveResult answers the htmx request of a computed indicator's form with the
 // result of the inputs typed so far; the server computes it again on save.
-func (s *Server) liveResult(w http.ResponseWriter, r *http.Request, h store.PlanHeader, year int, ind store.EntryIndicator, form templates.EntryForm, in store.EntryInput) {
+func (s *Server) liveResult(w http.ResponseWriter, r *http.Request, h model.PlanHeader, year int, ind model.EntryIndicator, form templates.EntryForm, in store.EntryInput) {
 	text := "Inserisci i dati per vedere il risultato."
 	switch {
 	case form.NA:
 		text = "Indicatore non applicabile."
 	case len(form.Errors) == 0 && in.Inputs != nil:
-		v, ok := scoring.ComputeActual(ind.Formula, ind.Scale, actualOf(ind.Formula, store.Entry{Inputs: in.Inputs}))
+		v, ok := scoring.ComputeActual(ind.Formula, ind.Scale, actualOf(ind.Formula, model.Entry{Inputs: in.Inputs}))
 		if ok {
 			text = "Risultato calcolato: " + itfmt.Value(v, ind.Unit)
 			if ind.Target != nil && ind.Target.Value != nil {

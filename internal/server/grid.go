@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/piao-performance/piao/internal/auth"
 	"github.com/piao-performance/piao/internal/scorecard"
 	"github.com/piao-performance/piao/internal/store"
@@ -13,16 +15,16 @@ import (
 )
 
 // gridItems is the user's worklist reduced to what he may enter now.
-func (s *Server) gridItems(r *http.Request, h store.PlanHeader, p store.Period) ([]store.WorkItem, error) {
+func (s *Server) gridItems(r *http.Request, h model.PlanHeader, p model.Period) ([]model.WorkItem, error) {
 	u := auth.FromContext(r.Context())
 	items, err := s.store.Worklist(r.Context(), h, p, u.PositionID)
 	if err != nil {
 		return nil, err
 	}
-	var out []store.WorkItem
+	var out []model.WorkItem
 	for _, it := range items {
 		st := it.Entry.Status
-		if (st == store.StatusToFill || st == store.StatusDraft || st == store.StatusReturned) &&
+		if (st == model.StatusToFill || st == model.StatusDraft || st == model.StatusReturned) &&
 			s.can(r, auth.EnterValue, ownerResource(h, it.Owners)) {
 			out = append(out, it)
 		}
@@ -30,8 +32,8 @@ func (s *Server) gridItems(r *http.Request, h store.PlanHeader, p store.Period) 
 	return out, nil
 }
 
-func entryIndicatorOf(it store.WorkItem) store.EntryIndicator {
-	return store.EntryIndicator{ID: it.IndicatorID, Key: it.Key, Name: it.Name, Unit: it.Unit, Formula: it.Formula,
+func entryIndicatorOf(it model.WorkItem) model.EntryIndicator {
+	return model.EntryIndicator{ID: it.IndicatorID, Key: it.Key, Name: it.Name, Unit: it.Unit, Formula: it.Formula,
 		Scale: it.Scale, Inputs: it.Inputs, ObjectiveCode: it.ObjectiveCode, ObjectiveTitle: it.ObjectiveTitle, Owners: it.Owners}
 }
 

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/piao-performance/piao/internal/auth"
 	"github.com/piao-performance/piao/internal/mail"
 	"github.com/piao-performance/piao/internal/mailpit"
@@ -50,7 +52,7 @@ func TestReturnedEntryMailAndOutboxPage(t *testing.T) {
 	if err != nil || len(items) < 2 {
 		t.Fatalf("worklist: %d %v", len(items), err)
 	}
-	submit := func(key string) store.Entry {
+	submit := func(key string) model.Entry {
 		ind, err := st.EntryIndicator(ctx, h, key, p.Year)
 		if err != nil {
 			t.Fatal(err)
@@ -127,7 +129,7 @@ func TestReturnedEntryMailAndOutboxPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	failed := rows[0]
-	if failed.Status != store.NotifFailed {
+	if failed.Status != model.NotifFailed {
 		t.Fatalf("latest notification: %+v", failed)
 	}
 	retry := page + "/" + strconv.FormatInt(failed.ID, 10) + "/riprova"
@@ -147,8 +149,8 @@ func TestReturnedEntryMailAndOutboxPage(t *testing.T) {
 	if got := mp.To(t, "dir.posta@example.it"); len(got) != 2 {
 		t.Fatalf("%d messages after riprova", len(got))
 	}
-	var audited []store.AuditRow
-	if err := st.AuditEvents(ctx, store.AuditFilter{EnteID: &h.EnteID, Action: "notification.retry"}, func(r store.AuditRow) error {
+	var audited []model.AuditRow
+	if err := st.AuditEvents(ctx, store.AuditFilter{EnteID: &h.EnteID, Action: "notification.retry"}, func(r model.AuditRow) error {
 		audited = append(audited, r)
 		return nil
 	}); err != nil {
@@ -199,8 +201,8 @@ func TestOptionalMailsOptOut(t *testing.T) {
 	if res, _ := postForm(t, c, srv.URL+"/area-riservata/notifiche", url.Values{"facoltative": {"1"}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("opt in: %d", res.StatusCode)
 	}
-	var events []store.AuditRow
-	if err := st.AuditEvents(ctx, store.AuditFilter{Action: "user.notifications", Actor: "dirigente"}, func(r store.AuditRow) error {
+	var events []model.AuditRow
+	if err := st.AuditEvents(ctx, store.AuditFilter{Action: "user.notifications", Actor: "dirigente"}, func(r model.AuditRow) error {
 		events = append(events, r)
 		return nil
 	}); err != nil {

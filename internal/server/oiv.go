@@ -9,6 +9,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/piao-performance/piao/internal/auth"
 	"github.com/piao-performance/piao/internal/evidence"
 	"github.com/piao-performance/piao/internal/itfmt"
@@ -46,7 +48,7 @@ func (s *Server) oivPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // oivData gathers the OIV page; obsYear is taken from ?anno or the first year.
-func (s *Server) oivData(r *http.Request, h store.PlanHeader) (templates.OIVData, error) {
+func (s *Server) oivData(r *http.Request, h model.PlanHeader) (templates.OIVData, error) {
 	ctx := r.Context()
 	d := templates.OIVData{Plan: h, ObsYear: h.StartYear,
 		CanObserve: s.can(r, auth.Observe, auth.Resource{EnteID: h.EnteID})}
@@ -157,7 +159,7 @@ func (s *Server) addObservation(w http.ResponseWriter, r *http.Request) {
 		f.Errors["osservazione"] = "L'osservazione supera i 4.000 caratteri."
 	}
 	if len(f.Errors) == 0 {
-		_, err = s.store.AddObservation(r.Context(), h, store.Observation{Year: year, Objective: code, Indicator: key, Body: f.Body},
+		_, err = s.store.AddObservation(r.Context(), h, model.Observation{Year: year, Objective: code, Indicator: key, Body: f.Body},
 			auth.FromContext(r.Context()).Username)
 		switch {
 		case errors.Is(err, store.ErrNotFound):
@@ -207,13 +209,13 @@ func (s *Server) setValidation(w http.ResponseWriter, r *http.Request) {
 	get := func(k string) string { return strings.TrimSpace(r.PostForm.Get(k)) }
 	f := templates.ValidationForm{Year: get("anno"), Outcome: get("esito"), DecidedOn: get("data"), ActReference: get("atto"),
 		Notes: get("motivazione"), Correction: get("motivo-correzione"), Errors: map[string]string{}}
-	v := store.Validation{Outcome: f.Outcome, ActReference: f.ActReference, Notes: f.Notes, Correction: f.Correction}
+	v := model.Validation{Outcome: f.Outcome, ActReference: f.ActReference, Notes: f.Notes, Correction: f.Correction}
 	var err2 error
 	if v.Year, err2 = strconv.Atoi(f.Year); err2 != nil || v.Year < h.StartYear || v.Year > h.EndYear {
 		f.Errors["anno"] = "Scegli un anno del piano."
 	}
 	switch f.Outcome {
-	case store.Validated, store.ValidatedWithReserve, store.NotValidated:
+	case model.Validated, model.ValidatedWithReserve, model.NotValidated:
 	default:
 		f.Errors["esito"] = "Scegli l'esito: validata, validata con riserva o non validata."
 	}
@@ -242,7 +244,7 @@ func (s *Server) setValidation(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case !validText(f.Notes) || utf8.RuneCountInString(f.Notes) > 4000:
 		f.Errors["motivazione"] = "La motivazione supera i 4.000 caratteri o contiene caratteri non validi."
-	case f.Outcome != store.Validated && f.Notes == "":
+	case f.Outcome != model.Validated && f.Notes == "":
 		f.Errors["motivazione"] = "Con riserva o senza validazione occorre scrivere la motivazione."
 	}
 	// replacing the current decision is a correction: it says why
@@ -323,8 +325,8 @@ func (s *Server) setValidation(w http.ResponseWriter, r *http.Request) {
 }
 
 // correctionMessage asks for the reason of a correction of the current decision.
-func correctionMessage(cur store.Validation) string {
-	return "La Relazione " + strconv.Itoa(cur.Year) + " è già " + strings.ToLower(store.OutcomeLabel(cur.Outcome)) + " (decisione del " +
+func correctionMessage(cur model.Validation) string {
+	return "La Relazione " + strconv.Itoa(cur.Year) + " è già " + strings.ToLower(model.OutcomeLabel(cur.Outcome)) + " (decisione del " +
 		itfmt.Date(cur.DecidedOn) + "): per sostituire la decisione scrivi il motivo della correzione; quella attuale resta nello storico."
 }
 
@@ -427,7 +429,7 @@ func (s *Server) serveValidationDocument(w http.ResponseWriter, r *http.Request,
 		s.storeError(w, r, err)
 		return
 	}
-	if public && (v.Outcome == store.NotValidated || !v.Public) {
+	if public && (v.Outcome == model.NotValidated || !v.Public) {
 		s.notFound(w, r)
 		return
 	}
@@ -470,7 +472,7 @@ func (s *Server) serveDecisionDocument(w http.ResponseWriter, r *http.Request, p
 	s.sendValidationDocument(w, r, h, v, public)
 }
 
-func (s *Server) sendValidationDocument(w http.ResponseWriter, r *http.Request, h store.PlanHeader, v store.Validation, public bool) {
+func (s *Server) sendValidationDocument(w http.ResponseWriter, r *http.Request, h model.PlanHeader, v model.Validation, public bool) {
 	w.Header().Set("Content-Type", v.DocumentType)
 	if !public {
 		privateDownload(w)

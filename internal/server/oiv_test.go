@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/xuri/excelize/v2"
 
 	"github.com/piao-performance/piao/internal/auth"
@@ -158,7 +160,7 @@ func TestOIVJourney(t *testing.T) {
 	st := store.New(pool)
 	h, _ := st.PlanHeader(ctx, "cciaa-gran-sasso", "piao-2023-2025")
 	p, _ := st.Period(ctx, h.ID, 2023, "final")
-	card, err := scorecard.Load(ctx, st, h, p, store.Public)
+	card, err := scorecard.Load(ctx, st, h, p, model.Public)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,10 +9,11 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/piao-performance/piao/internal/csvsafe"
 	"github.com/piao-performance/piao/internal/scorecard"
 	"github.com/piao-performance/piao/internal/scoring"
-	"github.com/piao-performance/piao/internal/store"
 	"github.com/piao-performance/piao/templates"
 )
 
@@ -83,7 +84,7 @@ func (s *Server) openDataFile(w http.ResponseWriter, r *http.Request) {
 
 // fillScores sets actual, achievement_pct and status of each row from the
 // scored period of its year; rows of years without one stay empty.
-func fillScores(rows []store.OpenDataRow, cards map[int]*scorecard.Card) {
+func fillScores(rows []model.OpenDataRow, cards map[int]*scorecard.Card) {
 	for i := range rows {
 		c := cards[rows[i].Year]
 		if c == nil {
@@ -105,10 +106,10 @@ func fillScores(rows []store.OpenDataRow, cards map[int]*scorecard.Card) {
 }
 
 // writeCSV writes RFC 4180 CSV (CRLF line ends, quotes where needed).
-func writeCSV(buf *bytes.Buffer, rows []store.OpenDataRow) error {
+func writeCSV(buf *bytes.Buffer, rows []model.OpenDataRow) error {
 	cw := csv.NewWriter(buf)
 	cw.UseCRLF = true
-	if err := cw.Write(store.OpenDataColumns); err != nil {
+	if err := cw.Write(model.OpenDataColumns); err != nil {
 		return err
 	}
 	for _, row := range rows {
@@ -144,18 +145,18 @@ func plainDecimal(s string) bool {
 // with BOM, semicolon separator, CRLF, the same header and rows as
 // writeCSV. Numbers get a decimal comma so they stay numbers; every text
 // value goes through csvsafe, so "=HYPERLINK(…)" is shown, never run.
-func writeExcelCSV(buf *bytes.Buffer, rows []store.OpenDataRow) error {
+func writeExcelCSV(buf *bytes.Buffer, rows []model.OpenDataRow) error {
 	buf.WriteString("\ufeff")
 	cw := csv.NewWriter(buf)
 	cw.Comma = ';'
 	cw.UseCRLF = true
-	if err := cw.Write(store.OpenDataColumns); err != nil {
+	if err := cw.Write(model.OpenDataColumns); err != nil {
 		return err
 	}
 	for _, row := range rows {
 		rec := row.Values()
 		for i, v := range rec {
-			if openDataNumeric(store.OpenDataColumns[i]) && plainDecimal(v) {
+			if openDataNumeric(model.OpenDataColumns[i]) && plainDecimal(v) {
 				rec[i] = strings.Replace(v, ".", ",", 1)
 				continue
 			}
@@ -207,7 +208,7 @@ func num(s string) *json.Number {
 	return &n
 }
 
-func writeJSON(buf *bytes.Buffer, h store.PlanHeader, rows []store.OpenDataRow, demo bool) error {
+func writeJSON(buf *bytes.Buffer, h model.PlanHeader, rows []model.OpenDataRow, demo bool) error {
 	out := struct {
 		Ente       string    `json:"ente"`
 		EnteName   string    `json:"ente_name"`
@@ -219,7 +220,7 @@ func writeJSON(buf *bytes.Buffer, h store.PlanHeader, rows []store.OpenDataRow, 
 		Columns    []string  `json:"columns"`
 		Indicators []jsonRow `json:"indicators"`
 	}{Ente: h.EnteSlug, EnteName: h.EnteName, Plan: h.Slug, PlanTitle: h.Title, Revision: h.RevisionLabel, DemoData: demo,
-		Columns: store.OpenDataColumns, Indicators: make([]jsonRow, 0, len(rows))}
+		Columns: model.OpenDataColumns, Indicators: make([]jsonRow, 0, len(rows))}
 	if demo {
 		out.Notice = "Dati dimostrativi: i valori a consuntivo (actual, achievement_pct, status) sono inventati per la dimostrazione, non sono dati reali dell'ente."
 	}

@@ -5,10 +5,11 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/go-chi/chi/v5"
 
 	"github.com/piao-performance/piao/internal/auth"
-	"github.com/piao-performance/piao/internal/store"
 	"github.com/piao-performance/piao/templates"
 )
 
@@ -89,21 +90,21 @@ func (s *Server) notesPage(w http.ResponseWriter, r *http.Request) {
 // with what the reader may see: the public sees approved measurements of
 // closed periods; the ente's own signed-in users see approved ones of open
 // periods too.
-func (s *Server) scores(r *http.Request, h store.PlanHeader) (templates.Scores, error) {
+func (s *Server) scores(r *http.Request, h model.PlanHeader) (templates.Scores, error) {
 	vis := s.visibility(r, h)
 	card, periods, err := s.selectCard(r, h, clean(r.URL.Query().Get("periodo")), vis)
 	if err != nil {
 		return templates.Scores{}, err
 	}
-	return templates.Scores{Card: card, Periods: periods, Private: vis != store.Public}, nil
+	return templates.Scores{Card: card, Periods: periods, Private: vis != model.Public}, nil
 }
 
 // visibility is what the current reader may see of a plan's measurements.
-func (s *Server) visibility(r *http.Request, h store.PlanHeader) store.Visibility {
+func (s *Server) visibility(r *http.Request, h model.PlanHeader) model.Visibility {
 	if s.can(r, auth.ViewPrivate, auth.Resource{EnteID: h.EnteID}) {
-		return store.Approved
+		return model.Approved
 	}
-	return store.Public
+	return model.Public
 }
 
 // param returns a URL parameter, or "" when it is not a plausible identifier

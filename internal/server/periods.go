@@ -8,6 +8,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/piao-performance/piao/internal/auth"
 	"github.com/piao-performance/piao/internal/evidence"
 	"github.com/piao-performance/piao/internal/scorecard"
@@ -25,7 +27,7 @@ func (s *Server) periodsPage(w http.ResponseWriter, r *http.Request) {
 	s.renderPeriods(w, r, h, http.StatusOK, "")
 }
 
-func (s *Server) renderPeriods(w http.ResponseWriter, r *http.Request, h store.PlanHeader, status int, msg string) {
+func (s *Server) renderPeriods(w http.ResponseWriter, r *http.Request, h model.PlanHeader, status int, msg string) {
 	periods, err := s.store.Periods(r.Context(), h.ID)
 	if err != nil {
 		s.serverError(w, r, err)
@@ -38,16 +40,16 @@ func (s *Server) renderPeriods(w http.ResponseWriter, r *http.Request, h store.P
 
 // periodForm reads the plan and period a period form is posted to, and the
 // form (at most limit bytes); on false the error page has been written.
-func (s *Server) periodForm(w http.ResponseWriter, r *http.Request, limit int64) (store.PlanHeader, store.Period, bool) {
+func (s *Server) periodForm(w http.ResponseWriter, r *http.Request, limit int64) (model.PlanHeader, model.Period, bool) {
 	h, err := s.store.PlanHeader(r.Context(), param(r, "ente"), param(r, "plan"))
 	if err != nil {
 		s.storeError(w, r, err)
-		return h, store.Period{}, false
+		return h, model.Period{}, false
 	}
 	year, kind, ok := scorecard.ParseRef(param(r, "periodo"))
 	if !ok {
 		s.notFound(w, r)
-		return h, store.Period{}, false
+		return h, model.Period{}, false
 	}
 	p, err := s.store.Period(r.Context(), h.ID, year, kind)
 	if err != nil {
@@ -68,7 +70,7 @@ func (s *Server) periodForm(w http.ResponseWriter, r *http.Request, limit int64)
 }
 
 // periodChanged answers a period form built before the period last changed.
-func (s *Server) periodChanged(w http.ResponseWriter, r *http.Request, h store.PlanHeader, p store.Period, what string) {
+func (s *Server) periodChanged(w http.ResponseWriter, r *http.Request, h model.PlanHeader, p model.Period, what string) {
 	s.renderPeriods(w, r, h, http.StatusConflict, "Il periodo "+p.Label()+" è cambiato nel frattempo (chiuso, riaperto o con una nuova scadenza) da quando hai aperto la pagina: "+
 		what+" non è stata applicata e nulla è cambiato. Controlla qui sotto lo stato attuale e ripeti se serve.")
 }
@@ -137,7 +139,7 @@ func (s *Server) setPeriod(w http.ResponseWriter, r *http.Request) {
 }
 
 // notEndedMessage refuses closing a period that has not ended yet.
-func notEndedMessage(p store.Period) string {
+func notEndedMessage(p model.Period) string {
 	return "Il periodo " + p.Label() + " non è ancora terminato: potrà essere chiuso dal " +
 		p.EndsOn.AddDate(0, 0, 1).Format("02/01/2006") + ". Nulla è cambiato."
 }
@@ -145,7 +147,7 @@ func notEndedMessage(p store.Period) string {
 // renderClosePeriod is the closing confirmation: per dirigente, the
 // indicators still empty, in draft or returned, and submitted but not approved.
 // d carries what was typed and the messages.
-func (s *Server) renderClosePeriod(w http.ResponseWriter, r *http.Request, h store.PlanHeader, p store.Period, status int, d templates.ClosePeriodData) {
+func (s *Server) renderClosePeriod(w http.ResponseWriter, r *http.Request, h model.PlanHeader, p model.Period, status int, d templates.ClosePeriodData) {
 	var err error
 	if d.Gaps, err = s.store.ClosingGaps(r.Context(), h, p); err != nil {
 		s.serverError(w, r, err)

@@ -8,6 +8,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/piao-performance/piao/internal/auth"
 	"github.com/piao-performance/piao/internal/plan"
 	"github.com/piao-performance/piao/internal/planedit"
@@ -37,7 +39,7 @@ func (s *Server) editorPage(w http.ResponseWriter, r *http.Request) {
 	s.renderEditor(w, r, h, http.StatusOK, templates.EditorData{Message: msg})
 }
 
-func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, h store.PlanHeader, status int, d templates.EditorData) {
+func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, h model.PlanHeader, status int, d templates.EditorData) {
 	ctx := r.Context()
 	d.Plan = h
 	draft, err := s.store.DraftOf(ctx, h.ID)
@@ -56,7 +58,7 @@ func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, h store.Pl
 }
 
 // draftDiff compares the draft with the revision in force.
-func (s *Server) draftDiff(r *http.Request, h store.PlanHeader, d store.Draft) ([]revision.Difference, error) {
+func (s *Server) draftDiff(r *http.Request, h model.PlanHeader, d model.Draft) ([]revision.Difference, error) {
 	cur, err := s.store.ExportPlan(r.Context(), h.EnteSlug, h.Slug)
 	if err != nil {
 		return nil, err
@@ -74,7 +76,7 @@ func (s *Server) startDraft(w http.ResponseWriter, r *http.Request) {
 	}
 	f := templates.DraftForm{Label: r.PostForm.Get("etichetta"), InForce: r.PostForm.Get("vigore"), Adopted: r.PostForm.Get("adozione"),
 		Act: r.PostForm.Get("atto"), Reason: r.PostForm.Get("motivo"), Errors: map[string]string{}}
-	d := store.Draft{Label: limited(f.Errors, "etichetta", f.Label, 200, true), ActReference: limited(f.Errors, "atto", f.Act, 200, false),
+	d := model.Draft{Label: limited(f.Errors, "etichetta", f.Label, 200, true), ActReference: limited(f.Errors, "atto", f.Act, 200, false),
 		Reason: limited(f.Errors, "motivo", f.Reason, 2000, true)}
 	var err error
 	if d.InForceFrom, err = time.Parse("02/01/2006", strings.TrimSpace(f.InForce)); err != nil ||
@@ -123,7 +125,7 @@ func limited(errs map[string]string, field, v string, max int, required bool) st
 }
 
 // editorForm reads the plan and a small form body.
-func (s *Server) editorForm(w http.ResponseWriter, r *http.Request) (store.PlanHeader, bool) {
+func (s *Server) editorForm(w http.ResponseWriter, r *http.Request) (model.PlanHeader, bool) {
 	h, err := s.store.PlanHeader(r.Context(), param(r, "ente"), param(r, "plan"))
 	if err != nil {
 		s.storeError(w, r, err)
@@ -138,16 +140,16 @@ func (s *Server) editorForm(w http.ResponseWriter, r *http.Request) (store.PlanH
 }
 
 // draftForm reads the plan, the form and the draft it was built on.
-func (s *Server) draftForm(w http.ResponseWriter, r *http.Request) (store.PlanHeader, store.Draft, bool) {
+func (s *Server) draftForm(w http.ResponseWriter, r *http.Request) (model.PlanHeader, model.Draft, bool) {
 	h, ok := s.editorForm(w, r)
 	if !ok {
-		return h, store.Draft{}, false
+		return h, model.Draft{}, false
 	}
 	for _, vs := range r.PostForm { // the editor's checks (package planedit) accept NUL, the draft's jsonb does not
 		for _, v := range vs {
 			if strings.ContainsRune(v, 0) {
 				s.errorPage(w, r, http.StatusBadRequest, "Richiesta non valida", "Il modulo contiene caratteri non ammessi: nulla è stato salvato.")
-				return h, store.Draft{}, false
+				return h, model.Draft{}, false
 			}
 		}
 	}
@@ -169,7 +171,7 @@ func (s *Server) draftForm(w http.ResponseWriter, r *http.Request) (store.PlanHe
 
 // draftFor reads the plan and its draft for a form page: with the posted
 // form and its version check on POST, for reading on GET.
-func (s *Server) draftFor(w http.ResponseWriter, r *http.Request) (store.PlanHeader, store.Draft, bool) {
+func (s *Server) draftFor(w http.ResponseWriter, r *http.Request) (model.PlanHeader, model.Draft, bool) {
 	if r.Method == http.MethodPost {
 		return s.draftForm(w, r)
 	}
@@ -177,11 +179,11 @@ func (s *Server) draftFor(w http.ResponseWriter, r *http.Request) (store.PlanHea
 }
 
 // draftForRead reads the plan and its draft for a form page (GET).
-func (s *Server) draftForRead(w http.ResponseWriter, r *http.Request) (store.PlanHeader, store.Draft, bool) {
+func (s *Server) draftForRead(w http.ResponseWriter, r *http.Request) (model.PlanHeader, model.Draft, bool) {
 	h, err := s.store.PlanHeader(r.Context(), param(r, "ente"), param(r, "plan"))
 	if err != nil {
 		s.storeError(w, r, err)
-		return h, store.Draft{}, false
+		return h, model.Draft{}, false
 	}
 	d, err := s.store.DraftOf(r.Context(), h.ID)
 	if errors.Is(err, store.ErrNotFound) {
@@ -196,7 +198,7 @@ func (s *Server) draftForRead(w http.ResponseWriter, r *http.Request) (store.Pla
 }
 
 // saveDraft stores the edited draft and goes back to next.
-func (s *Server) saveDraft(w http.ResponseWriter, r *http.Request, h store.PlanHeader, d store.Draft, what map[string]any, next string) {
+func (s *Server) saveDraft(w http.ResponseWriter, r *http.Request, h model.PlanHeader, d model.Draft, what map[string]any, next string) {
 	err := s.store.SaveDraft(r.Context(), h, d.Doc, d.Version, what, actor(r))
 	switch {
 	case errors.Is(err, store.ErrDraftChanged):
@@ -240,7 +242,7 @@ func (s *Server) adoptDraft(w http.ResponseWriter, r *http.Request) {
 	var invalid *store.InvalidPlanError
 	switch {
 	case errors.Is(err, store.ErrDraftChanged): // changed between the check and the adoption
-		s.staleDraft(w, r, h, func(fresh store.Draft) {
+		s.staleDraft(w, r, h, func(fresh model.Draft) {
 			s.renderAdoptConfirm(w, r, h, fresh, http.StatusConflict, templates.AdoptConfirmData{Stale: staleAfterConfirmation})
 		})
 	case errors.Is(err, store.ErrNotFound):
@@ -259,7 +261,7 @@ func (s *Server) adoptDraft(w http.ResponseWriter, r *http.Request) {
 // confirmedDraft reads the plan, the form and the current draft of an
 // adoption or discard; confirming tells whether the form was posted from the
 // confirmation page. Without a draft the editor says so (409).
-func (s *Server) confirmedDraft(w http.ResponseWriter, r *http.Request) (h store.PlanHeader, d store.Draft, confirming, ok bool) {
+func (s *Server) confirmedDraft(w http.ResponseWriter, r *http.Request) (h model.PlanHeader, d model.Draft, confirming, ok bool) {
 	if h, ok = s.editorForm(w, r); !ok {
 		return h, d, false, false
 	}
@@ -277,7 +279,7 @@ func (s *Server) confirmedDraft(w http.ResponseWriter, r *http.Request) (h store
 
 // staleDraft reads the draft again after the store found it changed and
 // hands it to show; without a draft any more the editor says so.
-func (s *Server) staleDraft(w http.ResponseWriter, r *http.Request, h store.PlanHeader, show func(store.Draft)) {
+func (s *Server) staleDraft(w http.ResponseWriter, r *http.Request, h model.PlanHeader, show func(model.Draft)) {
 	fresh, err := s.store.DraftOf(r.Context(), h.ID)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
@@ -319,7 +321,7 @@ func (s *Server) discardDraft(w http.ResponseWriter, r *http.Request) {
 	err := s.store.DiscardDraft(r.Context(), h, d.Version, actor(r))
 	switch {
 	case errors.Is(err, store.ErrDraftChanged):
-		s.staleDraft(w, r, h, func(fresh store.Draft) {
+		s.staleDraft(w, r, h, func(fresh model.Draft) {
 			s.renderDiscardConfirm(w, r, h, fresh, http.StatusConflict, templates.DiscardConfirmData{Stale: staleAfterConfirmation})
 		})
 		return

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/xuri/excelize/v2"
 
 	"github.com/piao-performance/piao/internal/plan"
@@ -126,7 +128,7 @@ func TestRolloverCarriesTargetsAndActuals(t *testing.T) {
 	}
 	h, _ := st.PlanHeader(ctx, "cciaa-gran-sasso", "piao-2023-2025")
 	p, _ := st.Period(ctx, h.ID, 2023, "final")
-	card, err := scorecard.Load(ctx, st, h, p, store.Approved)
+	card, err := scorecard.Load(ctx, st, h, p, model.Approved)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -299,7 +301,7 @@ func TestScoringRulesEditor(t *testing.T) {
 	}
 	// the engine scores with the saved rules
 	p, _ := st.Period(ctx, h.ID, 2023, "final")
-	card, err := scorecard.Load(ctx, st, h, p, store.Approved)
+	card, err := scorecard.Load(ctx, st, h, p, model.Approved)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/piao-performance/piao/internal/relazione"
 	"github.com/piao-performance/piao/internal/report"
 	"github.com/piao-performance/piao/internal/store"
@@ -18,7 +20,7 @@ import (
 // version (public) exists only for years the OIV validated, scores only
 // approved values of closed periods and leaves out the individual
 // scorecards, which are personal data.
-func (s *Server) relazioneDoc(w http.ResponseWriter, r *http.Request, public bool) (store.PlanHeader, *report.Document, *store.Validation, bool) {
+func (s *Server) relazioneDoc(w http.ResponseWriter, r *http.Request, public bool) (model.PlanHeader, *report.Document, *model.Validation, bool) {
 	h, err := s.store.PlanHeader(r.Context(), param(r, "ente"), param(r, "plan"))
 	if err != nil {
 		s.storeError(w, r, err)
@@ -29,15 +31,15 @@ func (s *Server) relazioneDoc(w http.ResponseWriter, r *http.Request, public boo
 		s.notFound(w, r)
 		return h, nil, nil, false
 	}
-	var val *store.Validation
-	vis := store.Approved
+	var val *model.Validation
+	vis := model.Approved
 	if public {
 		v, err := s.store.ValidationOf(r.Context(), h.ID, year)
-		if err != nil || v.Outcome == store.NotValidated || !v.Public {
+		if err != nil || v.Outcome == model.NotValidated || !v.Public {
 			s.storeError(w, r, orNotFound(err))
 			return h, nil, nil, false
 		}
-		val, vis = &v, store.Public
+		val, vis = &v, model.Public
 	}
 	doc, err := relazione.Build(r.Context(), s.store, h, year, relazione.Options{Visibility: vis})
 	if errors.Is(err, relazione.ErrNoPeriod) {
@@ -88,7 +90,7 @@ func (s *Server) showRelazione(w http.ResponseWriter, r *http.Request, public bo
 	d := templates.RelazioneData{Plan: h, Year: year, Doc: doc, Files: templates.RelazioneURL(h.EnteSlug, h.Slug, year), Public: public}
 	if public {
 		d.Files = templates.PublicRelazioneURL(h.EnteSlug, h.Slug, year)
-		d.Validity = store.OutcomeLabel(val.Outcome) + " dall'OIV il " + val.DecidedOn.Format("02/01/2006")
+		d.Validity = model.OutcomeLabel(val.Outcome) + " dall'OIV il " + val.DecidedOn.Format("02/01/2006")
 	}
 	s.render(w, r, http.StatusOK, templates.RelazionePage(d))
 }

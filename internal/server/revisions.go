@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/piao-performance/piao/internal/store"
 	"github.com/piao-performance/piao/templates"
 )
@@ -51,7 +53,7 @@ func (s *Server) revisionsPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, status, templates.RevisionsPage(d))
 }
 
-func hasRevision(revs []store.RevisionInfo, seq int) bool {
+func hasRevision(revs []model.RevisionInfo, seq int) bool {
 	for _, r := range revs {
 		if r.Seq == seq {
 			return true

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/piao-performance/piao/internal/itfmt"
 	"github.com/piao-performance/piao/internal/scoring"
 	"github.com/piao-performance/piao/internal/store"
@@ -86,7 +88,7 @@ func (s *Server) rulesPage(w http.ResponseWriter, r *http.Request) {
 // rulesData reads the versions of the rules, the one in force for each plan
 // year and the years a change may apply from; the form starts from the rules
 // of the latest version, from the first year it may apply from.
-func (s *Server) rulesData(r *http.Request, h store.PlanHeader) (templates.RulesData, error) {
+func (s *Server) rulesData(r *http.Request, h model.PlanHeader) (templates.RulesData, error) {
 	d := templates.RulesData{Plan: h, Errors: map[string]string{}}
 	versions, form, err := s.store.RuleVersions(r.Context(), h.ID)
 	if err != nil {

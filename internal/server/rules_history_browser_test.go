@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/chromedp/chromedp"
 
 	"github.com/piao-performance/piao/internal/seed"
@@ -36,7 +38,7 @@ func TestBrowserRulesAndValidationHistory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := st.SetValidation(ctx, ph, store.Validation{Year: 2023, Outcome: store.ValidatedWithReserve, Notes: "Riserva",
+	if err := st.SetValidation(ctx, ph, model.Validation{Year: 2023, Outcome: model.ValidatedWithReserve, Notes: "Riserva",
 		DecidedOn: time.Date(2024, 3, 15, 0, 0, 0, 0, time.UTC), Correction: "Il verbale ometteva la riserva",
 		Document: []byte(minimalPDF), DocumentName: "correzione.pdf", DocumentType: "application/pdf"}, v1.Stamp(), "oiv"); err != nil {
 		t.Fatal(err)

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/piao-performance/piao/internal/itfmt"
@@ -49,9 +51,9 @@ func importFixtureAs(t *testing.T, pool *pgxpool.Pool, year int) {
 }
 
 // validate2023 records the OIV's validation of 2023 directly in the store.
-func validate2023(t *testing.T, st *store.Store, h store.PlanHeader) {
+func validate2023(t *testing.T, st *store.Store, h model.PlanHeader) {
 	t.Helper()
-	if err := st.SetValidation(context.Background(), h, store.Validation{Year: 2023, Outcome: store.Validated,
+	if err := st.SetValidation(context.Background(), h, model.Validation{Year: 2023, Outcome: model.Validated,
 		DecidedOn: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC), ActReference: "Verbale OIV n. 1/2024",
 		Document: []byte(minimalPDF), DocumentName: "validazione.pdf", DocumentType: "application/pdf"}, "", "oiv"); err != nil {
 		t.Fatal(err)
@@ -207,7 +209,7 @@ func TestValidationCorrectionAndWithdrawal(t *testing.T) {
 	}
 	first := []byte(minimalPDF)
 	second := []byte(strings.Replace(minimalPDF, "%PDF-1.4\n", "%PDF-1.4\n%correzione\n", 1))
-	fields := map[string]string{"anno": "2023", "esito": store.Validated, "data": "01/03/2024", "atto": "Verbale OIV n. 1/2024", "visto-2023": stamp()}
+	fields := map[string]string{"anno": "2023", "esito": model.Validated, "data": "01/03/2024", "atto": "Verbale OIV n. 1/2024", "visto-2023": stamp()}
 	if res, body := postFiles(t, oiv, desk+"/validazione", fields, "documento", map[string][]byte{"prima.pdf": first}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("first validation: %d\n%s", res.StatusCode, errorsIn(body))
 	}
@@ -217,7 +219,7 @@ func TestValidationCorrectionAndWithdrawal(t *testing.T) {
 	}
 
 	// a correction without its reason: refused beside the field, the form kept, nothing stored
-	fields = map[string]string{"anno": "2023", "esito": store.ValidatedWithReserve, "data": "15/03/2024", "atto": "Verbale OIV n. 2/2024",
+	fields = map[string]string{"anno": "2023", "esito": model.ValidatedWithReserve, "data": "15/03/2024", "atto": "Verbale OIV n. 2/2024",
 		"motivazione": "Riserva sugli indicatori di efficienza", "visto-2023": stamp()}
 	events := auditEvents(t, pool)
 	res, body := postFiles(t, oiv, desk+"/validazione", fields, "documento", map[string][]byte{"seconda.pdf": second})
@@ -229,7 +231,7 @@ func TestValidationCorrectionAndWithdrawal(t *testing.T) {
 		t.Fatalf("the refused correction stored something: %d decisions", n)
 	}
 	// the store refuses too
-	if err := st.SetValidation(ctx, h, store.Validation{Year: 2023, Outcome: store.Validated, DecidedOn: time.Date(2024, 3, 2, 0, 0, 0, 0, time.UTC),
+	if err := st.SetValidation(ctx, h, model.Validation{Year: 2023, Outcome: model.Validated, DecidedOn: time.Date(2024, 3, 2, 0, 0, 0, 0, time.UTC),
 		Document: second, DocumentName: "x.pdf", DocumentType: "application/pdf"}, v1.Stamp(), "oiv"); !errors.Is(err, store.ErrCorrectionReason) {
 		t.Fatalf("store correction without reason: %v", err)
 	}
@@ -243,7 +245,7 @@ func TestValidationCorrectionAndWithdrawal(t *testing.T) {
 		t.Fatalf("correction audit event: %v %q", err, reason)
 	}
 	v2, err := st.ValidationOf(ctx, h.ID, 2023)
-	if err != nil || v2.Outcome != store.ValidatedWithReserve || v2.ID == v1.ID {
+	if err != nil || v2.Outcome != model.ValidatedWithReserve || v2.ID == v1.ID {
 		t.Fatalf("current decision after the correction: %+v %v", v2, err)
 	}
 	_, body = fetch(t, anon, tr)
@@ -251,7 +253,7 @@ func TestValidationCorrectionAndWithdrawal(t *testing.T) {
 		"Sostituita da una correzione il", "Il verbale n. 1 ometteva la riserva", "/relazione/2023/validazione/")
 	// both documents are served, to the public and to the ente's auditors
 	for _, c := range []struct {
-		v   store.Validation
+		v   model.Validation
 		doc []byte
 	}{{v1, first}, {v2, second}} {
 		id := itfmt.Number(float64(c.v.ID), 0)

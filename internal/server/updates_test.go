@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/piao-performance/piao/internal/auth"
@@ -144,7 +146,7 @@ func TestEverySavePathKeepsWhatItDoesNotSend(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("return: %d", res.StatusCode)
 	}
-	if e := readEntry(t, pool, direct); e.Status != store.StatusReturned || e.Note != "Dal registro 2023" || e.Attachments != 1 || *e.Value != 195 {
+	if e := readEntry(t, pool, direct); e.Status != model.StatusReturned || e.Note != "Dal registro 2023" || e.Attachments != 1 || *e.Value != 195 {
 		t.Fatalf("after the workflow: %+v", e)
 	}
 
@@ -361,18 +363,18 @@ func TestStaleFormsAreRefused(t *testing.T) {
 				"visto-2023": seen[1]}
 		}
 		// another member records the validation first
-		if res, _ := postFiles(t, oiv2, srv.URL+page+"/validazione", fields(store.Validated, ""), "documento",
+		if res, _ := postFiles(t, oiv2, srv.URL+page+"/validazione", fields(model.Validated, ""), "documento",
 			map[string][]byte{"validazione.pdf": []byte(minimalPDF)}); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("validation: %d", res.StatusCode)
 		}
 		before := auditEvents(t, pool)
-		res, body := postFiles(t, oiv, srv.URL+page+"/validazione", fields(store.NotValidated, "Dati non riscontrabili"), "documento",
+		res, body := postFiles(t, oiv, srv.URL+page+"/validazione", fields(model.NotValidated, "Dati non riscontrabili"), "documento",
 			map[string][]byte{"diniego.pdf": []byte(minimalPDF)})
 		if res.StatusCode != http.StatusConflict {
 			t.Fatalf("stale validation: %d", res.StatusCode)
 		}
 		mustContain(t, body, "è cambiata da quando hai aperto la pagina", "Dati non riscontrabili")
-		if v, err := st.ValidationOf(ctx, h.ID, 2023); err != nil || v.Outcome != store.Validated || v.DocumentName != "validazione.pdf" || auditEvents(t, pool) != before {
+		if v, err := st.ValidationOf(ctx, h.ID, 2023); err != nil || v.Outcome != model.Validated || v.DocumentName != "validazione.pdf" || auditEvents(t, pool) != before {
 			t.Fatalf("a stale validation replaced the newer one: %+v %v", v, err)
 		}
 	})

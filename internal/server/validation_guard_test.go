@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/piao-performance/piao/internal/auth"
@@ -81,7 +83,7 @@ func TestValidationNeedsClosedFinalPeriod(t *testing.T) {
 
 	// An open year: refused next to the year for every outcome, nothing stored, the form kept.
 	for _, year := range []string{"2023", "2025"} {
-		for _, outcome := range []string{store.Validated, store.ValidatedWithReserve, store.NotValidated} {
+		for _, outcome := range []string{model.Validated, model.ValidatedWithReserve, model.NotValidated} {
 			fields := map[string]string{"anno": year, "esito": outcome, "data": "01/12/2026", "atto": "Verbale OIV n. 9",
 				"motivazione": "Motivazione", "visto-" + year: ""}
 			res, body := postFiles(t, oiv, valURL, fields, "documento", pdf)
@@ -95,7 +97,7 @@ func TestValidationNeedsClosedFinalPeriod(t *testing.T) {
 		t.Fatalf("validations of open years stored: %d", n)
 	}
 	// the store refuses too, whatever the handler checked
-	err = st.SetValidation(ctx, h, store.Validation{Year: 2025, Outcome: store.Validated, DecidedOn: time.Now().AddDate(0, 0, -1),
+	err = st.SetValidation(ctx, h, model.Validation{Year: 2025, Outcome: model.Validated, DecidedOn: time.Now().AddDate(0, 0, -1),
 		Document: []byte(minimalPDF), DocumentName: "v.pdf", DocumentType: "application/pdf"}, "", "oiv")
 	if !errors.Is(err, store.ErrYearOpen) {
 		t.Fatalf("store validation of an open year: %v", err)
@@ -105,16 +107,16 @@ func TestValidationNeedsClosedFinalPeriod(t *testing.T) {
 	closeFinalOn(t, pool, 2023, "2024-03-01")
 	tomorrow := time.Now().AddDate(0, 0, 2).Format("02/01/2006")
 	for _, day := range []string{"29/02/2024", tomorrow} {
-		fields := map[string]string{"anno": "2023", "esito": store.Validated, "data": day, "atto": "Verbale OIV n. 9", "visto-2023": ""}
+		fields := map[string]string{"anno": "2023", "esito": model.Validated, "data": day, "atto": "Verbale OIV n. 9", "visto-2023": ""}
 		res, body := postFiles(t, oiv, valURL, fields, "documento", pdf)
 		if res.StatusCode != http.StatusUnprocessableEntity {
 			t.Fatalf("decision of %s: %d", day, res.StatusCode)
 		}
 		mustContain(t, body, `id="val-data-errore"`, day)
 	}
-	_, body = postFiles(t, oiv, valURL, map[string]string{"anno": "2023", "esito": store.Validated, "data": "29/02/2024", "visto-2023": ""}, "documento", pdf)
+	_, body = postFiles(t, oiv, valURL, map[string]string{"anno": "2023", "esito": model.Validated, "data": "29/02/2024", "visto-2023": ""}, "documento", pdf)
 	mustContain(t, body, "La data della decisione non può precedere la chiusura del periodo finale (01/03/2024)")
-	err = st.SetValidation(ctx, h, store.Validation{Year: 2023, Outcome: store.Validated, DecidedOn: time.Date(2024, 2, 29, 0, 0, 0, 0, time.UTC),
+	err = st.SetValidation(ctx, h, model.Validation{Year: 2023, Outcome: model.Validated, DecidedOn: time.Date(2024, 2, 29, 0, 0, 0, 0, time.UTC),
 		Document: []byte(minimalPDF), DocumentName: "v.pdf", DocumentType: "application/pdf"}, "", "oiv")
 	var dateErr *store.ValidationDateError
 	if !errors.As(err, &dateErr) {
@@ -146,7 +148,7 @@ func TestValidationNeedsClosedFinalPeriod(t *testing.T) {
 	_, body = fetch(t, oiv, srv.URL+refPlan+"/oiv")
 	mustContain(t, body, "Non pubblicata:")
 	// In rule: recorded and public.
-	fields := map[string]string{"anno": "2023", "esito": store.Validated, "data": "01/03/2024", "atto": "Verbale OIV n. 9", "visto-2023": ""}
+	fields := map[string]string{"anno": "2023", "esito": model.Validated, "data": "01/03/2024", "atto": "Verbale OIV n. 9", "visto-2023": ""}
 	if res, body := postFiles(t, oiv, valURL, fields, "documento", pdf); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("validation in rule: %d %s", res.StatusCode, body)
 	}

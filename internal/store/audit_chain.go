@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/jackc/pgx/v5"
 )
 
@@ -17,47 +19,17 @@ import (
 // id, and these events form one more.
 const InstallationChain int64 = 0
 
-// ChainReport is the outcome of checking one chain of the audit trail.
-type ChainReport struct {
-	// EnteID is the chain checked (InstallationChain or an ente's id);
-	// Ente is that ente's slug ("" for the installation chain).
-	EnteID int64
-	Ente   string
-
-	Events  int // sealed events checked
-	Pending int // events committed but not sealed yet
-
-	// BrokenAt is the seq of the first event whose hash or link does not
-	// match (0: the chain is intact), Problem says what is wrong with it.
-	BrokenAt int64
-	Problem  string
-
-	// Head is the last event checked of an intact chain: publishing it (the
-	// Relazione prints it) lets a later check prove that nothing before it
-	// was rewritten, even by someone able to recompute the whole chain.
-	Head AuditHead
-}
-
-// AuditHead names a sealed event by its place in its chain and its hash.
-type AuditHead struct {
-	Seq  int64
-	Hash string // hex
-}
-
-// String is the anchor as printed and as `piao audit verify --anchor` takes it: "seq:hash".
-func (h AuditHead) String() string { return fmt.Sprintf("%d:%s", h.Seq, h.Hash) }
-
 // chainFilter is the WHERE condition selecting chain $1 of audit_events
 // aliased e, the expression the chain index (migration 000016) is built on.
 const chainFilter = `coalesce(e.ente_id, 0) = $1`
 
 // LatestAuditHead returns the last sealed event of a chain (zero when none).
-func (s *Store) LatestAuditHead(ctx context.Context, chain int64) (AuditHead, error) {
-	var h AuditHead
+func (s *Store) LatestAuditHead(ctx context.Context, chain int64) (model.AuditHead, error) {
+	var h model.AuditHead
 	err := s.pool.QueryRow(ctx, `SELECT e.seq, encode(e.hash, 'hex') FROM audit_events e
 		WHERE `+chainFilter+` AND e.seq IS NOT NULL ORDER BY e.seq DESC LIMIT 1`, chain).Scan(&h.Seq, &h.Hash)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return AuditHead{}, nil
+		return model.AuditHead{}, nil
 	}
 	if err != nil {
 		return h, fmt.Errorf("audit head: %w", err)
@@ -66,7 +38,7 @@ func (s *Store) LatestAuditHead(ctx context.Context, chain int64) (AuditHead, er
 }
 
 // AnchorHolds reports whether event a.Seq of a chain still has hash a.Hash.
-func (s *Store) AnchorHolds(ctx context.Context, chain int64, a AuditHead) (bool, error) {
+func (s *Store) AnchorHolds(ctx context.Context, chain int64, a model.AuditHead) (bool, error) {
 	var ok bool
 	err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM audit_events e WHERE `+chainFilter+`
 		AND e.seq = $2 AND encode(e.hash, 'hex') = lower($3))`, chain, a.Seq, a.Hash).Scan(&ok)
@@ -106,16 +78,16 @@ func (s *Store) SealAuditEvery(ctx context.Context, every time.Duration, log *sl
 
 // AuditChains lists the chains that hold events: the installation chain
 // first (when it has events), then the enti by slug.
-func (s *Store) AuditChains(ctx context.Context) ([]ChainReport, error) {
+func (s *Store) AuditChains(ctx context.Context) ([]model.ChainReport, error) {
 	rows, err := s.pool.Query(ctx, `SELECT c.ente_id, coalesce(n.slug, '') FROM (SELECT DISTINCT coalesce(ente_id, 0) AS ente_id FROM audit_events) c
 		LEFT JOIN enti n ON n.id = c.ente_id ORDER BY c.ente_id <> 0, n.slug, c.ente_id`)
 	if err != nil {
 		return nil, fmt.Errorf("audit chains: %w", err)
 	}
-	var out []ChainReport
-	var c ChainReport
+	var out []model.ChainReport
+	var c model.ChainReport
 	_, err = pgx.ForEachRow(rows, []any{&c.EnteID, &c.Ente}, func() error {
-		out = append(out, ChainReport{EnteID: c.EnteID, Ente: c.Ente})
+		out = append(out, model.ChainReport{EnteID: c.EnteID, Ente: c.Ente})
 		return nil
 	})
 	if err != nil {
@@ -126,7 +98,7 @@ func (s *Store) AuditChains(ctx context.Context) ([]ChainReport, error) {
 
 // VerifyAuditChains checks every chain (see VerifyAuditChain), in the
 // order of AuditChains.
-func (s *Store) VerifyAuditChains(ctx context.Context) ([]ChainReport, error) {
+func (s *Store) VerifyAuditChains(ctx context.Context) ([]model.ChainReport, error) {
 	chains, err := s.AuditChains(ctx)
 	if err != nil {
 		return nil, err
@@ -145,8 +117,8 @@ func (s *Store) VerifyAuditChains(ctx context.Context) ([]ChainReport, error) {
 // VerifyAuditChain recomputes every event's hash of one chain from its
 // fields and its predecessor's hash, in seq order, and stops at the first
 // broken link. The hash is computed by the same SQL function the sealer uses.
-func (s *Store) VerifyAuditChain(ctx context.Context, chain int64) (ChainReport, error) {
-	rep := ChainReport{EnteID: chain}
+func (s *Store) VerifyAuditChain(ctx context.Context, chain int64) (model.ChainReport, error) {
+	rep := model.ChainReport{EnteID: chain}
 	rows, err := s.pool.Query(ctx, `SELECT e.seq, e.prev_hash, e.hash, audit_event_hash(e.prev_hash, e)
 		FROM audit_events e WHERE `+chainFilter+` AND e.seq IS NOT NULL ORDER BY e.seq`, chain)
 	if err != nil {
@@ -175,7 +147,7 @@ func (s *Store) VerifyAuditChain(ctx context.Context, chain int64) (ChainReport,
 			return rep, nil
 		}
 		last = stored
-		rep.Head = AuditHead{Seq: seq, Hash: hex.EncodeToString(stored)}
+		rep.Head = model.AuditHead{Seq: seq, Hash: hex.EncodeToString(stored)}
 	}
 	if err := rows.Err(); err != nil {
 		return rep, fmt.Errorf("audit chain: %w", err)

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/piao-performance/piao/internal/seed"
@@ -46,7 +48,7 @@ func TestAuditChain(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	verify := func() store.ChainReport {
+	verify := func() model.ChainReport {
 		t.Helper()
 		rep, err := st.VerifyAuditChain(ctx, h.EnteID)
 		if err != nil {
@@ -274,7 +276,7 @@ func TestAuditChainPerEnte(t *testing.T) {
 			t.Fatalf("chain %d anchor: %v %v", chain, ok, err)
 		}
 	}
-	if ok, err := st.AnchorHolds(ctx, 2, store.AuditHead{Seq: 3, Hash: strings.Repeat("0", 64)}); err != nil || ok {
+	if ok, err := st.AnchorHolds(ctx, 2, model.AuditHead{Seq: 3, Hash: strings.Repeat("0", 64)}); err != nil || ok {
 		t.Fatalf("anchor of another chain: %v %v", ok, err)
 	}
 	tx, err := owner.Begin(ctx)

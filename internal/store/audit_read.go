@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/jackc/pgx/v5"
 )
 
@@ -20,23 +22,9 @@ type AuditFilter struct {
 	Limit  int       // 0: no limit
 }
 
-// AuditRow is an audit event as listed and exported.
-type AuditRow struct {
-	ID         int64
-	Seq        *int64 // nil until sealed into the chain
-	At         time.Time
-	Actor      string
-	Action     string
-	ObjectType string
-	ObjectKey  string
-	Reason     string
-	Detail     string // the JSON detail (before/after values)
-	Hash       string // hex, "" until sealed
-}
-
 // AuditEvents calls fn for each event matching f, newest first, streaming the
 // rows so an export of the whole trail keeps memory flat.
-func (s *Store) AuditEvents(ctx context.Context, f AuditFilter, fn func(AuditRow) error) error {
+func (s *Store) AuditEvents(ctx context.Context, f AuditFilter, fn func(model.AuditRow) error) error {
 	var where []string
 	var args []any
 	arg := func(v any) string {
@@ -74,7 +62,7 @@ func (s *Store) AuditEvents(ctx context.Context, f AuditFilter, fn func(AuditRow
 	if err != nil {
 		return fmt.Errorf("audit events: %w", err)
 	}
-	var r AuditRow
+	var r model.AuditRow
 	_, err = pgx.ForEachRow(rows, []any{&r.ID, &r.Seq, &r.At, &r.Actor, &r.Action, &r.ObjectType, &r.ObjectKey, &r.Reason, &r.Detail, &r.Hash},
 		func() error { return fn(r) })
 	if err != nil {

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/piao-performance/piao/internal/measure"
 	"github.com/piao-performance/piao/internal/scorecard"
 	"github.com/piao-performance/piao/internal/seed"
@@ -38,7 +40,7 @@ func TestBenchmarkFromAnotherEnte(t *testing.T) {
 	}
 	h, _ := st.PlanHeader(ctx, ref.Ente.Slug, ref.Plan.Slug)
 	p, _ := st.Period(ctx, h.ID, 2023, "final")
-	actual := func(vis store.Visibility) (float64, string) {
+	actual := func(vis model.Visibility) (float64, string) {
 		t.Helper()
 		c, err := scorecard.Load(ctx, st, h, p, vis)
 		if err != nil {
@@ -47,7 +49,7 @@ func TestBenchmarkFromAnotherEnte(t *testing.T) {
 		r, i := c.Indicator("PO.4.1/1")
 		return r.Actual, c.Result.Provenance[i]
 	}
-	if got, _ := actual(store.Approved); got != own-typed {
+	if got, _ := actual(model.Approved); got != own-typed {
 		t.Errorf("without the other ente's value: %v, want %v (the typed benchmark)", got, own-typed)
 	}
 	fp0, err := st.FingerprintWithPrevious(ctx, h, p)
@@ -62,19 +64,19 @@ func TestBenchmarkFromAnotherEnte(t *testing.T) {
 	if fp1, _ := st.FingerprintWithPrevious(ctx, h, p); fp1 == fp0 {
 		t.Error("the fingerprint ignores the other ente's value")
 	}
-	got, prov := actual(store.Approved)
+	got, prov := actual(model.Approved)
 	if got != own-other || !strings.Contains(prov, "Camera di Commercio di Chieti-Pescara") || !strings.Contains(prov, "TP.1/1") {
 		t.Errorf("with the other ente's value: %v (%s), want %v", got, prov, own-other)
 	}
 	// the other ente's period is open: the public still sees the typed benchmark
-	if got, _ := actual(store.Public); got != own-typed {
+	if got, _ := actual(model.Public); got != own-typed {
 		t.Errorf("public before the other ente closes: %v, want %v", got, own-typed)
 	}
 	if _, err := st.ImportMeasurements(ctx, bench.Ente.Slug, bench.Plan.Slug, []measure.Row{{Indicator: "TP.1/1", Year: 2023, Period: "final", Value: &other}},
 		store.ImportOptions{Actor: "test", Status: "approved", ClosePeriods: true}); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := actual(store.Public); got != own-other {
+	if got, _ := actual(model.Public); got != own-other {
 		t.Errorf("public after the other ente closed: %v, want %v", got, own-other)
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/jackc/pgx/v5"
 )
 
@@ -41,13 +43,13 @@ func (s *Store) copyChunks(ctx context.Context, w io.Writer, size int64, query s
 }
 
 // CopyAttachment writes an attachment's content to w in slices.
-func (s *Store) CopyAttachment(ctx context.Context, w io.Writer, a Attachment) error {
+func (s *Store) CopyAttachment(ctx context.Context, w io.Writer, a model.Attachment) error {
 	return s.copyChunks(ctx, w, int64(a.Size), `SELECT substring(data FROM $2 FOR $3) FROM measurement_attachments WHERE id = $1`, a.ID)
 }
 
 // CopyValidationDocument writes the document of an OIV decision to w in
 // slices; v comes from ValidationDocument or ValidationDecision.
-func (s *Store) CopyValidationDocument(ctx context.Context, w io.Writer, planID int64, v Validation) error {
+func (s *Store) CopyValidationDocument(ctx context.Context, w io.Writer, planID int64, v model.Validation) error {
 	return s.copyChunks(ctx, w, v.DocumentSize, `SELECT substring(document FROM $3 FOR $4) FROM relazione_validations
 		WHERE plan_id = $1 AND id = $2`, planID, v.ID)
 }

@@ -4,32 +4,14 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/jackc/pgx/v5"
 )
 
-// CollectionCount is the state of a period's collection, for the whole plan
-// (PositionKey "") or one dirigente (owner position): the indicators expected
-// and where each stands. An indicator owned by two positions counts once in
-// the total and once for each of them.
-type CollectionCount struct {
-	PositionID    int64
-	PositionKey   string
-	Position      string
-	Expected      int // indicators that take a value (derived ones are computed)
-	Draft         int // entered, not submitted
-	Submitted     int // waiting for approval
-	Approved      int
-	Returned      int
-	NotApplicable int // entries marked "non applicabile", whatever their state
-	Empty         int // nothing entered
-}
-
-// Pending is what the dirigente still has to send: empty, draft or returned.
-func (c CollectionCount) Pending() int { return c.Empty + c.Draft + c.Returned }
-
 // Collection returns the collection state of a period: the total first, then
 // one row per dirigente owning indicators, in position order. One query.
-func (s *Store) Collection(ctx context.Context, h PlanHeader, p Period) (total CollectionCount, byPosition []CollectionCount, err error) {
+func (s *Store) Collection(ctx context.Context, h model.PlanHeader, p model.Period) (total model.CollectionCount, byPosition []model.CollectionCount, err error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT GROUPING(r.id) = 1, coalesce(r.id, 0), coalesce(r.key, ''), coalesce(r.title, ''),
 		       count(DISTINCT i.id),
@@ -49,7 +31,7 @@ func (s *Store) Collection(ctx context.Context, h PlanHeader, p Period) (total C
 		return total, nil, fmt.Errorf("collection: %w", err)
 	}
 	var isTotal bool
-	var c CollectionCount
+	var c model.CollectionCount
 	_, err = pgx.ForEachRow(rows, []any{&isTotal, &c.PositionID, &c.PositionKey, &c.Position, &c.Expected, &c.Draft, &c.Submitted,
 		&c.Approved, &c.Returned, &c.NotApplicable, &c.Empty}, func() error {
 		switch {

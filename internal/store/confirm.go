@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/jackc/pgx/v5"
 
 	"github.com/piao-performance/piao/internal/auth"
@@ -34,7 +36,7 @@ func (s *Store) MeasurementsOf(ctx context.Context, planID int64, indicatorKeys,
 
 // DraftEdits counts the changes saved in the plan's current draft (forms and
 // spreadsheet imports), from the audit trail: those discarding it loses.
-func (s *Store) DraftEdits(ctx context.Context, h PlanHeader) (int, error) {
+func (s *Store) DraftEdits(ctx context.Context, h model.PlanHeader) (int, error) {
 	var n int
 	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM audit_events
 		WHERE object_type = 'plan' AND object_key = $1 AND action = 'plan.draft.edit'
@@ -46,42 +48,12 @@ func (s *Store) DraftEdits(ctx context.Context, h PlanHeader) (int, error) {
 	return n, nil
 }
 
-// UserImpact is what disabling an account changes.
-type UserImpact struct {
-	UserID      int64
-	Username    string
-	DisplayName string
-	Role        auth.Role
-	Active      bool
-	Version     int
-	Epoch       int // sessions carrying it are the account's live ones
-	// Position is the manager position of a dirigente or referente ("" otherwise).
-	Position string
-	// Objectives and Indicators the position is responsible for, in the
-	// ente's plans (derived indicators excluded: nobody enters them).
-	Objectives, Indicators int
-	// OthersOnPosition: other active accounts linked to the same position,
-	// who can carry on its entries.
-	OthersOnPosition int
-	// Drafts: the account's entries in draft or returned, in open periods;
-	// Submitted: entries it submitted that still wait for approval.
-	Drafts, Submitted int
-	// AwaitingApproval: for a Segretario Generale, entries of the ente
-	// submitted and waiting for approval in open periods.
-	AwaitingApproval int
-	// OthersWithRole: other active accounts of the ente with the same access role.
-	OthersWithRole int
-}
-
-// LastOfRole reports whether the account is the ente's last active one with its access role.
-func (u UserImpact) LastOfRole() bool { return u.Active && u.OthersWithRole == 0 }
-
 // ErrLastAdmin is returned when disabling the last active administrator of an ente.
 var ErrLastAdmin = errors.New("l'ultimo amministratore attivo dell'ente non può essere disattivato")
 
 // UserDisableImpact reads what disabling an account of the ente would change.
-func (s *Store) UserDisableImpact(ctx context.Context, ente, username string) (UserImpact, error) {
-	var u UserImpact
+func (s *Store) UserDisableImpact(ctx context.Context, ente, username string) (model.UserImpact, error) {
+	var u model.UserImpact
 	var role string
 	var enteID, positionID int64
 	err := s.pool.QueryRow(ctx, `SELECT u.id, u.username, u.display_name, u.access_role, u.active, u.version, u.session_epoch,

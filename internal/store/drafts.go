@@ -5,37 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"time"
+
+	"github.com/piao-performance/piao/internal/model"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/piao-performance/piao/internal/plan"
 )
-
-// Draft is a revision being prepared in the browser: the whole plan document
-// as the administrator is changing it, and what the revision will say.
-type Draft struct {
-	BaseSeq      int
-	Label        string
-	InForceFrom  time.Time
-	AdoptedOn    *time.Time
-	ActReference string
-	Reason       string
-	Doc          *plan.Document
-	Version      int
-	CreatedBy    string
-	UpdatedAt    time.Time
-}
-
-// Meta is what the revision will say about itself.
-func (d Draft) Meta() plan.Revision {
-	m := plan.Revision{Label: d.Label, InForceFrom: d.InForceFrom.Format("2006-01-02"), InForceText: d.InForceFrom.Format("02/01/2006"),
-		ActReference: d.ActReference, Reason: d.Reason}
-	if d.AdoptedOn != nil {
-		m.AdoptedOn = d.AdoptedOn.Format("2006-01-02")
-	}
-	return m
-}
 
 // ErrDraftExists is returned when a plan already has a draft revision.
 var ErrDraftExists = errors.New("a draft revision exists")
@@ -44,7 +20,7 @@ var ErrDraftExists = errors.New("a draft revision exists")
 var ErrDraftChanged = errors.New("the draft changed meanwhile")
 
 // StartDraft opens a draft revision from the plan as it is now.
-func (s *Store) StartDraft(ctx context.Context, h PlanHeader, d Draft, actor string) error {
+func (s *Store) StartDraft(ctx context.Context, h model.PlanHeader, d model.Draft, actor string) error {
 	doc, err := s.ExportPlan(ctx, h.EnteSlug, h.Slug)
 	if err != nil {
 		return err
@@ -67,14 +43,14 @@ func (s *Store) StartDraft(ctx context.Context, h PlanHeader, d Draft, actor str
 }
 
 // DraftOf returns the plan's draft revision, or ErrNotFound.
-func (s *Store) DraftOf(ctx context.Context, planID int64) (Draft, error) {
+func (s *Store) DraftOf(ctx context.Context, planID int64) (model.Draft, error) {
 	return s.draft(ctx, s.pool, planID, false)
 }
 
 func (s *Store) draft(ctx context.Context, q interface {
 	QueryRow(context.Context, string, ...any) pgx.Row
-}, planID int64, lock bool) (Draft, error) {
-	var d Draft
+}, planID int64, lock bool) (model.Draft, error) {
+	var d model.Draft
 	var raw []byte
 	sql := `SELECT base_seq, label, in_force_from, adopted_on, act_reference, reason, document, version, created_by, updated_at
 		FROM plan_drafts WHERE plan_id = $1`
@@ -98,7 +74,7 @@ func (s *Store) draft(ctx context.Context, q interface {
 
 // SaveDraft stores an edited draft document, if the draft is still at
 // version; what says what changed, for the audit trail.
-func (s *Store) SaveDraft(ctx context.Context, h PlanHeader, doc *plan.Document, version int, what map[string]any, actor string) error {
+func (s *Store) SaveDraft(ctx context.Context, h model.PlanHeader, doc *plan.Document, version int, what map[string]any, actor string) error {
 	return s.inTx(ctx, func(tx pgx.Tx) error {
 		// the next version comes from a sequence: no draft ever reuses a version (migration 000017)
 		tag, err := tx.Exec(ctx, `UPDATE plan_drafts SET document = $3, version = nextval('plan_draft_versions'), updated_at = now()
@@ -117,7 +93,7 @@ func (s *Store) SaveDraft(ctx context.Context, h PlanHeader, doc *plan.Document,
 // DiscardDraft deletes the plan's draft revision if it is still at version
 // (the one the discarding form was built from): ErrDraftChanged when the
 // draft changed since, ErrNotFound when there is none.
-func (s *Store) DiscardDraft(ctx context.Context, h PlanHeader, version int, actor string) error {
+func (s *Store) DiscardDraft(ctx context.Context, h model.PlanHeader, version int, actor string) error {
 	return s.inTx(ctx, func(tx pgx.Tx) error {
 		d, err := s.draft(ctx, tx, h.ID, true)
 		if err != nil {
@@ -137,7 +113,7 @@ func (s *Store) DiscardDraft(ctx context.Context, h PlanHeader, version int, act
 // AdoptDraft makes the draft the plan's new revision and deletes it, in one
 // transaction, if the draft is still at version (the one the administrator
 // reviewed; otherwise ErrDraftChanged); it returns the revision's number.
-func (s *Store) AdoptDraft(ctx context.Context, h PlanHeader, version int, actor string) (int, error) {
+func (s *Store) AdoptDraft(ctx context.Context, h model.PlanHeader, version int, actor string) (int, error) {
 	var seq int
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		d, err := s.draft(ctx, tx, h.ID, true)

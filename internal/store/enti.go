@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
@@ -33,17 +35,9 @@ func (s *Store) CreateEnte(ctx context.Context, e plan.Ente, actor string) error
 	})
 }
 
-// EnteInfo is an ente with its plans and manager positions, for its
-// administration page.
-type EnteInfo struct {
-	plan.Ente
-	Plans     []PlanSummary
-	Positions []plan.Role
-}
-
 // Ente returns an ente by slug, or ErrNotFound.
-func (s *Store) Ente(ctx context.Context, slug string) (EnteInfo, error) {
-	var e EnteInfo
+func (s *Store) Ente(ctx context.Context, slug string) (model.EnteInfo, error) {
+	var e model.EnteInfo
 	var id int64
 	err := s.pool.QueryRow(ctx, `SELECT id, slug, name, short_name FROM enti WHERE slug = $1`, slug).Scan(&id, &e.Slug, &e.Name, &e.ShortName)
 	if errors.Is(err, pgx.ErrNoRows) {

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
@@ -18,30 +20,6 @@ import (
 	"github.com/piao-performance/piao/internal/itfmt"
 	"github.com/piao-performance/piao/internal/plan"
 )
-
-// Entry states as users read them.
-const (
-	StatusToFill    = ""          // da compilare: no measurement yet
-	StatusDraft     = "draft"     // bozza
-	StatusSubmitted = "submitted" // inviata
-	StatusApproved  = "approved"  // approvata
-	StatusReturned  = "returned"  // restituita
-)
-
-// StatusLabel is the Italian name of an entry status.
-func StatusLabel(s string) string {
-	switch s {
-	case StatusDraft:
-		return "Bozza"
-	case StatusSubmitted:
-		return "Inviata"
-	case StatusApproved:
-		return "Approvata"
-	case StatusReturned:
-		return "Restituita"
-	}
-	return "Da compilare"
-}
 
 // Entry errors.
 var (
@@ -55,50 +33,21 @@ type LockedError struct{ Status string }
 
 func (e *LockedError) Error() string {
 	switch e.Status {
-	case StatusSubmitted:
+	case model.StatusSubmitted:
 		return "la misurazione è stata inviata ed è in attesa di approvazione: può cambiare solo se il Segretario Generale la restituisce"
-	case StatusApproved:
+	case model.StatusApproved:
 		return "la misurazione è approvata: può cambiare solo se il Segretario Generale la riapre con un motivo"
 	}
-	return "operazione non possibile nello stato «" + StatusLabel(e.Status) + "»"
+	return "operazione non possibile nello stato «" + model.StatusLabel(e.Status) + "»"
 }
 
 // ConflictError is returned when someone else saved the entry after the
 // version the user edited; Current is what is there now.
-type ConflictError struct{ Current Entry }
+type ConflictError struct{ Current model.Entry }
 
 func (e *ConflictError) Error() string {
 	return fmt.Sprintf("la misurazione è stata modificata da %s il %s mentre la compilavi", e.Current.Author,
 		e.Current.UpdatedAt.Format("02/01/2006 15:04"))
-}
-
-// Entry is a measurement as the entry pages see it. Version 0 means none yet.
-type Entry struct {
-	ID            int64
-	Version       int
-	Status        string
-	Value         *float64
-	Inputs        map[string]float64
-	NotApplicable bool
-	Reason        string
-	Note          string
-	Author        string
-	UpdatedAt     time.Time
-	SubmittedBy   string
-	ReviewedBy    string
-	ReviewComment string
-	Demo          bool
-	Attachments   []Attachment
-}
-
-// Attachment describes an evidence file.
-type Attachment struct {
-	ID          int64
-	Filename    string
-	ContentType string
-	Size        int
-	UploadedBy  string
-	UploadedAt  time.Time
 }
 
 // NewAttachment is a checked file to store.
@@ -107,29 +56,9 @@ type NewAttachment struct {
 	Data                  []byte
 }
 
-// EntryIndicator is what the entry form needs to know about an indicator.
-type EntryIndicator struct {
-	ID             int64
-	Key            string
-	Code           string
-	Name           string
-	Algorithm      string
-	Source         string
-	Unit           string
-	Formula        plan.Formula
-	Scale          float64
-	Inputs         []plan.Input
-	ObjectiveCode  string
-	ObjectiveTitle string
-	Owners         []int64 // positions owning the objective
-	OwnerTitles    []string
-	Baselines      []plan.Baseline
-	Target         *TargetInForce // for the period's year
-}
-
 // EntryIndicator loads an indicator of a plan by key, with its target for year.
-func (s *Store) EntryIndicator(ctx context.Context, h PlanHeader, key string, year int) (EntryIndicator, error) {
-	var x EntryIndicator
+func (s *Store) EntryIndicator(ctx context.Context, h model.PlanHeader, key string, year int) (model.EntryIndicator, error) {
+	var x model.EntryIndicator
 	var objID int64
 	err := s.pool.QueryRow(ctx, `SELECT i.id, i.key, i.code, i.name, i.algorithm, i.source, i.unit, i.formula,
 			coalesce(i.scale::float8, 0), o.id, o.code, o.title
@@ -176,8 +105,8 @@ func (s *Store) EntryIndicator(ctx context.Context, h PlanHeader, key string, ye
 const entryColumns = `m.id, m.version, m.status, m.value::float8, m.inputs, m.not_applicable, m.reason, m.note, m.author,
 	m.updated_at, m.submitted_by, m.reviewed_by, m.review_comment, m.demo`
 
-func scanEntry(row pgx.Row) (Entry, error) {
-	var e Entry
+func scanEntry(row pgx.Row) (model.Entry, error) {
+	var e model.Entry
 	err := row.Scan(&e.ID, &e.Version, &e.Status, &e.Value, &e.Inputs, &e.NotApplicable, &e.Reason, &e.Note, &e.Author,
 		&e.UpdatedAt, &e.SubmittedBy, &e.ReviewedBy, &e.ReviewComment, &e.Demo)
 	return e, err
@@ -185,11 +114,11 @@ func scanEntry(row pgx.Row) (Entry, error) {
 
 // Entry returns the measurement of an indicator in a period with its
 // attachments; a zero Entry (Version 0) when there is none.
-func (s *Store) Entry(ctx context.Context, indicatorID, periodID int64) (Entry, error) {
+func (s *Store) Entry(ctx context.Context, indicatorID, periodID int64) (model.Entry, error) {
 	e, err := scanEntry(s.pool.QueryRow(ctx, `SELECT `+entryColumns+` FROM measurements m
 		WHERE m.indicator_id = $1 AND m.period_id = $2`, indicatorID, periodID))
 	if errors.Is(err, pgx.ErrNoRows) {
-		return Entry{}, nil
+		return model.Entry{}, nil
 	}
 	if err != nil {
 		return e, fmt.Errorf("entry: %w", err)
@@ -199,8 +128,8 @@ func (s *Store) Entry(ctx context.Context, indicatorID, periodID int64) (Entry, 
 	if err != nil {
 		return e, fmt.Errorf("attachments: %w", err)
 	}
-	e.Attachments, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (Attachment, error) {
-		var a Attachment
+	e.Attachments, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (model.Attachment, error) {
+		var a model.Attachment
 		return a, r.Scan(&a.ID, &a.Filename, &a.ContentType, &a.Size, &a.UploadedBy, &a.UploadedAt)
 	})
 	if err != nil {
@@ -211,8 +140,8 @@ func (s *Store) Entry(ctx context.Context, indicatorID, periodID int64) (Entry, 
 
 // EntryInput is a save of one indicator's measurement.
 type EntryInput struct {
-	Indicator     EntryIndicator
-	Period        Period
+	Indicator     model.EntryIndicator
+	Period        model.Period
 	Value         *float64
 	Inputs        map[string]float64
 	NotApplicable bool
@@ -238,9 +167,9 @@ func (e *AttachmentLimitError) Error() string { return e.Message }
 
 // SaveEntries saves several entries in one transaction: all of them, or
 // none when one fails (errs says which, by position).
-func (s *Store) SaveEntries(ctx context.Context, h PlanHeader, ins []EntryInput, actor auth.User) (out []Entry, errs map[int]error, err error) {
+func (s *Store) SaveEntries(ctx context.Context, h model.PlanHeader, ins []EntryInput, actor auth.User) (out []model.Entry, errs map[int]error, err error) {
 	errs = map[int]error{}
-	out = make([]Entry, len(ins))
+	out = make([]model.Entry, len(ins))
 	err = s.inTx(ctx, func(tx pgx.Tx) error {
 		for i, in := range ins {
 			e, err := saveEntry(ctx, tx, h, in, actor)
@@ -273,20 +202,20 @@ var errRollback = errors.New("rollback")
 
 // SaveEntry saves one entry; user-facing failures come back as
 // *ConflictError, *LockedError, ErrPeriodIsClosed or ErrDerived.
-func (s *Store) SaveEntry(ctx context.Context, h PlanHeader, in EntryInput, actor auth.User) (Entry, error) {
+func (s *Store) SaveEntry(ctx context.Context, h model.PlanHeader, in EntryInput, actor auth.User) (model.Entry, error) {
 	out, errs, err := s.SaveEntries(ctx, h, []EntryInput{in}, actor)
 	if err != nil {
-		return Entry{}, err
+		return model.Entry{}, err
 	}
 	if e, ok := errs[0]; ok {
-		return Entry{}, e
+		return model.Entry{}, e
 	}
 	return out[0], nil
 }
 
 // openPeriod checks inside tx that the period is open. FOR SHARE makes a
 // concurrent close wait for this save, and this save wait for a close.
-func openPeriod(ctx context.Context, tx pgx.Tx, h PlanHeader, periodID int64) error {
+func openPeriod(ctx context.Context, tx pgx.Tx, h model.PlanHeader, periodID int64) error {
 	var closed bool
 	err := tx.QueryRow(ctx, `SELECT closed_at IS NOT NULL FROM periods WHERE id = $1 AND plan_id = $2 FOR SHARE`, periodID, h.ID).Scan(&closed)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -301,11 +230,11 @@ func openPeriod(ctx context.Context, tx pgx.Tx, h PlanHeader, periodID int64) er
 	return nil
 }
 
-func lockEntry(ctx context.Context, tx pgx.Tx, indicatorID, periodID int64) (Entry, bool, error) {
+func lockEntry(ctx context.Context, tx pgx.Tx, indicatorID, periodID int64) (model.Entry, bool, error) {
 	e, err := scanEntry(tx.QueryRow(ctx, `SELECT `+entryColumns+` FROM measurements m
 		WHERE m.indicator_id = $1 AND m.period_id = $2 FOR UPDATE`, indicatorID, periodID))
 	if errors.Is(err, pgx.ErrNoRows) {
-		return Entry{}, false, nil
+		return model.Entry{}, false, nil
 	}
 	if err != nil {
 		return e, false, fmt.Errorf("lock entry: %w", err)
@@ -313,30 +242,30 @@ func lockEntry(ctx context.Context, tx pgx.Tx, indicatorID, periodID int64) (Ent
 	return e, true, nil
 }
 
-func saveEntry(ctx context.Context, tx pgx.Tx, h PlanHeader, in EntryInput, actor auth.User) (Entry, error) {
+func saveEntry(ctx context.Context, tx pgx.Tx, h model.PlanHeader, in EntryInput, actor auth.User) (model.Entry, error) {
 	ind := in.Indicator
 	if ind.Formula == plan.FormulaDerived {
-		return Entry{}, ErrDerived
+		return model.Entry{}, ErrDerived
 	}
 	if err := openPeriod(ctx, tx, h, in.Period.ID); err != nil {
-		return Entry{}, err
+		return model.Entry{}, err
 	}
 	old, exists, err := lockEntry(ctx, tx, ind.ID, in.Period.ID)
 	if err != nil {
-		return Entry{}, err
+		return model.Entry{}, err
 	}
 	if old.Version != in.Version {
-		return Entry{}, &ConflictError{Current: old}
+		return model.Entry{}, &ConflictError{Current: old}
 	}
-	if exists && old.Status != StatusDraft && old.Status != StatusReturned {
-		return Entry{}, &LockedError{Status: old.Status}
+	if exists && old.Status != model.StatusDraft && old.Status != model.StatusReturned {
+		return model.Entry{}, &LockedError{Status: old.Status}
 	}
-	status := StatusDraft
+	status := model.StatusDraft
 	now := time.Now()
 	var submittedAt *time.Time
 	submittedBy := ""
 	if in.Submit {
-		status, submittedAt, submittedBy = StatusSubmitted, &now, actor.Username
+		status, submittedAt, submittedBy = model.StatusSubmitted, &now, actor.Username
 	}
 	inputs := in.Inputs
 	if inputs == nil {
@@ -363,20 +292,20 @@ func saveEntry(ctx context.Context, tx pgx.Tx, h PlanHeader, in EntryInput, acto
 		if errors.Is(err, pgx.ErrNoRows) {
 			cur, _, lerr := lockEntry(ctx, tx, ind.ID, in.Period.ID)
 			if lerr != nil {
-				return Entry{}, lerr
+				return model.Entry{}, lerr
 			}
-			return Entry{}, &ConflictError{Current: cur}
+			return model.Entry{}, &ConflictError{Current: cur}
 		}
 	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) && pgErr.Code == "23514" {
-		return Entry{}, fmt.Errorf("measurement rejected by the database (%s): %w", pgErr.ConstraintName, err)
+		return model.Entry{}, fmt.Errorf("measurement rejected by the database (%s): %w", pgErr.ConstraintName, err)
 	}
 	if err != nil {
-		return Entry{}, fmt.Errorf("save measurement %s: %w", ind.Key, err)
+		return model.Entry{}, fmt.Errorf("save measurement %s: %w", ind.Key, err)
 	}
 	if err := checkAttachmentLimits(ctx, tx, id, in); err != nil {
-		return Entry{}, err
+		return model.Entry{}, err
 	}
 	var names []string
 	for _, a := range in.Attachments {
@@ -384,7 +313,7 @@ func saveEntry(ctx context.Context, tx pgx.Tx, h PlanHeader, in EntryInput, acto
 		if _, err := tx.Exec(ctx, `INSERT INTO measurement_attachments (measurement_id, filename, content_type, size, sha256, data, uploaded_by)
 			VALUES ($1, $2, $3, $4, $5, $6, $7)`, id, a.Filename, a.ContentType, len(a.Data), hex.EncodeToString(sum[:]), a.Data,
 			actor.Username); err != nil {
-			return Entry{}, fmt.Errorf("attachment %s: %w", a.Filename, err)
+			return model.Entry{}, fmt.Errorf("attachment %s: %w", a.Filename, err)
 		}
 		names = append(names, a.Filename)
 	}
@@ -399,7 +328,7 @@ func saveEntry(ctx context.Context, tx pgx.Tx, h PlanHeader, in EntryInput, acto
 	}
 	if err := appendAudit(ctx, tx, AuditEvent{Actor: actor.Username, Action: action, EnteID: &h.EnteID, ObjectType: "measurement",
 		ObjectKey: entryKey(ind.Key, in.Period), Reason: note, Detail: detail}); err != nil {
-		return Entry{}, err
+		return model.Entry{}, err
 	}
 	return scanEntry(tx.QueryRow(ctx, `SELECT `+entryColumns+` FROM measurements m WHERE m.id = $1`, id))
 }
@@ -442,7 +371,7 @@ func entryState(v *float64, inputs map[string]float64, na bool, reason, status s
 }
 
 // entryKey names a measurement in the audit trail: indicator key and period end.
-func entryKey(key string, p Period) string { return key + " " + p.EndsOn.Format("02/01/2006") }
+func entryKey(key string, p model.Period) string { return key + " " + p.EndsOn.Format("02/01/2006") }
 
 // Workflow actions on an entry.
 const (
@@ -454,14 +383,14 @@ const (
 
 // Transition moves an entry through the workflow. version is the one the
 // user saw; reason is required to return or reopen.
-func (s *Store) Transition(ctx context.Context, h PlanHeader, ind EntryIndicator, p Period, version int, action, reason string, actor auth.User) (Entry, error) {
+func (s *Store) Transition(ctx context.Context, h model.PlanHeader, ind model.EntryIndicator, p model.Period, version int, action, reason string, actor auth.User) (model.Entry, error) {
 	if _, _, ok := workflow(action); !ok {
-		return Entry{}, fmt.Errorf("unknown workflow action %q", action)
+		return model.Entry{}, fmt.Errorf("unknown workflow action %q", action)
 	}
 	if (action == ActReturn || action == ActReopen) && len([]rune(reason)) < 3 {
-		return Entry{}, ErrReasonRequired
+		return model.Entry{}, ErrReasonRequired
 	}
-	var out Entry
+	var out model.Entry
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		var err error
 		out, err = s.transitionTx(ctx, tx, h, ind, p, version, action, reason, actor)
@@ -475,13 +404,13 @@ func (s *Store) Transition(ctx context.Context, h PlanHeader, ind EntryIndicator
 func workflow(action string) (from []string, to string, ok bool) {
 	switch action {
 	case ActSubmit:
-		return []string{StatusDraft, StatusReturned}, StatusSubmitted, true
+		return []string{model.StatusDraft, model.StatusReturned}, model.StatusSubmitted, true
 	case ActApprove:
-		return []string{StatusSubmitted}, StatusApproved, true
+		return []string{model.StatusSubmitted}, model.StatusApproved, true
 	case ActReturn:
-		return []string{StatusSubmitted}, StatusReturned, true
+		return []string{model.StatusSubmitted}, model.StatusReturned, true
 	case ActReopen:
-		return []string{StatusApproved}, StatusDraft, true
+		return []string{model.StatusApproved}, model.StatusDraft, true
 	}
 	return nil, "", false
 }
@@ -489,23 +418,23 @@ func workflow(action string) (from []string, to string, ok bool) {
 // transitionTx is one entry's workflow step inside tx, with its audit event:
 // Transition runs it alone, TransitionMany for each entry in one transaction.
 // Everything a workflow step causes belongs here, so both paths do it.
-func (s *Store) transitionTx(ctx context.Context, tx pgx.Tx, h PlanHeader, ind EntryIndicator, p Period, version int, action, reason string, actor auth.User) (Entry, error) {
+func (s *Store) transitionTx(ctx context.Context, tx pgx.Tx, h model.PlanHeader, ind model.EntryIndicator, p model.Period, version int, action, reason string, actor auth.User) (model.Entry, error) {
 	allowed, next, ok := workflow(action)
 	if !ok {
-		return Entry{}, fmt.Errorf("unknown workflow action %q", action)
+		return model.Entry{}, fmt.Errorf("unknown workflow action %q", action)
 	}
 	if err := openPeriod(ctx, tx, h, p.ID); err != nil {
-		return Entry{}, err
+		return model.Entry{}, err
 	}
 	cur, exists, err := lockEntry(ctx, tx, ind.ID, p.ID)
 	if err != nil {
-		return Entry{}, err
+		return model.Entry{}, err
 	}
 	if !exists || cur.Version != version {
-		return Entry{}, &ConflictError{Current: cur}
+		return model.Entry{}, &ConflictError{Current: cur}
 	}
 	if !contains(allowed, cur.Status) {
-		return Entry{}, &LockedError{Status: cur.Status}
+		return model.Entry{}, &LockedError{Status: cur.Status}
 	}
 	switch action {
 	case ActSubmit:
@@ -516,17 +445,17 @@ func (s *Store) transitionTx(ctx context.Context, tx pgx.Tx, h PlanHeader, ind E
 			review_comment = $4, updated_at = now() WHERE id = $1`, cur.ID, next, actor.Username, reason)
 	}
 	if err != nil {
-		return Entry{}, fmt.Errorf("%s measurement: %w", action, err)
+		return model.Entry{}, fmt.Errorf("%s measurement: %w", action, err)
 	}
 	if err := appendAudit(ctx, tx, AuditEvent{Actor: actor.Username, Action: "measurement." + action, EnteID: &h.EnteID,
 		ObjectType: "measurement", ObjectKey: entryKey(ind.Key, p), Reason: reason,
 		Detail: map[string]any{"indicator": ind.Key, "period": p.Label(), "from": cur.Status, "to": next, "version": cur.Version + 1}}); err != nil {
-		return Entry{}, err
+		return model.Entry{}, err
 	}
 	// the e-mail to the indicator's dirigenti and referenti commits with the change
 	if action == ActApprove || action == ActReturn {
 		if err := s.enqueueEntryReviewed(ctx, tx, h, ind, p, cur.ID, cur.Version+1, action == ActApprove, reason, actor); err != nil {
-			return Entry{}, err
+			return model.Entry{}, err
 		}
 	}
 	return scanEntry(tx.QueryRow(ctx, `SELECT `+entryColumns+` FROM measurements m WHERE m.id = $1`, cur.ID))
@@ -535,7 +464,7 @@ func (s *Store) transitionTx(ctx context.Context, tx pgx.Tx, h PlanHeader, ind E
 // BulkEntry is one entry of a bulk workflow step: the indicator and the
 // entry's version the user saw.
 type BulkEntry struct {
-	Indicator EntryIndicator
+	Indicator model.EntryIndicator
 	Version   int
 }
 
@@ -555,7 +484,7 @@ func (e *StaleEntriesError) Error() string {
 // through the same step as Transition (version check, state check, audit
 // event). When any entry is stale, nothing is changed and StaleEntriesError
 // names every stale one.
-func (s *Store) TransitionMany(ctx context.Context, h PlanHeader, p Period, entries []BulkEntry, action, reason string, actor auth.User) ([]Entry, error) {
+func (s *Store) TransitionMany(ctx context.Context, h model.PlanHeader, p model.Period, entries []BulkEntry, action, reason string, actor auth.User) ([]model.Entry, error) {
 	if _, _, ok := workflow(action); !ok {
 		return nil, fmt.Errorf("unknown workflow action %q", action)
 	}
@@ -565,7 +494,7 @@ func (s *Store) TransitionMany(ctx context.Context, h PlanHeader, p Period, entr
 	// rows are locked in indicator order, so two bulk steps cannot deadlock
 	sorted := slices.Clone(entries)
 	slices.SortFunc(sorted, func(a, b BulkEntry) int { return cmp.Compare(a.Indicator.ID, b.Indicator.ID) })
-	var out []Entry
+	var out []model.Entry
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		stale := &StaleEntriesError{}
 		for _, e := range sorted {
@@ -605,7 +534,7 @@ func contains(xs []string, x string) bool {
 // nothing happens (the request is idempotent and undoes nothing); otherwise
 // it must still be at p.Version, or ErrPeriodChanged: a stale "Chiudi" must
 // not undo a reopening made after the page was built.
-func (s *Store) SetPeriodClosed(ctx context.Context, h PlanHeader, p Period, closed bool, reason string, actor auth.User) error {
+func (s *Store) SetPeriodClosed(ctx context.Context, h model.PlanHeader, p model.Period, closed bool, reason string, actor auth.User) error {
 	if !closed && len([]rune(reason)) < 3 {
 		return ErrReasonRequired
 	}
@@ -646,36 +575,27 @@ func (s *Store) SetPeriodClosed(ctx context.Context, h PlanHeader, p Period, clo
 	})
 }
 
-// HistoryEvent is one change of a measurement.
-type HistoryEvent struct {
-	At     time.Time
-	Actor  string
-	Action string
-	Reason string
-	Detail map[string]any
-}
-
 // EntryHistory returns every audit event of an indicator's measurements, newest first.
-func (s *Store) EntryHistory(ctx context.Context, h PlanHeader, key string) ([]HistoryEvent, error) {
+func (s *Store) EntryHistory(ctx context.Context, h model.PlanHeader, key string) ([]model.HistoryEvent, error) {
 	hist, err := s.Histories(ctx, h, []string{key})
 	return hist[key], err
 }
 
 // Histories returns, for each indicator key, every audit event of its
 // measurements, newest first: one query for a whole objective.
-func (s *Store) Histories(ctx context.Context, h PlanHeader, keys []string) (map[string][]HistoryEvent, error) {
+func (s *Store) Histories(ctx context.Context, h model.PlanHeader, keys []string) (map[string][]model.HistoryEvent, error) {
 	rows, err := s.pool.Query(ctx, `SELECT detail->>'indicator', at, actor, action, reason, detail FROM audit_events
 		WHERE object_type = 'measurement' AND ente_id = $1 AND detail->>'indicator' = ANY($2)
 		  AND starts_with(object_key, (detail->>'indicator') || ' ') ORDER BY id DESC`, h.EnteID, keys)
 	if err != nil {
 		return nil, fmt.Errorf("history: %w", err)
 	}
-	out := map[string][]HistoryEvent{}
+	out := map[string][]model.HistoryEvent{}
 	var key string
-	var e HistoryEvent
+	var e model.HistoryEvent
 	_, err = pgx.ForEachRow(rows, []any{&key, &e.At, &e.Actor, &e.Action, &e.Reason, &e.Detail}, func() error {
 		out[key] = append(out[key], e)
-		e = HistoryEvent{} // Detail is a map: the next row must not share it
+		e = model.HistoryEvent{} // Detail is a map: the next row must not share it
 		return nil
 	})
 	if err != nil {
@@ -687,7 +607,7 @@ func (s *Store) Histories(ctx context.Context, h PlanHeader, keys []string) (map
 // AttachmentFile is an attachment with what authorization needs; its
 // content is streamed by CopyAttachment.
 type AttachmentFile struct {
-	Attachment
+	model.Attachment
 	EnteID int64
 }
 

@@ -6,6 +6,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/piao-performance/piao/internal/auth"
 	"github.com/piao-performance/piao/internal/seed"
 	"github.com/piao-performance/piao/internal/store"
@@ -14,10 +16,10 @@ import (
 
 type fixture struct {
 	st     *store.Store
-	h      store.PlanHeader
-	period store.Period
-	ind    store.EntryIndicator // O.3.3.1/1 mediations, direct count, owned by dir-prm
-	ratio  store.EntryIndicator // O.3.3.1/6 certificates, ratio
+	h      model.PlanHeader
+	period model.Period
+	ind    model.EntryIndicator // O.3.3.1/1 mediations, direct count, owned by dir-prm
+	ratio  model.EntryIndicator // O.3.3.1/6 certificates, ratio
 }
 
 func newFixture(t *testing.T) fixture {
@@ -63,12 +65,12 @@ func TestEntryWorkflow(t *testing.T) {
 	ctx := context.Background()
 	// referente saves a draft
 	e, err := f.st.SaveEntry(ctx, f.h, store.EntryInput{Indicator: f.ind, Period: f.period, Value: val(150), Version: 0}, referente)
-	if err != nil || e.Status != store.StatusDraft || e.Version != 1 {
+	if err != nil || e.Status != model.StatusDraft || e.Version != 1 {
 		t.Fatalf("draft: %+v %v", e, err)
 	}
 	// dirigente corrects and submits in one save
 	e, err = f.st.SaveEntry(ctx, f.h, store.EntryInput{Indicator: f.ind, Period: f.period, Value: val(183), Version: 1, Submit: true}, dirigente)
-	if err != nil || e.Status != store.StatusSubmitted || e.Version != 2 {
+	if err != nil || e.Status != model.StatusSubmitted || e.Version != 2 {
 		t.Fatalf("submit: %+v %v", e, err)
 	}
 	// a submitted entry cannot be edited
@@ -82,7 +84,7 @@ func TestEntryWorkflow(t *testing.T) {
 		t.Fatal("return without a comment")
 	}
 	e, err = f.st.Transition(ctx, f.h, f.ind, f.period, 2, store.ActReturn, "Allegare il verbale", sg)
-	if err != nil || e.Status != store.StatusReturned || e.ReviewComment != "Allegare il verbale" {
+	if err != nil || e.Status != model.StatusReturned || e.ReviewComment != "Allegare il verbale" {
 		t.Fatalf("return: %+v %v", e, err)
 	}
 	// back in the worklist as "restituita"; corrected and submitted again, then approved
@@ -93,7 +95,7 @@ func TestEntryWorkflow(t *testing.T) {
 	found := false
 	for _, w := range items {
 		if w.Key == f.ind.Key {
-			found = w.Entry.Status == store.StatusReturned
+			found = w.Entry.Status == model.StatusReturned
 		}
 	}
 	if !found {
@@ -105,7 +107,7 @@ func TestEntryWorkflow(t *testing.T) {
 		t.Fatal(err)
 	}
 	e, err = f.st.Transition(ctx, f.h, f.ind, f.period, e.Version, store.ActApprove, "", sg)
-	if err != nil || e.Status != store.StatusApproved {
+	if err != nil || e.Status != model.StatusApproved {
 		t.Fatalf("approve: %+v %v", e, err)
 	}
 	// an approved entry changes only after a reopen with a reason
@@ -116,7 +118,7 @@ func TestEntryWorkflow(t *testing.T) {
 		t.Fatal("reopen without a reason")
 	}
 	e, err = f.st.Transition(ctx, f.h, f.ind, f.period, e.Version, store.ActReopen, "Errore di trascrizione", sg)
-	if err != nil || e.Status != store.StatusDraft {
+	if err != nil || e.Status != model.StatusDraft {
 		t.Fatalf("reopen: %+v %v", e, err)
 	}
 	e, err = f.st.SaveEntry(ctx, f.h, store.EntryInput{Indicator: f.ind, Period: f.period, Value: val(190), Version: e.Version, Submit: true}, dirigente)
@@ -266,7 +268,7 @@ func TestSubmittedValuesAtInYearMonitoring(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range []store.Period{mid, f.period} {
+	for _, p := range []model.Period{mid, f.period} {
 		if _, err := f.st.SaveEntry(ctx, f.h, store.EntryInput{Indicator: f.ind, Period: p, Value: val(100), Submit: true}, dirigente); err != nil {
 			t.Fatal(err)
 		}
@@ -275,21 +277,21 @@ func TestSubmittedValuesAtInYearMonitoring(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	count := func(p store.Period, vis store.Visibility) int {
+	count := func(p model.Period, vis model.Visibility) int {
 		a, err := f.st.Actuals(ctx, f.h.ID, p, snap.Indicators, vis)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return a.Count
 	}
-	if count(mid, store.Approved) != 0 {
+	if count(mid, model.Approved) != 0 {
 		t.Fatal("a submitted value counts by default")
 	}
 	if err := f.st.SetShowSubmittedMidyear(ctx, f.h, true, "test"); err != nil {
 		t.Fatal(err)
 	}
-	if count(mid, store.Approved) != 1 || count(f.period, store.Approved) != 0 || count(mid, store.Public) != 0 {
+	if count(mid, model.Approved) != 1 || count(f.period, model.Approved) != 0 || count(mid, model.Public) != 0 {
 		t.Fatalf("with the setting: midyear %d (want 1), final %d (want 0), public %d (want 0)",
-			count(mid, store.Approved), count(f.period, store.Approved), count(mid, store.Public))
+			count(mid, model.Approved), count(f.period, model.Approved), count(mid, model.Public))
 	}
 }

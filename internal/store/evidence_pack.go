@@ -3,34 +3,15 @@ package store
 import (
 	"context"
 	"fmt"
-	"time"
+
+	"github.com/piao-performance/piao/internal/model"
 
 	"github.com/jackc/pgx/v5"
 )
 
-// ObjectiveMeasurement is a measurement of one of an objective's indicators.
-type ObjectiveMeasurement struct {
-	Indicator     string
-	Year          int
-	Kind          string // midyear, final
-	EndsOn        time.Time
-	Status        string
-	Value         *float64
-	Inputs        map[string]float64
-	NotApplicable bool
-	Reason        string
-	Note          string
-	Author        string
-	UpdatedAt     time.Time
-	SubmittedBy   string
-	ReviewedBy    string
-	ReviewComment string
-	Demo          bool
-}
-
 // ObjectiveMeasurements lists every measurement of an objective's indicators,
 // indicator then period order.
-func (s *Store) ObjectiveMeasurements(ctx context.Context, h PlanHeader, code string) ([]ObjectiveMeasurement, error) {
+func (s *Store) ObjectiveMeasurements(ctx context.Context, h model.PlanHeader, code string) ([]model.ObjectiveMeasurement, error) {
 	rows, err := s.pool.Query(ctx, `SELECT i.key, p.year, p.kind, p.ends_on, m.status, m.value::float8, m.inputs,
 			m.not_applicable, m.reason, m.note, m.author, m.updated_at, m.submitted_by, m.reviewed_by, m.review_comment, m.demo
 		FROM measurements m JOIN indicators i ON i.id = m.indicator_id JOIN objectives o ON o.id = i.objective_id
@@ -39,8 +20,8 @@ func (s *Store) ObjectiveMeasurements(ctx context.Context, h PlanHeader, code st
 	if err != nil {
 		return nil, fmt.Errorf("objective measurements: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (ObjectiveMeasurement, error) {
-		var m ObjectiveMeasurement
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (model.ObjectiveMeasurement, error) {
+		var m model.ObjectiveMeasurement
 		return m, r.Scan(&m.Indicator, &m.Year, &m.Kind, &m.EndsOn, &m.Status, &m.Value, &m.Inputs, &m.NotApplicable, &m.Reason,
 			&m.Note, &m.Author, &m.UpdatedAt, &m.SubmittedBy, &m.ReviewedBy, &m.ReviewComment, &m.Demo)
 	})
@@ -50,19 +31,9 @@ func (s *Store) ObjectiveMeasurements(ctx context.Context, h PlanHeader, code st
 	return out, nil
 }
 
-// EvidenceFile is an attachment of a measurement; CopyAttachment streams
-// its content.
-type EvidenceFile struct {
-	Attachment
-	Indicator string
-	Year      int
-	Kind      string
-	SHA256    string
-}
-
 // ObjectiveEvidence lists the attachments of the objective's measurements,
 // without their content.
-func (s *Store) ObjectiveEvidence(ctx context.Context, h PlanHeader, code string) ([]EvidenceFile, error) {
+func (s *Store) ObjectiveEvidence(ctx context.Context, h model.PlanHeader, code string) ([]model.EvidenceFile, error) {
 	rows, err := s.pool.Query(ctx, `SELECT a.id, a.filename, a.content_type, a.size, a.uploaded_by, a.uploaded_at,
 			i.key, p.year, p.kind, a.sha256
 		FROM measurement_attachments a JOIN measurements m ON m.id = a.measurement_id
@@ -71,8 +42,8 @@ func (s *Store) ObjectiveEvidence(ctx context.Context, h PlanHeader, code string
 	if err != nil {
 		return nil, fmt.Errorf("objective evidence: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (EvidenceFile, error) {
-		var f EvidenceFile
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (model.EvidenceFile, error) {
+		var f model.EvidenceFile
 		return f, r.Scan(&f.ID, &f.Filename, &f.ContentType, &f.Size, &f.UploadedBy, &f.UploadedAt, &f.Indicator, &f.Year, &f.Kind, &f.SHA256)
 	})
 	if err != nil {

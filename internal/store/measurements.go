@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/jackc/pgx/v5"
 
 	"github.com/piao-performance/piao/internal/measure"
@@ -13,7 +15,7 @@ import (
 
 // MeasureCatalogue returns the plan and, by key, what validating a
 // measurement needs to know of each indicator.
-func (s *Store) MeasureCatalogue(ctx context.Context, ente, planSlug string) (PlanHeader, map[string]measure.Indicator, error) {
+func (s *Store) MeasureCatalogue(ctx context.Context, ente, planSlug string) (model.PlanHeader, map[string]measure.Indicator, error) {
 	h, err := s.PlanHeader(ctx, ente, planSlug)
 	if err != nil {
 		return h, nil, err

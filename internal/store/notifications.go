@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/jackc/pgx/v5"
 
 	"github.com/piao-performance/piao/internal/auth"
@@ -25,32 +27,6 @@ import (
 //
 // A claimed row carries its attempt number; every later step names it, so a
 // worker whose lease expired and whose row was taken over cannot touch it.
-
-// Notification statuses.
-const (
-	NotifQueued    = "queued"
-	NotifSending   = "sending"
-	NotifSent      = "sent"
-	NotifFailed    = "failed"
-	NotifUncertain = "incerto"
-)
-
-// NotificationStatusLabel is the Italian name of a status.
-func NotificationStatusLabel(s string) string {
-	switch s {
-	case NotifQueued:
-		return "In coda"
-	case NotifSending:
-		return "In invio"
-	case NotifSent:
-		return "Inviata"
-	case NotifFailed:
-		return "Non recapitata"
-	case NotifUncertain:
-		return "Esito incerto"
-	}
-	return s
-}
 
 // ErrNotificationState is returned when "Riprova" is asked for a
 // notification that is neither failed nor incerto (any more).
@@ -102,7 +78,7 @@ func recipients(ctx context.Context, tx pgx.Tx, query string, args ...any) ([]re
 	return out, nil
 }
 
-func planOf(h PlanHeader) notify.Plan {
+func planOf(h model.PlanHeader) notify.Plan {
 	return notify.Plan{EnteSlug: h.EnteSlug, EnteName: h.EnteName, Slug: h.Slug, Title: h.Title}
 }
 
@@ -110,7 +86,7 @@ func planOf(h PlanHeader) notify.Plan {
 // owning an indicator's objective that its entry was approved or returned
 // (mandatory). Called by Transition, so the single and the bulk paths alike
 // enqueue in the transaction of the change.
-func (s *Store) enqueueEntryReviewed(ctx context.Context, tx pgx.Tx, h PlanHeader, ind EntryIndicator, p Period, measurementID int64,
+func (s *Store) enqueueEntryReviewed(ctx context.Context, tx pgx.Tx, h model.PlanHeader, ind model.EntryIndicator, p model.Period, measurementID int64,
 	version int, approved bool, comment string, actor auth.User) error {
 	to, err := recipients(ctx, tx, `SELECT DISTINCT u.id, u.display_name, u.email FROM users u
 		JOIN objective_owners oo ON oo.role_id = u.position_id JOIN indicators i ON i.objective_id = oo.objective_id
@@ -148,7 +124,7 @@ func (s *Store) enqueueEntryReviewed(ctx context.Context, tx pgx.Tx, h PlanHeade
 
 // enqueueRelazioneReady tells the ente's OIV that a year's final period was
 // closed: the Relazione is ready for validation (mandatory).
-func (s *Store) enqueueRelazioneReady(ctx context.Context, tx pgx.Tx, h PlanHeader, periodID int64, actor auth.User) error {
+func (s *Store) enqueueRelazioneReady(ctx context.Context, tx pgx.Tx, h model.PlanHeader, periodID int64, actor auth.User) error {
 	var year, version int
 	var kind string
 	if err := tx.QueryRow(ctx, `SELECT year, kind, version FROM periods WHERE id = $1`, periodID).Scan(&year, &kind, &version); err != nil {
@@ -251,7 +227,7 @@ func (s *Store) enqueueReminders(ctx context.Context, tx pgx.Tx, today time.Time
 		k := reminderKey{pid, uid}
 		g := groups[k]
 		if g == nil {
-			p := Period{Year: year, Kind: kind, EndsOn: endsOn}
+			p := model.Period{Year: year, Kind: kind, EndsOn: endsOn}
 			g = &group{r: notify.Reminder{Recipient: name, Plan: notify.Plan{EnteSlug: enteSlug, EnteName: enteName, Slug: planSlug, Title: title},
 				PeriodYear: year, PeriodKind: kind, PeriodLabel: p.Label(), Deadline: deadline.Format("02/01/2006")},
 				to: recipient{ID: uid, Name: name, Email: email}, enteID: enteID, deadline: deadline, seen: map[string]bool{}}
@@ -260,7 +236,7 @@ func (s *Store) enqueueReminders(ctx context.Context, tx pgx.Tx, today time.Time
 		}
 		if !g.seen[key] { // an objective with two owners lists the indicator once per owner
 			g.seen[key] = true
-			g.r.Missing = append(g.r.Missing, notify.Missing{Key: key, Name: indName, Status: StatusLabel(status)})
+			g.r.Missing = append(g.r.Missing, notify.Missing{Key: key, Name: indName, Status: model.StatusLabel(status)})
 		}
 		return nil
 	})
@@ -329,7 +305,7 @@ func (s *Store) enqueueDigests(ctx context.Context, tx pgx.Tx, today time.Time) 
 		}
 		d := out[len(out)-1]
 		d.lines = append(d.lines, notify.DigestLine{Plan: notify.Plan{EnteSlug: enteSlug, EnteName: enteName, Slug: slug, Title: titl},
-			PeriodYear: year, PeriodKind: kind, PeriodLabel: Period{Year: year, Kind: kind, EndsOn: endsOn}.Label(), Count: count})
+			PeriodYear: year, PeriodKind: kind, PeriodLabel: model.Period{Year: year, Kind: kind, EndsOn: endsOn}.Label(), Count: count})
 		return nil
 	})
 	if err != nil {
@@ -450,9 +426,9 @@ func (s *Store) MarkNotificationSent(ctx context.Context, m OutboxMessage, now t
 // message: back to the queue until next (with the error), or failed when
 // next is nil (last attempt, or refused for good).
 func (s *Store) MarkNotificationRetry(ctx context.Context, m OutboxMessage, next *time.Time, reason string) error {
-	status := NotifQueued
+	status := model.NotifQueued
 	if next == nil {
-		status = NotifFailed
+		status = model.NotifFailed
 	}
 	tag, err := s.pool.Exec(ctx, `UPDATE notifications SET status = $3, next_attempt_at = coalesce($4, next_attempt_at), last_error = $5,
 			lease_until = NULL, data_started_at = NULL
@@ -476,32 +452,16 @@ func truncate(s string, n int) string {
 	return string(r[:n]) + "…"
 }
 
-// NotificationRow is a notification in the administrators' list: no body.
-type NotificationRow struct {
-	ID             int64
-	Kind           string
-	Optional       bool
-	RecipientName  string
-	RecipientEmail string
-	Subject        string
-	Status         string
-	Attempts       int
-	NextAttemptAt  *time.Time // nil: as soon as possible
-	LastError      string
-	CreatedAt      time.Time
-	SentAt         *time.Time
-}
-
 // Notifications lists the ente's latest notifications, newest first.
-func (s *Store) Notifications(ctx context.Context, enteID int64, limit int) ([]NotificationRow, error) {
+func (s *Store) Notifications(ctx context.Context, enteID int64, limit int) ([]model.NotificationRow, error) {
 	rows, err := s.pool.Query(ctx, `SELECT id, kind, optional, recipient_name, recipient_email, subject, status, attempts, next_attempt_at,
 			last_error, created_at, sent_at
 		FROM notifications WHERE ente_id = $1 ORDER BY id DESC LIMIT $2`, enteID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("notifications: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (NotificationRow, error) {
-		var n NotificationRow
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (model.NotificationRow, error) {
+		var n model.NotificationRow
 		return n, r.Scan(&n.ID, &n.Kind, &n.Optional, &n.RecipientName, &n.RecipientEmail, &n.Subject, &n.Status, &n.Attempts,
 			&n.NextAttemptAt, &n.LastError, &n.CreatedAt, &n.SentAt)
 	})
@@ -525,7 +485,7 @@ func (s *Store) RetryNotification(ctx context.Context, enteID, id int64, actor s
 		if err != nil {
 			return fmt.Errorf("notification %d: %w", id, err)
 		}
-		if status != NotifFailed && status != NotifUncertain {
+		if status != model.NotifFailed && status != model.NotifUncertain {
 			return ErrNotificationState
 		}
 		if _, err := tx.Exec(ctx, `UPDATE notifications SET status = 'queued', attempts = 0, next_attempt_at = NULL, data_started_at = NULL

@@ -6,27 +6,17 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
+
+	"github.com/piao-performance/piao/internal/model"
 
 	"github.com/jackc/pgx/v5"
 )
 
-// Observation is an OIV observation on an objective or one of its indicators.
-type Observation struct {
-	ID        int64
-	Year      int
-	Objective string // objective code
-	Indicator string // indicator key, "" for the objective as a whole
-	Body      string
-	Author    string
-	CreatedAt time.Time
-}
-
 // AddObservation records an OIV observation and its audit event. The
 // objective (and indicator, when given) must belong to the plan: otherwise
 // ErrNotFound.
-func (s *Store) AddObservation(ctx context.Context, h PlanHeader, o Observation, actor string) (int64, error) {
+func (s *Store) AddObservation(ctx context.Context, h model.PlanHeader, o model.Observation, actor string) (int64, error) {
 	var id int64
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		err := tx.QueryRow(ctx, `INSERT INTO oiv_observations (plan_id, year, objective_id, indicator_id, body, author)
@@ -52,15 +42,15 @@ func (s *Store) AddObservation(ctx context.Context, h PlanHeader, o Observation,
 }
 
 // Observations returns a plan year's observations, objective order then time.
-func (s *Store) Observations(ctx context.Context, planID int64, year int) ([]Observation, error) {
+func (s *Store) Observations(ctx context.Context, planID int64, year int) ([]model.Observation, error) {
 	rows, err := s.pool.Query(ctx, `SELECT x.id, x.year, o.code, coalesce(i.key, ''), x.body, x.author, x.created_at
 		FROM oiv_observations x JOIN objectives o ON o.id = x.objective_id LEFT JOIN indicators i ON i.id = x.indicator_id
 		WHERE x.plan_id = $1 AND x.year = $2 ORDER BY o.position, i.position NULLS FIRST, x.created_at, x.id`, planID, year)
 	if err != nil {
 		return nil, fmt.Errorf("observations: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Observation, error) {
-		var o Observation
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (model.Observation, error) {
+		var o model.Observation
 		return o, r.Scan(&o.ID, &o.Year, &o.Objective, &o.Indicator, &o.Body, &o.Author, &o.CreatedAt)
 	})
 	if err != nil {
@@ -68,65 +58,6 @@ func (s *Store) Observations(ctx context.Context, planID int64, year int) ([]Obs
 	}
 	return out, nil
 }
-
-// Validation outcomes of the Relazione sulla performance.
-const (
-	Validated            = "validata"
-	ValidatedWithReserve = "validata_con_riserva"
-	NotValidated         = "non_validata"
-)
-
-// OutcomeLabel is the Italian label of a validation outcome.
-func OutcomeLabel(outcome string) string {
-	switch outcome {
-	case Validated:
-		return "Validata"
-	case ValidatedWithReserve:
-		return "Validata con riserva"
-	case NotValidated:
-		return "Non validata"
-	}
-	return outcome
-}
-
-// Validation is the OIV's decision on a year's Relazione, with its document.
-type Validation struct {
-	ID           int64 // the decision; every decision keeps its row and document
-	Year         int
-	Outcome      string
-	DecidedOn    time.Time
-	ActReference string
-	Notes        string
-	DocumentName string
-	DocumentType string
-	Document     []byte // when set by SetValidation; read with CopyValidationDocument
-	DocumentSize int64  // from ValidationDocument
-	SHA256       string
-	Author       string
-	CreatedAt    time.Time
-	// Public: the validation satisfies the rule for publication (the year's
-	// final period is closed and the decision is dated on or after its close
-	// and not in the future); set by the readers, see validationInRule.
-	Public bool
-	// Correction is, when recording a decision that replaces the current one,
-	// the reason for the correction (required then; see SetValidation).
-	Correction string
-	// EndedAt is set when the decision is no longer the current one: EndKind
-	// says whether a correction replaced it or it was withdrawn, EndReason why.
-	EndedAt   *time.Time
-	EndedBy   string
-	EndKind   string
-	EndReason string
-}
-
-// How a decision stopped being the current one.
-const (
-	EndCorrected = "corrected"
-	EndWithdrawn = "withdrawn"
-)
-
-// Current reports whether the decision is the year's current one.
-func (v Validation) Current() bool { return v.EndedAt == nil }
 
 // ErrCorrectionReason is returned when a decision would replace the current
 // one without the reason for the correction: nothing is stored.
@@ -160,11 +91,6 @@ func (e *ValidationDateError) Error() string {
 	return "la data della validazione precede la chiusura del periodo finale (" + e.ClosedOn.Format("02/01/2006") + ") o è futura"
 }
 
-// Stamp names this recording of a validation: it changes whenever the
-// validation is replaced. The validation form carries the stamp of each year
-// as it saw it ("" when there was none).
-func (v Validation) Stamp() string { return strconv.FormatInt(v.CreatedAt.UnixMicro(), 10) }
-
 // ErrValidationChanged is returned when a year's validation was recorded or
 // replaced after the form was built: nothing is changed.
 var ErrValidationChanged = errors.New("la validazione è cambiata nel frattempo")
@@ -180,7 +106,7 @@ var ErrValidationChanged = errors.New("la validazione è cambiata nel frattempo"
 // scoring rules row so that the rules cannot change meanwhile. The audit
 // event (oiv.validation, or oiv.validation.correct) carries the outcome
 // before and after and the document's hash.
-func (s *Store) SetValidation(ctx context.Context, h PlanHeader, v Validation, seen, actor string) error {
+func (s *Store) SetValidation(ctx context.Context, h model.PlanHeader, v model.Validation, seen, actor string) error {
 	sum := sha256.Sum256(v.Document)
 	v.SHA256 = hex.EncodeToString(sum[:])
 	return s.inTx(ctx, func(tx pgx.Tx) error {
@@ -216,7 +142,7 @@ func (s *Store) SetValidation(ctx context.Context, h PlanHeader, v Validation, s
 			return fmt.Errorf("validation: %w", err)
 		default:
 			before = map[string]any{"id": oldID, "outcome": oldOutcome, "decided_on": oldDate.Format("2006-01-02"), "document_sha256": oldSum}
-			current = Validation{CreatedAt: oldAt}.Stamp()
+			current = model.Validation{CreatedAt: oldAt}.Stamp()
 		}
 		if current != seen {
 			return ErrValidationChanged
@@ -261,7 +187,7 @@ func (s *Store) SetValidation(ctx context.Context, h PlanHeader, v Validation, s
 // decision and its document stay in the history, marked as withdrawn; the
 // year is no longer validated (its results leave the transparency page and
 // its scoring rules may change again). Audited as oiv.validation.withdraw.
-func (s *Store) WithdrawValidation(ctx context.Context, h PlanHeader, year int, seen, reason, actor string) error {
+func (s *Store) WithdrawValidation(ctx context.Context, h model.PlanHeader, year int, seen, reason, actor string) error {
 	if reason == "" {
 		return ErrCorrectionReason
 	}
@@ -283,7 +209,7 @@ func (s *Store) WithdrawValidation(ctx context.Context, h PlanHeader, year int, 
 		case err != nil:
 			return fmt.Errorf("withdraw validation: %w", err)
 		}
-		if (Validation{CreatedAt: at}).Stamp() != seen {
+		if (model.Validation{CreatedAt: at}).Stamp() != seen {
 			return ErrValidationChanged
 		}
 		if _, err := tx.Exec(ctx, `UPDATE relazione_validations SET ended_at = now(), ended_by = $2, end_kind = 'withdrawn', end_reason = $3
@@ -299,62 +225,62 @@ func (s *Store) WithdrawValidation(ctx context.Context, h PlanHeader, year int, 
 
 // ValidationOf returns the validation of a plan year, without the document,
 // or ErrNotFound when the OIV has not decided yet.
-func (s *Store) ValidationOf(ctx context.Context, planID int64, year int) (Validation, error) {
+func (s *Store) ValidationOf(ctx context.Context, planID int64, year int) (model.Validation, error) {
 	return s.validation(ctx, planID, year, false)
 }
 
 // ValidationDocument returns the validation with its document.
 // The content is not loaded: CopyValidationDocument streams it.
-func (s *Store) ValidationDocument(ctx context.Context, planID int64, year int) (Validation, error) {
+func (s *Store) ValidationDocument(ctx context.Context, planID int64, year int) (model.Validation, error) {
 	return s.validation(ctx, planID, year, true)
 }
 
 const validationColumns = `v.id, v.year, v.outcome, v.decided_on, v.act_reference, v.notes, v.document_name, v.document_type,
 	v.document_sha256, v.author, v.created_at, v.ended_at, v.ended_by, coalesce(v.end_kind, ''), v.end_reason, ` + validationInRule
 
-func scanValidation(r pgx.CollectableRow) (Validation, error) {
-	var v Validation
+func scanValidation(r pgx.CollectableRow) (model.Validation, error) {
+	var v model.Validation
 	return v, r.Scan(&v.ID, &v.Year, &v.Outcome, &v.DecidedOn, &v.ActReference, &v.Notes, &v.DocumentName, &v.DocumentType,
 		&v.SHA256, &v.Author, &v.CreatedAt, &v.EndedAt, &v.EndedBy, &v.EndKind, &v.EndReason, &v.Public)
 }
 
-func (s *Store) validation(ctx context.Context, planID int64, year int, withDoc bool) (Validation, error) {
+func (s *Store) validation(ctx context.Context, planID int64, year int, withDoc bool) (model.Validation, error) {
 	return s.oneValidation(ctx, `v.plan_id = $1 AND v.year = $2 AND v.ended_at IS NULL`, withDoc, planID, year)
 }
 
 // ValidationDecision returns one decision of a year's history, current or
 // not, with the size of its document: the history links each decision's
 // document. ErrNotFound when the plan year has no such decision.
-func (s *Store) ValidationDecision(ctx context.Context, planID int64, year int, id int64) (Validation, error) {
+func (s *Store) ValidationDecision(ctx context.Context, planID int64, year int, id int64) (model.Validation, error) {
 	return s.oneValidation(ctx, `v.plan_id = $1 AND v.year = $2 AND v.id = $3`, true, planID, year, id)
 }
 
-func (s *Store) oneValidation(ctx context.Context, where string, withDoc bool, args ...any) (Validation, error) {
+func (s *Store) oneValidation(ctx context.Context, where string, withDoc bool, args ...any) (model.Validation, error) {
 	doc := `0::bigint`
 	if withDoc {
 		doc = `octet_length(v.document)::bigint`
 	}
 	rows, err := s.pool.Query(ctx, `SELECT `+validationColumns+`, `+doc+` FROM relazione_validations v WHERE `+where, args...)
 	if err != nil {
-		return Validation{}, fmt.Errorf("validation: %w", err)
+		return model.Validation{}, fmt.Errorf("validation: %w", err)
 	}
-	vs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Validation, error) {
-		var v Validation
+	vs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (model.Validation, error) {
+		var v model.Validation
 		return v, r.Scan(&v.ID, &v.Year, &v.Outcome, &v.DecidedOn, &v.ActReference, &v.Notes, &v.DocumentName, &v.DocumentType,
 			&v.SHA256, &v.Author, &v.CreatedAt, &v.EndedAt, &v.EndedBy, &v.EndKind, &v.EndReason, &v.Public, &v.DocumentSize)
 	})
 	if err != nil {
-		return Validation{}, fmt.Errorf("validation: %w", err)
+		return model.Validation{}, fmt.Errorf("validation: %w", err)
 	}
 	if len(vs) == 0 {
-		return Validation{}, ErrNotFound
+		return model.Validation{}, ErrNotFound
 	}
 	return vs[0], nil
 }
 
 // Validations returns the OIV's current decisions on a plan's Relazioni by
 // year, without the documents.
-func (s *Store) Validations(ctx context.Context, planID int64) (map[int]Validation, error) {
+func (s *Store) Validations(ctx context.Context, planID int64) (map[int]model.Validation, error) {
 	rows, err := s.pool.Query(ctx, `SELECT `+validationColumns+` FROM relazione_validations v WHERE v.plan_id = $1 AND v.ended_at IS NULL`, planID)
 	if err != nil {
 		return nil, fmt.Errorf("validations: %w", err)
@@ -363,7 +289,7 @@ func (s *Store) Validations(ctx context.Context, planID int64) (map[int]Validati
 	if err != nil {
 		return nil, fmt.Errorf("validations: %w", err)
 	}
-	out := map[int]Validation{}
+	out := map[int]model.Validation{}
 	for _, v := range vs {
 		out[v.Year] = v
 	}
@@ -374,7 +300,7 @@ func (s *Store) Validations(ctx context.Context, planID int64) (map[int]Validati
 // Relazioni, oldest first, without the documents: current, corrected and
 // withdrawn ones. With public, only the decisions that met the rule for
 // publication (see validationInRule), as the public pages show them.
-func (s *Store) ValidationHistory(ctx context.Context, planID int64, public bool) (map[int][]Validation, error) {
+func (s *Store) ValidationHistory(ctx context.Context, planID int64, public bool) (map[int][]model.Validation, error) {
 	cond := ``
 	if public {
 		cond = ` AND ` + validationInRule
@@ -388,7 +314,7 @@ func (s *Store) ValidationHistory(ctx context.Context, planID int64, public bool
 	if err != nil {
 		return nil, fmt.Errorf("validation history: %w", err)
 	}
-	out := map[int][]Validation{}
+	out := map[int][]model.Validation{}
 	for _, v := range vs {
 		out[v.Year] = append(out[v.Year], v)
 	}
@@ -398,23 +324,18 @@ func (s *Store) ValidationHistory(ctx context.Context, planID int64, public bool
 // ValidatedYears returns the years whose Relazione the OIV validated (with or
 // without reserve) within the rule (Public): the years whose results the
 // transparency pages publish.
-func (s *Store) ValidatedYears(ctx context.Context, planID int64) (map[int]Validation, error) {
+func (s *Store) ValidatedYears(ctx context.Context, planID int64) (map[int]model.Validation, error) {
 	all, err := s.Validations(ctx, planID)
 	for y, v := range all {
-		if v.Outcome == NotValidated || !v.Public {
+		if v.Outcome == model.NotValidated || !v.Public {
 			delete(all, y)
 		}
 	}
 	return all, err
 }
 
-// ObservableItem is an objective, or one of its indicators, the OIV can comment on.
-type ObservableItem struct {
-	Objective, Indicator, Title string
-}
-
 // ObservableItems lists a plan's objectives, each followed by its indicators.
-func (s *Store) ObservableItems(ctx context.Context, planID int64) ([]ObservableItem, error) {
+func (s *Store) ObservableItems(ctx context.Context, planID int64) ([]model.ObservableItem, error) {
 	rows, err := s.pool.Query(ctx, `SELECT o.code, '' AS key, o.title, o.position, 0 AS ipos FROM objectives o WHERE o.plan_id = $1
 		UNION ALL
 		SELECT o.code, i.key, i.name, o.position, i.position FROM indicators i JOIN objectives o ON o.id = i.objective_id WHERE i.plan_id = $1
@@ -422,8 +343,8 @@ func (s *Store) ObservableItems(ctx context.Context, planID int64) ([]Observable
 	if err != nil {
 		return nil, fmt.Errorf("observable items: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (ObservableItem, error) {
-		var it ObservableItem
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (model.ObservableItem, error) {
+		var it model.ObservableItem
 		var p1, p2 int
 		return it, r.Scan(&it.Objective, &it.Indicator, &it.Title, &p1, &p2)
 	})
@@ -450,29 +371,9 @@ func (s *Store) PublishedUpdate(ctx context.Context, planID int64) (time.Time, e
 	return t, nil
 }
 
-// Completeness is the state of a year's final period as the OIV sees it
-// before validating: every reported (non-derived) indicator falls in exactly
-// one count.
-type Completeness struct {
-	Year          int
-	EndsOn        time.Time
-	ClosedAt      *time.Time
-	Expected      int // indicators to report
-	Missing       int // nothing entered
-	Draft         int // entered, not submitted
-	Submitted     int // waiting for approval
-	Returned      int // sent back for correction
-	Approved      int // approved with a value
-	NotApplicable int // approved as not applicable
-}
-
-// Complete reports whether every expected value is approved (with a value or
-// as not applicable).
-func (c Completeness) Complete() bool { return c.Approved+c.NotApplicable == c.Expected }
-
 // YearsCompleteness returns, by year, the completeness of each year's final
 // period of a plan, in one query.
-func (s *Store) YearsCompleteness(ctx context.Context, planID int64) (map[int]Completeness, error) {
+func (s *Store) YearsCompleteness(ctx context.Context, planID int64) (map[int]model.Completeness, error) {
 	return yearsCompleteness(ctx, s.pool, planID, 0)
 }
 
@@ -480,7 +381,7 @@ func (s *Store) YearsCompleteness(ctx context.Context, planID int64) (map[int]Co
 // of one year only when year is not 0.
 func yearsCompleteness(ctx context.Context, q interface {
 	Query(context.Context, string, ...any) (pgx.Rows, error)
-}, planID int64, year int) (map[int]Completeness, error) {
+}, planID int64, year int) (map[int]model.Completeness, error) {
 	rows, err := q.Query(ctx, `SELECT p.year, p.ends_on, p.closed_at, count(i.id),
 			count(i.id) FILTER (WHERE m.id IS NULL),
 			count(*) FILTER (WHERE m.status = 'draft'),
@@ -496,8 +397,8 @@ func yearsCompleteness(ctx context.Context, q interface {
 	if err != nil {
 		return nil, fmt.Errorf("completeness: %w", err)
 	}
-	out := map[int]Completeness{}
-	var c Completeness
+	out := map[int]model.Completeness{}
+	var c model.Completeness
 	_, err = pgx.ForEachRow(rows, []any{&c.Year, &c.EndsOn, &c.ClosedAt, &c.Expected, &c.Missing, &c.Draft, &c.Submitted,
 		&c.Returned, &c.Approved, &c.NotApplicable}, func() error {
 		if c.ClosedAt != nil { // a copy: the scan target is reused

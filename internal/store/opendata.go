@@ -4,41 +4,15 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/jackc/pgx/v5"
 )
-
-// OpenDataColumns are the columns of the public indicators file, in order
-// (DESIGN.md §5). Users' scripts depend on them: never reorder or rename.
-var OpenDataColumns = []string{
-	"ente", "plan", "area", "objective_kind", "objective_code", "objective_title", "indicator_id",
-	"indicator_code", "indicator_name", "algorithm", "source", "unit", "polarity", "year", "baseline",
-	"baseline_text", "target_operator", "target", "target_text", "actual", "achievement_pct", "status",
-}
-
-// OpenDataRow is one indicator in one year. Numbers are kept as PostgreSQL's
-// exact decimal text (dot decimals), empty when absent.
-type OpenDataRow struct {
-	Ente, Plan, Area                             string
-	ObjectiveKind, ObjectiveCode, ObjectiveTitle string
-	IndicatorID, IndicatorCode, IndicatorName    string
-	Algorithm, Source, Unit, Polarity            string
-	Year                                         int
-	Baseline, BaselineText                       string
-	TargetOperator, Target, TargetText           string
-	Actual, AchievementPct, Status               string
-}
-
-// Values returns the row's fields in OpenDataColumns order.
-func (r OpenDataRow) Values() []string {
-	return []string{r.Ente, r.Plan, r.Area, r.ObjectiveKind, r.ObjectiveCode, r.ObjectiveTitle, r.IndicatorID,
-		r.IndicatorCode, r.IndicatorName, r.Algorithm, r.Source, r.Unit, r.Polarity, fmt.Sprint(r.Year), r.Baseline,
-		r.BaselineText, r.TargetOperator, r.Target, r.TargetText, r.Actual, r.AchievementPct, r.Status}
-}
 
 // OpenData returns one row per indicator per year that has a baseline or a
 // target (in the revision in force), in plan order. Actuals, achievement and
 // status stay empty until measurements exist.
-func (s *Store) OpenData(ctx context.Context, ente, planSlug string) (PlanHeader, []OpenDataRow, error) {
+func (s *Store) OpenData(ctx context.Context, ente, planSlug string) (model.PlanHeader, []model.OpenDataRow, error) {
 	h, err := s.PlanHeader(ctx, ente, planSlug)
 	if err != nil {
 		return h, nil, err
@@ -66,8 +40,8 @@ func (s *Store) OpenData(ctx context.Context, ente, planSlug string) (PlanHeader
 	if err != nil {
 		return h, nil, fmt.Errorf("open data %s/%s: %w", ente, planSlug, err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (OpenDataRow, error) {
-		x := OpenDataRow{Ente: h.EnteSlug, Plan: h.Slug}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (model.OpenDataRow, error) {
+		x := model.OpenDataRow{Ente: h.EnteSlug, Plan: h.Slug}
 		return x, r.Scan(&x.Area, &x.ObjectiveKind, &x.ObjectiveCode, &x.ObjectiveTitle, &x.IndicatorID,
 			&x.IndicatorCode, &x.IndicatorName, &x.Algorithm, &x.Source, &x.Unit, &x.Polarity, &x.Year, &x.Baseline,
 			&x.BaselineText, &x.TargetOperator, &x.Target, &x.TargetText)

@@ -6,23 +6,10 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/jackc/pgx/v5"
 )
-
-// Period is a monitoring period of a plan.
-type Period struct {
-	ID       int64
-	Year     int
-	Kind     string // midyear or final
-	EndsOn   time.Time
-	Deadline *time.Time
-	ClosedAt *time.Time
-	Version  int // closing, reopening and a new deadline add 1 (forms carry it)
-	// the latest reopening: when, by whom and why (kept after a new closing)
-	ReopenedAt   *time.Time
-	ReopenedBy   string
-	ReopenReason string
-}
 
 // ErrPeriodNotEnded is returned when closing a period whose end date is
 // today or later: nothing is changed.
@@ -31,25 +18,6 @@ var ErrPeriodNotEnded = errors.New("il periodo non è ancora terminato")
 // ErrPeriodChanged is returned when a period changed (closed, reopened, new
 // deadline) after the version a form was built from: nothing is changed.
 var ErrPeriodChanged = errors.New("il periodo è cambiato nel frattempo")
-
-// Closed reports whether the period is closed.
-func (p Period) Closed() bool { return p.ClosedAt != nil }
-
-// EndedBy reports whether the period ended before the day of now: only then
-// may it be closed (the store checks it again against the database's date).
-func (p Period) EndedBy(now time.Time) bool {
-	y, m, d := now.Date()
-	return p.EndsOn.Before(time.Date(y, m, d, 0, 0, 0, 0, time.UTC))
-}
-
-// Label is the Italian name of the period: "30/06/2023 (monitoraggio infrannuale)".
-func (p Period) Label() string {
-	kind := "consuntivo annuale"
-	if p.Kind == "midyear" {
-		kind = "monitoraggio infrannuale"
-	}
-	return p.EndsOn.Format("02/01/2006") + " (" + kind + ")"
-}
 
 // createDefaultPeriods adds, for every plan year, the in-year monitoring at 30
 // June (entries due by 31 July) and the final period at 31 December (entries
@@ -67,13 +35,13 @@ func createDefaultPeriods(ctx context.Context, tx pgx.Tx, planID int64, first, l
 }
 
 // Periods returns the plan's periods in time order.
-func (s *Store) Periods(ctx context.Context, planID int64) ([]Period, error) {
+func (s *Store) Periods(ctx context.Context, planID int64) ([]model.Period, error) {
 	rows, err := s.pool.Query(ctx, `SELECT id, year, kind, ends_on, entry_deadline, closed_at, version, reopened_at, reopened_by, reopen_reason FROM periods
 		WHERE plan_id = $1 ORDER BY ends_on`, planID)
 	if err != nil {
 		return nil, fmt.Errorf("periods: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Period, error) { return scanPeriod(r) })
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (model.Period, error) { return scanPeriod(r) })
 	if err != nil {
 		return nil, fmt.Errorf("periods: %w", err)
 	}
@@ -82,13 +50,13 @@ func (s *Store) Periods(ctx context.Context, planID int64) ([]Period, error) {
 
 // scanPeriod reads the columns id, year, kind, ends_on, entry_deadline,
 // closed_at, version, reopened_at, reopened_by, reopen_reason.
-func scanPeriod(r pgx.Row) (Period, error) {
-	var p Period
+func scanPeriod(r pgx.Row) (model.Period, error) {
+	var p model.Period
 	return p, r.Scan(&p.ID, &p.Year, &p.Kind, &p.EndsOn, &p.Deadline, &p.ClosedAt, &p.Version, &p.ReopenedAt, &p.ReopenedBy, &p.ReopenReason)
 }
 
 // Period returns one period of a plan, or ErrNotFound.
-func (s *Store) Period(ctx context.Context, planID int64, year int, kind string) (Period, error) {
+func (s *Store) Period(ctx context.Context, planID int64, year int, kind string) (model.Period, error) {
 	p, err := scanPeriod(s.pool.QueryRow(ctx, `SELECT id, year, kind, ends_on, entry_deadline, closed_at, version, reopened_at, reopened_by, reopen_reason FROM periods
 		WHERE plan_id = $1 AND year = $2 AND kind = $3`, planID, year, kind))
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -117,13 +85,13 @@ func closePeriod(ctx context.Context, tx pgx.Tx, enteID, periodID int64, label, 
 
 // PeriodsWithData returns, in time order, the periods that have approved
 // measurements the reader may see (closed periods only for the public).
-func (s *Store) PeriodsWithData(ctx context.Context, planID int64, vis Visibility) ([]Period, error) {
+func (s *Store) PeriodsWithData(ctx context.Context, planID int64, vis model.Visibility) ([]model.Period, error) {
 	rows, err := s.pool.Query(ctx, periodsWithDataSQL(`$1::bigint`), planID)
 	if err != nil {
 		return nil, fmt.Errorf("periods with data: %w", err)
 	}
-	var pp PlanPeriods
-	if err := pp.collect(rows); err != nil {
+	var pp model.PlanPeriods
+	if err := collectPeriods(&pp)(rows); err != nil {
 		return nil, fmt.Errorf("periods with data: %w", err)
 	}
 	return pp.WithData(vis), nil
@@ -131,7 +99,7 @@ func (s *Store) PeriodsWithData(ctx context.Context, planID int64, vis Visibilit
 
 // SetPeriodDeadline changes a period's entry deadline (administrators); p is
 // the period as the form showed it: ErrPeriodChanged if its version moved on.
-func (s *Store) SetPeriodDeadline(ctx context.Context, h PlanHeader, p Period, deadline time.Time, actor string) error {
+func (s *Store) SetPeriodDeadline(ctx context.Context, h model.PlanHeader, p model.Period, deadline time.Time, actor string) error {
 	return s.inTx(ctx, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `UPDATE periods SET entry_deadline = $2, version = version + 1 WHERE id = $1 AND plan_id = $3 AND version = $4`,
 			p.ID, deadline, h.ID, p.Version)
@@ -156,7 +124,7 @@ func (s *Store) SetPeriodDeadline(ctx context.Context, h PlanHeader, p Period, d
 // the plan's rules and revisions and the year's behaviour scores. The
 // dashboard cache compares it on every view: one cheap query instead of a
 // snapshot, so the cache can never serve a stale score.
-func (s *Store) FingerprintWithPrevious(ctx context.Context, h PlanHeader, p Period) (string, error) {
+func (s *Store) FingerprintWithPrevious(ctx context.Context, h model.PlanHeader, p model.Period) (string, error) {
 	var fp string
 	err := s.pool.QueryRow(ctx, `WITH pp AS (SELECT id FROM periods WHERE plan_id = $1 AND year = $3 - 1 AND kind = $4)
 		SELECT concat_ws('|',
@@ -182,29 +150,6 @@ func (s *Store) FingerprintWithPrevious(ctx context.Context, h PlanHeader, p Per
 	return fp, nil
 }
 
-// PlanPeriods holds every period of a plan with whether it has data for each
-// visibility, so a page can pick its periods once it knows the reader.
-type PlanPeriods struct {
-	all             []Period
-	public, private []bool
-}
-
-// WithData returns the periods that have data the reader may see, in time
-// order: the same list as PeriodsWithData.
-func (pp PlanPeriods) WithData(vis Visibility) []Period {
-	has := pp.private
-	if vis == Public {
-		has = pp.public
-	}
-	var out []Period
-	for i, p := range pp.all {
-		if has[i] {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
 // periodsWithDataSQL lists a plan's periods in time order with whether each
 // has data for the public (approved, period closed) and for the ente's users
 // (approved; at in-year monitoring also submitted, when the plan's setting
@@ -219,37 +164,19 @@ func periodsWithDataSQL(plan string) string {
 		FROM periods p WHERE p.plan_id = (SELECT id FROM pl) ORDER BY p.ends_on`
 }
 
-// collect reads the rows of periodsWithDataSQL.
-func (pp *PlanPeriods) collect(rows pgx.Rows) error {
-	defer rows.Close()
-	for rows.Next() {
-		var (
-			p                   Period
-			approved, submitted bool
-		)
-		if err := rows.Scan(&p.ID, &p.Year, &p.Kind, &p.EndsOn, &p.Deadline, &p.ClosedAt, &approved, &submitted); err != nil {
-			return err
-		}
-		pp.all = append(pp.all, p)
-		pp.public = append(pp.public, approved && p.Closed())
-		pp.private = append(pp.private, approved || submitted)
-	}
-	return rows.Err()
-}
-
 // PlanHeaderAndPeriods is PlanHeader and PeriodsWithData for both
 // visibilities in one round trip: the dashboard runs it on every view.
-func (s *Store) PlanHeaderAndPeriods(ctx context.Context, ente, slug string) (PlanHeader, PlanPeriods, error) {
+func (s *Store) PlanHeaderAndPeriods(ctx context.Context, ente, slug string) (model.PlanHeader, model.PlanPeriods, error) {
 	var (
-		h  PlanHeader
-		pp PlanPeriods
+		h  model.PlanHeader
+		pp model.PlanPeriods
 		b  pgx.Batch
 	)
 	b.Queue(planHeaderSQL, ente, slug).QueryRow(func(row pgx.Row) error {
 		return row.Scan(&h.ID, &h.EnteID, &h.EnteSlug, &h.EnteName, &h.Slug, &h.Title, &h.StartYear, &h.EndYear, &h.RevisionSeq, &h.RevisionLabel, &h.SourceTitle)
 	})
 	b.Queue(periodsWithDataSQL(`(SELECT p.id FROM plans p JOIN enti e ON e.id = p.ente_id WHERE e.slug = $1 AND p.slug = $2)`),
-		ente, slug).Query(pp.collect)
+		ente, slug).Query(collectPeriods(&pp))
 	err := s.pool.SendBatch(ctx, &b).Close()
 	if errors.Is(err, pgx.ErrNoRows) {
 		return h, pp, ErrNotFound
@@ -265,9 +192,9 @@ func (s *Store) PlanHeaderAndPeriods(ctx context.Context, ente, slug string) (Pl
 // are in time order; a period spans from the day after the previous one's end
 // (1 January for the first) to its end. today is a date (its clock is
 // ignored); ok is false when there are no periods.
-func CurrentPeriod(periods []Period, today time.Time) (Period, bool) {
+func CurrentPeriod(periods []model.Period, today time.Time) (model.Period, bool) {
 	if len(periods) == 0 {
-		return Period{}, false
+		return model.Period{}, false
 	}
 	day := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
 	date := func(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC) }
@@ -286,4 +213,22 @@ func CurrentPeriod(periods []Period, today time.Time) (Period, bool) {
 		}
 	}
 	return periods[len(periods)-1], true
+}
+
+// collectPeriods reads the rows of periodsWithDataSQL into pp.
+func collectPeriods(pp *model.PlanPeriods) func(pgx.Rows) error {
+	return func(rows pgx.Rows) error {
+		defer rows.Close()
+		for rows.Next() {
+			var (
+				p                   model.Period
+				approved, submitted bool
+			)
+			if err := rows.Scan(&p.ID, &p.Year, &p.Kind, &p.EndsOn, &p.Deadline, &p.ClosedAt, &approved, &submitted); err != nil {
+				return err
+			}
+			pp.Add(p, approved && p.Closed(), approved || submitted)
+		}
+		return rows.Err()
+	}
 }

@@ -3,22 +3,24 @@ package store
 import (
 	"testing"
 	"time"
+
+	"github.com/piao-performance/piao/internal/model"
 )
 
 func TestCurrentPeriod(t *testing.T) {
 	d := func(y int, m time.Month, day int) time.Time { return time.Date(y, m, day, 0, 0, 0, 0, time.UTC) }
 	closed := d(2024, 1, 31)
-	periods := func(closedUpTo int) []Period {
-		var out []Period
+	periods := func(closedUpTo int) []model.Period {
+		var out []model.Period
 		for y := 2023; y <= 2025; y++ {
-			out = append(out, Period{Year: y, Kind: "midyear", EndsOn: d(y, 6, 30)}, Period{Year: y, Kind: "final", EndsOn: d(y, 12, 31)})
+			out = append(out, model.Period{Year: y, Kind: "midyear", EndsOn: d(y, 6, 30)}, model.Period{Year: y, Kind: "final", EndsOn: d(y, 12, 31)})
 		}
 		for i := 0; i < closedUpTo; i++ {
 			out[i].ClosedAt = &closed
 		}
 		return out
 	}
-	ref := func(p Period) string { return p.EndsOn.Format("02/01/2006") }
+	ref := func(p model.Period) string { return p.EndsOn.Format("02/01/2006") }
 	for _, c := range []struct {
 		name   string
 		closed int

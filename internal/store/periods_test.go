@@ -5,6 +5,8 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/piao-performance/piao/internal/store"
 )
 
@@ -17,7 +19,7 @@ func TestPlanHeaderAndPeriodsMatchesPeriodsWithData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	labels := func(ps []store.Period) []string {
+	labels := func(ps []model.Period) []string {
 		var out []string
 		for _, p := range ps {
 			out = append(out, p.Label())
@@ -33,7 +35,7 @@ func TestPlanHeaderAndPeriodsMatchesPeriodsWithData(t *testing.T) {
 		if h != f.h {
 			t.Fatalf("%s: header %+v, want %+v", step, h, f.h)
 		}
-		for vis, want := range map[store.Visibility]int{store.Approved: wantPrivate, store.Public: wantPublic} {
+		for vis, want := range map[model.Visibility]int{model.Approved: wantPrivate, model.Public: wantPublic} {
 			ref, err := f.st.PeriodsWithData(ctx, f.h.ID, vis)
 			if err != nil {
 				t.Fatal(err)
@@ -50,7 +52,7 @@ func TestPlanHeaderAndPeriodsMatchesPeriodsWithData(t *testing.T) {
 		}
 	}
 	check("empty plan", 0, 0)
-	for _, p := range []store.Period{mid, f.period} {
+	for _, p := range []model.Period{mid, f.period} {
 		if _, err := f.st.SaveEntry(ctx, f.h, store.EntryInput{Indicator: f.ind, Period: p, Value: val(100), Submit: true}, dirigente); err != nil {
 			t.Fatal(err)
 		}

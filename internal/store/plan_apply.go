@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/jackc/pgx/v5"
 
 	"github.com/piao-performance/piao/internal/plan"
@@ -28,7 +30,7 @@ func (e *ErrHasMeasurements) Error() string {
 // keeps its history), and the revision stores its content and the reversible
 // list of changes. meta gives the label, dates, act and reason. It returns
 // the new revision's number.
-func (s *Store) ApplyRevision(ctx context.Context, h PlanHeader, doc *plan.Document, meta plan.Revision, actor string) (int, error) {
+func (s *Store) ApplyRevision(ctx context.Context, h model.PlanHeader, doc *plan.Document, meta plan.Revision, actor string) (int, error) {
 	var seq int
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		var err error
@@ -38,7 +40,7 @@ func (s *Store) ApplyRevision(ctx context.Context, h PlanHeader, doc *plan.Docum
 	return seq, err
 }
 
-func applyRevision(ctx context.Context, tx pgx.Tx, h PlanHeader, doc *plan.Document, meta plan.Revision, actor string) (int, error) {
+func applyRevision(ctx context.Context, tx pgx.Tx, h model.PlanHeader, doc *plan.Document, meta plan.Revision, actor string) (int, error) {
 	if doc.Ente.Slug != h.EnteSlug || doc.Plan.Slug != h.Slug {
 		return 0, fmt.Errorf("revision of %s/%s: the document is %s/%s", h.EnteSlug, h.Slug, doc.Ente.Slug, doc.Plan.Slug)
 	}

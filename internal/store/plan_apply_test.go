@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/piao-performance/piao/internal/plan"
 	"github.com/piao-performance/piao/internal/revision"
 	"github.com/piao-performance/piao/internal/seed"
@@ -165,10 +167,10 @@ func TestApplyRevision(t *testing.T) {
 	}
 
 	// Drafts: start, edit, adopt in one step; a stale save is refused.
-	if err := st.StartDraft(ctx, h, store.Draft{Label: "Bozza", InForceFrom: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), Reason: "Prova"}, "admin"); err != nil {
+	if err := st.StartDraft(ctx, h, model.Draft{Label: "Bozza", InForceFrom: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), Reason: "Prova"}, "admin"); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.StartDraft(ctx, h, store.Draft{Label: "Altra", InForceFrom: time.Now(), Reason: "x"}, "admin"); !errors.Is(err, store.ErrDraftExists) {
+	if err := st.StartDraft(ctx, h, model.Draft{Label: "Altra", InForceFrom: time.Now(), Reason: "x"}, "admin"); !errors.Is(err, store.ErrDraftExists) {
 		t.Errorf("second draft: %v", err)
 	}
 	d, err := st.DraftOf(ctx, h.ID)

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/piao-performance/piao/internal/plan"
@@ -206,8 +208,8 @@ func TestExportImportRoundTrip(t *testing.T) {
 	for _, c := range []struct {
 		year int
 		kind string
-		vis  store.Visibility
-	}{{2023, "final", store.Public}, {2024, "midyear", store.Approved}} {
+		vis  model.Visibility
+	}{{2023, "final", model.Public}, {2024, "midyear", model.Approved}} {
 		ca, cb := card(t, stA, c.year, c.kind, c.vis), card(t, stB, c.year, c.kind, c.vis)
 		if want := map[int]int{2023: 1, 2024: 2}[c.year]; ca.Rules.No != want || cb.Rules.No != want || cb.Model.Rules.Cap != ca.Model.Rules.Cap {
 			t.Errorf("%d: rules version %d in A, %d in B, want %d", c.year, ca.Rules.No, cb.Rules.No, want)
@@ -227,7 +229,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 	}
 }
 
-func card(t *testing.T, st *store.Store, year int, kind string, vis store.Visibility) *scorecard.Card {
+func card(t *testing.T, st *store.Store, year int, kind string, vis model.Visibility) *scorecard.Card {
 	t.Helper()
 	ctx := context.Background()
 	h, err := st.PlanHeader(ctx, exportEnte, exportPlan)

@@ -4,71 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
+
+	"github.com/piao-performance/piao/internal/model"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/piao-performance/piao/internal/plan"
 )
 
-// EnteSummary is an ente with its plans, for the home page.
-type EnteSummary struct {
-	Slug, Name string
-	Plans      []PlanSummary
-}
-
-// PlanSummary is one line of a plan list.
-type PlanSummary struct {
-	Slug, Title          string
-	StartYear, EndYear   int
-	Revision             string
-	Objectives, Measures int
-}
-
-// PlanHeader identifies a plan and the revision in force.
-type PlanHeader struct {
-	ID                 int64
-	EnteID             int64
-	EnteSlug, EnteName string
-	Slug, Title        string
-	StartYear, EndYear int
-	RevisionSeq        int
-	RevisionLabel      string
-	SourceTitle        string
-}
-
-// ObjectiveRow is an objective in a list or tree.
-type ObjectiveRow struct {
-	ID         int64
-	Kind       string
-	Code       string
-	CodeText   string
-	Group      string
-	Title      string
-	Area       int
-	ParentCode string
-	Indicators int
-}
-
-// Role is a manager role with the number of individual objectives it holds.
-type Role struct {
-	ID         int64
-	Key, Title string
-	RPCT       bool
-	Individual int
-}
-
-// PlanTree is everything the plan page shows.
-type PlanTree struct {
-	Plan       PlanHeader
-	Areas      []plan.Area
-	Objectives []ObjectiveRow
-	Roles      []Role
-	Notes      int
-}
-
 // ListEnti returns every ente with its plans, by name.
-func (s *Store) ListEnti(ctx context.Context) ([]EnteSummary, error) {
+func (s *Store) ListEnti(ctx context.Context) ([]model.EnteSummary, error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT e.slug, e.name, p.slug, p.title, p.start_year, p.end_year,
 		       (SELECT label FROM revisions r WHERE r.plan_id = p.id ORDER BY seq DESC LIMIT 1),
@@ -80,15 +25,15 @@ func (s *Store) ListEnti(ctx context.Context) ([]EnteSummary, error) {
 		return nil, fmt.Errorf("list enti: %w", err)
 	}
 	defer rows.Close()
-	var out []EnteSummary
+	var out []model.EnteSummary
 	for rows.Next() {
 		var eslug, ename string
-		var p PlanSummary
+		var p model.PlanSummary
 		if err := rows.Scan(&eslug, &ename, &p.Slug, &p.Title, &p.StartYear, &p.EndYear, &p.Revision, &p.Objectives, &p.Measures); err != nil {
 			return nil, fmt.Errorf("scan ente: %w", err)
 		}
 		if len(out) == 0 || out[len(out)-1].Slug != eslug {
-			out = append(out, EnteSummary{Slug: eslug, Name: ename})
+			out = append(out, model.EnteSummary{Slug: eslug, Name: ename})
 		}
 		out[len(out)-1].Plans = append(out[len(out)-1].Plans, p)
 	}
@@ -105,8 +50,8 @@ const planHeaderSQL = `
 	WHERE e.slug = $1 AND p.slug = $2`
 
 // PlanHeader returns the plan identified by ente and plan slugs, or ErrNotFound.
-func (s *Store) PlanHeader(ctx context.Context, ente, slug string) (PlanHeader, error) {
-	var h PlanHeader
+func (s *Store) PlanHeader(ctx context.Context, ente, slug string) (model.PlanHeader, error) {
+	var h model.PlanHeader
 	err := s.pool.QueryRow(ctx, planHeaderSQL, ente, slug).Scan(
 		&h.ID, &h.EnteID, &h.EnteSlug, &h.EnteName, &h.Slug, &h.Title, &h.StartYear, &h.EndYear, &h.RevisionSeq, &h.RevisionLabel, &h.SourceTitle)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -120,12 +65,12 @@ func (s *Store) PlanHeader(ctx context.Context, ente, slug string) (PlanHeader, 
 
 // PlanTree returns the plan with its areas, objectives (in source order), roles
 // and the number of data-quality notes.
-func (s *Store) PlanTree(ctx context.Context, ente, slug string) (PlanTree, error) {
+func (s *Store) PlanTree(ctx context.Context, ente, slug string) (model.PlanTree, error) {
 	h, err := s.PlanHeader(ctx, ente, slug)
 	if err != nil {
-		return PlanTree{}, err
+		return model.PlanTree{}, err
 	}
-	t := PlanTree{Plan: h}
+	t := model.PlanTree{Plan: h}
 	rows, err := s.pool.Query(ctx, `SELECT number, title FROM areas WHERE plan_id = $1 ORDER BY number`, h.ID)
 	if err != nil {
 		return t, fmt.Errorf("areas: %w", err)
@@ -151,7 +96,7 @@ func (s *Store) PlanTree(ctx context.Context, ente, slug string) (PlanTree, erro
 	return t, nil
 }
 
-func (s *Store) objectiveRows(ctx context.Context, where string, args ...any) ([]ObjectiveRow, error) {
+func (s *Store) objectiveRows(ctx context.Context, where string, args ...any) ([]model.ObjectiveRow, error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT o.id, o.kind, o.code, o.code_text, o.group_label, o.title, coalesce(a.number, 0), coalesce(p.code, ''),
 		       (SELECT count(*) FROM indicators i WHERE i.objective_id = o.id)
@@ -162,8 +107,8 @@ func (s *Store) objectiveRows(ctx context.Context, where string, args ...any) ([
 	if err != nil {
 		return nil, fmt.Errorf("objectives: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (ObjectiveRow, error) {
-		var o ObjectiveRow
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (model.ObjectiveRow, error) {
+		var o model.ObjectiveRow
 		return o, r.Scan(&o.ID, &o.Kind, &o.Code, &o.CodeText, &o.Group, &o.Title, &o.Area, &o.ParentCode, &o.Indicators)
 	})
 	if err != nil {
@@ -172,7 +117,7 @@ func (s *Store) objectiveRows(ctx context.Context, where string, args ...any) ([
 	return out, nil
 }
 
-func (s *Store) roles(ctx context.Context, planID int64) ([]Role, error) {
+func (s *Store) roles(ctx context.Context, planID int64) ([]model.Role, error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT r.key, r.title, r.rpct, count(io.id)
 		FROM roles r JOIN plans p ON p.ente_id = r.ente_id
@@ -181,8 +126,8 @@ func (s *Store) roles(ctx context.Context, planID int64) ([]Role, error) {
 	if err != nil {
 		return nil, fmt.Errorf("roles: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Role, error) {
-		var x Role
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (model.Role, error) {
+		var x model.Role
 		return x, r.Scan(&x.Key, &x.Title, &x.RPCT, &x.Individual)
 	})
 	if err != nil {
@@ -191,100 +136,13 @@ func (s *Store) roles(ctx context.Context, planID int64) ([]Role, error) {
 	return out, nil
 }
 
-// IndicatorDetail is an indicator with everything published about it.
-type IndicatorDetail struct {
-	ID        int64
-	Key       string
-	Code      string
-	CodeText  string
-	Name      string
-	Algorithm string
-	Source    string
-	Unit      string
-	Polarity  string
-	Formula   plan.Formula
-	Scale     *float64
-	Derived   string
-	Kinds     []string
-	Refs      []string // indicator keys a derived indicator counts
-	Component bool
-	Note      string
-	Inputs    []plan.Input
-	Baselines []plan.Baseline
-	Targets   []TargetInForce
-}
-
-// TargetInForce is the target of a year in the revision in force.
-type TargetInForce struct {
-	plan.Target
-	Revision string
-}
-
-// ObjectiveDetail is everything the objective page shows.
-type ObjectiveDetail struct {
-	Plan            PlanHeader
-	Row             ObjectiveRow
-	AreaTitle       string
-	ParentTitle     string
-	ParentText      string
-	Description     string
-	Programme       string
-	Stakeholders    string
-	OwnerText       string
-	Owners          []Role
-	UnitsText       string
-	Units           []string
-	ExternalParties string
-	Resources       string
-	Footnote        string
-	SourceLine      int
-	Children        []ObjectiveRow
-	Indicators      []IndicatorDetail
-	Notes           []Note
-	Individual      []IndividualRef
-}
-
-// Years returns every year with a baseline or a target among the indicators.
-func (d ObjectiveDetail) Years() (baseline, target []int) {
-	for _, in := range d.Indicators {
-		for _, b := range in.Baselines {
-			if !slices.Contains(baseline, b.Year) {
-				baseline = append(baseline, b.Year)
-			}
-		}
-		for _, t := range in.Targets {
-			if !slices.Contains(target, t.Year) {
-				target = append(target, t.Year)
-			}
-		}
-	}
-	slices.Sort(baseline)
-	slices.Sort(target)
-	return baseline, target
-}
-
-// IndividualRef names an individual objective that repeats a plan objective.
-type IndividualRef struct {
-	RoleKey, RoleTitle, CodeText, Title string
-}
-
-// Note is a data-quality note.
-type Note struct {
-	Kind           string
-	ObjectiveCode  string
-	IndicatorKey   string
-	SourceLine     int
-	SourceText     string
-	Interpretation string
-}
-
 // Objective returns one objective of a plan by code, or ErrNotFound.
-func (s *Store) Objective(ctx context.Context, ente, planSlug, code string) (ObjectiveDetail, error) {
+func (s *Store) Objective(ctx context.Context, ente, planSlug, code string) (model.ObjectiveDetail, error) {
 	h, err := s.PlanHeader(ctx, ente, planSlug)
 	if err != nil {
-		return ObjectiveDetail{}, err
+		return model.ObjectiveDetail{}, err
 	}
-	d := ObjectiveDetail{Plan: h}
+	d := model.ObjectiveDetail{Plan: h}
 	rows, err := s.objectiveRows(ctx, `o.plan_id = $1 AND o.code = $2`, h.ID, code)
 	if err != nil {
 		return d, err
@@ -317,14 +175,14 @@ func (s *Store) Objective(ctx context.Context, ente, planSlug, code string) (Obj
 	return d, nil
 }
 
-func (s *Store) objectiveOrganisation(ctx context.Context, d *ObjectiveDetail) error {
+func (s *Store) objectiveOrganisation(ctx context.Context, d *model.ObjectiveDetail) error {
 	rows, err := s.pool.Query(ctx, `SELECT r.key, r.title, r.rpct, 0 FROM objective_owners oo JOIN roles r ON r.id = oo.role_id
 		WHERE oo.objective_id = $1 ORDER BY r.id`, d.Row.ID)
 	if err != nil {
 		return fmt.Errorf("owners: %w", err)
 	}
-	d.Owners, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (Role, error) {
-		var x Role
+	d.Owners, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (model.Role, error) {
+		var x model.Role
 		return x, r.Scan(&x.Key, &x.Title, &x.RPCT, &x.Individual)
 	})
 	if err != nil {
@@ -343,8 +201,8 @@ func (s *Store) objectiveOrganisation(ctx context.Context, d *ObjectiveDetail) e
 	if err != nil {
 		return fmt.Errorf("individual objectives: %w", err)
 	}
-	d.Individual, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (IndividualRef, error) {
-		var x IndividualRef
+	d.Individual, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (model.IndividualRef, error) {
+		var x model.IndividualRef
 		return x, r.Scan(&x.RoleKey, &x.RoleTitle, &x.CodeText, &x.Title)
 	})
 	if err != nil {
@@ -357,7 +215,7 @@ func (s *Store) objectiveOrganisation(ctx context.Context, d *ObjectiveDetail) e
 // baselines and the targets of the revision in force.
 // indicators loads the indicators of one objective (only indicatorID when it
 // is not 0) with their inputs, baselines and the targets in force.
-func (s *Store) indicators(ctx context.Context, h PlanHeader, objectiveID, indicatorID int64) ([]IndicatorDetail, error) {
+func (s *Store) indicators(ctx context.Context, h model.PlanHeader, objectiveID, indicatorID int64) ([]model.IndicatorDetail, error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT i.id, i.key, i.code, i.code_text, i.name, i.algorithm, i.source, i.unit, i.polarity, i.formula,
 		       i.scale::float8, coalesce(i.derived_function, ''), i.derived_kinds, i.component, i.note,
@@ -367,15 +225,15 @@ func (s *Store) indicators(ctx context.Context, h PlanHeader, objectiveID, indic
 	if err != nil {
 		return nil, fmt.Errorf("indicators: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (IndicatorDetail, error) {
-		var x IndicatorDetail
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (model.IndicatorDetail, error) {
+		var x model.IndicatorDetail
 		return x, r.Scan(&x.ID, &x.Key, &x.Code, &x.CodeText, &x.Name, &x.Algorithm, &x.Source, &x.Unit, &x.Polarity,
 			&x.Formula, &x.Scale, &x.Derived, &x.Kinds, &x.Component, &x.Note, &x.Refs)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("indicators: %w", err)
 	}
-	byID := map[int64]*IndicatorDetail{}
+	byID := map[int64]*model.IndicatorDetail{}
 	for i := range out {
 		byID[out[i].ID] = &out[i]
 	}
@@ -414,7 +272,7 @@ func (s *Store) indicators(ctx context.Context, h PlanHeader, objectiveID, indic
 	if err != nil {
 		return nil, fmt.Errorf("targets: %w", err)
 	}
-	var t TargetInForce
+	var t model.TargetInForce
 	var v float64
 	_, err = pgx.ForEachRow(rows, []any{&id, &t.Year, &t.Operator, &v, &t.Text, &t.Revision}, func() error {
 		val := v
@@ -436,7 +294,7 @@ const targetsInForce = `
 	FROM targets t JOIN revisions r ON r.id = t.revision_id JOIN indicators i ON i.id = t.indicator_id
 	WHERE r.seq <= $1`
 
-func (s *Store) notes(ctx context.Context, where string, args ...any) ([]Note, error) {
+func (s *Store) notes(ctx context.Context, where string, args ...any) ([]model.Note, error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT n.kind, coalesce(o.code, io.code, ''), coalesce(i.key, ''), n.source_line, n.source_text, n.interpretation
 		FROM quality_notes n
@@ -447,8 +305,8 @@ func (s *Store) notes(ctx context.Context, where string, args ...any) ([]Note, e
 	if err != nil {
 		return nil, fmt.Errorf("notes: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Note, error) {
-		var n Note
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (model.Note, error) {
+		var n model.Note
 		return n, r.Scan(&n.Kind, &n.ObjectiveCode, &n.IndicatorKey, &n.SourceLine, &n.SourceText, &n.Interpretation)
 	})
 	if err != nil {
@@ -458,7 +316,7 @@ func (s *Store) notes(ctx context.Context, where string, args ...any) ([]Note, e
 }
 
 // Notes returns every data-quality note of a plan.
-func (s *Store) Notes(ctx context.Context, ente, planSlug string) (PlanHeader, []Note, error) {
+func (s *Store) Notes(ctx context.Context, ente, planSlug string) (model.PlanHeader, []model.Note, error) {
 	h, err := s.PlanHeader(ctx, ente, planSlug)
 	if err != nil {
 		return h, nil, err
@@ -468,22 +326,22 @@ func (s *Store) Notes(ctx context.Context, ente, planSlug string) (PlanHeader, [
 }
 
 // IndicatorDetail returns one indicator of a plan by key, with its objective.
-func (s *Store) IndicatorDetail(ctx context.Context, h PlanHeader, key string) (IndicatorDetail, ObjectiveRow, error) {
+func (s *Store) IndicatorDetail(ctx context.Context, h model.PlanHeader, key string) (model.IndicatorDetail, model.ObjectiveRow, error) {
 	var objID, indID int64
 	err := s.pool.QueryRow(ctx, `SELECT objective_id, id FROM indicators WHERE plan_id = $1 AND key = $2`, h.ID, key).Scan(&objID, &indID)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return IndicatorDetail{}, ObjectiveRow{}, ErrNotFound
+		return model.IndicatorDetail{}, model.ObjectiveRow{}, ErrNotFound
 	}
 	if err != nil {
-		return IndicatorDetail{}, ObjectiveRow{}, fmt.Errorf("indicator %s: %w", key, err)
+		return model.IndicatorDetail{}, model.ObjectiveRow{}, fmt.Errorf("indicator %s: %w", key, err)
 	}
 	objs, err := s.objectiveRows(ctx, `o.id = $1`, objID)
 	if err != nil || len(objs) == 0 {
-		return IndicatorDetail{}, ObjectiveRow{}, fmt.Errorf("objective of %s: %w", key, err)
+		return model.IndicatorDetail{}, model.ObjectiveRow{}, fmt.Errorf("objective of %s: %w", key, err)
 	}
 	inds, err := s.indicators(ctx, h, objID, indID)
 	if err != nil || len(inds) == 0 {
-		return IndicatorDetail{}, ObjectiveRow{}, fmt.Errorf("indicator %s: %w", key, err)
+		return model.IndicatorDetail{}, model.ObjectiveRow{}, fmt.Errorf("indicator %s: %w", key, err)
 	}
 	return inds[0], objs[0], nil
 }

@@ -5,38 +5,24 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"time"
+
+	"github.com/piao-performance/piao/internal/model"
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/piao-performance/piao/internal/plan"
 	"github.com/piao-performance/piao/internal/revision"
 )
 
-// RevisionInfo is a revision in a plan's history.
-type RevisionInfo struct {
-	Seq           int
-	Label         string
-	AdoptedOn     *time.Time
-	InForceFrom   *time.Time
-	InForceText   string
-	ActReference  string
-	Reason        string
-	Reconstructed bool
-	Changes       []plan.Change
-	HasContent    bool
-}
-
 // Revisions returns a plan's revisions, oldest first.
-func (s *Store) Revisions(ctx context.Context, planID int64) ([]RevisionInfo, error) {
+func (s *Store) Revisions(ctx context.Context, planID int64) ([]model.RevisionInfo, error) {
 	rows, err := s.pool.Query(ctx, `SELECT seq, label, adopted_on, in_force_from, in_force_text, act_reference, reason,
 			reconstructed, changes, content IS NOT NULL
 		FROM revisions WHERE plan_id = $1 ORDER BY seq`, planID)
 	if err != nil {
 		return nil, fmt.Errorf("revisions: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (RevisionInfo, error) {
-		var ri RevisionInfo
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (model.RevisionInfo, error) {
+		var ri model.RevisionInfo
 		var changes []byte
 		if err := r.Scan(&ri.Seq, &ri.Label, &ri.AdoptedOn, &ri.InForceFrom, &ri.InForceText, &ri.ActReference, &ri.Reason,
 			&ri.Reconstructed, &changes, &ri.HasContent); err != nil {

@@ -5,48 +5,18 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/jackc/pgx/v5"
 )
 
-// IndividualIndicator is a KPI row of an individual objective, as published,
-// with the plan indicator it repeats.
-type IndividualIndicator struct {
-	Key        string
-	Name       string
-	Algorithm  string
-	TargetText string
-	Unit       string
-	PlanName   string
-	Target     *TargetInForce // the plan's target in force for the first plan year
-}
-
-// IndividualObjective is one entry of a manager's scorecard.
-type IndividualObjective struct {
-	CodeText       string
-	Group          string
-	Title          string
-	Weight         *float64
-	ObjectiveKind  string
-	ObjectiveCode  string
-	ObjectiveTitle string
-	Indicators     []IndividualIndicator
-}
-
-// RoleDetail is a manager role with its individual objectives.
-type RoleDetail struct {
-	Plan       PlanHeader
-	Role       Role
-	UnitName   string
-	Objectives []IndividualObjective
-}
-
 // Role returns a manager role of the plan's ente with its individual objectives.
-func (s *Store) Role(ctx context.Context, ente, planSlug, key string) (RoleDetail, error) {
+func (s *Store) Role(ctx context.Context, ente, planSlug, key string) (model.RoleDetail, error) {
 	h, err := s.PlanHeader(ctx, ente, planSlug)
 	if err != nil {
-		return RoleDetail{}, err
+		return model.RoleDetail{}, err
 	}
-	d := RoleDetail{Plan: h}
+	d := model.RoleDetail{Plan: h}
 	err = s.pool.QueryRow(ctx, `SELECT r.id, r.key, r.title, r.rpct, coalesce(u.name, '')
 		FROM roles r JOIN plans p ON p.ente_id = r.ente_id LEFT JOIN units u ON u.id = r.unit_id
 		WHERE p.id = $1 AND r.key = $2`, h.ID, key).Scan(&d.Role.ID, &d.Role.Key, &d.Role.Title, &d.Role.RPCT, &d.UnitName)
@@ -73,8 +43,8 @@ func (s *Store) Role(ctx context.Context, ente, planSlug, key string) (RoleDetai
 	}
 	var (
 		ioID, lastID int64
-		cur          IndividualObjective
-		ind          IndividualIndicator
+		cur          model.IndividualObjective
+		ind          model.IndividualIndicator
 		op, text, rl *string
 		val          *float64
 	)
@@ -82,7 +52,7 @@ func (s *Store) Role(ctx context.Context, ente, planSlug, key string) (RoleDetai
 		&cur.ObjectiveCode, &cur.ObjectiveTitle, &ind.Key, &ind.Name, &ind.Algorithm, &ind.TargetText, &ind.Unit,
 		&ind.PlanName, &op, &val, &text, &rl}, func() error {
 		if len(d.Objectives) == 0 || ioID != lastID {
-			d.Objectives = append(d.Objectives, IndividualObjective{CodeText: cur.CodeText, Group: cur.Group,
+			d.Objectives = append(d.Objectives, model.IndividualObjective{CodeText: cur.CodeText, Group: cur.Group,
 				Title: cur.Title, Weight: cur.Weight, ObjectiveKind: cur.ObjectiveKind,
 				ObjectiveCode: cur.ObjectiveCode, ObjectiveTitle: cur.ObjectiveTitle})
 			lastID = ioID
@@ -90,7 +60,7 @@ func (s *Store) Role(ctx context.Context, ente, planSlug, key string) (RoleDetai
 		x := ind
 		if op != nil && val != nil {
 			v := *val
-			x.Target = &TargetInForce{Revision: *rl}
+			x.Target = &model.TargetInForce{Revision: *rl}
 			x.Target.Year, x.Target.Operator, x.Target.Value, x.Target.Text = h.StartYear, *op, &v, *text
 		}
 		last := &d.Objectives[len(d.Objectives)-1]

@@ -4,37 +4,19 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strconv"
-	"time"
+
+	"github.com/piao-performance/piao/internal/model"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/piao-performance/piao/internal/scoring"
 )
 
-// RuleVersion is one version of a plan's scoring rules: it governs the years
-// from FromYear onwards until a later version (a greater No) takes over from
-// its own year. The rules of a year whose Relazione is validated never change
-// (SetScoringRules refuses a version from that year or earlier).
-type RuleVersion struct {
-	No        int
-	FromYear  int
-	Rules     scoring.Rules
-	Reason    string
-	CreatedBy string
-	CreatedAt time.Time
-}
-
-// Label names the version as the Relazione and the pages print it.
-func (v RuleVersion) Label() string {
-	return "versione " + strconv.Itoa(v.No) + " (in vigore dal " + strconv.Itoa(v.FromYear) + ")"
-}
-
 // RulesForYear picks from versions the one in force for year: the greatest
 // version number among those in force from that year or earlier. ok is false
 // when no version covers the year (a year before the plan's first).
-func RulesForYear(versions []RuleVersion, year int) (RuleVersion, bool) {
-	var best RuleVersion
+func RulesForYear(versions []model.RuleVersion, year int) (model.RuleVersion, bool) {
+	var best model.RuleVersion
 	ok := false
 	for _, v := range versions {
 		if v.FromYear <= year && (!ok || v.No > best.No) {
@@ -52,8 +34,8 @@ type querier interface {
 const ruleVersionColumns = `version_no, from_year, cap::float8, min_threshold::float8, lte_rule, objective_rule, full_band::float8,
 	partial_band::float8, results_share::float8, behaviour_share::float8, individual_bands, reason, created_by, created_at`
 
-func scanRuleVersion(row pgx.CollectableRow) (RuleVersion, error) {
-	var v RuleVersion
+func scanRuleVersion(row pgx.CollectableRow) (model.RuleVersion, error) {
+	var v model.RuleVersion
 	var bands []byte
 	r := &v.Rules
 	if err := row.Scan(&v.No, &v.FromYear, &r.Cap, &r.MinThreshold, &r.LTERule, &r.ObjectiveRule, &r.FullBand, &r.PartialBand,
@@ -66,7 +48,7 @@ func scanRuleVersion(row pgx.CollectableRow) (RuleVersion, error) {
 	return v, nil
 }
 
-func readRuleVersions(ctx context.Context, q querier, planID int64) ([]RuleVersion, error) {
+func readRuleVersions(ctx context.Context, q querier, planID int64) ([]model.RuleVersion, error) {
 	rows, err := q.Query(ctx, `SELECT `+ruleVersionColumns+` FROM scoring_rule_versions WHERE plan_id = $1 ORDER BY version_no`, planID)
 	if err != nil {
 		return nil, fmt.Errorf("scoring rule versions: %w", err)
@@ -81,7 +63,7 @@ func readRuleVersions(ctx context.Context, q querier, planID int64) ([]RuleVersi
 // RuleVersions returns every version of a plan's scoring rules (by number)
 // and the form version, which the rules form carries so that a stale form
 // cannot overwrite newer rules.
-func (s *Store) RuleVersions(ctx context.Context, planID int64) ([]RuleVersion, int, error) {
+func (s *Store) RuleVersions(ctx context.Context, planID int64) ([]model.RuleVersion, int, error) {
 	var form int
 	if err := s.pool.QueryRow(ctx, `SELECT version FROM scoring_rules WHERE plan_id = $1`, planID).Scan(&form); err != nil {
 		return nil, 0, fmt.Errorf("scoring rules: %w", err)
@@ -93,20 +75,20 @@ func (s *Store) RuleVersions(ctx context.Context, planID int64) ([]RuleVersion, 
 // RulesFor returns the version of the scoring rules in force for a year of
 // a plan. A year before every version (before the plan's first) takes the
 // first version.
-func (s *Store) RulesFor(ctx context.Context, planID int64, year int) (RuleVersion, error) {
+func (s *Store) RulesFor(ctx context.Context, planID int64, year int) (model.RuleVersion, error) {
 	rows, err := s.pool.Query(ctx, `(SELECT `+ruleVersionColumns+` FROM scoring_rule_versions
 			WHERE plan_id = $1 AND from_year <= $2 ORDER BY version_no DESC LIMIT 1)
 		UNION ALL
 		(SELECT `+ruleVersionColumns+` FROM scoring_rule_versions WHERE plan_id = $1 ORDER BY version_no LIMIT 1)`, planID, year)
 	if err != nil {
-		return RuleVersion{}, fmt.Errorf("scoring rules for %d: %w", year, err)
+		return model.RuleVersion{}, fmt.Errorf("scoring rules for %d: %w", year, err)
 	}
 	vs, err := pgx.CollectRows(rows, scanRuleVersion)
 	if err != nil {
-		return RuleVersion{}, fmt.Errorf("scoring rules for %d: %w", year, err)
+		return model.RuleVersion{}, fmt.Errorf("scoring rules for %d: %w", year, err)
 	}
 	if len(vs) == 0 {
-		return RuleVersion{}, fmt.Errorf("scoring rules for %d: %w", year, ErrNotFound)
+		return model.RuleVersion{}, fmt.Errorf("scoring rules for %d: %w", year, ErrNotFound)
 	}
 	return vs[0], nil
 }
@@ -170,7 +152,7 @@ func frozenYears(ctx context.Context, q querier, planID int64) (map[int]bool, er
 
 // RulesFromYears returns the years a change of the scoring rules may apply
 // from: the plan's years after the latest validated one.
-func RulesFromYears(h PlanHeader, latestValidated int) []int {
+func RulesFromYears(h model.PlanHeader, latestValidated int) []int {
 	var out []int
 	for y := max(h.StartYear, latestValidated+1); y <= h.EndYear; y++ {
 		out = append(out, y)
@@ -200,7 +182,7 @@ func (e *RulesYearError) Error() string {
 // year after the latest year whose Relazione is validated (otherwise
 // *RulesYearError): earlier years keep the rules they were scored with. The
 // audit event holds the year, the version and the rules before and after.
-func (s *Store) SetScoringRules(ctx context.Context, h PlanHeader, r scoring.Rules, fromYear int, reason string, version int, actor string) error {
+func (s *Store) SetScoringRules(ctx context.Context, h model.PlanHeader, r scoring.Rules, fromYear int, reason string, version int, actor string) error {
 	if err := r.Validate(); err != nil {
 		return err
 	}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/jackc/pgx/v5"
 
 	"github.com/piao-performance/piao/internal/plan"
@@ -22,17 +24,11 @@ func (e *RulesConflictError) Error() string {
 	return fmt.Sprintf("the scoring rules changed meanwhile (now version %d)", e.Version)
 }
 
-// RevisionRef names a revision of a plan.
-type RevisionRef struct {
-	Seq   int
-	Label string
-}
-
 // RevisionInForce returns the revision that governs a day: the latest one in
 // force from that day or earlier (a revision without a date governs from the
 // start of the plan).
-func (s *Store) RevisionInForce(ctx context.Context, planID int64, day time.Time) (RevisionRef, error) {
-	var r RevisionRef
+func (s *Store) RevisionInForce(ctx context.Context, planID int64, day time.Time) (model.RevisionRef, error) {
+	var r model.RevisionRef
 	err := s.pool.QueryRow(ctx, `SELECT seq, label FROM revisions
 		WHERE plan_id = $1 AND (in_force_from IS NULL OR in_force_from <= $2::date)
 		ORDER BY seq DESC LIMIT 1`, planID, day).Scan(&r.Seq, &r.Label)
@@ -46,7 +42,7 @@ func (s *Store) RevisionInForce(ctx context.Context, planID int64, day time.Time
 // rules in force for that year, the structure, the indicators with the
 // targets of that year in the revision in force on asOf (the end of the
 // scored period), and the individual objectives.
-func (s *Store) Snapshot(ctx context.Context, h PlanHeader, year int, asOf time.Time) (scoring.Snapshot, RevisionRef, error) {
+func (s *Store) Snapshot(ctx context.Context, h model.PlanHeader, year int, asOf time.Time) (scoring.Snapshot, model.RevisionRef, error) {
 	sc, err := s.ScoredSnapshot(ctx, h, year, asOf)
 	return sc.Snapshot, sc.Revision, err
 }
@@ -55,12 +51,12 @@ func (s *Store) Snapshot(ctx context.Context, h PlanHeader, year int, asOf time.
 // scoring rules it was built from.
 type YearSnapshot struct {
 	Snapshot scoring.Snapshot
-	Revision RevisionRef
-	Rules    RuleVersion
+	Revision model.RevisionRef
+	Rules    model.RuleVersion
 }
 
 // ScoredSnapshot is Snapshot with the version of the rules it applies.
-func (s *Store) ScoredSnapshot(ctx context.Context, h PlanHeader, year int, asOf time.Time) (YearSnapshot, error) {
+func (s *Store) ScoredSnapshot(ctx context.Context, h model.PlanHeader, year int, asOf time.Time) (YearSnapshot, error) {
 	var out YearSnapshot
 	rev, err := s.RevisionInForce(ctx, h.ID, asOf)
 	if err != nil {
@@ -72,7 +68,7 @@ func (s *Store) ScoredSnapshot(ctx context.Context, h PlanHeader, year int, asOf
 	return out, err
 }
 
-func (s *Store) snapshot(ctx context.Context, h PlanHeader, year int) (scoring.Snapshot, RuleVersion, error) {
+func (s *Store) snapshot(ctx context.Context, h model.PlanHeader, year int) (scoring.Snapshot, model.RuleVersion, error) {
 	var snap scoring.Snapshot
 	rv, err := s.RulesFor(ctx, h.ID, year)
 	if err != nil {
@@ -84,7 +80,7 @@ func (s *Store) snapshot(ctx context.Context, h PlanHeader, year int) (scoring.S
 }
 
 // structure adds to snap what the engine needs besides the rules.
-func (s *Store) structure(ctx context.Context, h PlanHeader, year int, snap scoring.Snapshot) (scoring.Snapshot, error) {
+func (s *Store) structure(ctx context.Context, h model.PlanHeader, year int, snap scoring.Snapshot) (scoring.Snapshot, error) {
 	var err error
 	rows, err := s.pool.Query(ctx, `SELECT number FROM areas WHERE plan_id = $1 ORDER BY number`, h.ID)
 	if err != nil {
@@ -194,7 +190,7 @@ func (s *Store) structure(ctx context.Context, h PlanHeader, year int, snap scor
 
 // SetShowSubmittedMidyear sets whether in-year monitoring shows submitted
 // (not yet approved) values to the ente's users.
-func (s *Store) SetShowSubmittedMidyear(ctx context.Context, h PlanHeader, show bool, actor string) error {
+func (s *Store) SetShowSubmittedMidyear(ctx context.Context, h model.PlanHeader, show bool, actor string) error {
 	return s.inTx(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `UPDATE scoring_rules SET show_submitted_midyear = $2, updated_at = now() WHERE plan_id = $1`, h.ID, show); err != nil {
 			return fmt.Errorf("scoring rules: %w", err)
@@ -203,18 +199,6 @@ func (s *Store) SetShowSubmittedMidyear(ctx context.Context, h PlanHeader, show 
 			ObjectType: "plan", ObjectKey: h.EnteSlug + "/" + h.Slug, Detail: map[string]any{"new": show}})
 	})
 }
-
-// Visibility says which measurements a reader may see.
-type Visibility int
-
-// Visibilities.
-const (
-	// Public: approved measurements of closed periods only (DESIGN.md §5).
-	Public Visibility = iota
-	// Approved: approved measurements, whether or not the period is closed;
-	// at in-year monitoring also submitted ones when the plan's setting says so.
-	Approved
-)
 
 // PeriodActuals holds the actuals of a period aligned with a snapshot's indicators.
 type PeriodActuals struct {
@@ -226,9 +210,9 @@ type PeriodActuals struct {
 
 // Actuals returns the measurements of a period, aligned with indicators
 // (snapshot order), that vis lets the reader see.
-func (s *Store) Actuals(ctx context.Context, planID int64, p Period, indicators []scoring.Indicator, vis Visibility) (PeriodActuals, error) {
+func (s *Store) Actuals(ctx context.Context, planID int64, p model.Period, indicators []scoring.Indicator, vis model.Visibility) (PeriodActuals, error) {
 	out := PeriodActuals{Actuals: make([]scoring.Actual, len(indicators)), Provenance: make([]string, len(indicators))}
-	if vis == Public && !p.Closed() {
+	if vis == model.Public && !p.Closed() {
 		return out, nil
 	}
 	pos := make(map[string]int, len(indicators))
@@ -253,7 +237,7 @@ func (s *Store) Actuals(ctx context.Context, planID int64, p Period, indicators 
 		JOIN measurements rm ON rm.indicator_id = ri.id AND rm.period_id = pe.id
 		WHERE i.plan_id = $1 AND i.benchmark_ente IS NOT NULL AND rm.status = 'approved' AND rm.value IS NOT NULL
 		      AND ($3 OR pe.closed_at IS NOT NULL)`,
-		planID, p.ID, vis != Public, p.Kind, p.Year)
+		planID, p.ID, vis != model.Public, p.Kind, p.Year)
 	if err != nil {
 		return out, fmt.Errorf("measurements: %w", err)
 	}

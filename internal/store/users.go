@@ -5,7 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
+
+	"github.com/piao-performance/piao/internal/model"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -28,21 +29,6 @@ type NewUser struct {
 	Role         auth.Role
 	Position     string // manager position key (roles.key) for dirigenti and referenti
 	PasswordHash string // "" for single sign-on only
-}
-
-// UserRow is an account in a list.
-type UserRow struct {
-	ID          int64
-	Ente        string
-	Username    string
-	DisplayName string
-	Email       string
-	Role        auth.Role
-	Position    string
-	Active      bool
-	LastSignIn  *time.Time
-	Version     int        // every change of the account adds 1 (the admin forms carry it)
-	LockedUntil *time.Time // end of the longest current sign-in lock, from any address
 }
 
 const userColumns = `u.id, coalesce(u.ente_id, 0), coalesce(e.slug, ''), u.username, u.display_name, u.email,
@@ -185,7 +171,7 @@ func (s *Store) updateUser(ctx context.Context, username string, version *int, a
 }
 
 // ListUsers lists the accounts of an ente ("" for every account).
-func (s *Store) ListUsers(ctx context.Context, ente string) ([]UserRow, error) {
+func (s *Store) ListUsers(ctx context.Context, ente string) ([]model.UserRow, error) {
 	rows, err := s.pool.Query(ctx, `SELECT u.id, coalesce(e.slug, ''), u.username, u.display_name, u.email, u.access_role,
 			coalesce(r.key, ''), u.active, u.last_sign_in_at, u.version,
 			(SELECT max(t.locked_until) FROM sign_in_throttle t WHERE t.username = u.username AND t.locked_until > now()) `+userFrom+`
@@ -193,8 +179,8 @@ func (s *Store) ListUsers(ctx context.Context, ente string) ([]UserRow, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list users: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (UserRow, error) {
-		var u UserRow
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (model.UserRow, error) {
+		var u model.UserRow
 		var role string
 		err := r.Scan(&u.ID, &u.Ente, &u.Username, &u.DisplayName, &u.Email, &role, &u.Position, &u.Active, &u.LastSignIn, &u.Version, &u.LockedUntil)
 		u.Role = auth.Role(role)

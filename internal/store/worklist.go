@@ -5,33 +5,17 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/jackc/pgx/v5"
 
 	"github.com/piao-performance/piao/internal/plan"
 )
 
-// WorkItem is one indicator of a worklist: what is asked, the target, the
-// entry so far and the approved value of the previous period.
-type WorkItem struct {
-	IndicatorID    int64
-	Key            string
-	Name           string
-	Unit           string
-	Formula        plan.Formula
-	Scale          float64
-	Inputs         []plan.Input
-	ObjectiveCode  string
-	ObjectiveTitle string
-	Owners         []int64
-	Target         *plan.Target
-	Entry          Entry // Version 0: da compilare
-	Previous       *Entry
-}
-
 // Worklist returns the indicators to report for a period: those of the
 // objectives owned by position, or every one when position is 0. Derived
 // indicators are left out: the engine computes them.
-func (s *Store) Worklist(ctx context.Context, h PlanHeader, p Period, position int64) ([]WorkItem, error) {
+func (s *Store) Worklist(ctx context.Context, h model.PlanHeader, p model.Period, position int64) ([]model.WorkItem, error) {
 	rows, err := s.pool.Query(ctx, `
 		WITH tf AS (
 			SELECT DISTINCT ON (t.indicator_id) t.indicator_id, t.operator, t.value::float8 AS value, t.text
@@ -62,8 +46,8 @@ func (s *Store) Worklist(ctx context.Context, h PlanHeader, p Period, position i
 	if err != nil {
 		return nil, fmt.Errorf("worklist: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (WorkItem, error) {
-		var w WorkItem
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (model.WorkItem, error) {
+		var w model.WorkItem
 		var keys, labels []string
 		var op, text *string
 		var tv *float64
@@ -92,11 +76,11 @@ func (s *Store) Worklist(ctx context.Context, h PlanHeader, p Period, position i
 			w.Target = &plan.Target{Year: p.Year, Operator: *op, Value: tv, Text: *text}
 		}
 		if mID != nil {
-			w.Entry = Entry{ID: *mID, Version: *mVersion, Status: *mStatus, Value: mValue, Inputs: mInputs, NotApplicable: *mNA,
+			w.Entry = model.Entry{ID: *mID, Version: *mVersion, Status: *mStatus, Value: mValue, Inputs: mInputs, NotApplicable: *mNA,
 				Reason: *mReason, Note: *mNote, Author: *mAuthor, UpdatedAt: *mAt, ReviewComment: *mComment, Demo: *mDemo}
 		}
 		if pNA != nil {
-			w.Previous = &Entry{Value: pValue, Inputs: pInputs, NotApplicable: *pNA, Status: StatusApproved}
+			w.Previous = &model.Entry{Value: pValue, Inputs: pInputs, NotApplicable: *pNA, Status: model.StatusApproved}
 		}
 		return w, nil
 	})
@@ -106,20 +90,8 @@ func (s *Store) Worklist(ctx context.Context, h PlanHeader, p Period, position i
 	return out, nil
 }
 
-// Lateness counts, for a period, the indicators not yet submitted or
-// approved, per owner position and per objective.
-type Lateness struct {
-	Position   string
-	Objective  string
-	Title      string
-	Missing    int // nothing entered
-	InProgress int // draft or returned
-	Submitted  int // waiting for approval
-	Approved   int
-}
-
 // Late returns the lateness rows of a period, positions first, worst first.
-func (s *Store) Late(ctx context.Context, h PlanHeader, p Period) ([]Lateness, error) {
+func (s *Store) Late(ctx context.Context, h model.PlanHeader, p model.Period) ([]model.Lateness, error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT r.title, o.code, o.title,
 		       count(*) FILTER (WHERE m.id IS NULL),
@@ -136,8 +108,8 @@ func (s *Store) Late(ctx context.Context, h PlanHeader, p Period) ([]Lateness, e
 	if err != nil {
 		return nil, fmt.Errorf("lateness: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Lateness, error) {
-		var l Lateness
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (model.Lateness, error) {
+		var l model.Lateness
 		return l, r.Scan(&l.Position, &l.Objective, &l.Title, &l.Missing, &l.InProgress, &l.Submitted, &l.Approved)
 	})
 	if err != nil {
@@ -147,33 +119,24 @@ func (s *Store) Late(ctx context.Context, h PlanHeader, p Period) ([]Lateness, e
 }
 
 // Submitted lists the entries waiting for approval in a period.
-func (s *Store) Submitted(ctx context.Context, h PlanHeader, p Period) ([]WorkItem, error) {
+func (s *Store) Submitted(ctx context.Context, h model.PlanHeader, p model.Period) ([]model.WorkItem, error) {
 	all, err := s.Worklist(ctx, h, p, 0)
 	if err != nil {
 		return nil, err
 	}
-	var out []WorkItem
+	var out []model.WorkItem
 	for _, w := range all {
-		if w.Entry.Status == StatusSubmitted {
+		if w.Entry.Status == model.StatusSubmitted {
 			out = append(out, w)
 		}
 	}
 	return out, nil
 }
 
-// ClosingGap counts, for one dirigente (owner position), the indicators of a
-// period that closing would leave without an approved value.
-type ClosingGap struct {
-	Position  string
-	Empty     int // nothing entered
-	Draft     int // draft or returned
-	Submitted int // submitted, not approved
-}
-
 // ClosingGaps returns what is still missing in a period per dirigente, in
 // one query, for the closing confirmation; positions with nothing missing
 // are left out.
-func (s *Store) ClosingGaps(ctx context.Context, h PlanHeader, p Period) ([]ClosingGap, error) {
+func (s *Store) ClosingGaps(ctx context.Context, h model.PlanHeader, p model.Period) ([]model.ClosingGap, error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT r.title,
 		       count(*) FILTER (WHERE m.id IS NULL),
@@ -189,8 +152,8 @@ func (s *Store) ClosingGaps(ctx context.Context, h PlanHeader, p Period) ([]Clos
 	if err != nil {
 		return nil, fmt.Errorf("closing gaps: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (ClosingGap, error) {
-		var g ClosingGap
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (model.ClosingGap, error) {
+		var g model.ClosingGap
 		return g, r.Scan(&g.Position, &g.Empty, &g.Draft, &g.Submitted)
 	})
 	if err != nil {

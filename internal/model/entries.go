@@ -1,0 +1,89 @@
+package model
+
+import (
+	"time"
+
+	"github.com/piao-performance/piao/internal/plan"
+)
+
+// Entry states as users read them.
+const (
+	StatusToFill    = ""          // da compilare: no measurement yet
+	StatusDraft     = "draft"     // bozza
+	StatusSubmitted = "submitted" // inviata
+	StatusApproved  = "approved"  // approvata
+	StatusReturned  = "returned"  // restituita
+)
+
+// StatusLabel is the Italian name of an entry status.
+func StatusLabel(s string) string {
+	switch s {
+	case StatusDraft:
+		return "Bozza"
+	case StatusSubmitted:
+		return "Inviata"
+	case StatusApproved:
+		return "Approvata"
+	case StatusReturned:
+		return "Restituita"
+	}
+	return "Da compilare"
+}
+
+// Entry is a measurement as the entry pages see it. Version 0 means none yet.
+type Entry struct {
+	ID            int64
+	Version       int
+	Status        string
+	Value         *float64
+	Inputs        map[string]float64
+	NotApplicable bool
+	Reason        string
+	Note          string
+	Author        string
+	UpdatedAt     time.Time
+	SubmittedBy   string
+	ReviewedBy    string
+	ReviewComment string
+	Demo          bool
+	Attachments   []Attachment
+}
+
+// Attachment describes an evidence file.
+type Attachment struct {
+	ID          int64
+	Filename    string
+	ContentType string
+	Size        int
+	UploadedBy  string
+	UploadedAt  time.Time
+}
+
+// EntryIndicator is what the entry form needs to know about an indicator.
+type EntryIndicator struct {
+	ID             int64
+	Key            string
+	Code           string
+	Name           string
+	Algorithm      string
+	Source         string
+	Unit           string
+	Formula        plan.Formula
+	Scale          float64
+	Inputs         []plan.Input
+	ObjectiveCode  string
+	ObjectiveTitle string
+	Owners         []int64 // positions owning the objective
+	OwnerTitles    []string
+	Baselines      []plan.Baseline
+	Target         *TargetInForce // for the period's year
+}
+
+// HistoryEvent is one change of a measurement.
+type HistoryEvent struct {
+	At     time.Time
+	Actor  string
+	Action string
+	Reason string
+	Detail map[string]any
+}

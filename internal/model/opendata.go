@@ -1,0 +1,31 @@
+package model
+
+import "fmt"
+
+// OpenDataColumns are the columns of the public indicators file, in order
+// (DESIGN.md §5). Users' scripts depend on them: never reorder or rename.
+var OpenDataColumns = []string{
+	"ente", "plan", "area", "objective_kind", "objective_code", "objective_title", "indicator_id",
+	"indicator_code", "indicator_name", "algorithm", "source", "unit", "polarity", "year", "baseline",
+	"baseline_text", "target_operator", "target", "target_text", "actual", "achievement_pct", "status",
+}
+
+// OpenDataRow is one indicator in one year. Numbers are kept as PostgreSQL's
+// exact decimal text (dot decimals), empty when absent.
+type OpenDataRow struct {
+	Ente, Plan, Area                             string
+	ObjectiveKind, ObjectiveCode, ObjectiveTitle string
+	IndicatorID, IndicatorCode, IndicatorName    string
+	Algorithm, Source, Unit, Polarity            string
+	Year                                         int
+	Baseline, BaselineText                       string
+	TargetOperator, Target, TargetText           string
+	Actual, AchievementPct, Status               string
+}
+
+// Values returns the row's fields in OpenDataColumns order.
+func (r OpenDataRow) Values() []string {
+	return []string{r.Ente, r.Plan, r.Area, r.ObjectiveKind, r.ObjectiveCode, r.ObjectiveTitle, r.IndicatorID,
+		r.IndicatorCode, r.IndicatorName, r.Algorithm, r.Source, r.Unit, r.Polarity, fmt.Sprint(r.Year), r.Baseline,
+		r.BaselineText, r.TargetOperator, r.Target, r.TargetText, r.Actual, r.AchievementPct, r.Status}
+}
