@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"text/tabwriter"
 
+	"github.com/piao-performance/piao/internal/scores"
+
 	"github.com/piao-performance/piao/internal/model"
 
 	"github.com/piao-performance/piao/internal/config"
@@ -104,7 +106,7 @@ func cmdScore(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 	if err != nil {
 		return err
 	}
-	card, err := scorecard.Load(ctx, st, h, p, model.Approved)
+	card, err := scores.Load(ctx, st, h, p, model.Approved)
 	if err != nil {
 		return err
 	}

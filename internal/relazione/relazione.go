@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/piao-performance/piao/internal/scores"
+
 	"github.com/piao-performance/piao/internal/model"
 
 	"github.com/piao-performance/piao/internal/itfmt"
@@ -86,7 +88,7 @@ func Build(ctx context.Context, st *store.Store, h model.PlanHeader, year int, o
 	if err != nil {
 		return nil, err
 	}
-	card, err := scorecard.Load(ctx, st, h, period, opt.Visibility)
+	card, err := scores.Load(ctx, st, h, period, opt.Visibility)
 	if err != nil {
 		return nil, err
 	}

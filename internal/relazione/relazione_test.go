@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/piao-performance/piao/internal/scores"
+
 	"github.com/piao-performance/piao/internal/model"
 
 	"github.com/xuri/excelize/v2"
@@ -57,7 +59,7 @@ func fixture(t *testing.T) (*store.Store, model.PlanHeader, *scorecard.Card) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	card, err := scorecard.Load(ctx, st, h, p, model.Approved)
+	card, err := scores.Load(ctx, st, h, p, model.Approved)
 	if err != nil {
 		t.Fatal(err)
 	}

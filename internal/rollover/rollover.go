@@ -10,11 +10,12 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/piao-performance/piao/internal/scores"
+
 	"github.com/piao-performance/piao/internal/model"
 
 	"github.com/piao-performance/piao/internal/itfmt"
 	"github.com/piao-performance/piao/internal/plan"
-	"github.com/piao-performance/piao/internal/scorecard"
 	"github.com/piao-performance/piao/internal/store"
 )
 
@@ -84,7 +85,7 @@ func finalActuals(ctx context.Context, st *store.Store, h model.PlanHeader, year
 	if err != nil {
 		return nil, err
 	}
-	card, err := scorecard.Load(ctx, st, h, p, model.Approved)
+	card, err := scores.Load(ctx, st, h, p, model.Approved)
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"sync"
 
+	"github.com/piao-performance/piao/internal/scores"
+
 	"github.com/piao-performance/piao/internal/model"
 
 	"github.com/piao-performance/piao/internal/scorecard"
@@ -39,7 +41,7 @@ func (s *Server) card(r *http.Request, h model.PlanHeader, p model.Period, vis m
 	if ok && e.fp == fp {
 		return e.card, nil
 	}
-	c, err := scorecard.Load(r.Context(), s.store, h, p, vis)
+	c, err := scores.Load(r.Context(), s.store, h, p, vis)
 	if err != nil {
 		return nil, err
 	}

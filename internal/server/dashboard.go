@@ -9,6 +9,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/piao-performance/piao/internal/scores"
+
 	"github.com/piao-performance/piao/internal/model"
 
 	"github.com/piao-performance/piao/internal/auth"
@@ -161,7 +163,7 @@ func (s *Server) dashboardData(r *http.Request, h model.PlanHeader, p model.Peri
 
 func (s *Server) buildDashboard(r *http.Request, h model.PlanHeader, p model.Period, vis model.Visibility, f dashboard.Filters) (templates.DashboardData, error) {
 	ctx := r.Context()
-	card, err := scorecard.Load(ctx, s.store, h, p, vis)
+	card, err := scores.Load(ctx, s.store, h, p, vis)
 	if err != nil {
 		return templates.DashboardData{}, err
 	}
@@ -175,7 +177,7 @@ func (s *Server) buildDashboard(r *http.Request, h model.PlanHeader, p model.Per
 	case err != nil:
 		return templates.DashboardData{}, err
 	default:
-		if prev, err = scorecard.Load(ctx, s.store, h, prevPeriod, vis); err != nil {
+		if prev, err = scores.Load(ctx, s.store, h, prevPeriod, vis); err != nil {
 			return templates.DashboardData{}, err
 		}
 		if prev.Measured == 0 {

@@ -7,11 +7,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/piao-performance/piao/internal/scores"
+
 	"github.com/piao-performance/piao/internal/model"
 
 	"github.com/piao-performance/piao/internal/auth"
 	"github.com/piao-performance/piao/internal/itfmt"
-	"github.com/piao-performance/piao/internal/scorecard"
 	"github.com/piao-performance/piao/internal/scoring"
 	"github.com/piao-performance/piao/internal/seed"
 	"github.com/piao-performance/piao/internal/store"
@@ -41,7 +42,7 @@ func TestDashboardNumbersAreTheEngines(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	card, err := scorecard.Load(ctx, st, h, p, model.Approved)
+	card, err := scores.Load(ctx, st, h, p, model.Approved)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,7 +167,7 @@ func TestDashboardWithSampleActuals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	card, err := scorecard.Load(ctx, st, h, p, model.Approved)
+	card, err := scores.Load(ctx, st, h, p, model.Approved)
 	if err != nil {
 		t.Fatal(err)
 	}

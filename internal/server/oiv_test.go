@@ -12,13 +12,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/piao-performance/piao/internal/scores"
+
 	"github.com/piao-performance/piao/internal/model"
 
 	"github.com/xuri/excelize/v2"
 
 	"github.com/piao-performance/piao/internal/auth"
 	"github.com/piao-performance/piao/internal/itfmt"
-	"github.com/piao-performance/piao/internal/scorecard"
 	"github.com/piao-performance/piao/internal/store"
 	"github.com/piao-performance/piao/internal/testdb"
 	"github.com/piao-performance/piao/internal/testpdf"
@@ -160,7 +161,7 @@ func TestOIVJourney(t *testing.T) {
 	st := store.New(pool)
 	h, _ := st.PlanHeader(ctx, "cciaa-gran-sasso", "piao-2023-2025")
 	p, _ := st.Period(ctx, h.ID, 2023, "final")
-	card, err := scorecard.Load(ctx, st, h, p, model.Public)
+	card, err := scores.Load(ctx, st, h, p, model.Public)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/piao-performance/piao/internal/scores"
+
 	"github.com/piao-performance/piao/internal/model"
 
 	"github.com/piao-performance/piao/internal/csvsafe"
@@ -43,7 +45,7 @@ func (s *Server) openDataFile(w http.ResponseWriter, r *http.Request) {
 		s.storeError(w, r, err)
 		return
 	}
-	cards, err := scorecard.ByYear(r.Context(), s.store, h, s.visibility(r, h))
+	cards, err := scores.ByYear(r.Context(), s.store, h, s.visibility(r, h))
 	if err != nil {
 		s.serverError(w, r, err)
 		return

@@ -11,12 +11,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/piao-performance/piao/internal/scores"
+
 	"github.com/piao-performance/piao/internal/model"
 
 	"github.com/xuri/excelize/v2"
 
 	"github.com/piao-performance/piao/internal/plan"
-	"github.com/piao-performance/piao/internal/scorecard"
 	"github.com/piao-performance/piao/internal/store"
 )
 
@@ -128,7 +129,7 @@ func TestRolloverCarriesTargetsAndActuals(t *testing.T) {
 	}
 	h, _ := st.PlanHeader(ctx, "cciaa-gran-sasso", "piao-2023-2025")
 	p, _ := st.Period(ctx, h.ID, 2023, "final")
-	card, err := scorecard.Load(ctx, st, h, p, model.Approved)
+	card, err := scores.Load(ctx, st, h, p, model.Approved)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -301,7 +302,7 @@ func TestScoringRulesEditor(t *testing.T) {
 	}
 	// the engine scores with the saved rules
 	p, _ := st.Period(ctx, h.ID, 2023, "final")
-	card, err := scorecard.Load(ctx, st, h, p, model.Approved)
+	card, err := scores.Load(ctx, st, h, p, model.Approved)
 	if err != nil {
 		t.Fatal(err)
 	}

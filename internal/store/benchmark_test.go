@@ -5,10 +5,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/piao-performance/piao/internal/scores"
+
 	"github.com/piao-performance/piao/internal/model"
 
 	"github.com/piao-performance/piao/internal/measure"
-	"github.com/piao-performance/piao/internal/scorecard"
 	"github.com/piao-performance/piao/internal/seed"
 	"github.com/piao-performance/piao/internal/store"
 	"github.com/piao-performance/piao/internal/testdb"
@@ -42,7 +43,7 @@ func TestBenchmarkFromAnotherEnte(t *testing.T) {
 	p, _ := st.Period(ctx, h.ID, 2023, "final")
 	actual := func(vis model.Visibility) (float64, string) {
 		t.Helper()
-		c, err := scorecard.Load(ctx, st, h, p, vis)
+		c, err := scores.Load(ctx, st, h, p, vis)
 		if err != nil {
 			t.Fatal(err)
 		}

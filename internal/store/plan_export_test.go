@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/piao-performance/piao/internal/scores"
+
 	"github.com/piao-performance/piao/internal/model"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -240,7 +242,7 @@ func card(t *testing.T, st *store.Store, year int, kind string, vis model.Visibi
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := scorecard.Load(ctx, st, h, p, vis)
+	c, err := scores.Load(ctx, st, h, p, vis)
 	if err != nil {
 		t.Fatal(err)
 	}
