@@ -5,12 +5,13 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/piao-performance/piao/internal/document"
+
 	"github.com/piao-performance/piao/internal/model"
 
 	"github.com/a-h/templ"
 
 	"github.com/piao-performance/piao/internal/itfmt"
-	"github.com/piao-performance/piao/internal/report"
 	"github.com/piao-performance/piao/internal/revision"
 )
 
@@ -47,7 +48,7 @@ func EvidenceURL(ente, plan, code string) templ.SafeURL {
 type RelazioneData struct {
 	Plan     model.PlanHeader
 	Year     int
-	Doc      *report.Document
+	Doc      *document.Document
 	Files    templ.SafeURL // base of the downloads: Files + "/relazione.pdf"
 	Public   bool          // the published version (transparency)
 	Validity string        // the validation's text, for the published version
@@ -200,7 +201,7 @@ type TransparencyYear struct {
 	// the rule (the results are published); nil otherwise.
 	Validation *model.Validation
 	History    []model.Validation // the public decisions of the year, oldest first
-	Tables     []report.Table     // the Relazione tables published as CSV
+	Tables     []document.Table   // the Relazione tables published as CSV
 }
 
 // withdrawnNotice states the latest withdrawal of a year without a current
@@ -230,9 +231,9 @@ func rowsWord(n int) string {
 	return strconv.Itoa(n) + " righe"
 }
 
-func alignClass(k report.Kind) string {
+func alignClass(k document.Kind) string {
 	switch k {
-	case report.Number, report.Percent, report.Integer:
+	case document.Number, document.Percent, document.Integer:
 		return "text-end text-nowrap"
 	}
 	return ""

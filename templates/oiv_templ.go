@@ -12,9 +12,9 @@ import templruntime "github.com/a-h/templ/runtime"
 import (
 	"strconv"
 
+	"github.com/piao-performance/piao/internal/document"
 	"github.com/piao-performance/piao/internal/itfmt"
 	"github.com/piao-performance/piao/internal/model"
-	"github.com/piao-performance/piao/internal/report"
 	"github.com/piao-performance/piao/internal/revision"
 )
 
@@ -402,7 +402,7 @@ func RelazionePage(d RelazioneData) templ.Component {
 	})
 }
 
-func reportTable(t report.Table) templ.Component {
+func reportTable(t document.Table) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

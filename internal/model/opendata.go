@@ -4,10 +4,12 @@ import "fmt"
 
 // OpenDataColumns are the columns of the public indicators file, in order
 // (DESIGN.md §5). Users' scripts depend on them: never reorder or rename.
-var OpenDataColumns = []string{
-	"ente", "plan", "area", "objective_kind", "objective_code", "objective_title", "indicator_id",
-	"indicator_code", "indicator_name", "algorithm", "source", "unit", "polarity", "year", "baseline",
-	"baseline_text", "target_operator", "target", "target_text", "actual", "achievement_pct", "status",
+func OpenDataColumns() []string {
+	return []string{
+		"ente", "plan", "area", "objective_kind", "objective_code", "objective_title", "indicator_id",
+		"indicator_code", "indicator_name", "algorithm", "source", "unit", "polarity", "year", "baseline",
+		"baseline_text", "target_operator", "target", "target_text", "actual", "achievement_pct", "status",
+	}
 }
 
 // OpenDataRow is one indicator in one year. Numbers are kept as PostgreSQL's

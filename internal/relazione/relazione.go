@@ -13,13 +13,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/piao-performance/piao/internal/document"
+
 	"github.com/piao-performance/piao/internal/scores"
 
 	"github.com/piao-performance/piao/internal/model"
 
 	"github.com/piao-performance/piao/internal/itfmt"
 	"github.com/piao-performance/piao/internal/plan"
-	"github.com/piao-performance/piao/internal/report"
 	"github.com/piao-performance/piao/internal/scorecard"
 	"github.com/piao-performance/piao/internal/scoring"
 	"github.com/piao-performance/piao/internal/store"
@@ -80,7 +81,7 @@ type Options struct {
 var ErrNoPeriod = errors.New("no final period for the year")
 
 // Build assembles the Relazione of a plan year.
-func Build(ctx context.Context, st *store.Store, h model.PlanHeader, year int, opt Options) (*report.Document, error) {
+func Build(ctx context.Context, st *store.Store, h model.PlanHeader, year int, opt Options) (*document.Document, error) {
 	period, err := st.Period(ctx, h.ID, year, "final")
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, ErrNoPeriod
@@ -138,12 +139,12 @@ func Build(ctx context.Context, st *store.Store, h model.PlanHeader, year int, o
 	for _, a := range tree.Areas {
 		b.areas[a.Number] = a.Title
 	}
-	d := &report.Document{
+	d := &document.Document{
 		Title:     "Relazione sulla performance " + strconv.Itoa(year),
 		Ente:      h.EnteName,
 		Plan:      h.Title + " — " + h.RevisionLabel,
 		Generated: now,
-		Meta: []report.Meta{
+		Meta: []document.Meta{
 			{Label: "Periodo", Value: period.Label()},
 			{Label: "Stato del periodo", Value: periodState(period)},
 			{Label: "Revisione del piano applicata", Value: card.Revision.Label},
@@ -155,14 +156,14 @@ func Build(ctx context.Context, st *store.Store, h model.PlanHeader, year int, o
 		Tree: b.treeNodes(),
 	}
 	if opt.Visibility == model.Public {
-		d.Meta = append(d.Meta, report.Meta{Label: "Dati", Value: "valori approvati di periodi chiusi"})
+		d.Meta = append(d.Meta, document.Meta{Label: "Dati", Value: "valori approvati di periodi chiusi"})
 	} else {
-		d.Meta = append(d.Meta, report.Meta{Label: "Dati", Value: "valori approvati (riservato agli utenti dell'ente)"})
+		d.Meta = append(d.Meta, document.Meta{Label: "Dati", Value: "valori approvati (riservato agli utenti dell'ente)"})
 	}
 	if head.Seq > 0 {
 		// Printing the chain head anchors the audit trail outside the database.
 		// The chain is this ente's own: its numbers say nothing of other enti.
-		d.Meta = append(d.Meta, report.Meta{Label: "Registro di audit alla generazione",
+		d.Meta = append(d.Meta, document.Meta{Label: "Registro di audit alla generazione",
 			Value: fmt.Sprintf("catena propria dell'ente, evento n. %d, impronta %s (verifica: piao audit verify --ente %s --anchor %s)",
 				head.Seq, head.Hash, h.EnteSlug, head)})
 	}
@@ -228,17 +229,17 @@ func scoreText(s scoring.Score) string {
 	return s.Status.Label()
 }
 
-func text(s string) report.Cell { return report.Cell{Text: s} }
+func text(s string) document.Cell { return document.Cell{Text: s} }
 
-func pctCell(s scoring.Score) report.Cell {
+func pctCell(s scoring.Score) document.Cell {
 	if !s.Has {
-		return report.Cell{Text: s.Status.Label()}
+		return document.Cell{Text: s.Status.Label()}
 	}
-	return report.Cell{Text: itfmt.Number(s.Value, 2) + "%", Value: round2(s.Value), Has: true}
+	return document.Cell{Text: itfmt.Number(s.Value, 2) + "%", Value: round2(s.Value), Has: true}
 }
 
-func intCell(n int) report.Cell {
-	return report.Cell{Text: itfmt.Number(float64(n), 0), Value: float64(n), Has: true}
+func intCell(n int) document.Cell {
+	return document.Cell{Text: itfmt.Number(float64(n), 0), Value: float64(n), Has: true}
 }
 
 // round2 keeps the two decimals the pages show, so spreadsheet sums match them.
@@ -247,7 +248,7 @@ func round2(v float64) float64 {
 	return f
 }
 
-func (b *builder) summary() report.Table {
+func (b *builder) summary() document.Table {
 	var met, partial, notMet, incomplete, other int
 	for _, s := range b.res.Objectives {
 		switch {
@@ -263,8 +264,8 @@ func (b *builder) summary() report.Table {
 			other++
 		}
 	}
-	t := report.Table{Slug: SecSummary, Title: title(SecSummary), Columns: []report.Column{{Header: "Voce", Width: 3}, {Header: "Valore", Kind: report.Number, Width: 1}}}
-	t.Rows = [][]report.Cell{
+	t := document.Table{Slug: SecSummary, Title: title(SecSummary), Columns: []document.Column{{Header: "Voce", Width: 3}, {Header: "Valore", Kind: document.Number, Width: 1}}}
+	t.Rows = [][]document.Cell{
 		{text("Performance dell'ente (%)"), pctCell(b.res.Ente)},
 		{text("Obiettivi raggiunti"), intCell(met)},
 		{text("Obiettivi parzialmente raggiunti"), intCell(partial)},
@@ -277,14 +278,14 @@ func (b *builder) summary() report.Table {
 	return t
 }
 
-func (b *builder) areasTable() report.Table {
-	t := report.Table{Slug: SecAreas, Title: title(SecAreas), Intro: "Media degli obiettivi strategici di ciascun ambito; la performance dell'ente è la media degli ambiti.",
-		Columns: []report.Column{{Header: "Ambito", Kind: report.Integer, Width: 0.7}, {Header: "Titolo", Width: 4}, {Header: "Raggiungimento", Kind: report.Percent, Width: 1.2}, {Header: "Stato", Width: 1.5}}}
+func (b *builder) areasTable() document.Table {
+	t := document.Table{Slug: SecAreas, Title: title(SecAreas), Intro: "Media degli obiettivi strategici di ciascun ambito; la performance dell'ente è la media degli ambiti.",
+		Columns: []document.Column{{Header: "Ambito", Kind: document.Integer, Width: 0.7}, {Header: "Titolo", Width: 4}, {Header: "Raggiungimento", Kind: document.Percent, Width: 1.2}, {Header: "Stato", Width: 1.5}}}
 	for a, number := range b.card.Model.Areas {
 		s := b.res.Areas[a]
-		t.Rows = append(t.Rows, []report.Cell{intCell(number), text(b.areas[number]), pctCell(s), text(statusText(s))})
+		t.Rows = append(t.Rows, []document.Cell{intCell(number), text(b.areas[number]), pctCell(s), text(statusText(s))})
 	}
-	t.Rows = append(t.Rows, []report.Cell{text(""), text("Ente"), pctCell(b.res.Ente), text(statusText(b.res.Ente))})
+	t.Rows = append(t.Rows, []document.Cell{text(""), text("Ente"), pctCell(b.res.Ente), text(statusText(b.res.Ente))})
 	return t
 }
 
@@ -302,38 +303,38 @@ const (
 	groupOwner
 )
 
-func (b *builder) indicatorTable(slug, title, intro, kind string, group int) report.Table {
-	cols := []report.Column{
+func (b *builder) indicatorTable(slug, title, intro, kind string, group int) document.Table {
+	cols := []document.Column{
 		{Header: "Obiettivo", Width: 0.9}, {Header: "Titolo dell'obiettivo", Width: 2.6}, {Header: "Indicatore", Width: 2.6},
-		{Header: "Baseline", Width: 0.9}, {Header: "Target", Width: 0.9}, {Header: "Valore", Kind: report.Number, Width: 0.9},
-		{Header: "Raggiungimento indicatore", Kind: report.Percent, Width: 1.1}, {Header: "Stato", Width: 1.2},
-		{Header: "Raggiungimento obiettivo", Kind: report.Percent, Width: 1.1},
+		{Header: "Baseline", Width: 0.9}, {Header: "Target", Width: 0.9}, {Header: "Valore", Kind: document.Number, Width: 0.9},
+		{Header: "Raggiungimento indicatore", Kind: document.Percent, Width: 1.1}, {Header: "Stato", Width: 1.2},
+		{Header: "Raggiungimento obiettivo", Kind: document.Percent, Width: 1.1},
 	}
 	switch group {
 	case groupArea:
-		cols = append([]report.Column{{Header: "Ambito", Kind: report.Integer, Width: 0.6}}, cols...)
+		cols = append([]document.Column{{Header: "Ambito", Kind: document.Integer, Width: 0.6}}, cols...)
 	case groupOwner:
-		cols = append([]report.Column{{Header: "Dirigente", Width: 1.6}}, cols...)
+		cols = append([]document.Column{{Header: "Dirigente", Width: 1.6}}, cols...)
 	}
-	t := report.Table{Slug: slug, Title: title, Intro: intro, Columns: cols}
+	t := document.Table{Slug: slug, Title: title, Intro: intro, Columns: cols}
 	m := b.card.Model
-	emit := func(lead *report.Cell, o int) {
+	emit := func(lead *document.Cell, o int) {
 		obj := m.Objectives[o]
 		os := b.res.Objectives[o]
 		inds := b.objectiveIndicators(o)
 		if len(inds) == 0 {
-			row := []report.Cell{text(obj.Code), text(obj.Title), text("—"), text(""), text(""), text(""), text(""), text(statusText(os)), pctCell(os)}
+			row := []document.Cell{text(obj.Code), text(obj.Title), text("—"), text(""), text(""), text(""), text(""), text(statusText(os)), pctCell(os)}
 			if lead != nil {
-				row = append([]report.Cell{*lead}, row...)
+				row = append([]document.Cell{*lead}, row...)
 			}
 			t.Rows = append(t.Rows, row)
 			return
 		}
 		for _, i := range inds {
-			row := append([]report.Cell{text(obj.Code), text(obj.Title)}, b.indicatorCells(i)...)
+			row := append([]document.Cell{text(obj.Code), text(obj.Title)}, b.indicatorCells(i)...)
 			row = append(row, pctCell(os))
 			if lead != nil {
-				row = append([]report.Cell{*lead}, row...)
+				row = append([]document.Cell{*lead}, row...)
 			}
 			t.Rows = append(t.Rows, row)
 		}
@@ -385,7 +386,7 @@ func (b *builder) objectiveIndicators(o int) []int {
 }
 
 // indicatorCells are Indicatore, Baseline, Target, Valore, Raggiungimento, Stato.
-func (b *builder) indicatorCells(i int) []report.Cell {
+func (b *builder) indicatorCells(i int) []document.Cell {
 	in := b.card.Model.Indicators[i]
 	res := b.res.Indicators[i]
 	name := in.Name
@@ -405,46 +406,46 @@ func (b *builder) indicatorCells(i int) []report.Cell {
 	case b.res.Actuals[i].State == scoring.NotApplicable:
 		value = text("n.a.")
 	case res.HasActual:
-		value = report.Cell{Text: itfmt.Value(res.Actual, in.Unit), Value: res.Actual, Has: true}
+		value = document.Cell{Text: itfmt.Value(res.Actual, in.Unit), Value: res.Actual, Has: true}
 	}
-	return []report.Cell{text(name), base, target, value, pctCell(res.Score), text(statusText(res.Score))}
+	return []document.Cell{text(name), base, target, value, pctCell(res.Score), text(statusText(res.Score))}
 }
 
-func (b *builder) individualTable() report.Table {
-	t := report.Table{Slug: SecIndividual, Title: title(SecIndividual),
+func (b *builder) individualTable() document.Table {
+	t := document.Table{Slug: SecIndividual, Title: title(SecIndividual),
 		Intro: fmt.Sprintf("Risultati (obiettivi assegnati, peso %s%%) e comportamenti organizzativi (peso %s%%).",
 			itfmt.Number(b.card.Model.Rules.ResultsShare, 2), itfmt.Number(b.card.Model.Rules.BehaviourShare, 2)),
-		Columns: []report.Column{{Header: "Ruolo", Width: 3}, {Header: "Risultati", Kind: report.Percent, Width: 1}, {Header: "Comportamenti", Kind: report.Number, Width: 1},
-			{Header: "Totale", Kind: report.Percent, Width: 1}, {Header: "Fascia", Width: 1.2}}}
+		Columns: []document.Column{{Header: "Ruolo", Width: 3}, {Header: "Risultati", Kind: document.Percent, Width: 1}, {Header: "Comportamenti", Kind: document.Number, Width: 1},
+			{Header: "Totale", Kind: document.Percent, Width: 1}, {Header: "Fascia", Width: 1.2}}}
 	for _, ind := range b.res.Individuals {
 		beh := text("non valutati")
 		if ind.HasBehaviour {
-			beh = report.Cell{Text: itfmt.Number(ind.Behaviour, 2), Value: ind.Behaviour, Has: true}
+			beh = document.Cell{Text: itfmt.Number(ind.Behaviour, 2), Value: ind.Behaviour, Has: true}
 		}
 		band := ind.Band
 		if band == "" {
 			band = "—"
 		}
-		t.Rows = append(t.Rows, []report.Cell{text(b.roles[ind.Role]), pctCell(ind.Results), beh, pctCell(ind.Total), text(band)})
+		t.Rows = append(t.Rows, []document.Cell{text(b.roles[ind.Role]), pctCell(ind.Results), beh, pctCell(ind.Total), text(band)})
 	}
 	return t
 }
 
-func notesTable(notes []model.Note) report.Table {
-	t := report.Table{Slug: SecNotes, Title: title(SecNotes), Intro: "Problemi del testo pubblicato del piano e interpretazione adottata.",
-		Columns: []report.Column{{Header: "Obiettivo", Width: 0.9}, {Header: "Indicatore", Width: 0.9}, {Header: "Riga", Kind: report.Integer, Width: 0.5},
+func notesTable(notes []model.Note) document.Table {
+	t := document.Table{Slug: SecNotes, Title: title(SecNotes), Intro: "Problemi del testo pubblicato del piano e interpretazione adottata.",
+		Columns: []document.Column{{Header: "Obiettivo", Width: 0.9}, {Header: "Indicatore", Width: 0.9}, {Header: "Riga", Kind: document.Integer, Width: 0.5},
 			{Header: "Testo della fonte", Width: 3}, {Header: "Interpretazione", Width: 3}}}
 	for _, n := range notes {
 		line := text("")
 		if n.SourceLine > 0 {
 			line = intCell(n.SourceLine)
 		}
-		t.Rows = append(t.Rows, []report.Cell{text(n.ObjectiveCode), text(n.IndicatorKey), line, text(n.SourceText), text(n.Interpretation)})
+		t.Rows = append(t.Rows, []document.Cell{text(n.ObjectiveCode), text(n.IndicatorKey), line, text(n.SourceText), text(n.Interpretation)})
 	}
 	return t
 }
 
-func (b *builder) methodTable() report.Table {
+func (b *builder) methodTable() document.Table {
 	r := b.card.Model.Rules
 	lte := "rapporto (target/valore)"
 	if r.LTERule == scoring.LTELinear {
@@ -458,9 +459,9 @@ func (b *builder) methodTable() report.Table {
 	for _, bd := range r.IndividualBands {
 		bands = append(bands, bd.Label+" da "+itfmt.Number(bd.Min, 2))
 	}
-	t := report.Table{Slug: SecMethod, Title: title(SecMethod), Intro: "Le regole del sistema di misurazione e valutazione in vigore per l'anno, applicate a ogni punteggio di questa relazione.",
-		Columns: []report.Column{{Header: "Regola", Width: 2}, {Header: "Valore", Width: 3}}}
-	t.Rows = [][]report.Cell{
+	t := document.Table{Slug: SecMethod, Title: title(SecMethod), Intro: "Le regole del sistema di misurazione e valutazione in vigore per l'anno, applicate a ogni punteggio di questa relazione.",
+		Columns: []document.Column{{Header: "Regola", Width: 2}, {Header: "Valore", Width: 3}}}
+	t.Rows = [][]document.Cell{
 		{text("Revisione del piano applicata"), text(b.card.Revision.Label)},
 		{text("Regole di misurazione"), text(b.card.Rules.Label())},
 		{text("Tetto del raggiungimento di un indicatore"), text(itfmt.Number(r.Cap, 2) + "%")},
@@ -480,11 +481,11 @@ func (b *builder) methodTable() report.Table {
 
 // explainTable prints the explanation of every score: indicators, objectives,
 // areas and the ente, as the pages' "Come è calcolato" shows them.
-func (b *builder) explainTable() report.Table {
-	t := report.Table{Slug: SecExplain, Title: title(SecExplain), Intro: "Per ogni punteggio: la regola, i valori e la loro provenienza, il target, il calcolo e il risultato.",
-		Columns: []report.Column{{Header: "Elemento", Width: 1.2}, {Header: "Regola", Width: 1.6}, {Header: "Valori e target", Width: 2.4}, {Header: "Calcolo", Width: 2.6}, {Header: "Risultato", Width: 1}}}
+func (b *builder) explainTable() document.Table {
+	t := document.Table{Slug: SecExplain, Title: title(SecExplain), Intro: "Per ogni punteggio: la regola, i valori e la loro provenienza, il target, il calcolo e il risultato.",
+		Columns: []document.Column{{Header: "Elemento", Width: 1.2}, {Header: "Regola", Width: 1.6}, {Header: "Valori e target", Width: 2.4}, {Header: "Calcolo", Width: 2.6}, {Header: "Risultato", Width: 1}}}
 	add := func(key string, tr scoring.Trace) {
-		t.Rows = append(t.Rows, []report.Cell{text(key), text(tr.Rule), text(traceInputs(tr)), text(traceSteps(tr)), text(tr.Result)})
+		t.Rows = append(t.Rows, []document.Cell{text(key), text(tr.Rule), text(traceInputs(tr)), text(traceSteps(tr)), text(tr.Result)})
 	}
 	for i, in := range b.card.Model.Indicators {
 		add("Indicatore "+in.Key, b.res.ExplainIndicator(i))
@@ -527,11 +528,11 @@ func traceSteps(tr scoring.Trace) string {
 	return strings.Join(parts, " ")
 }
 
-func observationsTable(obs []model.Observation) report.Table {
-	t := report.Table{Slug: SecObservations, Title: title(SecObservations),
-		Columns: []report.Column{{Header: "Obiettivo", Width: 0.9}, {Header: "Indicatore", Width: 0.9}, {Header: "Osservazione", Width: 5}, {Header: "Autore", Width: 1}, {Header: "Data", Kind: report.Date, Width: 1.1}}}
+func observationsTable(obs []model.Observation) document.Table {
+	t := document.Table{Slug: SecObservations, Title: title(SecObservations),
+		Columns: []document.Column{{Header: "Obiettivo", Width: 0.9}, {Header: "Indicatore", Width: 0.9}, {Header: "Osservazione", Width: 5}, {Header: "Autore", Width: 1}, {Header: "Data", Kind: document.Date, Width: 1.1}}}
 	for _, o := range obs {
-		t.Rows = append(t.Rows, []report.Cell{text(o.Objective), text(o.Indicator), text(o.Body), text(o.Author),
+		t.Rows = append(t.Rows, []document.Cell{text(o.Objective), text(o.Indicator), text(o.Body), text(o.Author),
 			{Text: itfmt.DateTime(o.CreatedAt), Time: o.CreatedAt}})
 	}
 	return t
@@ -539,10 +540,10 @@ func observationsTable(obs []model.Observation) report.Table {
 
 // validationTable lists every decision of the OIV on the year, oldest first:
 // a correction or a withdrawal shows as such, never as a silent swap.
-func validationTable(history []model.Validation) report.Table {
-	t := report.Table{Slug: SecValidation, Title: title(SecValidation),
+func validationTable(history []model.Validation) document.Table {
+	t := document.Table{Slug: SecValidation, Title: title(SecValidation),
 		Intro: "Tutte le decisioni dell'OIV sulla Relazione dell'anno, dalla prima: una correzione o una revoca resta con la data e il motivo.",
-		Columns: []report.Column{{Header: "Esito", Width: 1.3}, {Header: "Data", Kind: report.Date, Width: 1}, {Header: "Atto", Width: 1.3},
+		Columns: []document.Column{{Header: "Esito", Width: 1.3}, {Header: "Data", Kind: document.Date, Width: 1}, {Header: "Atto", Width: 1.3},
 			{Header: "Motivazione o riserve", Width: 2.4}, {Header: "Documento", Width: 1.5}, {Header: "Impronta SHA-256", Width: 2},
 			{Header: "Stato", Width: 2.4}}}
 	for _, v := range history {
@@ -555,7 +556,7 @@ func validationTable(history []model.Validation) report.Table {
 				state = "sostituita da una correzione il " + when + "; motivo: " + v.EndReason
 			}
 		}
-		t.Rows = append(t.Rows, []report.Cell{text(model.OutcomeLabel(v.Outcome)), {Text: itfmt.Date(v.DecidedOn), Time: v.DecidedOn},
+		t.Rows = append(t.Rows, []document.Cell{text(model.OutcomeLabel(v.Outcome)), {Text: itfmt.Date(v.DecidedOn), Time: v.DecidedOn},
 			text(v.ActReference), text(v.Notes), text(v.DocumentName), text(v.SHA256), text(state)})
 	}
 	return t
@@ -563,7 +564,7 @@ func validationTable(history []model.Validation) report.Table {
 
 // treeNodes lists the performance tree depth first: ente, areas, strategic
 // objectives, then the common and operational objectives under each.
-func (b *builder) treeNodes() []report.TreeNode {
+func (b *builder) treeNodes() []document.TreeNode {
 	m := b.card.Model
 	score := func(code string) (string, string) {
 		s, o := b.card.Objective(code)
@@ -572,21 +573,21 @@ func (b *builder) treeNodes() []report.TreeNode {
 		}
 		return scoreText(s), statusText(s)
 	}
-	nodes := []report.TreeNode{{Level: 0, Title: b.card.Plan.EnteName, Score: scoreText(b.res.Ente), Status: statusText(b.res.Ente)}}
+	nodes := []document.TreeNode{{Level: 0, Title: b.card.Plan.EnteName, Score: scoreText(b.res.Ente), Status: statusText(b.res.Ente)}}
 	for a, number := range m.Areas {
-		nodes = append(nodes, report.TreeNode{Level: 1, Code: "Ambito " + strconv.Itoa(number), Title: b.areas[number],
+		nodes = append(nodes, document.TreeNode{Level: 1, Code: "Ambito " + strconv.Itoa(number), Title: b.areas[number],
 			Score: scoreText(b.res.Areas[a]), Status: statusText(b.res.Areas[a])})
 		for _, so := range b.tree.Objectives {
 			if so.Kind != plan.KindStrategic || so.Area != number {
 				continue
 			}
 			sc, st := score(so.Code)
-			nodes = append(nodes, report.TreeNode{Level: 2, Code: so.Code, Title: so.Title, Score: sc, Status: st})
+			nodes = append(nodes, document.TreeNode{Level: 2, Code: so.Code, Title: so.Title, Score: sc, Status: st})
 			for _, kind := range []string{plan.KindCommon, plan.KindOperational} {
 				for _, c := range b.tree.Objectives {
 					if c.Kind == kind && c.ParentCode == so.Code {
 						sc, st := score(c.Code)
-						nodes = append(nodes, report.TreeNode{Level: 3, Code: c.Code, Title: c.Title, Score: sc, Status: st})
+						nodes = append(nodes, document.TreeNode{Level: 3, Code: c.Code, Title: c.Title, Score: sc, Status: st})
 					}
 				}
 			}

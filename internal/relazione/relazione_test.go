@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/piao-performance/piao/internal/document"
+
 	"github.com/piao-performance/piao/internal/scores"
 
 	"github.com/piao-performance/piao/internal/model"
@@ -155,7 +157,7 @@ func TestRelazioneMatchesTheEngineInEveryFormat(t *testing.T) {
 
 // checkXLSX reopens the workbook and compares the strategic sheet's numbers,
 // cell by cell, with the document the page shows.
-func checkXLSX(t *testing.T, doc *report.Document, card *scorecard.Card) {
+func checkXLSX(t *testing.T, doc *document.Document, card *scorecard.Card) {
 	var buf bytes.Buffer
 	if err := report.WriteXLSX(&buf, doc); err != nil {
 		t.Fatal(err)
@@ -222,7 +224,7 @@ func checkXLSX(t *testing.T, doc *report.Document, card *scorecard.Card) {
 }
 
 // checkPDF reads the PDF's text and finds in it the numbers of the tables.
-func checkPDF(t *testing.T, doc *report.Document, card *scorecard.Card) {
+func checkPDF(t *testing.T, doc *document.Document, card *scorecard.Card) {
 	var buf bytes.Buffer
 	if err := report.WritePDF(&buf, doc); err != nil {
 		t.Fatal(err)
@@ -260,7 +262,7 @@ func checkPDF(t *testing.T, doc *report.Document, card *scorecard.Card) {
 	}
 }
 
-func checkCSV(t *testing.T, doc *report.Document) {
+func checkCSV(t *testing.T, doc *document.Document) {
 	var buf bytes.Buffer
 	if err := report.WriteCSVZip(&buf, doc); err != nil {
 		t.Fatal(err)

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/piao-performance/piao/internal/document"
+
 	"github.com/piao-performance/piao/internal/csvsafe"
 )
 
@@ -28,7 +30,7 @@ const (
 // them; Percent columns hold percent points (61,24) and their header gets
 // " (%)" unless it already says "%". Text that a spreadsheet would take for a
 // formula gets a leading apostrophe (package csvsafe); numbers never do.
-func WriteCSV(w io.Writer, t *Table, notice string) error {
+func WriteCSV(w io.Writer, t *document.Table, notice string) error {
 	if _, err := io.WriteString(w, csvBOM); err != nil {
 		return fmt.Errorf("csv %s: %w", t.Slug, err)
 	}
@@ -43,7 +45,7 @@ func WriteCSV(w io.Writer, t *Table, notice string) error {
 	rec := make([]string, len(t.Columns))
 	for i, c := range t.Columns {
 		h := c.Header
-		if c.Kind == Percent && !strings.Contains(h, "%") {
+		if c.Kind == document.Percent && !strings.Contains(h, "%") {
 			h += " (%)"
 		}
 		rec[i] = csvsafe.Cell(h)
@@ -57,7 +59,7 @@ func WriteCSV(w io.Writer, t *Table, notice string) error {
 			return fmt.Errorf("csv %s: row %d has %d cells for %d columns", t.Slug, r+1, len(data), len(t.Columns))
 		}
 		for i, col := range t.Columns {
-			var c Cell
+			var c document.Cell
 			if i < len(data) {
 				c = data[i]
 			}
@@ -78,8 +80,8 @@ func WriteCSV(w io.Writer, t *Table, notice string) error {
 // ZIP archive, with a LEGGIMI.txt describing the document (title, ente, plan,
 // generation date, notice, list of files). The tree, when set, goes in too as
 // albero.csv, as it is a sheet of the workbook.
-func WriteCSVZip(w io.Writer, d *Document) error {
-	var tables []*Table
+func WriteCSVZip(w io.Writer, d *document.Document) error {
+	var tables []*document.Table
 	if d.Tree != nil {
 		tree := treeAsTable(d.Tree)
 		tables = append(tables, &tree)
@@ -125,7 +127,7 @@ func WriteCSVZip(w io.Writer, d *Document) error {
 
 // csvReadme is the LEGGIMI.txt of the archive, with Windows line ends so that
 // every editor shows it right.
-func csvReadme(d *Document, tables []*Table, names []string) string {
+func csvReadme(d *document.Document, tables []*document.Table, names []string) string {
 	var b strings.Builder
 	line := func(format string, a ...any) {
 		fmt.Fprintf(&b, format, a...)
@@ -162,14 +164,14 @@ func csvReadme(d *Document, tables []*Table, names []string) string {
 
 // csvValue formats one value: numbers from Value, dates from Time, anything
 // else (a missing value, "≥ 200") from Text.
-func csvValue(k Kind, c Cell, rome *time.Location) string {
+func csvValue(k document.Kind, c document.Cell, rome *time.Location) string {
 	finite := c.Has && !math.IsNaN(c.Value) && !math.IsInf(c.Value, 0)
 	switch {
-	case finite && (k == Number || k == Percent):
+	case finite && (k == document.Number || k == document.Percent):
 		return csvDecimal(c.Value, 2)
-	case finite && k == Integer:
+	case finite && k == document.Integer:
 		return csvDecimal(c.Value, 0)
-	case k == Date && !c.Time.IsZero():
+	case k == document.Date && !c.Time.IsZero():
 		t := c.Time.In(rome)
 		if atMidnight(t) {
 			return t.Format("02/01/2006")

@@ -7,6 +7,8 @@ import (
 	"io"
 	"strings"
 	"testing"
+
+	"github.com/piao-performance/piao/internal/document"
 )
 
 func readCSV(t *testing.T, b []byte) [][]string {
@@ -52,10 +54,10 @@ func TestWriteCSV(t *testing.T) {
 }
 
 func TestWriteCSVNoNotice(t *testing.T) {
-	tbl := Table{
+	tbl := document.Table{
 		Slug:    "x",
-		Columns: []Column{{Header: "Quota %", Kind: Percent}, {Header: "Nota"}, {Header: "Valore", Kind: Number}},
-		Rows: [][]Cell{
+		Columns: []document.Column{{Header: "Quota %", Kind: document.Percent}, {Header: "Nota"}, {Header: "Valore", Kind: document.Number}},
+		Rows: [][]document.Cell{
 			{{Text: "99,67%", Value: 99.666, Has: true}, {Text: "+39 085"}, {Text: "0", Value: -0.001, Has: true}},
 			{{Text: "−5%", Value: -5, Has: true}, {Text: "@utente"}, {Text: "1.234,5", Value: 1234.5, Has: true}},
 			{{Text: "-3"}, {Text: "\tx"}, {}},

@@ -14,6 +14,8 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
+	"github.com/piao-performance/piao/internal/document"
+
 	"github.com/go-pdf/fpdf"
 
 	"github.com/piao-performance/piao/internal/itfmt"
@@ -134,7 +136,7 @@ func pdfStatusStyleFor(status string) pdfStatusStyle {
 // At the end fpdf writes a document of one page that shows every character
 // recorded: its font subsets serve every page (see pdfOut.fonts), its
 // information dictionary is the document's.
-func WritePDF(w io.Writer, d *Document) (err error) {
+func WritePDF(w io.Writer, d *document.Document) (err error) {
 	if d == nil {
 		return fmt.Errorf("write pdf: nil document")
 	}
@@ -185,7 +187,7 @@ func (p *pdfWriter) layout() {
 
 type pdfWriter struct {
 	f         *fpdf.Fpdf // measures text; no pages
-	d         *Document
+	d         *document.Document
 	generated string  // "Generato il 26/11/2026 alle 09:15"; empty when unknown
 	y         float64 // the cursor: where the next block starts
 	portrait  pdfGeom
@@ -259,7 +261,7 @@ type pdfBookmark struct {
 
 // pdfNewFpdf returns the fpdf document that measures text and, at the end,
 // makes the fonts and the information dictionary.
-func pdfNewFpdf(d *Document) *fpdf.Fpdf {
+func pdfNewFpdf(d *document.Document) *fpdf.Fpdf {
 	f := fpdf.New("P", "mm", "A4", "")
 	for _, font := range pdfFonts {
 		f.AddUTF8FontFromBytes(font.family, font.style, font.file)
@@ -284,7 +286,7 @@ func pdfNewFpdf(d *Document) *fpdf.Fpdf {
 
 // newPDFWriter returns a writer for the counting pass when out is nil, else
 // one that writes to out a document of total pages.
-func newPDFWriter(d *Document, f *fpdf.Fpdf, out *pdfOut, total int) *pdfWriter {
+func newPDFWriter(d *document.Document, f *fpdf.Fpdf, out *pdfOut, total int) *pdfWriter {
 	p := &pdfWriter{f: f, d: d, out: out, total: total, counting: out == nil}
 	if !d.Generated.IsZero() {
 		t := d.Generated.In(pdfRome())
@@ -549,11 +551,11 @@ func (p *pdfWriter) connectorStyle() {
 // pdfTreeSubset returns the nodes to draw, how many operational objectives
 // (level 3 and deeper) were left out because the tree is too large to draw
 // whole, and how many upper-level nodes past the box limit.
-func pdfTreeSubset(tree []TreeNode) (nodes []TreeNode, operational, upper int) {
+func pdfTreeSubset(tree []document.TreeNode) (nodes []document.TreeNode, operational, upper int) {
 	if len(tree) <= pdfMaxTreeNodes {
 		return tree, 0, 0
 	}
-	nodes = make([]TreeNode, 0, pdfMaxTreeNodes)
+	nodes = make([]document.TreeNode, 0, pdfMaxTreeNodes)
 	for _, n := range tree {
 		switch {
 		case n.Level > 2:
@@ -595,7 +597,7 @@ const (
 	pdfStatusW      = 34.0
 )
 
-func (p *pdfWriter) layoutNode(n TreeNode) pdfNodeLayout {
+func (p *pdfWriter) layoutNode(n document.TreeNode) pdfNodeLayout {
 	l := pdfNodeLayout{x: pdfNodeX(n.Level), lineH: pdfNodeLineH, padY: 1.6, statusCol: pdfStatusStyleFor(n.Status)}
 	l.w = p.geom().w - pdfMarginX - l.x
 	l.code = pdfClean(n.Code)
@@ -627,7 +629,7 @@ func (p *pdfWriter) layoutNode(n TreeNode) pdfNodeLayout {
 	return l
 }
 
-func (p *pdfWriter) drawNode(n TreeNode, l pdfNodeLayout) {
+func (p *pdfWriter) drawNode(n document.TreeNode, l pdfNodeLayout) {
 	y := p.y
 	st := l.statusCol
 	p.fill(st.fill)
@@ -682,7 +684,7 @@ func (p *pdfWriter) tables() {
 
 // pdfTableLayout holds a table's column geometry and its measured header row.
 type pdfTableLayout struct {
-	t      *Table
+	t      *document.Table
 	title  string
 	land   bool // drawn on landscape pages
 	x, w   []float64
@@ -712,7 +714,7 @@ const (
 
 // table writes t on the current page, laid out as tl (nil when t has no
 // columns or no rows).
-func (p *pdfWriter) table(t *Table, title string, tl *pdfTableLayout) {
+func (p *pdfWriter) table(t *document.Table, title string, tl *pdfTableLayout) {
 	intro := pdfClean(t.Intro)
 	empty := tl == nil
 	// Keep the heading with the intro and the first row (or "Nessun dato.").
@@ -766,7 +768,7 @@ func (p *pdfWriter) table(t *Table, title string, tl *pdfTableLayout) {
 // more than pdfMaxPortraitCols columns or when on portrait a header word
 // would be broken; on landscape, columns too narrow for a header word of up
 // to pdfKeepWord characters are widened (pdfWiden).
-func (p *pdfWriter) layoutTable(t *Table, title string) *pdfTableLayout {
+func (p *pdfWriter) layoutTable(t *document.Table, title string) *pdfTableLayout {
 	tl := &pdfTableLayout{t: t, title: title}
 	n := len(t.Columns)
 	tl.x, tl.w, tl.right = make([]float64, n), make([]float64, n), make([]bool, n)
@@ -788,8 +790,8 @@ func (p *pdfWriter) layoutTable(t *Table, title string) *pdfTableLayout {
 				keep[i] = max(keep[i], ww)
 			}
 		}
-		tl.right[i] = c.Kind == Number || c.Kind == Percent || c.Kind == Integer
-		text[i] = c.Kind == Text
+		tl.right[i] = c.Kind == document.Number || c.Kind == document.Percent || c.Kind == document.Integer
+		text[i] = c.Kind == document.Text
 	}
 	spread := func(g pdfGeom) {
 		for i := range tl.w {
@@ -893,7 +895,7 @@ func pdfWiden(w, need, floor []float64, text []bool) {
 	}
 }
 
-func pdfColWeight(c Column) float64 {
+func pdfColWeight(c document.Column) float64 {
 	if c.Width > 0 && !math.IsInf(c.Width, 0) {
 		return c.Width
 	}
@@ -902,7 +904,7 @@ func pdfColWeight(c Column) float64 {
 
 // rowLines wraps each cell of row to its column; a cell of more than maxLns
 // lines, too tall for a page, is cut with an ellipsis.
-func (p *pdfWriter) rowLines(tl *pdfTableLayout, row []Cell, maxLns int) [][]string {
+func (p *pdfWriter) rowLines(tl *pdfTableLayout, row []document.Cell, maxLns int) [][]string {
 	p.font(pdfCond, "", pdfTableFont, pdfText)
 	out := make([][]string, len(tl.w))
 	for i := range tl.w {

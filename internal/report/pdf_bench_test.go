@@ -5,36 +5,38 @@ import (
 	"io"
 	"testing"
 	"time"
+
+	"github.com/piao-performance/piao/internal/document"
 )
 
 // pdfSynthetic is a document of n tables of rows rows each, with a notice,
 // a small tree and the column kinds of the Relazione.
-func pdfSynthetic(tables, rows int) *Document {
-	d := &Document{
+func pdfSynthetic(tables, rows int) *document.Document {
+	d := &document.Document{
 		Title:     "Relazione sulla performance 2026",
 		Ente:      "Ente sintetico di prova",
 		Plan:      "PIAO 2026–2028",
 		Generated: time.Date(2026, 11, 26, 8, 15, 0, 0, time.UTC),
 		Notice:    "DATI DIMOSTRATIVI — valori generati per il benchmark.",
-		Meta:      []Meta{{"Periodo", "31/12/2026 (consuntivo annuale)"}},
+		Meta:      []document.Meta{{Label: "Periodo", Value: "31/12/2026 (consuntivo annuale)"}},
 		Tree:      pdfTree(3, 2, 4),
 	}
 	for t := range tables {
-		tb := Table{
+		tb := document.Table{
 			Slug:  fmt.Sprintf("tabella-%d", t),
 			Title: fmt.Sprintf("Tabella %d", t+1),
 			Intro: "Indicatori degli obiettivi operativi con target, valore rilevato e grado di raggiungimento.",
-			Columns: []Column{
+			Columns: []document.Column{
 				{Header: "Codice", Width: 1.2},
 				{Header: "Indicatore", Width: 4},
 				{Header: "Target", Width: 1.2},
-				{Header: "Valore rilevato", Kind: Number, Width: 1.4},
-				{Header: "Raggiungimento", Kind: Percent, Width: 1.7},
-				{Header: "Data", Kind: Date, Width: 1.2},
+				{Header: "Valore rilevato", Kind: document.Number, Width: 1.4},
+				{Header: "Raggiungimento", Kind: document.Percent, Width: 1.7},
+				{Header: "Data", Kind: document.Date, Width: 1.2},
 			},
 		}
 		for r := range rows {
-			tb.Rows = append(tb.Rows, []Cell{
+			tb.Rows = append(tb.Rows, []document.Cell{
 				{Text: fmt.Sprintf("O.%d.%d", t+1, r+1)},
 				{Text: fmt.Sprintf("Tempo medio di evasione delle pratiche del servizio %d, perché misurabile ogni mese", r)},
 				{Text: "≥ 200"},
@@ -49,19 +51,19 @@ func pdfSynthetic(tables, rows int) *Document {
 }
 
 // pdfTree is a depth-first tree: the ente, areas × strategic × operational.
-func pdfTree(areas, strategic, operational int) []TreeNode {
+func pdfTree(areas, strategic, operational int) []document.TreeNode {
 	statuses := []string{"Raggiunto", "Parzialmente raggiunto", "Non raggiunto", "Dato mancante", "Non applicabile"}
-	nodes := []TreeNode{{Level: 0, Title: "Camera di Commercio del Gran Sasso d’Italia", Score: "88,10%", Status: "Raggiunto"}}
+	nodes := []document.TreeNode{{Level: 0, Title: "Camera di Commercio del Gran Sasso d’Italia", Score: "88,10%", Status: "Raggiunto"}}
 	k := 0
 	next := func() string { k++; return statuses[k%len(statuses)] }
 	for a := 1; a <= areas; a++ {
-		nodes = append(nodes, TreeNode{Level: 1, Code: fmt.Sprintf("PO.%d", a),
+		nodes = append(nodes, document.TreeNode{Level: 1, Code: fmt.Sprintf("PO.%d", a),
 			Title: fmt.Sprintf("Area strategica %d: competitività delle imprese e semplificazione", a), Score: "91,20%", Status: next()})
 		for s := 1; s <= strategic; s++ {
-			nodes = append(nodes, TreeNode{Level: 2, Code: fmt.Sprintf("%d.%d", a, s),
+			nodes = append(nodes, document.TreeNode{Level: 2, Code: fmt.Sprintf("%d.%d", a, s),
 				Title: "Migliorare l’efficienza dei servizi «digitali» alle imprese del territorio", Score: "75,00%", Status: next()})
 			for o := 1; o <= operational; o++ {
-				nodes = append(nodes, TreeNode{Level: 3, Code: fmt.Sprintf("O.%d.%d.%d", a, s, o),
+				nodes = append(nodes, document.TreeNode{Level: 3, Code: fmt.Sprintf("O.%d.%d.%d", a, s, o),
 					Title: "Ridurre i tempi medi di evasione delle pratiche perché il servizio sia più rapido, anche per le imprese più piccole e lontane dai centri urbani",
 					Score: "n.d.", Status: next()})
 			}
@@ -73,11 +75,11 @@ func pdfTree(areas, strategic, operational int) []TreeNode {
 func BenchmarkWritePDF(b *testing.B) {
 	for _, c := range []struct {
 		name string
-		doc  func() *Document
+		doc  func() *document.Document
 	}{
-		{"15x20", func() *Document { return pdfSynthetic(15, 20) }},
-		{"1x5000", func() *Document { return pdfSynthetic(1, 5000) }},
-		{"wide1x5000", func() *Document { return pdfWideDoc(5000) }}, // 10 columns, landscape
+		{"15x20", func() *document.Document { return pdfSynthetic(15, 20) }},
+		{"1x5000", func() *document.Document { return pdfSynthetic(1, 5000) }},
+		{"wide1x5000", func() *document.Document { return pdfWideDoc(5000) }}, // 10 columns, landscape
 	} {
 		d := c.doc()
 		b.Run(c.name, func(b *testing.B) {

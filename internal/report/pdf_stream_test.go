@@ -17,17 +17,19 @@ import (
 	"time"
 	"unicode/utf16"
 
+	"github.com/piao-performance/piao/internal/document"
+
 	"github.com/piao-performance/piao/internal/testpdf"
 )
 
 // pdfWideDoc is pdfWideFixture with its 10-column table grown to rows rows.
-func pdfWideDoc(rows int) *Document {
+func pdfWideDoc(rows int) *document.Document {
 	d := pdfWideFixture()
 	wide := &d.Tables[1]
 	base := wide.Rows
-	wide.Rows = make([][]Cell, rows)
+	wide.Rows = make([][]document.Cell, rows)
 	for r := range wide.Rows {
-		row := append([]Cell(nil), base[r%len(base)]...)
+		row := append([]document.Cell(nil), base[r%len(base)]...)
 		row[1].Text = fmt.Sprintf("OB.%04d", r+1)
 		wide.Rows[r] = row
 	}
@@ -36,22 +38,22 @@ func pdfWideDoc(rows int) *Document {
 
 // pdfLongDoc is 1,200 rows in tables of both orientations, a tree and an
 // empty table: over 50 pages.
-func pdfLongDoc() *Document {
+func pdfLongDoc() *document.Document {
 	d := pdfWideDoc(400)
-	narrow := func(slug, title, prefix string, rows int) Table {
-		t := Table{Slug: slug, Title: title, Intro: "Tabella lunga (" + prefix + ").",
-			Columns: []Column{{Header: "Codice", Width: 1.2}, {Header: "Indicatore", Width: 4}, {Header: "Valore rilevato", Kind: Number, Width: 1.5}}}
+	narrow := func(slug, title, prefix string, rows int) document.Table {
+		t := document.Table{Slug: slug, Title: title, Intro: "Tabella lunga (" + prefix + ").",
+			Columns: []document.Column{{Header: "Codice", Width: 1.2}, {Header: "Indicatore", Width: 4}, {Header: "Valore rilevato", Kind: document.Number, Width: 1.5}}}
 		for r := range rows {
-			t.Rows = append(t.Rows, []Cell{{Text: fmt.Sprintf("%s.%04d", prefix, r+1)},
+			t.Rows = append(t.Rows, []document.Cell{{Text: fmt.Sprintf("%s.%04d", prefix, r+1)},
 				{Text: "Pratiche evase entro i termini «perché» il servizio sia più rapido (≥ 90%)"}, {Text: "−3,40", Value: -3.4, Has: true}})
 		}
 		return t
 	}
-	d.Tables = []Table{
+	d.Tables = []document.Table{
 		narrow("prima", "Prima tabella", "PA", 500),
 		d.Tables[1],
 		narrow("terza", "Terza tabella (dopo la larga)", "PC", 300),
-		{Slug: "vuota", Title: "Tabella vuota", Columns: []Column{{Header: "Codice"}}},
+		{Slug: "vuota", Title: "Tabella vuota", Columns: []document.Column{{Header: "Codice"}}},
 	}
 	return d
 }

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/piao-performance/piao/internal/document"
+
 	"github.com/piao-performance/piao/internal/testpdf"
 )
 
@@ -20,30 +22,30 @@ const pdfTestNotice = "DATI DIMOSTRATIVI — ente e valori inventati."
 
 // pdfFixture is the Relazione's shape with Unicode-heavy content: a 40-node
 // tree, a 300-row table spanning several pages and an empty table.
-func pdfFixture() *Document {
-	d := &Document{
+func pdfFixture() *document.Document {
+	d := &document.Document{
 		Title:     "Relazione sulla performance 2026",
 		Ente:      "Camera di Commercio del Gran Sasso d’Italia",
 		Plan:      "PIAO 2026–2028 — Aggiornamento obiettivi (ottobre 2026)",
 		Generated: time.Date(2026, 11, 26, 8, 15, 0, 0, time.UTC), // 09:15 in Rome
 		Notice:    pdfTestNotice,
-		Meta: []Meta{
-			{"Periodo", "31/12/2026 (consuntivo annuale)"},
-			{"Soglie", "Raggiunto ≥ 90%, parzialmente raggiunto ≥ 60%, «non raggiunto» sotto"},
+		Meta: []document.Meta{
+			{Label: "Periodo", Value: "31/12/2026 (consuntivo annuale)"},
+			{Label: "Soglie", Value: "Raggiunto ≥ 90%, parzialmente raggiunto ≥ 60%, «non raggiunto» sotto"},
 		},
 		Tree: pdfTree(3, 2, 5),
 	}
-	big := Table{
+	big := document.Table{
 		Slug:  "indicatori",
 		Title: "Indicatori degli obiettivi operativi",
 		Intro: "Ogni riga è un indicatore: il target, il valore rilevato e il grado di raggiungimento (perché l’OIV possa verificarli).",
-		Columns: []Column{
+		Columns: []document.Column{
 			{Header: "Codice", Width: 1.2},
 			{Header: "Indicatore", Width: 4},
 			{Header: "Target", Width: 1.2},
-			{Header: "Valore rilevato", Kind: Number, Width: 1.5},
-			{Header: "Raggiungimento", Kind: Percent, Width: 1.7},
-			{Header: "Data", Kind: Date, Width: 1.2},
+			{Header: "Valore rilevato", Kind: document.Number, Width: 1.5},
+			{Header: "Raggiungimento", Kind: document.Percent, Width: 1.7},
+			{Header: "Data", Kind: document.Date, Width: 1.2},
 		},
 	}
 	for r := range 300 {
@@ -51,7 +53,7 @@ func pdfFixture() *Document {
 		if r == 0 {
 			target, value = "≥ 200", "−19,91"
 		}
-		big.Rows = append(big.Rows, []Cell{
+		big.Rows = append(big.Rows, []document.Cell{
 			{Text: fmt.Sprintf("IND.%03d", r+1)},
 			{Text: fmt.Sprintf("Pratiche evase entro i termini, perché il servizio %d sia più rapido: è un’attività che richiede più righe di testo", r+1)},
 			{Text: target},
@@ -60,12 +62,12 @@ func pdfFixture() *Document {
 			{Text: "31/12/2026"},
 		})
 	}
-	d.Tables = []Table{
-		{Slug: "sintesi", Title: "Sintesi", Columns: []Column{{Header: "Voce", Width: 3}, {Header: "Valore", Kind: Integer}},
-			Rows: [][]Cell{{{Text: "Obiettivi operativi"}, {Text: "30", Value: 30, Has: true}}}},
+	d.Tables = []document.Table{
+		{Slug: "sintesi", Title: "Sintesi", Columns: []document.Column{{Header: "Voce", Width: 3}, {Header: "Valore", Kind: document.Integer}},
+			Rows: [][]document.Cell{{{Text: "Obiettivi operativi"}, {Text: "30", Value: 30, Has: true}}}},
 		big,
 		{Slug: "vuota", Title: "Obiettivi senza indicatori", Intro: "Obiettivi privi di indicatori misurabili.",
-			Columns: []Column{{Header: "Codice"}, {Header: "Titolo"}}},
+			Columns: []document.Column{{Header: "Codice"}, {Header: "Titolo"}}},
 	}
 	return d
 }
@@ -195,11 +197,11 @@ func TestWritePDFLargeTree(t *testing.T) {
 func TestWritePDFOddInput(t *testing.T) {
 	testpdf.Need(t)
 	long := strings.Repeat("parola ", 3000)
-	d := &Document{
+	d := &document.Document{
 		Title: "Prova\tcon\x00controlli 😀",
-		Tree:  []TreeNode{{Level: 0, Title: "Ente"}, {Level: 3, Code: "X", Title: strings.Repeat("Supercalifragilistichespiralidoso", 10)}},
-		Tables: []Table{{Title: "Strana", Columns: []Column{{Header: "A", Width: -1}, {Header: "B", Kind: Number, Width: 0}},
-			Rows: [][]Cell{{{Text: long}}, {{Text: strings.Repeat("x", 500)}, {Text: "1"}, {Text: "in più"}}}}},
+		Tree:  []document.TreeNode{{Level: 0, Title: "Ente"}, {Level: 3, Code: "X", Title: strings.Repeat("Supercalifragilistichespiralidoso", 10)}},
+		Tables: []document.Table{{Title: "Strana", Columns: []document.Column{{Header: "A", Width: -1}, {Header: "B", Kind: document.Number, Width: 0}},
+			Rows: [][]document.Cell{{{Text: long}}, {{Text: strings.Repeat("x", 500)}, {Text: "1"}, {Text: "in più"}}}}},
 	}
 	pages, _ := pdfPages(t, d)
 	all := strings.Join(pages, "\f")
@@ -213,8 +215,8 @@ func TestWritePDFOddInput(t *testing.T) {
 
 // pdfWideFixture is a cover, a small tree, a narrow table, the Relazione's
 // 10-column table of 120 rows and another narrow table.
-func pdfWideFixture() *Document {
-	d := &Document{
+func pdfWideFixture() *document.Document {
+	d := &document.Document{
 		Title:     "Relazione sulla performance 2026",
 		Ente:      "Camera di Commercio del Gran Sasso d’Italia",
 		Plan:      "PIAO 2026–2028",
@@ -222,21 +224,21 @@ func pdfWideFixture() *Document {
 		Notice:    pdfTestNotice,
 		Tree:      pdfTree(2, 2, 2),
 	}
-	wide := Table{
+	wide := document.Table{
 		Slug:  "obiettivi-indicatori",
 		Title: "Risultati per ambito",
 		Intro: "Per ogni riga: il valore rilevato, il target e il grado di raggiungimento (≥ 90% è «raggiunto»).",
-		Columns: []Column{
-			{Header: "Ambito", Kind: Integer, Width: 0.6},
+		Columns: []document.Column{
+			{Header: "Ambito", Kind: document.Integer, Width: 0.6},
 			{Header: "Obiettivo", Width: 0.9},
 			{Header: "Titolo dell'obiettivo", Width: 2.6},
 			{Header: "Indicatore", Width: 2.6},
 			{Header: "Baseline", Width: 0.9},
 			{Header: "Target", Width: 0.9},
-			{Header: "Valore", Kind: Number, Width: 0.9},
-			{Header: "Raggiungimento indicatore", Kind: Percent, Width: 1.1},
+			{Header: "Valore", Kind: document.Number, Width: 0.9},
+			{Header: "Raggiungimento indicatore", Kind: document.Percent, Width: 1.1},
 			{Header: "Stato", Width: 1.2},
-			{Header: "Raggiungimento obiettivo", Kind: Percent, Width: 1.1},
+			{Header: "Raggiungimento obiettivo", Kind: document.Percent, Width: 1.1},
 		},
 	}
 	titles := []string{
@@ -251,7 +253,7 @@ func pdfWideFixture() *Document {
 	}
 	statuses := []string{"Raggiunto", "Parzialmente raggiunto", "Non raggiunto", "Dato mancante"}
 	for r := range 120 {
-		wide.Rows = append(wide.Rows, []Cell{
+		wide.Rows = append(wide.Rows, []document.Cell{
 			{Text: strconv.Itoa(r%4 + 1), Value: float64(r%4 + 1), Has: true},
 			{Text: fmt.Sprintf("OB.%03d", r+1)},
 			{Text: titles[r%len(titles)]},
@@ -264,12 +266,12 @@ func pdfWideFixture() *Document {
 			{Text: "75,40%", Value: 75.4, Has: true},
 		})
 	}
-	d.Tables = []Table{
-		{Slug: "sintesi", Title: "Sintesi", Columns: []Column{{Header: "Voce", Width: 3}, {Header: "Valore", Kind: Integer}},
-			Rows: [][]Cell{{{Text: "Obiettivi operativi"}, {Text: "120", Value: 120, Has: true}}}},
+	d.Tables = []document.Table{
+		{Slug: "sintesi", Title: "Sintesi", Columns: []document.Column{{Header: "Voce", Width: 3}, {Header: "Valore", Kind: document.Integer}},
+			Rows: [][]document.Cell{{{Text: "Obiettivi operativi"}, {Text: "120", Value: 120, Has: true}}}},
 		wide,
-		{Slug: "note", Title: "Note metodologiche", Columns: []Column{{Header: "Voce", Width: 1}, {Header: "Nota", Width: 4}},
-			Rows: [][]Cell{{{Text: "Soglie"}, {Text: "Raggiunto ≥ 90%, parzialmente raggiunto ≥ 60%."}}}},
+		{Slug: "note", Title: "Note metodologiche", Columns: []document.Column{{Header: "Voce", Width: 1}, {Header: "Nota", Width: 4}},
+			Rows: [][]document.Cell{{{Text: "Soglie"}, {Text: "Raggiunto ≥ 90%, parzialmente raggiunto ≥ 60%."}}}},
 	}
 	return d
 }
@@ -412,7 +414,7 @@ func TestPDFWiden(t *testing.T) {
 }
 
 // pdfPages writes d and returns the text of each page and their count.
-func pdfPages(t *testing.T, d *Document) ([]string, int) {
+func pdfPages(t *testing.T, d *document.Document) ([]string, int) {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := WritePDF(&buf, d); err != nil {

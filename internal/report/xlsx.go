@@ -8,6 +8,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/piao-performance/piao/internal/document"
+
 	"github.com/xuri/excelize/v2"
 
 	"github.com/piao-performance/piao/internal/itfmt"
@@ -49,7 +51,7 @@ type xlsxStyles struct {
 // show them in the reader's locale (61,24% in Italian). Percent cells hold
 // Value/100 with the built-in "0.00%" format: the cell is the fraction, so
 // formulas on it behave as Excel users expect.
-func WriteXLSX(w io.Writer, d *Document) (err error) {
+func WriteXLSX(w io.Writer, d *document.Document) (err error) {
 	f := excelize.NewFile()
 	defer func() {
 		if cerr := f.Close(); cerr != nil && err == nil {
@@ -71,7 +73,7 @@ func WriteXLSX(w io.Writer, d *Document) (err error) {
 
 	// Name every sheet first: the Informazioni sheet lists them.
 	used := map[string]bool{strings.ToLower(xlsxInfoSheet): true}
-	var tables []*Table
+	var tables []*document.Table
 	var names []string
 	if d.Tree != nil {
 		tree := treeAsTable(d.Tree)
@@ -102,7 +104,7 @@ func WriteXLSX(w io.Writer, d *Document) (err error) {
 	return nil
 }
 
-func xlsxDocProps(d *Document) *excelize.DocProperties {
+func xlsxDocProps(d *document.Document) *excelize.DocProperties {
 	p := &excelize.DocProperties{
 		Title:       d.Title,
 		Subject:     d.Plan,
@@ -158,7 +160,7 @@ func newXLSXStyles(f *excelize.File) (xlsxStyles, error) {
 
 // writeXLSXInfo fills the first sheet: what the workbook is, where it comes
 // from and which sheets it holds.
-func writeXLSXInfo(f *excelize.File, d *Document, st xlsxStyles, rome *time.Location, tables []*Table, names []string) error {
+func writeXLSXInfo(f *excelize.File, d *document.Document, st xlsxStyles, rome *time.Location, tables []*document.Table, names []string) error {
 	sw, err := f.NewStreamWriter(xlsxInfoSheet)
 	if err != nil {
 		return fmt.Errorf("xlsx: sheet %q: %w", xlsxInfoSheet, err)
@@ -208,7 +210,7 @@ func writeXLSXInfo(f *excelize.File, d *Document, st xlsxStyles, rome *time.Loca
 }
 
 // writeXLSXTable streams one table: notice, title, header, data.
-func writeXLSXTable(f *excelize.File, sheet string, t *Table, notice string, st xlsxStyles, rome *time.Location) error {
+func writeXLSXTable(f *excelize.File, sheet string, t *document.Table, notice string, st xlsxStyles, rome *time.Location) error {
 	ncol := len(t.Columns)
 	headerRow := 2 // under the title
 	if notice != "" {
@@ -273,7 +275,7 @@ func writeXLSXTable(f *excelize.File, sheet string, t *Table, notice string, st 
 			return fmt.Errorf("row %d has %d cells for %d columns", r+1, len(data), ncol)
 		}
 		for i, col := range t.Columns {
-			var c Cell
+			var c document.Cell
 			if i < len(data) {
 				c = data[i]
 			}
@@ -291,22 +293,22 @@ func writeXLSXTable(f *excelize.File, sheet string, t *Table, notice string, st 
 
 // xlsxCell types one value: numbers and dates as such, anything else (a
 // missing value, "≥ 200") as its text.
-func xlsxCell(k Kind, c Cell, st xlsxStyles, rome *time.Location) excelize.Cell {
+func xlsxCell(k document.Kind, c document.Cell, st xlsxStyles, rome *time.Location) excelize.Cell {
 	finite := c.Has && !math.IsNaN(c.Value) && !math.IsInf(c.Value, 0)
 	switch k {
-	case Number:
+	case document.Number:
 		if finite {
 			return excelize.Cell{StyleID: st.number, Value: c.Value}
 		}
-	case Percent:
+	case document.Percent:
 		if finite {
 			return excelize.Cell{StyleID: st.percent, Value: c.Value / 100}
 		}
-	case Integer:
+	case document.Integer:
 		if finite {
 			return excelize.Cell{StyleID: st.integer, Value: c.Value}
 		}
-	case Date:
+	case document.Date:
 		if !c.Time.IsZero() {
 			t := c.Time.In(rome)
 			if atMidnight(t) {
@@ -322,25 +324,25 @@ func xlsxCell(k Kind, c Cell, st xlsxStyles, rome *time.Location) excelize.Cell 
 
 // treeAsTable lists the performance tree as a table, shared by the XLSX
 // "Albero" sheet and the CSV archive. Scores become numbers when they parse.
-func treeAsTable(nodes []TreeNode) Table {
-	t := Table{
+func treeAsTable(nodes []document.TreeNode) document.Table {
+	t := document.Table{
 		Slug:  "albero",
 		Title: "Albero della performance",
-		Columns: []Column{
-			{Header: "Livello", Kind: Integer, Width: 0.5},
-			{Header: "Codice", Kind: Text, Width: 1},
-			{Header: "Obiettivo", Kind: Text, Width: 7},
-			{Header: "Raggiungimento", Kind: Percent, Width: 1.2},
-			{Header: "Stato", Kind: Text, Width: 2},
+		Columns: []document.Column{
+			{Header: "Livello", Kind: document.Integer, Width: 0.5},
+			{Header: "Codice", Kind: document.Text, Width: 1},
+			{Header: "Obiettivo", Kind: document.Text, Width: 7},
+			{Header: "Raggiungimento", Kind: document.Percent, Width: 1.2},
+			{Header: "Stato", Kind: document.Text, Width: 2},
 		},
-		Rows: make([][]Cell, 0, len(nodes)),
+		Rows: make([][]document.Cell, 0, len(nodes)),
 	}
 	for _, n := range nodes {
-		score := Cell{Text: n.Score}
+		score := document.Cell{Text: n.Score}
 		if v, msg := itfmt.ParseNumber(n.Score); msg == "" && strings.HasSuffix(strings.TrimSpace(n.Score), "%") {
 			score.Value, score.Has = v, true
 		}
-		t.Rows = append(t.Rows, []Cell{
+		t.Rows = append(t.Rows, []document.Cell{
 			{Text: fmt.Sprint(n.Level), Value: float64(n.Level), Has: true},
 			{Text: n.Code},
 			{Text: strings.Repeat(sheetTreeIndent, max(n.Level, 0)) + n.Title},
@@ -354,7 +356,7 @@ func treeAsTable(nodes []TreeNode) Table {
 // xlsxSheetName names a table's sheet: its Title when it fits, else its Slug,
 // else "Tabella N"; cleaned, truncated and made unique (case-insensitively,
 // as Excel compares names) against used, which it updates.
-func xlsxSheetName(t *Table, i int, used map[string]bool) string {
+func xlsxSheetName(t *document.Table, i int, used map[string]bool) string {
 	name := xlsxCleanSheetName(t.Title)
 	if name == "" || utf8.RuneCountInString(name) > xlsxMaxSheetName {
 		name = xlsxTruncate(xlsxCleanSheetName(t.Slug), xlsxMaxSheetName)

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"testing"
+
+	"github.com/piao-performance/piao/internal/document"
 )
 
 // BenchmarkWriteXLSX measures a reference-size report (15 tables of 20 rows)
@@ -15,11 +17,11 @@ func BenchmarkWriteXLSX(b *testing.B) {
 		ref.Tables = append(ref.Tables, xlsxBigTable(fmt.Sprintf("tabella-%d", i+1), fmt.Sprintf("Tabella %d", i+1), 20, 8))
 	}
 	big := xlsxFixture(0)
-	big.Tables = []Table{xlsxBigTable("grande", "Tabella grande", 5000, 10)}
+	big.Tables = []document.Table{xlsxBigTable("grande", "Tabella grande", 5000, 10)}
 
 	for _, c := range []struct {
 		name string
-		d    *Document
+		d    *document.Document
 	}{{"reference-15x20", ref}, {"rows-5000x10", big}} {
 		b.Run(c.name, func(b *testing.B) {
 			b.ReportAllocs()
@@ -34,7 +36,7 @@ func BenchmarkWriteXLSX(b *testing.B) {
 
 func BenchmarkWriteCSVZip(b *testing.B) {
 	d := xlsxFixture(0)
-	d.Tables = []Table{xlsxBigTable("grande", "Tabella grande", 5000, 10)}
+	d.Tables = []document.Table{xlsxBigTable("grande", "Tabella grande", 5000, 10)}
 	b.ReportAllocs()
 	for b.Loop() {
 		if err := WriteCSVZip(io.Discard, d); err != nil {

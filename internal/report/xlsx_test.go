@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/piao-performance/piao/internal/document"
+
 	"github.com/xuri/excelize/v2"
 )
 
@@ -19,33 +21,33 @@ const xlsxTestNotice = "DATI DIMOSTRATIVI — ente e valori inventati, non usare
 
 // xlsxFixture is a small report with every column kind, missing values,
 // Unicode text, a tree, a notice and a table of bigRows rows.
-func xlsxFixture(bigRows int) *Document {
+func xlsxFixture(bigRows int) *document.Document {
 	rome, _ := time.LoadLocation("Europe/Rome")
-	d := &Document{
+	d := &document.Document{
 		Title:     "Relazione sulla performance 2023",
 		Ente:      "Camera di Commercio del Gran Sasso d'Italia",
 		Plan:      "PIAO 2023–2025 — Aggiornamento obiettivi (ottobre 2023)",
 		Generated: time.Date(2024, 6, 30, 10, 15, 0, 0, rome),
 		Notice:    xlsxTestNotice,
-		Meta:      []Meta{{Label: "Periodo", Value: "31/12/2023 (consuntivo annuale)"}},
-		Tree: []TreeNode{
+		Meta:      []document.Meta{{Label: "Periodo", Value: "31/12/2023 (consuntivo annuale)"}},
+		Tree: []document.TreeNode{
 			{Level: 0, Title: "Camera di Commercio", Score: "91,5%", Status: "Raggiunto"},
 			{Level: 1, Code: "PO.1", Title: "Competitività delle imprese", Score: "96,54%", Status: "Raggiunto"},
 			{Level: 2, Code: "1.1", Title: "Perché semplificare", Score: "n.d.", Status: "Dato mancante"},
 		},
-		Tables: []Table{
+		Tables: []document.Table{
 			{
 				Slug:  "indicatori",
 				Title: "Indicatori: valori [2023]",
-				Columns: []Column{
-					{Header: "Indicatore", Kind: Text, Width: 4},
-					{Header: "Target", Kind: Text},
-					{Header: "Valore", Kind: Number},
-					{Header: "Raggiungimento", Kind: Percent},
-					{Header: "Pratiche", Kind: Integer},
-					{Header: "Aggiornato", Kind: Date},
+				Columns: []document.Column{
+					{Header: "Indicatore", Kind: document.Text, Width: 4},
+					{Header: "Target", Kind: document.Text},
+					{Header: "Valore", Kind: document.Number},
+					{Header: "Raggiungimento", Kind: document.Percent},
+					{Header: "Pratiche", Kind: document.Integer},
+					{Header: "Aggiornato", Kind: document.Date},
 				},
-				Rows: [][]Cell{
+				Rows: [][]document.Cell{
 					{{Text: "Tempi medi perché più brevi"}, {Text: "≥ 200"}, {Text: "−19,91", Value: -19.91, Has: true},
 						{Text: "61,24%", Value: 61.24, Has: true}, {Text: "1.234", Value: 1234, Has: true},
 						{Text: "31/12/2023", Time: time.Date(2023, 12, 31, 0, 0, 0, 0, rome)}},
@@ -64,24 +66,24 @@ func xlsxFixture(bigRows int) *Document {
 }
 
 // xlsxBigTable is a table of n rows and ncol columns, cycling through the kinds.
-func xlsxBigTable(slug, title string, n, ncol int) Table {
-	t := Table{Slug: slug, Title: title}
-	kinds := []Kind{Text, Number, Percent, Integer, Date}
+func xlsxBigTable(slug, title string, n, ncol int) document.Table {
+	t := document.Table{Slug: slug, Title: title}
+	kinds := []document.Kind{document.Text, document.Number, document.Percent, document.Integer, document.Date}
 	for c := range ncol {
-		t.Columns = append(t.Columns, Column{Header: fmt.Sprintf("Colonna %d", c+1), Kind: kinds[c%len(kinds)]})
+		t.Columns = append(t.Columns, document.Column{Header: fmt.Sprintf("Colonna %d", c+1), Kind: kinds[c%len(kinds)]})
 	}
 	day := time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC)
 	for r := range n {
-		row := make([]Cell, ncol)
+		row := make([]document.Cell, ncol)
 		for c := range ncol {
 			v := float64(r) + float64(c)/100
 			switch t.Columns[c].Kind {
-			case Text:
-				row[c] = Cell{Text: fmt.Sprintf("Riga %d, attività «%d»", r+1, c)}
-			case Date:
-				row[c] = Cell{Text: "", Time: day.AddDate(0, 0, r%365)}
+			case document.Text:
+				row[c] = document.Cell{Text: fmt.Sprintf("Riga %d, attività «%d»", r+1, c)}
+			case document.Date:
+				row[c] = document.Cell{Text: "", Time: day.AddDate(0, 0, r%365)}
 			default:
-				row[c] = Cell{Text: strconv.FormatFloat(v, 'f', 2, 64), Value: v, Has: true}
+				row[c] = document.Cell{Text: strconv.FormatFloat(v, 'f', 2, 64), Value: v, Has: true}
 			}
 		}
 		t.Rows = append(t.Rows, row)
@@ -89,7 +91,7 @@ func xlsxBigTable(slug, title string, n, ncol int) Table {
 	return t
 }
 
-func xlsxOpen(t *testing.T, d *Document) *excelize.File {
+func xlsxOpen(t *testing.T, d *document.Document) *excelize.File {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := WriteXLSX(&buf, d); err != nil {
@@ -330,18 +332,18 @@ func TestWriteXLSXNoNotice(t *testing.T) {
 func TestXLSXSheetName(t *testing.T) {
 	used := map[string]bool{"informazioni": true, "albero": true}
 	cases := []struct {
-		table Table
+		table document.Table
 		want  string
 	}{
-		{Table{Slug: "obiettivi", Title: "Obiettivi strategici"}, "Obiettivi strategici"},
-		{Table{Slug: "obiettivi-bis", Title: "Obiettivi strategici"}, "Obiettivi strategici (2)"},
-		{Table{Slug: "x", Title: "OBIETTIVI STRATEGICI"}, "OBIETTIVI STRATEGICI (3)"},
-		{Table{Slug: "a/b", Title: "Un titolo decisamente troppo lungo per un foglio"}, "ab"},
-		{Table{Slug: "albero", Title: "Albero"}, "Albero (2)"},
-		{Table{Title: "  :*?  "}, "Tabella 6"},
-		{Table{Slug: strings.Repeat("s", 40)}, strings.Repeat("s", 31)},
-		{Table{Slug: strings.Repeat("s", 40)}, strings.Repeat("s", 27) + " (2)"},
-		{Table{Title: "L'ente [2023]"}, "Lente 2023"},
+		{document.Table{Slug: "obiettivi", Title: "Obiettivi strategici"}, "Obiettivi strategici"},
+		{document.Table{Slug: "obiettivi-bis", Title: "Obiettivi strategici"}, "Obiettivi strategici (2)"},
+		{document.Table{Slug: "x", Title: "OBIETTIVI STRATEGICI"}, "OBIETTIVI STRATEGICI (3)"},
+		{document.Table{Slug: "a/b", Title: "Un titolo decisamente troppo lungo per un foglio"}, "ab"},
+		{document.Table{Slug: "albero", Title: "Albero"}, "Albero (2)"},
+		{document.Table{Title: "  :*?  "}, "Tabella 6"},
+		{document.Table{Slug: strings.Repeat("s", 40)}, strings.Repeat("s", 31)},
+		{document.Table{Slug: strings.Repeat("s", 40)}, strings.Repeat("s", 27) + " (2)"},
+		{document.Table{Title: "L'ente [2023]"}, "Lente 2023"},
 	}
 	for i, c := range cases {
 		got := xlsxSheetName(&c.table, i, used)

@@ -9,6 +9,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/piao-performance/piao/internal/document"
+
 	"github.com/piao-performance/piao/internal/model"
 
 	"github.com/piao-performance/piao/internal/itfmt"
@@ -125,18 +127,18 @@ func (s *Server) auditExport(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, http.StatusBadRequest, "Filtro non valido", strings.Join(msgs, " "))
 		return
 	}
-	t := report.Table{Slug: "registro-audit", Title: "Registro di audit", Columns: []report.Column{
-		{Header: "N. catena", Kind: report.Integer, Width: 0.6}, {Header: "Data e ora", Kind: report.Date, Width: 1.1},
+	t := document.Table{Slug: "registro-audit", Title: "Registro di audit", Columns: []document.Column{
+		{Header: "N. catena", Kind: document.Integer, Width: 0.6}, {Header: "Data e ora", Kind: document.Date, Width: 1.1},
 		{Header: "Utente", Width: 1}, {Header: "Azione", Width: 1.2}, {Header: "Tipo oggetto", Width: 0.9},
 		{Header: "Oggetto", Width: 1.6}, {Header: "Motivo", Width: 1.6}, {Header: "Prima e dopo (JSON)", Width: 3},
 		{Header: "Impronta SHA-256", Width: 2}}}
 	rome := itfmt.Rome()
 	err = s.store.AuditEvents(r.Context(), f, func(e model.AuditRow) error {
-		seq := report.Cell{Text: "in attesa"}
+		seq := document.Cell{Text: "in attesa"}
 		if e.Seq != nil {
-			seq = report.Cell{Text: strconv.FormatInt(*e.Seq, 10), Value: float64(*e.Seq), Has: true}
+			seq = document.Cell{Text: strconv.FormatInt(*e.Seq, 10), Value: float64(*e.Seq), Has: true}
 		}
-		t.Rows = append(t.Rows, []report.Cell{seq, {Text: e.At.In(rome).Format("02/01/2006 15:04:05"), Time: e.At},
+		t.Rows = append(t.Rows, []document.Cell{seq, {Text: e.At.In(rome).Format("02/01/2006 15:04:05"), Time: e.At},
 			{Text: e.Actor}, {Text: e.Action}, {Text: e.ObjectType}, {Text: e.ObjectKey}, {Text: e.Reason}, {Text: e.Detail}, {Text: e.Hash}})
 		return nil
 	})
@@ -144,10 +146,10 @@ func (s *Server) auditExport(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	doc := &report.Document{Title: "Registro di audit", Ente: h.EnteName, Plan: h.Title, Generated: time.Now(),
-		Meta: []report.Meta{{Label: "Filtri", Value: filterText(form)}, {Label: "Eventi", Value: strconv.Itoa(len(t.Rows))},
+	doc := &document.Document{Title: "Registro di audit", Ente: h.EnteName, Plan: h.Title, Generated: time.Now(),
+		Meta: []document.Meta{{Label: "Filtri", Value: filterText(form)}, {Label: "Eventi", Value: strconv.Itoa(len(t.Rows))},
 			{Label: "Catena", Value: "propria dell'ente: il numero conta solo gli eventi di questo ente"}},
-		Tables: []report.Table{t}}
+		Tables: []document.Table{t}}
 	var buf bytes.Buffer
 	if strings.HasSuffix(file, ".csv") {
 		err = report.WriteCSV(&buf, &t, "")

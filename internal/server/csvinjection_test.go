@@ -149,7 +149,7 @@ func TestCSVFormulaInjection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(raw[0], model.OpenDataColumns) {
+	if !slices.Equal(raw[0], model.OpenDataColumns()) {
 		t.Fatalf("indicators.csv header changed: %q", raw[0])
 	}
 	rawAll := strings.Join(slices.Concat(raw...), "\x1f")
@@ -168,7 +168,7 @@ func TestCSVFormulaInjection(t *testing.T) {
 		t.Fatalf("indicators-excel.csv: %d", res.StatusCode)
 	}
 	excel := readSheetCSV(t, "indicators-excel.csv", []byte(body))
-	if !slices.Equal(excel[0], model.OpenDataColumns) || len(excel) != len(raw) {
+	if !slices.Equal(excel[0], model.OpenDataColumns()) || len(excel) != len(raw) {
 		t.Fatalf("indicators-excel.csv: header %q, %d rows for %d", excel[0], len(excel), len(raw))
 	}
 	cells := "\x1f" + neutral(t, "indicators-excel.csv", excel) + "\x1f"

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/piao-performance/piao/internal/document"
+
 	"github.com/piao-performance/piao/internal/evidence"
 	"github.com/piao-performance/piao/internal/relazione"
 	"github.com/piao-performance/piao/internal/report"
@@ -104,7 +106,7 @@ func (u zipNames) unique(dir, name string) string {
 }
 
 // writeSheet adds the sheet as PDF and each of its tables as CSV.
-func writeSheet(zw *zip.Writer, doc *report.Document) error {
+func writeSheet(zw *zip.Writer, doc *document.Document) error {
 	fw, err := zw.Create("scheda-obiettivo.pdf")
 	if err != nil {
 		return fmt.Errorf("evidence pack: %w", err)

@@ -111,7 +111,7 @@ func fillScores(rows []model.OpenDataRow, cards map[int]*scorecard.Card) {
 func writeCSV(buf *bytes.Buffer, rows []model.OpenDataRow) error {
 	cw := csv.NewWriter(buf)
 	cw.UseCRLF = true
-	if err := cw.Write(model.OpenDataColumns); err != nil {
+	if err := cw.Write(model.OpenDataColumns()); err != nil {
 		return err
 	}
 	for _, row := range rows {
@@ -152,13 +152,14 @@ func writeExcelCSV(buf *bytes.Buffer, rows []model.OpenDataRow) error {
 	cw := csv.NewWriter(buf)
 	cw.Comma = ';'
 	cw.UseCRLF = true
-	if err := cw.Write(model.OpenDataColumns); err != nil {
+	cols := model.OpenDataColumns()
+	if err := cw.Write(cols); err != nil {
 		return err
 	}
 	for _, row := range rows {
 		rec := row.Values()
 		for i, v := range rec {
-			if openDataNumeric(model.OpenDataColumns[i]) && plainDecimal(v) {
+			if openDataNumeric(cols[i]) && plainDecimal(v) {
 				rec[i] = strings.Replace(v, ".", ",", 1)
 				continue
 			}
@@ -222,7 +223,7 @@ func writeJSON(buf *bytes.Buffer, h model.PlanHeader, rows []model.OpenDataRow, 
 		Columns    []string  `json:"columns"`
 		Indicators []jsonRow `json:"indicators"`
 	}{Ente: h.EnteSlug, EnteName: h.EnteName, Plan: h.Slug, PlanTitle: h.Title, Revision: h.RevisionLabel, DemoData: demo,
-		Columns: model.OpenDataColumns, Indicators: make([]jsonRow, 0, len(rows))}
+		Columns: model.OpenDataColumns(), Indicators: make([]jsonRow, 0, len(rows))}
 	if demo {
 		out.Notice = "Dati dimostrativi: i valori a consuntivo (actual, achievement_pct, status) sono inventati per la dimostrazione, non sono dati reali dell'ente."
 	}

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/piao-performance/piao/internal/document"
+
 	"github.com/piao-performance/piao/internal/model"
 
 	"github.com/piao-performance/piao/internal/relazione"
@@ -20,7 +22,7 @@ import (
 // version (public) exists only for years the OIV validated, scores only
 // approved values of closed periods and leaves out the individual
 // scorecards, which are personal data.
-func (s *Server) relazioneDoc(w http.ResponseWriter, r *http.Request, public bool) (model.PlanHeader, *report.Document, *model.Validation, bool) {
+func (s *Server) relazioneDoc(w http.ResponseWriter, r *http.Request, public bool) (model.PlanHeader, *document.Document, *model.Validation, bool) {
 	h, err := s.store.PlanHeader(r.Context(), param(r, "ente"), param(r, "plan"))
 	if err != nil {
 		s.storeError(w, r, err)

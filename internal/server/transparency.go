@@ -4,8 +4,9 @@ import (
 	"net/http"
 	"sort"
 
+	"github.com/piao-performance/piao/internal/document"
+
 	"github.com/piao-performance/piao/internal/relazione"
-	"github.com/piao-performance/piao/internal/report"
 	"github.com/piao-performance/piao/templates"
 )
 
@@ -47,7 +48,7 @@ func (s *Server) transparencyPage(w http.ResponseWriter, r *http.Request) {
 			ty.Validation = &v
 			// the section list is fixed: no need to build the Relazione to name its files
 			for _, sec := range relazione.Sections(true) {
-				ty.Tables = append(ty.Tables, report.Table{Slug: sec.Slug, Title: sec.Title})
+				ty.Tables = append(ty.Tables, document.Table{Slug: sec.Slug, Title: sec.Title})
 			}
 		}
 		d.Years = append(d.Years, ty)
