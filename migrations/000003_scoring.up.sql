@@ -1,7 +1,7 @@
 -- Scoring: the per-plan rules (SMVP), monitoring periods, measurements (actuals)
 -- and the evaluators' behaviour scores for individual scorecards.
 
--- One row per plan; the defaults are those of DESIGN.md §4.
+-- One row per plan; the defaults are those of docs/DESIGN.md §4.
 CREATE TABLE scoring_rules (
     plan_id          bigint PRIMARY KEY REFERENCES plans (id) ON DELETE CASCADE,
     cap              numeric NOT NULL DEFAULT 100 CHECK (cap BETWEEN 100 AND 1000),

@@ -471,7 +471,7 @@ func loadSynthetic(ctx context.Context, st *store.Store, enti []synth.Ente, p pr
 	})
 }
 
-// importOptions are those of the demo's sample actuals (DESIGN.md §5):
+// importOptions are those of the demo's sample actuals (docs/DESIGN.md §5):
 // approved, their periods closed so the public pages and files show them,
 // and labelled as demo data.
 var importOptions = store.ImportOptions{Actor: "piaobench", Status: "approved", ClosePeriods: true, Demo: true}

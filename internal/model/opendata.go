@@ -3,7 +3,7 @@ package model
 import "fmt"
 
 // OpenDataColumns are the columns of the public indicators file, in order
-// (DESIGN.md §5). Users' scripts depend on them: never reorder or rename.
+// (docs/DESIGN.md §5). Users' scripts depend on them: never reorder or rename.
 func OpenDataColumns() []string {
 	return []string{
 		"ente", "plan", "area", "objective_kind", "objective_code", "objective_title", "indicator_id",

@@ -109,7 +109,7 @@ type Area struct {
 	Title  string `json:"title"`
 }
 
-// Objective kinds (DESIGN.md §2).
+// Objective kinds (docs/DESIGN.md §2).
 const (
 	KindStrategic      = "strategic"
 	KindCommon         = "common"

@@ -1,6 +1,7 @@
 // Package scores loads scored periods of a plan: the snapshot and the actuals
-// a reader may see, scored by the engine into a scorecard.Card. Scores are
-// computed on every read (see package scoring for why there is no cache).
+// a reader may see, scored by the engine into a scorecard.Card. Every call
+// loads and scores afresh; the web server caches cards by the period's
+// fingerprint (internal/server/cards.go).
 package scores
 
 import (

@@ -7,7 +7,7 @@ import (
 
 func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
 
-// TestAchievement covers every operator and edge case of DESIGN.md §4 with
+// TestAchievement covers every operator and edge case of docs/DESIGN.md §4 with
 // expected values worked out by hand.
 func TestAchievement(t *testing.T) {
 	def := DefaultRules()

@@ -4,9 +4,12 @@
 // bands, the completeness counts and the individual scorecards, and explains
 // each number on demand.
 //
-// Scores are computed on read, not cached: scoring the reference plan takes a
+// The engine keeps nothing between calls: scoring the reference plan takes a
 // fraction of a millisecond and a 50,000-indicator plan a few milliseconds
-// (see the benchmarks), so a cache would only add invalidation bugs.
+// (see the benchmarks). What is worth caching is the loading around it (the
+// snapshot and the actuals): the web server keeps scored cards and built
+// dashboards keyed by the store's fingerprint of the period, so any write is
+// seen at once (internal/server/cards.go, internal/server/dashboard.go).
 package scoring
 
 import (
@@ -17,7 +20,7 @@ import (
 )
 
 // Rules are the per-plan scoring settings (the SMVP). DefaultRules gives the
-// defaults of DESIGN.md §4.
+// defaults of docs/DESIGN.md §4.
 type Rules struct {
 	Cap             float64 // maximum achievement of an indicator, percent
 	MinThreshold    float64 // an achievement below it counts as 0; 0 = no threshold

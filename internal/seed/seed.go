@@ -1,6 +1,6 @@
 // Package seed holds the reference plan — the PIAO 2023–2025 of the Camera di
 // Commercio del Gran Sasso d'Italia, October 2023 update — transcribed from
-// ../shared/seeds into JSON fragments, and decodes it into a plan.Document.
+// docs/reference into JSON fragments, and decodes it into a plan.Document.
 package seed
 
 import (

@@ -8,7 +8,7 @@ import (
 )
 
 // TestTranscriptionCounts checks the transcribed plan against counts taken by
-// hand from ../shared/seeds/000_d54f26f68d50c752.txt; each comment names where.
+// hand from docs/reference/piao-2023-2025-cciaa-gran-sasso.txt; each comment names where.
 func TestTranscriptionCounts(t *testing.T) {
 	doc, err := seed.Reference()
 	if err != nil {

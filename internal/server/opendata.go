@@ -30,7 +30,7 @@ func (s *Server) openDataIndex(w http.ResponseWriter, r *http.Request) {
 }
 
 // openDataFile serves indicators.csv, indicators-excel.csv or indicators.json
-// of a plan: public, no sign-in, the columns of DESIGN.md §5. indicators.csv
+// of a plan: public, no sign-in, the columns of docs/DESIGN.md §5. indicators.csv
 // is for programs and keeps every value exactly as stored; its spreadsheet
 // twin indicators-excel.csv has the same columns and rows for Italian Excel
 // and neutralises text that a spreadsheet would run as a formula.
@@ -58,7 +58,7 @@ func (s *Server) openDataFile(w http.ResponseWriter, r *http.Request) {
 	var buf bytes.Buffer
 	name := h.EnteSlug + "_" + h.Slug + "_" + file
 	if demo {
-		// the CSV columns are fixed (DESIGN.md §5): the label goes in the file name and a header
+		// the CSV columns are fixed (docs/DESIGN.md §5): the label goes in the file name and a header
 		name = h.EnteSlug + "_" + h.Slug + "_DATI-DIMOSTRATIVI_" + file
 		w.Header().Set("X-PIAO-Demo-Data", "true: actual, achievement_pct and status are invented demo values, not the ente's data")
 	}

@@ -233,7 +233,7 @@ func openDataCSV(t *testing.T, h http.Handler) []map[string]string {
 }
 
 // TestOpenDataCSVMatchesSource compares values in the public CSV with the text
-// of ../shared/seeds/000_d54f26f68d50c752.txt (line numbers in comments).
+// of docs/reference/piao-2023-2025-cciaa-gran-sasso.txt (line numbers in comments).
 func TestOpenDataCSVMatchesSource(t *testing.T) {
 	h, _ := newApp(t)
 	rows := openDataCSV(t, h)

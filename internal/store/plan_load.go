@@ -174,7 +174,7 @@ func (l *loader) insertPlan(ctx context.Context) error {
 	if err := l.insertRevisions(ctx); err != nil {
 		return err
 	}
-	// The default scoring rules (DESIGN.md §4) until an administrator changes them.
+	// The default scoring rules (docs/DESIGN.md §4) until an administrator changes them.
 	if _, err := l.tx.Exec(ctx, `INSERT INTO scoring_rules (plan_id) VALUES ($1)`, l.planID); err != nil {
 		return fmt.Errorf("scoring rules of %s: %w", p.Slug, err)
 	}
