@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/piao-performance/piao/internal/model"
-
 	"github.com/piao-performance/piao/internal/revision"
 )
 

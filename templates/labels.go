@@ -3,9 +3,8 @@ package templates
 import (
 	"strconv"
 
-	"github.com/piao-performance/piao/internal/model"
-
 	"github.com/piao-performance/piao/internal/itfmt"
+	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/plan"
 )
 

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/piao-performance/piao/internal/document"
-
 	"github.com/piao-performance/piao/internal/model"
 
 	"github.com/a-h/templ"

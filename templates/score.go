@@ -2,9 +2,8 @@ package templates
 
 import (
 	"github.com/a-h/templ"
-	"github.com/piao-performance/piao/internal/model"
-
 	"github.com/piao-performance/piao/internal/itfmt"
+	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/scorecard"
 	"github.com/piao-performance/piao/internal/scoring"
 )

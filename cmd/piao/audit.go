@@ -10,9 +10,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/piao-performance/piao/internal/model"
-
 	"github.com/piao-performance/piao/internal/config"
+	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/store"
 )
 

@@ -11,13 +11,11 @@ import (
 	"strconv"
 	"text/tabwriter"
 
-	"github.com/piao-performance/piao/internal/scores"
-
-	"github.com/piao-performance/piao/internal/model"
-
 	"github.com/piao-performance/piao/internal/config"
 	"github.com/piao-performance/piao/internal/itfmt"
+	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/scorecard"
+	"github.com/piao-performance/piao/internal/scores"
 	"github.com/piao-performance/piao/internal/scoring"
 	"github.com/piao-performance/piao/internal/store"
 )

@@ -8,11 +8,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/piao-performance/piao/internal/model"
-
 	"github.com/piao-performance/piao/internal/auth"
 	"github.com/piao-performance/piao/internal/mail"
 	"github.com/piao-performance/piao/internal/mailpit"
+	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/seed"
 	"github.com/piao-performance/piao/internal/store"
 	"github.com/piao-performance/piao/internal/testdb"

@@ -14,14 +14,11 @@ import (
 	"time"
 
 	"github.com/piao-performance/piao/internal/document"
-
-	"github.com/piao-performance/piao/internal/scores"
-
-	"github.com/piao-performance/piao/internal/model"
-
 	"github.com/piao-performance/piao/internal/itfmt"
+	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/plan"
 	"github.com/piao-performance/piao/internal/scorecard"
+	"github.com/piao-performance/piao/internal/scores"
 	"github.com/piao-performance/piao/internal/scoring"
 	"github.com/piao-performance/piao/internal/store"
 )

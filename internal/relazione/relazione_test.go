@@ -13,10 +13,8 @@ import (
 	"time"
 
 	"github.com/piao-performance/piao/internal/document"
-
-	"github.com/piao-performance/piao/internal/scores"
-
 	"github.com/piao-performance/piao/internal/model"
+	"github.com/piao-performance/piao/internal/scores"
 
 	"github.com/xuri/excelize/v2"
 

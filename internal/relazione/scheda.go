@@ -8,10 +8,8 @@ import (
 	"time"
 
 	"github.com/piao-performance/piao/internal/document"
-
-	"github.com/piao-performance/piao/internal/model"
-
 	"github.com/piao-performance/piao/internal/itfmt"
+	"github.com/piao-performance/piao/internal/model"
 )
 
 // EvidenceIndex describes an attachment in an evidence pack: the file name

@@ -10,9 +10,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/piao-performance/piao/internal/document"
-
 	"github.com/piao-performance/piao/internal/csvsafe"
+	"github.com/piao-performance/piao/internal/document"
 )
 
 const (

@@ -18,7 +18,6 @@ import (
 	"unicode/utf16"
 
 	"github.com/piao-performance/piao/internal/document"
-
 	"github.com/piao-performance/piao/internal/testpdf"
 )
 

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/piao-performance/piao/internal/document"
-
 	"github.com/piao-performance/piao/internal/testpdf"
 )
 

@@ -10,12 +10,10 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/piao-performance/piao/internal/scores"
-
-	"github.com/piao-performance/piao/internal/model"
-
 	"github.com/piao-performance/piao/internal/itfmt"
+	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/plan"
+	"github.com/piao-performance/piao/internal/scores"
 	"github.com/piao-performance/piao/internal/store"
 )
 

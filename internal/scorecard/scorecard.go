@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/piao-performance/piao/internal/model"
-
 	"github.com/piao-performance/piao/internal/scoring"
 )
 

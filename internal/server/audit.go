@@ -10,10 +10,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/piao-performance/piao/internal/document"
-
-	"github.com/piao-performance/piao/internal/model"
-
 	"github.com/piao-performance/piao/internal/itfmt"
+	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/report"
 	"github.com/piao-performance/piao/internal/store"
 	"github.com/piao-performance/piao/templates"

@@ -5,11 +5,9 @@ import (
 	"net/http"
 	"sync"
 
-	"github.com/piao-performance/piao/internal/scores"
-
 	"github.com/piao-performance/piao/internal/model"
-
 	"github.com/piao-performance/piao/internal/scorecard"
+	"github.com/piao-performance/piao/internal/scores"
 )
 
 // cardCache keeps scored periods by plan, period and reader visibility, each

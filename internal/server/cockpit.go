@@ -7,9 +7,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/piao-performance/piao/internal/model"
-
 	"github.com/piao-performance/piao/internal/auth"
+	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/scorecard"
 	"github.com/piao-performance/piao/internal/store"
 	"github.com/piao-performance/piao/templates"

@@ -10,10 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/piao-performance/piao/internal/model"
-
 	"github.com/piao-performance/piao/internal/auth"
 	"github.com/piao-performance/piao/internal/itfmt"
+	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/plan"
 	"github.com/piao-performance/piao/internal/store"
 )

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/piao-performance/piao/internal/model"
-
 	"github.com/piao-performance/piao/internal/revision"
 	"github.com/piao-performance/piao/templates"
 )

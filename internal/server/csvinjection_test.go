@@ -14,10 +14,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/piao-performance/piao/internal/model"
-
 	"github.com/piao-performance/piao/internal/auth"
 	"github.com/piao-performance/piao/internal/csvsafe"
+	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/seed"
 	"github.com/piao-performance/piao/internal/server"
 	"github.com/piao-performance/piao/internal/store"

@@ -9,14 +9,12 @@ import (
 	"sync"
 	"time"
 
-	"github.com/piao-performance/piao/internal/scores"
-
-	"github.com/piao-performance/piao/internal/model"
-
 	"github.com/piao-performance/piao/internal/auth"
 	"github.com/piao-performance/piao/internal/dashboard"
 	"github.com/piao-performance/piao/internal/itfmt"
+	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/scorecard"
+	"github.com/piao-performance/piao/internal/scores"
 	"github.com/piao-performance/piao/internal/scoring"
 	"github.com/piao-performance/piao/internal/store"
 	"github.com/piao-performance/piao/templates"

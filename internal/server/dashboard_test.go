@@ -7,12 +7,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/piao-performance/piao/internal/scores"
-
-	"github.com/piao-performance/piao/internal/model"
-
 	"github.com/piao-performance/piao/internal/auth"
 	"github.com/piao-performance/piao/internal/itfmt"
+	"github.com/piao-performance/piao/internal/model"
+	"github.com/piao-performance/piao/internal/scores"
 	"github.com/piao-performance/piao/internal/scoring"
 	"github.com/piao-performance/piao/internal/seed"
 	"github.com/piao-performance/piao/internal/store"

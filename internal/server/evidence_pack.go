@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/piao-performance/piao/internal/document"
-
 	"github.com/piao-performance/piao/internal/evidence"
 	"github.com/piao-performance/piao/internal/relazione"
 	"github.com/piao-performance/piao/internal/report"

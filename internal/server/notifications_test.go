@@ -10,11 +10,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/piao-performance/piao/internal/model"
-
 	"github.com/piao-performance/piao/internal/auth"
 	"github.com/piao-performance/piao/internal/mail"
 	"github.com/piao-performance/piao/internal/mailpit"
+	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/notify"
 	"github.com/piao-performance/piao/internal/store"
 )

@@ -9,12 +9,10 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/piao-performance/piao/internal/scores"
-
-	"github.com/piao-performance/piao/internal/model"
-
 	"github.com/piao-performance/piao/internal/csvsafe"
+	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/scorecard"
+	"github.com/piao-performance/piao/internal/scores"
 	"github.com/piao-performance/piao/internal/scoring"
 	"github.com/piao-performance/piao/templates"
 )

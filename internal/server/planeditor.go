@@ -8,9 +8,8 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/piao-performance/piao/internal/model"
-
 	"github.com/piao-performance/piao/internal/auth"
+	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/plan"
 	"github.com/piao-performance/piao/internal/planedit"
 	"github.com/piao-performance/piao/internal/revision"

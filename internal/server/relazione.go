@@ -9,9 +9,7 @@ import (
 	"strings"
 
 	"github.com/piao-performance/piao/internal/document"
-
 	"github.com/piao-performance/piao/internal/model"
-
 	"github.com/piao-performance/piao/internal/relazione"
 	"github.com/piao-performance/piao/internal/report"
 	"github.com/piao-performance/piao/internal/store"

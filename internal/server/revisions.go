@@ -6,7 +6,6 @@ import (
 	"strconv"
 
 	"github.com/piao-performance/piao/internal/model"
-
 	"github.com/piao-performance/piao/internal/store"
 	"github.com/piao-performance/piao/templates"
 )

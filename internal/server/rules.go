@@ -6,9 +6,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/piao-performance/piao/internal/model"
-
 	"github.com/piao-performance/piao/internal/itfmt"
+	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/scoring"
 	"github.com/piao-performance/piao/internal/store"
 	"github.com/piao-performance/piao/templates"

@@ -5,7 +5,6 @@ import (
 	"sort"
 
 	"github.com/piao-performance/piao/internal/document"
-
 	"github.com/piao-performance/piao/internal/relazione"
 	"github.com/piao-performance/piao/templates"
 )

@@ -5,11 +5,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/piao-performance/piao/internal/scores"
-
-	"github.com/piao-performance/piao/internal/model"
-
 	"github.com/piao-performance/piao/internal/measure"
+	"github.com/piao-performance/piao/internal/model"
+	"github.com/piao-performance/piao/internal/scores"
 	"github.com/piao-performance/piao/internal/seed"
 	"github.com/piao-performance/piao/internal/store"
 	"github.com/piao-performance/piao/internal/testdb"

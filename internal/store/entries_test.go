@@ -6,9 +6,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/piao-performance/piao/internal/model"
-
 	"github.com/piao-performance/piao/internal/auth"
+	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/seed"
 	"github.com/piao-performance/piao/internal/store"
 	"github.com/piao-performance/piao/internal/testdb"

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/piao-performance/piao/internal/model"
-
 	"github.com/piao-performance/piao/internal/store"
 )
 

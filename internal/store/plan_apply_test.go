@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/piao-performance/piao/internal/model"
-
 	"github.com/piao-performance/piao/internal/plan"
 	"github.com/piao-performance/piao/internal/revision"
 	"github.com/piao-performance/piao/internal/seed"

@@ -12,9 +12,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/piao-performance/piao/internal/scores"
-
 	"github.com/piao-performance/piao/internal/model"
+	"github.com/piao-performance/piao/internal/scores"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 

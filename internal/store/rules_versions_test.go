@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"github.com/piao-performance/piao/internal/model"
-
 	"github.com/piao-performance/piao/internal/store"
 )
 
