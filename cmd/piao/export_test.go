@@ -11,6 +11,7 @@ import (
 )
 
 func TestExportImport(t *testing.T) {
+	t.Parallel()
 	const ente, planSlug = "cciaa-gran-sasso", "piao-2023-2025"
 	urlA, urlB := testdb.URL(t), testdb.URL(t)
 	envA := map[string]string{"DATABASE_URL": urlA, "PIAO_LOG_LEVEL": "error", "PIAO_DEMO_PASSWORD": "password-demo-lunga"}

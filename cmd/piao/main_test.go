@@ -39,6 +39,7 @@ func countRows(t *testing.T, url, table string) int {
 }
 
 func TestDemoLoadsRefusesAndReplaces(t *testing.T) {
+	t.Parallel()
 	url := testdb.Empty(t) // demo migrates by itself
 	env := map[string]string{"DATABASE_URL": url, "PIAO_LOG_LEVEL": "error"}
 
@@ -71,6 +72,7 @@ func TestDemoLoadsRefusesAndReplaces(t *testing.T) {
 }
 
 func TestMigrateCommand(t *testing.T) {
+	t.Parallel()
 	url := testdb.Empty(t)
 	env := map[string]string{"DATABASE_URL": url, "PIAO_LOG_LEVEL": "error"}
 	if code, out, _ := runWith(t, env, "migrate", "version"); code != 0 || !strings.Contains(out, "nessuna migrazione") {
@@ -96,6 +98,7 @@ func TestMigrateCommand(t *testing.T) {
 }
 
 func TestCommandLineErrors(t *testing.T) {
+	t.Parallel()
 	if code, _, errOut := runWith(t, nil, "fly"); code != 2 || !strings.Contains(errOut, "comando sconosciuto") {
 		t.Fatalf("unknown command: %d %q", code, errOut)
 	}
@@ -114,6 +117,7 @@ func TestCommandLineErrors(t *testing.T) {
 func stdinText(env map[string]string) string { return env["STDIN"] }
 
 func TestUserCommandsAndDemoAccounts(t *testing.T) {
+	t.Parallel()
 	url := testdb.Empty(t)
 	env := map[string]string{"DATABASE_URL": url, "PIAO_LOG_LEVEL": "error", "PIAO_DEMO_PASSWORD": "password-demo-lunga"}
 	code, out, errOut := runWith(t, env, "demo")
@@ -172,6 +176,7 @@ func TestUserCommandsAndDemoAccounts(t *testing.T) {
 }
 
 func TestAuditVerifyCommand(t *testing.T) {
+	t.Parallel()
 	url := testdb.URL(t)
 	env := map[string]string{"DATABASE_URL": url, "PIAO_LOG_LEVEL": "error"}
 	if code, _, errOut := runWith(t, env, "demo"); code != 0 {
@@ -247,6 +252,7 @@ func TestAuditVerifyCommand(t *testing.T) {
 // application's role, the commands run as it, and that role cannot switch
 // the audit trail's guards off nor change an event.
 func TestMigrateCreatesAppRole(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	var role string
 	// Roles outlive databases: this one is dropped after the test database

@@ -96,6 +96,7 @@ func checkSampleLoaded(t *testing.T, url string, n int) {
 }
 
 func TestDemoWithSampleActuals(t *testing.T) {
+	t.Parallel()
 	_, rows := referenceSample(t)
 	url := testdb.Empty(t)
 	env := map[string]string{"DATABASE_URL": url, "PIAO_LOG_LEVEL": "error", "PIAO_DEMO_PASSWORD": "una-password-di-prova"}
@@ -198,6 +199,7 @@ func (b *syncBuffer) String() string {
 // TestServeDemoIfEmptyLoadsSample: what `make run` does on an empty database
 // loads the plan with its sample, and the public sees the 2023 actuals.
 func TestServeDemoIfEmptyLoadsSample(t *testing.T) {
+	t.Parallel()
 	_, rows := referenceSample(t)
 	url := testdb.Empty(t)
 	env := map[string]string{"DATABASE_URL": url, "PIAO_ADDR": "127.0.0.1:0", "PIAO_DEMO_PASSWORD": "una-password-di-prova"}

@@ -18,6 +18,7 @@ func near(a *float64, want float64) bool { return a != nil && math.Abs(*a-want) 
 // behaviour score and checks `piao score --format json` against values
 // computed by hand in the comments.
 func TestScoreReferencePlanEndToEnd(t *testing.T) {
+	t.Parallel()
 	env := map[string]string{"DATABASE_URL": testdb.Empty(t), "PIAO_LOG_LEVEL": "error"}
 	if code, _, errOut := runWith(t, env, "demo"); code != 0 {
 		t.Fatalf("demo: %s", errOut)
@@ -121,6 +122,7 @@ func TestScoreReferencePlanEndToEnd(t *testing.T) {
 
 // TestMeasurementsImportIsAllOrNothing: one bad row, and nothing is written.
 func TestMeasurementsImportIsAllOrNothing(t *testing.T) {
+	t.Parallel()
 	url := testdb.Empty(t)
 	env := map[string]string{"DATABASE_URL": url, "PIAO_LOG_LEVEL": "error"}
 	if code, _, errOut := runWith(t, env, "demo"); code != 0 {

@@ -36,6 +36,7 @@ func (w *lineWatcher) Write(p []byte) (int, error) {
 // --demo-if-empty` on an empty database, reads a page, then cancels the
 // context as SIGTERM would and expects a clean exit.
 func TestServeMigratesLoadsDemoAndShutsDown(t *testing.T) {
+	t.Parallel()
 	env := map[string]string{"DATABASE_URL": testdb.Empty(t), "PIAO_ADDR": "127.0.0.1:0"}
 	logs := &lineWatcher{re: regexp.MustCompile(`msg=listening url=(http://\S+)`), found: make(chan string, 1)}
 	ctx, cancel := context.WithCancel(context.Background())

@@ -31,6 +31,7 @@ func tables(t *testing.T, url string) int {
 // TestUpDownUp applies every migration, reverts them all, and applies them again
 // on a fresh database: the down files must undo exactly what the up files do.
 func TestUpDownUp(t *testing.T) {
+	t.Parallel()
 	url := testdb.Empty(t)
 	if _, _, ok, err := dbmigrate.Version(url); err != nil || ok {
 		t.Fatalf("fresh database: ok=%v err=%v", ok, err)
@@ -71,6 +72,7 @@ func TestUpDownUp(t *testing.T) {
 // recorded in the installation chain; a broken old chain is refused, not
 // laundered by the rebuild.
 func TestAuditChainSplit(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	for _, broken := range []bool{false, true} {
 		url := testdb.Empty(t)
@@ -146,6 +148,7 @@ func TestAuditChainSplit(t *testing.T) {
 // reopening recorded in the audit trail (who, when, why), so periods reopened
 // before it show their reason too; periods never reopened stay blank.
 func TestReopenReasonBackfill(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	url := testdb.Empty(t)
 	if err := dbmigrate.Up(url); err != nil {

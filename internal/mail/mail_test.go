@@ -150,6 +150,7 @@ func mustContain(t *testing.T, what, body string, wants ...string) {
 }
 
 func TestDeadlineReminderContentAndRecipients(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	p := f.period(t, 2024, "midyear") // entries due by 31/07/2024
 	// dir-ef has reported everything (submitted): nothing is missing for him
@@ -258,6 +259,7 @@ func TestDeadlineReminderContentAndRecipients(t *testing.T) {
 }
 
 func TestReturnedAndApprovedEntries(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	p := f.period(t, 2023, "final")
 	ind, e := f.submitted(t, "O.3.3.1/1", p)
@@ -315,6 +317,7 @@ func TestReturnedAndApprovedEntries(t *testing.T) {
 }
 
 func TestRelazioneReadyForTheOIV(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	mid := f.period(t, 2023, "midyear")
 	if err := f.st.SetPeriodClosed(f.ctx, f.h, mid, true, "", f.sg); err != nil {
@@ -340,6 +343,7 @@ func TestRelazioneReadyForTheOIV(t *testing.T) {
 // The worker is stopped while its SMTP conversation is in progress, before
 // DATA: the row goes back to the queue and the next worker sends it once.
 func TestExactlyOnceAcrossWorkerRestart(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	p := f.period(t, 2023, "final")
 	ind, e := f.submitted(t, "O.3.3.1/1", p)
@@ -390,6 +394,7 @@ func TestExactlyOnceAcrossWorkerRestart(t *testing.T) {
 // after the lease; after DATA started, it becomes incerto and is not resent
 // until an administrator asks.
 func TestCrashedWorkerLeases(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	p := f.period(t, 2023, "final")
 	ind, e := f.submitted(t, "O.3.3.1/1", p)
@@ -452,6 +457,7 @@ func TestCrashedWorkerLeases(t *testing.T) {
 
 // Two workers (two replicas) on the same outbox send each message once.
 func TestTwoWorkersSendEachMessageOnce(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	p := f.period(t, 2023, "final")
 	keys := []string{"O.3.3.1/1", "O.3.3.1/2", "O.3.3.1/3", "O.3.3.1/4", "O.3.3.1/5", "O.3.3.1/6"}
@@ -512,6 +518,7 @@ func TestTwoWorkersSendEachMessageOnce(t *testing.T) {
 // queue with backoff, is not retried before its time, and is sent on the
 // next attempt; a permanent refusal (550) fails at once.
 func TestRetryAfterRefusal(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	p := f.period(t, 2023, "final")
 	ind, e := f.submitted(t, "O.3.3.1/1", p)
@@ -562,6 +569,7 @@ func TestRetryAfterRefusal(t *testing.T) {
 }
 
 func TestBackoff(t *testing.T) {
+	t.Parallel()
 	for n, want := range map[int]time.Duration{1: time.Minute, 2: 2 * time.Minute, 3: 4 * time.Minute, 8: 128 * time.Minute, 20: 6 * time.Hour} {
 		if got := mail.Backoff(n); got != want {
 			t.Errorf("Backoff(%d) = %v, want %v", n, got, want)

@@ -84,6 +84,7 @@ func expected(card *scorecard.Card, kind string) map[string]float64 {
 }
 
 func TestRelazioneMatchesTheEngineInEveryFormat(t *testing.T) {
+	t.Parallel()
 	st, h, card := fixture(t)
 	doc, err := relazione.Build(context.Background(), st, h, 2023, relazione.Options{Visibility: model.Approved,
 		Now: time.Date(2024, 6, 20, 10, 0, 0, 0, time.UTC)})
@@ -306,6 +307,7 @@ func checkCSV(t *testing.T, doc *document.Document) {
 // TestMidyearRevisionAndPublicVisibility: the public version scores only
 // approved values of closed periods; with the final period open it has none.
 func TestMidyearRevisionAndPublicVisibility(t *testing.T) {
+	t.Parallel()
 	st, h, _ := fixture(t)
 	ctx := context.Background()
 	p, err := st.Period(ctx, h.ID, 2023, "final")

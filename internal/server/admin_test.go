@@ -18,6 +18,7 @@ import (
 // as its first version; a new account gets a first password shown once and
 // signs in with it; nothing of the other ente shows through.
 func TestNewAdministrationBuildsItsPlan(t *testing.T) {
+	t.Parallel()
 	app, pool, _ := authApp(t)
 	addUser(t, pool, "root", auth.Admin, "", "")
 	srv := httptest.NewServer(app)

@@ -250,6 +250,7 @@ func outcome(res *http.Response) string {
 // checks the policy's outcome. It fails for a route without a declared action
 // or without a rule here, so no new route escapes the policy.
 func TestAuthorizationMatrix(t *testing.T) {
+	t.Parallel()
 	app, _, _ := authApp(t)
 	srv := httptest.NewServer(app)
 	defer srv.Close()
@@ -324,6 +325,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 
 // TestSignInLandsOnRoleHome: each role lands on the page of its work.
 func TestSignInLandsOnRoleHome(t *testing.T) {
+	t.Parallel()
 	app, _, _ := authApp(t)
 	srv := httptest.NewServer(app)
 	defer srv.Close()
@@ -373,6 +375,7 @@ func sessionCookie(c *http.Client, base string) string {
 // the session of an earlier sign-in) is replaced and no longer works;
 // sign-out renews it again. Anonymous visits create no session at all.
 func TestSessionRenewedOnSignIn(t *testing.T) {
+	t.Parallel()
 	app, pool, _ := authApp(t)
 	srv := httptest.NewServer(app)
 	defer srv.Close()
@@ -420,6 +423,7 @@ func TestSessionRenewedOnSignIn(t *testing.T) {
 
 // TestSignOutEverywhere ends the account's other sessions too.
 func TestSignOutEverywhere(t *testing.T) {
+	t.Parallel()
 	app, _, _ := authApp(t)
 	srv := httptest.NewServer(app)
 	defer srv.Close()
@@ -440,6 +444,7 @@ func TestSignOutEverywhere(t *testing.T) {
 // disabled user get the same words; after five failures the account is held
 // for fifteen minutes even with the right password.
 func TestSignInFailuresAreNeutralAndThrottled(t *testing.T) {
+	t.Parallel()
 	app, pool, logs := authApp(t)
 	srv := httptest.NewServer(app)
 	defer srv.Close()
@@ -511,6 +516,7 @@ func TestSignInFailuresAreNeutralAndThrottled(t *testing.T) {
 }
 
 func TestCrossOriginSignInRefused(t *testing.T) {
+	t.Parallel()
 	app, _, _ := authApp(t)
 	req := httptest.NewRequest(http.MethodPost, "/accedi", strings.NewReader(url.Values{"username": {"oiv"}, "password": {testPassword}}.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -526,6 +532,7 @@ func TestCrossOriginSignInRefused(t *testing.T) {
 // TestIdleSessionsEnd: a signed-in session unused for longer than the idle
 // timeout is anonymous again (here the timeout is a nanosecond).
 func TestIdleSessionsEnd(t *testing.T) {
+	t.Parallel()
 	_, pool, _ := authApp(t)
 	sessions, stop := server.NewSessions(pool, server.SessionOptions{})
 	t.Cleanup(stop)

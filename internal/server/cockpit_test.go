@@ -21,6 +21,7 @@ import (
 // contains today (not the latest open one, nor the latest with data), sees
 // the period and its state, can pick any period, and has the menu line.
 func TestSegretarioLandsOnTheCurrentPeriod(t *testing.T) {
+	t.Parallel()
 	app, pool, _ := authApp(t)
 	srv := httptest.NewServer(app)
 	defer srv.Close()
@@ -152,6 +153,7 @@ func allStatus(xs []string, s string) bool {
 // all approved with one audit event each; a return without comment and a
 // stale version change nothing; a dirigente cannot bulk approve.
 func TestBulkApprovalsFromTheCockpit(t *testing.T) {
+	t.Parallel()
 	app, pool, _ := authApp(t)
 	srv := httptest.NewServer(app)
 	defer srv.Close()

@@ -41,6 +41,7 @@ func targetEdit(t *testing.T, c *http.Client, base, value string) {
 // without the ticked box adopts nothing, and a draft changed after the
 // confirmation was shown is refused with the fresh differences.
 func TestAdoptingARevisionNeedsAConfirmationWithTheDiff(t *testing.T) {
+	t.Parallel()
 	app, pool, _ := authApp(t)
 	srv := httptest.NewServer(app)
 	defer srv.Close()
@@ -125,6 +126,7 @@ func TestAdoptingARevisionNeedsAConfirmationWithTheDiff(t *testing.T) {
 // Discarding a draft goes through a confirmation listing what is lost;
 // without it, or with a stale version, nothing is discarded.
 func TestDiscardingADraftNeedsAConfirmation(t *testing.T) {
+	t.Parallel()
 	app, pool, _ := authApp(t)
 	srv := httptest.NewServer(app)
 	defer srv.Close()
@@ -183,6 +185,7 @@ func TestDiscardingADraftNeedsAConfirmation(t *testing.T) {
 // waiting); only the confirmed post disables it. The ente's last active
 // administrator cannot be disabled, on the page or in the store.
 func TestDisablingAUserSaysWhatChanges(t *testing.T) {
+	t.Parallel()
 	app, pool, _ := authApp(t)
 	addUser(t, pool, "dir.promozione", auth.Dirigente, "dir-prm")
 	addUser(t, pool, "admin2", auth.Admin, "")
@@ -264,6 +267,7 @@ func TestDisablingAUserSaysWhatChanges(t *testing.T) {
 // The adoption confirmation counts the measurements that removing an
 // indicator would leave orphaned, and says the adoption will be refused.
 func TestAdoptionConfirmationCountsOrphanedMeasurements(t *testing.T) {
+	t.Parallel()
 	app, pool, _ := authApp(t)
 	srv := httptest.NewServer(app)
 	defer srv.Close()

@@ -97,6 +97,7 @@ func unzipCSVs(t *testing.T, b []byte) map[string][]byte {
 // spreadsheet twin, the Relazione tables and their ZIP, the audit register,
 // the evidence pack), and negative numbers stay numbers everywhere.
 func TestCSVFormulaInjection(t *testing.T) {
+	t.Parallel()
 	pool := testdb.Pool(t)
 	st := store.New(pool)
 	ctx := context.Background()

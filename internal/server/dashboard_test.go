@@ -19,6 +19,7 @@ import (
 // TestDashboardNumbersAreTheEngines: every number of the dashboard equals
 // what the scoring engine computes for the same period.
 func TestDashboardNumbersAreTheEngines(t *testing.T) {
+	t.Parallel()
 	app, pool, _ := authApp(t)
 	importFixture(t, pool, true)
 	srv := httptest.NewServer(app)
@@ -137,6 +138,7 @@ func itoa(n int) string {
 // --with-sample-actuals`, the dashboard shows the engine's numbers and the
 // demo label.
 func TestDashboardWithSampleActuals(t *testing.T) {
+	t.Parallel()
 	app, pool, _ := authApp(t)
 	ctx := context.Background()
 	st := store.New(pool)

@@ -47,6 +47,7 @@ func do(t *testing.T, c *http.Client, method, url string) (*http.Response, strin
 // Cache-Control: no-store, and so do public pages shown to a signed-in user;
 // public pages shown to anonymous visitors stay cacheable.
 func TestSignedInResponsesAreNotStored(t *testing.T) {
+	t.Parallel()
 	app, _, _ := authApp(t)
 	srv := httptest.NewServer(app)
 	defer srv.Close()
@@ -108,6 +109,7 @@ func TestSignedInResponsesAreNotStored(t *testing.T) {
 // TestHeadAnswersEveryGetRoute: HEAD gets the status and content type of GET
 // and no body, for every GET route, anonymous and signed in.
 func TestHeadAnswersEveryGetRoute(t *testing.T) {
+	t.Parallel()
 	app, _, _ := authApp(t)
 	srv := httptest.NewServer(app)
 	defer srv.Close()
@@ -149,6 +151,7 @@ func TestHeadAnswersEveryGetRoute(t *testing.T) {
 // with the Italian error page, the security headers and a log line naming
 // the origin.
 func TestCrossOriginRefusalIsItalianAndLogged(t *testing.T) {
+	t.Parallel()
 	app, _, logs := authApp(t)
 	req := httptest.NewRequest(http.MethodPost, "/accedi", strings.NewReader(url.Values{"username": {"oiv"}, "password": {testPassword}}.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -176,6 +179,7 @@ func TestCrossOriginRefusalIsItalianAndLogged(t *testing.T) {
 
 // TestStaticHasNoListings: a folder under /static/ is a 404 page, a file is served.
 func TestStaticHasNoListings(t *testing.T) {
+	t.Parallel()
 	app, _, _ := authApp(t)
 	srv := httptest.NewServer(app)
 	defer srv.Close()
@@ -197,6 +201,7 @@ func TestStaticHasNoListings(t *testing.T) {
 // message, never 500, on the audit filters and every other GET; in the path
 // it is the Italian 404.
 func TestInvalidQueryText(t *testing.T) {
+	t.Parallel()
 	app, _, _ := authApp(t)
 	srv := httptest.NewServer(app)
 	defer srv.Close()

@@ -67,6 +67,7 @@ func version(t *testing.T, body string) string {
 }
 
 func TestReportingWorkflowInTheBrowserForms(t *testing.T) {
+	t.Parallel()
 	app, pool, _ := authApp(t)
 	addUser(t, pool, "dir.promozione", auth.Dirigente, "dir-prm")
 	srv := httptest.NewServer(app)
@@ -206,6 +207,7 @@ func TestReportingWorkflowInTheBrowserForms(t *testing.T) {
 }
 
 func TestGridSavesAllOrNothing(t *testing.T) {
+	t.Parallel()
 	app, pool, _ := authApp(t)
 	srv := httptest.NewServer(app)
 	defer srv.Close()
@@ -251,6 +253,7 @@ func TestGridSavesAllOrNothing(t *testing.T) {
 }
 
 func TestAdministratorSetsDeadlines(t *testing.T) {
+	t.Parallel()
 	app, _, _ := authApp(t)
 	srv := httptest.NewServer(app)
 	defer srv.Close()

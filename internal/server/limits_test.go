@@ -54,6 +54,7 @@ func columnBomb(t *testing.T, workbook []byte) []byte {
 // TestImportRefusesSpreadsheetBomb: the import names the limit in Italian and
 // the draft is untouched.
 func TestImportRefusesSpreadsheetBomb(t *testing.T) {
+	t.Parallel()
 	app, pool, _ := authApp(t)
 	importFixture(t, pool, true)
 	srv := httptest.NewServer(app)
@@ -94,6 +95,7 @@ func pdfs(prefix string, n, size int) map[string][]byte {
 // measurement in all, not per save; a refused save keeps what was typed and
 // saves nothing.
 func TestAttachmentLimitsPerMeasurement(t *testing.T) {
+	t.Parallel()
 	app, _, _ := authApp(t, server.Options{Limits: server.Limits{AttachmentsPerMeasurement: 7, AttachmentBytesPerMeasurement: 100 << 10}})
 	srv := httptest.NewServer(app)
 	defer srv.Close()
@@ -126,6 +128,7 @@ func TestAttachmentLimitsPerMeasurement(t *testing.T) {
 
 // TestAttachmentBytesPerMeasurement: the total size is capped the same way.
 func TestAttachmentBytesPerMeasurement(t *testing.T) {
+	t.Parallel()
 	app, _, _ := authApp(t, server.Options{Limits: server.Limits{AttachmentBytesPerMeasurement: 100 << 10}})
 	srv := httptest.NewServer(app)
 	defer srv.Close()
@@ -151,6 +154,7 @@ func TestAttachmentBytesPerMeasurement(t *testing.T) {
 // entries are single safe segments, unique; a file larger than the store's
 // read slice comes back byte for byte, singly and in the pack.
 func TestUploadNamesAndStreamedDownloads(t *testing.T) {
+	t.Parallel()
 	app, _, _ := authApp(t)
 	srv := httptest.NewServer(app)
 	defer srv.Close()
@@ -248,6 +252,7 @@ func keysOf(m map[string]string) []string {
 // the size is declared or the body is streamed without a length; upload
 // routes are refused on their declared size.
 func TestEveryPostRouteLimitsItsBody(t *testing.T) {
+	t.Parallel()
 	app, _, _ := authApp(t)
 	uploads := map[string]bool{
 		"POST " + "/enti/{ente}/piani/{plan}/misurazioni/{code}/{n}": true,
@@ -326,6 +331,7 @@ func rawPost(t *testing.T, c *http.Client, base, path, contentType string, body 
 // arriving is answered by saying so, not as "too large". The deadlines are
 // configured short so the test stays fast; the assertions are on outcomes.
 func TestSlowUploads(t *testing.T) {
+	t.Parallel()
 	app, _, _ := authApp(t, server.Options{Limits: server.Limits{ReadTimeout: 300 * time.Millisecond, UploadTimeout: time.Minute}})
 	srv := httptest.NewServer(app)
 	defer srv.Close()
@@ -362,6 +368,7 @@ func TestSlowUploads(t *testing.T) {
 // TestStalledUploadIsNotTooLarge: an upload that stops arriving is answered
 // with the honest message once the upload deadline passes.
 func TestStalledUploadIsNotTooLarge(t *testing.T) {
+	t.Parallel()
 	app, _, _ := authApp(t, server.Options{Limits: server.Limits{ReadTimeout: time.Minute, UploadTimeout: 300 * time.Millisecond}})
 	srv := httptest.NewServer(app)
 	defer srv.Close()
@@ -386,6 +393,7 @@ func TestStalledUploadIsNotTooLarge(t *testing.T) {
 // the extension of its detected type, without bidi characters, and streamed
 // byte for byte.
 func TestValidationDocumentName(t *testing.T) {
+	t.Parallel()
 	app, pool, _ := authApp(t)
 	srv := httptest.NewServer(app)
 	defer srv.Close()

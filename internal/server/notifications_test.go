@@ -24,6 +24,7 @@ import (
 // subject but not the body; a refused one shows "Non recapitata" with its
 // error and "Riprova" (audited) sends it.
 func TestReturnedEntryMailAndOutboxPage(t *testing.T) {
+	t.Parallel()
 	app, pool, _ := authApp(t)
 	ctx := context.Background()
 	st := store.New(pool)
@@ -164,6 +165,7 @@ func TestReturnedEntryMailAndOutboxPage(t *testing.T) {
 // reserved area (audited) and on again; a malformed value is refused in
 // Italian, nothing changed.
 func TestOptionalMailsOptOut(t *testing.T) {
+	t.Parallel()
 	app, pool, _ := authApp(t)
 	ctx := context.Background()
 	st := store.New(pool)

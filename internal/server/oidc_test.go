@@ -99,6 +99,7 @@ func newProvider(t *testing.T) *provider {
 }
 
 func TestSingleSignOnWithOpenIDConnect(t *testing.T) {
+	t.Parallel()
 	prov := newProvider(t)
 	_, pool, _ := authApp(t)
 	if err := setEmail(pool, "oiv", "Valutatore@Ente.example"); err != nil {
@@ -214,6 +215,7 @@ func setEmail(pool *pgxpool.Pool, user, email string) error {
 // e-mail of another ente's account (it would match that person's single
 // sign-on): the message is next to the e-mail field, the form keeps its data.
 func TestEmailOfAnotherEnteRefused(t *testing.T) {
+	t.Parallel()
 	app, pool, _ := authApp(t)
 	if err := setEmail(pool, "oiv", "Valutatore@Ente.example"); err != nil {
 		t.Fatal(err)

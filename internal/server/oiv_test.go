@@ -42,6 +42,7 @@ func postForm(t *testing.T, c *http.Client, u string, v url.Values) (*http.Respo
 // records an observation and the validation, and the year's results become
 // public on the transparency page with the validation document.
 func TestOIVJourney(t *testing.T) {
+	t.Parallel()
 	app, pool, _ := authApp(t)
 	importFixture(t, pool, true)
 	srv := httptest.NewServer(app)
@@ -183,6 +184,7 @@ func TestOIVJourney(t *testing.T) {
 // TestAuditTrailPageAndExport: filters narrow the list and the export holds
 // exactly the filtered events, in CSV and XLSX.
 func TestAuditTrailPageAndExport(t *testing.T) {
+	t.Parallel()
 	app, pool, _ := authApp(t)
 	importFixture(t, pool, true)
 	srv := httptest.NewServer(app)
@@ -250,6 +252,7 @@ func TestAuditTrailPageAndExport(t *testing.T) {
 // TestEvidencePack: an objective's ZIP holds its sheet, the measurements with
 // their history, and each attachment byte for byte with its SHA-256.
 func TestEvidencePack(t *testing.T) {
+	t.Parallel()
 	app, pool, _ := authApp(t)
 	srv := httptest.NewServer(app)
 	defer srv.Close()

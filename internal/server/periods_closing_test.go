@@ -43,6 +43,7 @@ func periodEvents(t *testing.T, pool *pgxpool.Pool, action string) int {
 // closed: the page offers no button and a forced post, even confirmed, is
 // refused with an Italian message; the store refuses it too.
 func TestClosingAPeriodBeforeItsEndIsRefused(t *testing.T) {
+	t.Parallel()
 	app, pool, _ := authApp(t)
 	srv := httptest.NewServer(app)
 	defer srv.Close()
@@ -100,6 +101,7 @@ func TestClosingAPeriodBeforeItsEndIsRefused(t *testing.T) {
 // confirmation nothing is closed. Reopening keeps its reason, shown on the
 // periods page.
 func TestClosingAPeriodNeedsTheMissingListAndAConfirmation(t *testing.T) {
+	t.Parallel()
 	app, pool, _ := authApp(t)
 	addUser(t, pool, "dir.promozione", auth.Dirigente, "dir-prm")
 	srv := httptest.NewServer(app)

@@ -25,6 +25,7 @@ import (
 // is saved in the draft, the draft shows the change, and adopting it makes a
 // new revision whose target governs the periods after its date.
 func TestPlanEditorRevisesATarget(t *testing.T) {
+	t.Parallel()
 	app, pool, _ := authApp(t)
 	srv := httptest.NewServer(app)
 	defer srv.Close()
@@ -93,6 +94,7 @@ func TestPlanEditorRevisesATarget(t *testing.T) {
 // structure and the targets of the years it covers, and the 2023 final
 // actuals become its 2023 baselines; the JSON backup downloads.
 func TestRolloverCarriesTargetsAndActuals(t *testing.T) {
+	t.Parallel()
 	app, pool, _ := authApp(t)
 	importFixture(t, pool, true)
 	srv := httptest.NewServer(app)
@@ -180,6 +182,7 @@ func TestRolloverCarriesTargetsAndActuals(t *testing.T) {
 // a target changed in the sheet becomes a change of the draft; a sheet with a
 // bad row is refused with its sheet and row, and the draft stays as it was.
 func TestPlanSpreadsheetRoundTrip(t *testing.T) {
+	t.Parallel()
 	app, pool, _ := authApp(t)
 	importFixture(t, pool, true)
 	srv := httptest.NewServer(app)
@@ -258,6 +261,7 @@ func TestPlanSpreadsheetRoundTrip(t *testing.T) {
 // are answered beside their fields and nothing changes; a good change
 // rescores the plan and is in the audit trail with before and after.
 func TestScoringRulesEditor(t *testing.T) {
+	t.Parallel()
 	app, pool, _ := authApp(t)
 	importFixture(t, pool, true)
 	srv := httptest.NewServer(app)

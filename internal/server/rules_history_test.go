@@ -66,6 +66,7 @@ func validate2023(t *testing.T, st *store.Store, h model.PlanHeader) {
 // leaves the validated year's Relazione byte for byte the same, changes the
 // later year's scores, and each Relazione names the version it applied.
 func TestRulesChangeFromAYear(t *testing.T) {
+	t.Parallel()
 	app, pool, _ := authApp(t)
 	importFixture(t, pool, true)
 	importFixtureAs(t, pool, 2024)
@@ -183,6 +184,7 @@ func TestRulesChangeFromAYear(t *testing.T) {
 // stored); the correction and a withdrawal are audited and shown publicly
 // with their reasons; every decision's document is still served.
 func TestValidationCorrectionAndWithdrawal(t *testing.T) {
+	t.Parallel()
 	app, pool, _ := authApp(t)
 	importFixture(t, pool, true)
 	srv := httptest.NewServer(app)

@@ -41,6 +41,7 @@ func importFixture(t *testing.T, pool *pgxpool.Pool, close bool) {
 }
 
 func TestPagesShowScoresOnlyForClosedPeriods(t *testing.T) {
+	t.Parallel()
 	h, pool := newApp(t)
 	importFixture(t, pool, false)
 	// approved but the period is open: the public sees no scores yet
@@ -57,6 +58,7 @@ func TestPagesShowScoresOnlyForClosedPeriods(t *testing.T) {
 }
 
 func TestPagesShowScoresAndExplanations(t *testing.T) {
+	t.Parallel()
 	h, pool := newApp(t)
 	importFixture(t, pool, true)
 	cases := []struct {
@@ -115,6 +117,7 @@ func TestPagesShowScoresAndExplanations(t *testing.T) {
 }
 
 func TestOpenDataCarriesScoresOfClosedPeriods(t *testing.T) {
+	t.Parallel()
 	h, pool := newApp(t)
 	importFixture(t, pool, true)
 	rows := openDataCSV(t, h)

@@ -50,6 +50,7 @@ func get(t *testing.T, h http.Handler, path string) (*http.Response, string) {
 }
 
 func TestPages(t *testing.T) {
+	t.Parallel()
 	h, _ := newApp(t)
 	cases := []struct {
 		path string
@@ -100,6 +101,7 @@ func TestPages(t *testing.T) {
 }
 
 func TestUnknownOrMalformedIsItalian404(t *testing.T) {
+	t.Parallel()
 	h, _ := newApp(t)
 	for _, p := range []string{
 		"/nessuna-pagina",
@@ -130,6 +132,7 @@ func TestUnknownOrMalformedIsItalian404(t *testing.T) {
 }
 
 func TestMethodNotAllowed(t *testing.T) {
+	t.Parallel()
 	h, _ := newApp(t)
 	rec := httptest.NewRecorder()
 	req := httptest.NewRequest(http.MethodPost, planPath, strings.NewReader("x=1"))
@@ -141,6 +144,7 @@ func TestMethodNotAllowed(t *testing.T) {
 }
 
 func TestCrossOriginPostIsRefused(t *testing.T) {
+	t.Parallel()
 	h, _ := newApp(t)
 	rec := httptest.NewRecorder()
 	req := httptest.NewRequest(http.MethodPost, planPath, strings.NewReader("x=1"))
@@ -152,6 +156,7 @@ func TestCrossOriginPostIsRefused(t *testing.T) {
 }
 
 func TestSecurityHeaders(t *testing.T) {
+	t.Parallel()
 	h, _ := newApp(t)
 	res, _ := get(t, h, "/")
 	csp := res.Header.Get("Content-Security-Policy")
@@ -172,6 +177,7 @@ func TestSecurityHeaders(t *testing.T) {
 }
 
 func TestStaticAssetsAreEmbedded(t *testing.T) {
+	t.Parallel()
 	h, _ := newApp(t)
 	for _, p := range []string{"/static/vendor/bootstrap-italia/css/bootstrap-italia.min.css", "/static/css/app.css", "/static/css/fonts.css",
 		"/static/vendor/bootstrap-italia/fonts/Titillium_Web/titillium-web-v10-latin-ext_latin-regular.woff2"} {
@@ -183,6 +189,7 @@ func TestStaticAssetsAreEmbedded(t *testing.T) {
 }
 
 func TestHealthAndReadiness(t *testing.T) {
+	t.Parallel()
 	h, pool := newApp(t)
 	if res, body := get(t, h, "/healthz"); res.StatusCode != 200 || body != "ok\n" {
 		t.Fatalf("healthz: %d %q", res.StatusCode, body)
@@ -235,6 +242,7 @@ func openDataCSV(t *testing.T, h http.Handler) []map[string]string {
 // TestOpenDataCSVMatchesSource compares values in the public CSV with the text
 // of docs/reference/piao-2023-2025-cciaa-gran-sasso.txt (line numbers in comments).
 func TestOpenDataCSVMatchesSource(t *testing.T) {
+	t.Parallel()
 	h, _ := newApp(t)
 	rows := openDataCSV(t, h)
 
@@ -334,6 +342,7 @@ func TestOpenDataCSVMatchesSource(t *testing.T) {
 }
 
 func TestOpenDataJSONMatchesCSV(t *testing.T) {
+	t.Parallel()
 	h, _ := newApp(t)
 	rows := openDataCSV(t, h)
 	res, body := get(t, h, "/opendata/cciaa-gran-sasso/piao-2023-2025/indicators.json")
@@ -378,6 +387,7 @@ func TestOpenDataJSONMatchesCSV(t *testing.T) {
 // an HttpOnly, SameSite=Lax cookie of its own and shows on the home page,
 // newest first; anonymous visits write no session row (issue 13).
 func TestRecentObjectivesWithoutSessions(t *testing.T) {
+	t.Parallel()
 	h, pool := newApp(t)
 	srv := httptest.NewServer(h)
 	defer srv.Close()

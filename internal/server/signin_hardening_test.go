@@ -58,6 +58,7 @@ func count(t *testing.T, pool *pgxpool.Pool, sql string, args ...any) int {
 // sign-ins beyond it get 503 with Retry-After and the Italian page, and never
 // two hashes run at once.
 func TestConcurrentHashesAreBounded(t *testing.T) {
+	t.Parallel()
 	var running, peak, calls atomic.Int32
 	entered := make(chan struct{}, 64)
 	release := make(chan struct{})
@@ -119,6 +120,7 @@ func TestConcurrentHashesAreBounded(t *testing.T) {
 // account from one address; only five reach the hash, the rest get 429 with
 // Retry-After; failures and refusals are not audit events, the lockout is.
 func TestParallelGuessesCannotRaceTheThrottle(t *testing.T) {
+	t.Parallel()
 	var hashes atomic.Int32
 	app, pool := signInApp(t, server.Options{MaxConcurrentHashes: 64}, func(pw, hash string) bool {
 		hashes.Add(1)
@@ -168,6 +170,7 @@ func TestParallelGuessesCannotRaceTheThrottle(t *testing.T) {
 // account from there only; refused attempts do not extend the lock; the
 // owner signs in from his own address; an administrator unlocks, audited.
 func TestLockoutCannotBeTurnedAgainstTheOwner(t *testing.T) {
+	t.Parallel()
 	app, pool := signInApp(t, server.Options{}, nil)
 	const attacker, owner = "203.0.113.66", "198.51.100.10"
 	for range store.DefaultThrottle.MaxAccount {
@@ -232,6 +235,7 @@ func TestLockoutCannotBeTurnedAgainstTheOwner(t *testing.T) {
 // throttled on its own address, not the proxy's; from anyone else the
 // header is ignored.
 func TestThrottleUsesTrustedProxyAddress(t *testing.T) {
+	t.Parallel()
 	app, pool := signInApp(t, server.Options{TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}},
 		func(string, string) bool { return false })
 	post := func(peer, xff string) {
@@ -255,6 +259,7 @@ func TestThrottleUsesTrustedProxyAddress(t *testing.T) {
 
 // TestAnonymousVisitsCreateNoSessions: sessions are created at sign-in only.
 func TestAnonymousVisitsCreateNoSessions(t *testing.T) {
+	t.Parallel()
 	app, pool := signInApp(t, server.Options{}, nil)
 	srv := httptest.NewServer(app)
 	defer srv.Close()
@@ -280,6 +285,7 @@ func TestAnonymousVisitsCreateNoSessions(t *testing.T) {
 
 // TestOpenRedirectRefused: a hostile next never becomes the Location.
 func TestOpenRedirectRefused(t *testing.T) {
+	t.Parallel()
 	app, _ := signInApp(t, server.Options{}, nil)
 	for _, next := range []string{"/\t/evil.example", "//evil.example", "/\\evil.example", "https://evil.example", "/%09/evil.example"} {
 		req := httptest.NewRequest(http.MethodPost, "/accedi", strings.NewReader(url.Values{"username": {"lettore"},

@@ -10,6 +10,7 @@ import (
 
 // TestSafeNext: only same-origin paths survive, whatever the encoding.
 func TestSafeNext(t *testing.T) {
+	t.Parallel()
 	for _, bad := range []string{
 		"", "evil.example", "https://evil.example/", "//evil.example", "///evil.example", "/\\evil.example", "\\\\evil.example",
 		"/\t/evil.example", "/%09/evil.example", "/\n/evil.example", "/%0a/evil.example", "/%0d%0a/x", "/\r/x", "/%00/x",
@@ -37,6 +38,7 @@ func TestSafeNext(t *testing.T) {
 // only from a configured proxy; the client cannot pick its address nor turn
 // HSTS on.
 func TestTrustedProxies(t *testing.T) {
+	t.Parallel()
 	s := &Server{trustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("fd00::/8")}}
 	req := func(peer string, hdr ...string) *http.Request {
 		r := httptest.NewRequest(http.MethodGet, "/", nil)

@@ -65,6 +65,7 @@ func gridRow(t *testing.T, body, key string) (string, string) {
 // checks that the fields a path does not carry (note, attachments, other
 // inputs) survive; only the full form, with its note emptied, clears the note.
 func TestEverySavePathKeepsWhatItDoesNotSend(t *testing.T) {
+	t.Parallel()
 	app, pool, _ := authApp(t)
 	addUser(t, pool, "dir.promozione", auth.Dirigente, "dir-prm")
 	srv := httptest.NewServer(app)
@@ -204,6 +205,7 @@ func auditEvents(t *testing.T, pool *pgxpool.Pool) int {
 // through another request, then submits the old form: 409 with the current
 // state, nothing changed and no audit event for the refused save.
 func TestStaleFormsAreRefused(t *testing.T) {
+	t.Parallel()
 	app, pool, _ := authApp(t)
 	srv := httptest.NewServer(app)
 	defer srv.Close()

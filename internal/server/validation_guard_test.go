@@ -43,6 +43,7 @@ func countValidations(t *testing.T, pool *pgxpool.Pool) int {
 // each year first; a validation outside the rule is never public, and a
 // reopening takes the year off the transparency page.
 func TestValidationNeedsClosedFinalPeriod(t *testing.T) {
+	t.Parallel()
 	app, pool, _ := authApp(t)
 	importFixture(t, pool, false) // 2023 values approved, every period open
 	srv := httptest.NewServer(app)

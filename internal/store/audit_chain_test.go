@@ -17,6 +17,7 @@ import (
 )
 
 func TestAuditChain(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	pool, owner := testdb.Pools(t)
 	st := store.New(pool)
@@ -171,6 +172,7 @@ func TestAuditChain(t *testing.T) {
 // rows cannot be changed, removed or emptied, not even by claiming to be the
 // sealer; audit_seal, running with its owner's rights, still seals.
 func TestAuditAppRole(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	pool, _ := testdb.Pools(t)
 	if _, err := pool.Exec(ctx, `INSERT INTO audit_events (actor, action) VALUES ('x', 'one'), ('x', 'two')`); err != nil {
@@ -213,6 +215,7 @@ func TestAuditAppRole(t *testing.T) {
 // touching its content: only audit_seal can. Before, such an UPDATE went
 // through as "sealing" and broke the chain for good.
 func TestAuditSealOnly(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	pool, owner := testdb.Pools(t)
 	st := store.New(pool)
@@ -234,6 +237,7 @@ func TestAuditSealOnly(t *testing.T) {
 // TestAuditTimeStamped: the time of an event is the database's; a writer
 // back-dating an event gets the current time instead.
 func TestAuditTimeStamped(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	pool := testdb.Pool(t)
 	var at, now time.Time
@@ -251,6 +255,7 @@ func TestAuditTimeStamped(t *testing.T) {
 // events of no ente form the installation's chain, and a tampered chain
 // leaves the others intact.
 func TestAuditChainPerEnte(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	pool, owner := testdb.Pools(t)
 	st := store.New(pool)

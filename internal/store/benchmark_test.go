@@ -19,6 +19,7 @@ import (
 // typed one; the public sees it only once the other ente closed the period;
 // and the dashboard fingerprint changes when the other ente's value does.
 func TestBenchmarkFromAnotherEnte(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := store.New(testdb.Pool(t))
 	ref, _ := seed.Reference()

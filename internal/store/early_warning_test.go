@@ -16,6 +16,7 @@ import (
 // automatic mode is omitted from the export (a plan that never sets it
 // exports as before: TestExportReferencePlan).
 func TestEarlyWarningModeIsStoredAndExported(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := store.New(testdb.Pool(t))
 	doc, err := seed.Reference()

@@ -60,6 +60,7 @@ var (
 func val(v float64) *float64 { return &v }
 
 func TestEntryWorkflow(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	// referente saves a draft
@@ -184,6 +185,7 @@ func TestEntryWorkflow(t *testing.T) {
 }
 
 func TestEntriesAreAllOrNothing(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	// the second row is stale (version 5 of an entry that does not exist): neither is saved
@@ -203,6 +205,7 @@ func TestEntriesAreAllOrNothing(t *testing.T) {
 // with the version it read; exactly one wins per version, the others get a
 // conflict showing the winner, and the final version counts the wins.
 func TestConcurrentSavesLoseNothing(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	const writers, rounds = 12, 5
@@ -261,6 +264,7 @@ func TestConcurrentSavesLoseNothing(t *testing.T) {
 // count; the per-plan setting shows submitted ones at in-year monitoring to
 // the ente's users, never to the public and never at year end.
 func TestSubmittedValuesAtInYearMonitoring(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	mid, err := f.st.Period(ctx, f.h.ID, 2023, "midyear")

@@ -16,6 +16,7 @@ import (
 // leaves the others open, saying from when they can be closed; a plan file
 // that has a period closed before its end is refused whole.
 func TestImportsDoNotClosePeriodsBeforeTheirEnd(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	pool := testdb.Pool(t)
 	st := store.New(pool)

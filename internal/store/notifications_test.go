@@ -42,6 +42,7 @@ func kinds(t *testing.T, f fixture) map[string][]string {
 // each OIV with an address; the in-year period does not; closing again after
 // a reopening tells the OIV again.
 func TestClosingTheFinalPeriodNotifiesTheOIV(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	addMailUser(t, f.st, "oiv.uno", "oiv1@example.it", auth.OIV, "")
@@ -85,6 +86,7 @@ func TestClosingTheFinalPeriodNotifiesTheOIV(t *testing.T) {
 // Scheduled notifications are idempotent per day and honour the opt-out;
 // mandatory ones ignore it.
 func TestScheduledNotificationsAreIdempotentAndOptional(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	dir := addMailUser(t, f.st, "dir.posta", "dir@example.it", auth.Dirigente, "dir-prm")

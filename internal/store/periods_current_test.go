@@ -8,6 +8,7 @@ import (
 )
 
 func TestCurrentPeriod(t *testing.T) {
+	t.Parallel()
 	d := func(y int, m time.Month, day int) time.Time { return time.Date(y, m, day, 0, 0, 0, 0, time.UTC) }
 	closed := d(2024, 1, 31)
 	periods := func(closedUpTo int) []model.Period {

@@ -12,6 +12,7 @@ import (
 // The dashboard's one-round-trip query must list the same periods as
 // PeriodsWithData for every reader, through every step that changes them.
 func TestPlanHeaderAndPeriodsMatchesPeriodsWithData(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	mid, err := f.st.Period(ctx, f.h.ID, 2023, "midyear")

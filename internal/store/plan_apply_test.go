@@ -31,6 +31,7 @@ func findIndicator(d *plan.Document, key string) *plan.Indicator {
 // old target keeps its history and governs the periods before the revision,
 // and what would lose measurements or drop a target is refused whole.
 func TestApplyRevision(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := store.New(testdb.Pool(t))
 	ref, err := seed.Reference()

@@ -72,6 +72,7 @@ func sameBytes(t *testing.T, what string, got, want []byte) {
 }
 
 func TestExportReferencePlan(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := store.New(testdb.Pool(t))
 	doc, err := seed.Reference()
@@ -111,6 +112,7 @@ func TestExportReferencePlan(t *testing.T) {
 }
 
 func TestExportImportRoundTrip(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	poolA := testdb.Pool(t)
 	stA := store.New(poolA)

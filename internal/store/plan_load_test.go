@@ -20,6 +20,7 @@ func count(t *testing.T, st *store.Store, table string) int {
 }
 
 func TestLoadPlanRefusesExistingAndReplaces(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := store.New(testdb.Pool(t))
 	doc, err := seed.Reference()

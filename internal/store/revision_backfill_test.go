@@ -17,6 +17,7 @@ import (
 // content gets it back from migration 000014, equal to what the loader
 // records today for the revision in force.
 func TestRevisionContentBackfill(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	pool := testdb.Pool(t)
 	st := store.New(pool)

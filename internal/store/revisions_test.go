@@ -17,6 +17,7 @@ import (
 // update; the diff shows exactly the stated changes, and each period is
 // scored against the revision in force at its end.
 func TestReferenceRevisions(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := store.New(testdb.Pool(t))
 	doc, err := seed.Reference()

@@ -11,6 +11,7 @@ import (
 // that year or earlier; a later change from an earlier year takes over the
 // years after it too ("from that year onwards").
 func TestRulesForYear(t *testing.T) {
+	t.Parallel()
 	vs := []model.RuleVersion{{No: 1, FromYear: 2023}, {No: 2, FromYear: 2025}, {No: 3, FromYear: 2024}}
 	for year, want := range map[int]int{2022: 0, 2023: 1, 2024: 3, 2025: 3, 2026: 3} {
 		v, ok := store.RulesForYear(vs, year)

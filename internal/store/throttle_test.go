@@ -16,6 +16,7 @@ import (
 // the lock nor count as failures; other addresses are not held; quiet rows
 // are pruned.
 func TestSignInThrottle(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	pool := testdb.Pool(t)
 	st := store.New(pool)
@@ -126,6 +127,7 @@ func TestSignInThrottle(t *testing.T) {
 // TestSignInReservationIsAtomic: 40 parallel guesses for one account from
 // one address; only the allowed number is let through to the hash.
 func TestSignInReservationIsAtomic(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	pool := testdb.Pool(t)
 	st := store.New(pool)
@@ -159,6 +161,7 @@ func TestSignInReservationIsAtomic(t *testing.T) {
 // address; once locked, further names add no rows, and the owner's own
 // address is not affected.
 func TestSignInAddressLimit(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	pool := testdb.Pool(t)
 	st := store.New(pool)
