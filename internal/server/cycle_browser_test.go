@@ -114,6 +114,9 @@ func TestBrowserCycleJourney(t *testing.T) {
 	defer shot(t, bctx, "cycle-journey")
 	flush := consoleErrors(t, bctx)
 	mainText := func() string { return eval[string](t, bctx, `document.querySelector('main').innerText`) }
+	// a refused form is answered 422, which Chromium logs as a failed
+	// resource: that one line is expected on the page of the answer
+	refused := false
 	check := func(name string, wants ...string) {
 		t.Helper()
 		text := mainText()
@@ -122,7 +125,14 @@ func TestBrowserCycleJourney(t *testing.T) {
 				t.Errorf("%s: missing %q in:\n%s", name, w, text)
 			}
 		}
-		if errs := flush(); len(errs) > 0 {
+		var errs []string
+		for _, e := range flush() {
+			if !refused || !strings.Contains(e, "the server responded with a status of 422") {
+				errs = append(errs, e)
+			}
+		}
+		refused = false
+		if len(errs) > 0 {
 			t.Errorf("%s: console errors: %v", name, errs)
 		}
 		if v := axeViolations(t, bctx); len(v) > 0 {
@@ -139,6 +149,7 @@ func TestBrowserCycleJourney(t *testing.T) {
 		if res.Status != status {
 			t.Fatalf("%s: status %d, want %d:\n%s", name, res.Status, status, mainText())
 		}
+		refused = status == http.StatusUnprocessableEntity
 	}
 	signInAs := func(username string) {
 		t.Helper()
@@ -248,6 +259,8 @@ func TestBrowserCycleJourney(t *testing.T) {
 	w := &mail.Worker{Store: st, Sender: sender, MessageIDHost: "example.it"}
 	if res, err := w.RunOnce(ctx, time.Now()); err != nil || res.Failed != 0 {
 		t.Fatalf("mail worker: %+v %v", res, err)
+	} else {
+		t.Logf("mail worker: %+v", res)
 	}
 	var returned, approved int
 	for _, m := range mp.To(t, dirEmail) {
