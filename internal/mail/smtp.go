@@ -15,6 +15,7 @@ import (
 	"mime"
 	"mime/quotedprintable"
 	"net"
+	netmail "net/mail"
 	"net/smtp"
 	"net/textproto"
 	"strconv"
@@ -225,11 +226,7 @@ func Compose(m Message) ([]byte, error) {
 	}
 	h := func(k, v string) { b.WriteString(k + ": " + v + "\r\n") }
 	h("From", headerAddress(m.From))
-	to := m.To
-	if m.ToName != "" {
-		to = mime.QEncoding.Encode("utf-8", clean(m.ToName)) + " <" + m.To + ">"
-	}
-	h("To", to)
+	h("To", formatAddress(m.ToName, m.To))
 	h("Subject", mime.QEncoding.Encode("utf-8", clean(m.Subject)))
 	h("Date", m.Date.Format(time.RFC1123Z))
 	h("Message-ID", "<"+m.MessageID+">")
@@ -259,10 +256,21 @@ func Compose(m Message) ([]byte, error) {
 func headerAddress(s string) string {
 	s = clean(s)
 	if i := strings.LastIndexByte(s, '<'); i > 0 && strings.HasSuffix(s, ">") {
-		name := strings.Trim(strings.TrimSpace(s[:i]), `"`)
-		return mime.QEncoding.Encode("utf-8", name) + " " + s[i:]
+		return formatAddress(strings.Trim(strings.TrimSpace(s[:i]), `"`), s[i+1:len(s)-1])
 	}
 	return s
+}
+
+// formatAddress is the header form of a mailbox: a display name with
+// specials such as the comma and parentheses of "Dirigente Area …, RPCT
+// (account dimostrativo)" is quoted, a non-ASCII one RFC 2047 encoded, so
+// the name is never read as a second address or a comment.
+func formatAddress(name, addr string) string {
+	name = strings.TrimSpace(clean(name))
+	if name == "" {
+		return addr
+	}
+	return (&netmail.Address{Name: name, Address: addr}).String()
 }
 
 // clean drops CR and LF, so no value can add a header.
