@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/piao-performance/piao/internal/model"
+
 	"github.com/chromedp/chromedp"
 
 	"github.com/piao-performance/piao/internal/auth"
@@ -79,7 +81,7 @@ func TestBrowserCycleJourney(t *testing.T) {
 
 	// Fixture: the dirigente submits four entries of the landing period and,
 	// in 2023-final, leaves one draft and one submitted entry.
-	save := func(p store.Period, key string, submit bool) store.Entry {
+	save := func(p model.Period, key string, submit bool) model.Entry {
 		t.Helper()
 		ind, err := st.EntryIndicator(ctx, ph, key, p.Year)
 		if err != nil {
@@ -176,7 +178,7 @@ func TestBrowserCycleJourney(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var dirRow store.CollectionCount
+	var dirRow model.CollectionCount
 	for _, c := range byPos {
 		if c.PositionID == dir.PositionID {
 			dirRow = c
@@ -234,9 +236,9 @@ func TestBrowserCycleJourney(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := store.StatusApproved
+		want := model.StatusApproved
 		if i == 3 {
-			want = store.StatusSubmitted
+			want = model.StatusSubmitted
 		}
 		if e.Status != want {
 			t.Errorf("%s: status %q, want %q", k, e.Status, want)
@@ -257,7 +259,7 @@ func TestBrowserCycleJourney(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if e, err := st.Entry(ctx, ind3.ID, landing.ID); err != nil || e.Status != store.StatusReturned {
+	if e, err := st.Entry(ctx, ind3.ID, landing.ID); err != nil || e.Status != model.StatusReturned {
 		t.Fatalf("%s after the return: %+v %v", keys[3], e, err)
 	}
 	mp := mailpit.Start(t)
@@ -380,7 +382,7 @@ func TestBrowserCycleJourney(t *testing.T) {
 		decided = itfmt.Date(time.Now().In(itfmt.Rome()))
 		if err := chromedp.Do(bctx,
 			chromedp.SetValue(chromedp.ID("val-anno"), year),
-			chromedp.SetValue(chromedp.ID("val-esito"), store.Validated),
+			chromedp.SetValue(chromedp.ID("val-esito"), model.Validated),
 			chromedp.SetValue(chromedp.ID("val-data"), decided),
 			chromedp.SetValue(chromedp.ID("val-atto"), "Verbale OIV n. 1 (prova)"),
 			chromedp.SetUploadFiles(chromedp.ID("val-documento"), []string{doc})); err != nil {
@@ -404,7 +406,7 @@ func TestBrowserCycleJourney(t *testing.T) {
 	fill("2023")
 	submit("validate 2023", http.StatusOK, chromedp.Click(chromedp.CSS(`main form[action$="/oiv/validazione"] button[type=submit]`)))
 	check("validation of 2023", "Validazione registrata.")
-	if v, err := st.ValidationOf(ctx, ph.ID, 2023); err != nil || v.Outcome != store.Validated {
+	if v, err := st.ValidationOf(ctx, ph.ID, 2023); err != nil || v.Outcome != model.Validated {
 		t.Fatalf("2023's validation: %+v %v", v, err)
 	}
 	if err := chromedp.Do(bctx, chromedp.Navigate(srv.URL+"/trasparenza/cciaa-gran-sasso/piao-2023-2025")); err != nil {
