@@ -486,7 +486,7 @@ func TestBrowserDashboardTreeIndicator(t *testing.T) {
 		path string
 		want []string
 	}{
-		{planPath + "/cruscotto", []string{"Cruscotto del piano", "Performance dell'ente", "94,38%", "Stato di salute dell'ente", "Obiettivi per dirigente"}},
+		{planPath + "/cruscotto?periodo=2023-final", []string{"Cruscotto del piano", "Performance dell'ente", "94,38%", "Stato di salute dell'ente", "Obiettivi per dirigente"}},
 		{planPath, []string{"Albero della performance", "Ambito strategico 3", "81,92%"}},
 		{planPath + "/indicatori/3.3/1", []string{"Numero di mediazioni avviate", "91,5%", "31/12/2023 (consuntivo annuale)"}},
 	}
