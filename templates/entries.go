@@ -1,6 +1,7 @@
 package templates
 
 import (
+	"github.com/piao-performance/piao/internal/workflow"
 	"net/url"
 	"strconv"
 	"time"
@@ -145,29 +146,29 @@ func withPeriod(u templ.SafeURL, p model.Period) templ.SafeURL {
 	return u + templ.SafeURL("?periodo="+scorecard.Ref(p))
 }
 
-func statusLabel(s string) string { return model.StatusLabel(s) }
+func statusLabel(s workflow.Status) string { return s.Label() }
 
-func entryStatusClass(s string) string {
+func entryStatusClass(s workflow.Status) string {
 	switch s {
-	case model.StatusApproved:
+	case workflow.Approved:
 		return "piao-status piao-status-met"
-	case model.StatusSubmitted:
+	case workflow.Submitted:
 		return "piao-status piao-status-partial"
-	case model.StatusReturned:
+	case workflow.Returned:
 		return "piao-status piao-status-notmet"
 	}
 	return "piao-status piao-status-missing"
 }
 
-func entryStatusIcon(s string) string {
+func entryStatusIcon(s workflow.Status) string {
 	switch s {
-	case model.StatusApproved:
+	case workflow.Approved:
 		return "✔"
-	case model.StatusSubmitted:
+	case workflow.Submitted:
 		return "➜"
-	case model.StatusReturned:
+	case workflow.Returned:
 		return "↩"
-	case model.StatusDraft:
+	case workflow.Draft:
 		return "✎"
 	}
 	return "○"
@@ -183,7 +184,7 @@ func targetText(t *plan.Target, unit string) string {
 
 // EntryValueText shows what an entry holds: the value, or the computed result of its inputs.
 func EntryValueText(e *model.Entry, formula plan.Formula, unit string, scale float64) string {
-	if e == nil || (e.Version == 0 && e.Status != model.StatusApproved) {
+	if e == nil || (e.Version == 0 && e.Status != workflow.Approved) {
 		return "—"
 	}
 	if e.NotApplicable {
@@ -279,7 +280,7 @@ func filterLabel(s string) string {
 	if s == "todo" {
 		return "da compilare"
 	}
-	return model.StatusLabel(s)
+	return workflow.Label(s)
 }
 
 func fieldClassMsg(msg string) string {

@@ -3,6 +3,7 @@ package mail_test
 import (
 	"context"
 	"errors"
+	"github.com/piao-performance/piao/internal/workflow"
 	"strings"
 	"sync"
 	"testing"
@@ -264,7 +265,7 @@ func TestReturnedAndApprovedEntries(t *testing.T) {
 	p := f.period(t, 2023, "final")
 	ind, e := f.submitted(t, "O.3.3.1/1", p)
 	comment := `Allegare il verbale <b>firmato</b> & protocollato`
-	if _, err := f.st.Transition(f.ctx, f.h, ind, p, e.Version, store.ActReturn, comment, f.sg); err != nil {
+	if _, err := f.st.Transition(f.ctx, f.h, ind, p, e.Version, workflow.Return, comment, f.sg); err != nil {
 		t.Fatal(err)
 	}
 	w := f.worker(t)
@@ -294,7 +295,7 @@ func TestReturnedAndApprovedEntries(t *testing.T) {
 	}
 	// corrected, submitted again, approved
 	ind, e = f.submitted(t, "O.3.3.1/1", p)
-	if _, err := f.st.Transition(f.ctx, f.h, ind, p, e.Version, store.ActApprove, "", f.sg); err != nil {
+	if _, err := f.st.Transition(f.ctx, f.h, ind, p, e.Version, workflow.Approve, "", f.sg); err != nil {
 		t.Fatal(err)
 	}
 	if res, err := w.RunOnce(f.ctx, now); err != nil || res.Sent != 2 {
@@ -308,7 +309,7 @@ func TestReturnedAndApprovedEntries(t *testing.T) {
 	// a refused transition (stale version) enqueues nothing: same transaction
 	before := len(f.outbox(t))
 	var conflict *store.ConflictError
-	if _, err := f.st.Transition(f.ctx, f.h, ind, p, e.Version, store.ActReopen, "riapertura di prova", f.sg); !errors.As(err, &conflict) {
+	if _, err := f.st.Transition(f.ctx, f.h, ind, p, e.Version, workflow.Reopen, "riapertura di prova", f.sg); !errors.As(err, &conflict) {
 		t.Fatalf("stale transition: %v", err)
 	}
 	if after := len(f.outbox(t)); after != before {
@@ -347,7 +348,7 @@ func TestExactlyOnceAcrossWorkerRestart(t *testing.T) {
 	f := newFixture(t)
 	p := f.period(t, 2023, "final")
 	ind, e := f.submitted(t, "O.3.3.1/1", p)
-	if _, err := f.st.Transition(f.ctx, f.h, ind, p, e.Version, store.ActApprove, "", f.sg); err != nil {
+	if _, err := f.st.Transition(f.ctx, f.h, ind, p, e.Version, workflow.Approve, "", f.sg); err != nil {
 		t.Fatal(err)
 	}
 	now := at("2024-02-10 09:00")
@@ -398,7 +399,7 @@ func TestCrashedWorkerLeases(t *testing.T) {
 	f := newFixture(t)
 	p := f.period(t, 2023, "final")
 	ind, e := f.submitted(t, "O.3.3.1/1", p)
-	if _, err := f.st.Transition(f.ctx, f.h, ind, p, e.Version, store.ActReturn, "Manca la fonte", f.sg); err != nil {
+	if _, err := f.st.Transition(f.ctx, f.h, ind, p, e.Version, workflow.Return, "Manca la fonte", f.sg); err != nil {
 		t.Fatal(err)
 	}
 	now := at("2024-02-10 09:00")
@@ -463,7 +464,7 @@ func TestTwoWorkersSendEachMessageOnce(t *testing.T) {
 	keys := []string{"O.3.3.1/1", "O.3.3.1/2", "O.3.3.1/3", "O.3.3.1/4", "O.3.3.1/5", "O.3.3.1/6"}
 	for _, k := range keys {
 		ind, e := f.submitted(t, k, p)
-		if _, err := f.st.Transition(f.ctx, f.h, ind, p, e.Version, store.ActApprove, "", f.sg); err != nil {
+		if _, err := f.st.Transition(f.ctx, f.h, ind, p, e.Version, workflow.Approve, "", f.sg); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -522,7 +523,7 @@ func TestRetryAfterRefusal(t *testing.T) {
 	f := newFixture(t)
 	p := f.period(t, 2023, "final")
 	ind, e := f.submitted(t, "O.3.3.1/1", p)
-	if _, err := f.st.Transition(f.ctx, f.h, ind, p, e.Version, store.ActApprove, "", f.sg); err != nil {
+	if _, err := f.st.Transition(f.ctx, f.h, ind, p, e.Version, workflow.Approve, "", f.sg); err != nil {
 		t.Fatal(err)
 	}
 	w := f.worker(t)
@@ -550,7 +551,7 @@ func TestRetryAfterRefusal(t *testing.T) {
 	}
 	// permanent refusal
 	ind, e = f.submitted(t, "O.3.3.1/2", p)
-	if _, err := f.st.Transition(f.ctx, f.h, ind, p, e.Version, store.ActApprove, "", f.sg); err != nil {
+	if _, err := f.st.Transition(f.ctx, f.h, ind, p, e.Version, workflow.Approve, "", f.sg); err != nil {
 		t.Fatal(err)
 	}
 	f.mp.Chaos(t, 550, 100)

@@ -1,40 +1,17 @@
 package model
 
 import (
+	"github.com/piao-performance/piao/internal/workflow"
 	"time"
 
 	"github.com/piao-performance/piao/internal/plan"
 )
 
-// Entry states as users read them.
-const (
-	StatusToFill    = ""          // da compilare: no measurement yet
-	StatusDraft     = "draft"     // bozza
-	StatusSubmitted = "submitted" // inviata
-	StatusApproved  = "approved"  // approvata
-	StatusReturned  = "returned"  // restituita
-)
-
-// StatusLabel is the Italian name of an entry status.
-func StatusLabel(s string) string {
-	switch s {
-	case StatusDraft:
-		return "Bozza"
-	case StatusSubmitted:
-		return "Inviata"
-	case StatusApproved:
-		return "Approvata"
-	case StatusReturned:
-		return "Restituita"
-	}
-	return "Da compilare"
-}
-
 // Entry is a measurement as the entry pages see it. Version 0 means none yet.
 type Entry struct {
 	ID            int64
 	Version       int
-	Status        string
+	Status        workflow.Status
 	Value         *float64
 	Inputs        map[string]float64
 	NotApplicable bool

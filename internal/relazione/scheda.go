@@ -2,6 +2,7 @@ package relazione
 
 import (
 	"encoding/json"
+	"github.com/piao-performance/piao/internal/workflow"
 	"sort"
 	"strconv"
 	"strings"
@@ -71,7 +72,7 @@ func ObjectiveSheet(d model.ObjectiveDetail, ms []model.ObjectiveMeasurement, hi
 		{Header: "Periodo", Width: 1}, {Header: "Stato", Width: 0.8}, {Header: "Valore o dati", Width: 1.5}, {Header: "Inserito da", Width: 0.9},
 		{Header: "Aggiornato il", Kind: document.Date, Width: 1}, {Header: "Inviato da", Width: 0.9}, {Header: "Esaminato da", Width: 0.9}, {Header: "Note e commenti", Width: 2}}}
 	for _, m := range ms {
-		meas.Rows = append(meas.Rows, []document.Cell{text(m.Indicator), text(itfmt.Date(m.EndsOn)), text(model.StatusLabel(m.Status)),
+		meas.Rows = append(meas.Rows, []document.Cell{text(m.Indicator), text(itfmt.Date(m.EndsOn)), text(workflow.Label(m.Status)),
 			text(measuredText(m)), text(m.Author), {Text: itfmt.DateTime(m.UpdatedAt), Time: m.UpdatedAt}, text(m.SubmittedBy), text(m.ReviewedBy),
 			text(strings.TrimSpace(strings.Join([]string{m.Note, m.ReviewComment}, " ")))})
 	}

@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/piao-performance/piao/internal/workflow"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -966,10 +967,10 @@ func (s *biSweep) discardDraft() {
 func (s *biSweep) ensureSubmitted(key string) {
 	v, status := s.entry(key)
 	path := refPlan + "/misurazioni/" + key + "?periodo=2023-final"
-	if status == model.StatusSubmitted {
+	if status == string(workflow.Submitted) {
 		return
 	}
-	if status == model.StatusApproved {
+	if status == string(workflow.Approved) {
 		res, err := s.client("segretario").PostForm(s.base+strings.Replace(path, "?", "/stato?", 1),
 			url.Values{"azione": {"riapri"}, "versione": {strconv.Itoa(v)}, "motivo": {"Ripristino per la prova"}})
 		if err != nil || res.StatusCode != http.StatusSeeOther {

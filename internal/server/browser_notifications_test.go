@@ -4,6 +4,7 @@ package server_test
 
 import (
 	"context"
+	"github.com/piao-performance/piao/internal/workflow"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -55,7 +56,7 @@ func TestBrowserNotificationPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.Transition(ctx, ph, ind, p, e.Version, store.ActReturn, "Allegare il verbale", sg); err != nil {
+	if _, err := st.Transition(ctx, ph, ind, p, e.Version, workflow.Return, "Allegare il verbale", sg); err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(h)

@@ -2,6 +2,7 @@ package server
 
 import (
 	"errors"
+	"github.com/piao-performance/piao/internal/workflow"
 	"net/http"
 	"strconv"
 	"strings"
@@ -44,7 +45,7 @@ func (s *Server) bulkApprovals(w http.ResponseWriter, r *http.Request) {
 		form.Comment = ""
 	}
 	action := r.PostForm.Get("azione")
-	act := map[string]string{"approva": store.ActApprove, "restituisci": store.ActReturn}[action]
+	act := map[string]workflow.Action{"approva": workflow.Approve, "restituisci": workflow.Return}[action]
 	if act == "" {
 		s.errorPage(w, r, http.StatusBadRequest, "Richiesta non valida", "Azione sconosciuta.")
 		return
@@ -104,7 +105,7 @@ func (s *Server) bulkApprovals(w http.ResponseWriter, r *http.Request) {
 	if len(entries) == 0 {
 		form.Errors["voci"] = "Seleziona almeno una misurazione."
 	}
-	if act == store.ActReturn && utf8.RuneCountInString(form.Comment) < 3 && form.Errors["commento"] == "" {
+	if act == workflow.Return && utf8.RuneCountInString(form.Comment) < 3 && form.Errors["commento"] == "" {
 		form.Errors["commento"] = "Per restituire scrivi un commento (almeno 3 caratteri): il dirigente lo leggerà."
 	}
 	if len(form.Errors) > 0 {
@@ -130,7 +131,7 @@ func (s *Server) bulkApprovals(w http.ResponseWriter, r *http.Request) {
 		}
 		s.renderDashboard(w, r, http.StatusConflict, form)
 		return
-	case errors.Is(err, store.ErrPeriodIsClosed):
+	case errors.Is(err, store.ErrPeriodClosed):
 		form.Message = "Il periodo è chiuso: nessuna misurazione è stata modificata."
 		s.renderDashboard(w, r, http.StatusConflict, form)
 		return

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"github.com/piao-performance/piao/internal/workflow"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -135,14 +136,14 @@ func statuses(t *testing.T, st *store.Store, h model.PlanHeader, p model.Period,
 		if err != nil {
 			t.Fatal(err)
 		}
-		out = append(out, e.Status)
+		out = append(out, string(e.Status))
 	}
 	return out
 }
 
-func allStatus(xs []string, s string) bool {
+func allStatus(xs []string, s workflow.Status) bool {
 	for _, x := range xs {
-		if x != s {
+		if x != string(s) {
 			return false
 		}
 	}
@@ -187,7 +188,7 @@ func TestBulkApprovalsFromTheCockpit(t *testing.T) {
 		t.Errorf("return without comment: %d", code)
 	}
 	mustContain(t, page, `id="commento-errore"`, "Per restituire scrivi un commento", `value="`+keys[1]+`" checked`)
-	if got := statuses(t, st, h, p, keys); !allStatus(got, model.StatusSubmitted) {
+	if got := statuses(t, st, h, p, keys); !allStatus(got, workflow.Submitted) {
 		t.Errorf("after a refused return: %v", got)
 	}
 	// nothing selected: 422 next to the list
@@ -204,7 +205,7 @@ func TestBulkApprovalsFromTheCockpit(t *testing.T) {
 		t.Errorf("stale bulk: %d", code)
 	}
 	mustContain(t, page, "Nessuna misurazione è stata modificata", keys[1])
-	if got := statuses(t, st, h, p, keys); !allStatus(got, model.StatusSubmitted) {
+	if got := statuses(t, st, h, p, keys); !allStatus(got, workflow.Submitted) {
 		t.Errorf("after a stale bulk: %v", got)
 	}
 	if n := periodEvents(t, pool, "measurement.approve"); n != events {
@@ -224,7 +225,7 @@ func TestBulkApprovalsFromTheCockpit(t *testing.T) {
 		t.Errorf("confirmation: %d", code)
 	}
 	mustContain(t, page, "Confermi l&#39;approvazione di 3 misurazioni?", `name="conferma" value="1"`)
-	if got := statuses(t, st, h, p, keys); !allStatus(got, model.StatusSubmitted) {
+	if got := statuses(t, st, h, p, keys); !allStatus(got, workflow.Submitted) {
 		t.Errorf("after the confirmation page: %v", got)
 	}
 	// confirmed: all three approved, one audit event each
@@ -236,7 +237,7 @@ func TestBulkApprovalsFromTheCockpit(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther || !strings.Contains(res.Header.Get("Location"), "esito=approva-3") {
 		t.Fatalf("bulk approve: %d to %q", res.StatusCode, res.Header.Get("Location"))
 	}
-	if got := statuses(t, st, h, p, keys); !allStatus(got, model.StatusApproved) {
+	if got := statuses(t, st, h, p, keys); !allStatus(got, workflow.Approved) {
 		t.Errorf("after the bulk approval: %v", got)
 	}
 	if n := periodEvents(t, pool, "measurement.approve"); n != events+3 {
@@ -255,7 +256,7 @@ func TestBulkApprovalsFromTheCockpit(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("bulk return: %d", res.StatusCode)
 	}
-	if got := statuses(t, st, h, p, keys2); !allStatus(got, model.StatusReturned) {
+	if got := statuses(t, st, h, p, keys2); !allStatus(got, workflow.Returned) {
 		t.Errorf("after the bulk return: %v", got)
 	}
 	var comments int

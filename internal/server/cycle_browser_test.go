@@ -5,6 +5,7 @@ package server_test
 import (
 	"context"
 	"errors"
+	"github.com/piao-performance/piao/internal/workflow"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -236,9 +237,9 @@ func TestBrowserCycleJourney(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := model.StatusApproved
+		want := workflow.Approved
 		if i == 3 {
-			want = model.StatusSubmitted
+			want = workflow.Submitted
 		}
 		if e.Status != want {
 			t.Errorf("%s: status %q, want %q", k, e.Status, want)
@@ -259,7 +260,7 @@ func TestBrowserCycleJourney(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if e, err := st.Entry(ctx, ind3.ID, landing.ID); err != nil || e.Status != model.StatusReturned {
+	if e, err := st.Entry(ctx, ind3.ID, landing.ID); err != nil || e.Status != workflow.Returned {
 		t.Fatalf("%s after the return: %+v %v", keys[3], e, err)
 	}
 	mp := mailpit.Start(t)

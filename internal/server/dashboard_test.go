@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"github.com/piao-performance/piao/internal/workflow"
 	"net/http/httptest"
 	"regexp"
 	"strings"
@@ -103,7 +104,7 @@ func TestDashboardNumbersAreTheEngines(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := st.Transition(ctx, h, ind, p, cur.Version, store.ActReopen, "rettifica di prova", sgUser)
+	e, err := st.Transition(ctx, h, ind, p, cur.Version, workflow.Reopen, "rettifica di prova", sgUser)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +112,7 @@ func TestDashboardNumbersAreTheEngines(t *testing.T) {
 	if e, err = st.SaveEntry(ctx, h, store.EntryInput{Indicator: ind, Period: p, Value: &two, Version: e.Version, Submit: true}, sgUser); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.Transition(ctx, h, ind, p, e.Version, store.ActApprove, "", sgUser); err != nil {
+	if _, err := st.Transition(ctx, h, ind, p, e.Version, workflow.Approve, "", sgUser); err != nil {
 		t.Fatal(err)
 	}
 	_, body = fetch(t, sg, srv.URL+refPlan+"/cruscotto?periodo=2023-final")

@@ -2,6 +2,7 @@ package server
 
 import (
 	"errors"
+	"github.com/piao-performance/piao/internal/workflow"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -98,10 +99,10 @@ func (s *Server) worklist(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, it := range items {
 		st := it.Entry.Status
-		if st == model.StatusToFill || st == model.StatusDraft || st == model.StatusReturned {
+		if st == workflow.ToFill || st == workflow.Draft || st == workflow.Returned {
 			d.Missing++
 		}
-		if d.Status != "" && !(d.Status == "todo" && st == model.StatusToFill) && d.Status != st {
+		if d.Status != "" && !(d.Status == "todo" && st == workflow.ToFill) && d.Status != string(st) {
 			continue
 		}
 		if d.Objective != "" && !strings.EqualFold(it.ObjectiveCode, d.Objective) {
@@ -138,7 +139,7 @@ func (s *Server) entryPage(w http.ResponseWriter, r *http.Request) {
 func (s *Server) renderEntry(w http.ResponseWriter, r *http.Request, status int, d templates.EntryPageData) {
 	res := ownerResource(d.Plan, d.Indicator.Owners)
 	editable := !d.Period.Closed() && d.Indicator.Formula != plan.FormulaDerived &&
-		(d.Entry.Status == model.StatusToFill || d.Entry.Status == model.StatusDraft || d.Entry.Status == model.StatusReturned)
+		(d.Entry.Status == workflow.ToFill || d.Entry.Status == workflow.Draft || d.Entry.Status == workflow.Returned)
 	d.CanEnter = editable && s.can(r, auth.EnterValue, res)
 	d.CanSubmit = d.CanEnter && s.can(r, auth.SubmitValue, res)
 	d.CanReview = s.can(r, auth.Approve, auth.Resource{EnteID: d.Plan.EnteID})
@@ -175,7 +176,7 @@ func (s *Server) preview(r *http.Request, h model.PlanHeader, p model.Period, in
 	res := card.Model.Score(acts, nil)
 	res.Provenance = append([]string(nil), card.Result.Provenance...) // cards may be shared: never write into them
 	if len(res.Provenance) > i {
-		res.Provenance[i] = "inserito da " + e.Author + " (" + strings.ToLower(model.StatusLabel(e.Status)) + ")"
+		res.Provenance[i] = "inserito da " + e.Author + " (" + strings.ToLower(e.Status.Label()) + ")"
 	}
 	out, trace := res.Indicators[i], res.ExplainIndicator(i)
 	return &out, &trace, nil
@@ -414,7 +415,7 @@ func (s *Server) saveEntry(w http.ResponseWriter, r *http.Request) {
 	var tooMany *store.AttachmentLimitError
 	switch {
 	case errors.As(err, &tooMany):
-		form.Errors["allegati"] = tooMany.Message
+		form.Errors["allegati"], _ = entryErrorText(tooMany)
 		form.Message = "Controlla i campi segnalati: nulla è stato salvato."
 		d.Form = form
 		var ok bool
@@ -430,8 +431,8 @@ func (s *Server) saveEntry(w http.ResponseWriter, r *http.Request) {
 		d.Form = form
 		s.renderEntry(w, r, http.StatusConflict, d)
 		return
-	case errors.As(err, &locked), errors.Is(err, store.ErrPeriodIsClosed), errors.Is(err, store.ErrDerived):
-		form.Message = err.Error()
+	case errors.As(err, &locked), errors.Is(err, store.ErrPeriodClosed), errors.Is(err, store.ErrDerived):
+		form.Message, _ = entryErrorText(err)
 		d.Form = form
 		var ok bool
 		if d.Entry, ok = current(); !ok {
@@ -508,11 +509,11 @@ func (s *Server) transition(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	actions := map[string]struct {
-		act  string
+		act  workflow.Action
 		need auth.Action
 	}{
-		"invia": {store.ActSubmit, auth.SubmitValue}, "approva": {store.ActApprove, auth.Approve},
-		"restituisci": {store.ActReturn, auth.Approve}, "riapri": {store.ActReopen, auth.Approve},
+		"invia": {workflow.Submit, auth.SubmitValue}, "approva": {workflow.Approve, auth.Approve},
+		"restituisci": {workflow.Return, auth.Approve}, "riapri": {workflow.Reopen, auth.Approve},
 	}
 	a, ok := actions[r.PostForm.Get("azione")]
 	if !ok {
@@ -530,17 +531,16 @@ func (s *Server) transition(w http.ResponseWriter, r *http.Request) {
 	}
 	_, err = s.store.Transition(r.Context(), h, ind, p, version, a.act, reason, *auth.FromContext(r.Context()))
 	var conflict *store.ConflictError
-	var locked *store.LockedError
-	if errors.As(err, &conflict) || errors.As(err, &locked) || errors.Is(err, store.ErrPeriodIsClosed) || errors.Is(err, store.ErrReasonRequired) {
+	if msg, ok := entryErrorText(err); ok {
 		cur, cerr := s.store.Entry(r.Context(), ind.ID, p.ID)
 		if cerr != nil {
 			s.serverError(w, r, cerr)
 			return
 		}
 		d := templates.EntryPageData{Plan: h, Period: p, Periods: periods, Indicator: ind, Entry: cur, Form: formOf(ind, cur)}
-		d.Form.Errors = map[string]string{"revisione": err.Error()}
-		d.Form.Message = err.Error()
-		if conflict != nil {
+		d.Form.Errors = map[string]string{"revisione": msg}
+		d.Form.Message = msg
+		if errors.As(err, &conflict) {
 			d.Form.Message = "La misurazione è cambiata nel frattempo: controlla il valore attuale e ripeti l'operazione."
 		}
 		s.renderEntry(w, r, http.StatusConflict, d)

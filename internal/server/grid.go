@@ -2,6 +2,7 @@ package server
 
 import (
 	"errors"
+	"github.com/piao-performance/piao/internal/workflow"
 	"net/http"
 	"strconv"
 	"strings"
@@ -23,7 +24,7 @@ func (s *Server) gridItems(r *http.Request, h model.PlanHeader, p model.Period) 
 	var out []model.WorkItem
 	for _, it := range items {
 		st := it.Entry.Status
-		if (st == model.StatusToFill || st == model.StatusDraft || st == model.StatusReturned) &&
+		if (st == workflow.ToFill || st == workflow.Draft || st == workflow.Returned) &&
 			s.can(r, auth.EnterValue, ownerResource(h, it.Owners)) {
 			out = append(out, it)
 		}
@@ -141,7 +142,11 @@ func (s *Server) saveGrid(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(errs) > 0 {
 		for k, e := range errs {
-			msg := e.Error()
+			msg, ok := entryErrorText(e)
+			if !ok {
+				s.serverError(w, r, e)
+				return
+			}
 			var conflict *store.ConflictError
 			if errors.As(e, &conflict) {
 				msg = "modificata da " + conflict.Current.Author + " nel frattempo (valore attuale: " +

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"github.com/piao-performance/piao/internal/workflow"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -114,7 +115,7 @@ func TestReturnedEntryMailAndOutboxPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.Transition(ctx, h, ind2, p, e2.Version, store.ActApprove, "", sgUser); err != nil {
+	if _, err := st.Transition(ctx, h, ind2, p, e2.Version, workflow.Approve, "", sgUser); err != nil {
 		t.Fatal(err)
 	}
 	mp.Chaos(t, 550, 100)

@@ -126,7 +126,7 @@ func (s *Server) setPeriod(w http.ResponseWriter, r *http.Request) {
 		s.periodChanged(w, r, h, p, what)
 		return
 	}
-	if errors.Is(err, store.ErrReasonRequired) {
+	if errors.Is(err, store.ErrReopenReason) {
 		s.renderPeriods(w, r, h, http.StatusUnprocessableEntity, "Per riaprire il periodo "+p.Label()+" indica il motivo.")
 		return
 	}

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"github.com/piao-performance/piao/internal/workflow"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -147,7 +148,7 @@ func TestEverySavePathKeepsWhatItDoesNotSend(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("return: %d", res.StatusCode)
 	}
-	if e := readEntry(t, pool, direct); e.Status != model.StatusReturned || e.Note != "Dal registro 2023" || e.Attachments != 1 || *e.Value != 195 {
+	if e := readEntry(t, pool, direct); e.Status != string(workflow.Returned) || e.Note != "Dal registro 2023" || e.Attachments != 1 || *e.Value != 195 {
 		t.Fatalf("after the workflow: %+v", e)
 	}
 

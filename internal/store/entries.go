@@ -11,34 +11,28 @@ import (
 	"strings"
 	"time"
 
+	"github.com/piao-performance/piao/internal/workflow"
+
 	"github.com/piao-performance/piao/internal/model"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/piao-performance/piao/internal/auth"
-	"github.com/piao-performance/piao/internal/itfmt"
 	"github.com/piao-performance/piao/internal/plan"
 )
 
 // Entry errors.
 var (
-	ErrPeriodIsClosed = errors.New("il periodo è chiuso: nulla può cambiare finché il Segretario Generale non lo riapre")
-	ErrDerived        = errors.New("indicatore calcolato dal sistema: non si inserisce")
-	ErrReasonRequired = errors.New("indica il motivo (almeno 3 caratteri)")
+	// ErrDerived: a derived indicator is computed by the engine, never entered.
+	ErrDerived = errors.New("derived indicator: computed, not entered")
 )
 
 // LockedError says why an entry cannot change in its current state.
-type LockedError struct{ Status string }
+type LockedError struct{ Status workflow.Status }
 
 func (e *LockedError) Error() string {
-	switch e.Status {
-	case model.StatusSubmitted:
-		return "la misurazione è stata inviata ed è in attesa di approvazione: può cambiare solo se il Segretario Generale la restituisce"
-	case model.StatusApproved:
-		return "la misurazione è approvata: può cambiare solo se il Segretario Generale la riapre con un motivo"
-	}
-	return "operazione non possibile nello stato «" + model.StatusLabel(e.Status) + "»"
+	return fmt.Sprintf("measurement %s: it cannot change in this state", e.Status.Label())
 }
 
 // ConflictError is returned when someone else saved the entry after the
@@ -46,8 +40,7 @@ func (e *LockedError) Error() string {
 type ConflictError struct{ Current model.Entry }
 
 func (e *ConflictError) Error() string {
-	return fmt.Sprintf("la misurazione è stata modificata da %s il %s mentre la compilavi", e.Current.Author,
-		e.Current.UpdatedAt.Format("02/01/2006 15:04"))
+	return fmt.Sprintf("measurement changed by %s at %s", e.Current.Author, e.Current.UpdatedAt.Format(time.RFC3339))
 }
 
 // NewAttachment is a checked file to store.
@@ -160,10 +153,19 @@ type EntryInput struct {
 }
 
 // AttachmentLimitError is returned by SaveEntry when the new files would take
-// the measurement past its limits; nothing is saved. Its message is Italian.
-type AttachmentLimitError struct{ Message string }
+// the measurement past its limits; nothing is saved. Either Max (files) or
+// MaxBytes (total size) is the limit that was reached.
+type AttachmentLimitError struct {
+	Max, Count            int   // files allowed and already attached
+	MaxBytes, Size, Added int64 // bytes allowed, already attached, and in the new files
+}
 
-func (e *AttachmentLimitError) Error() string { return e.Message }
+func (e *AttachmentLimitError) Error() string {
+	if e.Max > 0 {
+		return fmt.Sprintf("attachments: at most %d per measurement, %d already", e.Max, e.Count)
+	}
+	return fmt.Sprintf("attachments: at most %d bytes per measurement, %d already and %d new", e.MaxBytes, e.Size, e.Added)
+}
 
 // SaveEntries saves several entries in one transaction: all of them, or
 // none when one fails (errs says which, by position).
@@ -176,7 +178,7 @@ func (s *Store) SaveEntries(ctx context.Context, h model.PlanHeader, ins []Entry
 			var conflict *ConflictError
 			var locked *LockedError
 			switch {
-			case errors.As(err, &conflict), errors.As(err, &locked), errors.Is(err, ErrPeriodIsClosed), errors.Is(err, ErrDerived):
+			case errors.As(err, &conflict), errors.As(err, &locked), errors.Is(err, ErrPeriodClosed), errors.Is(err, ErrDerived):
 				errs[i] = err
 			case err != nil:
 				return err
@@ -201,7 +203,7 @@ func (s *Store) SaveEntries(ctx context.Context, h model.PlanHeader, ins []Entry
 var errRollback = errors.New("rollback")
 
 // SaveEntry saves one entry; user-facing failures come back as
-// *ConflictError, *LockedError, ErrPeriodIsClosed or ErrDerived.
+// *ConflictError, *LockedError, ErrPeriodClosed or ErrDerived.
 func (s *Store) SaveEntry(ctx context.Context, h model.PlanHeader, in EntryInput, actor auth.User) (model.Entry, error) {
 	out, errs, err := s.SaveEntries(ctx, h, []EntryInput{in}, actor)
 	if err != nil {
@@ -225,7 +227,7 @@ func openPeriod(ctx context.Context, tx pgx.Tx, h model.PlanHeader, periodID int
 		return fmt.Errorf("period: %w", err)
 	}
 	if closed {
-		return ErrPeriodIsClosed
+		return ErrPeriodClosed
 	}
 	return nil
 }
@@ -257,15 +259,15 @@ func saveEntry(ctx context.Context, tx pgx.Tx, h model.PlanHeader, in EntryInput
 	if old.Version != in.Version {
 		return model.Entry{}, &ConflictError{Current: old}
 	}
-	if exists && old.Status != model.StatusDraft && old.Status != model.StatusReturned {
+	if exists && old.Status != workflow.Draft && old.Status != workflow.Returned {
 		return model.Entry{}, &LockedError{Status: old.Status}
 	}
-	status := model.StatusDraft
+	status := workflow.Draft
 	now := time.Now()
 	var submittedAt *time.Time
 	submittedBy := ""
 	if in.Submit {
-		status, submittedAt, submittedBy = model.StatusSubmitted, &now, actor.Username
+		status, submittedAt, submittedBy = workflow.Submitted, &now, actor.Username
 	}
 	inputs := in.Inputs
 	if inputs == nil {
@@ -352,43 +354,29 @@ func checkAttachmentLimits(ctx context.Context, tx pgx.Tx, id int64, in EntryInp
 	}
 	switch {
 	case in.MaxAttachments > 0 && count+len(in.Attachments) > in.MaxAttachments:
-		return &AttachmentLimitError{Message: fmt.Sprintf("una misurazione può avere al massimo %d allegati: ne ha già %d, quindi puoi aggiungerne %d",
-			in.MaxAttachments, count, max(in.MaxAttachments-count, 0))}
+		return &AttachmentLimitError{Max: in.MaxAttachments, Count: count}
 	case in.MaxAttachmentBytes > 0 && size+add > in.MaxAttachmentBytes:
-		return &AttachmentLimitError{Message: fmt.Sprintf("gli allegati di una misurazione possono occupare al massimo %s: ne occupano già %s e i nuovi file %s",
-			megabytes(in.MaxAttachmentBytes), megabytes(size), megabytes(add))}
+		return &AttachmentLimitError{MaxBytes: in.MaxAttachmentBytes, Size: size, Added: add}
 	}
 	return nil
 }
 
-// megabytes writes a size as "12,3 MB" (powers of 1024, as the limits).
-func megabytes(n int64) string {
-	return itfmt.Number(float64(n)/(1<<20), 1) + " MB"
-}
-
-func entryState(v *float64, inputs map[string]float64, na bool, reason, status string) map[string]any {
+func entryState(v *float64, inputs map[string]float64, na bool, reason string, status workflow.Status) map[string]any {
 	return map[string]any{"value": v, "inputs": inputs, "not_applicable": na, "reason": reason, "status": status}
 }
 
 // entryKey names a measurement in the audit trail: indicator key and period end.
 func entryKey(key string, p model.Period) string { return key + " " + p.EndsOn.Format("02/01/2006") }
 
-// Workflow actions on an entry.
-const (
-	ActSubmit  = "submit"  // dirigente: draft/returned → submitted
-	ActApprove = "approve" // Segretario Generale: submitted → approved
-	ActReturn  = "return"  // Segretario Generale: submitted → returned, with a comment
-	ActReopen  = "reopen"  // Segretario Generale: approved → draft, with a reason
-)
-
-// Transition moves an entry through the workflow. version is the one the
-// user saw; reason is required to return or reopen.
-func (s *Store) Transition(ctx context.Context, h model.PlanHeader, ind model.EntryIndicator, p model.Period, version int, action, reason string, actor auth.User) (model.Entry, error) {
-	if _, _, ok := workflow(action); !ok {
-		return model.Entry{}, fmt.Errorf("unknown workflow action %q", action)
+// Transition moves an entry through the workflow (package workflow). version
+// is the one the user saw; returning and reopening need a reason
+// (workflow.ErrReasonRequired).
+func (s *Store) Transition(ctx context.Context, h model.PlanHeader, ind model.EntryIndicator, p model.Period, version int, action workflow.Action, reason string, actor auth.User) (model.Entry, error) {
+	if _, ok := workflow.ParseAction(string(action)); !ok {
+		return model.Entry{}, fmt.Errorf("%w %q", workflow.ErrUnknownAction, action)
 	}
-	if (action == ActReturn || action == ActReopen) && len([]rune(reason)) < 3 {
-		return model.Entry{}, ErrReasonRequired
+	if err := workflow.CheckReason(action, reason); err != nil {
+		return model.Entry{}, err
 	}
 	var out model.Entry
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
@@ -399,30 +387,10 @@ func (s *Store) Transition(ctx context.Context, h model.PlanHeader, ind model.En
 	return out, err
 }
 
-// workflow is the workflow: the states an action starts from and the state
-// it leads to; ok is false for an unknown action.
-func workflow(action string) (from []string, to string, ok bool) {
-	switch action {
-	case ActSubmit:
-		return []string{model.StatusDraft, model.StatusReturned}, model.StatusSubmitted, true
-	case ActApprove:
-		return []string{model.StatusSubmitted}, model.StatusApproved, true
-	case ActReturn:
-		return []string{model.StatusSubmitted}, model.StatusReturned, true
-	case ActReopen:
-		return []string{model.StatusApproved}, model.StatusDraft, true
-	}
-	return nil, "", false
-}
-
 // transitionTx is one entry's workflow step inside tx, with its audit event:
 // Transition runs it alone, TransitionMany for each entry in one transaction.
 // Everything a workflow step causes belongs here, so both paths do it.
-func (s *Store) transitionTx(ctx context.Context, tx pgx.Tx, h model.PlanHeader, ind model.EntryIndicator, p model.Period, version int, action, reason string, actor auth.User) (model.Entry, error) {
-	allowed, next, ok := workflow(action)
-	if !ok {
-		return model.Entry{}, fmt.Errorf("unknown workflow action %q", action)
-	}
+func (s *Store) transitionTx(ctx context.Context, tx pgx.Tx, h model.PlanHeader, ind model.EntryIndicator, p model.Period, version int, action workflow.Action, reason string, actor auth.User) (model.Entry, error) {
 	if err := openPeriod(ctx, tx, h, p.ID); err != nil {
 		return model.Entry{}, err
 	}
@@ -433,11 +401,16 @@ func (s *Store) transitionTx(ctx context.Context, tx pgx.Tx, h model.PlanHeader,
 	if !exists || cur.Version != version {
 		return model.Entry{}, &ConflictError{Current: cur}
 	}
-	if !contains(allowed, cur.Status) {
+	next, err := workflow.Next(cur.Status, action)
+	var notAllowed *workflow.NotAllowedError
+	switch {
+	case errors.As(err, &notAllowed):
 		return model.Entry{}, &LockedError{Status: cur.Status}
+	case err != nil:
+		return model.Entry{}, err
 	}
 	switch action {
-	case ActSubmit:
+	case workflow.Submit:
 		_, err = tx.Exec(ctx, `UPDATE measurements SET status = $2, version = version + 1, submitted_by = $3, submitted_at = now(),
 			updated_at = now() WHERE id = $1`, cur.ID, next, actor.Username)
 	default:
@@ -447,14 +420,14 @@ func (s *Store) transitionTx(ctx context.Context, tx pgx.Tx, h model.PlanHeader,
 	if err != nil {
 		return model.Entry{}, fmt.Errorf("%s measurement: %w", action, err)
 	}
-	if err := appendAudit(ctx, tx, AuditEvent{Actor: actor.Username, Action: "measurement." + action, EnteID: &h.EnteID,
+	if err := appendAudit(ctx, tx, AuditEvent{Actor: actor.Username, Action: "measurement." + string(action), EnteID: &h.EnteID,
 		ObjectType: "measurement", ObjectKey: entryKey(ind.Key, p), Reason: reason,
 		Detail: map[string]any{"indicator": ind.Key, "period": p.Label(), "from": cur.Status, "to": next, "version": cur.Version + 1}}); err != nil {
 		return model.Entry{}, err
 	}
 	// the e-mail to the indicator's dirigenti and referenti commits with the change
-	if action == ActApprove || action == ActReturn {
-		if err := s.enqueueEntryReviewed(ctx, tx, h, ind, p, cur.ID, cur.Version+1, action == ActApprove, reason, actor); err != nil {
+	if action == workflow.Approve || action == workflow.Return {
+		if err := s.enqueueEntryReviewed(ctx, tx, h, ind, p, cur.ID, cur.Version+1, action == workflow.Approve, reason, actor); err != nil {
 			return model.Entry{}, err
 		}
 	}
@@ -484,12 +457,12 @@ func (e *StaleEntriesError) Error() string {
 // through the same step as Transition (version check, state check, audit
 // event). When any entry is stale, nothing is changed and StaleEntriesError
 // names every stale one.
-func (s *Store) TransitionMany(ctx context.Context, h model.PlanHeader, p model.Period, entries []BulkEntry, action, reason string, actor auth.User) ([]model.Entry, error) {
-	if _, _, ok := workflow(action); !ok {
-		return nil, fmt.Errorf("unknown workflow action %q", action)
+func (s *Store) TransitionMany(ctx context.Context, h model.PlanHeader, p model.Period, entries []BulkEntry, action workflow.Action, reason string, actor auth.User) ([]model.Entry, error) {
+	if _, ok := workflow.ParseAction(string(action)); !ok {
+		return nil, fmt.Errorf("%w %q", workflow.ErrUnknownAction, action)
 	}
-	if (action == ActReturn || action == ActReopen) && len([]rune(reason)) < 3 {
-		return nil, ErrReasonRequired
+	if err := workflow.CheckReason(action, reason); err != nil {
+		return nil, err
 	}
 	// rows are locked in indicator order, so two bulk steps cannot deadlock
 	sorted := slices.Clone(entries)
@@ -528,6 +501,10 @@ func contains(xs []string, x string) bool {
 	return false
 }
 
+// ErrReopenReason is returned when a period is reopened without a reason of
+// at least workflow.MinReason characters.
+var ErrReopenReason = errors.New("reopening a period needs a reason")
+
 // SetPeriodClosed closes or reopens a period (reopening needs a reason, kept
 // on the period; closing needs the period to have ended: ErrPeriodNotEnded). p is
 // the period as the caller saw it: if it is already in the state asked for,
@@ -535,8 +512,8 @@ func contains(xs []string, x string) bool {
 // it must still be at p.Version, or ErrPeriodChanged: a stale "Chiudi" must
 // not undo a reopening made after the page was built.
 func (s *Store) SetPeriodClosed(ctx context.Context, h model.PlanHeader, p model.Period, closed bool, reason string, actor auth.User) error {
-	if !closed && len([]rune(reason)) < 3 {
-		return ErrReasonRequired
+	if !closed && len([]rune(reason)) < workflow.MinReason {
+		return ErrReopenReason
 	}
 	return s.inTx(ctx, func(tx pgx.Tx) error {
 		var isClosed, ended bool

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"github.com/piao-performance/piao/internal/workflow"
 	"sync"
 	"testing"
 
@@ -65,12 +66,12 @@ func TestEntryWorkflow(t *testing.T) {
 	ctx := context.Background()
 	// referente saves a draft
 	e, err := f.st.SaveEntry(ctx, f.h, store.EntryInput{Indicator: f.ind, Period: f.period, Value: val(150), Version: 0}, referente)
-	if err != nil || e.Status != model.StatusDraft || e.Version != 1 {
+	if err != nil || e.Status != workflow.Draft || e.Version != 1 {
 		t.Fatalf("draft: %+v %v", e, err)
 	}
 	// dirigente corrects and submits in one save
 	e, err = f.st.SaveEntry(ctx, f.h, store.EntryInput{Indicator: f.ind, Period: f.period, Value: val(183), Version: 1, Submit: true}, dirigente)
-	if err != nil || e.Status != model.StatusSubmitted || e.Version != 2 {
+	if err != nil || e.Status != workflow.Submitted || e.Version != 2 {
 		t.Fatalf("submit: %+v %v", e, err)
 	}
 	// a submitted entry cannot be edited
@@ -80,11 +81,11 @@ func TestEntryWorkflow(t *testing.T) {
 		t.Fatalf("edit submitted: %v", err)
 	}
 	// the SG returns it with a comment (a comment is required)
-	if _, err := f.st.Transition(ctx, f.h, f.ind, f.period, 2, store.ActReturn, "", sg); err == nil {
+	if _, err := f.st.Transition(ctx, f.h, f.ind, f.period, 2, workflow.Return, "", sg); err == nil {
 		t.Fatal("return without a comment")
 	}
-	e, err = f.st.Transition(ctx, f.h, f.ind, f.period, 2, store.ActReturn, "Allegare il verbale", sg)
-	if err != nil || e.Status != model.StatusReturned || e.ReviewComment != "Allegare il verbale" {
+	e, err = f.st.Transition(ctx, f.h, f.ind, f.period, 2, workflow.Return, "Allegare il verbale", sg)
+	if err != nil || e.Status != workflow.Returned || e.ReviewComment != "Allegare il verbale" {
 		t.Fatalf("return: %+v %v", e, err)
 	}
 	// back in the worklist as "restituita"; corrected and submitted again, then approved
@@ -95,7 +96,7 @@ func TestEntryWorkflow(t *testing.T) {
 	found := false
 	for _, w := range items {
 		if w.Key == f.ind.Key {
-			found = w.Entry.Status == model.StatusReturned
+			found = w.Entry.Status == workflow.Returned
 		}
 	}
 	if !found {
@@ -106,36 +107,36 @@ func TestEntryWorkflow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err = f.st.Transition(ctx, f.h, f.ind, f.period, e.Version, store.ActApprove, "", sg)
-	if err != nil || e.Status != model.StatusApproved {
+	e, err = f.st.Transition(ctx, f.h, f.ind, f.period, e.Version, workflow.Approve, "", sg)
+	if err != nil || e.Status != workflow.Approved {
 		t.Fatalf("approve: %+v %v", e, err)
 	}
 	// an approved entry changes only after a reopen with a reason
 	if _, err := f.st.SaveEntry(ctx, f.h, store.EntryInput{Indicator: f.ind, Period: f.period, Value: val(1), Version: e.Version}, dirigente); !errors.As(err, &locked) {
 		t.Fatalf("edit approved: %v", err)
 	}
-	if _, err := f.st.Transition(ctx, f.h, f.ind, f.period, e.Version, store.ActReopen, "", sg); err == nil {
+	if _, err := f.st.Transition(ctx, f.h, f.ind, f.period, e.Version, workflow.Reopen, "", sg); err == nil {
 		t.Fatal("reopen without a reason")
 	}
-	e, err = f.st.Transition(ctx, f.h, f.ind, f.period, e.Version, store.ActReopen, "Errore di trascrizione", sg)
-	if err != nil || e.Status != model.StatusDraft {
+	e, err = f.st.Transition(ctx, f.h, f.ind, f.period, e.Version, workflow.Reopen, "Errore di trascrizione", sg)
+	if err != nil || e.Status != workflow.Draft {
 		t.Fatalf("reopen: %+v %v", e, err)
 	}
 	e, err = f.st.SaveEntry(ctx, f.h, store.EntryInput{Indicator: f.ind, Period: f.period, Value: val(190), Version: e.Version, Submit: true}, dirigente)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if e, err = f.st.Transition(ctx, f.h, f.ind, f.period, e.Version, store.ActApprove, "", sg); err != nil {
+	if e, err = f.st.Transition(ctx, f.h, f.ind, f.period, e.Version, workflow.Approve, "", sg); err != nil {
 		t.Fatal(err)
 	}
 	// closing the period freezes everything, even transitions; reopening needs a reason
 	if err := f.st.SetPeriodClosed(ctx, f.h, f.period, true, "", sg); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.st.Transition(ctx, f.h, f.ind, f.period, e.Version, store.ActReopen, "motivo", sg); !errors.Is(err, store.ErrPeriodIsClosed) {
+	if _, err := f.st.Transition(ctx, f.h, f.ind, f.period, e.Version, workflow.Reopen, "motivo", sg); !errors.Is(err, store.ErrPeriodClosed) {
 		t.Fatalf("transition in a closed period: %v", err)
 	}
-	if _, err := f.st.SaveEntry(ctx, f.h, store.EntryInput{Indicator: f.ratio, Period: f.period, Inputs: map[string]float64{"numerator": 1, "denominator": 1}}, referente); !errors.Is(err, store.ErrPeriodIsClosed) {
+	if _, err := f.st.SaveEntry(ctx, f.h, store.EntryInput{Indicator: f.ratio, Period: f.period, Inputs: map[string]float64{"numerator": 1, "denominator": 1}}, referente); !errors.Is(err, store.ErrPeriodClosed) {
 		t.Fatalf("save in a closed period: %v", err)
 	}
 	if err := f.st.SetPeriodClosed(ctx, f.h, f.period, false, "", sg); err == nil {

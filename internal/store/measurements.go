@@ -58,7 +58,8 @@ type ImportResult struct {
 	NotClosed []string
 }
 
-// ErrPeriodClosed is returned when a row falls in a closed period.
+// ErrPeriodClosed is returned when a measurement would change in a closed
+// period: a save, a workflow step, or an imported row.
 var ErrPeriodClosed = errors.New("period closed")
 
 // ImportMeasurements writes validated rows in one transaction: every row or

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/piao-performance/piao/internal/workflow"
 	"strconv"
 	"time"
 
@@ -236,7 +237,7 @@ func (s *Store) enqueueReminders(ctx context.Context, tx pgx.Tx, today time.Time
 		}
 		if !g.seen[key] { // an objective with two owners lists the indicator once per owner
 			g.seen[key] = true
-			g.r.Missing = append(g.r.Missing, notify.Missing{Key: key, Name: indName, Status: model.StatusLabel(status)})
+			g.r.Missing = append(g.r.Missing, notify.Missing{Key: key, Name: indName, Status: workflow.Label(status)})
 		}
 		return nil
 	})

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"github.com/piao-performance/piao/internal/workflow"
 	"strings"
 	"testing"
 	"time"
@@ -114,7 +115,7 @@ func TestScheduledNotificationsAreIdempotentAndOptional(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.st.Transition(ctx, f.h, f.ind, f.period, e.Version, store.ActReturn, "Rivedere il dato", sg); err != nil {
+	if _, err := f.st.Transition(ctx, f.h, f.ind, f.period, e.Version, workflow.Return, "Rivedere il dato", sg); err != nil {
 		t.Fatal(err)
 	}
 	ret := kinds(t, f)[notify.KindEntryReturned]

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"github.com/piao-performance/piao/internal/workflow"
 	"testing"
 
 	"github.com/piao-performance/piao/internal/model"
@@ -66,7 +67,7 @@ func TestPlanHeaderAndPeriodsMatchesPeriodsWithData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.st.Transition(ctx, f.h, f.ind, f.period, e.Version, store.ActApprove, "", sg); err != nil {
+	if _, err := f.st.Transition(ctx, f.h, f.ind, f.period, e.Version, workflow.Approve, "", sg); err != nil {
 		t.Fatal(err)
 	}
 	check("final approved", 2, 0)

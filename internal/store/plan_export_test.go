@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/piao-performance/piao/internal/workflow"
 	"io"
 	"log/slog"
 	"net/http"
@@ -163,7 +164,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 	if _, err := stA.SaveEntry(ctx, h, store.EntryInput{Indicator: direct, Period: mid, Value: val(90), Submit: true}, dirigente); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := stA.Transition(ctx, h, direct, mid, 1, store.ActReturn, "Allegare il verbale", sg); err != nil {
+	if _, err := stA.Transition(ctx, h, direct, mid, 1, workflow.Return, "Allegare il verbale", sg); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := stA.SaveEntry(ctx, h, store.EntryInput{Indicator: ratio, Period: mid,

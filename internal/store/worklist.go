@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"github.com/piao-performance/piao/internal/workflow"
 	"time"
 
 	"github.com/piao-performance/piao/internal/model"
@@ -76,11 +77,11 @@ func (s *Store) Worklist(ctx context.Context, h model.PlanHeader, p model.Period
 			w.Target = &plan.Target{Year: p.Year, Operator: *op, Value: tv, Text: *text}
 		}
 		if mID != nil {
-			w.Entry = model.Entry{ID: *mID, Version: *mVersion, Status: *mStatus, Value: mValue, Inputs: mInputs, NotApplicable: *mNA,
+			w.Entry = model.Entry{ID: *mID, Version: *mVersion, Status: workflow.Status(*mStatus), Value: mValue, Inputs: mInputs, NotApplicable: *mNA,
 				Reason: *mReason, Note: *mNote, Author: *mAuthor, UpdatedAt: *mAt, ReviewComment: *mComment, Demo: *mDemo}
 		}
 		if pNA != nil {
-			w.Previous = &model.Entry{Value: pValue, Inputs: pInputs, NotApplicable: *pNA, Status: model.StatusApproved}
+			w.Previous = &model.Entry{Value: pValue, Inputs: pInputs, NotApplicable: *pNA, Status: workflow.Approved}
 		}
 		return w, nil
 	})
@@ -126,7 +127,7 @@ func (s *Store) Submitted(ctx context.Context, h model.PlanHeader, p model.Perio
 	}
 	var out []model.WorkItem
 	for _, w := range all {
-		if w.Entry.Status == model.StatusSubmitted {
+		if w.Entry.Status == workflow.Submitted {
 			out = append(out, w)
 		}
 	}
