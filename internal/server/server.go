@@ -103,105 +103,105 @@ func New(st *store.Store, sessions *scs.SessionManager, log *slog.Logger, opts .
 	}
 
 	// No session: probes and assets.
-	s.route(r, http.MethodGet, "/healthz", auth.Public, none, s.healthz)
-	s.route(r, http.MethodGet, "/readyz", auth.Public, none, s.readyz)
-	s.route(r, http.MethodGet, "/static/*", auth.Public, none, s.staticFiles(static))
+	s.route(r, http.MethodGet, "/healthz", auth.Public, none, legacy(s.healthz))
+	s.route(r, http.MethodGet, "/readyz", auth.Public, none, legacy(s.readyz))
+	s.route(r, http.MethodGet, "/static/*", auth.Public, none, legacy(s.staticFiles(static)))
 
 	r.Group(func(r chi.Router) {
 		r.Use(sessions.LoadAndSave, s.authenticate, noStoreSignedIn)
 		// Transparency: the published plan and the scores of closed periods are public.
-		s.route(r, http.MethodGet, "/", auth.Public, none, s.home)
-		s.route(r, http.MethodGet, "/enti/{ente}/piani/{plan}", auth.Public, none, s.planPage)
-		s.route(r, http.MethodGet, "/enti/{ente}/piani/{plan}/obiettivi/{code}", auth.Public, none, s.objectivePage)
-		s.route(r, http.MethodGet, "/enti/{ente}/piani/{plan}/dirigenti/{role}", auth.Public, none, s.rolePage)
-		s.route(r, http.MethodGet, "/enti/{ente}/piani/{plan}/qualita-dati", auth.Public, none, s.notesPage)
-		s.route(r, http.MethodGet, "/enti/{ente}/piani/{plan}/indicatori/{code}/{n}", auth.Public, none, s.indicatorPage)
-		s.route(r, http.MethodGet, "/enti/{ente}/piani/{plan}/revisioni", auth.Public, none, s.revisionsPage)
-		s.route(r, http.MethodGet, "/opendata", auth.Public, none, s.openDataIndex)
+		s.route(r, http.MethodGet, "/", auth.Public, none, legacy(s.home))
+		s.route(r, http.MethodGet, "/enti/{ente}/piani/{plan}", auth.Public, none, legacy(s.planPage))
+		s.route(r, http.MethodGet, "/enti/{ente}/piani/{plan}/obiettivi/{code}", auth.Public, none, legacy(s.objectivePage))
+		s.route(r, http.MethodGet, "/enti/{ente}/piani/{plan}/dirigenti/{role}", auth.Public, none, legacy(s.rolePage))
+		s.route(r, http.MethodGet, "/enti/{ente}/piani/{plan}/qualita-dati", auth.Public, none, legacy(s.notesPage))
+		s.route(r, http.MethodGet, "/enti/{ente}/piani/{plan}/indicatori/{code}/{n}", auth.Public, none, legacy(s.indicatorPage))
+		s.route(r, http.MethodGet, "/enti/{ente}/piani/{plan}/revisioni", auth.Public, none, legacy(s.revisionsPage))
+		s.route(r, http.MethodGet, "/opendata", auth.Public, none, legacy(s.openDataIndex))
 		// Amministrazione trasparente › Performance: results once the OIV validated the year.
 		const tr = "/trasparenza/{ente}/{plan}"
-		s.route(r, http.MethodGet, tr, auth.Public, none, s.transparencyPage)
-		s.route(r, http.MethodGet, tr+"/relazione/{year}", auth.Public, none, s.publicRelazionePage)
-		s.route(r, http.MethodGet, tr+"/relazione/{year}/validazione", auth.Public, none, s.publicValidationDocument)
-		s.route(r, http.MethodGet, tr+"/relazione/{year}/validazione/{id}", auth.Public, none, s.publicDecisionDocument)
-		s.route(r, http.MethodGet, tr+"/relazione/{year}/{file}", auth.Public, none, s.publicRelazioneFile)
-		s.route(r, http.MethodGet, "/opendata/{ente}/{plan}/{file}", auth.Public, none, s.openDataFile)
+		s.route(r, http.MethodGet, tr, auth.Public, none, legacy(s.transparencyPage))
+		s.route(r, http.MethodGet, tr+"/relazione/{year}", auth.Public, none, legacy(s.publicRelazionePage))
+		s.route(r, http.MethodGet, tr+"/relazione/{year}/validazione", auth.Public, none, legacy(s.publicValidationDocument))
+		s.route(r, http.MethodGet, tr+"/relazione/{year}/validazione/{id}", auth.Public, none, legacy(s.publicDecisionDocument))
+		s.route(r, http.MethodGet, tr+"/relazione/{year}/{file}", auth.Public, none, legacy(s.publicRelazioneFile))
+		s.route(r, http.MethodGet, "/opendata/{ente}/{plan}/{file}", auth.Public, none, legacy(s.openDataFile))
 
 		// Signing in and out.
-		s.route(r, http.MethodGet, "/accedi", auth.Public, none, s.signInForm)
-		s.route(r, http.MethodPost, "/accedi", auth.Public, none, s.signIn)
-		s.route(r, http.MethodGet, "/accedi/sso", auth.Public, none, s.ssoStart)
-		s.route(r, http.MethodGet, "/accedi/sso/callback", auth.Public, none, s.ssoCallback)
-		s.route(r, http.MethodPost, "/esci", auth.SignedIn, none, s.signOut)
-		s.route(r, http.MethodPost, "/esci-ovunque", auth.SignedIn, none, s.signOutEverywhere)
+		s.route(r, http.MethodGet, "/accedi", auth.Public, none, legacy(s.signInForm))
+		s.route(r, http.MethodPost, "/accedi", auth.Public, none, legacy(s.signIn))
+		s.route(r, http.MethodGet, "/accedi/sso", auth.Public, none, legacy(s.ssoStart))
+		s.route(r, http.MethodGet, "/accedi/sso/callback", auth.Public, none, legacy(s.ssoCallback))
+		s.route(r, http.MethodPost, "/esci", auth.SignedIn, none, legacy(s.signOut))
+		s.route(r, http.MethodPost, "/esci-ovunque", auth.SignedIn, none, legacy(s.signOutEverywhere))
 
 		// Reporting actuals: the ente's users; finer checks (owner, reviewer) inside the handlers.
 		const pl = "/enti/{ente}/piani/{plan}"
-		s.route(r, http.MethodGet, pl+"/cruscotto", auth.ViewPrivate, enteParam, s.dashboardPage)
-		s.route(r, http.MethodGet, pl+"/misurazioni", auth.ViewPrivate, enteParam, s.worklist)
-		s.route(r, http.MethodGet, pl+"/misurazioni/griglia", auth.ViewPrivate, enteParam, s.gridPage)
-		s.route(r, http.MethodPost, pl+"/misurazioni/griglia", auth.ViewPrivate, enteParam, s.saveGrid)
-		s.route(r, http.MethodGet, pl+"/misurazioni/{code}/{n}", auth.ViewPrivate, enteParam, s.entryPage)
-		s.route(r, http.MethodPost, pl+"/misurazioni/{code}/{n}", auth.ViewPrivate, enteParam, s.saveEntry)
-		s.route(r, http.MethodPost, pl+"/misurazioni/{code}/{n}/stato", auth.ViewPrivate, enteParam, s.transition)
-		s.route(r, http.MethodPost, pl+"/misurazioni/approvazioni", auth.Approve, enteParam, s.bulkApprovals)
-		s.route(r, http.MethodGet, pl+"/periodi", auth.ViewPrivate, enteParam, s.periodsPage)
-		s.route(r, http.MethodPost, pl+"/periodi/{periodo}", auth.Approve, enteParam, s.setPeriod)
-		s.route(r, http.MethodPost, pl+"/periodi/{periodo}/scadenza", auth.EditPlan, enteParam, s.setDeadline)
-		s.route(r, http.MethodGet, pl+"/ritardi", auth.Approve, enteParam, s.latePage)
-		s.route(r, http.MethodGet, "/allegati/{id}", auth.SignedIn, none, s.attachment)
-		s.route(r, http.MethodGet, pl+"/obiettivi/{code}/evidenze.zip", auth.ViewPrivate, enteParam, s.evidencePack)
+		s.route(r, http.MethodGet, pl+"/cruscotto", auth.ViewPrivate, enteParam, legacy(s.dashboardPage))
+		s.route(r, http.MethodGet, pl+"/misurazioni", auth.ViewPrivate, enteParam, legacy(s.worklist))
+		s.route(r, http.MethodGet, pl+"/misurazioni/griglia", auth.ViewPrivate, enteParam, legacy(s.gridPage))
+		s.route(r, http.MethodPost, pl+"/misurazioni/griglia", auth.ViewPrivate, enteParam, legacy(s.saveGrid))
+		s.route(r, http.MethodGet, pl+"/misurazioni/{code}/{n}", auth.ViewPrivate, enteParam, legacy(s.entryPage))
+		s.route(r, http.MethodPost, pl+"/misurazioni/{code}/{n}", auth.ViewPrivate, enteParam, legacy(s.saveEntry))
+		s.route(r, http.MethodPost, pl+"/misurazioni/{code}/{n}/stato", auth.ViewPrivate, enteParam, legacy(s.transition))
+		s.route(r, http.MethodPost, pl+"/misurazioni/approvazioni", auth.Approve, enteParam, legacy(s.bulkApprovals))
+		s.route(r, http.MethodGet, pl+"/periodi", auth.ViewPrivate, enteParam, legacy(s.periodsPage))
+		s.route(r, http.MethodPost, pl+"/periodi/{periodo}", auth.Approve, enteParam, legacy(s.setPeriod))
+		s.route(r, http.MethodPost, pl+"/periodi/{periodo}/scadenza", auth.EditPlan, enteParam, legacy(s.setDeadline))
+		s.route(r, http.MethodGet, pl+"/ritardi", auth.Approve, enteParam, legacy(s.latePage))
+		s.route(r, http.MethodGet, "/allegati/{id}", auth.SignedIn, none, legacy(s.attachment))
+		s.route(r, http.MethodGet, pl+"/obiettivi/{code}/evidenze.zip", auth.ViewPrivate, enteParam, legacy(s.evidencePack))
 
 		// OIV: reports, audit trail, observations and validation.
-		s.route(r, http.MethodGet, pl+"/oiv", auth.Audit, enteParam, s.oivPage)
-		s.route(r, http.MethodPost, pl+"/oiv/verifica", auth.Audit, enteParam, s.verifyChain)
-		s.route(r, http.MethodPost, pl+"/oiv/osservazioni", auth.Observe, enteParam, s.addObservation)
-		s.route(r, http.MethodPost, pl+"/oiv/validazione", auth.Observe, enteParam, s.setValidation)
-		s.route(r, http.MethodPost, pl+"/oiv/validazione/revoca", auth.Observe, enteParam, s.withdrawValidation)
-		s.route(r, http.MethodGet, pl+"/relazione/{year}", auth.Audit, enteParam, s.relazionePage)
-		s.route(r, http.MethodGet, pl+"/relazione/{year}/validazione", auth.Audit, enteParam, s.validationDocument)
-		s.route(r, http.MethodGet, pl+"/relazione/{year}/validazione/{id}", auth.Audit, enteParam, s.decisionDocument)
-		s.route(r, http.MethodGet, pl+"/relazione/{year}/{file}", auth.Audit, enteParam, s.relazioneFile)
-		s.route(r, http.MethodGet, pl+"/registro", auth.Audit, enteParam, s.auditPage)
-		s.route(r, http.MethodGet, pl+"/registro/{file}", auth.Audit, enteParam, s.auditExport)
+		s.route(r, http.MethodGet, pl+"/oiv", auth.Audit, enteParam, legacy(s.oivPage))
+		s.route(r, http.MethodPost, pl+"/oiv/verifica", auth.Audit, enteParam, legacy(s.verifyChain))
+		s.route(r, http.MethodPost, pl+"/oiv/osservazioni", auth.Observe, enteParam, legacy(s.addObservation))
+		s.route(r, http.MethodPost, pl+"/oiv/validazione", auth.Observe, enteParam, legacy(s.setValidation))
+		s.route(r, http.MethodPost, pl+"/oiv/validazione/revoca", auth.Observe, enteParam, legacy(s.withdrawValidation))
+		s.route(r, http.MethodGet, pl+"/relazione/{year}", auth.Audit, enteParam, legacy(s.relazionePage))
+		s.route(r, http.MethodGet, pl+"/relazione/{year}/validazione", auth.Audit, enteParam, legacy(s.validationDocument))
+		s.route(r, http.MethodGet, pl+"/relazione/{year}/validazione/{id}", auth.Audit, enteParam, legacy(s.decisionDocument))
+		s.route(r, http.MethodGet, pl+"/relazione/{year}/{file}", auth.Audit, enteParam, legacy(s.relazioneFile))
+		s.route(r, http.MethodGet, pl+"/registro", auth.Audit, enteParam, legacy(s.auditPage))
+		s.route(r, http.MethodGet, pl+"/registro/{file}", auth.Audit, enteParam, legacy(s.auditExport))
 
 		// Editing the plan: administrators, through a draft revision.
 		const ed = pl + "/modifica"
-		s.route(r, http.MethodGet, ed, auth.EditPlan, enteParam, s.editorPage)
-		s.route(r, http.MethodPost, ed+"/avvia", auth.EditPlan, enteParam, s.startDraft)
-		s.route(r, http.MethodGet, ed+"/nuovo-ciclo", auth.EditPlan, enteParam, s.rolloverPage)
-		s.route(r, http.MethodPost, ed+"/nuovo-ciclo", auth.EditPlan, enteParam, s.rolloverPage)
-		s.route(r, http.MethodGet, pl+"/esporta.json", auth.EditPlan, enteParam, s.exportJSON)
-		s.route(r, http.MethodGet, pl+"/regole", auth.EditPlan, enteParam, s.rulesPage)
-		s.route(r, http.MethodPost, pl+"/regole", auth.EditPlan, enteParam, s.rulesPage)
-		s.route(r, http.MethodGet, ed+"/modello.xlsx", auth.EditPlan, enteParam, s.planTemplate)
-		s.route(r, http.MethodPost, ed+"/importa", auth.EditPlan, enteParam, s.importTemplate)
-		s.route(r, http.MethodPost, ed+"/adotta", auth.EditPlan, enteParam, s.adoptDraft)
-		s.route(r, http.MethodPost, ed+"/scarta", auth.EditPlan, enteParam, s.discardDraft)
+		s.route(r, http.MethodGet, ed, auth.EditPlan, enteParam, legacy(s.editorPage))
+		s.route(r, http.MethodPost, ed+"/avvia", auth.EditPlan, enteParam, legacy(s.startDraft))
+		s.route(r, http.MethodGet, ed+"/nuovo-ciclo", auth.EditPlan, enteParam, legacy(s.rolloverPage))
+		s.route(r, http.MethodPost, ed+"/nuovo-ciclo", auth.EditPlan, enteParam, legacy(s.rolloverPage))
+		s.route(r, http.MethodGet, pl+"/esporta.json", auth.EditPlan, enteParam, legacy(s.exportJSON))
+		s.route(r, http.MethodGet, pl+"/regole", auth.EditPlan, enteParam, legacy(s.rulesPage))
+		s.route(r, http.MethodPost, pl+"/regole", auth.EditPlan, enteParam, legacy(s.rulesPage))
+		s.route(r, http.MethodGet, ed+"/modello.xlsx", auth.EditPlan, enteParam, legacy(s.planTemplate))
+		s.route(r, http.MethodPost, ed+"/importa", auth.EditPlan, enteParam, legacy(s.importTemplate))
+		s.route(r, http.MethodPost, ed+"/adotta", auth.EditPlan, enteParam, legacy(s.adoptDraft))
+		s.route(r, http.MethodPost, ed+"/scarta", auth.EditPlan, enteParam, legacy(s.discardDraft))
 		for _, m := range []string{http.MethodGet, http.MethodPost} {
-			s.route(r, m, ed+"/obiettivi/{code}", auth.EditPlan, enteParam, s.editObjective)
-			s.route(r, m, ed+"/obiettivi/{code}/indicatori/{n}", auth.EditPlan, enteParam, s.editIndicator)
-			s.route(r, m, ed+"/ambiti/{n}", auth.EditPlan, enteParam, s.editArea)
-			s.route(r, m, ed+"/individuali/{role}", auth.EditPlan, enteParam, s.editIndividual)
-			s.route(r, m, ed+"/organizzazione", auth.EditPlan, enteParam, s.editOrganisation)
+			s.route(r, m, ed+"/obiettivi/{code}", auth.EditPlan, enteParam, legacy(s.editObjective))
+			s.route(r, m, ed+"/obiettivi/{code}/indicatori/{n}", auth.EditPlan, enteParam, legacy(s.editIndicator))
+			s.route(r, m, ed+"/ambiti/{n}", auth.EditPlan, enteParam, legacy(s.editArea))
+			s.route(r, m, ed+"/individuali/{role}", auth.EditPlan, enteParam, legacy(s.editIndividual))
+			s.route(r, m, ed+"/organizzazione", auth.EditPlan, enteParam, legacy(s.editOrganisation))
 		}
-		s.route(r, http.MethodPost, ed+"/obiettivi/{code}/elimina", auth.EditPlan, enteParam, s.deleteObjective)
-		s.route(r, http.MethodPost, ed+"/obiettivi/{code}/indicatori/{n}/elimina", auth.EditPlan, enteParam, s.deleteIndicator)
-		s.route(r, http.MethodPost, ed+"/ambiti/{n}/elimina", auth.EditPlan, enteParam, s.deleteArea)
-		s.route(r, http.MethodPost, ed+"/individuali/{role}/elimina", auth.EditPlan, enteParam, s.deleteIndividual)
+		s.route(r, http.MethodPost, ed+"/obiettivi/{code}/elimina", auth.EditPlan, enteParam, legacy(s.deleteObjective))
+		s.route(r, http.MethodPost, ed+"/obiettivi/{code}/indicatori/{n}/elimina", auth.EditPlan, enteParam, legacy(s.deleteIndicator))
+		s.route(r, http.MethodPost, ed+"/ambiti/{n}/elimina", auth.EditPlan, enteParam, legacy(s.deleteArea))
+		s.route(r, http.MethodPost, ed+"/individuali/{role}/elimina", auth.EditPlan, enteParam, legacy(s.deleteIndividual))
 
 		// Reserved area.
-		s.route(r, http.MethodGet, "/area-riservata", auth.SignedIn, none, s.accountHome)
-		s.route(r, http.MethodPost, "/area-riservata/notifiche", auth.SignedIn, none, s.setNotifyPrefs)
-		s.route(r, http.MethodGet, "/amministrazione/enti", auth.ManageEnti, none, s.adminEnti)
-		s.route(r, http.MethodPost, "/amministrazione/enti", auth.ManageEnti, none, s.adminEnti)
-		s.route(r, http.MethodGet, "/amministrazione/{ente}", auth.ManageUsers, enteParam, s.adminEnte)
-		s.route(r, http.MethodPost, "/amministrazione/{ente}/utenti", auth.ManageUsers, enteParam, s.createUser)
-		s.route(r, http.MethodPost, "/amministrazione/{ente}/utenti/{username}/stato", auth.ManageUsers, enteParam, s.setUserActive)
-		s.route(r, http.MethodPost, "/amministrazione/{ente}/utenti/{username}/sblocca", auth.ManageUsers, enteParam, s.unlockUser)
-		s.route(r, http.MethodPost, "/amministrazione/{ente}/piani", auth.EditPlan, enteParam, s.createPlan)
-		s.route(r, http.MethodGet, "/amministrazione/{ente}/notifiche", auth.ManageUsers, enteParam, s.adminNotifications)
-		s.route(r, http.MethodPost, "/amministrazione/{ente}/notifiche/{id}/riprova", auth.ManageUsers, enteParam, s.retryNotification)
+		s.route(r, http.MethodGet, "/area-riservata", auth.SignedIn, none, legacy(s.accountHome))
+		s.route(r, http.MethodPost, "/area-riservata/notifiche", auth.SignedIn, none, legacy(s.setNotifyPrefs))
+		s.route(r, http.MethodGet, "/amministrazione/enti", auth.ManageEnti, none, legacy(s.adminEnti))
+		s.route(r, http.MethodPost, "/amministrazione/enti", auth.ManageEnti, none, legacy(s.adminEnti))
+		s.route(r, http.MethodGet, "/amministrazione/{ente}", auth.ManageUsers, enteParam, legacy(s.adminEnte))
+		s.route(r, http.MethodPost, "/amministrazione/{ente}/utenti", auth.ManageUsers, enteParam, legacy(s.createUser))
+		s.route(r, http.MethodPost, "/amministrazione/{ente}/utenti/{username}/stato", auth.ManageUsers, enteParam, legacy(s.setUserActive))
+		s.route(r, http.MethodPost, "/amministrazione/{ente}/utenti/{username}/sblocca", auth.ManageUsers, enteParam, legacy(s.unlockUser))
+		s.route(r, http.MethodPost, "/amministrazione/{ente}/piani", auth.EditPlan, enteParam, legacy(s.createPlan))
+		s.route(r, http.MethodGet, "/amministrazione/{ente}/notifiche", auth.ManageUsers, enteParam, legacy(s.adminNotifications))
+		s.route(r, http.MethodPost, "/amministrazione/{ente}/notifiche/{id}/riprova", auth.ManageUsers, enteParam, legacy(s.retryNotification))
 	})
 
 	s.handler = r
@@ -213,9 +213,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 
 // route registers a handler behind the policy: the request reaches h only
 // when auth.Decide allows action on the resource that res resolves.
-func (s *Server) route(r chi.Router, method, pattern string, action auth.Action, res resolver, h http.HandlerFunc) {
+func (s *Server) route(r chi.Router, method, pattern string, action auth.Action, res resolver, h handler) {
 	s.actions[method+" "+pattern] = action
-	r.Method(method, pattern, s.guard(action, res, h))
+	r.Method(method, pattern, s.guard(action, res, s.serve(h)))
+}
+
+// legacy adapts a handler that still answers its errors itself.
+// TODO(issue 15): remove once every handler returns error.
+func legacy(h http.HandlerFunc) handler {
+	return func(w http.ResponseWriter, r *http.Request) error { h(w, r); return nil }
 }
 
 // Route is a registered route and its action.
