@@ -110,21 +110,21 @@ func New(st *store.Store, sessions *scs.SessionManager, log *slog.Logger, opts .
 	r.Group(func(r chi.Router) {
 		r.Use(sessions.LoadAndSave, s.authenticate, noStoreSignedIn)
 		// Transparency: the published plan and the scores of closed periods are public.
-		s.route(r, http.MethodGet, "/", auth.Public, none, legacy(s.home))
-		s.route(r, http.MethodGet, "/enti/{ente}/piani/{plan}", auth.Public, none, legacy(s.planPage))
-		s.route(r, http.MethodGet, "/enti/{ente}/piani/{plan}/obiettivi/{code}", auth.Public, none, legacy(s.objectivePage))
-		s.route(r, http.MethodGet, "/enti/{ente}/piani/{plan}/dirigenti/{role}", auth.Public, none, legacy(s.rolePage))
-		s.route(r, http.MethodGet, "/enti/{ente}/piani/{plan}/qualita-dati", auth.Public, none, legacy(s.notesPage))
+		s.route(r, http.MethodGet, "/", auth.Public, none, s.home)
+		s.route(r, http.MethodGet, "/enti/{ente}/piani/{plan}", auth.Public, none, s.planPage)
+		s.route(r, http.MethodGet, "/enti/{ente}/piani/{plan}/obiettivi/{code}", auth.Public, none, s.objectivePage)
+		s.route(r, http.MethodGet, "/enti/{ente}/piani/{plan}/dirigenti/{role}", auth.Public, none, s.rolePage)
+		s.route(r, http.MethodGet, "/enti/{ente}/piani/{plan}/qualita-dati", auth.Public, none, s.notesPage)
 		s.route(r, http.MethodGet, "/enti/{ente}/piani/{plan}/indicatori/{code}/{n}", auth.Public, none, legacy(s.indicatorPage))
-		s.route(r, http.MethodGet, "/enti/{ente}/piani/{plan}/revisioni", auth.Public, none, legacy(s.revisionsPage))
+		s.route(r, http.MethodGet, "/enti/{ente}/piani/{plan}/revisioni", auth.Public, planParam, s.revisionsPage)
 		s.route(r, http.MethodGet, "/opendata", auth.Public, none, legacy(s.openDataIndex))
 		// Amministrazione trasparente › Performance: results once the OIV validated the year.
 		const tr = "/trasparenza/{ente}/{plan}"
-		s.route(r, http.MethodGet, tr, auth.Public, none, legacy(s.transparencyPage))
-		s.route(r, http.MethodGet, tr+"/relazione/{year}", auth.Public, none, legacy(s.publicRelazionePage))
+		s.route(r, http.MethodGet, tr, auth.Public, planParam, s.transparencyPage)
+		s.route(r, http.MethodGet, tr+"/relazione/{year}", auth.Public, planParam, s.publicRelazionePage)
 		s.route(r, http.MethodGet, tr+"/relazione/{year}/validazione", auth.Public, none, legacy(s.publicValidationDocument))
 		s.route(r, http.MethodGet, tr+"/relazione/{year}/validazione/{id}", auth.Public, none, legacy(s.publicDecisionDocument))
-		s.route(r, http.MethodGet, tr+"/relazione/{year}/{file}", auth.Public, none, legacy(s.publicRelazioneFile))
+		s.route(r, http.MethodGet, tr+"/relazione/{year}/{file}", auth.Public, planParam, s.publicRelazioneFile)
 		s.route(r, http.MethodGet, "/opendata/{ente}/{plan}/{file}", auth.Public, none, legacy(s.openDataFile))
 
 		// Signing in and out.
@@ -158,10 +158,10 @@ func New(st *store.Store, sessions *scs.SessionManager, log *slog.Logger, opts .
 		s.route(r, http.MethodPost, pl+"/oiv/osservazioni", auth.Observe, enteParam, legacy(s.addObservation))
 		s.route(r, http.MethodPost, pl+"/oiv/validazione", auth.Observe, enteParam, legacy(s.setValidation))
 		s.route(r, http.MethodPost, pl+"/oiv/validazione/revoca", auth.Observe, enteParam, legacy(s.withdrawValidation))
-		s.route(r, http.MethodGet, pl+"/relazione/{year}", auth.Audit, enteParam, legacy(s.relazionePage))
+		s.route(r, http.MethodGet, pl+"/relazione/{year}", auth.Audit, planParam, s.relazionePage)
 		s.route(r, http.MethodGet, pl+"/relazione/{year}/validazione", auth.Audit, enteParam, legacy(s.validationDocument))
 		s.route(r, http.MethodGet, pl+"/relazione/{year}/validazione/{id}", auth.Audit, enteParam, legacy(s.decisionDocument))
-		s.route(r, http.MethodGet, pl+"/relazione/{year}/{file}", auth.Audit, enteParam, legacy(s.relazioneFile))
+		s.route(r, http.MethodGet, pl+"/relazione/{year}/{file}", auth.Audit, planParam, s.relazioneFile)
 		s.route(r, http.MethodGet, pl+"/registro", auth.Audit, enteParam, legacy(s.auditPage))
 		s.route(r, http.MethodGet, pl+"/registro/{file}", auth.Audit, enteParam, legacy(s.auditExport))
 
