@@ -115,9 +115,9 @@ func New(st *store.Store, sessions *scs.SessionManager, log *slog.Logger, opts .
 		s.route(r, http.MethodGet, "/enti/{ente}/piani/{plan}/obiettivi/{code}", auth.Public, none, s.objectivePage)
 		s.route(r, http.MethodGet, "/enti/{ente}/piani/{plan}/dirigenti/{role}", auth.Public, none, s.rolePage)
 		s.route(r, http.MethodGet, "/enti/{ente}/piani/{plan}/qualita-dati", auth.Public, none, s.notesPage)
-		s.route(r, http.MethodGet, "/enti/{ente}/piani/{plan}/indicatori/{code}/{n}", auth.Public, none, legacy(s.indicatorPage))
+		s.route(r, http.MethodGet, "/enti/{ente}/piani/{plan}/indicatori/{code}/{n}", auth.Public, planParam, s.indicatorPage)
 		s.route(r, http.MethodGet, "/enti/{ente}/piani/{plan}/revisioni", auth.Public, planParam, s.revisionsPage)
-		s.route(r, http.MethodGet, "/opendata", auth.Public, none, legacy(s.openDataIndex))
+		s.route(r, http.MethodGet, "/opendata", auth.Public, none, s.openDataIndex)
 		// Amministrazione trasparente › Performance: results once the OIV validated the year.
 		const tr = "/trasparenza/{ente}/{plan}"
 		s.route(r, http.MethodGet, tr, auth.Public, planParam, s.transparencyPage)
@@ -125,7 +125,7 @@ func New(st *store.Store, sessions *scs.SessionManager, log *slog.Logger, opts .
 		s.route(r, http.MethodGet, tr+"/relazione/{year}/validazione", auth.Public, none, legacy(s.publicValidationDocument))
 		s.route(r, http.MethodGet, tr+"/relazione/{year}/validazione/{id}", auth.Public, none, legacy(s.publicDecisionDocument))
 		s.route(r, http.MethodGet, tr+"/relazione/{year}/{file}", auth.Public, planParam, s.publicRelazioneFile)
-		s.route(r, http.MethodGet, "/opendata/{ente}/{plan}/{file}", auth.Public, none, legacy(s.openDataFile))
+		s.route(r, http.MethodGet, "/opendata/{ente}/{plan}/{file}", auth.Public, none, s.openDataFile)
 
 		// Signing in and out.
 		s.route(r, http.MethodGet, "/accedi", auth.Public, none, legacy(s.signInForm))
@@ -137,20 +137,20 @@ func New(st *store.Store, sessions *scs.SessionManager, log *slog.Logger, opts .
 
 		// Reporting actuals: the ente's users; finer checks (owner, reviewer) inside the handlers.
 		const pl = "/enti/{ente}/piani/{plan}"
-		s.route(r, http.MethodGet, pl+"/cruscotto", auth.ViewPrivate, enteParam, legacy(s.dashboardPage))
-		s.route(r, http.MethodGet, pl+"/misurazioni", auth.ViewPrivate, enteParam, legacy(s.worklist))
-		s.route(r, http.MethodGet, pl+"/misurazioni/griglia", auth.ViewPrivate, enteParam, legacy(s.gridPage))
-		s.route(r, http.MethodPost, pl+"/misurazioni/griglia", auth.ViewPrivate, enteParam, legacy(s.saveGrid))
-		s.route(r, http.MethodGet, pl+"/misurazioni/{code}/{n}", auth.ViewPrivate, enteParam, legacy(s.entryPage))
-		s.route(r, http.MethodPost, pl+"/misurazioni/{code}/{n}", auth.ViewPrivate, enteParam, legacy(s.saveEntry))
-		s.route(r, http.MethodPost, pl+"/misurazioni/{code}/{n}/stato", auth.ViewPrivate, enteParam, legacy(s.transition))
-		s.route(r, http.MethodPost, pl+"/misurazioni/approvazioni", auth.Approve, enteParam, legacy(s.bulkApprovals))
-		s.route(r, http.MethodGet, pl+"/periodi", auth.ViewPrivate, enteParam, legacy(s.periodsPage))
-		s.route(r, http.MethodPost, pl+"/periodi/{periodo}", auth.Approve, enteParam, legacy(s.setPeriod))
-		s.route(r, http.MethodPost, pl+"/periodi/{periodo}/scadenza", auth.EditPlan, enteParam, legacy(s.setDeadline))
-		s.route(r, http.MethodGet, pl+"/ritardi", auth.Approve, enteParam, legacy(s.latePage))
-		s.route(r, http.MethodGet, "/allegati/{id}", auth.SignedIn, none, legacy(s.attachment))
-		s.route(r, http.MethodGet, pl+"/obiettivi/{code}/evidenze.zip", auth.ViewPrivate, enteParam, legacy(s.evidencePack))
+		s.route(r, http.MethodGet, pl+"/cruscotto", auth.ViewPrivate, enteParam, s.dashboardPage)
+		s.route(r, http.MethodGet, pl+"/misurazioni", auth.ViewPrivate, planParam, s.worklist)
+		s.route(r, http.MethodGet, pl+"/misurazioni/griglia", auth.ViewPrivate, planParam, s.gridPage)
+		s.route(r, http.MethodPost, pl+"/misurazioni/griglia", auth.ViewPrivate, planParam, s.saveGrid)
+		s.route(r, http.MethodGet, pl+"/misurazioni/{code}/{n}", auth.ViewPrivate, planParam, s.entryPage)
+		s.route(r, http.MethodPost, pl+"/misurazioni/{code}/{n}", auth.ViewPrivate, planParam, s.saveEntry)
+		s.route(r, http.MethodPost, pl+"/misurazioni/{code}/{n}/stato", auth.ViewPrivate, planParam, s.transition)
+		s.route(r, http.MethodPost, pl+"/misurazioni/approvazioni", auth.Approve, planParam, s.bulkApprovals)
+		s.route(r, http.MethodGet, pl+"/periodi", auth.ViewPrivate, planParam, s.periodsPage)
+		s.route(r, http.MethodPost, pl+"/periodi/{periodo}", auth.Approve, planParam, s.setPeriod)
+		s.route(r, http.MethodPost, pl+"/periodi/{periodo}/scadenza", auth.EditPlan, planParam, s.setDeadline)
+		s.route(r, http.MethodGet, pl+"/ritardi", auth.Approve, planParam, s.latePage)
+		s.route(r, http.MethodGet, "/allegati/{id}", auth.SignedIn, none, s.attachment)
+		s.route(r, http.MethodGet, pl+"/obiettivi/{code}/evidenze.zip", auth.ViewPrivate, enteParam, s.evidencePack)
 
 		// OIV: reports, audit trail, observations and validation.
 		s.route(r, http.MethodGet, pl+"/oiv", auth.Audit, enteParam, legacy(s.oivPage))
@@ -162,18 +162,18 @@ func New(st *store.Store, sessions *scs.SessionManager, log *slog.Logger, opts .
 		s.route(r, http.MethodGet, pl+"/relazione/{year}/validazione", auth.Audit, enteParam, legacy(s.validationDocument))
 		s.route(r, http.MethodGet, pl+"/relazione/{year}/validazione/{id}", auth.Audit, enteParam, legacy(s.decisionDocument))
 		s.route(r, http.MethodGet, pl+"/relazione/{year}/{file}", auth.Audit, planParam, s.relazioneFile)
-		s.route(r, http.MethodGet, pl+"/registro", auth.Audit, enteParam, legacy(s.auditPage))
-		s.route(r, http.MethodGet, pl+"/registro/{file}", auth.Audit, enteParam, legacy(s.auditExport))
+		s.route(r, http.MethodGet, pl+"/registro", auth.Audit, planParam, s.auditPage)
+		s.route(r, http.MethodGet, pl+"/registro/{file}", auth.Audit, planParam, s.auditExport)
 
 		// Editing the plan: administrators, through a draft revision.
 		const ed = pl + "/modifica"
 		s.route(r, http.MethodGet, ed, auth.EditPlan, enteParam, legacy(s.editorPage))
 		s.route(r, http.MethodPost, ed+"/avvia", auth.EditPlan, enteParam, legacy(s.startDraft))
-		s.route(r, http.MethodGet, ed+"/nuovo-ciclo", auth.EditPlan, enteParam, legacy(s.rolloverPage))
-		s.route(r, http.MethodPost, ed+"/nuovo-ciclo", auth.EditPlan, enteParam, legacy(s.rolloverPage))
+		s.route(r, http.MethodGet, ed+"/nuovo-ciclo", auth.EditPlan, planParam, s.rolloverPage)
+		s.route(r, http.MethodPost, ed+"/nuovo-ciclo", auth.EditPlan, planParam, s.rolloverPage)
 		s.route(r, http.MethodGet, pl+"/esporta.json", auth.EditPlan, enteParam, legacy(s.exportJSON))
-		s.route(r, http.MethodGet, pl+"/regole", auth.EditPlan, enteParam, legacy(s.rulesPage))
-		s.route(r, http.MethodPost, pl+"/regole", auth.EditPlan, enteParam, legacy(s.rulesPage))
+		s.route(r, http.MethodGet, pl+"/regole", auth.EditPlan, planParam, s.rulesPage)
+		s.route(r, http.MethodPost, pl+"/regole", auth.EditPlan, planParam, s.rulesPage)
 		s.route(r, http.MethodGet, ed+"/modello.xlsx", auth.EditPlan, enteParam, legacy(s.planTemplate))
 		s.route(r, http.MethodPost, ed+"/importa", auth.EditPlan, enteParam, legacy(s.importTemplate))
 		s.route(r, http.MethodPost, ed+"/adotta", auth.EditPlan, enteParam, legacy(s.adoptDraft))
@@ -192,7 +192,7 @@ func New(st *store.Store, sessions *scs.SessionManager, log *slog.Logger, opts .
 
 		// Reserved area.
 		s.route(r, http.MethodGet, "/area-riservata", auth.SignedIn, none, legacy(s.accountHome))
-		s.route(r, http.MethodPost, "/area-riservata/notifiche", auth.SignedIn, none, legacy(s.setNotifyPrefs))
+		s.route(r, http.MethodPost, "/area-riservata/notifiche", auth.SignedIn, none, s.setNotifyPrefs)
 		s.route(r, http.MethodGet, "/amministrazione/enti", auth.ManageEnti, none, legacy(s.adminEnti))
 		s.route(r, http.MethodPost, "/amministrazione/enti", auth.ManageEnti, none, legacy(s.adminEnti))
 		s.route(r, http.MethodGet, "/amministrazione/{ente}", auth.ManageUsers, enteParam, legacy(s.adminEnte))
@@ -200,8 +200,8 @@ func New(st *store.Store, sessions *scs.SessionManager, log *slog.Logger, opts .
 		s.route(r, http.MethodPost, "/amministrazione/{ente}/utenti/{username}/stato", auth.ManageUsers, enteParam, legacy(s.setUserActive))
 		s.route(r, http.MethodPost, "/amministrazione/{ente}/utenti/{username}/sblocca", auth.ManageUsers, enteParam, legacy(s.unlockUser))
 		s.route(r, http.MethodPost, "/amministrazione/{ente}/piani", auth.EditPlan, enteParam, legacy(s.createPlan))
-		s.route(r, http.MethodGet, "/amministrazione/{ente}/notifiche", auth.ManageUsers, enteParam, legacy(s.adminNotifications))
-		s.route(r, http.MethodPost, "/amministrazione/{ente}/notifiche/{id}/riprova", auth.ManageUsers, enteParam, legacy(s.retryNotification))
+		s.route(r, http.MethodGet, "/amministrazione/{ente}/notifiche", auth.ManageUsers, enteParam, s.adminNotifications)
+		s.route(r, http.MethodPost, "/amministrazione/{ente}/notifiche/{id}/riprova", auth.ManageUsers, enteParam, s.retryNotification)
 	})
 
 	s.handler = r
