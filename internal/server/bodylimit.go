@@ -131,18 +131,6 @@ func uploadError(err error) error {
 	return nil
 }
 
-// uploadFailed answers an upload whose body could not be parsed because it
-// was cut by the read deadline or the route's limit; false for other errors,
-// which the handler answers in its own words.
-func (s *Server) uploadFailed(w http.ResponseWriter, r *http.Request, err error) bool {
-	var tooLarge *http.MaxBytesError
-	if errors.As(err, &tooLarge) || errors.Is(err, os.ErrDeadlineExceeded) {
-		s.bodyError(w, r, err, 0)
-		return true
-	}
-	return false
-}
-
 // readForm parses the posted form of a handler's request, read through at
 // most limit bytes (limitBodies already bounds every route; a form may ask
 // for less). A body that cannot be parsed, or is larger than limit, is a 400

@@ -46,6 +46,19 @@ func forbidden(msg string) error {
 var errNotFound error = &httpError{status: http.StatusNotFound, title: "Pagina non trovata",
 	msg: "La pagina richiesta non esiste o è stata spostata. Controlla l'indirizzo."}
 
+// errWritten is returned by a helper that has written the response itself
+// (a page with the user's message, a redirect): the handler stops, and serve
+// writes nothing more.
+var errWritten = errors.New("response written")
+
+// written is errWritten after a page rendered with err as its result.
+func written(err error) error {
+	if err != nil {
+		return err
+	}
+	return errWritten
+}
+
 // bodyReadError is a body cut by the route's limit or the read deadline;
 // it is answered by bodyError (413 or 408).
 type bodyReadError struct{ err error }
@@ -71,6 +84,7 @@ func (s *Server) handleError(w http.ResponseWriter, r *http.Request, err error) 
 		be *bodyReadError
 	)
 	switch {
+	case errors.Is(err, errWritten):
 	case errors.As(err, &he):
 		s.errorPage(w, r, he.status, he.title, he.msg)
 	case errors.As(err, &be):
@@ -151,15 +165,6 @@ func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) 
 	s.log.LogAttrs(r.Context(), slog.LevelError, "server error", slogString("request_id", reqID(r)), slogString("error", err.Error()))
 	s.errorPage(w, r, http.StatusInternalServerError, "Errore del server",
 		"Si è verificato un errore imprevisto. Il problema è stato registrato con il codice "+reqID(r)+".")
-}
-
-// storeError maps store errors: not found → 404, anything else → serverError.
-func (s *Server) storeError(w http.ResponseWriter, r *http.Request, err error) {
-	if errors.Is(err, store.ErrNotFound) {
-		s.notFound(w, r)
-		return
-	}
-	s.serverError(w, r, err)
 }
 
 func unavailable(err error) bool {

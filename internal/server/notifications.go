@@ -41,8 +41,8 @@ func (s *Server) renderNotifications(w http.ResponseWriter, r *http.Request, sta
 // retryNotification puts a failed or incerto notification back in the
 // queue (audited); another ente's or an unknown one answers 404.
 func (s *Server) retryNotification(w http.ResponseWriter, r *http.Request) error {
-	if !s.adminForm(w, r) {
-		return nil
+	if err := readForm(w, r, 16<<10); err != nil {
+		return err
 	}
 	n, err := strconv.ParseInt(param(r, "id"), 10, 64)
 	if err != nil || n <= 0 {
@@ -94,8 +94,7 @@ func (s *Server) setNotifyPrefs(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		prefs.Error = "Scelta non valida: spunta la casella per ricevere promemoria e riepiloghi, oppure lasciala vuota."
-		s.renderAccount(w, r, http.StatusUnprocessableEntity, prefs)
-		return nil
+		return s.renderAccount(w, r, http.StatusUnprocessableEntity, prefs)
 	}
 	if err := s.store.SetNotifyOptional(r.Context(), *u, on); err != nil {
 		return err

@@ -68,36 +68,30 @@ func (s *Server) importTemplate(w http.ResponseWriter, r *http.Request) error {
 	h := planFrom(r)
 	// the body is limited and its deadline set by limitBodies
 	if err := r.ParseMultipartForm(4 << 20); errors.Is(err, http.ErrNotMultipart) {
-		s.renderEditor(w, r, h, http.StatusUnprocessableEntity, templates.EditorData{Problems: []string{"Scegli il file XLSX da importare."}})
-		return nil
+		return s.renderEditor(w, r, h, http.StatusUnprocessableEntity, templates.EditorData{Problems: []string{"Scegli il file XLSX da importare."}})
 	} else if uploadError(err) != nil {
 		return uploadError(err)
 	} else if err != nil {
-		s.renderEditor(w, r, h, http.StatusRequestEntityTooLarge, templates.EditorData{Problems: []string{"Il file supera i 32 MB o il modulo non è leggibile."}})
-		return nil
+		return s.renderEditor(w, r, h, http.StatusRequestEntityTooLarge, templates.EditorData{Problems: []string{"Il file supera i 32 MB o il modulo non è leggibile."}})
 	}
 	defer r.MultipartForm.RemoveAll()
 	d, err := s.store.DraftOf(r.Context(), h.ID)
 	if errors.Is(err, store.ErrNotFound) {
-		s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: "Apri una revisione prima di importare un foglio."})
-		return nil
+		return s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: "Apri una revisione prima di importare un foglio."})
 	}
 	if err != nil {
 		return err
 	}
 	if r.PostForm.Get("versione") != strconv.Itoa(d.Version) {
-		s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: "La bozza è cambiata nel frattempo: il foglio non è stato importato. Riprova."})
-		return nil
+		return s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: "La bozza è cambiata nel frattempo: il foglio non è stato importato. Riprova."})
 	}
 	files := r.MultipartForm.File["foglio"]
 	if len(files) != 1 {
-		s.renderEditor(w, r, h, http.StatusUnprocessableEntity, templates.EditorData{Problems: []string{"Scegli il file XLSX da importare."}})
-		return nil
+		return s.renderEditor(w, r, h, http.StatusUnprocessableEntity, templates.EditorData{Problems: []string{"Scegli il file XLSX da importare."}})
 	}
 	f, err := files[0].Open()
 	if err != nil {
-		s.renderEditor(w, r, h, http.StatusUnprocessableEntity, templates.EditorData{Problems: []string{"Il file non è leggibile."}})
-		return nil
+		return s.renderEditor(w, r, h, http.StatusUnprocessableEntity, templates.EditorData{Problems: []string{"Il file non è leggibile."}})
 	}
 	defer f.Close()
 	doc, problems, err := planxlsx.Read(io.LimitReader(f, maxTemplate))
@@ -118,16 +112,14 @@ func (s *Server) importTemplate(w http.ResponseWriter, r *http.Request) error {
 		msgs = []string{"Il foglio cambia gli anni del piano: per un nuovo ciclo usa «Crea il piano del prossimo ciclo»."}
 	}
 	if len(msgs) > 0 {
-		s.renderEditor(w, r, h, http.StatusUnprocessableEntity, templates.EditorData{Problems: msgs})
-		return nil
+		return s.renderEditor(w, r, h, http.StatusUnprocessableEntity, templates.EditorData{Problems: msgs})
 	}
 	doc.Plan.History = d.Doc.Plan.History
 	doc.Plan.Revision = d.Doc.Plan.Revision
 	err = s.store.SaveDraft(r.Context(), h, doc, d.Version, map[string]any{"import": files[0].Filename, "objectives": len(doc.Objectives)}, actor(r))
 	switch {
 	case errors.Is(err, store.ErrDraftChanged):
-		s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: "La bozza è cambiata nel frattempo: il foglio non è stato importato. Riprova."})
-		return nil
+		return s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: "La bozza è cambiata nel frattempo: il foglio non è stato importato. Riprova."})
 	case err != nil:
 		return err
 	}

@@ -103,9 +103,9 @@ func New(st *store.Store, sessions *scs.SessionManager, log *slog.Logger, opts .
 	}
 
 	// No session: probes and assets.
-	s.route(r, http.MethodGet, "/healthz", auth.Public, none, legacy(s.healthz))
-	s.route(r, http.MethodGet, "/readyz", auth.Public, none, legacy(s.readyz))
-	s.route(r, http.MethodGet, "/static/*", auth.Public, none, legacy(s.staticFiles(static)))
+	s.route(r, http.MethodGet, "/healthz", auth.Public, none, s.healthz)
+	s.route(r, http.MethodGet, "/readyz", auth.Public, none, s.readyz)
+	s.route(r, http.MethodGet, "/static/*", auth.Public, none, s.staticFiles(static))
 
 	r.Group(func(r chi.Router) {
 		r.Use(sessions.LoadAndSave, s.authenticate, noStoreSignedIn)
@@ -128,12 +128,12 @@ func New(st *store.Store, sessions *scs.SessionManager, log *slog.Logger, opts .
 		s.route(r, http.MethodGet, "/opendata/{ente}/{plan}/{file}", auth.Public, none, s.openDataFile)
 
 		// Signing in and out.
-		s.route(r, http.MethodGet, "/accedi", auth.Public, none, legacy(s.signInForm))
-		s.route(r, http.MethodPost, "/accedi", auth.Public, none, legacy(s.signIn))
-		s.route(r, http.MethodGet, "/accedi/sso", auth.Public, none, legacy(s.ssoStart))
-		s.route(r, http.MethodGet, "/accedi/sso/callback", auth.Public, none, legacy(s.ssoCallback))
-		s.route(r, http.MethodPost, "/esci", auth.SignedIn, none, legacy(s.signOut))
-		s.route(r, http.MethodPost, "/esci-ovunque", auth.SignedIn, none, legacy(s.signOutEverywhere))
+		s.route(r, http.MethodGet, "/accedi", auth.Public, none, s.signInForm)
+		s.route(r, http.MethodPost, "/accedi", auth.Public, none, s.signIn)
+		s.route(r, http.MethodGet, "/accedi/sso", auth.Public, none, s.ssoStart)
+		s.route(r, http.MethodGet, "/accedi/sso/callback", auth.Public, none, s.ssoCallback)
+		s.route(r, http.MethodPost, "/esci", auth.SignedIn, none, s.signOut)
+		s.route(r, http.MethodPost, "/esci-ovunque", auth.SignedIn, none, s.signOutEverywhere)
 
 		// Reporting actuals: the ente's users; finer checks (owner, reviewer) inside the handlers.
 		const pl = "/enti/{ente}/piani/{plan}"
@@ -167,8 +167,8 @@ func New(st *store.Store, sessions *scs.SessionManager, log *slog.Logger, opts .
 
 		// Editing the plan: administrators, through a draft revision.
 		const ed = pl + "/modifica"
-		s.route(r, http.MethodGet, ed, auth.EditPlan, enteParam, legacy(s.editorPage))
-		s.route(r, http.MethodPost, ed+"/avvia", auth.EditPlan, enteParam, legacy(s.startDraft))
+		s.route(r, http.MethodGet, ed, auth.EditPlan, planParam, s.editorPage)
+		s.route(r, http.MethodPost, ed+"/avvia", auth.EditPlan, planParam, s.startDraft)
 		s.route(r, http.MethodGet, ed+"/nuovo-ciclo", auth.EditPlan, planParam, s.rolloverPage)
 		s.route(r, http.MethodPost, ed+"/nuovo-ciclo", auth.EditPlan, planParam, s.rolloverPage)
 		s.route(r, http.MethodGet, pl+"/esporta.json", auth.EditPlan, enteParam, s.exportJSON)
@@ -176,30 +176,30 @@ func New(st *store.Store, sessions *scs.SessionManager, log *slog.Logger, opts .
 		s.route(r, http.MethodPost, pl+"/regole", auth.EditPlan, planParam, s.rulesPage)
 		s.route(r, http.MethodGet, ed+"/modello.xlsx", auth.EditPlan, planParam, s.planTemplate)
 		s.route(r, http.MethodPost, ed+"/importa", auth.EditPlan, planParam, s.importTemplate)
-		s.route(r, http.MethodPost, ed+"/adotta", auth.EditPlan, enteParam, legacy(s.adoptDraft))
-		s.route(r, http.MethodPost, ed+"/scarta", auth.EditPlan, enteParam, legacy(s.discardDraft))
+		s.route(r, http.MethodPost, ed+"/adotta", auth.EditPlan, planParam, s.adoptDraft)
+		s.route(r, http.MethodPost, ed+"/scarta", auth.EditPlan, planParam, s.discardDraft)
 		for _, m := range []string{http.MethodGet, http.MethodPost} {
-			s.route(r, m, ed+"/obiettivi/{code}", auth.EditPlan, enteParam, legacy(s.editObjective))
-			s.route(r, m, ed+"/obiettivi/{code}/indicatori/{n}", auth.EditPlan, enteParam, legacy(s.editIndicator))
-			s.route(r, m, ed+"/ambiti/{n}", auth.EditPlan, enteParam, legacy(s.editArea))
-			s.route(r, m, ed+"/individuali/{role}", auth.EditPlan, enteParam, legacy(s.editIndividual))
-			s.route(r, m, ed+"/organizzazione", auth.EditPlan, enteParam, legacy(s.editOrganisation))
+			s.route(r, m, ed+"/obiettivi/{code}", auth.EditPlan, planParam, s.editObjective)
+			s.route(r, m, ed+"/obiettivi/{code}/indicatori/{n}", auth.EditPlan, planParam, s.editIndicator)
+			s.route(r, m, ed+"/ambiti/{n}", auth.EditPlan, planParam, s.editArea)
+			s.route(r, m, ed+"/individuali/{role}", auth.EditPlan, planParam, s.editIndividual)
+			s.route(r, m, ed+"/organizzazione", auth.EditPlan, planParam, s.editOrganisation)
 		}
-		s.route(r, http.MethodPost, ed+"/obiettivi/{code}/elimina", auth.EditPlan, enteParam, legacy(s.deleteObjective))
-		s.route(r, http.MethodPost, ed+"/obiettivi/{code}/indicatori/{n}/elimina", auth.EditPlan, enteParam, legacy(s.deleteIndicator))
-		s.route(r, http.MethodPost, ed+"/ambiti/{n}/elimina", auth.EditPlan, enteParam, legacy(s.deleteArea))
-		s.route(r, http.MethodPost, ed+"/individuali/{role}/elimina", auth.EditPlan, enteParam, legacy(s.deleteIndividual))
+		s.route(r, http.MethodPost, ed+"/obiettivi/{code}/elimina", auth.EditPlan, planParam, s.deleteObjective)
+		s.route(r, http.MethodPost, ed+"/obiettivi/{code}/indicatori/{n}/elimina", auth.EditPlan, planParam, s.deleteIndicator)
+		s.route(r, http.MethodPost, ed+"/ambiti/{n}/elimina", auth.EditPlan, planParam, s.deleteArea)
+		s.route(r, http.MethodPost, ed+"/individuali/{role}/elimina", auth.EditPlan, planParam, s.deleteIndividual)
 
 		// Reserved area.
-		s.route(r, http.MethodGet, "/area-riservata", auth.SignedIn, none, legacy(s.accountHome))
+		s.route(r, http.MethodGet, "/area-riservata", auth.SignedIn, none, s.accountHome)
 		s.route(r, http.MethodPost, "/area-riservata/notifiche", auth.SignedIn, none, s.setNotifyPrefs)
-		s.route(r, http.MethodGet, "/amministrazione/enti", auth.ManageEnti, none, legacy(s.adminEnti))
-		s.route(r, http.MethodPost, "/amministrazione/enti", auth.ManageEnti, none, legacy(s.adminEnti))
-		s.route(r, http.MethodGet, "/amministrazione/{ente}", auth.ManageUsers, enteParam, legacy(s.adminEnte))
-		s.route(r, http.MethodPost, "/amministrazione/{ente}/utenti", auth.ManageUsers, enteParam, legacy(s.createUser))
-		s.route(r, http.MethodPost, "/amministrazione/{ente}/utenti/{username}/stato", auth.ManageUsers, enteParam, legacy(s.setUserActive))
-		s.route(r, http.MethodPost, "/amministrazione/{ente}/utenti/{username}/sblocca", auth.ManageUsers, enteParam, legacy(s.unlockUser))
-		s.route(r, http.MethodPost, "/amministrazione/{ente}/piani", auth.EditPlan, enteParam, legacy(s.createPlan))
+		s.route(r, http.MethodGet, "/amministrazione/enti", auth.ManageEnti, none, s.adminEnti)
+		s.route(r, http.MethodPost, "/amministrazione/enti", auth.ManageEnti, none, s.adminEnti)
+		s.route(r, http.MethodGet, "/amministrazione/{ente}", auth.ManageUsers, enteParam, s.adminEnte)
+		s.route(r, http.MethodPost, "/amministrazione/{ente}/utenti", auth.ManageUsers, enteParam, s.createUser)
+		s.route(r, http.MethodPost, "/amministrazione/{ente}/utenti/{username}/stato", auth.ManageUsers, enteParam, s.setUserActive)
+		s.route(r, http.MethodPost, "/amministrazione/{ente}/utenti/{username}/sblocca", auth.ManageUsers, enteParam, s.unlockUser)
+		s.route(r, http.MethodPost, "/amministrazione/{ente}/piani", auth.EditPlan, enteParam, s.createPlan)
 		s.route(r, http.MethodGet, "/amministrazione/{ente}/notifiche", auth.ManageUsers, enteParam, s.adminNotifications)
 		s.route(r, http.MethodPost, "/amministrazione/{ente}/notifiche/{id}/riprova", auth.ManageUsers, enteParam, s.retryNotification)
 	})
@@ -216,12 +216,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 func (s *Server) route(r chi.Router, method, pattern string, action auth.Action, res resolver, h handler) {
 	s.actions[method+" "+pattern] = action
 	r.Method(method, pattern, s.guard(action, res, s.serve(h)))
-}
-
-// legacy adapts a handler that still answers its errors itself.
-// TODO(issue 15): remove once every handler returns error.
-func legacy(h http.HandlerFunc) handler {
-	return func(w http.ResponseWriter, r *http.Request) error { h(w, r); return nil }
 }
 
 // Route is a registered route and its action.
