@@ -19,8 +19,9 @@ import (
 )
 
 // handler is the shape of every route's handler, as in pkgsite: it writes
-// the response and returns nil, or returns an error and writes nothing; serve
-// turns the error into the response.
+// the response and returns nil, or returns an error without having written
+// anything, and serve turns the error into the response. A helper that wrote
+// a page itself (a form shown again with its message) returns errWritten.
 type handler func(w http.ResponseWriter, r *http.Request) error
 
 // httpError is an error whose response is known: the status and the Italian
@@ -43,7 +44,9 @@ func forbidden(msg string) error {
 }
 
 // errNotFound answers the "Pagina non trovata" page (store.ErrNotFound does too).
-var errNotFound error = &httpError{status: http.StatusNotFound, title: "Pagina non trovata",
+var errNotFound error = errPageNotFound
+
+var errPageNotFound = &httpError{status: http.StatusNotFound, title: "Pagina non trovata",
 	msg: "La pagina richiesta non esiste o è stata spostata. Controlla l'indirizzo."}
 
 // errWritten is returned by a helper that has written the response itself
@@ -96,13 +99,6 @@ func (s *Server) handleError(w http.ResponseWriter, r *http.Request, err error) 
 	}
 }
 
-// render writes a component with status, answering a failure with the error page.
-func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
-	if err := s.page(w, r, status, c); err != nil {
-		s.serverError(w, r, err)
-	}
-}
-
 // page writes a component with status; rendering into a buffer first means
 // a failing component never leaves a half-written page (the error is
 // returned and nothing is written).
@@ -143,8 +139,7 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int, t
 }
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
-	s.errorPage(w, r, http.StatusNotFound, "Pagina non trovata",
-		"La pagina richiesta non esiste o è stata spostata. Controlla l'indirizzo.")
+	s.errorPage(w, r, errPageNotFound.status, errPageNotFound.title, errPageNotFound.msg)
 }
 
 func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
