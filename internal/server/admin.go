@@ -35,7 +35,7 @@ func (s *Server) renderAdminEnte(w http.ResponseWriter, r *http.Request, status 
 // createUser adds an account of the ente with a generated first password,
 // shown once on the page (never in a URL or a log).
 func (s *Server) createUser(w http.ResponseWriter, r *http.Request) error {
-	if err := readForm(w, r, 16<<10); err != nil {
+	if err := readForm(w, r, maxSmallForm); err != nil {
 		return err
 	}
 	p := r.PostForm
@@ -156,7 +156,7 @@ func lastAdminMessage(username string) string {
 // enteAccountForm reads an administrator's form about an account of the
 // ente named in the URL; another ente's account answers 404, as if absent.
 func (s *Server) enteAccountForm(w http.ResponseWriter, r *http.Request) (ente, username string, err error) {
-	if err := readForm(w, r, 16<<10); err != nil {
+	if err := readForm(w, r, maxSmallForm); err != nil {
 		return "", "", err
 	}
 	ente, username = param(r, "ente"), param(r, "username")
@@ -189,7 +189,7 @@ func (s *Server) unlockUser(w http.ResponseWriter, r *http.Request) error {
 // carries no version: it only creates, and a form posted again (stale) finds
 // the slug taken and is refused, so it can never replace a plan.
 func (s *Server) createPlan(w http.ResponseWriter, r *http.Request) error {
-	if err := readForm(w, r, 16<<10); err != nil {
+	if err := readForm(w, r, maxSmallForm); err != nil {
 		return err
 	}
 	e, err := s.store.Ente(r.Context(), param(r, "ente"))
@@ -221,7 +221,7 @@ func (s *Server) adminEnti(w http.ResponseWriter, r *http.Request) error {
 	d := templates.AdminEntiData{Errors: map[string]string{}}
 	status := http.StatusOK
 	if r.Method == http.MethodPost {
-		if err := readForm(w, r, 16<<10); err != nil {
+		if err := readForm(w, r, maxSmallForm); err != nil {
 			return err
 		}
 		p := r.PostForm

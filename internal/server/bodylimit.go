@@ -18,6 +18,10 @@ import (
 // plain forms are a few kB.
 const defaultBodyLimit = 64 << 10
 
+// maxSmallForm bounds the forms of a few fields (sign-in, accounts, rules):
+// readForm refuses more, below the route's limit.
+const maxSmallForm = 16 << 10
+
 // bodyLimit is the largest body a route accepts, and whether it is an upload
 // route (a long read deadline; the handler reads the body as a stream).
 // Keyed on the route's pattern so that no handler can forget its limit.

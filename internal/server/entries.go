@@ -470,7 +470,7 @@ func (s *Server) transition(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := readForm(w, r, 64<<10); err != nil {
+	if err := readForm(w, r, defaultBodyLimit); err != nil {
 		return err
 	}
 	actions := map[string]struct {

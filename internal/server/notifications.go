@@ -41,7 +41,7 @@ func (s *Server) renderNotifications(w http.ResponseWriter, r *http.Request, sta
 // retryNotification puts a failed or incerto notification back in the
 // queue (audited); another ente's or an unknown one answers 404.
 func (s *Server) retryNotification(w http.ResponseWriter, r *http.Request) error {
-	if err := readForm(w, r, 16<<10); err != nil {
+	if err := readForm(w, r, maxSmallForm); err != nil {
 		return err
 	}
 	n, err := strconv.ParseInt(param(r, "id"), 10, 64)
@@ -81,7 +81,7 @@ func (s *Server) notifyPrefs(r *http.Request, u *auth.User) (templates.NotifyPre
 // setNotifyPrefs turns the signed-in user's optional e-mails (reminders,
 // digest) on or off; audited.
 func (s *Server) setNotifyPrefs(w http.ResponseWriter, r *http.Request) error {
-	if err := readForm(w, r, 16<<10); err != nil {
+	if err := readForm(w, r, maxSmallForm); err != nil {
 		return err
 	}
 	u := auth.FromContext(r.Context())

@@ -118,7 +118,7 @@ func (s *Server) verifyChain(w http.ResponseWriter, r *http.Request) error {
 // addObservation records an OIV observation on an objective or indicator.
 func (s *Server) addObservation(w http.ResponseWriter, r *http.Request) error {
 	h := planFrom(r)
-	if err := readForm(w, r, 64<<10); err != nil {
+	if err := readForm(w, r, defaultBodyLimit); err != nil {
 		return err
 	}
 	f := templates.ObservationForm{Year: r.PostForm.Get("anno"), Target: r.PostForm.Get("oggetto"),

@@ -63,7 +63,7 @@ func (s *Server) periodChanged(w http.ResponseWriter, r *http.Request, h model.P
 
 // setPeriod closes a period, or reopens it with a reason.
 func (s *Server) setPeriod(w http.ResponseWriter, r *http.Request) error {
-	h, p, err := s.periodForm(w, r, 64<<10)
+	h, p, err := s.periodForm(w, r, defaultBodyLimit)
 	if err != nil {
 		return err
 	}
@@ -181,7 +181,7 @@ func (s *Server) attachment(w http.ResponseWriter, r *http.Request) error {
 
 // setDeadline changes a period's entry deadline (dd/mm/yyyy).
 func (s *Server) setDeadline(w http.ResponseWriter, r *http.Request) error {
-	h, p, err := s.periodForm(w, r, 16<<10)
+	h, p, err := s.periodForm(w, r, maxSmallForm)
 	if err != nil {
 		return err
 	}

@@ -28,7 +28,7 @@ func (s *Server) rulesPage(w http.ResponseWriter, r *http.Request) error {
 	if r.Method != http.MethodPost {
 		return s.page(w, r, http.StatusOK, templates.RulesPage(d))
 	}
-	if err := readForm(w, r, 16<<10); err != nil {
+	if err := readForm(w, r, maxSmallForm); err != nil {
 		return err
 	}
 	p := r.PostForm

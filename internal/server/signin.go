@@ -98,7 +98,7 @@ func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) error {
 
 // signIn checks the credentials, renews the session token and goes on.
 func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
-	if err := readForm(w, r, 16<<10); err != nil {
+	if err := readForm(w, r, maxSmallForm); err != nil {
 		return err
 	}
 	form := templates.SignInForm{Username: strings.TrimSpace(r.PostForm.Get("username")), Next: safeNext(r.PostForm.Get("next")),
