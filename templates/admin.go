@@ -3,9 +3,9 @@ package templates
 import (
 	"net/url"
 
-	"github.com/piao-performance/piao/internal/model"
-
 	"github.com/a-h/templ"
+
+	"github.com/piao-performance/piao/internal/model"
 )
 
 // AdminEnteURL is an ente's administration page.

@@ -3,12 +3,11 @@ package templates
 import (
 	"strconv"
 
-	"github.com/piao-performance/piao/internal/model"
-
 	"github.com/a-h/templ"
 
 	"github.com/piao-performance/piao/internal/dashboard"
 	"github.com/piao-performance/piao/internal/itfmt"
+	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/scoring"
 )
 

@@ -1,19 +1,18 @@
 package templates
 
 import (
-	"github.com/piao-performance/piao/internal/workflow"
 	"net/url"
 	"strconv"
 	"time"
 
-	"github.com/piao-performance/piao/internal/model"
-
 	"github.com/a-h/templ"
 
 	"github.com/piao-performance/piao/internal/itfmt"
+	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/plan"
 	"github.com/piao-performance/piao/internal/scorecard"
 	"github.com/piao-performance/piao/internal/scoring"
+	"github.com/piao-performance/piao/internal/workflow"
 )
 
 // EntryForm is an entry as typed, with its messages.

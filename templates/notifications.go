@@ -3,10 +3,9 @@ package templates
 import (
 	"strconv"
 
-	"github.com/piao-performance/piao/internal/model"
-
 	"github.com/a-h/templ"
 
+	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/notify"
 )
 

@@ -5,12 +5,11 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/piao-performance/piao/internal/document"
-	"github.com/piao-performance/piao/internal/model"
-
 	"github.com/a-h/templ"
 
+	"github.com/piao-performance/piao/internal/document"
 	"github.com/piao-performance/piao/internal/itfmt"
+	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/revision"
 )
 

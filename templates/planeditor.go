@@ -5,11 +5,10 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/piao-performance/piao/internal/model"
-
 	"github.com/a-h/templ"
 
 	"github.com/piao-performance/piao/internal/itfmt"
+	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/plan"
 	"github.com/piao-performance/piao/internal/planedit"
 	"github.com/piao-performance/piao/internal/revision"

@@ -2,7 +2,6 @@ package server
 
 import (
 	"errors"
-	"github.com/piao-performance/piao/internal/workflow"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -18,6 +17,7 @@ import (
 	"github.com/piao-performance/piao/internal/scorecard"
 	"github.com/piao-performance/piao/internal/scoring"
 	"github.com/piao-performance/piao/internal/store"
+	"github.com/piao-performance/piao/internal/workflow"
 	"github.com/piao-performance/piao/templates"
 )
 

@@ -6,9 +6,9 @@ import (
 	"testing"
 
 	"github.com/piao-performance/piao/internal/measure"
-	"github.com/piao-performance/piao/internal/seed"
 	"github.com/piao-performance/piao/internal/store"
 	"github.com/piao-performance/piao/internal/testdb"
+	"github.com/piao-performance/piao/internal/testfix"
 )
 
 // Imports never close a period before its end, the closing page's rule: a
@@ -18,15 +18,8 @@ import (
 func TestImportsDoNotClosePeriodsBeforeTheirEnd(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	pool := testdb.Pool(t)
-	st := store.New(pool)
-	doc, err := seed.Reference()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.LoadPlan(ctx, doc, store.LoadOptions{Actor: "test"}); err != nil {
-		t.Fatal(err)
-	}
+	ref := testfix.Reference(t)
+	pool, st := ref.Pool, ref.Store
 	h, err := st.PlanHeader(ctx, exportEnte, exportPlan)
 	if err != nil {
 		t.Fatal(err)

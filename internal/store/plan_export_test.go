@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"github.com/piao-performance/piao/internal/workflow"
 	"io"
 	"log/slog"
 	"net/http"
@@ -13,18 +12,19 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/piao-performance/piao/internal/model"
-	"github.com/piao-performance/piao/internal/scores"
-
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/plan"
 	"github.com/piao-performance/piao/internal/scorecard"
+	"github.com/piao-performance/piao/internal/scores"
 	"github.com/piao-performance/piao/internal/scoring"
 	"github.com/piao-performance/piao/internal/seed"
 	"github.com/piao-performance/piao/internal/server"
 	"github.com/piao-performance/piao/internal/store"
 	"github.com/piao-performance/piao/internal/testdb"
+	"github.com/piao-performance/piao/internal/testfix"
+	"github.com/piao-performance/piao/internal/workflow"
 )
 
 const (
@@ -75,14 +75,8 @@ func sameBytes(t *testing.T, what string, got, want []byte) {
 func TestExportReferencePlan(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	st := store.New(testdb.Pool(t))
-	doc, err := seed.Reference()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.LoadPlan(ctx, doc, store.LoadOptions{Actor: "test"}); err != nil {
-		t.Fatal(err)
-	}
+	ref := testfix.Reference(t)
+	st, doc := ref.Store, ref.Doc
 	got, err := st.ExportPlan(ctx, exportEnte, exportPlan)
 	if err != nil {
 		t.Fatal(err)
