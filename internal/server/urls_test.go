@@ -18,6 +18,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/piao-performance/piao/internal/notify"
 	"github.com/piao-performance/piao/internal/server"
 	"github.com/piao-performance/piao/internal/store"
 	"github.com/piao-performance/piao/internal/testdb"
@@ -82,6 +83,25 @@ func TestURLBuildersMatchRoutes(t *testing.T) {
 	sort.Strings(orphans)
 	for _, key := range orphans {
 		t.Errorf("route %s has no URL builder in templates/urls.go (or no sample of it in URLBuilders)", key)
+	}
+}
+
+// TestNotifyLinksAgreeWithBuilders: the e-mail notifications build absolute
+// links in package notify (which templates imports, so it cannot call the
+// builders); its builders must give the same paths as templates/urls.go.
+func TestNotifyLinksAgreeWithBuilders(t *testing.T) {
+	t.Parallel()
+	const e, p = "cciaa-gran-sasso", "piao-2023-2025"
+	site := notify.Site{BaseURL: "https://piao.example.it/"}
+	cases := []struct{ got, want string }{
+		{site.PlanURL(e, p), string(templates.PlanURL(e, p))},
+		{site.EntryURL(e, p, "O.3.3.1/1", 2023, "final"), string(templates.EntryURL(e, p, "O.3.3.1/1")) + "?periodo=2023-final"},
+		{site.AccountURL(), string(templates.AccountURL())},
+	}
+	for _, c := range cases {
+		if c.got != "https://piao.example.it"+c.want {
+			t.Errorf("notify builds %q, templates %q", c.got, c.want)
+		}
 	}
 }
 
