@@ -38,11 +38,6 @@ type BulkConfirm struct {
 	Items  []model.WorkItem
 }
 
-// CockpitApprovalsURL is the bulk approve/return route of a plan.
-func CockpitApprovalsURL(ente, planSlug string) templ.SafeURL {
-	return WorklistURL(ente, planSlug) + "/approvazioni"
-}
-
 // OverdueText is "scaduto da 1 giorno" / "scaduto da N giorni" when the
 // deadline is before today (both dates), "" otherwise.
 func OverdueText(deadline, today time.Time) string {

@@ -48,14 +48,6 @@ type PeriodValue struct {
 	Trace         *scoring.Trace
 }
 
-// DashboardURL is the dashboard of a plan.
-func DashboardURL(ente, planSlug string) templ.SafeURL { return PlanURL(ente, planSlug) + "/cruscotto" }
-
-// IndicatorURL is the page of an indicator key.
-func IndicatorURL(ente, planSlug, key string) templ.SafeURL {
-	return PlanURL(ente, planSlug) + templ.SafeURL("/indicatori/"+escapeKey(key))
-}
-
 func itemActual(it dashboard.Item) string {
 	if it.Actual == nil {
 		return "—"

@@ -552,7 +552,7 @@ func (s *Server) transition(w http.ResponseWriter, r *http.Request) {
 	}
 	back := string(templates.EntryURL(h.EnteSlug, h.Slug, ind.Key))
 	if r.PostForm.Get("ritorno") == "ritardi" { // approving from the list goes back to the list
-		back = string(templates.PlanURL(h.EnteSlug, h.Slug)) + "/ritardi"
+		back = string(templates.LateURL(h.EnteSlug, h.Slug))
 	}
 	http.Redirect(w, r, back+"?periodo="+scorecard.Ref(p), http.StatusSeeOther)
 }

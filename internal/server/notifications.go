@@ -110,5 +110,5 @@ func (s *Server) setNotifyPrefs(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/area-riservata?esito=notifiche", http.StatusSeeOther)
+	http.Redirect(w, r, string(templates.AccountURL())+"?esito=notifiche", http.StatusSeeOther)
 }

@@ -134,7 +134,7 @@ func (s *Server) setPeriod(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	http.Redirect(w, r, string(templates.PlanURL(h.EnteSlug, h.Slug))+"/periodi", http.StatusSeeOther)
+	http.Redirect(w, r, string(templates.PeriodsURL(h.EnteSlug, h.Slug)), http.StatusSeeOther)
 }
 
 // notEndedMessage refuses closing a period that has not ended yet.
@@ -228,5 +228,5 @@ func (s *Server) setDeadline(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	http.Redirect(w, r, string(templates.PlanURL(h.EnteSlug, h.Slug))+"/periodi", http.StatusSeeOther)
+	http.Redirect(w, r, string(templates.PeriodsURL(h.EnteSlug, h.Slug)), http.StatusSeeOther)
 }

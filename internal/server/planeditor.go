@@ -629,5 +629,5 @@ func (s *Server) editOrganisation(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusUnprocessableEntity, templates.OrganisationEditPage(data))
 		return
 	}
-	s.saveDraft(w, r, h, d, what, string(templates.EditorURL(h.EnteSlug, h.Slug))+"/organizzazione")
+	s.saveDraft(w, r, h, d, what, string(templates.OrganisationURL(h.EnteSlug, h.Slug)))
 }

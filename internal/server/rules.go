@@ -81,7 +81,7 @@ func (s *Server) rulesPage(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusUnprocessableEntity, templates.RulesPage(d))
 		return
 	}
-	http.Redirect(w, r, string(templates.PlanURL(h.EnteSlug, h.Slug))+"/regole?esito=salvato", http.StatusSeeOther)
+	http.Redirect(w, r, string(templates.RulesURL(h.EnteSlug, h.Slug))+"?esito=salvato", http.StatusSeeOther)
 }
 
 // rulesData reads the versions of the rules, the one in force for each plan
