@@ -5,7 +5,10 @@
 package testfix
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -99,4 +102,46 @@ func Load(t testing.TB, st *store.Store, doc *plan.Document) *plan.Document {
 		t.Fatalf("load plan %s/%s: %v", doc.Ente.Slug, doc.Plan.Slug, err)
 	}
 	return doc
+}
+
+// ExportJSON is the reference plan as `piao export` writes it.
+func ExportJSON(t testing.TB, st *store.Store) []byte {
+	t.Helper()
+	doc, err := st.ExportPlan(context.Background(), Ente, Plan)
+	if err != nil {
+		t.Fatalf("export: %v", err)
+	}
+	return MarshalDoc(t, doc)
+}
+
+// MarshalDoc encodes a plan document as `piao export` does.
+func MarshalDoc(t testing.TB, doc *plan.Document) []byte {
+	t.Helper()
+	b, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		t.Fatalf("encode plan: %v", err)
+	}
+	return append(b, '\n')
+}
+
+// SameBytes fails t with the first line where got and want differ.
+func SameBytes(t testing.TB, what string, got, want []byte) {
+	t.Helper()
+	if bytes.Equal(got, want) {
+		return
+	}
+	g, w := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
+	for i := 0; i < len(g) || i < len(w); i++ {
+		var gl, wl string
+		if i < len(g) {
+			gl = g[i]
+		}
+		if i < len(w) {
+			wl = w[i]
+		}
+		if gl != wl {
+			t.Fatalf("%s differ at line %d:\n got: %s\nwant: %s", what, i+1, gl, wl)
+		}
+	}
+	t.Fatalf("%s differ", what)
 }
