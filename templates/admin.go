@@ -1,17 +1,8 @@
 package templates
 
 import (
-	"net/url"
-
 	"github.com/piao-performance/piao/internal/model"
-
-	"github.com/a-h/templ"
 )
-
-// AdminEnteURL is an ente's administration page.
-func AdminEnteURL(ente string) templ.SafeURL {
-	return templ.SafeURL("/amministrazione/" + url.PathEscape(ente))
-}
 
 // UserForm is the new-account form, as typed.
 type UserForm struct {

@@ -4,11 +4,10 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/piao-performance/piao/internal/model"
-
 	"github.com/a-h/templ"
 
 	"github.com/piao-performance/piao/internal/itfmt"
+	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/scoring"
 )
 
@@ -37,11 +36,6 @@ type BulkForm struct {
 type BulkConfirm struct {
 	Action string // "approva" or "restituisci"
 	Items  []model.WorkItem
-}
-
-// CockpitApprovalsURL is the bulk approve/return route of a plan.
-func CockpitApprovalsURL(ente, planSlug string) templ.SafeURL {
-	return WorklistURL(ente, planSlug) + "/approvazioni"
 }
 
 // OverdueText is "scaduto da 1 giorno" / "scaduto da N giorni" when the

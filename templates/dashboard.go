@@ -3,12 +3,11 @@ package templates
 import (
 	"strconv"
 
-	"github.com/piao-performance/piao/internal/model"
-
 	"github.com/a-h/templ"
 
 	"github.com/piao-performance/piao/internal/dashboard"
 	"github.com/piao-performance/piao/internal/itfmt"
+	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/scoring"
 )
 
@@ -47,14 +46,6 @@ type PeriodValue struct {
 	NotApplicable bool
 	Demo          bool
 	Trace         *scoring.Trace
-}
-
-// DashboardURL is the dashboard of a plan.
-func DashboardURL(ente, planSlug string) templ.SafeURL { return PlanURL(ente, planSlug) + "/cruscotto" }
-
-// IndicatorURL is the page of an indicator key.
-func IndicatorURL(ente, planSlug, key string) templ.SafeURL {
-	return PlanURL(ente, planSlug) + templ.SafeURL("/indicatori/"+escapeKey(key))
 }
 
 func itemActual(it dashboard.Item) string {

@@ -1,19 +1,15 @@
 package templates
 
 import (
-	"github.com/piao-performance/piao/internal/workflow"
-	"net/url"
 	"strconv"
 	"time"
 
-	"github.com/piao-performance/piao/internal/model"
-
-	"github.com/a-h/templ"
-
 	"github.com/piao-performance/piao/internal/itfmt"
+	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/plan"
 	"github.com/piao-performance/piao/internal/scorecard"
 	"github.com/piao-performance/piao/internal/scoring"
+	"github.com/piao-performance/piao/internal/workflow"
 )
 
 // EntryForm is an entry as typed, with its messages.
@@ -115,35 +111,6 @@ type LateData struct {
 	Periods   []model.Period
 	Late      []model.Lateness
 	Submitted []model.WorkItem
-}
-
-// EntryURL is the entry page of an indicator key ("O.3.3.1/1").
-func EntryURL(ente, planSlug, key string) templ.SafeURL {
-	return PlanURL(ente, planSlug) + templ.SafeURL("/misurazioni/"+escapeKey(key))
-}
-
-// WorklistURL is the worklist of a plan.
-func WorklistURL(ente, planSlug string) templ.SafeURL {
-	return PlanURL(ente, planSlug) + "/misurazioni"
-}
-
-func escapeKey(key string) string {
-	// the key's "/" separates objective code and number: keep it as a path separator
-	code, n, _ := cutLast(key, '/')
-	return url.PathEscape(code) + "/" + url.PathEscape(n)
-}
-
-func cutLast(s string, sep byte) (string, string, bool) {
-	for i := len(s) - 1; i >= 0; i-- {
-		if s[i] == sep {
-			return s[:i], s[i+1:], true
-		}
-	}
-	return s, "", false
-}
-
-func withPeriod(u templ.SafeURL, p model.Period) templ.SafeURL {
-	return u + templ.SafeURL("?periodo="+scorecard.Ref(p))
 }
 
 func statusLabel(s workflow.Status) string { return s.Label() }
@@ -268,10 +235,6 @@ func sizeText(n int) string {
 		return itfmt.Number(float64(n)/(1<<20), 1) + " MB"
 	}
 	return itfmt.Number(float64(n)/1024, 0) + " KB"
-}
-
-func attachmentURL(id int64) templ.SafeURL {
-	return templ.SafeURL("/allegati/" + strconv.FormatInt(id, 10))
 }
 
 func periodRef(p model.Period) string { return scorecard.Ref(p) }

@@ -445,9 +445,9 @@ func WorklistPage(d WorklistData) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var22 string
-				templ_7745c5c3_Var22, templ_7745c5c3_Err = templruntime.NewAttributeExpression(withPeriod(WorklistURL(d.Plan.EnteSlug, d.Plan.Slug)+"/griglia", d.Period)).ResolveURL(ctx)
+				templ_7745c5c3_Var22, templ_7745c5c3_Err = templruntime.NewAttributeExpression(withPeriod(GridURL(d.Plan.EnteSlug, d.Plan.Slug), d.Period)).ResolveURL(ctx)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/entries.templ`, Line: 80, Col: 118}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/entries.templ`, Line: 80, Col: 103}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var22)
 				if templ_7745c5c3_Err != nil {
@@ -1147,7 +1147,7 @@ func EntryPage(d EntryPageData) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var60 string
-					templ_7745c5c3_Var60, templ_7745c5c3_Err = templruntime.NewAttributeExpression(attachmentURL(a.ID)).ResolveURL(ctx)
+					templ_7745c5c3_Var60, templ_7745c5c3_Err = templruntime.NewAttributeExpression(AttachmentURL(a.ID)).ResolveURL(ctx)
 					if templ_7745c5c3_Err != nil {
 						return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/entries.templ`, Line: 203, Col: 38}
 					}
@@ -2160,9 +2160,9 @@ func reviewForms(d EntryPageData) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var116 string
-			templ_7745c5c3_Var116, templ_7745c5c3_Err = templruntime.NewAttributeExpression(withPeriod(EntryURL(d.Plan.EnteSlug, d.Plan.Slug, d.Indicator.Key)+"/stato", d.Period)).ResolveURL(ctx)
+			templ_7745c5c3_Var116, templ_7745c5c3_Err = templruntime.NewAttributeExpression(withPeriod(EntryStateURL(d.Plan.EnteSlug, d.Plan.Slug, d.Indicator.Key), d.Period)).ResolveURL(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/entries.templ`, Line: 327, Col: 119}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/entries.templ`, Line: 327, Col: 115}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var116)
 			if templ_7745c5c3_Err != nil {
@@ -2186,9 +2186,9 @@ func reviewForms(d EntryPageData) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var118 string
-			templ_7745c5c3_Var118, templ_7745c5c3_Err = templruntime.NewAttributeExpression(withPeriod(EntryURL(d.Plan.EnteSlug, d.Plan.Slug, d.Indicator.Key)+"/stato", d.Period)).ResolveURL(ctx)
+			templ_7745c5c3_Var118, templ_7745c5c3_Err = templruntime.NewAttributeExpression(withPeriod(EntryStateURL(d.Plan.EnteSlug, d.Plan.Slug, d.Indicator.Key), d.Period)).ResolveURL(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/entries.templ`, Line: 332, Col: 119}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/entries.templ`, Line: 332, Col: 115}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var118)
 			if templ_7745c5c3_Err != nil {
@@ -2225,9 +2225,9 @@ func reviewForms(d EntryPageData) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var120 string
-			templ_7745c5c3_Var120, templ_7745c5c3_Err = templruntime.NewAttributeExpression(withPeriod(EntryURL(d.Plan.EnteSlug, d.Plan.Slug, d.Indicator.Key)+"/stato", d.Period)).ResolveURL(ctx)
+			templ_7745c5c3_Var120, templ_7745c5c3_Err = templruntime.NewAttributeExpression(withPeriod(EntryStateURL(d.Plan.EnteSlug, d.Plan.Slug, d.Indicator.Key), d.Period)).ResolveURL(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/entries.templ`, Line: 339, Col: 119}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/entries.templ`, Line: 339, Col: 115}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var120)
 			if templ_7745c5c3_Err != nil {
@@ -2343,9 +2343,9 @@ func GridPage(d GridData) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var126 string
-			templ_7745c5c3_Var126, templ_7745c5c3_Err = templruntime.NewAttributeExpression(withPeriod(WorklistURL(d.Plan.EnteSlug, d.Plan.Slug)+"/griglia", d.Period)).ResolveURL(ctx)
+			templ_7745c5c3_Var126, templ_7745c5c3_Err = templruntime.NewAttributeExpression(withPeriod(GridURL(d.Plan.EnteSlug, d.Plan.Slug), d.Period)).ResolveURL(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/entries.templ`, Line: 359, Col: 105}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/entries.templ`, Line: 359, Col: 90}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var126)
 			if templ_7745c5c3_Err != nil {
@@ -3214,9 +3214,9 @@ func PeriodsPage(d PeriodsData) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var176 string
-					templ_7745c5c3_Var176, templ_7745c5c3_Err = templruntime.NewAttributeExpression(PlanURL(d.Plan.EnteSlug, d.Plan.Slug) + templ.SafeURL("/periodi/"+periodRef(p)+"/scadenza")).ResolveURL(ctx)
+					templ_7745c5c3_Var176, templ_7745c5c3_Err = templruntime.NewAttributeExpression(PeriodDeadlineURL(d.Plan.EnteSlug, d.Plan.Slug, periodRef(p))).ResolveURL(ctx)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/entries.templ`, Line: 454, Col: 129}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/entries.templ`, Line: 454, Col: 99}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var176)
 					if templ_7745c5c3_Err != nil {
@@ -3403,9 +3403,9 @@ func PeriodsPage(d PeriodsData) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var188 string
-					templ_7745c5c3_Var188, templ_7745c5c3_Err = templruntime.NewAttributeExpression(PlanURL(d.Plan.EnteSlug, d.Plan.Slug) + templ.SafeURL("/periodi/"+periodRef(p))).ResolveURL(ctx)
+					templ_7745c5c3_Var188, templ_7745c5c3_Err = templruntime.NewAttributeExpression(PeriodURL(d.Plan.EnteSlug, d.Plan.Slug, periodRef(p))).ResolveURL(ctx)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/entries.templ`, Line: 478, Col: 117}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/entries.templ`, Line: 478, Col: 91}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var188)
 					if templ_7745c5c3_Err != nil {
@@ -3654,9 +3654,9 @@ func ClosePeriodPage(d ClosePeriodData) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var202 string
-			templ_7745c5c3_Var202, templ_7745c5c3_Err = templruntime.NewAttributeExpression(PlanURL(d.Plan.EnteSlug, d.Plan.Slug) + templ.SafeURL("/periodi/"+periodRef(d.Period))).ResolveURL(ctx)
+			templ_7745c5c3_Var202, templ_7745c5c3_Err = templruntime.NewAttributeExpression(PeriodURL(d.Plan.EnteSlug, d.Plan.Slug, periodRef(d.Period))).ResolveURL(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/entries.templ`, Line: 535, Col: 117}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/entries.templ`, Line: 535, Col: 91}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var202)
 			if templ_7745c5c3_Err != nil {
@@ -3794,9 +3794,9 @@ func ClosePeriodPage(d ClosePeriodData) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var210 string
-			templ_7745c5c3_Var210, templ_7745c5c3_Err = templruntime.NewAttributeExpression(PlanURL(d.Plan.EnteSlug, d.Plan.Slug) + "/periodi").ResolveURL(ctx)
+			templ_7745c5c3_Var210, templ_7745c5c3_Err = templruntime.NewAttributeExpression(PeriodsURL(d.Plan.EnteSlug, d.Plan.Slug)).ResolveURL(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/entries.templ`, Line: 560, Col: 102}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/entries.templ`, Line: 560, Col: 92}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var210)
 			if templ_7745c5c3_Err != nil {
@@ -3850,7 +3850,7 @@ func LatePage(d LateData) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = periodPicker(PlanURL(d.Plan.EnteSlug, d.Plan.Slug)+"/ritardi", d.Period, d.Periods).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = periodPicker(LateURL(d.Plan.EnteSlug, d.Plan.Slug), d.Period, d.Periods).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -3952,9 +3952,9 @@ func LatePage(d LateData) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var219 string
-					templ_7745c5c3_Var219, templ_7745c5c3_Err = templruntime.NewAttributeExpression(withPeriod(EntryURL(d.Plan.EnteSlug, d.Plan.Slug, w.Key)+"/stato", d.Period)).ResolveURL(ctx)
+					templ_7745c5c3_Var219, templ_7745c5c3_Err = templruntime.NewAttributeExpression(withPeriod(EntryStateURL(d.Plan.EnteSlug, d.Plan.Slug, w.Key), d.Period)).ResolveURL(ctx)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/entries.templ`, Line: 578, Col: 111}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/entries.templ`, Line: 578, Col: 107}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var219)
 					if templ_7745c5c3_Err != nil {

@@ -3,12 +3,11 @@ package templates
 import (
 	"context"
 
-	"github.com/piao-performance/piao/internal/model"
-
 	"github.com/a-h/templ"
 
 	"github.com/piao-performance/piao/internal/auth"
 	"github.com/piao-performance/piao/internal/itfmt"
+	"github.com/piao-performance/piao/internal/model"
 )
 
 // SignInForm is the sign-in form as typed, with its messages. The password

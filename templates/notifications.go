@@ -1,19 +1,9 @@
 package templates
 
 import (
-	"strconv"
-
 	"github.com/piao-performance/piao/internal/model"
-
-	"github.com/a-h/templ"
-
 	"github.com/piao-performance/piao/internal/notify"
 )
-
-// NotificationsURL is the outbox page of an ente's administrators.
-func NotificationsURL(ente string) templ.SafeURL {
-	return AdminEnteURL(ente) + "/notifiche"
-}
 
 // NotificationsData is the outbox page.
 type NotificationsData struct {
@@ -32,10 +22,6 @@ type NotifyPrefs struct {
 	Optional bool
 	Message  string
 	Error    string
-}
-
-func notifRetryURL(ente string, id int64) templ.SafeURL {
-	return NotificationsURL(ente) + templ.SafeURL("/"+strconv.FormatInt(id, 10)+"/riprova")
 }
 
 func notifKind(kind string) string { return notify.KindLabel(kind) }

@@ -1,56 +1,41 @@
 package templates
 
 import (
-	"net/url"
 	"strconv"
 	"time"
 
-	"github.com/piao-performance/piao/internal/document"
-	"github.com/piao-performance/piao/internal/model"
-
 	"github.com/a-h/templ"
 
+	"github.com/piao-performance/piao/internal/document"
 	"github.com/piao-performance/piao/internal/itfmt"
+	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/revision"
 )
-
-// RelazioneURL is the page of a year's Relazione sulla performance.
-func RelazioneURL(ente, plan string, year int) templ.SafeURL {
-	return PlanURL(ente, plan) + templ.SafeURL("/relazione/"+strconv.Itoa(year))
-}
-
-// OIVURL is the OIV's page of a plan.
-func OIVURL(ente, plan string) templ.SafeURL { return PlanURL(ente, plan) + "/oiv" }
-
-// RevisionsURL is the plan's revisions page.
-func RevisionsURL(ente, plan string) templ.SafeURL { return PlanURL(ente, plan) + "/revisioni" }
-
-// AuditURL is the plan's ente audit trail page.
-func AuditURL(ente, plan string) templ.SafeURL { return PlanURL(ente, plan) + "/registro" }
-
-// TransparencyURL is the public Amministrazione Trasparente › Performance page.
-func TransparencyURL(ente, plan string) templ.SafeURL {
-	return templ.SafeURL("/trasparenza/" + url.PathEscape(ente) + "/" + url.PathEscape(plan))
-}
-
-// PublicRelazioneURL is the published Relazione of a validated year.
-func PublicRelazioneURL(ente, plan string, year int) templ.SafeURL {
-	return TransparencyURL(ente, plan) + templ.SafeURL("/relazione/"+strconv.Itoa(year))
-}
-
-// EvidenceURL is the evidence pack (ZIP) of an objective.
-func EvidenceURL(ente, plan, code string) templ.SafeURL {
-	return ObjectiveURL(ente, plan, code) + "/evidenze.zip"
-}
 
 // RelazioneData is the Relazione page: the document the downloads are made of.
 type RelazioneData struct {
 	Plan     model.PlanHeader
 	Year     int
 	Doc      *document.Document
-	Files    templ.SafeURL // base of the downloads: Files + "/relazione.pdf"
-	Public   bool          // the published version (transparency)
-	Validity string        // the validation's text, for the published version
+	Public   bool   // the published version (transparency)
+	Validity string // the validation's text, for the published version
+}
+
+// FileURL is a download of the Relazione shown: the published one when Public.
+func (d RelazioneData) FileURL(file string) templ.SafeURL {
+	if d.Public {
+		return PublicRelazioneFileURL(d.Plan.EnteSlug, d.Plan.Slug, d.Year, file)
+	}
+	return RelazioneFileURL(d.Plan.EnteSlug, d.Plan.Slug, d.Year, file)
+}
+
+// decisionURL is the document of one decision of a year's history: the
+// published one when public.
+func decisionURL(h model.PlanHeader, year int, public bool, id int64) templ.SafeURL {
+	if public {
+		return PublicDecisionURL(h.EnteSlug, h.Slug, year, id)
+	}
+	return DecisionURL(h.EnteSlug, h.Slug, year, id)
 }
 
 // YearStatus is a plan year on the OIV page.
@@ -160,11 +145,6 @@ func decisionEnd(v model.Validation) string {
 		return "Revocata il " + when + ". Motivo della revoca: " + v.EndReason
 	}
 	return "Sostituita da una correzione il " + when + ". Motivo della correzione: " + v.EndReason
-}
-
-// ValidationDecisionURL is the document of one decision of a year's history.
-func ValidationDecisionURL(base templ.SafeURL, v model.Validation) templ.SafeURL {
-	return base + "/validazione/" + templ.SafeURL(strconv.FormatInt(v.ID, 10))
 }
 
 // RevisionsData is the revisions page with the diff of two of them.

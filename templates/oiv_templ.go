@@ -139,7 +139,7 @@ func RelazionePage(d RelazioneData) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var8 string
-			templ_7745c5c3_Var8, templ_7745c5c3_Err = templruntime.NewAttributeExpression(d.Files + "/relazione.pdf").ResolveURL(ctx)
+			templ_7745c5c3_Var8, templ_7745c5c3_Err = templruntime.NewAttributeExpression(d.FileURL("relazione.pdf")).ResolveURL(ctx)
 			if templ_7745c5c3_Err != nil {
 				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/oiv.templ`, Line: 25, Col: 63}
 			}
@@ -152,7 +152,7 @@ func RelazionePage(d RelazioneData) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var9 string
-			templ_7745c5c3_Var9, templ_7745c5c3_Err = templruntime.NewAttributeExpression(d.Files + "/relazione.xlsx").ResolveURL(ctx)
+			templ_7745c5c3_Var9, templ_7745c5c3_Err = templruntime.NewAttributeExpression(d.FileURL("relazione.xlsx")).ResolveURL(ctx)
 			if templ_7745c5c3_Err != nil {
 				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/oiv.templ`, Line: 26, Col: 72}
 			}
@@ -165,7 +165,7 @@ func RelazionePage(d RelazioneData) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var10 string
-			templ_7745c5c3_Var10, templ_7745c5c3_Err = templruntime.NewAttributeExpression(d.Files + "/relazione-csv.zip").ResolveURL(ctx)
+			templ_7745c5c3_Var10, templ_7745c5c3_Err = templruntime.NewAttributeExpression(d.FileURL("relazione-csv.zip")).ResolveURL(ctx)
 			if templ_7745c5c3_Err != nil {
 				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/oiv.templ`, Line: 27, Col: 75}
 			}
@@ -258,9 +258,9 @@ func RelazionePage(d RelazioneData) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var16 string
-				templ_7745c5c3_Var16, templ_7745c5c3_Err = templruntime.NewAttributeExpression(d.Files + templ.SafeURL("/"+t.Slug+".csv")).ResolveURL(ctx)
+				templ_7745c5c3_Var16, templ_7745c5c3_Err = templruntime.NewAttributeExpression(d.FileURL(t.Slug + ".csv")).ResolveURL(ctx)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/oiv.templ`, Line: 40, Col: 145}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/oiv.templ`, Line: 40, Col: 127}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var16)
 				if templ_7745c5c3_Err != nil {
@@ -273,7 +273,7 @@ func RelazionePage(d RelazioneData) templ.Component {
 				var templ_7745c5c3_Var17 string
 				templ_7745c5c3_Var17, templ_7745c5c3_Err = templ.JoinStringErrs(t.Title)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/oiv.templ`, Line: 40, Col: 194}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/oiv.templ`, Line: 40, Col: 176}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var17))
 				if templ_7745c5c3_Err != nil {
@@ -887,9 +887,9 @@ func OIVPage(d OIVData) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var51 string
-			templ_7745c5c3_Var51, templ_7745c5c3_Err = templruntime.NewAttributeExpression(OIVURL(d.Plan.EnteSlug, d.Plan.Slug) + "/verifica").ResolveURL(ctx)
+			templ_7745c5c3_Var51, templ_7745c5c3_Err = templruntime.NewAttributeExpression(OIVVerifyURL(d.Plan.EnteSlug, d.Plan.Slug)).ResolveURL(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/oiv.templ`, Line: 128, Col: 82}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/oiv.templ`, Line: 128, Col: 74}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var51)
 			if templ_7745c5c3_Err != nil {
@@ -983,9 +983,9 @@ func OIVPage(d OIVData) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var57 string
-					templ_7745c5c3_Var57, templ_7745c5c3_Err = templruntime.NewAttributeExpression(RelazioneURL(d.Plan.EnteSlug, d.Plan.Slug, y.Year) + "/validazione").ResolveURL(ctx)
+					templ_7745c5c3_Var57, templ_7745c5c3_Err = templruntime.NewAttributeExpression(ValidationURL(d.Plan.EnteSlug, d.Plan.Slug, y.Year)).ResolveURL(ctx)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/oiv.templ`, Line: 151, Col: 90}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/oiv.templ`, Line: 151, Col: 74}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var57)
 					if templ_7745c5c3_Err != nil {
@@ -998,7 +998,7 @@ func OIVPage(d OIVData) templ.Component {
 					var templ_7745c5c3_Var58 string
 					templ_7745c5c3_Var58, templ_7745c5c3_Err = templ.JoinStringErrs(y.Validation.DocumentName)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/oiv.templ`, Line: 151, Col: 120}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/oiv.templ`, Line: 151, Col: 104}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var58))
 					if templ_7745c5c3_Err != nil {
@@ -1016,7 +1016,7 @@ func OIVPage(d OIVData) templ.Component {
 					}
 				}
 				if len(y.History) > 1 || (len(y.History) == 1 && y.Validation == nil) {
-					templ_7745c5c3_Err = decisionHistory(y.History, RelazioneURL(d.Plan.EnteSlug, d.Plan.Slug, y.Year), "oiv-storia-"+strconv.Itoa(y.Year)).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = decisionHistory(y.History, d.Plan, y.Year, false, "oiv-storia-"+strconv.Itoa(y.Year)).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
@@ -1075,9 +1075,9 @@ func OIVPage(d OIVData) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var62 string
-				templ_7745c5c3_Var62, templ_7745c5c3_Err = templruntime.NewAttributeExpression(OIVURL(d.Plan.EnteSlug, d.Plan.Slug) + "/validazione").ResolveURL(ctx)
+				templ_7745c5c3_Var62, templ_7745c5c3_Err = templruntime.NewAttributeExpression(OIVValidationURL(d.Plan.EnteSlug, d.Plan.Slug)).ResolveURL(ctx)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/oiv.templ`, Line: 173, Col: 116}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/oiv.templ`, Line: 173, Col: 109}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var62)
 				if templ_7745c5c3_Err != nil {
@@ -1267,9 +1267,9 @@ func OIVPage(d OIVData) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var71 string
-					templ_7745c5c3_Var71, templ_7745c5c3_Err = templruntime.NewAttributeExpression(OIVURL(d.Plan.EnteSlug, d.Plan.Slug) + "/validazione/revoca").ResolveURL(ctx)
+					templ_7745c5c3_Var71, templ_7745c5c3_Err = templruntime.NewAttributeExpression(OIVWithdrawURL(d.Plan.EnteSlug, d.Plan.Slug)).ResolveURL(ctx)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/oiv.templ`, Line: 205, Col: 94}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/oiv.templ`, Line: 205, Col: 78}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var71)
 					if templ_7745c5c3_Err != nil {
@@ -1476,9 +1476,9 @@ func OIVPage(d OIVData) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var82 string
-				templ_7745c5c3_Var82, templ_7745c5c3_Err = templruntime.NewAttributeExpression(OIVURL(d.Plan.EnteSlug, d.Plan.Slug) + "/osservazioni").ResolveURL(ctx)
+				templ_7745c5c3_Var82, templ_7745c5c3_Err = templruntime.NewAttributeExpression(OIVObservationsURL(d.Plan.EnteSlug, d.Plan.Slug)).ResolveURL(ctx)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/oiv.templ`, Line: 237, Col: 87}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/oiv.templ`, Line: 237, Col: 81}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var82)
 				if templ_7745c5c3_Err != nil {
@@ -2721,9 +2721,9 @@ func AuditPage(d AuditData) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var149 string
-			templ_7745c5c3_Var149, templ_7745c5c3_Err = templruntime.NewAttributeExpression(AuditURL(d.Plan.EnteSlug, d.Plan.Slug) + templ.SafeURL("/registro-audit.csv"+d.Query)).ResolveURL(ctx)
+			templ_7745c5c3_Var149, templ_7745c5c3_Err = templruntime.NewAttributeExpression(AuditExportURL(d.Plan.EnteSlug, d.Plan.Slug, "registro-audit.csv") + templ.SafeURL(d.Query)).ResolveURL(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/oiv.templ`, Line: 435, Col: 137}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/oiv.templ`, Line: 435, Col: 143}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var149)
 			if templ_7745c5c3_Err != nil {
@@ -2734,9 +2734,9 @@ func AuditPage(d AuditData) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var150 string
-			templ_7745c5c3_Var150, templ_7745c5c3_Err = templruntime.NewAttributeExpression(AuditURL(d.Plan.EnteSlug, d.Plan.Slug) + templ.SafeURL("/registro-audit.xlsx"+d.Query)).ResolveURL(ctx)
+			templ_7745c5c3_Var150, templ_7745c5c3_Err = templruntime.NewAttributeExpression(AuditExportURL(d.Plan.EnteSlug, d.Plan.Slug, "registro-audit.xlsx") + templ.SafeURL(d.Query)).ResolveURL(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/oiv.templ`, Line: 436, Col: 138}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/oiv.templ`, Line: 436, Col: 144}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var150)
 			if templ_7745c5c3_Err != nil {
@@ -3149,9 +3149,9 @@ func TransparencyPage(d TransparencyData) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var176 string
-					templ_7745c5c3_Var176, templ_7745c5c3_Err = templruntime.NewAttributeExpression(PublicRelazioneURL(d.Plan.EnteSlug, d.Plan.Slug, y.Year) + "/validazione").ResolveURL(ctx)
+					templ_7745c5c3_Var176, templ_7745c5c3_Err = templruntime.NewAttributeExpression(PublicValidationURL(d.Plan.EnteSlug, d.Plan.Slug, y.Year)).ResolveURL(ctx)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/oiv.templ`, Line: 500, Col: 92}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/oiv.templ`, Line: 500, Col: 76}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var176)
 					if templ_7745c5c3_Err != nil {
@@ -3167,7 +3167,7 @@ func TransparencyPage(d TransparencyData) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				if len(y.History) > 1 || y.Validation == nil {
-					templ_7745c5c3_Err = decisionHistory(y.History, PublicRelazioneURL(d.Plan.EnteSlug, d.Plan.Slug, y.Year), "storia-"+strconv.Itoa(y.Year)).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = decisionHistory(y.History, d.Plan, y.Year, true, "storia-"+strconv.Itoa(y.Year)).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
@@ -3208,9 +3208,9 @@ func TransparencyPage(d TransparencyData) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var179 string
-					templ_7745c5c3_Var179, templ_7745c5c3_Err = templruntime.NewAttributeExpression(PublicRelazioneURL(d.Plan.EnteSlug, d.Plan.Slug, y.Year) + "/relazione.pdf").ResolveURL(ctx)
+					templ_7745c5c3_Var179, templ_7745c5c3_Err = templruntime.NewAttributeExpression(PublicRelazioneFileURL(d.Plan.EnteSlug, d.Plan.Slug, y.Year, "relazione.pdf")).ResolveURL(ctx)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/oiv.templ`, Line: 509, Col: 90}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/oiv.templ`, Line: 509, Col: 92}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var179)
 					if templ_7745c5c3_Err != nil {
@@ -3221,9 +3221,9 @@ func TransparencyPage(d TransparencyData) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var180 string
-					templ_7745c5c3_Var180, templ_7745c5c3_Err = templruntime.NewAttributeExpression(PublicRelazioneURL(d.Plan.EnteSlug, d.Plan.Slug, y.Year) + "/relazione.xlsx").ResolveURL(ctx)
+					templ_7745c5c3_Var180, templ_7745c5c3_Err = templruntime.NewAttributeExpression(PublicRelazioneFileURL(d.Plan.EnteSlug, d.Plan.Slug, y.Year, "relazione.xlsx")).ResolveURL(ctx)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/oiv.templ`, Line: 510, Col: 90}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/oiv.templ`, Line: 510, Col: 92}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var180)
 					if templ_7745c5c3_Err != nil {
@@ -3234,9 +3234,9 @@ func TransparencyPage(d TransparencyData) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var181 string
-					templ_7745c5c3_Var181, templ_7745c5c3_Err = templruntime.NewAttributeExpression(PublicRelazioneURL(d.Plan.EnteSlug, d.Plan.Slug, y.Year) + "/relazione-csv.zip").ResolveURL(ctx)
+					templ_7745c5c3_Var181, templ_7745c5c3_Err = templruntime.NewAttributeExpression(PublicRelazioneFileURL(d.Plan.EnteSlug, d.Plan.Slug, y.Year, "relazione-csv.zip")).ResolveURL(ctx)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/oiv.templ`, Line: 511, Col: 93}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/oiv.templ`, Line: 511, Col: 95}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var181)
 					if templ_7745c5c3_Err != nil {
@@ -3252,9 +3252,9 @@ func TransparencyPage(d TransparencyData) templ.Component {
 							return templ_7745c5c3_Err
 						}
 						var templ_7745c5c3_Var182 string
-						templ_7745c5c3_Var182, templ_7745c5c3_Err = templruntime.NewAttributeExpression(PublicRelazioneURL(d.Plan.EnteSlug, d.Plan.Slug, y.Year) + templ.SafeURL("/"+t.Slug+".csv")).ResolveURL(ctx)
+						templ_7745c5c3_Var182, templ_7745c5c3_Err = templruntime.NewAttributeExpression(PublicRelazioneFileURL(d.Plan.EnteSlug, d.Plan.Slug, y.Year, t.Slug+".csv")).ResolveURL(ctx)
 						if templ_7745c5c3_Err != nil {
-							return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/oiv.templ`, Line: 513, Col: 110}
+							return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/oiv.templ`, Line: 513, Col: 94}
 						}
 						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var182)
 						if templ_7745c5c3_Err != nil {
@@ -3267,7 +3267,7 @@ func TransparencyPage(d TransparencyData) templ.Component {
 						var templ_7745c5c3_Var183 string
 						templ_7745c5c3_Var183, templ_7745c5c3_Err = templ.JoinStringErrs(t.Title)
 						if templ_7745c5c3_Err != nil {
-							return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/oiv.templ`, Line: 513, Col: 122}
+							return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/oiv.templ`, Line: 513, Col: 106}
 						}
 						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var183))
 						if templ_7745c5c3_Err != nil {
@@ -3340,7 +3340,7 @@ func TransparencyPage(d TransparencyData) templ.Component {
 // decisionHistory lists every decision of the OIV on a year's Relazione,
 // oldest first, with its document and, for a decision no longer in force,
 // when and why it was corrected or withdrawn.
-func decisionHistory(history []model.Validation, base templ.SafeURL, id string) templ.Component {
+func decisionHistory(history []model.Validation, h model.PlanHeader, year int, public bool, id string) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -3419,9 +3419,9 @@ func decisionHistory(history []model.Validation, base templ.SafeURL, id string) 
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var192 string
-			templ_7745c5c3_Var192, templ_7745c5c3_Err = templruntime.NewAttributeExpression(ValidationDecisionURL(base, v)).ResolveURL(ctx)
+			templ_7745c5c3_Var192, templ_7745c5c3_Err = templruntime.NewAttributeExpression(decisionURL(h, year, public, v.ID)).ResolveURL(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/oiv.templ`, Line: 548, Col: 49}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/oiv.templ`, Line: 548, Col: 53}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var192)
 			if templ_7745c5c3_Err != nil {
@@ -3434,7 +3434,7 @@ func decisionHistory(history []model.Validation, base templ.SafeURL, id string) 
 			var templ_7745c5c3_Var193 string
 			templ_7745c5c3_Var193, templ_7745c5c3_Err = templ.JoinStringErrs(v.DocumentName)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/oiv.templ`, Line: 548, Col: 68}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/oiv.templ`, Line: 548, Col: 72}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var193))
 			if templ_7745c5c3_Err != nil {

@@ -1,43 +1,16 @@
 package templates
 
 import (
-	"net/url"
 	"strconv"
 	"strings"
 
-	"github.com/piao-performance/piao/internal/model"
-
-	"github.com/a-h/templ"
-
 	"github.com/piao-performance/piao/internal/itfmt"
+	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/plan"
 	"github.com/piao-performance/piao/internal/planedit"
 	"github.com/piao-performance/piao/internal/revision"
 	"github.com/piao-performance/piao/internal/scoring"
 )
-
-// EditorURL is the plan editor's home.
-func EditorURL(ente, planSlug string) templ.SafeURL { return PlanURL(ente, planSlug) + "/modifica" }
-
-// EditObjectiveURL is the form of an objective in the draft ("nuovo" for a new one).
-func EditObjectiveURL(ente, planSlug, code string) templ.SafeURL {
-	return EditorURL(ente, planSlug) + templ.SafeURL("/obiettivi/"+url.PathEscape(code))
-}
-
-// EditIndicatorURL is the form of an indicator in the draft; n is the number after the slash of its key, or "nuovo".
-func EditIndicatorURL(ente, planSlug, code, n string) templ.SafeURL {
-	return EditObjectiveURL(ente, planSlug, code) + templ.SafeURL("/indicatori/"+url.PathEscape(n))
-}
-
-// EditAreaURL is the form of an area in the draft ("nuovo" for a new one).
-func EditAreaURL(ente, planSlug, n string) templ.SafeURL {
-	return EditorURL(ente, planSlug) + templ.SafeURL("/ambiti/"+url.PathEscape(n))
-}
-
-// EditIndividualURL is the individual objectives of a role in the draft.
-func EditIndividualURL(ente, planSlug, role string) templ.SafeURL {
-	return EditorURL(ente, planSlug) + templ.SafeURL("/individuali/"+url.PathEscape(role))
-}
 
 // DraftForm is the form that opens a revision, as typed.
 type DraftForm struct {
@@ -225,11 +198,6 @@ type RolloverData struct {
 	Plan                    model.PlanHeader
 	Slug, Title, Start, End string
 	Errors                  map[string]string
-}
-
-// RolloverURL is the roll-over form of a plan.
-func RolloverURL(ente, planSlug string) templ.SafeURL {
-	return EditorURL(ente, planSlug) + "/nuovo-ciclo"
 }
 
 // OrganisationEditData is the units and roles form of the draft, as typed.

@@ -2,6 +2,7 @@ package templates
 
 import (
 	"github.com/a-h/templ"
+
 	"github.com/piao-performance/piao/internal/itfmt"
 	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/scorecard"

@@ -21,6 +21,9 @@ import (
 // TestSmallRun runs the whole benchmark on a tiny load: every route answers
 // without errors, the table and the JSON agree, and the database is dropped.
 func TestSmallRun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("needs PostgreSQL: run without -short")
+	}
 	admin := os.Getenv(envURL)
 	if admin == "" {
 		t.Fatalf("%s is not set: run the tests with `make test`", envURL)

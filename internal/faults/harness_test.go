@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -51,6 +52,11 @@ func TestMain(m *testing.M) {
 }
 
 func runTests(m *testing.M) int {
+	flag.Parse()
+	if testing.Short() {
+		fmt.Println("faults: skipped with -short (they build and run the binary against its own PostgreSQL)")
+		return 0
+	}
 	dir, err := os.MkdirTemp("", "piao-faults-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "faults:", err)

@@ -3,7 +3,6 @@ package mail_test
 import (
 	"context"
 	"errors"
-	"github.com/piao-performance/piao/internal/workflow"
 	"strings"
 	"sync"
 	"testing"
@@ -13,9 +12,9 @@ import (
 	"github.com/piao-performance/piao/internal/mail"
 	"github.com/piao-performance/piao/internal/mailpit"
 	"github.com/piao-performance/piao/internal/model"
-	"github.com/piao-performance/piao/internal/seed"
 	"github.com/piao-performance/piao/internal/store"
-	"github.com/piao-performance/piao/internal/testdb"
+	"github.com/piao-performance/piao/internal/testfix"
+	"github.com/piao-performance/piao/internal/workflow"
 )
 
 const (
@@ -41,18 +40,8 @@ type fixture struct {
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	st := store.New(testdb.Pool(t), store.WithBaseURL(base))
-	doc, err := seed.Reference()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.LoadPlan(ctx, doc, store.LoadOptions{Actor: "test"}); err != nil {
-		t.Fatal(err)
-	}
-	h, err := st.PlanHeader(ctx, "cciaa-gran-sasso", "piao-2023-2025")
-	if err != nil {
-		t.Fatal(err)
-	}
+	fx := testfix.Reference(t, testfix.WithStore(store.WithBaseURL(base)))
+	st, h := fx.Store, fx.Plan
 	f := &fixture{st: st, h: h, ctx: ctx}
 	for _, u := range []store.NewUser{
 		{Username: "dir.ef", DisplayName: "Anna Economico", Email: "dir.ef@example.it", Role: auth.Dirigente, Position: "dir-ef"},

@@ -55,6 +55,9 @@ func freePort(t testing.TB) int {
 // refuse), stopped at the test's end.
 func Start(t testing.TB) *Server {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("needs a Mailpit process: run without -short")
+	}
 	bin, err := binary()
 	if err != nil {
 		t.Fatal(err)

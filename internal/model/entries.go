@@ -1,10 +1,10 @@
 package model
 
 import (
-	"github.com/piao-performance/piao/internal/workflow"
 	"time"
 
 	"github.com/piao-performance/piao/internal/plan"
+	"github.com/piao-performance/piao/internal/workflow"
 )
 
 // Entry is a measurement as the entry pages see it. Version 0 means none yet.

@@ -49,6 +49,9 @@ func connect(t *testing.T, c *pgembed.Cluster) *pgx.Conn {
 }
 
 func TestStartStopKeepsData(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a PostgreSQL cluster: run without -short")
+	}
 	dir := filepath.Join(t.TempDir(), "postgres")
 
 	c := start(t, dir)
@@ -93,6 +96,9 @@ func TestStartStopKeepsData(t *testing.T) {
 }
 
 func TestStartTwiceOnSameDirFails(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a PostgreSQL cluster: run without -short")
+	}
 	dir := filepath.Join(t.TempDir(), "postgres")
 	c := start(t, dir)
 

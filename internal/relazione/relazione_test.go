@@ -12,21 +12,20 @@ import (
 	"testing"
 	"time"
 
-	"github.com/piao-performance/piao/internal/document"
-	"github.com/piao-performance/piao/internal/model"
-	"github.com/piao-performance/piao/internal/scores"
-
 	"github.com/xuri/excelize/v2"
 
 	"github.com/piao-performance/piao/internal/auth"
+	"github.com/piao-performance/piao/internal/document"
 	"github.com/piao-performance/piao/internal/itfmt"
+	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/plan"
 	"github.com/piao-performance/piao/internal/relazione"
 	"github.com/piao-performance/piao/internal/report"
 	"github.com/piao-performance/piao/internal/scorecard"
+	"github.com/piao-performance/piao/internal/scores"
 	"github.com/piao-performance/piao/internal/seed"
 	"github.com/piao-performance/piao/internal/store"
-	"github.com/piao-performance/piao/internal/testdb"
+	"github.com/piao-performance/piao/internal/testfix"
 	"github.com/piao-performance/piao/internal/testpdf"
 )
 
@@ -35,14 +34,8 @@ import (
 func fixture(t *testing.T) (*store.Store, model.PlanHeader, *scorecard.Card) {
 	t.Helper()
 	ctx := context.Background()
-	st := store.New(testdb.Pool(t))
-	doc, err := seed.Reference()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.LoadPlan(ctx, doc, store.LoadOptions{Actor: "test"}); err != nil {
-		t.Fatal(err)
-	}
+	ref := testfix.Reference(t)
+	st, doc := ref.Store, ref.Doc
 	rows, err := seed.SampleActuals(doc)
 	if err != nil {
 		t.Fatal(err)

@@ -2,7 +2,6 @@ package relazione
 
 import (
 	"encoding/json"
-	"github.com/piao-performance/piao/internal/workflow"
 	"sort"
 	"strconv"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"github.com/piao-performance/piao/internal/document"
 	"github.com/piao-performance/piao/internal/itfmt"
 	"github.com/piao-performance/piao/internal/model"
+	"github.com/piao-performance/piao/internal/workflow"
 )
 
 // EvidenceIndex describes an attachment in an evidence pack: the file name

@@ -14,10 +14,9 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
-	"github.com/piao-performance/piao/internal/document"
-
 	"github.com/go-pdf/fpdf"
 
+	"github.com/piao-performance/piao/internal/document"
 	"github.com/piao-performance/piao/internal/itfmt"
 )
 

@@ -8,10 +8,9 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/piao-performance/piao/internal/document"
-
 	"github.com/xuri/excelize/v2"
 
+	"github.com/piao-performance/piao/internal/document"
 	"github.com/piao-performance/piao/internal/itfmt"
 )
 

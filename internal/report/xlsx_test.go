@@ -12,9 +12,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/piao-performance/piao/internal/document"
-
 	"github.com/xuri/excelize/v2"
+
+	"github.com/piao-performance/piao/internal/document"
 )
 
 const xlsxTestNotice = "DATI DIMOSTRATIVI — ente e valori inventati, non usare per decisioni."

@@ -15,11 +15,11 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/piao-performance/piao/internal/auth"
+	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/plan"
-	"github.com/piao-performance/piao/internal/seed"
 	"github.com/piao-performance/piao/internal/server"
 	"github.com/piao-performance/piao/internal/store"
-	"github.com/piao-performance/piao/internal/testdb"
+	"github.com/piao-performance/piao/internal/testfix"
 )
 
 // Expected outcomes of the matrix.
@@ -50,21 +50,26 @@ func otherEnte() *plan.Document {
 
 // authApp is the app with the reference plan, a second ente, one account per
 // principal (password testPassword), and a log buffer.
-func authApp(t *testing.T, opts ...server.Options) (*server.Server, *pgxpool.Pool, *bytes.Buffer) {
+// authServer serves authApp over HTTP (closed when t ends) and returns the
+// server, the pool, a store on it and the reference plan's header.
+func authServer(t *testing.T, opts ...server.Options) (*httptest.Server, *pgxpool.Pool, *store.Store, model.PlanHeader) {
 	t.Helper()
-	pool := testdb.Pool(t)
+	app, pool, _ := authApp(t, opts...)
+	srv := httptest.NewServer(app)
+	t.Cleanup(srv.Close)
 	st := store.New(pool)
-	ctx := context.Background()
-	doc, err := seed.Reference()
+	h, err := st.PlanHeader(context.Background(), testfix.Ente, testfix.Plan)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.LoadPlan(ctx, doc, store.LoadOptions{Actor: "test"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.LoadPlan(ctx, otherEnte(), store.LoadOptions{Actor: "test"}); err != nil {
-		t.Fatal(err)
-	}
+	return srv, pool, st, h
+}
+
+func authApp(t *testing.T, opts ...server.Options) (*server.Server, *pgxpool.Pool, *bytes.Buffer) {
+	t.Helper()
+	ref := testfix.Reference(t)
+	pool, st := ref.Pool, ref.Store
+	testfix.Load(t, st, otherEnte())
 	addUser(t, pool, "admin", auth.Admin, "")
 	addUser(t, pool, "segretario", auth.Segretario, "")
 	addUser(t, pool, "dirigente", auth.Dirigente, "dir-ef")

@@ -4,7 +4,6 @@ package server_test
 
 import (
 	"context"
-	"github.com/piao-performance/piao/internal/workflow"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/piao-performance/piao/internal/auth"
 	"github.com/piao-performance/piao/internal/store"
+	"github.com/piao-performance/piao/internal/workflow"
 )
 
 // TestBrowserNotificationPages: the administrator's outbox page (with a

@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"context"
-	"github.com/piao-performance/piao/internal/workflow"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -16,6 +15,7 @@ import (
 	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/plan"
 	"github.com/piao-performance/piao/internal/store"
+	"github.com/piao-performance/piao/internal/workflow"
 )
 
 // The Segretario signs in and lands on the cockpit of the open period that
@@ -155,15 +155,8 @@ func allStatus(xs []string, s workflow.Status) bool {
 // stale version change nothing; a dirigente cannot bulk approve.
 func TestBulkApprovalsFromTheCockpit(t *testing.T) {
 	t.Parallel()
-	app, pool, _ := authApp(t)
-	srv := httptest.NewServer(app)
-	defer srv.Close()
+	srv, pool, st, h := authServer(t)
 	ctx := context.Background()
-	st := store.New(pool)
-	h, err := st.PlanHeader(ctx, "cciaa-gran-sasso", "piao-2023-2025")
-	if err != nil {
-		t.Fatal(err)
-	}
 	p, err := st.Period(ctx, h.ID, 2025, "final")
 	if err != nil {
 		t.Fatal(err)

@@ -42,15 +42,8 @@ func targetEdit(t *testing.T, c *http.Client, base, value string) {
 // confirmation was shown is refused with the fresh differences.
 func TestAdoptingARevisionNeedsAConfirmationWithTheDiff(t *testing.T) {
 	t.Parallel()
-	app, pool, _ := authApp(t)
-	srv := httptest.NewServer(app)
-	defer srv.Close()
+	srv, pool, st, h := authServer(t)
 	ctx := context.Background()
-	st := store.New(pool)
-	h, err := st.PlanHeader(ctx, "cciaa-gran-sasso", "piao-2023-2025")
-	if err != nil {
-		t.Fatal(err)
-	}
 	admin, other := client(t), client(t)
 	signIn(t, admin, srv.URL, "admin", testPassword)
 	addUser(t, pool, "admin2", auth.Admin, "")
@@ -127,15 +120,8 @@ func TestAdoptingARevisionNeedsAConfirmationWithTheDiff(t *testing.T) {
 // without it, or with a stale version, nothing is discarded.
 func TestDiscardingADraftNeedsAConfirmation(t *testing.T) {
 	t.Parallel()
-	app, pool, _ := authApp(t)
-	srv := httptest.NewServer(app)
-	defer srv.Close()
+	srv, pool, st, h := authServer(t)
 	ctx := context.Background()
-	st := store.New(pool)
-	h, err := st.PlanHeader(ctx, "cciaa-gran-sasso", "piao-2023-2025")
-	if err != nil {
-		t.Fatal(err)
-	}
 	admin, other := client(t), client(t)
 	signIn(t, admin, srv.URL, "admin", testPassword)
 	addUser(t, pool, "admin2", auth.Admin, "")

@@ -5,7 +5,6 @@ package server_test
 import (
 	"context"
 	"errors"
-	"github.com/piao-performance/piao/internal/workflow"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -15,16 +14,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/piao-performance/piao/internal/model"
-
 	"github.com/chromedp/chromedp"
 
 	"github.com/piao-performance/piao/internal/auth"
 	"github.com/piao-performance/piao/internal/itfmt"
 	"github.com/piao-performance/piao/internal/mail"
 	"github.com/piao-performance/piao/internal/mailpit"
+	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/seed"
 	"github.com/piao-performance/piao/internal/store"
+	"github.com/piao-performance/piao/internal/workflow"
 	"github.com/piao-performance/piao/templates"
 )
 

@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"context"
-	"github.com/piao-performance/piao/internal/workflow"
 	"net/http/httptest"
 	"regexp"
 	"strings"
@@ -15,6 +14,7 @@ import (
 	"github.com/piao-performance/piao/internal/scoring"
 	"github.com/piao-performance/piao/internal/seed"
 	"github.com/piao-performance/piao/internal/store"
+	"github.com/piao-performance/piao/internal/workflow"
 )
 
 // TestDashboardNumbersAreTheEngines: every number of the dashboard equals

@@ -2,7 +2,6 @@ package server
 
 import (
 	"errors"
-	"github.com/piao-performance/piao/internal/workflow"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -18,6 +17,7 @@ import (
 	"github.com/piao-performance/piao/internal/scorecard"
 	"github.com/piao-performance/piao/internal/scoring"
 	"github.com/piao-performance/piao/internal/store"
+	"github.com/piao-performance/piao/internal/workflow"
 	"github.com/piao-performance/piao/templates"
 )
 
@@ -512,7 +512,7 @@ func (s *Server) transition(w http.ResponseWriter, r *http.Request) error {
 	}
 	back := string(templates.EntryURL(h.EnteSlug, h.Slug, ind.Key))
 	if r.PostForm.Get("ritorno") == "ritardi" { // approving from the list goes back to the list
-		back = string(templates.PlanURL(h.EnteSlug, h.Slug)) + "/ritardi"
+		back = string(templates.LateURL(h.EnteSlug, h.Slug))
 	}
 	http.Redirect(w, r, back+"?periodo="+scorecard.Ref(p), http.StatusSeeOther)
 	return nil

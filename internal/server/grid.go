@@ -2,7 +2,6 @@ package server
 
 import (
 	"errors"
-	"github.com/piao-performance/piao/internal/workflow"
 	"net/http"
 	"strconv"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/scorecard"
 	"github.com/piao-performance/piao/internal/store"
+	"github.com/piao-performance/piao/internal/workflow"
 	"github.com/piao-performance/piao/templates"
 )
 

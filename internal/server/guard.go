@@ -5,12 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"time"
 
 	"github.com/piao-performance/piao/internal/auth"
 	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/store"
+	"github.com/piao-performance/piao/templates"
 )
 
 // Session keys.
@@ -104,7 +104,7 @@ func (s *Server) guard(action auth.Action, res resolver, h http.HandlerFunc) htt
 			h(w, r)
 		case auth.NeedSignIn:
 			if r.Method == http.MethodGet || r.Method == http.MethodHead {
-				http.Redirect(w, r, "/accedi?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+				http.Redirect(w, r, string(templates.SignInReturnURL(r.URL.RequestURI())), http.StatusSeeOther)
 				return
 			}
 			s.errorPage(w, r, http.StatusUnauthorized, "Accesso richiesto", "Per questa operazione occorre accedere.")

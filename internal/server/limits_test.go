@@ -353,7 +353,10 @@ func TestSlowUploads(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("slow upload: %d %s", res.StatusCode, errorsIn(text))
 	}
-	_, body = fetch(t, ref, srv.URL+page)
+	res, body = fetch(t, ref, srv.URL+page)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("entry page after the slow upload: %d %s", res.StatusCode, errorsIn(body))
+	}
 	mustContain(t, body, "lento.pdf")
 
 	// an ordinary form that stops half way: the short deadline ends it, and

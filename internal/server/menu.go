@@ -35,27 +35,26 @@ func (s *Server) menu(r *http.Request) *templates.Menu {
 	}
 	res := auth.Resource{EnteID: u.EnteID}
 	if ente != "" {
-		base := templates.PlanURL(ente, planSlug)
 		if s.can(r, auth.ViewPrivate, res) {
 			add("Cruscotto", templates.DashboardURL(ente, planSlug))
 		}
 		if s.can(r, auth.Approve, res) {
 			add("Approvazioni", templates.DashboardURL(ente, planSlug)+"#approvazioni")
-			add("Ritardi", base+"/ritardi")
+			add("Ritardi", templates.LateURL(ente, planSlug))
 		}
 		if s.can(r, auth.ViewPrivate, res) {
-			add("Periodi", base+"/periodi")
+			add("Periodi", templates.PeriodsURL(ente, planSlug))
 			add("Le mie misurazioni", templates.WorklistURL(ente, planSlug))
 		}
 		if s.can(r, auth.Audit, res) {
 			add("Relazione/OIV", templates.OIVURL(ente, planSlug))
-			add("Registro", base+"/registro")
+			add("Registro", templates.AuditURL(ente, planSlug))
 		}
-		add("Piano", base)
+		add("Piano", templates.PlanURL(ente, planSlug))
 	}
 	switch {
 	case u.Global():
-		add("Amministrazione", "/amministrazione/enti")
+		add("Amministrazione", templates.AdminEntiURL())
 	case s.can(r, auth.ManageUsers, res):
 		add("Amministrazione", templates.AdminEnteURL(u.EnteSlug))
 	}

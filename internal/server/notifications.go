@@ -99,6 +99,6 @@ func (s *Server) setNotifyPrefs(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.SetNotifyOptional(r.Context(), *u, on); err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/area-riservata?esito=notifiche", http.StatusSeeOther)
+	http.Redirect(w, r, string(templates.AccountURL())+"?esito=notifiche", http.StatusSeeOther)
 	return nil
 }

@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"context"
-	"github.com/piao-performance/piao/internal/workflow"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -17,6 +16,7 @@ import (
 	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/notify"
 	"github.com/piao-performance/piao/internal/store"
+	"github.com/piao-performance/piao/internal/workflow"
 )
 
 // TestReturnedEntryMailAndOutboxPage: the Segretario returns an entry with a

@@ -81,7 +81,7 @@ func (s *Server) ssoStart(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	next := base64.RawURLEncoding.EncodeToString([]byte(safeNext(r.URL.Query().Get("next"))))
-	http.SetCookie(w, &http.Cookie{Name: ssoCookie, Value: state + "." + nonce + "." + next, Path: "/accedi/sso",
+	http.SetCookie(w, &http.Cookie{Name: ssoCookie, Value: state + "." + nonce + "." + next, Path: string(templates.SSOURL()),
 		MaxAge: 600, HttpOnly: true, Secure: s.sessions.Cookie.Secure, SameSite: http.SameSiteLaxMode})
 	http.Redirect(w, r, s.oidc.oauth.AuthCodeURL(state, oidc.Nonce(nonce)), http.StatusSeeOther)
 	return nil
@@ -93,7 +93,7 @@ func (s *Server) ssoState(w http.ResponseWriter, r *http.Request) (state, nonce,
 	if err != nil {
 		return "", "", ""
 	}
-	http.SetCookie(w, &http.Cookie{Name: ssoCookie, Value: "", Path: "/accedi/sso", MaxAge: -1, HttpOnly: true,
+	http.SetCookie(w, &http.Cookie{Name: ssoCookie, Value: "", Path: string(templates.SSOURL()), MaxAge: -1, HttpOnly: true,
 		Secure: s.sessions.Cookie.Secure, SameSite: http.SameSiteLaxMode})
 	parts := strings.Split(c.Value, ".")
 	if len(parts) != 3 {

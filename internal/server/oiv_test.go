@@ -12,13 +12,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/piao-performance/piao/internal/model"
-	"github.com/piao-performance/piao/internal/scores"
-
 	"github.com/xuri/excelize/v2"
 
 	"github.com/piao-performance/piao/internal/auth"
 	"github.com/piao-performance/piao/internal/itfmt"
+	"github.com/piao-performance/piao/internal/model"
+	"github.com/piao-performance/piao/internal/scores"
 	"github.com/piao-performance/piao/internal/store"
 	"github.com/piao-performance/piao/internal/testdb"
 	"github.com/piao-performance/piao/internal/testpdf"
@@ -253,15 +252,8 @@ func TestAuditTrailPageAndExport(t *testing.T) {
 // their history, and each attachment byte for byte with its SHA-256.
 func TestEvidencePack(t *testing.T) {
 	t.Parallel()
-	app, pool, _ := authApp(t)
-	srv := httptest.NewServer(app)
-	defer srv.Close()
+	srv, _, st, h := authServer(t)
 	ctx := context.Background()
-	st := store.New(pool)
-	h, err := st.PlanHeader(ctx, "cciaa-gran-sasso", "piao-2023-2025")
-	if err != nil {
-		t.Fatal(err)
-	}
 	p, err := st.Period(ctx, h.ID, 2023, "final")
 	if err != nil {
 		t.Fatal(err)

@@ -112,7 +112,7 @@ func (s *Server) setPeriod(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	http.Redirect(w, r, string(templates.PlanURL(h.EnteSlug, h.Slug))+"/periodi", http.StatusSeeOther)
+	http.Redirect(w, r, string(templates.PeriodsURL(h.EnteSlug, h.Slug)), http.StatusSeeOther)
 	return nil
 }
 
@@ -198,6 +198,6 @@ func (s *Server) setDeadline(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	http.Redirect(w, r, string(templates.PlanURL(h.EnteSlug, h.Slug))+"/periodi", http.StatusSeeOther)
+	http.Redirect(w, r, string(templates.PeriodsURL(h.EnteSlug, h.Slug)), http.StatusSeeOther)
 	return nil
 }

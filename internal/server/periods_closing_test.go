@@ -44,15 +44,8 @@ func periodEvents(t *testing.T, pool *pgxpool.Pool, action string) int {
 // refused with an Italian message; the store refuses it too.
 func TestClosingAPeriodBeforeItsEndIsRefused(t *testing.T) {
 	t.Parallel()
-	app, pool, _ := authApp(t)
-	srv := httptest.NewServer(app)
-	defer srv.Close()
+	srv, pool, st, h := authServer(t)
 	ctx := context.Background()
-	st := store.New(pool)
-	h, err := st.PlanHeader(ctx, "cciaa-gran-sasso", "piao-2023-2025")
-	if err != nil {
-		t.Fatal(err)
-	}
 	// a period ending today and one ending next year, besides the plan's (all ended)
 	y := time.Now().Year()
 	if _, err := pool.Exec(ctx, `INSERT INTO periods (plan_id, year, kind, ends_on) VALUES

@@ -571,5 +571,5 @@ func (s *Server) editOrganisation(w http.ResponseWriter, r *http.Request) error 
 	if len(data.Errors) > 0 {
 		return s.page(w, r, http.StatusUnprocessableEntity, templates.OrganisationEditPage(data))
 	}
-	return s.saveDraft(w, r, h, d, what, string(templates.EditorURL(h.EnteSlug, h.Slug))+"/organizzazione")
+	return s.saveDraft(w, r, h, d, what, string(templates.OrganisationURL(h.EnteSlug, h.Slug)))
 }

@@ -11,12 +11,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/piao-performance/piao/internal/model"
-	"github.com/piao-performance/piao/internal/scores"
-
 	"github.com/xuri/excelize/v2"
 
+	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/plan"
+	"github.com/piao-performance/piao/internal/scores"
 	"github.com/piao-performance/piao/internal/store"
 )
 

@@ -79,9 +79,8 @@ func (s *Server) showRelazione(w http.ResponseWriter, r *http.Request, public bo
 		return err
 	}
 	year, _ := strconv.Atoi(param(r, "year"))
-	d := templates.RelazioneData{Plan: h, Year: year, Doc: doc, Files: templates.RelazioneURL(h.EnteSlug, h.Slug, year), Public: public}
+	d := templates.RelazioneData{Plan: h, Year: year, Doc: doc, Public: public}
 	if public {
-		d.Files = templates.PublicRelazioneURL(h.EnteSlug, h.Slug, year)
 		d.Validity = model.OutcomeLabel(val.Outcome) + " dall'OIV il " + val.DecidedOn.Format("02/01/2006")
 	}
 	return s.page(w, r, http.StatusOK, templates.RelazionePage(d))

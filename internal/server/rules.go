@@ -70,7 +70,7 @@ func (s *Server) rulesPage(w http.ResponseWriter, r *http.Request) error {
 		d.Errors = errs
 		return s.page(w, r, http.StatusUnprocessableEntity, templates.RulesPage(d))
 	}
-	http.Redirect(w, r, string(templates.PlanURL(h.EnteSlug, h.Slug))+"/regole?esito=salvato", http.StatusSeeOther)
+	http.Redirect(w, r, string(templates.RulesURL(h.EnteSlug, h.Slug))+"?esito=salvato", http.StatusSeeOther)
 	return nil
 }
 

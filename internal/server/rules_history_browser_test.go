@@ -9,10 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/piao-performance/piao/internal/model"
-
 	"github.com/chromedp/chromedp"
 
+	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/seed"
 	"github.com/piao-performance/piao/internal/store"
 )

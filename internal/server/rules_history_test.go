@@ -12,12 +12,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/piao-performance/piao/internal/model"
-
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/piao-performance/piao/internal/itfmt"
 	"github.com/piao-performance/piao/internal/measure"
+	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/scoring"
 	"github.com/piao-performance/piao/internal/store"
 )

@@ -15,10 +15,8 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/piao-performance/piao/internal/seed"
 	"github.com/piao-performance/piao/internal/server"
-	"github.com/piao-performance/piao/internal/store"
-	"github.com/piao-performance/piao/internal/testdb"
+	"github.com/piao-performance/piao/internal/testfix"
 )
 
 const planPath = "/enti/cciaa-gran-sasso/piani/piao-2023-2025"
@@ -26,18 +24,10 @@ const planPath = "/enti/cciaa-gran-sasso/piani/piao-2023-2025"
 // newApp returns the handler on a fresh database holding the reference plan.
 func newApp(t *testing.T) (http.Handler, *pgxpool.Pool) {
 	t.Helper()
-	pool := testdb.Pool(t)
-	st := store.New(pool)
-	doc, err := seed.Reference()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.LoadPlan(context.Background(), doc, store.LoadOptions{Actor: "test"}); err != nil {
-		t.Fatal(err)
-	}
-	sessions, stop := server.NewSessions(pool, server.SessionOptions{})
+	ref := testfix.Reference(t)
+	sessions, stop := server.NewSessions(ref.Pool, server.SessionOptions{})
 	t.Cleanup(stop)
-	return server.New(st, sessions, slog.New(slog.NewTextHandler(io.Discard, nil))), pool
+	return server.New(ref.Store, sessions, slog.New(slog.NewTextHandler(io.Discard, nil))), ref.Pool
 }
 
 func get(t *testing.T, h http.Handler, path string) (*http.Response, string) {
@@ -246,10 +236,7 @@ func TestOpenDataCSVMatchesSource(t *testing.T) {
 	h, _ := newApp(t)
 	rows := openDataCSV(t, h)
 
-	doc, err := seed.Reference()
-	if err != nil {
-		t.Fatal(err)
-	}
+	doc := testfix.ReferenceDoc(t)
 	// one row per indicator per year with a baseline or a target, every indicator present
 	want := 0
 	for _, o := range doc.Objectives {

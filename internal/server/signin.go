@@ -231,18 +231,18 @@ func (s *Server) finishSignOut(w http.ResponseWriter, r *http.Request, everywher
 	if err := s.endSession(r); err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/accedi?uscito=1", http.StatusSeeOther)
+	http.Redirect(w, r, string(templates.SignInURL())+"?uscito=1", http.StatusSeeOther)
 	return nil
 }
 
 // homeFor is where a user lands after signing in: the page of his work.
 func (s *Server) homeFor(r *http.Request, u *auth.User) string {
 	if u.EnteID == 0 {
-		return "/area-riservata"
+		return string(templates.AccountURL())
 	}
 	ente, planSlug, err := s.store.LatestPlan(r.Context(), u.EnteID)
 	if err != nil {
-		return "/area-riservata"
+		return string(templates.AccountURL())
 	}
 	switch u.Role {
 	case auth.Admin:
@@ -287,18 +287,17 @@ func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status in
 	u := auth.FromContext(r.Context())
 	var links []templates.Link
 	if u.Global() {
-		links = append(links, templates.Link{Label: "Enti: crea un'amministrazione e i suoi utenti", URL: "/amministrazione/enti"})
+		links = append(links, templates.Link{Label: "Enti: crea un'amministrazione e i suoi utenti", URL: templates.AdminEntiURL()})
 	} else if u.Role == auth.Admin {
 		links = append(links, templates.Link{Label: "Amministrazione dell'ente: piani e utenti", URL: templates.AdminEnteURL(u.EnteSlug)})
 	}
 	if ente, planSlug, err := s.store.LatestPlan(r.Context(), u.EnteID); err == nil {
-		base := templates.PlanURL(ente, planSlug)
 		links = append(links, templates.Link{Label: "Cruscotto", URL: templates.DashboardURL(ente, planSlug)},
-			templates.Link{Label: "Il piano e i punteggi", URL: base},
+			templates.Link{Label: "Il piano e i punteggi", URL: templates.PlanURL(ente, planSlug)},
 			templates.Link{Label: "Misurazioni del periodo", URL: templates.WorklistURL(ente, planSlug)},
-			templates.Link{Label: "Periodi di monitoraggio", URL: base + "/periodi"})
+			templates.Link{Label: "Periodi di monitoraggio", URL: templates.PeriodsURL(ente, planSlug)})
 		if u.Role == auth.Segretario {
-			links = append(links, templates.Link{Label: "Approvazioni e ritardi", URL: base + "/ritardi"})
+			links = append(links, templates.Link{Label: "Approvazioni e ritardi", URL: templates.LateURL(ente, planSlug)})
 		}
 		if s.can(r, auth.EditPlan, auth.Resource{EnteID: u.EnteID}) {
 			links = append(links, templates.Link{Label: "Modifica del piano (revisioni, foglio di calcolo)", URL: templates.EditorURL(ente, planSlug)})

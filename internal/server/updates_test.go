@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"context"
-	"github.com/piao-performance/piao/internal/workflow"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -11,13 +10,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/piao-performance/piao/internal/model"
-
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/piao-performance/piao/internal/auth"
 	"github.com/piao-performance/piao/internal/measure"
+	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/store"
+	"github.com/piao-performance/piao/internal/workflow"
 )
 
 // storedEntry is what a save must not lose of a measurement.

@@ -9,9 +9,9 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/piao-performance/piao/internal/model"
-
 	"github.com/jackc/pgx/v5"
+
+	"github.com/piao-performance/piao/internal/model"
 )
 
 // InstallationChain is the chain key of the events that belong to no ente

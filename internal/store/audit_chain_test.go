@@ -7,31 +7,20 @@ import (
 	"testing"
 	"time"
 
-	"github.com/piao-performance/piao/internal/model"
-
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/piao-performance/piao/internal/seed"
+	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/store"
 	"github.com/piao-performance/piao/internal/testdb"
+	"github.com/piao-performance/piao/internal/testfix"
 )
 
 func TestAuditChain(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	pool, owner := testdb.Pools(t)
-	st := store.New(pool)
-	doc, err := seed.Reference()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.LoadPlan(ctx, doc, store.LoadOptions{Actor: "test"}); err != nil {
-		t.Fatal(err)
-	}
-	h, err := st.PlanHeader(ctx, "cciaa-gran-sasso", "piao-2023-2025")
-	if err != nil {
-		t.Fatal(err)
-	}
+	ref := testfix.Reference(t, testfix.OnPool(pool))
+	st, h := ref.Store, ref.Plan
 	// concurrent writers must still form one chain
 	var wg sync.WaitGroup
 	errs := make(chan error, 16)

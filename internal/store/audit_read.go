@@ -6,9 +6,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/piao-performance/piao/internal/model"
-
 	"github.com/jackc/pgx/v5"
+
+	"github.com/piao-performance/piao/internal/model"
 )
 
 // AuditFilter selects audit events. Zero fields do not filter.

@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/piao-performance/piao/internal/model"
-
 	"github.com/jackc/pgx/v5"
+
+	"github.com/piao-performance/piao/internal/model"
 )
 
 // blobChunk is how much of a stored file one query returns: a download holds

@@ -4,9 +4,9 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/piao-performance/piao/internal/model"
-
 	"github.com/jackc/pgx/v5"
+
+	"github.com/piao-performance/piao/internal/model"
 )
 
 // Collection returns the collection state of a period: the total first, then

@@ -5,11 +5,10 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/piao-performance/piao/internal/model"
-
 	"github.com/jackc/pgx/v5"
 
 	"github.com/piao-performance/piao/internal/auth"
+	"github.com/piao-performance/piao/internal/model"
 )
 
 // What the confirmation pages of irreversible steps (adopting or discarding

@@ -6,10 +6,9 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/piao-performance/piao/internal/model"
-
 	"github.com/jackc/pgx/v5"
 
+	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/plan"
 )
 

@@ -10,6 +10,7 @@ import (
 	"github.com/piao-performance/piao/internal/seed"
 	"github.com/piao-performance/piao/internal/store"
 	"github.com/piao-performance/piao/internal/testdb"
+	"github.com/piao-performance/piao/internal/testfix"
 )
 
 // An indicator's early-warning mode is stored, scored and exported; the
@@ -37,7 +38,7 @@ func TestEarlyWarningModeIsStoredAndExported(t *testing.T) {
 	if _, err := st.LoadPlan(ctx, doc, store.LoadOptions{Actor: "test"}); err != nil {
 		t.Fatal(err)
 	}
-	got, err := st.ExportPlan(ctx, exportEnte, exportPlan)
+	got, err := st.ExportPlan(ctx, testfix.Ente, testfix.Plan)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,10 +57,10 @@ func TestEarlyWarningModeIsStoredAndExported(t *testing.T) {
 		t.Errorf("%d indicators exported with a mode, want %d", n, len(set))
 	}
 	got.State = nil
-	if b := string(marshalDoc(t, got)); strings.Count(b, `"early_warning"`) != len(set) || strings.Contains(b, `"auto"`) {
+	if b := string(testfix.MarshalDoc(t, got)); strings.Count(b, `"early_warning"`) != len(set) || strings.Contains(b, `"auto"`) {
 		t.Errorf("export carries %d early_warning fields (want %d) or an automatic one", strings.Count(b, `"early_warning"`), len(set))
 	}
-	h, err := st.PlanHeader(ctx, exportEnte, exportPlan)
+	h, err := st.PlanHeader(ctx, testfix.Ente, testfix.Plan)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,15 +11,13 @@ import (
 	"strings"
 	"time"
 
-	"github.com/piao-performance/piao/internal/workflow"
-
-	"github.com/piao-performance/piao/internal/model"
-
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/piao-performance/piao/internal/auth"
+	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/plan"
+	"github.com/piao-performance/piao/internal/workflow"
 )
 
 // Entry errors.

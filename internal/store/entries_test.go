@@ -3,15 +3,14 @@ package store_test
 import (
 	"context"
 	"errors"
-	"github.com/piao-performance/piao/internal/workflow"
 	"sync"
 	"testing"
 
 	"github.com/piao-performance/piao/internal/auth"
 	"github.com/piao-performance/piao/internal/model"
-	"github.com/piao-performance/piao/internal/seed"
 	"github.com/piao-performance/piao/internal/store"
-	"github.com/piao-performance/piao/internal/testdb"
+	"github.com/piao-performance/piao/internal/testfix"
+	"github.com/piao-performance/piao/internal/workflow"
 )
 
 type fixture struct {
@@ -25,18 +24,8 @@ type fixture struct {
 func newFixture(t *testing.T) fixture {
 	t.Helper()
 	ctx := context.Background()
-	st := store.New(testdb.Pool(t))
-	doc, err := seed.Reference()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.LoadPlan(ctx, doc, store.LoadOptions{Actor: "test"}); err != nil {
-		t.Fatal(err)
-	}
-	h, err := st.PlanHeader(ctx, "cciaa-gran-sasso", "piao-2023-2025")
-	if err != nil {
-		t.Fatal(err)
-	}
+	ref := testfix.Reference(t)
+	st, h := ref.Store, ref.Plan
 	p, err := st.Period(ctx, h.ID, 2023, "final")
 	if err != nil {
 		t.Fatal(err)

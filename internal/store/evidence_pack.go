@@ -4,9 +4,9 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/piao-performance/piao/internal/model"
-
 	"github.com/jackc/pgx/v5"
+
+	"github.com/piao-performance/piao/internal/model"
 )
 
 // ObjectiveMeasurements lists every measurement of an objective's indicators,

@@ -6,9 +6,9 @@ import (
 	"testing"
 
 	"github.com/piao-performance/piao/internal/measure"
-	"github.com/piao-performance/piao/internal/seed"
 	"github.com/piao-performance/piao/internal/store"
 	"github.com/piao-performance/piao/internal/testdb"
+	"github.com/piao-performance/piao/internal/testfix"
 )
 
 // Imports never close a period before its end, the closing page's rule: a
@@ -18,20 +18,13 @@ import (
 func TestImportsDoNotClosePeriodsBeforeTheirEnd(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	pool := testdb.Pool(t)
-	st := store.New(pool)
-	doc, err := seed.Reference()
+	ref := testfix.Reference(t)
+	pool, st := ref.Pool, ref.Store
+	h, err := st.PlanHeader(ctx, testfix.Ente, testfix.Plan)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.LoadPlan(ctx, doc, store.LoadOptions{Actor: "test"}); err != nil {
-		t.Fatal(err)
-	}
-	h, err := st.PlanHeader(ctx, exportEnte, exportPlan)
-	if err != nil {
-		t.Fatal(err)
-	}
-	back, err := st.ExportPlan(ctx, exportEnte, exportPlan)
+	back, err := st.ExportPlan(ctx, testfix.Ente, testfix.Plan)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +41,7 @@ func TestImportsDoNotClosePeriodsBeforeTheirEnd(t *testing.T) {
 	v := 210.0
 	rows := []measure.Row{{Indicator: "O.3.3.1/1", Year: 2023, Period: "final", Value: &v},
 		{Indicator: "O.3.3.1/1", Year: year, Period: "final", Value: &v}}
-	res, err := st.ImportMeasurements(ctx, exportEnte, exportPlan, rows, store.ImportOptions{Actor: "test", Status: "approved", ClosePeriods: true})
+	res, err := st.ImportMeasurements(ctx, testfix.Ente, testfix.Plan, rows, store.ImportOptions{Actor: "test", Status: "approved", ClosePeriods: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +84,7 @@ func TestImportsDoNotClosePeriodsBeforeTheirEnd(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "prima della sua fine") {
 		t.Fatalf("a plan file closing a period before its end: %v", err)
 	}
-	if _, err := other.PlanHeader(ctx, exportEnte, exportPlan); err == nil {
+	if _, err := other.PlanHeader(ctx, testfix.Ente, testfix.Plan); err == nil {
 		t.Error("the refused plan file was loaded")
 	}
 }

@@ -6,11 +6,10 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/piao-performance/piao/internal/model"
-
 	"github.com/jackc/pgx/v5"
 
 	"github.com/piao-performance/piao/internal/measure"
+	"github.com/piao-performance/piao/internal/model"
 )
 
 // MeasureCatalogue returns the plan and, by key, what validating a

@@ -4,16 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/piao-performance/piao/internal/workflow"
 	"strconv"
 	"time"
-
-	"github.com/piao-performance/piao/internal/model"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/piao-performance/piao/internal/auth"
+	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/notify"
+	"github.com/piao-performance/piao/internal/workflow"
 )
 
 // The e-mail outbox (migration 000021). A notification is written in the

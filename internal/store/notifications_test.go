@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"github.com/piao-performance/piao/internal/workflow"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +9,7 @@ import (
 	"github.com/piao-performance/piao/internal/auth"
 	"github.com/piao-performance/piao/internal/notify"
 	"github.com/piao-performance/piao/internal/store"
+	"github.com/piao-performance/piao/internal/workflow"
 )
 
 func addMailUser(t *testing.T, st *store.Store, username, email string, role auth.Role, position string) auth.User {

@@ -8,9 +8,9 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/piao-performance/piao/internal/model"
-
 	"github.com/jackc/pgx/v5"
+
+	"github.com/piao-performance/piao/internal/model"
 )
 
 // AddObservation records an OIV observation and its audit event. The

@@ -4,9 +4,9 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/piao-performance/piao/internal/model"
-
 	"github.com/jackc/pgx/v5"
+
+	"github.com/piao-performance/piao/internal/model"
 )
 
 // OpenData returns one row per indicator per year that has a baseline or a

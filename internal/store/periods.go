@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/piao-performance/piao/internal/model"
-
 	"github.com/jackc/pgx/v5"
+
+	"github.com/piao-performance/piao/internal/model"
 )
 
 // ErrPeriodNotEnded is returned when closing a period whose end date is

@@ -3,11 +3,11 @@ package store_test
 import (
 	"context"
 	"errors"
-	"github.com/piao-performance/piao/internal/workflow"
 	"testing"
 
 	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/store"
+	"github.com/piao-performance/piao/internal/workflow"
 )
 
 // The dashboard's one-round-trip query must list the same periods as

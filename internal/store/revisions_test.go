@@ -7,9 +7,7 @@ import (
 	"time"
 
 	"github.com/piao-performance/piao/internal/revision"
-	"github.com/piao-performance/piao/internal/seed"
-	"github.com/piao-performance/piao/internal/store"
-	"github.com/piao-performance/piao/internal/testdb"
+	"github.com/piao-performance/piao/internal/testfix"
 )
 
 // TestReferenceRevisions: the reference plan holds the original version
@@ -19,18 +17,8 @@ import (
 func TestReferenceRevisions(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	st := store.New(testdb.Pool(t))
-	doc, err := seed.Reference()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.LoadPlan(ctx, doc, store.LoadOptions{Actor: "test"}); err != nil {
-		t.Fatal(err)
-	}
-	h, err := st.PlanHeader(ctx, "cciaa-gran-sasso", "piao-2023-2025")
-	if err != nil {
-		t.Fatal(err)
-	}
+	ref := testfix.Reference(t)
+	st, h := ref.Store, ref.Plan
 	revs, err := st.Revisions(ctx, h.ID)
 	if err != nil {
 		t.Fatal(err)

@@ -5,9 +5,9 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/piao-performance/piao/internal/model"
-
 	"github.com/jackc/pgx/v5"
+
+	"github.com/piao-performance/piao/internal/model"
 )
 
 // Role returns a manager role of the plan's ente with its individual objectives.

@@ -6,12 +6,11 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/piao-performance/piao/internal/model"
-
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/piao-performance/piao/internal/auth"
+	"github.com/piao-performance/piao/internal/model"
 )
 
 // ErrUserExists is returned when a username or e-mail is taken.

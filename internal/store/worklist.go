@@ -3,14 +3,13 @@ package store
 import (
 	"context"
 	"fmt"
-	"github.com/piao-performance/piao/internal/workflow"
 	"time"
-
-	"github.com/piao-performance/piao/internal/model"
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/plan"
+	"github.com/piao-performance/piao/internal/workflow"
 )
 
 // Worklist returns the indicators to report for a period: those of the

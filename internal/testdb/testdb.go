@@ -2,6 +2,9 @@
 // migrations run once into a template database (pgtestdb), and every test gets
 // a clone of it, dropped when the test passes.
 //
+// `go test -short` skips every test that needs a database, leaving the pure
+// ones (engine, plan, formats, templates): the quick loop while editing.
+//
 // The server comes from PIAO_TEST_DATABASE_URL. `make test` sets it, starting a
 // private cluster first when none is configured, so tests never need a manual
 // database step; a test run without it fails and says how to run it.
@@ -34,6 +37,9 @@ const EnvURL = "PIAO_TEST_DATABASE_URL"
 // Config returns the pgtestdb configuration of the test server.
 func Config(t testing.TB) pgtestdb.Config {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("needs PostgreSQL: `go test -short` runs only the tests without a database")
+	}
 	raw := os.Getenv(EnvURL)
 	if raw == "" {
 		t.Fatalf("%s is not set: run the tests with `make test`, which starts a private PostgreSQL when needed", EnvURL)
