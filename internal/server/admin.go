@@ -13,41 +13,30 @@ import (
 )
 
 // adminEnte is an ente's administration: plans and accounts.
-func (s *Server) adminEnte(w http.ResponseWriter, r *http.Request) {
+func (s *Server) adminEnte(w http.ResponseWriter, r *http.Request) error {
 	msg := map[string]string{"stato": "Stato dell'utente aggiornato: le sue sessioni aperte sono terminate.",
 		"sblocco": "Accesso sbloccato: i tentativi falliti dell'utente sono azzerati."}[r.URL.Query().Get("esito")]
-	s.renderAdminEnte(w, r, http.StatusOK, templates.AdminEnteData{Message: msg})
+	return s.renderAdminEnte(w, r, http.StatusOK, templates.AdminEnteData{Message: msg})
 }
 
-func (s *Server) renderAdminEnte(w http.ResponseWriter, r *http.Request, status int, d templates.AdminEnteData) {
+func (s *Server) renderAdminEnte(w http.ResponseWriter, r *http.Request, status int, d templates.AdminEnteData) error {
 	e, err := s.store.Ente(r.Context(), param(r, "ente"))
 	if err != nil {
-		s.storeError(w, r, err)
-		return
+		return err
 	}
 	users, err := s.store.ListUsers(r.Context(), e.Slug)
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	d.Ente, d.Users = e, users
-	s.render(w, r, status, templates.AdminEntePage(d))
-}
-
-func (s *Server) adminForm(w http.ResponseWriter, r *http.Request) bool {
-	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-	if err := r.ParseForm(); err != nil {
-		s.errorPage(w, r, http.StatusBadRequest, "Richiesta non valida", "Il modulo inviato non è leggibile o è troppo grande.")
-		return false
-	}
-	return true
+	return s.page(w, r, status, templates.AdminEntePage(d))
 }
 
 // createUser adds an account of the ente with a generated first password,
 // shown once on the page (never in a URL or a log).
-func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
-	if !s.adminForm(w, r) {
-		return
+func (s *Server) createUser(w http.ResponseWriter, r *http.Request) error {
+	if err := readForm(w, r, maxSmallForm); err != nil {
+		return err
 	}
 	p := r.PostForm
 	f := templates.UserForm{Username: strings.TrimSpace(p.Get("username")), Name: p.Get("nome"), Email: p.Get("email"),
@@ -72,18 +61,15 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
 		f.Errors["posizione"] = "Solo dirigenti e referenti hanno una posizione dirigenziale."
 	}
 	if len(f.Errors) > 0 {
-		s.renderAdminEnte(w, r, http.StatusUnprocessableEntity, templates.AdminEnteData{User: f})
-		return
+		return s.renderAdminEnte(w, r, http.StatusUnprocessableEntity, templates.AdminEnteData{User: f})
 	}
 	password, err := auth.GeneratePassword()
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	hash, err := auth.HashPassword(password)
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	_, err = s.store.CreateUser(r.Context(), store.NewUser{Ente: param(r, "ente"), Username: f.Username, DisplayName: name, Email: email,
 		Role: role, Position: f.Position, PasswordHash: hash}, actor(r))
@@ -96,15 +82,13 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
 	case err != nil && strings.Contains(err.Error(), "posizione"):
 		f.Errors["posizione"] = "Posizione dirigenziale sconosciuta per questo ente."
 	case err != nil:
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	if len(f.Errors) > 0 {
-		s.renderAdminEnte(w, r, http.StatusUnprocessableEntity, templates.AdminEnteData{User: f})
-		return
+		return s.renderAdminEnte(w, r, http.StatusUnprocessableEntity, templates.AdminEnteData{User: f})
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	s.renderAdminEnte(w, r, http.StatusCreated, templates.AdminEnteData{Message: "Utente " + f.Username + " creato.", NewUser: f.Username, NewPassword: password})
+	return s.renderAdminEnte(w, r, http.StatusCreated, templates.AdminEnteData{Message: "Utente " + f.Username + " creato.", NewUser: f.Username, NewPassword: password})
 }
 
 // setUserActive disables or enables an account of the ente. Enabling is
@@ -112,14 +96,13 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
 // responsibilities and entries left waiting, last of a role) and is done
 // only from that page, with its box ticked. The ente's last active
 // administrator cannot be disabled.
-func (s *Server) setUserActive(w http.ResponseWriter, r *http.Request) {
-	ente, username, ok := s.enteAccountForm(w, r)
-	if !ok {
-		return
+func (s *Server) setUserActive(w http.ResponseWriter, r *http.Request) error {
+	ente, username, err := s.enteAccountForm(w, r)
+	if err != nil {
+		return err
 	}
 	if username == actor(r) {
-		s.renderAdminEnte(w, r, http.StatusConflict, templates.AdminEnteData{Message: "Non puoi disattivare il tuo stesso account."})
-		return
+		return s.renderAdminEnte(w, r, http.StatusConflict, templates.AdminEnteData{Message: "Non puoi disattivare il tuo stesso account."})
 	}
 	version, err := strconv.Atoi(r.PostForm.Get("versione"))
 	if err != nil {
@@ -129,44 +112,38 @@ func (s *Server) setUserActive(w http.ResponseWriter, r *http.Request) {
 	if !active {
 		u, err := s.store.UserDisableImpact(r.Context(), ente, username)
 		if err != nil {
-			s.storeError(w, r, err)
-			return
+			return err
 		}
 		switch {
 		case u.Active && u.Role == auth.Admin && u.LastOfRole():
-			s.renderDisableUser(w, r, ente, u, http.StatusConflict, templates.DisableUserData{Refusal: lastAdminMessage(username)})
-			return
+			return s.renderDisableUser(w, r, ente, u, http.StatusConflict, templates.DisableUserData{Refusal: lastAdminMessage(username)})
 		case version != u.Version:
-			s.userChanged(w, r, username)
-			return
+			return s.userChanged(w, r, username)
 		case r.PostForm.Get("conferma") != "1":
 			msg, status := "", http.StatusOK
 			if r.PostForm.Get("passo") == "conferma" {
 				msg, status = "Per disattivare l'utente spunta la conferma.", http.StatusUnprocessableEntity
 			}
-			s.renderDisableUser(w, r, ente, u, status, templates.DisableUserData{Message: msg})
-			return
+			return s.renderDisableUser(w, r, ente, u, status, templates.DisableUserData{Message: msg})
 		}
 	}
 	err = s.store.SetActiveFrom(r.Context(), username, active, version, actor(r))
 	if errors.Is(err, store.ErrUserChanged) {
-		s.userChanged(w, r, username)
-		return
+		return s.userChanged(w, r, username)
 	}
 	if errors.Is(err, store.ErrLastAdmin) { // another administrator was disabled meanwhile
-		s.renderAdminEnte(w, r, http.StatusConflict, templates.AdminEnteData{Message: lastAdminMessage(username)})
-		return
+		return s.renderAdminEnte(w, r, http.StatusConflict, templates.AdminEnteData{Message: lastAdminMessage(username)})
 	}
 	if err != nil {
-		s.storeError(w, r, err)
-		return
+		return err
 	}
 	http.Redirect(w, r, string(templates.AdminEnteURL(ente))+"?esito=stato", http.StatusSeeOther)
+	return nil
 }
 
 // userChanged answers an account form built before the account last changed.
-func (s *Server) userChanged(w http.ResponseWriter, r *http.Request, username string) {
-	s.renderAdminEnte(w, r, http.StatusConflict, templates.AdminEnteData{Message: "L'utente " + username +
+func (s *Server) userChanged(w http.ResponseWriter, r *http.Request, username string) error {
+	return s.renderAdminEnte(w, r, http.StatusConflict, templates.AdminEnteData{Message: "L'utente " + username +
 		" è cambiato nel frattempo (attivato, disattivato o con una nuova password) da quando hai aperto la pagina: nulla è stato modificato. Controlla il suo stato qui sotto e ripeti se serve."})
 }
 
@@ -178,49 +155,46 @@ func lastAdminMessage(username string) string {
 
 // enteAccountForm reads an administrator's form about an account of the
 // ente named in the URL; another ente's account answers 404, as if absent.
-func (s *Server) enteAccountForm(w http.ResponseWriter, r *http.Request) (ente, username string, ok bool) {
-	if !s.adminForm(w, r) {
-		return "", "", false
+func (s *Server) enteAccountForm(w http.ResponseWriter, r *http.Request) (ente, username string, err error) {
+	if err := readForm(w, r, maxSmallForm); err != nil {
+		return "", "", err
 	}
 	ente, username = param(r, "ente"), param(r, "username")
 	users, err := s.store.ListUsers(r.Context(), ente)
 	if err != nil {
-		s.serverError(w, r, err)
-		return "", "", false
+		return "", "", err
 	}
 	for _, u := range users {
 		if u.Username == username {
-			return ente, username, true
+			return ente, username, nil
 		}
 	}
-	s.notFound(w, r)
-	return "", "", false
+	return "", "", errNotFound
 }
 
 // unlockUser lifts the sign-in locks of an account of the ente.
-func (s *Server) unlockUser(w http.ResponseWriter, r *http.Request) {
-	ente, username, ok := s.enteAccountForm(w, r)
-	if !ok {
-		return
+func (s *Server) unlockUser(w http.ResponseWriter, r *http.Request) error {
+	ente, username, err := s.enteAccountForm(w, r)
+	if err != nil {
+		return err
 	}
 	if err := s.store.UnlockSignIn(r.Context(), username, actor(r)); err != nil {
-		s.storeError(w, r, err)
-		return
+		return err
 	}
 	http.Redirect(w, r, string(templates.AdminEnteURL(ente))+"?esito=sblocco", http.StatusSeeOther)
+	return nil
 }
 
 // createPlan starts an empty plan of the ente, to build in the editor. It
 // carries no version: it only creates, and a form posted again (stale) finds
 // the slug taken and is refused, so it can never replace a plan.
-func (s *Server) createPlan(w http.ResponseWriter, r *http.Request) {
-	if !s.adminForm(w, r) {
-		return
+func (s *Server) createPlan(w http.ResponseWriter, r *http.Request) error {
+	if err := readForm(w, r, maxSmallForm); err != nil {
+		return err
 	}
 	e, err := s.store.Ente(r.Context(), param(r, "ente"))
 	if err != nil {
-		s.storeError(w, r, err)
-		return
+		return err
 	}
 	p := r.PostForm
 	f := templates.PlanForm{Slug: strings.TrimSpace(p.Get("slug")), Title: p.Get("titolo"), Start: strings.TrimSpace(p.Get("inizio")),
@@ -233,23 +207,22 @@ func (s *Server) createPlan(w http.ResponseWriter, r *http.Request) {
 		case errors.Is(err, store.ErrPlanExists):
 			f.Errors["slug"] = "L'ente ha già un piano con questo identificativo."
 		case err != nil:
-			s.serverError(w, r, err)
-			return
+			return err
 		default:
 			http.Redirect(w, r, string(templates.EditorURL(e.Slug, f.Slug)), http.StatusSeeOther)
-			return
+			return nil
 		}
 	}
-	s.renderAdminEnte(w, r, http.StatusUnprocessableEntity, templates.AdminEnteData{Plan: f})
+	return s.renderAdminEnte(w, r, http.StatusUnprocessableEntity, templates.AdminEnteData{Plan: f})
 }
 
 // adminEnti lists the administrations and creates one.
-func (s *Server) adminEnti(w http.ResponseWriter, r *http.Request) {
+func (s *Server) adminEnti(w http.ResponseWriter, r *http.Request) error {
 	d := templates.AdminEntiData{Errors: map[string]string{}}
 	status := http.StatusOK
 	if r.Method == http.MethodPost {
-		if !s.adminForm(w, r) {
-			return
+		if err := readForm(w, r, maxSmallForm); err != nil {
+			return err
 		}
 		p := r.PostForm
 		d.Slug, d.Name, d.Short = strings.TrimSpace(p.Get("slug")), p.Get("nome"), p.Get("breve")
@@ -263,20 +236,18 @@ func (s *Server) adminEnti(w http.ResponseWriter, r *http.Request) {
 			case errors.Is(err, store.ErrEnteExists):
 				d.Errors["slug"] = "Esiste già un ente con questo identificativo."
 			case err != nil:
-				s.serverError(w, r, err)
-				return
+				return err
 			default:
 				http.Redirect(w, r, string(templates.AdminEnteURL(d.Slug)), http.StatusSeeOther)
-				return
+				return nil
 			}
 		}
 		status = http.StatusUnprocessableEntity
 	}
 	enti, err := s.store.ListEnti(r.Context())
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	d.Enti = enti
-	s.render(w, r, status, templates.AdminEntiPage(d))
+	return s.page(w, r, status, templates.AdminEntiPage(d))
 }

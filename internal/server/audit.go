@@ -70,17 +70,13 @@ func auditFilter(r *http.Request, h model.PlanHeader) (templates.AuditForm, stor
 }
 
 // auditPage lists the ente's audit trail with filters.
-func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) {
-	h, err := s.store.PlanHeader(r.Context(), param(r, "ente"), param(r, "plan"))
-	if err != nil {
-		s.storeError(w, r, err)
-		return
-	}
+func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) error {
+	h := planFrom(r)
 	form, f, query := auditFilter(r, h)
 	d := templates.AuditData{Plan: h, Form: form, Query: query}
+	var err error
 	if d.Actors, err = s.store.AuditActors(r.Context(), &h.EnteID); err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	status := http.StatusOK
 	if len(form.Errors) > 0 {
@@ -93,37 +89,30 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) {
 			return nil
 		})
 		if err != nil {
-			s.serverError(w, r, err)
-			return
+			return err
 		}
 		if len(d.Rows) > auditPageRows {
 			d.Rows, d.More = d.Rows[:auditPageRows], true
 		}
 	}
 	d.Shown = len(d.Rows)
-	s.render(w, r, status, templates.AuditPage(d))
+	return s.page(w, r, status, templates.AuditPage(d))
 }
 
 // auditExport writes the filtered trail as CSV or XLSX.
-func (s *Server) auditExport(w http.ResponseWriter, r *http.Request) {
+func (s *Server) auditExport(w http.ResponseWriter, r *http.Request) error {
 	file := param(r, "file")
 	if file != "registro-audit.csv" && file != "registro-audit.xlsx" {
-		s.notFound(w, r)
-		return
+		return errNotFound
 	}
-	h, err := s.store.PlanHeader(r.Context(), param(r, "ente"), param(r, "plan"))
-	if err != nil {
-		s.storeError(w, r, err)
-		return
-	}
+	h := planFrom(r)
 	form, f, _ := auditFilter(r, h)
 	if len(form.Errors) > 0 {
 		var msgs []string
 		for _, m := range form.Errors {
 			msgs = append(msgs, m)
 		}
-		s.errorPage(w, r, http.StatusBadRequest, "Filtro non valido", strings.Join(msgs, " "))
-		return
+		return &httpError{status: http.StatusBadRequest, title: "Filtro non valido", msg: strings.Join(msgs, " ")}
 	}
 	t := document.Table{Slug: "registro-audit", Title: "Registro di audit", Columns: []document.Column{
 		{Header: "N. catena", Kind: document.Integer, Width: 0.6}, {Header: "Data e ora", Kind: document.Date, Width: 1.1},
@@ -131,7 +120,7 @@ func (s *Server) auditExport(w http.ResponseWriter, r *http.Request) {
 		{Header: "Oggetto", Width: 1.6}, {Header: "Motivo", Width: 1.6}, {Header: "Prima e dopo (JSON)", Width: 3},
 		{Header: "Impronta SHA-256", Width: 2}}}
 	rome := itfmt.Rome()
-	err = s.store.AuditEvents(r.Context(), f, func(e model.AuditRow) error {
+	err := s.store.AuditEvents(r.Context(), f, func(e model.AuditRow) error {
 		seq := document.Cell{Text: "in attesa"}
 		if e.Seq != nil {
 			seq = document.Cell{Text: strconv.FormatInt(*e.Seq, 10), Value: float64(*e.Seq), Has: true}
@@ -141,8 +130,7 @@ func (s *Server) auditExport(w http.ResponseWriter, r *http.Request) {
 		return nil
 	})
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	doc := &document.Document{Title: "Registro di audit", Ente: h.EnteName, Plan: h.Title, Generated: time.Now(),
 		Meta: []document.Meta{{Label: "Filtri", Value: filterText(form)}, {Label: "Eventi", Value: strconv.Itoa(len(t.Rows))},
@@ -158,12 +146,12 @@ func (s *Server) auditExport(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		w.Header().Del("Content-Type")
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Content-Disposition", `attachment; filename="`+h.EnteSlug+"_"+file+`"`)
 	privateDownload(w)
 	_, _ = buf.WriteTo(w)
+	return nil
 }
 
 func filterText(f templates.AuditForm) string {

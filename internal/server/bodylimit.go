@@ -18,6 +18,10 @@ import (
 // plain forms are a few kB.
 const defaultBodyLimit = 64 << 10
 
+// maxSmallForm bounds the forms of a few fields (sign-in, accounts, rules):
+// readForm refuses more, below the route's limit.
+const maxSmallForm = 16 << 10
+
 // bodyLimit is the largest body a route accepts, and whether it is an upload
 // route (a long read deadline; the handler reads the body as a stream).
 // Keyed on the route's pattern so that no handler can forget its limit.
@@ -120,14 +124,26 @@ func sizeText(n int64) string {
 	return fmt.Sprintf("%d kB", (n+1<<10-1)>>10)
 }
 
-// uploadFailed answers an upload whose body could not be parsed because it
-// was cut by the read deadline or the route's limit; false for other errors,
-// which the handler answers in its own words.
-func (s *Server) uploadFailed(w http.ResponseWriter, r *http.Request, err error) bool {
+// uploadError is the response to an upload whose body could not be parsed
+// because it was cut by the read deadline or the route's limit (413 or 408);
+// nil for other errors, which the handler answers in its own words.
+func uploadError(err error) error {
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) || errors.Is(err, os.ErrDeadlineExceeded) {
-		s.bodyError(w, r, err, 0)
-		return true
+		return &bodyReadError{err: err}
 	}
-	return false
+	return nil
+}
+
+// readForm parses the posted form of a handler's request, read through at
+// most limit bytes (limitBodies already bounds every route; a form may ask
+// for less). A body that cannot be parsed, or is larger than limit, is a 400
+// with the Italian message. Upload routes parse their multipart body
+// themselves and pass its error to uploadError.
+func readForm(w http.ResponseWriter, r *http.Request, limit int64) error {
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	if err := r.ParseForm(); err != nil {
+		return badRequest("Il modulo inviato non è leggibile o è troppo grande.")
+	}
+	return nil
 }

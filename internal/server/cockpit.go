@@ -23,15 +23,13 @@ const maxBulk = 2000
 // confirmation stating the count, the second (conferma=1) acts. Every entry
 // is checked as the single step checks it (permission, version, state); if
 // any is stale nothing changes and the page names the stale rows.
-func (s *Server) bulkApprovals(w http.ResponseWriter, r *http.Request) {
+func (s *Server) bulkApprovals(w http.ResponseWriter, r *http.Request) error {
 	h, p, _, err := s.planAndPeriod(r)
 	if err != nil {
-		s.storeError(w, r, err)
-		return
+		return err
 	}
 	if err := r.ParseForm(); err != nil {
-		s.errorPage(w, r, http.StatusBadRequest, "Richiesta non valida", "Il modulo inviato non è leggibile.")
-		return
+		return badRequest("Il modulo inviato non è leggibile.")
 	}
 	// the cockpit re-rendered below shows this period
 	q := r.URL.Query()
@@ -47,20 +45,17 @@ func (s *Server) bulkApprovals(w http.ResponseWriter, r *http.Request) {
 	action := r.PostForm.Get("azione")
 	act := map[string]workflow.Action{"approva": workflow.Approve, "restituisci": workflow.Return}[action]
 	if act == "" {
-		s.errorPage(w, r, http.StatusBadRequest, "Richiesta non valida", "Azione sconosciuta.")
-		return
+		return badRequest("Azione sconosciuta.")
 	}
 	keys := r.PostForm["voce"]
 	if len(keys) > maxBulk {
-		s.errorPage(w, r, http.StatusBadRequest, "Richiesta non valida", "Troppe misurazioni selezionate in una volta.")
-		return
+		return badRequest("Troppe misurazioni selezionate in una volta.")
 	}
 	var entries []store.BulkEntry
 	var items []model.WorkItem
 	queue, err := s.store.Submitted(r.Context(), h, p)
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	byKey := map[string]model.WorkItem{}
 	for _, it := range queue {
@@ -83,13 +78,11 @@ func (s *Server) bulkApprovals(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		if err != nil {
-			s.serverError(w, r, err)
-			return
+			return err
 		}
 		// the same rule as the single step, entry by entry
 		if !s.can(r, auth.Approve, ownerResource(h, ind.Owners)) {
-			s.errorPage(w, r, http.StatusForbidden, "Operazione non consentita", "Il tuo profilo non permette questa operazione.")
-			return
+			return forbidden("Il tuo profilo non permette questa operazione.")
 		}
 		entries = append(entries, store.BulkEntry{Indicator: ind, Version: version})
 		if it, ok := byKey[k]; ok {
@@ -99,8 +92,7 @@ func (s *Server) bulkApprovals(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(unknown) > 0 {
 		form.Message = "Indicatori sconosciuti: " + strings.Join(unknown, ", ") + ". Nessuna misurazione è stata modificata."
-		s.renderDashboard(w, r, http.StatusUnprocessableEntity, form)
-		return
+		return s.renderDashboard(w, r, http.StatusUnprocessableEntity, form)
 	}
 	if len(entries) == 0 {
 		form.Errors["voci"] = "Seleziona almeno una misurazione."
@@ -110,14 +102,12 @@ func (s *Server) bulkApprovals(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(form.Errors) > 0 {
 		form.Message = "Controlla i campi segnalati: nessuna misurazione è stata modificata."
-		s.renderDashboard(w, r, http.StatusUnprocessableEntity, form)
-		return
+		return s.renderDashboard(w, r, http.StatusUnprocessableEntity, form)
 	}
 	if r.PostForm.Get("conferma") != "1" {
 		if len(items) == len(entries) { // every selected entry is still waiting: ask to confirm
 			form.Confirm = &templates.BulkConfirm{Action: action, Items: items}
-			s.renderDashboard(w, r, http.StatusOK, form)
-			return
+			return s.renderDashboard(w, r, http.StatusOK, form)
 		}
 	}
 	_, err = s.store.TransitionMany(r.Context(), h, p, entries, act, form.Comment, *auth.FromContext(r.Context()))
@@ -129,18 +119,16 @@ func (s *Server) bulkApprovals(w http.ResponseWriter, r *http.Request) {
 		for _, k := range stale.Keys {
 			delete(form.Selected, k)
 		}
-		s.renderDashboard(w, r, http.StatusConflict, form)
-		return
+		return s.renderDashboard(w, r, http.StatusConflict, form)
 	case errors.Is(err, store.ErrPeriodClosed):
 		form.Message = "Il periodo è chiuso: nessuna misurazione è stata modificata."
-		s.renderDashboard(w, r, http.StatusConflict, form)
-		return
+		return s.renderDashboard(w, r, http.StatusConflict, form)
 	case err != nil:
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	http.Redirect(w, r, string(templates.DashboardURL(h.EnteSlug, h.Slug))+"?periodo="+scorecard.Ref(p)+
 		"&esito="+action+"-"+strconv.Itoa(len(entries))+"#approvazioni", http.StatusSeeOther)
+	return nil
 }
 
 // bulkOutcome is the message of a completed bulk step (?esito=approva-3).

@@ -34,22 +34,19 @@ func (s *Server) draftChanges(ctx context.Context, h model.PlanHeader, d model.D
 
 // renderAdoptConfirm is the confirmation before adopting the draft d;
 // c carries the messages.
-func (s *Server) renderAdoptConfirm(w http.ResponseWriter, r *http.Request, h model.PlanHeader, d model.Draft, status int, c templates.AdoptConfirmData) {
+func (s *Server) renderAdoptConfirm(w http.ResponseWriter, r *http.Request, h model.PlanHeader, d model.Draft, status int, c templates.AdoptConfirmData) error {
 	ctx := r.Context()
 	var err error
 	c.Plan, c.Draft = h, d
 	if c.Diff, c.Summary, c.IndividualAdded, c.IndividualRemoved, c.IndividualChanged, err = s.draftChanges(ctx, h, d); err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	if c.Orphaned, err = s.store.MeasurementsOf(ctx, h.ID, c.Summary.RemovedIndicators, c.Summary.RemovedObjectives); err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	periods, err := s.store.Periods(ctx, h.ID)
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	years := map[int]bool{}
 	for _, y := range c.Summary.TargetYears {
@@ -67,38 +64,34 @@ func (s *Server) renderAdoptConfirm(w http.ResponseWriter, r *http.Request, h mo
 			c.ScoreYears = append(c.ScoreYears, p.Year)
 		}
 	}
-	s.render(w, r, status, templates.AdoptConfirmPage(c))
+	return s.page(w, r, status, templates.AdoptConfirmPage(c))
 }
 
 // renderDiscardConfirm is the confirmation before discarding the draft d.
-func (s *Server) renderDiscardConfirm(w http.ResponseWriter, r *http.Request, h model.PlanHeader, d model.Draft, status int, c templates.DiscardConfirmData) {
+func (s *Server) renderDiscardConfirm(w http.ResponseWriter, r *http.Request, h model.PlanHeader, d model.Draft, status int, c templates.DiscardConfirmData) error {
 	ctx := r.Context()
 	var err error
 	c.Plan, c.Draft = h, d
 	if c.Diff, c.Summary, c.IndividualAdded, c.IndividualRemoved, c.IndividualChanged, err = s.draftChanges(ctx, h, d); err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	if c.Edits, err = s.store.DraftEdits(ctx, h); err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
-	s.render(w, r, status, templates.DiscardConfirmPage(c))
+	return s.page(w, r, status, templates.DiscardConfirmPage(c))
 }
 
 // renderDisableUser is the confirmation before disabling an account.
-func (s *Server) renderDisableUser(w http.ResponseWriter, r *http.Request, ente string, u model.UserImpact, status int, c templates.DisableUserData) {
+func (s *Server) renderDisableUser(w http.ResponseWriter, r *http.Request, ente string, u model.UserImpact, status int, c templates.DisableUserData) error {
 	e, err := s.store.Ente(r.Context(), ente)
 	if err != nil {
-		s.storeError(w, r, err)
-		return
+		return err
 	}
 	c.Ente, c.User = e, u
 	if c.Sessions, err = s.liveSessions(r.Context(), u.UserID, u.Epoch); err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
-	s.render(w, r, status, templates.DisableUserPage(c))
+	return s.page(w, r, status, templates.DisableUserPage(c))
 }
 
 // liveSessions counts the sessions of an account that still authenticate:

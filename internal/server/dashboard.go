@@ -58,21 +58,20 @@ func (c *dashCache) put(key, fp string, d templates.DashboardData) {
 // ente's signed-in users may pick any period, the current one by default
 // (store.CurrentPeriod), and see on top the collection of the period and,
 // with auth.Approve, the approval queue.
-func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
 	bulk := templates.BulkForm{Message: bulkOutcome(r.URL.Query().Get("esito"))}
 	bulk.Success = bulk.Message != ""
-	s.renderDashboard(w, r, http.StatusOK, bulk)
+	return s.renderDashboard(w, r, http.StatusOK, bulk)
 }
 
 // romeToday is today's date in Rome, the date deadlines and periods are in.
 func romeToday() time.Time { return time.Now().In(itfmt.Rome()) }
 
-func (s *Server) renderDashboard(w http.ResponseWriter, r *http.Request, status int, bulk templates.BulkForm) {
+func (s *Server) renderDashboard(w http.ResponseWriter, r *http.Request, status int, bulk templates.BulkForm) error {
 	ctx := r.Context()
 	h, all, err := s.store.PlanHeaderAndPeriods(ctx, param(r, "ente"), param(r, "plan"))
 	if err != nil {
-		s.storeError(w, r, err)
-		return
+		return err
 	}
 	vis := s.visibility(r, h)
 	periods := all.WithData(vis)
@@ -82,8 +81,7 @@ func (s *Server) renderDashboard(w http.ResponseWriter, r *http.Request, status 
 	ref := clean(r.URL.Query().Get("periodo"))
 	if vis == model.Approved {
 		if every, err = s.store.Periods(ctx, h.ID); err != nil {
-			s.serverError(w, r, err)
-			return
+			return err
 		}
 		p, found = store.CurrentPeriod(every, romeToday())
 		for _, x := range every {
@@ -100,30 +98,26 @@ func (s *Server) renderDashboard(w http.ResponseWriter, r *http.Request, status 
 		}
 	}
 	if !found {
-		s.render(w, r, http.StatusOK, templates.DashboardPage(templates.DashboardData{Plan: h, Periods: periods}))
-		return
+		return s.page(w, r, http.StatusOK, templates.DashboardPage(templates.DashboardData{Plan: h, Periods: periods}))
 	}
 	data, err := s.dashboardData(r, h, p, vis, periods)
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	data.Period, data.AllPeriods, data.Private = p, every, vis == model.Approved
 	if data.Private {
 		c := templates.CockpitData{Today: romeToday(), CanApprove: s.can(r, auth.Approve, auth.Resource{EnteID: h.EnteID}), Bulk: bulk}
 		if c.Total, c.ByPosition, err = s.store.Collection(ctx, h, p); err != nil {
-			s.serverError(w, r, err)
-			return
+			return err
 		}
 		if c.CanApprove {
 			if c.Queue, err = s.store.Submitted(ctx, h, p); err != nil {
-				s.serverError(w, r, err)
-				return
+				return err
 			}
 		}
 		data.Cockpit = &c
 	}
-	s.render(w, r, status, templates.DashboardPage(data))
+	return s.page(w, r, status, templates.DashboardPage(data))
 }
 
 // dashboardData is the scored part of the dashboard, from the cache when the
@@ -201,31 +195,24 @@ func (s *Server) buildDashboard(r *http.Request, h model.PlanHeader, p model.Per
 // indicatorPage shows an indicator over the years: baselines, targets and
 // actuals on one chart, every monitoring period, and how the latest score is
 // computed. The public sees closed periods only.
-func (s *Server) indicatorPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) indicatorPage(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	h, err := s.store.PlanHeader(ctx, param(r, "ente"), param(r, "plan"))
-	if err != nil {
-		s.storeError(w, r, err)
-		return
-	}
+	h := planFrom(r)
 	key := entryKey(r)
 	ind, obj, err := s.store.IndicatorDetail(ctx, h, key)
 	if err != nil {
-		s.storeError(w, r, err)
-		return
+		return err
 	}
 	vis := s.visibility(r, h)
 	periods, err := s.store.PeriodsWithData(ctx, h.ID, vis)
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	d := templates.IndicatorPageData{Plan: h, Indicator: ind, Objective: obj, Private: vis == model.Approved}
 	for _, p := range periods {
 		card, err := s.card(r, h, p, vis)
 		if err != nil {
-			s.serverError(w, r, err)
-			return
+			return err
 		}
 		res, i := card.Indicator(key)
 		if i < 0 {
@@ -238,5 +225,5 @@ func (s *Server) indicatorPage(w http.ResponseWriter, r *http.Request) {
 		}
 		d.Values = append(d.Values, pv)
 	}
-	s.render(w, r, http.StatusOK, templates.IndicatorPage(d))
+	return s.page(w, r, http.StatusOK, templates.IndicatorPage(d))
 }

@@ -72,18 +72,17 @@ func cleanQuery(raw string) bool {
 
 // staticFiles serves the embedded assets under /static/; a folder is a 404,
 // never a listing of its files.
-func (s *Server) staticFiles(files fs.FS) http.HandlerFunc {
+func (s *Server) staticFiles(files fs.FS) handler {
 	serve := http.StripPrefix("/static/", cacheStatic(http.FileServerFS(files)))
-	return func(w http.ResponseWriter, r *http.Request) {
+	return func(w http.ResponseWriter, r *http.Request) error {
 		name := strings.TrimPrefix(r.URL.Path, "/static/")
 		if name == "" || strings.HasSuffix(name, "/") {
-			s.notFound(w, r)
-			return
+			return errNotFound
 		}
 		if st, err := fs.Stat(files, path.Clean(name)); err != nil || st.IsDir() {
-			s.notFound(w, r)
-			return
+			return errNotFound
 		}
 		serve.ServeHTTP(w, r)
+		return nil
 	}
 }

@@ -32,10 +32,7 @@ const (
 // planAndPeriod loads the plan of the URL and the period named by ?periodo
 // (default: the oldest open one, the period people are reporting on).
 func (s *Server) planAndPeriod(r *http.Request) (model.PlanHeader, model.Period, []model.Period, error) {
-	h, err := s.store.PlanHeader(r.Context(), param(r, "ente"), param(r, "plan"))
-	if err != nil {
-		return h, model.Period{}, nil, err
-	}
+	h := planFrom(r)
 	periods, err := s.store.Periods(r.Context(), h.ID)
 	if err != nil {
 		return h, model.Period{}, nil, err
@@ -74,11 +71,10 @@ func ownerResource(h model.PlanHeader, owners []int64) auth.Resource {
 
 // worklist is "Le mie misurazioni": the indicators of the user's position, or
 // every indicator for those who review or read the whole ente.
-func (s *Server) worklist(w http.ResponseWriter, r *http.Request) {
+func (s *Server) worklist(w http.ResponseWriter, r *http.Request) error {
 	h, p, periods, err := s.planAndPeriod(r)
 	if err != nil {
-		s.storeError(w, r, err)
-		return
+		return err
 	}
 	u := auth.FromContext(r.Context())
 	position := u.PositionID
@@ -89,8 +85,7 @@ func (s *Server) worklist(w http.ResponseWriter, r *http.Request) {
 	}
 	items, err := s.store.Worklist(r.Context(), h, p, position)
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	d := templates.WorklistData{Plan: h, Period: p, Periods: periods, Status: clean(r.URL.Query().Get("stato")),
 		Objective: clean(r.URL.Query().Get("obiettivo")), Everyone: u.PositionID == 0, Total: len(items)}
@@ -110,33 +105,30 @@ func (s *Server) worklist(w http.ResponseWriter, r *http.Request) {
 		}
 		d.Items = append(d.Items, it)
 	}
-	s.render(w, r, http.StatusOK, templates.WorklistPage(d))
+	return s.page(w, r, http.StatusOK, templates.WorklistPage(d))
 }
 
 // entryPage shows the entry form of an indicator for a period.
-func (s *Server) entryPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) entryPage(w http.ResponseWriter, r *http.Request) error {
 	h, p, periods, err := s.planAndPeriod(r)
 	if err != nil {
-		s.storeError(w, r, err)
-		return
+		return err
 	}
 	ind, err := s.store.EntryIndicator(r.Context(), h, entryKey(r), p.Year)
 	if err != nil {
-		s.storeError(w, r, err)
-		return
+		return err
 	}
 	e, err := s.store.Entry(r.Context(), ind.ID, p.ID)
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	d := templates.EntryPageData{Plan: h, Period: p, Periods: periods, Indicator: ind, Entry: e, Form: formOf(ind, e),
 		Saved: r.URL.Query().Get("salvato") == "1"}
-	s.renderEntry(w, r, http.StatusOK, d)
+	return s.renderEntry(w, r, http.StatusOK, d)
 }
 
 // renderEntry fills in permissions, the resulting score and the history.
-func (s *Server) renderEntry(w http.ResponseWriter, r *http.Request, status int, d templates.EntryPageData) {
+func (s *Server) renderEntry(w http.ResponseWriter, r *http.Request, status int, d templates.EntryPageData) error {
 	res := ownerResource(d.Plan, d.Indicator.Owners)
 	editable := !d.Period.Closed() && d.Indicator.Formula != plan.FormulaDerived &&
 		(d.Entry.Status == workflow.ToFill || d.Entry.Status == workflow.Draft || d.Entry.Status == workflow.Returned)
@@ -146,18 +138,16 @@ func (s *Server) renderEntry(w http.ResponseWriter, r *http.Request, status int,
 	if d.Entry.Version > 0 {
 		res, trace, err := s.preview(r, d.Plan, d.Period, d.Indicator, d.Entry)
 		if err != nil {
-			s.serverError(w, r, err)
-			return
+			return err
 		}
 		d.Result, d.Trace = res, trace
 	}
 	hist, err := s.store.EntryHistory(r.Context(), d.Plan, d.Indicator.Key)
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	d.History = hist
-	s.render(w, r, status, templates.EntryPage(d))
+	return s.page(w, r, status, templates.EntryPage(d))
 }
 
 // preview scores the period with this entry as it stands (even a draft), so
@@ -318,35 +308,31 @@ func inputFields(ind model.EntryIndicator) []string {
 
 // saveEntry handles the entry form: checks, attachments, optimistic version,
 // then back to the page with the new score (or the form with its messages).
-func (s *Server) saveEntry(w http.ResponseWriter, r *http.Request) {
+func (s *Server) saveEntry(w http.ResponseWriter, r *http.Request) error {
 	h, p, periods, err := s.planAndPeriod(r)
 	if err != nil {
-		s.storeError(w, r, err)
-		return
+		return err
 	}
 	ind, err := s.store.EntryIndicator(r.Context(), h, entryKey(r), p.Year)
 	if err != nil {
-		s.storeError(w, r, err)
-		return
+		return err
 	}
 	res := ownerResource(h, ind.Owners)
 	if !s.can(r, auth.EnterValue, res) {
-		s.errorPage(w, r, http.StatusForbidden, "Operazione non consentita", "Puoi inserire valori solo per gli obiettivi della tua area.")
-		return
+		return forbidden("Puoi inserire valori solo per gli obiettivi della tua area.")
 	}
 	// the body is limited and its deadline set by limitBodies
 	if err := r.ParseMultipartForm(2 << 20); err != nil {
-		if s.uploadFailed(w, r, err) {
-			return
+		if err := uploadError(err); err != nil {
+			return err
 		}
 		if r.URL.Query().Get("calcola") == "1" || !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
 			if err := r.ParseForm(); err != nil {
-				s.errorPage(w, r, http.StatusBadRequest, "Richiesta non valida", "Il modulo inviato non è leggibile o è troppo grande.")
-				return
+				return badRequest("Il modulo inviato non è leggibile o è troppo grande.")
 			}
 		} else {
-			s.errorPage(w, r, http.StatusRequestEntityTooLarge, "Richiesta non valida", "Il modulo inviato non è leggibile o supera i limiti (5 file da 10 MB).")
-			return
+			return &httpError{status: http.StatusRequestEntityTooLarge, title: "Richiesta non valida",
+				msg: "Il modulo inviato non è leggibile o supera i limiti (5 file da 10 MB)."}
 		}
 	}
 	if r.MultipartForm != nil {
@@ -354,14 +340,12 @@ func (s *Server) saveEntry(w http.ResponseWriter, r *http.Request) {
 	}
 	form, in := decodeEntry(ind, r.FormValue, func(f string) bool { _, ok := r.Form[f]; return ok })
 	if r.URL.Query().Get("calcola") == "1" {
-		s.liveResult(w, r, h, p.Year, ind, form, in)
-		return
+		return s.liveResult(w, r, h, p.Year, ind, form, in)
 	}
 	in.Period = p
 	submit := r.FormValue("azione") == "invia"
 	if submit && !s.can(r, auth.SubmitValue, res) {
-		s.errorPage(w, r, http.StatusForbidden, "Operazione non consentita", "L'invio al Segretario Generale spetta al dirigente responsabile.")
-		return
+		return forbidden("L'invio al Segretario Generale spetta al dirigente responsabile.")
 	}
 	in.Submit = submit
 	if r.MultipartForm != nil {
@@ -387,26 +371,17 @@ func (s *Server) saveEntry(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	// the stored entry is needed only to show the form again
-	current := func() (model.Entry, bool) {
-		e, err := s.store.Entry(r.Context(), ind.ID, p.ID)
-		if err != nil {
-			s.serverError(w, r, err)
-			return e, false
-		}
-		return e, true
-	}
+	current := func() (model.Entry, error) { return s.store.Entry(r.Context(), ind.ID, p.ID) }
 	d := templates.EntryPageData{Plan: h, Period: p, Periods: periods, Indicator: ind, Form: form}
 	if len(form.Errors) > 0 {
-		var ok bool
-		if d.Entry, ok = current(); !ok {
-			return
+		if d.Entry, err = current(); err != nil {
+			return err
 		}
 		if form.Message == "" {
 			form.Message = "Controlla i campi segnalati: nulla è stato salvato."
 		}
 		d.Form = form
-		s.renderEntry(w, r, http.StatusUnprocessableEntity, d)
-		return
+		return s.renderEntry(w, r, http.StatusUnprocessableEntity, d)
 	}
 	in.MaxAttachments, in.MaxAttachmentBytes = s.limits.AttachmentsPerMeasurement, s.limits.AttachmentBytesPerMeasurement
 	_, err = s.store.SaveEntry(r.Context(), h, in, *auth.FromContext(r.Context()))
@@ -418,33 +393,28 @@ func (s *Server) saveEntry(w http.ResponseWriter, r *http.Request) {
 		form.Errors["allegati"], _ = entryErrorText(tooMany)
 		form.Message = "Controlla i campi segnalati: nulla è stato salvato."
 		d.Form = form
-		var ok bool
-		if d.Entry, ok = current(); !ok {
-			return
+		if d.Entry, err = current(); err != nil {
+			return err
 		}
-		s.renderEntry(w, r, http.StatusUnprocessableEntity, d)
-		return
+		return s.renderEntry(w, r, http.StatusUnprocessableEntity, d)
 	case errors.As(err, &conflict):
 		d.Conflict = &conflict.Current
 		d.Entry = conflict.Current
 		form.Version = conflict.Current.Version // saving again replaces it, knowingly
 		d.Form = form
-		s.renderEntry(w, r, http.StatusConflict, d)
-		return
+		return s.renderEntry(w, r, http.StatusConflict, d)
 	case errors.As(err, &locked), errors.Is(err, store.ErrPeriodClosed), errors.Is(err, store.ErrDerived):
 		form.Message, _ = entryErrorText(err)
 		d.Form = form
-		var ok bool
-		if d.Entry, ok = current(); !ok {
-			return
+		if d.Entry, err = current(); err != nil {
+			return err
 		}
-		s.renderEntry(w, r, http.StatusConflict, d)
-		return
+		return s.renderEntry(w, r, http.StatusConflict, d)
 	case err != nil:
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	http.Redirect(w, r, string(templates.EntryURL(h.EnteSlug, h.Slug, ind.Key))+"?periodo="+scorecard.Ref(p)+"&salvato=1", http.StatusSeeOther)
+	return nil
 }
 
 // readUpload reads an uploaded file, refusing more than evidence.MaxSize.
@@ -466,7 +436,7 @@ func readUpload(fh *multipart.FileHeader) ([]byte, error) {
 
 // liveResult answers the htmx request of a computed indicator's form with the
 // result of the inputs typed so far; the server computes it again on save.
-func (s *Server) liveResult(w http.ResponseWriter, r *http.Request, h model.PlanHeader, year int, ind model.EntryIndicator, form templates.EntryForm, in store.EntryInput) {
+func (s *Server) liveResult(w http.ResponseWriter, r *http.Request, h model.PlanHeader, year int, ind model.EntryIndicator, form templates.EntryForm, in store.EntryInput) error {
 	text := "Inserisci i dati per vedere il risultato."
 	switch {
 	case form.NA:
@@ -479,34 +449,29 @@ func (s *Server) liveResult(w http.ResponseWriter, r *http.Request, h model.Plan
 				// the rules in force for the period's year
 				rv, err := s.store.RulesFor(r.Context(), h.ID, year)
 				if err != nil {
-					s.serverError(w, r, err)
-					return
+					return err
 				}
 				a, _, _, _ := scoring.Achievement(ind.Target.Operator, *ind.Target.Value, v, rv.Rules)
 				text += " — grado di raggiungimento " + itfmt.Number(a, 2) + "% (regole di misurazione " + rv.Label() + "; il punteggio definitivo dopo il salvataggio)"
 			}
 		}
 	}
-	s.render(w, r, http.StatusOK, templates.ComputedResult(text))
+	return s.page(w, r, http.StatusOK, templates.ComputedResult(text))
 }
 
 // transition applies a workflow step: submit (dirigente), approve, return or
 // reopen (Segretario Generale).
-func (s *Server) transition(w http.ResponseWriter, r *http.Request) {
+func (s *Server) transition(w http.ResponseWriter, r *http.Request) error {
 	h, p, periods, err := s.planAndPeriod(r)
 	if err != nil {
-		s.storeError(w, r, err)
-		return
+		return err
 	}
 	ind, err := s.store.EntryIndicator(r.Context(), h, entryKey(r), p.Year)
 	if err != nil {
-		s.storeError(w, r, err)
-		return
+		return err
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	if err := r.ParseForm(); err != nil {
-		s.errorPage(w, r, http.StatusBadRequest, "Richiesta non valida", "Il modulo inviato non è leggibile.")
-		return
+	if err := readForm(w, r, defaultBodyLimit); err != nil {
+		return err
 	}
 	actions := map[string]struct {
 		act  workflow.Action
@@ -517,12 +482,10 @@ func (s *Server) transition(w http.ResponseWriter, r *http.Request) {
 	}
 	a, ok := actions[r.PostForm.Get("azione")]
 	if !ok {
-		s.errorPage(w, r, http.StatusBadRequest, "Richiesta non valida", "Azione sconosciuta.")
-		return
+		return badRequest("Azione sconosciuta.")
 	}
 	if !s.can(r, a.need, ownerResource(h, ind.Owners)) {
-		s.errorPage(w, r, http.StatusForbidden, "Operazione non consentita", "Il tuo profilo non permette questa operazione.")
-		return
+		return forbidden("Il tuo profilo non permette questa operazione.")
 	}
 	version, _ := strconv.Atoi(r.PostForm.Get("versione"))
 	reason := strings.TrimSpace(r.PostForm.Get("motivo"))
@@ -534,8 +497,7 @@ func (s *Server) transition(w http.ResponseWriter, r *http.Request) {
 	if msg, ok := entryErrorText(err); ok {
 		cur, cerr := s.store.Entry(r.Context(), ind.ID, p.ID)
 		if cerr != nil {
-			s.serverError(w, r, cerr)
-			return
+			return cerr
 		}
 		d := templates.EntryPageData{Plan: h, Period: p, Periods: periods, Indicator: ind, Entry: cur, Form: formOf(ind, cur)}
 		d.Form.Errors = map[string]string{"revisione": msg}
@@ -543,16 +505,15 @@ func (s *Server) transition(w http.ResponseWriter, r *http.Request) {
 		if errors.As(err, &conflict) {
 			d.Form.Message = "La misurazione è cambiata nel frattempo: controlla il valore attuale e ripeti l'operazione."
 		}
-		s.renderEntry(w, r, http.StatusConflict, d)
-		return
+		return s.renderEntry(w, r, http.StatusConflict, d)
 	}
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	back := string(templates.EntryURL(h.EnteSlug, h.Slug, ind.Key))
 	if r.PostForm.Get("ritorno") == "ritardi" { // approving from the list goes back to the list
 		back = string(templates.LateURL(h.EnteSlug, h.Slug))
 	}
 	http.Redirect(w, r, back+"?periodo="+scorecard.Ref(p), http.StatusSeeOther)
+	return nil
 }

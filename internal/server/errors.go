@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -17,9 +18,91 @@ import (
 	"github.com/piao-performance/piao/templates"
 )
 
-// render writes a component with status; rendering into a buffer first means
-// a failing component never leaves a half-written page.
-func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
+// handler is the shape of every route's handler, as in pkgsite: it writes
+// the response and returns nil, or returns an error without having written
+// anything, and serve turns the error into the response. A helper that wrote
+// a page itself (a form shown again with its message) returns errWritten.
+type handler func(w http.ResponseWriter, r *http.Request) error
+
+// httpError is an error whose response is known: the status and the Italian
+// page the visitor reads.
+type httpError struct {
+	status     int
+	title, msg string
+}
+
+func (e *httpError) Error() string { return fmt.Sprintf("%d %s: %s", e.status, e.title, e.msg) }
+
+// badRequest: 400 "Richiesta non valida" with msg.
+func badRequest(msg string) error {
+	return &httpError{status: http.StatusBadRequest, title: "Richiesta non valida", msg: msg}
+}
+
+// forbidden: 403 "Operazione non consentita" with msg.
+func forbidden(msg string) error {
+	return &httpError{status: http.StatusForbidden, title: "Operazione non consentita", msg: msg}
+}
+
+// errNotFound answers the "Pagina non trovata" page (store.ErrNotFound does too).
+var errNotFound error = errPageNotFound
+
+var errPageNotFound = &httpError{status: http.StatusNotFound, title: "Pagina non trovata",
+	msg: "La pagina richiesta non esiste o è stata spostata. Controlla l'indirizzo."}
+
+// errWritten is returned by a helper that has written the response itself
+// (a page with the user's message, a redirect): the handler stops, and serve
+// writes nothing more.
+var errWritten = errors.New("response written")
+
+// written is errWritten after a page rendered with err as its result.
+func written(err error) error {
+	if err != nil {
+		return err
+	}
+	return errWritten
+}
+
+// bodyReadError is a body cut by the route's limit or the read deadline;
+// it is answered by bodyError (413 or 408).
+type bodyReadError struct{ err error }
+
+func (e *bodyReadError) Error() string { return "reading the body: " + e.err.Error() }
+func (e *bodyReadError) Unwrap() error { return e.err }
+
+// serve adapts a handler to net/http: a returned error becomes the response.
+func (s *Server) serve(h handler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.handleError(w, r, err)
+		}
+	}
+}
+
+// handleError is the one place where an error becomes a response: typed
+// errors carry their status and page, store.ErrNotFound is a 404, an
+// unreachable database a 503, anything else a logged 500 with the request id.
+func (s *Server) handleError(w http.ResponseWriter, r *http.Request, err error) {
+	var (
+		he *httpError
+		be *bodyReadError
+	)
+	switch {
+	case errors.Is(err, errWritten):
+	case errors.As(err, &he):
+		s.errorPage(w, r, he.status, he.title, he.msg)
+	case errors.As(err, &be):
+		s.bodyError(w, r, be.err, 0)
+	case errors.Is(err, store.ErrNotFound):
+		s.notFound(w, r)
+	default:
+		s.serverError(w, r, err)
+	}
+}
+
+// page writes a component with status; rendering into a buffer first means
+// a failing component never leaves a half-written page (the error is
+// returned and nothing is written).
+func (s *Server) page(w http.ResponseWriter, r *http.Request, status int, c templ.Component) error {
 	buf, _ := s.bufs.Get().(*bytes.Buffer)
 	if buf == nil {
 		buf = new(bytes.Buffer)
@@ -35,12 +118,12 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c te
 		ctx = templates.WithMenu(ctx, m)
 	}
 	if err := c.Render(ctx, buf); err != nil {
-		s.serverError(w, r, err)
-		return
+		return fmt.Errorf("rendering the page: %w", err)
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
+	return nil
 }
 
 func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int, title, msg string) {
@@ -56,8 +139,7 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int, t
 }
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
-	s.errorPage(w, r, http.StatusNotFound, "Pagina non trovata",
-		"La pagina richiesta non esiste o è stata spostata. Controlla l'indirizzo.")
+	s.errorPage(w, r, errPageNotFound.status, errPageNotFound.title, errPageNotFound.msg)
 }
 
 func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
@@ -78,15 +160,6 @@ func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) 
 	s.log.LogAttrs(r.Context(), slog.LevelError, "server error", slogString("request_id", reqID(r)), slogString("error", err.Error()))
 	s.errorPage(w, r, http.StatusInternalServerError, "Errore del server",
 		"Si è verificato un errore imprevisto. Il problema è stato registrato con il codice "+reqID(r)+".")
-}
-
-// storeError maps store errors: not found → 404, anything else → serverError.
-func (s *Server) storeError(w http.ResponseWriter, r *http.Request, err error) {
-	if errors.Is(err, store.ErrNotFound) {
-		s.notFound(w, r)
-		return
-	}
-	s.serverError(w, r, err)
 }
 
 func unavailable(err error) bool {

@@ -18,17 +18,15 @@ import (
 // evidencePack serves an objective's evidence pack: a ZIP with the
 // objective's sheet (PDF and CSV), every measurement with its history, and
 // the attachments with their SHA-256 fingerprints.
-func (s *Server) evidencePack(w http.ResponseWriter, r *http.Request) {
+func (s *Server) evidencePack(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	d, err := s.store.Objective(ctx, param(r, "ente"), param(r, "plan"), param(r, "code"))
 	if err != nil {
-		s.storeError(w, r, err)
-		return
+		return err
 	}
 	ms, err := s.store.ObjectiveMeasurements(ctx, d.Plan, d.Row.Code)
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	keys := make([]string, 0, len(d.Indicators))
 	for _, in := range d.Indicators {
@@ -36,13 +34,11 @@ func (s *Server) evidencePack(w http.ResponseWriter, r *http.Request) {
 	}
 	history, err := s.store.Histories(ctx, d.Plan, keys)
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	files, err := s.store.ObjectiveEvidence(ctx, d.Plan, d.Row.Code)
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	name := "evidenze_" + d.Plan.EnteSlug + "_" + safeSegment(d.Row.Code)
 	for _, m := range ms { // as relazione.ObjectiveSheet marks its notice
@@ -58,7 +54,7 @@ func (s *Server) evidencePack(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Disposition", attachmentHeader(name+".zip"))
 	privateDownload(w)
 	if r.Method == http.MethodHead {
-		return
+		return nil
 	}
 	zw := zip.NewWriter(w)
 	index := make([]relazione.EvidenceIndex, 0, len(files))
@@ -84,6 +80,7 @@ func (s *Server) evidencePack(w http.ResponseWriter, r *http.Request) {
 	if err := zw.Close(); err != nil {
 		s.abortDownload(r, err)
 	}
+	return nil
 }
 
 // zipNames keeps the entry names of a ZIP unique: a second "verbale.pdf" in

@@ -38,46 +38,40 @@ func entryIndicatorOf(it model.WorkItem) model.EntryIndicator {
 }
 
 // gridPage shows every indicator the user may enter in one form.
-func (s *Server) gridPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) gridPage(w http.ResponseWriter, r *http.Request) error {
 	h, p, _, err := s.planAndPeriod(r)
 	if err != nil {
-		s.storeError(w, r, err)
-		return
+		return err
 	}
 	if p.Closed() {
 		http.Redirect(w, r, string(templates.WorklistURL(h.EnteSlug, h.Slug))+"?periodo="+scorecard.Ref(p), http.StatusSeeOther)
-		return
+		return nil
 	}
 	items, err := s.gridItems(r, h, p)
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	d := templates.GridData{Plan: h, Period: p}
 	for i, it := range items {
 		d.Rows = append(d.Rows, templates.GridRow{Item: it, Form: formOf(entryIndicatorOf(it), it.Entry), Index: i})
 		d.CanSubmit = d.CanSubmit || s.can(r, auth.SubmitValue, ownerResource(h, it.Owners))
 	}
-	s.render(w, r, http.StatusOK, templates.GridPage(d))
+	return s.page(w, r, http.StatusOK, templates.GridPage(d))
 }
 
 // saveGrid saves every filled or changed row in one transaction: with any
 // error, nothing is saved and the grid comes back with what was typed.
-func (s *Server) saveGrid(w http.ResponseWriter, r *http.Request) {
+func (s *Server) saveGrid(w http.ResponseWriter, r *http.Request) error {
 	h, p, _, err := s.planAndPeriod(r)
 	if err != nil {
-		s.storeError(w, r, err)
-		return
+		return err
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxGridBody)
-	if err := r.ParseForm(); err != nil {
-		s.errorPage(w, r, http.StatusBadRequest, "Richiesta non valida", "Il modulo inviato non è leggibile o è troppo grande.")
-		return
+	if err := readForm(w, r, maxGridBody); err != nil {
+		return err
 	}
 	items, err := s.gridItems(r, h, p)
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	byKey := map[string]int{}
 	for i, it := range items {
@@ -127,25 +121,21 @@ func (s *Server) saveGrid(w http.ResponseWriter, r *http.Request) {
 		if d.Message == "" {
 			d.Message = "Alcune righe hanno errori, segnalati accanto ai campi: nessuna riga è stata salvata."
 		}
-		s.render(w, r, http.StatusUnprocessableEntity, templates.GridPage(d))
-		return
+		return s.page(w, r, http.StatusUnprocessableEntity, templates.GridPage(d))
 	}
 	if len(inputs) == 0 {
 		d.Message = "Nessuna riga compilata o modificata: nulla da salvare."
-		s.render(w, r, http.StatusUnprocessableEntity, templates.GridPage(d))
-		return
+		return s.page(w, r, http.StatusUnprocessableEntity, templates.GridPage(d))
 	}
 	_, errs, err := s.store.SaveEntries(r.Context(), h, inputs, *auth.FromContext(r.Context()))
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	if len(errs) > 0 {
 		for k, e := range errs {
 			msg, ok := entryErrorText(e)
 			if !ok {
-				s.serverError(w, r, e)
-				return
+				return e
 			}
 			var conflict *store.ConflictError
 			if errors.As(e, &conflict) {
@@ -157,10 +147,10 @@ func (s *Server) saveGrid(w http.ResponseWriter, r *http.Request) {
 			rows[rowOf[k]].Form.Message = msg
 		}
 		d.Message = "Alcune righe non si possono salvare, come indicato: nessuna riga è stata salvata."
-		s.render(w, r, http.StatusConflict, templates.GridPage(d))
-		return
+		return s.page(w, r, http.StatusConflict, templates.GridPage(d))
 	}
 	http.Redirect(w, r, string(templates.WorklistURL(h.EnteSlug, h.Slug))+"?periodo="+scorecard.Ref(p), http.StatusSeeOther)
+	return nil
 }
 
 // rowTouched reports whether a grid row was filled or changed: untouched rows

@@ -1,11 +1,14 @@
 package server
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/piao-performance/piao/internal/auth"
+	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/store"
 	"github.com/piao-performance/piao/templates"
 )
@@ -24,29 +27,66 @@ const (
 	seenEvery   = time.Minute
 )
 
-// resolver finds the resource a request acts on; ok false means it does not exist.
-type resolver func(s *Server, r *http.Request) (res auth.Resource, ok bool, err error)
+// resolver finds the resource a request acts on; ok false means it does not
+// exist. It may return the request with what it loaded in the context.
+type resolver func(s *Server, r *http.Request) (rr *http.Request, res auth.Resource, ok bool, err error)
 
 // none: the route acts on no particular ente.
-func none(*Server, *http.Request) (auth.Resource, bool, error) { return auth.Resource{}, true, nil }
+func none(_ *Server, r *http.Request) (*http.Request, auth.Resource, bool, error) {
+	return r, auth.Resource{}, true, nil
+}
 
 // enteParam: the ente named by the {ente} URL parameter.
-func enteParam(s *Server, r *http.Request) (auth.Resource, bool, error) {
+func enteParam(s *Server, r *http.Request) (*http.Request, auth.Resource, bool, error) {
 	// a user's own ente was read with the user on this request: no second query
 	if u := auth.FromContext(r.Context()); u != nil && u.EnteID != 0 && u.EnteSlug == param(r, "ente") {
-		return auth.Resource{EnteID: u.EnteID}, true, nil
+		return r, auth.Resource{EnteID: u.EnteID}, true, nil
 	}
 	id, err := s.store.EnteID(r.Context(), param(r, "ente"))
 	if errors.Is(err, store.ErrNotFound) {
-		return auth.Resource{}, false, nil
+		return r, auth.Resource{}, false, nil
 	}
-	return auth.Resource{EnteID: id}, err == nil, err
+	return r, auth.Resource{EnteID: id}, err == nil, err
+}
+
+type planKey struct{}
+
+// planParam: the plan named by {ente}/{plan}, loaded once for the policy
+// (its ente) and for the handler, which reads it with planFrom. A plan that
+// does not exist in an existing ente is still judged by the policy first (a
+// visitor is sent to sign in, as for any private page), then answered 404.
+func planParam(s *Server, r *http.Request) (*http.Request, auth.Resource, bool, error) {
+	h, err := s.store.PlanHeader(r.Context(), param(r, "ente"), param(r, "plan"))
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		r = r.WithContext(context.WithValue(r.Context(), planKey{}, (*model.PlanHeader)(nil)))
+		return enteParam(s, r)
+	case err != nil:
+		return r, auth.Resource{}, false, fmt.Errorf("loading plan %q of %q: %w", param(r, "plan"), param(r, "ente"), err)
+	}
+	return r.WithContext(context.WithValue(r.Context(), planKey{}, &h)), auth.Resource{EnteID: h.EnteID}, true, nil
+}
+
+// planFrom is the plan planParam loaded for this request. Only handlers of
+// routes registered with planParam call it: guard answered 404 before them
+// when the plan does not exist.
+func planFrom(r *http.Request) model.PlanHeader {
+	if h, _ := r.Context().Value(planKey{}).(*model.PlanHeader); h != nil {
+		return *h
+	}
+	return model.PlanHeader{}
+}
+
+// planMissing: planParam looked for the plan and found none.
+func planMissing(r *http.Request) bool {
+	h, set := r.Context().Value(planKey{}).(*model.PlanHeader)
+	return set && h == nil
 }
 
 // guard enforces the policy before h runs.
 func (s *Server) guard(action auth.Action, res resolver, h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		resource, ok, err := res(s, r)
+		r, resource, ok, err := res(s, r)
 		switch {
 		case err != nil:
 			s.serverError(w, r, err)
@@ -57,6 +97,10 @@ func (s *Server) guard(action auth.Action, res resolver, h http.HandlerFunc) htt
 		}
 		switch auth.Decide(auth.FromContext(r.Context()), action, resource) {
 		case auth.Allow:
+			if planMissing(r) {
+				s.notFound(w, r)
+				return
+			}
 			h(w, r)
 		case auth.NeedSignIn:
 			if r.Method == http.MethodGet || r.Method == http.MethodHead {

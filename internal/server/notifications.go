@@ -16,59 +16,53 @@ const notificationsLimit = 500
 
 // adminNotifications lists the ente's e-mail outbox (status, attempts, last
 // error, recipient, subject; never the bodies).
-func (s *Server) adminNotifications(w http.ResponseWriter, r *http.Request) {
+func (s *Server) adminNotifications(w http.ResponseWriter, r *http.Request) error {
 	msg := map[string]string{"riprova": "Notifica rimessa in coda: sarà inviata al prossimo giro del servizio di invio."}[r.URL.Query().Get("esito")]
-	s.renderNotifications(w, r, http.StatusOK, templates.NotificationsData{Message: msg})
+	return s.renderNotifications(w, r, http.StatusOK, templates.NotificationsData{Message: msg})
 }
 
-func (s *Server) renderNotifications(w http.ResponseWriter, r *http.Request, status int, d templates.NotificationsData) {
+func (s *Server) renderNotifications(w http.ResponseWriter, r *http.Request, status int, d templates.NotificationsData) error {
 	e, err := s.store.Ente(r.Context(), param(r, "ente"))
 	if err != nil {
-		s.storeError(w, r, err)
-		return
+		return err
 	}
 	id, err := s.store.EnteID(r.Context(), e.Slug)
 	if err != nil {
-		s.storeError(w, r, err)
-		return
+		return err
 	}
 	rows, err := s.store.Notifications(r.Context(), id, notificationsLimit)
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	d.Ente, d.Rows, d.SMTPOff, d.Limit, d.Complete = e, rows, !s.mailEnabled, notificationsLimit, len(rows) < notificationsLimit
-	s.render(w, r, status, templates.NotificationsPage(d))
+	return s.page(w, r, status, templates.NotificationsPage(d))
 }
 
 // retryNotification puts a failed or incerto notification back in the
 // queue (audited); another ente's or an unknown one answers 404.
-func (s *Server) retryNotification(w http.ResponseWriter, r *http.Request) {
-	if !s.adminForm(w, r) {
-		return
+func (s *Server) retryNotification(w http.ResponseWriter, r *http.Request) error {
+	if err := readForm(w, r, maxSmallForm); err != nil {
+		return err
 	}
 	n, err := strconv.ParseInt(param(r, "id"), 10, 64)
 	if err != nil || n <= 0 {
-		s.notFound(w, r)
-		return
+		return errNotFound
 	}
 	ente := param(r, "ente")
 	enteID, err := s.store.EnteID(r.Context(), ente)
 	if err != nil {
-		s.storeError(w, r, err)
-		return
+		return err
 	}
 	err = s.store.RetryNotification(r.Context(), enteID, n, actor(r))
 	if errors.Is(err, store.ErrNotificationState) {
-		s.renderNotifications(w, r, http.StatusConflict, templates.NotificationsData{Error: "La notifica " + strconv.FormatInt(n, 10) +
+		return s.renderNotifications(w, r, http.StatusConflict, templates.NotificationsData{Error: "La notifica " + strconv.FormatInt(n, 10) +
 			" non è né non recapitata né con esito incerto (forse è già stata rimessa in coda): nulla è cambiato."})
-		return
 	}
 	if err != nil {
-		s.storeError(w, r, err)
-		return
+		return err
 	}
 	http.Redirect(w, r, string(templates.NotificationsURL(ente))+"?esito=riprova", http.StatusSeeOther)
+	return nil
 }
 
 // notifyPrefs is the reserved area's e-mail form as stored.
@@ -86,11 +80,9 @@ func (s *Server) notifyPrefs(r *http.Request, u *auth.User) (templates.NotifyPre
 
 // setNotifyPrefs turns the signed-in user's optional e-mails (reminders,
 // digest) on or off; audited.
-func (s *Server) setNotifyPrefs(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-	if err := r.ParseForm(); err != nil {
-		s.errorPage(w, r, http.StatusBadRequest, "Richiesta non valida", "Il modulo inviato non è leggibile o è troppo grande.")
-		return
+func (s *Server) setNotifyPrefs(w http.ResponseWriter, r *http.Request) error {
+	if err := readForm(w, r, maxSmallForm); err != nil {
+		return err
 	}
 	u := auth.FromContext(r.Context())
 	// a ticked box sends "1"; an unticked one sends nothing
@@ -99,16 +91,14 @@ func (s *Server) setNotifyPrefs(w http.ResponseWriter, r *http.Request) {
 	if len(v) > 1 || (len(v) == 1 && v[0] != "1" && v[0] != "") {
 		prefs, err := s.notifyPrefs(r, u)
 		if err != nil {
-			s.serverError(w, r, err)
-			return
+			return err
 		}
 		prefs.Error = "Scelta non valida: spunta la casella per ricevere promemoria e riepiloghi, oppure lasciala vuota."
-		s.renderAccount(w, r, http.StatusUnprocessableEntity, prefs)
-		return
+		return s.renderAccount(w, r, http.StatusUnprocessableEntity, prefs)
 	}
 	if err := s.store.SetNotifyOptional(r.Context(), *u, on); err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	http.Redirect(w, r, string(templates.AccountURL())+"?esito=notifiche", http.StatusSeeOther)
+	return nil
 }

@@ -68,25 +68,23 @@ func randomToken() (string, error) {
 const ssoCookie = "piao_sso"
 
 // ssoStart sends the browser to the provider with a fresh state and nonce.
-func (s *Server) ssoStart(w http.ResponseWriter, r *http.Request) {
+func (s *Server) ssoStart(w http.ResponseWriter, r *http.Request) error {
 	if s.oidc == nil {
-		s.notFound(w, r)
-		return
+		return errNotFound
 	}
 	state, err := randomToken()
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	nonce, err := randomToken()
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	next := base64.RawURLEncoding.EncodeToString([]byte(safeNext(r.URL.Query().Get("next"))))
 	http.SetCookie(w, &http.Cookie{Name: ssoCookie, Value: state + "." + nonce + "." + next, Path: string(templates.SSOURL()),
 		MaxAge: 600, HttpOnly: true, Secure: s.sessions.Cookie.Secure, SameSite: http.SameSiteLaxMode})
 	http.Redirect(w, r, s.oidc.oauth.AuthCodeURL(state, oidc.Nonce(nonce)), http.StatusSeeOther)
+	return nil
 }
 
 // ssoState reads and forgets the cookie set by ssoStart.
@@ -111,80 +109,68 @@ func (s *Server) ssoState(w http.ResponseWriter, r *http.Request) (state, nonce,
 // ssoCallback completes single sign-on: the ID token's identity must be
 // bound to an active account, or its claim match exactly one not yet bound;
 // nothing else is created or trusted.
-func (s *Server) ssoCallback(w http.ResponseWriter, r *http.Request) {
+func (s *Server) ssoCallback(w http.ResponseWriter, r *http.Request) error {
 	if s.oidc == nil {
-		s.notFound(w, r)
-		return
+		return errNotFound
 	}
 	ctx := r.Context()
 	state, nonce, next := s.ssoState(w, r)
-	refuse := func(why string, err error, msg string) {
+	refuse := func(why string, err error, msg string) error {
 		// logged, not audited: anonymous failures must not flood the audit trail
 		s.log.WarnContext(ctx, "single sign-on failed", "reason", why, "error", err, "address", s.clientAddress(r), "request_id", reqID(r))
-		s.render(w, r, http.StatusUnauthorized, templates.SignInPage(templates.SignInForm{SSO: true, Message: msg}))
+		return s.page(w, r, http.StatusUnauthorized, templates.SignInPage(templates.SignInForm{SSO: true, Message: msg}))
 	}
-	fail := func(why string, err error) {
-		refuse(why, err, "Accesso con l'identità dell'ente non riuscito, oppure nessun account attivo è collegato a questa identità.")
+	fail := func(why string, err error) error {
+		return refuse(why, err, "Accesso con l'identità dell'ente non riuscito, oppure nessun account attivo è collegato a questa identità.")
 	}
 	q := r.URL.Query()
 	if state == "" || subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(state)) != 1 {
-		fail("state mismatch", nil)
-		return
+		return fail("state mismatch", nil)
 	}
 	if e := q.Get("error"); e != "" {
-		fail("provider error: "+truncateRunes(e, 100), nil)
-		return
+		return fail("provider error: "+truncateRunes(e, 100), nil)
 	}
 	xctx, cancel := context.WithTimeout(oidc.ClientContext(ctx, s.oidc.client), 15*time.Second)
 	defer cancel()
 	tok, err := s.oidc.oauth.Exchange(xctx, q.Get("code"))
 	if err != nil {
-		fail("code exchange", err)
-		return
+		return fail("code exchange", err)
 	}
 	raw, _ := tok.Extra("id_token").(string)
 	if raw == "" {
-		fail("no id_token", nil)
-		return
+		return fail("no id_token", nil)
 	}
 	idt, err := s.oidc.verifier.Verify(xctx, raw)
 	if err != nil {
-		fail("id_token verification", err)
-		return
+		return fail("id_token verification", err)
 	}
 	if idt.Nonce != nonce {
-		fail("nonce mismatch", nil)
-		return
+		return fail("nonce mismatch", nil)
 	}
 	var claims map[string]any
 	if err := idt.Claims(&claims); err != nil {
-		fail("claims", err)
-		return
+		return fail("claims", err)
 	}
 	value, _ := claims[s.oidc.claim].(string)
 	if strings.TrimSpace(value) == "" || len(value) > 254 || idt.Subject == "" || len(idt.Subject) > 255 {
-		fail("claim "+s.oidc.claim+" or subject missing", nil)
-		return
+		return fail("claim "+s.oidc.claim+" or subject missing", nil)
 	}
 	u, err := s.store.UserBySSO(ctx, idt.Issuer, idt.Subject, value)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		fail("no account for claim", nil)
-		return
+		return fail("no account for claim", nil)
 	case errors.Is(err, store.ErrAmbiguousClaim), errors.Is(err, store.ErrIdentityMismatch):
-		refuse("identity matches no single unbound account", err, "Questa identità corrisponde a più account, "+
+		return refuse("identity matches no single unbound account", err, "Questa identità corrisponde a più account, "+
 			"oppure l'account è già collegato a un'altra identità: rivolgiti all'amministratore dell'ente.")
-		return
 	case err != nil:
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	if err := s.startSession(r, u, "oidc"); err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	if next == "" {
 		next = s.homeFor(r, &u)
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
+	return nil
 }

@@ -24,16 +24,11 @@ const (
 )
 
 // oivPage is the OIV's desk for a plan.
-func (s *Server) oivPage(w http.ResponseWriter, r *http.Request) {
-	h, err := s.store.PlanHeader(r.Context(), param(r, "ente"), param(r, "plan"))
-	if err != nil {
-		s.storeError(w, r, err)
-		return
-	}
+func (s *Server) oivPage(w http.ResponseWriter, r *http.Request) error {
+	h := planFrom(r)
 	d, err := s.oivData(r, h)
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	switch r.URL.Query().Get("registrato") {
 	case "osservazione":
@@ -43,7 +38,7 @@ func (s *Server) oivPage(w http.ResponseWriter, r *http.Request) {
 	case "revoca":
 		d.Saved = "Validazione revocata: l'anno non è più validato; la decisione revocata resta nello storico con il motivo."
 	}
-	s.render(w, r, http.StatusOK, templates.OIVPage(d))
+	return s.page(w, r, http.StatusOK, templates.OIVPage(d))
 }
 
 // oivData gathers the OIV page; obsYear is taken from ?anno or the first year.
@@ -99,45 +94,32 @@ func (s *Server) oivData(r *http.Request, h model.PlanHeader) (templates.OIVData
 }
 
 // verifyChain seals the pending audit events and checks the whole chain.
-func (s *Server) verifyChain(w http.ResponseWriter, r *http.Request) {
-	h, err := s.store.PlanHeader(r.Context(), param(r, "ente"), param(r, "plan"))
-	if err != nil {
-		s.storeError(w, r, err)
-		return
-	}
+func (s *Server) verifyChain(w http.ResponseWriter, r *http.Request) error {
+	h := planFrom(r)
 	if _, err := s.store.SealAudit(r.Context()); err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	rep, err := s.store.VerifyAuditChain(r.Context(), h.EnteID)
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	d, err := s.oivData(r, h)
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	d.Chain, d.CheckedAt = &rep, time.Now()
 	status := http.StatusOK
 	if rep.BrokenAt != 0 {
 		status = http.StatusConflict // the page explains; scripts see a non-2xx
 	}
-	s.render(w, r, status, templates.OIVPage(d))
+	return s.page(w, r, status, templates.OIVPage(d))
 }
 
 // addObservation records an OIV observation on an objective or indicator.
-func (s *Server) addObservation(w http.ResponseWriter, r *http.Request) {
-	h, err := s.store.PlanHeader(r.Context(), param(r, "ente"), param(r, "plan"))
-	if err != nil {
-		s.storeError(w, r, err)
-		return
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	if err := r.ParseForm(); err != nil {
-		s.errorPage(w, r, http.StatusBadRequest, "Richiesta non valida", "Il modulo inviato non è leggibile o è troppo grande.")
-		return
+func (s *Server) addObservation(w http.ResponseWriter, r *http.Request) error {
+	h := planFrom(r)
+	if err := readForm(w, r, defaultBodyLimit); err != nil {
+		return err
 	}
 	f := templates.ObservationForm{Year: r.PostForm.Get("anno"), Target: r.PostForm.Get("oggetto"),
 		Body: strings.TrimSpace(r.PostForm.Get("osservazione")), Errors: map[string]string{}}
@@ -164,44 +146,37 @@ func (s *Server) addObservation(w http.ResponseWriter, r *http.Request) {
 		case errors.Is(err, store.ErrNotFound):
 			f.Errors["oggetto"] = "L'obiettivo o l'indicatore scelto non esiste in questo piano."
 		case err != nil:
-			s.serverError(w, r, err)
-			return
+			return err
 		default:
 			http.Redirect(w, r, string(templates.OIVURL(h.EnteSlug, h.Slug))+"?anno="+strconv.Itoa(year)+"&registrato=osservazione#osservazioni", http.StatusSeeOther)
-			return
+			return nil
 		}
 	}
 	d, err := s.oivData(r, h)
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	f.Body = truncateRunes(f.Body, maxObservation)
 	d.Obs = f
-	s.render(w, r, http.StatusUnprocessableEntity, templates.OIVPage(d))
+	return s.page(w, r, http.StatusUnprocessableEntity, templates.OIVPage(d))
 }
 
 // setValidation records the OIV's validation of a year's Relazione with its document.
-func (s *Server) setValidation(w http.ResponseWriter, r *http.Request) {
-	h, err := s.store.PlanHeader(r.Context(), param(r, "ente"), param(r, "plan"))
-	if err != nil {
-		s.storeError(w, r, err)
-		return
-	}
+func (s *Server) setValidation(w http.ResponseWriter, r *http.Request) error {
+	h := planFrom(r)
 	// the body is limited and its deadline set by limitBodies
-	err = r.ParseMultipartForm(2 << 20)
+	err := r.ParseMultipartForm(2 << 20)
 	switch {
-	case err != nil && s.uploadFailed(w, r, err):
-		return
+	case uploadError(err) != nil:
+		return uploadError(err)
 	case errors.Is(err, http.ErrNotMultipart): // a form without the file: answered with the messages
 		if err := r.ParseForm(); err != nil {
-			s.errorPage(w, r, http.StatusBadRequest, "Richiesta non valida", "Il modulo inviato non è leggibile.")
-			return
+			return badRequest("Il modulo inviato non è leggibile.")
 		}
 		r.MultipartForm = &multipart.Form{}
 	case err != nil:
-		s.errorPage(w, r, http.StatusRequestEntityTooLarge, "Richiesta non valida", "Il modulo inviato non è leggibile o il documento supera i 10 MB.")
-		return
+		return &httpError{status: http.StatusRequestEntityTooLarge, title: "Richiesta non valida",
+			msg: "Il modulo inviato non è leggibile o il documento supera i 10 MB."}
 	default:
 		defer r.MultipartForm.RemoveAll()
 	}
@@ -231,8 +206,7 @@ func (s *Server) setValidation(w http.ResponseWriter, r *http.Request) {
 		case errors.Is(err, store.ErrNotFound) || err == nil && !fp.Closed():
 			f.Errors["anno"] = yearOpenMessage(v.Year)
 		case err != nil:
-			s.serverError(w, r, err)
-			return
+			return err
 		case f.Errors["data"] == "" && v.DecidedOn.Format("2006-01-02") < fp.ClosedAt.In(itfmt.Rome()).Format("2006-01-02"):
 			f.Errors["data"] = validationDateMessage(fp.ClosedAt.In(itfmt.Rome()))
 		}
@@ -256,8 +230,7 @@ func (s *Server) setValidation(w http.ResponseWriter, r *http.Request) {
 		case err == nil && r.PostForm.Get("visto-"+f.Year) == cur.Stamp():
 			f.Errors["motivo-correzione"] = correctionMessage(cur)
 		case err != nil && !errors.Is(err, store.ErrNotFound):
-			s.serverError(w, r, err)
-			return
+			return err
 		}
 	}
 	files := r.MultipartForm.File["documento"]
@@ -304,23 +277,21 @@ func (s *Server) setValidation(w http.ResponseWriter, r *http.Request) {
 				delete(f.Seen, v.Year)
 			}
 		case err != nil:
-			s.serverError(w, r, err)
-			return
+			return err
 		default:
 			http.Redirect(w, r, string(templates.OIVURL(h.EnteSlug, h.Slug))+"?registrato=validazione", http.StatusSeeOther)
-			return
+			return nil
 		}
 	}
 	d, err := s.oivData(r, h)
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	f.Notes = truncateRunes(f.Notes, 4000)
 	f.Correction = truncateRunes(f.Correction, 4000)
 	f.ActReference = truncateRunes(f.ActReference, 200)
 	d.Val = f
-	s.render(w, r, status, templates.OIVPage(d))
+	return s.page(w, r, status, templates.OIVPage(d))
 }
 
 // correctionMessage asks for the reason of a correction of the current decision.
@@ -331,15 +302,10 @@ func correctionMessage(cur model.Validation) string {
 
 // withdrawValidation withdraws the current validation of a year, with a
 // mandatory reason: the year is no longer validated.
-func (s *Server) withdrawValidation(w http.ResponseWriter, r *http.Request) {
-	h, err := s.store.PlanHeader(r.Context(), param(r, "ente"), param(r, "plan"))
-	if err != nil {
-		s.storeError(w, r, err)
-		return
-	}
+func (s *Server) withdrawValidation(w http.ResponseWriter, r *http.Request) error {
+	h := planFrom(r)
 	if err := r.ParseForm(); err != nil {
-		s.errorPage(w, r, http.StatusBadRequest, "Richiesta non valida", "Il modulo inviato non è leggibile o è troppo grande.")
-		return
+		return badRequest("Il modulo inviato non è leggibile o è troppo grande.")
 	}
 	get := func(k string) string { return strings.TrimSpace(r.PostForm.Get(k)) }
 	f := templates.WithdrawForm{Year: get("anno"), Reason: get("motivo-revoca"), Errors: map[string]string{}}
@@ -373,21 +339,19 @@ func (s *Server) withdrawValidation(w http.ResponseWriter, r *http.Request) {
 			status = http.StatusConflict
 			f.Conflict = "La validazione del " + f.Year + " è cambiata da quando hai aperto la pagina (vedi la tabella qui sopra): nulla è stato revocato. Controlla e invia di nuovo."
 		case err != nil:
-			s.serverError(w, r, err)
-			return
+			return err
 		default:
 			http.Redirect(w, r, string(templates.OIVURL(h.EnteSlug, h.Slug))+"?registrato=revoca", http.StatusSeeOther)
-			return
+			return nil
 		}
 	}
 	d, err := s.oivData(r, h)
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	f.Reason = truncateRunes(f.Reason, 4000)
 	d.Withdraw = f
-	s.render(w, r, status, templates.OIVPage(d))
+	return s.page(w, r, status, templates.OIVPage(d))
 }
 
 // yearOpenMessage refuses the validation of a year whose final period is open.
@@ -404,74 +368,60 @@ func validationDateMessage(closedOn time.Time) string {
 
 // validationDocument serves the OIV's validation document of a year: to the
 // ente's auditors always, to everyone once the year is validated.
-func (s *Server) validationDocument(w http.ResponseWriter, r *http.Request) {
-	s.serveValidationDocument(w, r, false)
+func (s *Server) validationDocument(w http.ResponseWriter, r *http.Request) error {
+	return s.serveValidationDocument(w, r, false)
 }
 
-func (s *Server) publicValidationDocument(w http.ResponseWriter, r *http.Request) {
-	s.serveValidationDocument(w, r, true)
+func (s *Server) publicValidationDocument(w http.ResponseWriter, r *http.Request) error {
+	return s.serveValidationDocument(w, r, true)
 }
 
-func (s *Server) serveValidationDocument(w http.ResponseWriter, r *http.Request, public bool) {
-	h, err := s.store.PlanHeader(r.Context(), param(r, "ente"), param(r, "plan"))
-	if err != nil {
-		s.storeError(w, r, err)
-		return
-	}
+func (s *Server) serveValidationDocument(w http.ResponseWriter, r *http.Request, public bool) error {
+	h := planFrom(r)
 	year, err := strconv.Atoi(param(r, "year"))
 	if err != nil {
-		s.notFound(w, r)
-		return
+		return errNotFound
 	}
 	v, err := s.store.ValidationDocument(r.Context(), h.ID, year)
 	if err != nil {
-		s.storeError(w, r, err)
-		return
+		return err
 	}
 	if public && (v.Outcome == model.NotValidated || !v.Public) {
-		s.notFound(w, r)
-		return
+		return errNotFound
 	}
-	s.sendValidationDocument(w, r, h, v, public)
+	return s.sendValidationDocument(w, r, h, v, public)
 }
 
 // decisionDocument serves the document of one decision of a year's history
 // (current, corrected or withdrawn): to the ente's auditors always, to
 // everyone when the decision met the rule for publication, as the public
 // history lists it.
-func (s *Server) decisionDocument(w http.ResponseWriter, r *http.Request) {
-	s.serveDecisionDocument(w, r, false)
+func (s *Server) decisionDocument(w http.ResponseWriter, r *http.Request) error {
+	return s.serveDecisionDocument(w, r, false)
 }
 
-func (s *Server) publicDecisionDocument(w http.ResponseWriter, r *http.Request) {
-	s.serveDecisionDocument(w, r, true)
+func (s *Server) publicDecisionDocument(w http.ResponseWriter, r *http.Request) error {
+	return s.serveDecisionDocument(w, r, true)
 }
 
-func (s *Server) serveDecisionDocument(w http.ResponseWriter, r *http.Request, public bool) {
-	h, err := s.store.PlanHeader(r.Context(), param(r, "ente"), param(r, "plan"))
-	if err != nil {
-		s.storeError(w, r, err)
-		return
-	}
+func (s *Server) serveDecisionDocument(w http.ResponseWriter, r *http.Request, public bool) error {
+	h := planFrom(r)
 	year, err1 := strconv.Atoi(param(r, "year"))
 	id, err2 := strconv.ParseInt(param(r, "id"), 10, 64)
 	if err1 != nil || err2 != nil {
-		s.notFound(w, r)
-		return
+		return errNotFound
 	}
 	v, err := s.store.ValidationDecision(r.Context(), h.ID, year, id)
 	if err != nil {
-		s.storeError(w, r, err)
-		return
+		return err
 	}
 	if public && !v.Public {
-		s.notFound(w, r)
-		return
+		return errNotFound
 	}
-	s.sendValidationDocument(w, r, h, v, public)
+	return s.sendValidationDocument(w, r, h, v, public)
 }
 
-func (s *Server) sendValidationDocument(w http.ResponseWriter, r *http.Request, h model.PlanHeader, v model.Validation, public bool) {
+func (s *Server) sendValidationDocument(w http.ResponseWriter, r *http.Request, h model.PlanHeader, v model.Validation, public bool) error {
 	w.Header().Set("Content-Type", v.DocumentType)
 	if !public {
 		privateDownload(w)
@@ -479,9 +429,10 @@ func (s *Server) sendValidationDocument(w http.ResponseWriter, r *http.Request, 
 	w.Header().Set("Content-Disposition", attachmentHeader(evidence.SafeName(v.DocumentName, v.DocumentType)))
 	w.Header().Set("Content-Length", strconv.FormatInt(v.DocumentSize, 10))
 	if r.Method == http.MethodHead {
-		return
+		return nil
 	}
 	if err := s.store.CopyValidationDocument(r.Context(), w, h.ID, v); err != nil {
 		s.abortDownload(r, err)
 	}
+	return nil
 }

@@ -18,13 +18,12 @@ import (
 )
 
 // openDataIndex links the public files of every plan.
-func (s *Server) openDataIndex(w http.ResponseWriter, r *http.Request) {
+func (s *Server) openDataIndex(w http.ResponseWriter, r *http.Request) error {
 	enti, err := s.store.ListEnti(r.Context())
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
-	s.render(w, r, http.StatusOK, templates.OpenDataIndex(enti))
+	return s.page(w, r, http.StatusOK, templates.OpenDataIndex(enti))
 }
 
 // openDataFile serves indicators.csv, indicators-excel.csv or indicators.json
@@ -32,21 +31,18 @@ func (s *Server) openDataIndex(w http.ResponseWriter, r *http.Request) {
 // is for programs and keeps every value exactly as stored; its spreadsheet
 // twin indicators-excel.csv has the same columns and rows for Italian Excel
 // and neutralises text that a spreadsheet would run as a formula.
-func (s *Server) openDataFile(w http.ResponseWriter, r *http.Request) {
+func (s *Server) openDataFile(w http.ResponseWriter, r *http.Request) error {
 	file := param(r, "file")
 	if file != "indicators.csv" && file != "indicators-excel.csv" && file != "indicators.json" {
-		s.notFound(w, r)
-		return
+		return errNotFound
 	}
 	h, rows, err := s.store.OpenData(r.Context(), param(r, "ente"), param(r, "plan"))
 	if err != nil {
-		s.storeError(w, r, err)
-		return
+		return err
 	}
 	cards, err := scores.ByYear(r.Context(), s.store, h, s.visibility(r, h))
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	fillScores(rows, cards)
 	demo := false
@@ -74,12 +70,12 @@ func (s *Server) openDataFile(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	}
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Content-Disposition", disposition+`; filename="`+name+`"`)
 	w.Header().Set("Access-Control-Allow-Origin", "*")
 	_, _ = buf.WriteTo(w)
+	return nil
 }
 
 // fillScores sets actual, achievement_pct and status of each row from the

@@ -13,76 +13,68 @@ import (
 )
 
 // home lists the enti and their plans.
-func (s *Server) home(w http.ResponseWriter, r *http.Request) {
+func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	enti, err := s.store.ListEnti(r.Context())
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	recent := s.recentObjectives(r)
 	links := make([]templates.RecentLink, 0, len(recent))
 	for _, o := range recent {
 		links = append(links, templates.RecentLink{Ente: o.Ente, Plan: o.Plan, Code: o.Code, Title: o.Title})
 	}
-	s.render(w, r, http.StatusOK, templates.Home(enti, links))
+	return s.page(w, r, http.StatusOK, templates.Home(enti, links))
 }
 
 // planPage shows the performance tree of a plan.
-func (s *Server) planPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) planPage(w http.ResponseWriter, r *http.Request) error {
 	t, err := s.store.PlanTree(r.Context(), param(r, "ente"), param(r, "plan"))
 	if err != nil {
-		s.storeError(w, r, err)
-		return
+		return err
 	}
 	sc, err := s.scores(r, t.Plan)
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
-	s.render(w, r, http.StatusOK, templates.PlanPage(t, sc))
+	return s.page(w, r, http.StatusOK, templates.PlanPage(t, sc))
 }
 
 // objectivePage shows one objective with its indicators.
-func (s *Server) objectivePage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) objectivePage(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.store.Objective(r.Context(), param(r, "ente"), param(r, "plan"), param(r, "code"))
 	if err != nil {
-		s.storeError(w, r, err)
-		return
+		return err
 	}
 	sc, err := s.scores(r, d.Plan)
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	s.rememberObjective(w, r, RecentObjective{Ente: d.Plan.EnteSlug, Plan: d.Plan.Slug, Code: d.Row.Code, Title: d.Row.Title})
-	s.render(w, r, http.StatusOK, templates.ObjectivePage(d, sc))
+	return s.page(w, r, http.StatusOK, templates.ObjectivePage(d, sc))
 }
 
 // rolePage shows a manager's individual objectives.
-func (s *Server) rolePage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) rolePage(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.store.Role(r.Context(), param(r, "ente"), param(r, "plan"), param(r, "role"))
 	if err != nil {
-		s.storeError(w, r, err)
-		return
+		return err
 	}
 	sc, err := s.scores(r, d.Plan)
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	// An individual evaluation is personal data: only those the policy allows see it.
 	sc.ShowEvaluation = s.can(r, auth.ViewEvaluation, auth.Resource{EnteID: d.Plan.EnteID, Evaluated: d.Role.ID})
-	s.render(w, r, http.StatusOK, templates.RolePage(d, sc))
+	return s.page(w, r, http.StatusOK, templates.RolePage(d, sc))
 }
 
 // notesPage lists the data-quality notes of a plan.
-func (s *Server) notesPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) notesPage(w http.ResponseWriter, r *http.Request) error {
 	h, notes, err := s.store.Notes(r.Context(), param(r, "ente"), param(r, "plan"))
 	if err != nil {
-		s.storeError(w, r, err)
-		return
+		return err
 	}
-	s.render(w, r, http.StatusOK, templates.NotesPage(h, notes))
+	return s.page(w, r, http.StatusOK, templates.NotesPage(h, notes))
 }
 
 // scores loads the period named by ?periodo (default: the latest with data)

@@ -17,78 +17,63 @@ import (
 )
 
 // periodsPage lists the monitoring periods with their state.
-func (s *Server) periodsPage(w http.ResponseWriter, r *http.Request) {
-	h, err := s.store.PlanHeader(r.Context(), param(r, "ente"), param(r, "plan"))
-	if err != nil {
-		s.storeError(w, r, err)
-		return
-	}
-	s.renderPeriods(w, r, h, http.StatusOK, "")
+func (s *Server) periodsPage(w http.ResponseWriter, r *http.Request) error {
+	h := planFrom(r)
+	return s.renderPeriods(w, r, h, http.StatusOK, "")
 }
 
-func (s *Server) renderPeriods(w http.ResponseWriter, r *http.Request, h model.PlanHeader, status int, msg string) {
+func (s *Server) renderPeriods(w http.ResponseWriter, r *http.Request, h model.PlanHeader, status int, msg string) error {
 	periods, err := s.store.Periods(r.Context(), h.ID)
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
-	s.render(w, r, status, templates.PeriodsPage(templates.PeriodsData{Plan: h, Periods: periods, Message: msg, Today: time.Now(),
+	return s.page(w, r, status, templates.PeriodsPage(templates.PeriodsData{Plan: h, Periods: periods, Message: msg, Today: time.Now(),
 		CanClose:    s.can(r, auth.Approve, auth.Resource{EnteID: h.EnteID}),
 		CanDeadline: s.can(r, auth.EditPlan, auth.Resource{EnteID: h.EnteID})}))
 }
 
 // periodForm reads the plan and period a period form is posted to, and the
-// form (at most limit bytes); on false the error page has been written.
-func (s *Server) periodForm(w http.ResponseWriter, r *http.Request, limit int64) (model.PlanHeader, model.Period, bool) {
-	h, err := s.store.PlanHeader(r.Context(), param(r, "ente"), param(r, "plan"))
-	if err != nil {
-		s.storeError(w, r, err)
-		return h, model.Period{}, false
-	}
+// form (at most limit bytes).
+func (s *Server) periodForm(w http.ResponseWriter, r *http.Request, limit int64) (model.PlanHeader, model.Period, error) {
+	h := planFrom(r)
 	year, kind, ok := scorecard.ParseRef(param(r, "periodo"))
 	if !ok {
-		s.notFound(w, r)
-		return h, model.Period{}, false
+		return h, model.Period{}, errNotFound
 	}
 	p, err := s.store.Period(r.Context(), h.ID, year, kind)
 	if err != nil {
-		s.storeError(w, r, err)
-		return h, p, false
+		return h, p, err
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, limit)
-	if err := r.ParseForm(); err != nil {
-		s.errorPage(w, r, http.StatusBadRequest, "Richiesta non valida", "Il modulo inviato non è leggibile.")
-		return h, p, false
+	if err := readForm(w, r, limit); err != nil {
+		return h, p, err
 	}
 	// the store checks the version the form was built from, not the one just read
 	p.Version = -1 // a form without a valid version is stale
 	if v, err := strconv.Atoi(r.PostForm.Get("versione")); err == nil && v > 0 {
 		p.Version = v
 	}
-	return h, p, true
+	return h, p, nil
 }
 
 // periodChanged answers a period form built before the period last changed.
-func (s *Server) periodChanged(w http.ResponseWriter, r *http.Request, h model.PlanHeader, p model.Period, what string) {
-	s.renderPeriods(w, r, h, http.StatusConflict, "Il periodo "+p.Label()+" è cambiato nel frattempo (chiuso, riaperto o con una nuova scadenza) da quando hai aperto la pagina: "+
+func (s *Server) periodChanged(w http.ResponseWriter, r *http.Request, h model.PlanHeader, p model.Period, what string) error {
+	return s.renderPeriods(w, r, h, http.StatusConflict, "Il periodo "+p.Label()+" è cambiato nel frattempo (chiuso, riaperto o con una nuova scadenza) da quando hai aperto la pagina: "+
 		what+" non è stata applicata e nulla è cambiato. Controlla qui sotto lo stato attuale e ripeti se serve.")
 }
 
 // setPeriod closes a period, or reopens it with a reason.
-func (s *Server) setPeriod(w http.ResponseWriter, r *http.Request) {
-	h, p, ok := s.periodForm(w, r, 64<<10)
-	if !ok {
-		return
+func (s *Server) setPeriod(w http.ResponseWriter, r *http.Request) error {
+	h, p, err := s.periodForm(w, r, defaultBodyLimit)
+	if err != nil {
+		return err
 	}
 	reason := strings.TrimSpace(r.PostForm.Get("motivo"))
 	if !validText(reason) || utf8.RuneCountInString(reason) > maxReason {
 		if r.PostForm.Get("passo") == "conferma" && r.PostForm.Get("azione") == "chiudi" { // on the confirmation page, next to the note
-			s.renderClosePeriod(w, r, h, p, http.StatusUnprocessableEntity, templates.ClosePeriodData{Reason: truncateRunes(reason, maxReason),
+			return s.renderClosePeriod(w, r, h, p, http.StatusUnprocessableEntity, templates.ClosePeriodData{Reason: truncateRunes(reason, maxReason),
 				ReasonError: "La nota è troppo lunga (al massimo " + strconv.Itoa(maxReason) + " caratteri) o contiene caratteri non ammessi."})
-			return
 		}
-		s.renderPeriods(w, r, h, http.StatusUnprocessableEntity, "Il motivo è troppo lungo (al massimo "+strconv.Itoa(maxReason)+" caratteri).")
-		return
+		return s.renderPeriods(w, r, h, http.StatusUnprocessableEntity, "Il motivo è troppo lungo (al massimo "+strconv.Itoa(maxReason)+" caratteri).")
 	}
 	var closed bool
 	switch r.PostForm.Get("azione") {
@@ -96,12 +81,10 @@ func (s *Server) setPeriod(w http.ResponseWriter, r *http.Request) {
 		closed = true
 	case "riapri":
 	default:
-		s.errorPage(w, r, http.StatusBadRequest, "Richiesta non valida", "Azione sconosciuta.")
-		return
+		return badRequest("Azione sconosciuta.")
 	}
 	if closed && !p.Closed() && !p.EndedBy(time.Now()) {
-		s.renderPeriods(w, r, h, http.StatusUnprocessableEntity, notEndedMessage(p))
-		return
+		return s.renderPeriods(w, r, h, http.StatusUnprocessableEntity, notEndedMessage(p))
 	}
 	// closing is irreversible for the public: it first shows what is still
 	// missing and closes only on the explicit confirmation posted from there
@@ -110,31 +93,27 @@ func (s *Server) setPeriod(w http.ResponseWriter, r *http.Request) {
 		if r.PostForm.Get("passo") == "conferma" {
 			msg, status = "Per chiudere il periodo spunta la conferma.", http.StatusUnprocessableEntity
 		}
-		s.renderClosePeriod(w, r, h, p, status, templates.ClosePeriodData{Reason: reason, Message: msg})
-		return
+		return s.renderClosePeriod(w, r, h, p, status, templates.ClosePeriodData{Reason: reason, Message: msg})
 	}
-	err := s.store.SetPeriodClosed(r.Context(), h, p, closed, reason, *auth.FromContext(r.Context()))
+	err = s.store.SetPeriodClosed(r.Context(), h, p, closed, reason, *auth.FromContext(r.Context()))
 	if errors.Is(err, store.ErrPeriodNotEnded) {
-		s.renderPeriods(w, r, h, http.StatusUnprocessableEntity, notEndedMessage(p))
-		return
+		return s.renderPeriods(w, r, h, http.StatusUnprocessableEntity, notEndedMessage(p))
 	}
 	if errors.Is(err, store.ErrPeriodChanged) {
 		what := "la chiusura"
 		if !closed {
 			what = "la riapertura"
 		}
-		s.periodChanged(w, r, h, p, what)
-		return
+		return s.periodChanged(w, r, h, p, what)
 	}
 	if errors.Is(err, store.ErrReopenReason) {
-		s.renderPeriods(w, r, h, http.StatusUnprocessableEntity, "Per riaprire il periodo "+p.Label()+" indica il motivo.")
-		return
+		return s.renderPeriods(w, r, h, http.StatusUnprocessableEntity, "Per riaprire il periodo "+p.Label()+" indica il motivo.")
 	}
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	http.Redirect(w, r, string(templates.PeriodsURL(h.EnteSlug, h.Slug)), http.StatusSeeOther)
+	return nil
 }
 
 // notEndedMessage refuses closing a period that has not ended yet.
@@ -146,87 +125,79 @@ func notEndedMessage(p model.Period) string {
 // renderClosePeriod is the closing confirmation: per dirigente, the
 // indicators still empty, in draft or returned, and submitted but not approved.
 // d carries what was typed and the messages.
-func (s *Server) renderClosePeriod(w http.ResponseWriter, r *http.Request, h model.PlanHeader, p model.Period, status int, d templates.ClosePeriodData) {
+func (s *Server) renderClosePeriod(w http.ResponseWriter, r *http.Request, h model.PlanHeader, p model.Period, status int, d templates.ClosePeriodData) error {
 	var err error
 	if d.Gaps, err = s.store.ClosingGaps(r.Context(), h, p); err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	d.Plan, d.Period = h, p
-	s.render(w, r, status, templates.ClosePeriodPage(d))
+	return s.page(w, r, status, templates.ClosePeriodPage(d))
 }
 
 // latePage shows the Segretario Generale the entries to approve and who is late.
-func (s *Server) latePage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) latePage(w http.ResponseWriter, r *http.Request) error {
 	h, p, periods, err := s.planAndPeriod(r)
 	if err != nil {
-		s.storeError(w, r, err)
-		return
+		return err
 	}
 	late, err := s.store.Late(r.Context(), h, p)
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	sub, err := s.store.Submitted(r.Context(), h, p)
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
-	s.render(w, r, http.StatusOK, templates.LatePage(templates.LateData{Plan: h, Period: p, Periods: periods, Late: late, Submitted: sub}))
+	return s.page(w, r, http.StatusOK, templates.LatePage(templates.LateData{Plan: h, Period: p, Periods: periods, Late: late, Submitted: sub}))
 }
 
 // attachment downloads an evidence file: never rendered inline, whatever it
 // contains, and only for the users of its ente.
-func (s *Server) attachment(w http.ResponseWriter, r *http.Request) {
+func (s *Server) attachment(w http.ResponseWriter, r *http.Request) error {
 	id, err := strconv.ParseInt(param(r, "id"), 10, 64)
 	if err != nil || id <= 0 {
-		s.notFound(w, r)
-		return
+		return errNotFound
 	}
 	a, err := s.store.AttachmentFile(r.Context(), id)
 	if err != nil {
-		s.storeError(w, r, err)
-		return
+		return err
 	}
 	if !s.can(r, auth.ViewPrivate, auth.Resource{EnteID: a.EnteID}) {
-		s.notFound(w, r)
-		return
+		return errNotFound
 	}
 	w.Header().Set("Content-Type", a.ContentType)
 	w.Header().Set("Content-Disposition", attachmentHeader(evidence.SafeName(a.Filename, a.ContentType)))
 	privateDownload(w)
 	w.Header().Set("Content-Length", strconv.Itoa(a.Size))
 	if r.Method == http.MethodHead {
-		return
+		return nil
 	}
 	// streamed in slices: a download holds a bounded buffer, whatever the size
 	if err := s.store.CopyAttachment(r.Context(), w, a.Attachment); err != nil {
 		s.abortDownload(r, err)
 	}
+	return nil
 }
 
 // setDeadline changes a period's entry deadline (dd/mm/yyyy).
-func (s *Server) setDeadline(w http.ResponseWriter, r *http.Request) {
-	h, p, ok := s.periodForm(w, r, 16<<10)
-	if !ok {
-		return
+func (s *Server) setDeadline(w http.ResponseWriter, r *http.Request) error {
+	h, p, err := s.periodForm(w, r, maxSmallForm)
+	if err != nil {
+		return err
 	}
 	raw := strings.TrimSpace(r.PostForm.Get("scadenza"))
 	d, err := time.Parse("02/01/2006", raw)
 	if err != nil || d.Before(p.EndsOn) || d.After(p.EndsOn.AddDate(1, 0, 0)) {
-		s.renderPeriods(w, r, h, http.StatusUnprocessableEntity, "Scadenza «"+truncateRunes(raw, 20)+"» non valida per il periodo "+
+		return s.renderPeriods(w, r, h, http.StatusUnprocessableEntity, "Scadenza «"+truncateRunes(raw, 20)+"» non valida per il periodo "+
 			p.Label()+": scrivi una data gg/mm/aaaa non prima della fine del periodo e entro un anno.")
-		return
 	}
 	err = s.store.SetPeriodDeadline(r.Context(), h, p, d, auth.FromContext(r.Context()).Username)
 	if errors.Is(err, store.ErrPeriodChanged) {
-		s.periodChanged(w, r, h, p, "la nuova scadenza «"+raw+"»")
-		return
+		return s.periodChanged(w, r, h, p, "la nuova scadenza «"+raw+"»")
 	}
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	http.Redirect(w, r, string(templates.PeriodsURL(h.EnteSlug, h.Slug)), http.StatusSeeOther)
+	return nil
 }

@@ -15,32 +15,27 @@ import (
 
 // exportJSON serves the whole plan with its state as `piao export` writes it:
 // the backup an administrator keeps or moves to another installation.
-func (s *Server) exportJSON(w http.ResponseWriter, r *http.Request) {
+func (s *Server) exportJSON(w http.ResponseWriter, r *http.Request) error {
 	doc, err := s.store.ExportPlan(r.Context(), param(r, "ente"), param(r, "plan"))
 	if err != nil {
-		s.storeError(w, r, err)
-		return
+		return err
 	}
 	b, err := plan.Encode(doc)
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+doc.Ente.Slug+"_"+doc.Plan.Slug+`.json"`)
 	privateDownload(w)
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	_, _ = w.Write(b)
+	return nil
 }
 
 // planTemplate serves the plan (the draft, when one is open) as the XLSX
 // template an office fills and loads back.
-func (s *Server) planTemplate(w http.ResponseWriter, r *http.Request) {
-	h, err := s.store.PlanHeader(r.Context(), param(r, "ente"), param(r, "plan"))
-	if err != nil {
-		s.storeError(w, r, err)
-		return
-	}
+func (s *Server) planTemplate(w http.ResponseWriter, r *http.Request) error {
+	h := planFrom(r)
 	var doc *plan.Document
 	d, err := s.store.DraftOf(r.Context(), h.ID)
 	switch {
@@ -48,68 +43,55 @@ func (s *Server) planTemplate(w http.ResponseWriter, r *http.Request) {
 		doc = d.Doc
 	case errors.Is(err, store.ErrNotFound):
 		if doc, err = s.store.ExportPlan(r.Context(), h.EnteSlug, h.Slug); err != nil {
-			s.serverError(w, r, err)
-			return
+			return err
 		}
 		doc.State = nil
 	default:
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	var buf bytes.Buffer
 	if err := planxlsx.Write(&buf, doc); err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+h.EnteSlug+"_"+h.Slug+`_modello.xlsx"`)
 	privateDownload(w)
 	_, _ = buf.WriteTo(w)
+	return nil
 }
 
 // importTemplate loads a filled template into the draft: every problem is
 // listed by sheet, row and column and nothing is written; a clean file
 // replaces the draft's content, and the plan changes only when the draft is
 // adopted.
-func (s *Server) importTemplate(w http.ResponseWriter, r *http.Request) {
-	h, err := s.store.PlanHeader(r.Context(), param(r, "ente"), param(r, "plan"))
-	if err != nil {
-		s.storeError(w, r, err)
-		return
-	}
+func (s *Server) importTemplate(w http.ResponseWriter, r *http.Request) error {
+	h := planFrom(r)
 	// the body is limited and its deadline set by limitBodies
 	if err := r.ParseMultipartForm(4 << 20); errors.Is(err, http.ErrNotMultipart) {
-		s.renderEditor(w, r, h, http.StatusUnprocessableEntity, templates.EditorData{Problems: []string{"Scegli il file XLSX da importare."}})
-		return
-	} else if err != nil && s.uploadFailed(w, r, err) {
-		return
+		return s.renderEditor(w, r, h, http.StatusUnprocessableEntity, templates.EditorData{Problems: []string{"Scegli il file XLSX da importare."}})
+	} else if uploadError(err) != nil {
+		return uploadError(err)
 	} else if err != nil {
-		s.renderEditor(w, r, h, http.StatusRequestEntityTooLarge, templates.EditorData{Problems: []string{"Il file supera i 32 MB o il modulo non è leggibile."}})
-		return
+		return s.renderEditor(w, r, h, http.StatusRequestEntityTooLarge, templates.EditorData{Problems: []string{"Il file supera i 32 MB o il modulo non è leggibile."}})
 	}
 	defer r.MultipartForm.RemoveAll()
 	d, err := s.store.DraftOf(r.Context(), h.ID)
 	if errors.Is(err, store.ErrNotFound) {
-		s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: "Apri una revisione prima di importare un foglio."})
-		return
+		return s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: "Apri una revisione prima di importare un foglio."})
 	}
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	if r.PostForm.Get("versione") != strconv.Itoa(d.Version) {
-		s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: "La bozza è cambiata nel frattempo: il foglio non è stato importato. Riprova."})
-		return
+		return s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: "La bozza è cambiata nel frattempo: il foglio non è stato importato. Riprova."})
 	}
 	files := r.MultipartForm.File["foglio"]
 	if len(files) != 1 {
-		s.renderEditor(w, r, h, http.StatusUnprocessableEntity, templates.EditorData{Problems: []string{"Scegli il file XLSX da importare."}})
-		return
+		return s.renderEditor(w, r, h, http.StatusUnprocessableEntity, templates.EditorData{Problems: []string{"Scegli il file XLSX da importare."}})
 	}
 	f, err := files[0].Open()
 	if err != nil {
-		s.renderEditor(w, r, h, http.StatusUnprocessableEntity, templates.EditorData{Problems: []string{"Il file non è leggibile."}})
-		return
+		return s.renderEditor(w, r, h, http.StatusUnprocessableEntity, templates.EditorData{Problems: []string{"Il file non è leggibile."}})
 	}
 	defer f.Close()
 	doc, problems, err := planxlsx.Read(io.LimitReader(f, maxTemplate))
@@ -130,27 +112,25 @@ func (s *Server) importTemplate(w http.ResponseWriter, r *http.Request) {
 		msgs = []string{"Il foglio cambia gli anni del piano: per un nuovo ciclo usa «Crea il piano del prossimo ciclo»."}
 	}
 	if len(msgs) > 0 {
-		s.renderEditor(w, r, h, http.StatusUnprocessableEntity, templates.EditorData{Problems: msgs})
-		return
+		return s.renderEditor(w, r, h, http.StatusUnprocessableEntity, templates.EditorData{Problems: msgs})
 	}
 	doc.Plan.History = d.Doc.Plan.History
 	doc.Plan.Revision = d.Doc.Plan.Revision
 	err = s.store.SaveDraft(r.Context(), h, doc, d.Version, map[string]any{"import": files[0].Filename, "objectives": len(doc.Objectives)}, actor(r))
 	switch {
 	case errors.Is(err, store.ErrDraftChanged):
-		s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: "La bozza è cambiata nel frattempo: il foglio non è stato importato. Riprova."})
-		return
+		return s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: "La bozza è cambiata nel frattempo: il foglio non è stato importato. Riprova."})
 	case err != nil:
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	next := string(templates.EditorURL(h.EnteSlug, h.Slug)) + "?esito=importato"
 	if r.Header.Get("HX-Request") == "true" {
 		w.Header().Set("HX-Redirect", next)
 		w.WriteHeader(http.StatusNoContent)
-		return
+		return nil
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
+	return nil
 }
 
 // maxTemplate bounds an uploaded template (planxlsx refuses more anyway).

@@ -27,18 +27,14 @@ const maxEditorForm = 256 << 10
 func actor(r *http.Request) string { return auth.FromContext(r.Context()).Username }
 
 // editorPage shows the draft (or the form that opens one).
-func (s *Server) editorPage(w http.ResponseWriter, r *http.Request) {
-	h, err := s.store.PlanHeader(r.Context(), param(r, "ente"), param(r, "plan"))
-	if err != nil {
-		s.storeError(w, r, err)
-		return
-	}
+func (s *Server) editorPage(w http.ResponseWriter, r *http.Request) error {
+	h := planFrom(r)
 	msg := map[string]string{"adottata": "Revisione adottata: il piano in vigore è aggiornato.", "scartata": "Bozza scartata.",
 		"salvato": "Modifica salvata nella bozza.", "importato": "Foglio importato nella bozza: controlla le modifiche e adotta la revisione."}[r.URL.Query().Get("esito")]
-	s.renderEditor(w, r, h, http.StatusOK, templates.EditorData{Message: msg})
+	return s.renderEditor(w, r, h, http.StatusOK, templates.EditorData{Message: msg})
 }
 
-func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, h model.PlanHeader, status int, d templates.EditorData) {
+func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, h model.PlanHeader, status int, d templates.EditorData) error {
 	ctx := r.Context()
 	d.Plan = h
 	draft, err := s.store.DraftOf(ctx, h.ID)
@@ -46,14 +42,12 @@ func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, h model.Pl
 	case err == nil:
 		d.Draft = &draft
 		if d.Diff, err = s.draftDiff(r, h, draft); err != nil {
-			s.serverError(w, r, err)
-			return
+			return err
 		}
 	case !errors.Is(err, store.ErrNotFound):
-		s.serverError(w, r, err)
-		return
+		return err
 	}
-	s.render(w, r, status, templates.EditorPage(d))
+	return s.page(w, r, status, templates.EditorPage(d))
 }
 
 // draftDiff compares the draft with the revision in force.
@@ -68,16 +62,15 @@ func (s *Server) draftDiff(r *http.Request, h model.PlanHeader, d model.Draft) (
 // startDraft opens a revision. It carries no version: it only creates, and a
 // stale "Avvia" while a draft is open gets 409 (ErrDraftExists), never a
 // replaced draft.
-func (s *Server) startDraft(w http.ResponseWriter, r *http.Request) {
-	h, ok := s.editorForm(w, r)
-	if !ok {
-		return
+func (s *Server) startDraft(w http.ResponseWriter, r *http.Request) error {
+	h, err := s.editorForm(w, r)
+	if err != nil {
+		return err
 	}
 	f := templates.DraftForm{Label: r.PostForm.Get("etichetta"), InForce: r.PostForm.Get("vigore"), Adopted: r.PostForm.Get("adozione"),
 		Act: r.PostForm.Get("atto"), Reason: r.PostForm.Get("motivo"), Errors: map[string]string{}}
 	d := model.Draft{Label: limited(f.Errors, "etichetta", f.Label, 200, true), ActReference: limited(f.Errors, "atto", f.Act, 200, false),
 		Reason: limited(f.Errors, "motivo", f.Reason, 2000, true)}
-	var err error
 	if d.InForceFrom, err = time.Parse("02/01/2006", strings.TrimSpace(f.InForce)); err != nil ||
 		d.InForceFrom.Year() < h.StartYear || d.InForceFrom.Year() > h.EndYear {
 		f.Errors["vigore"] = "Scrivi la data come gg/mm/aaaa, dentro gli anni del piano."
@@ -90,18 +83,18 @@ func (s *Server) startDraft(w http.ResponseWriter, r *http.Request) {
 		d.AdoptedOn = &t
 	}
 	if len(f.Errors) > 0 {
-		s.renderEditor(w, r, h, http.StatusUnprocessableEntity, templates.EditorData{Start: f})
-		return
+		return s.renderEditor(w, r, h, http.StatusUnprocessableEntity, templates.EditorData{Start: f})
 	}
 	err = s.store.StartDraft(r.Context(), h, d, actor(r))
 	switch {
 	case errors.Is(err, store.ErrDraftExists):
-		s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: "Una bozza è già aperta per questo piano."})
+		return s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: "Una bozza è già aperta per questo piano."})
 	case err != nil:
-		s.serverError(w, r, err)
+		return err
 	default:
 		http.Redirect(w, r, string(templates.EditorURL(h.EnteSlug, h.Slug)), http.StatusSeeOther)
 	}
+	return nil
 }
 
 // validText reports whether a posted text can be stored: valid UTF-8 without
@@ -124,53 +117,39 @@ func limited(errs map[string]string, field, v string, max int, required bool) st
 }
 
 // editorForm reads the plan and a small form body.
-func (s *Server) editorForm(w http.ResponseWriter, r *http.Request) (model.PlanHeader, bool) {
-	h, err := s.store.PlanHeader(r.Context(), param(r, "ente"), param(r, "plan"))
-	if err != nil {
-		s.storeError(w, r, err)
-		return h, false
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxEditorForm)
-	if err := r.ParseForm(); err != nil {
-		s.errorPage(w, r, http.StatusBadRequest, "Richiesta non valida", "Il modulo inviato non è leggibile o è troppo grande.")
-		return h, false
-	}
-	return h, true
+func (s *Server) editorForm(w http.ResponseWriter, r *http.Request) (model.PlanHeader, error) {
+	return planFrom(r), readForm(w, r, maxEditorForm)
 }
 
 // draftForm reads the plan, the form and the draft it was built on.
-func (s *Server) draftForm(w http.ResponseWriter, r *http.Request) (model.PlanHeader, model.Draft, bool) {
-	h, ok := s.editorForm(w, r)
-	if !ok {
-		return h, model.Draft{}, false
+func (s *Server) draftForm(w http.ResponseWriter, r *http.Request) (model.PlanHeader, model.Draft, error) {
+	h, err := s.editorForm(w, r)
+	if err != nil {
+		return h, model.Draft{}, err
 	}
 	for _, vs := range r.PostForm { // the editor's checks (package planedit) accept NUL, the draft's jsonb does not
 		for _, v := range vs {
 			if strings.ContainsRune(v, 0) {
-				s.errorPage(w, r, http.StatusBadRequest, "Richiesta non valida", "Il modulo contiene caratteri non ammessi: nulla è stato salvato.")
-				return h, model.Draft{}, false
+				return h, model.Draft{}, badRequest("Il modulo contiene caratteri non ammessi: nulla è stato salvato.")
 			}
 		}
 	}
 	d, err := s.store.DraftOf(r.Context(), h.ID)
 	if errors.Is(err, store.ErrNotFound) {
-		s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: "Non c'è una bozza aperta: apri una revisione prima di modificare il piano."})
-		return h, d, false
+		return h, d, written(s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: "Non c'è una bozza aperta: apri una revisione prima di modificare il piano."}))
 	}
 	if err != nil {
-		s.serverError(w, r, err)
-		return h, d, false
+		return h, d, err
 	}
 	if r.Method == http.MethodPost && r.PostForm.Get("versione") != strconv.Itoa(d.Version) {
-		s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: "La bozza è cambiata nel frattempo (un'altra scheda o un'altra persona): la modifica non è stata salvata. Riaprila e ripeti."})
-		return h, d, false
+		return h, d, written(s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: "La bozza è cambiata nel frattempo (un'altra scheda o un'altra persona): la modifica non è stata salvata. Riaprila e ripeti."}))
 	}
-	return h, d, true
+	return h, d, nil
 }
 
 // draftFor reads the plan and its draft for a form page: with the posted
 // form and its version check on POST, for reading on GET.
-func (s *Server) draftFor(w http.ResponseWriter, r *http.Request) (model.PlanHeader, model.Draft, bool) {
+func (s *Server) draftFor(w http.ResponseWriter, r *http.Request) (model.PlanHeader, model.Draft, error) {
 	if r.Method == http.MethodPost {
 		return s.draftForm(w, r)
 	}
@@ -178,35 +157,28 @@ func (s *Server) draftFor(w http.ResponseWriter, r *http.Request) (model.PlanHea
 }
 
 // draftForRead reads the plan and its draft for a form page (GET).
-func (s *Server) draftForRead(w http.ResponseWriter, r *http.Request) (model.PlanHeader, model.Draft, bool) {
-	h, err := s.store.PlanHeader(r.Context(), param(r, "ente"), param(r, "plan"))
-	if err != nil {
-		s.storeError(w, r, err)
-		return h, model.Draft{}, false
-	}
+func (s *Server) draftForRead(w http.ResponseWriter, r *http.Request) (model.PlanHeader, model.Draft, error) {
+	h := planFrom(r)
 	d, err := s.store.DraftOf(r.Context(), h.ID)
 	if errors.Is(err, store.ErrNotFound) {
 		http.Redirect(w, r, string(templates.EditorURL(h.EnteSlug, h.Slug)), http.StatusSeeOther)
-		return h, d, false
+		return h, d, errWritten
 	}
-	if err != nil {
-		s.serverError(w, r, err)
-		return h, d, false
-	}
-	return h, d, true
+	return h, d, err
 }
 
 // saveDraft stores the edited draft and goes back to next.
-func (s *Server) saveDraft(w http.ResponseWriter, r *http.Request, h model.PlanHeader, d model.Draft, what map[string]any, next string) {
+func (s *Server) saveDraft(w http.ResponseWriter, r *http.Request, h model.PlanHeader, d model.Draft, what map[string]any, next string) error {
 	err := s.store.SaveDraft(r.Context(), h, d.Doc, d.Version, what, actor(r))
 	switch {
 	case errors.Is(err, store.ErrDraftChanged):
-		s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: "La bozza è cambiata nel frattempo: la modifica non è stata salvata. Riaprila e ripeti."})
+		return s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: "La bozza è cambiata nel frattempo: la modifica non è stata salvata. Riaprila e ripeti."})
 	case err != nil:
-		s.serverError(w, r, err)
+		return err
 	default:
 		http.Redirect(w, r, next, http.StatusSeeOther)
 	}
+	return nil
 }
 
 // adoptDraft makes the draft the plan's new revision: the first post (the
@@ -214,80 +186,75 @@ func (s *Server) saveDraft(w http.ResponseWriter, r *http.Request, h model.PlanH
 // differences above the button; only the confirmation posted from there,
 // with its box ticked and the draft version it showed, adopts. A draft
 // changed after the confirmation was shown is refused with the fresh diff.
-func (s *Server) adoptDraft(w http.ResponseWriter, r *http.Request) {
-	h, d, confirming, ok := s.confirmedDraft(w, r)
-	if !ok {
-		return
+func (s *Server) adoptDraft(w http.ResponseWriter, r *http.Request) error {
+	h, d, confirming, err := s.confirmedDraft(w, r)
+	if err != nil {
+		return err
 	}
 	if r.PostForm.Get("versione") != strconv.Itoa(d.Version) {
 		if confirming {
-			s.renderAdoptConfirm(w, r, h, d, http.StatusConflict, templates.AdoptConfirmData{Stale: staleAfterConfirmation})
-			return
+			return s.renderAdoptConfirm(w, r, h, d, http.StatusConflict, templates.AdoptConfirmData{Stale: staleAfterConfirmation})
 		}
-		s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: draftChangedMessage})
-		return
+		return s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: draftChangedMessage})
 	}
 	if r.PostForm.Get("conferma") != "1" {
 		msg, status := "", http.StatusOK
 		if confirming {
 			msg, status = "Per adottare la revisione spunta la conferma.", http.StatusUnprocessableEntity
 		}
-		s.renderAdoptConfirm(w, r, h, d, status, templates.AdoptConfirmData{Message: msg})
-		return
+		return s.renderAdoptConfirm(w, r, h, d, status, templates.AdoptConfirmData{Message: msg})
 	}
-	_, err := s.store.AdoptDraft(r.Context(), h, d.Version, actor(r))
+	_, err = s.store.AdoptDraft(r.Context(), h, d.Version, actor(r))
 	var lost *store.ErrHasMeasurements
 	var gone *store.ErrTargetRemoved
 	var invalid *store.InvalidPlanError
 	switch {
 	case errors.Is(err, store.ErrDraftChanged): // changed between the check and the adoption
-		s.staleDraft(w, r, h, func(fresh model.Draft) {
-			s.renderAdoptConfirm(w, r, h, fresh, http.StatusConflict, templates.AdoptConfirmData{Stale: staleAfterConfirmation})
+		return s.staleDraft(w, r, h, func(fresh model.Draft) error {
+			return s.renderAdoptConfirm(w, r, h, fresh, http.StatusConflict, templates.AdoptConfirmData{Stale: staleAfterConfirmation})
 		})
 	case errors.Is(err, store.ErrNotFound):
-		s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: draftChangedMessage})
+		return s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: draftChangedMessage})
 	case errors.As(err, &lost), errors.As(err, &gone):
-		s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: "Revisione non adottata: " + err.Error() + ". Nulla è cambiato."})
+		return s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: "Revisione non adottata: " + err.Error() + ". Nulla è cambiato."})
 	case errors.As(err, &invalid):
-		s.renderEditor(w, r, h, http.StatusUnprocessableEntity, templates.EditorData{Message: "Revisione non adottata: il piano della bozza non è coerente (" + err.Error() + "). Nulla è cambiato."})
+		return s.renderEditor(w, r, h, http.StatusUnprocessableEntity, templates.EditorData{Message: "Revisione non adottata: il piano della bozza non è coerente (" + err.Error() + "). Nulla è cambiato."})
 	case err != nil:
-		s.serverError(w, r, err)
+		return err
 	default:
 		http.Redirect(w, r, string(templates.EditorURL(h.EnteSlug, h.Slug))+"?esito=adottata", http.StatusSeeOther)
 	}
+	return nil
 }
 
 // confirmedDraft reads the plan, the form and the current draft of an
 // adoption or discard; confirming tells whether the form was posted from the
 // confirmation page. Without a draft the editor says so (409).
-func (s *Server) confirmedDraft(w http.ResponseWriter, r *http.Request) (h model.PlanHeader, d model.Draft, confirming, ok bool) {
-	if h, ok = s.editorForm(w, r); !ok {
-		return h, d, false, false
+func (s *Server) confirmedDraft(w http.ResponseWriter, r *http.Request) (h model.PlanHeader, d model.Draft, confirming bool, err error) {
+	if h, err = s.editorForm(w, r); err != nil {
+		return h, d, false, err
 	}
-	d, err := s.store.DraftOf(r.Context(), h.ID)
+	d, err = s.store.DraftOf(r.Context(), h.ID)
 	if errors.Is(err, store.ErrNotFound) {
-		s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: "Non c'è una bozza aperta: è già stata adottata o scartata. Nulla è stato modificato."})
-		return h, d, false, false
+		return h, d, false, written(s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: "Non c'è una bozza aperta: è già stata adottata o scartata. Nulla è stato modificato."}))
 	}
 	if err != nil {
-		s.serverError(w, r, err)
-		return h, d, false, false
+		return h, d, false, err
 	}
-	return h, d, r.PostForm.Get("passo") == "conferma", true
+	return h, d, r.PostForm.Get("passo") == "conferma", nil
 }
 
 // staleDraft reads the draft again after the store found it changed and
 // hands it to show; without a draft any more the editor says so.
-func (s *Server) staleDraft(w http.ResponseWriter, r *http.Request, h model.PlanHeader, show func(model.Draft)) {
+func (s *Server) staleDraft(w http.ResponseWriter, r *http.Request, h model.PlanHeader, show func(model.Draft) error) error {
 	fresh, err := s.store.DraftOf(r.Context(), h.ID)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: draftChangedMessage})
+		return s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: draftChangedMessage})
 	case err != nil:
-		s.serverError(w, r, err)
-	default:
-		show(fresh)
+		return err
 	}
+	return show(fresh)
 }
 
 // draftChangedMessage answers a form built on an older draft.
@@ -296,39 +263,35 @@ const draftChangedMessage = "La bozza è cambiata nel frattempo (un'altra scheda
 // discardDraft deletes the draft after a confirmation that says what is
 // lost, and only the draft the confirmation was built on: a stale "Scarta"
 // must not delete a draft changed (or opened again) since.
-func (s *Server) discardDraft(w http.ResponseWriter, r *http.Request) {
-	h, d, confirming, ok := s.confirmedDraft(w, r)
-	if !ok {
-		return
+func (s *Server) discardDraft(w http.ResponseWriter, r *http.Request) error {
+	h, d, confirming, err := s.confirmedDraft(w, r)
+	if err != nil {
+		return err
 	}
 	if r.PostForm.Get("versione") != strconv.Itoa(d.Version) {
 		if confirming {
-			s.renderDiscardConfirm(w, r, h, d, http.StatusConflict, templates.DiscardConfirmData{Stale: staleAfterConfirmation})
-			return
+			return s.renderDiscardConfirm(w, r, h, d, http.StatusConflict, templates.DiscardConfirmData{Stale: staleAfterConfirmation})
 		}
-		s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: draftChangedMessage})
-		return
+		return s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: draftChangedMessage})
 	}
 	if r.PostForm.Get("conferma") != "1" {
 		msg, status := "", http.StatusOK
 		if confirming {
 			msg, status = "Per scartare la bozza spunta la conferma.", http.StatusUnprocessableEntity
 		}
-		s.renderDiscardConfirm(w, r, h, d, status, templates.DiscardConfirmData{Message: msg})
-		return
+		return s.renderDiscardConfirm(w, r, h, d, status, templates.DiscardConfirmData{Message: msg})
 	}
-	err := s.store.DiscardDraft(r.Context(), h, d.Version, actor(r))
+	err = s.store.DiscardDraft(r.Context(), h, d.Version, actor(r))
 	switch {
 	case errors.Is(err, store.ErrDraftChanged):
-		s.staleDraft(w, r, h, func(fresh model.Draft) {
-			s.renderDiscardConfirm(w, r, h, fresh, http.StatusConflict, templates.DiscardConfirmData{Stale: staleAfterConfirmation})
+		return s.staleDraft(w, r, h, func(fresh model.Draft) error {
+			return s.renderDiscardConfirm(w, r, h, fresh, http.StatusConflict, templates.DiscardConfirmData{Stale: staleAfterConfirmation})
 		})
-		return
 	case err != nil && !errors.Is(err, store.ErrNotFound): // already discarded: nothing newer to lose
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	http.Redirect(w, r, string(templates.EditorURL(h.EnteSlug, h.Slug))+"?esito=scartata", http.StatusSeeOther)
+	return nil
 }
 
 func findObjective(d *plan.Document, code string) *plan.Objective {
@@ -341,26 +304,24 @@ func findObjective(d *plan.Document, code string) *plan.Objective {
 }
 
 // editObjective shows or saves an objective of the draft ({code} "nuovo" adds one).
-func (s *Server) editObjective(w http.ResponseWriter, r *http.Request) {
-	h, d, ok := s.draftFor(w, r)
-	if !ok {
-		return
+func (s *Server) editObjective(w http.ResponseWriter, r *http.Request) error {
+	h, d, err := s.draftFor(w, r)
+	if err != nil {
+		return err
 	}
 	code := param(r, "code")
 	data := templates.ObjectiveEditData{Plan: h, Doc: d.Doc, Version: d.Version, Errors: map[string]string{}}
 	if code != "nuovo" {
 		o := findObjective(d.Doc, code)
 		if o == nil {
-			s.notFound(w, r)
-			return
+			return errNotFound
 		}
 		data.Original, data.Current, data.Form = code, o, planedit.FormOf(*o)
 	} else {
 		data.Form.Kind = r.URL.Query().Get("tipo")
 	}
 	if r.Method != http.MethodPost {
-		s.render(w, r, http.StatusOK, templates.ObjectiveEditPage(data))
-		return
+		return s.page(w, r, http.StatusOK, templates.ObjectiveEditPage(data))
 	}
 	p := r.PostForm
 	data.Form = planedit.ObjectiveForm{Code: p.Get("codice"), Kind: p.Get("tipo"), Area: p.Get("ambito"), Parent: p.Get("padre"),
@@ -372,37 +333,34 @@ func (s *Server) editObjective(w http.ResponseWriter, r *http.Request) {
 	}
 	if errs := planedit.SetObjective(d.Doc, data.Original, data.Form); len(errs) > 0 {
 		data.Errors = errs
-		s.render(w, r, http.StatusUnprocessableEntity, templates.ObjectiveEditPage(data))
-		return
+		return s.page(w, r, http.StatusUnprocessableEntity, templates.ObjectiveEditPage(data))
 	}
-	s.saveDraft(w, r, h, d, map[string]any{"objective": strings.TrimSpace(data.Form.Code)},
+	return s.saveDraft(w, r, h, d, map[string]any{"objective": strings.TrimSpace(data.Form.Code)},
 		string(templates.EditObjectiveURL(h.EnteSlug, h.Slug, strings.TrimSpace(data.Form.Code)))+"?esito=salvato")
 }
 
 // deleteObjective removes an objective from the draft.
-func (s *Server) deleteObjective(w http.ResponseWriter, r *http.Request) {
-	h, d, ok := s.draftForm(w, r)
-	if !ok {
-		return
+func (s *Server) deleteObjective(w http.ResponseWriter, r *http.Request) error {
+	h, d, err := s.draftForm(w, r)
+	if err != nil {
+		return err
 	}
 	code := param(r, "code")
 	if errs := planedit.RemoveObjective(d.Doc, code); len(errs) > 0 {
-		s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: errs[""]})
-		return
+		return s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: errs[""]})
 	}
-	s.saveDraft(w, r, h, d, map[string]any{"objective_removed": code}, string(templates.EditorURL(h.EnteSlug, h.Slug))+"?esito=salvato")
+	return s.saveDraft(w, r, h, d, map[string]any{"objective_removed": code}, string(templates.EditorURL(h.EnteSlug, h.Slug))+"?esito=salvato")
 }
 
 // editIndicator shows or saves an indicator of the draft ({n} "nuovo" adds one).
-func (s *Server) editIndicator(w http.ResponseWriter, r *http.Request) {
-	h, d, ok := s.draftFor(w, r)
-	if !ok {
-		return
+func (s *Server) editIndicator(w http.ResponseWriter, r *http.Request) error {
+	h, d, err := s.draftFor(w, r)
+	if err != nil {
+		return err
 	}
 	o := findObjective(d.Doc, param(r, "code"))
 	if o == nil {
-		s.notFound(w, r)
-		return
+		return errNotFound
 	}
 	data := templates.IndicatorEditData{Plan: h, Doc: d.Doc, Version: d.Version, Objective: *o, Errors: map[string]string{}}
 	n := param(r, "n")
@@ -415,16 +373,14 @@ func (s *Server) editIndicator(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		if in == nil {
-			s.notFound(w, r)
-			return
+			return errNotFound
 		}
 		data.Key, data.Form, data.Derived = key, planedit.IndicatorFormOf(d.Doc, *in), in.Derived
 	} else {
 		data.Form = planedit.IndicatorFormOf(d.Doc, plan.Indicator{Formula: plan.FormulaDirect})
 	}
 	if r.Method != http.MethodPost {
-		s.render(w, r, http.StatusOK, templates.IndicatorEditPage(data))
-		return
+		return s.page(w, r, http.StatusOK, templates.IndicatorEditPage(data))
 	}
 	f := indicatorForm(r, d.Doc)
 	if data.Derived != nil {
@@ -433,10 +389,9 @@ func (s *Server) editIndicator(w http.ResponseWriter, r *http.Request) {
 	key, errs := planedit.SetIndicator(d.Doc, o.Code, data.Key, f)
 	if len(errs) > 0 {
 		data.Form, data.Errors = f, errs
-		s.render(w, r, http.StatusUnprocessableEntity, templates.IndicatorEditPage(data))
-		return
+		return s.page(w, r, http.StatusUnprocessableEntity, templates.IndicatorEditPage(data))
 	}
-	s.saveDraft(w, r, h, d, map[string]any{"indicator": key},
+	return s.saveDraft(w, r, h, d, map[string]any{"indicator": key},
 		string(templates.EditIndicatorURL(h.EnteSlug, h.Slug, o.Code, indicatorNumberOf(key)))+"?esito=salvato")
 }
 
@@ -470,25 +425,24 @@ func indicatorForm(r *http.Request, d *plan.Document) planedit.IndicatorForm {
 }
 
 // deleteIndicator removes an indicator from the draft.
-func (s *Server) deleteIndicator(w http.ResponseWriter, r *http.Request) {
-	h, d, ok := s.draftForm(w, r)
-	if !ok {
-		return
+func (s *Server) deleteIndicator(w http.ResponseWriter, r *http.Request) error {
+	h, d, err := s.draftForm(w, r)
+	if err != nil {
+		return err
 	}
 	key := param(r, "code") + "/" + param(r, "n")
 	if errs := planedit.RemoveIndicator(d.Doc, key); len(errs) > 0 {
-		s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: errs[""]})
-		return
+		return s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: errs[""]})
 	}
-	s.saveDraft(w, r, h, d, map[string]any{"indicator_removed": key},
+	return s.saveDraft(w, r, h, d, map[string]any{"indicator_removed": key},
 		string(templates.EditObjectiveURL(h.EnteSlug, h.Slug, param(r, "code")))+"?esito=salvato")
 }
 
 // editArea shows or saves an area of the draft ({n} "nuovo" adds one).
-func (s *Server) editArea(w http.ResponseWriter, r *http.Request) {
-	h, d, ok := s.draftFor(w, r)
-	if !ok {
-		return
+func (s *Server) editArea(w http.ResponseWriter, r *http.Request) error {
+	h, d, err := s.draftFor(w, r)
+	if err != nil {
+		return err
 	}
 	data := templates.AreaEditData{Plan: h, Version: d.Version, Errors: map[string]string{}}
 	n := param(r, "n")
@@ -496,8 +450,7 @@ func (s *Server) editArea(w http.ResponseWriter, r *http.Request) {
 	if n != "nuovo" {
 		var err error
 		if number, err = strconv.Atoi(n); err != nil {
-			s.notFound(w, r)
-			return
+			return errNotFound
 		}
 		found := false
 		for _, a := range d.Doc.Areas {
@@ -506,13 +459,11 @@ func (s *Server) editArea(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		if !found {
-			s.notFound(w, r)
-			return
+			return errNotFound
 		}
 	}
 	if r.Method != http.MethodPost {
-		s.render(w, r, http.StatusOK, templates.AreaEditPage(data))
-		return
+		return s.page(w, r, http.StatusOK, templates.AreaEditPage(data))
 	}
 	data.Title = r.PostForm.Get("titolo")
 	if n == "nuovo" {
@@ -530,35 +481,32 @@ func (s *Server) editArea(w http.ResponseWriter, r *http.Request) {
 		data.Errors = planedit.SetArea(d.Doc, number, data.Title)
 	}
 	if len(data.Errors) > 0 {
-		s.render(w, r, http.StatusUnprocessableEntity, templates.AreaEditPage(data))
-		return
+		return s.page(w, r, http.StatusUnprocessableEntity, templates.AreaEditPage(data))
 	}
-	s.saveDraft(w, r, h, d, map[string]any{"area": number}, string(templates.EditorURL(h.EnteSlug, h.Slug))+"?esito=salvato")
+	return s.saveDraft(w, r, h, d, map[string]any{"area": number}, string(templates.EditorURL(h.EnteSlug, h.Slug))+"?esito=salvato")
 }
 
 // deleteArea removes an area from the draft.
-func (s *Server) deleteArea(w http.ResponseWriter, r *http.Request) {
-	h, d, ok := s.draftForm(w, r)
-	if !ok {
-		return
+func (s *Server) deleteArea(w http.ResponseWriter, r *http.Request) error {
+	h, d, err := s.draftForm(w, r)
+	if err != nil {
+		return err
 	}
 	number, err := strconv.Atoi(param(r, "n"))
 	if err != nil {
-		s.notFound(w, r)
-		return
+		return errNotFound
 	}
 	if errs := planedit.RemoveArea(d.Doc, number); len(errs) > 0 {
-		s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: errs[""]})
-		return
+		return s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: errs[""]})
 	}
-	s.saveDraft(w, r, h, d, map[string]any{"area_removed": number}, string(templates.EditorURL(h.EnteSlug, h.Slug))+"?esito=salvato")
+	return s.saveDraft(w, r, h, d, map[string]any{"area_removed": number}, string(templates.EditorURL(h.EnteSlug, h.Slug))+"?esito=salvato")
 }
 
 // editIndividual lists and adds a role's individual objectives in the draft.
-func (s *Server) editIndividual(w http.ResponseWriter, r *http.Request) {
-	h, d, ok := s.draftFor(w, r)
-	if !ok {
-		return
+func (s *Server) editIndividual(w http.ResponseWriter, r *http.Request) error {
+	h, d, err := s.draftFor(w, r)
+	if err != nil {
+		return err
 	}
 	data := templates.IndividualEditData{Plan: h, Doc: d.Doc, Version: d.Version, Errors: map[string]string{}}
 	found := false
@@ -568,48 +516,43 @@ func (s *Server) editIndividual(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if !found {
-		s.notFound(w, r)
-		return
+		return errNotFound
 	}
 	if r.Method != http.MethodPost {
-		s.render(w, r, http.StatusOK, templates.IndividualEditPage(data))
-		return
+		return s.page(w, r, http.StatusOK, templates.IndividualEditPage(data))
 	}
 	p := r.PostForm
 	data.Form = planedit.IndividualForm{Code: p.Get("codice"), Title: p.Get("titolo"), Objective: p.Get("obiettivo"), Weight: p.Get("peso")}
 	if errs := planedit.AddIndividual(d.Doc, data.Role.Key, data.Form); len(errs) > 0 {
 		data.Errors = errs
-		s.render(w, r, http.StatusUnprocessableEntity, templates.IndividualEditPage(data))
-		return
+		return s.page(w, r, http.StatusUnprocessableEntity, templates.IndividualEditPage(data))
 	}
-	s.saveDraft(w, r, h, d, map[string]any{"individual": data.Role.Key + " " + strings.TrimSpace(data.Form.Code)},
+	return s.saveDraft(w, r, h, d, map[string]any{"individual": data.Role.Key + " " + strings.TrimSpace(data.Form.Code)},
 		string(templates.EditIndividualURL(h.EnteSlug, h.Slug, data.Role.Key))+"?esito=salvato")
 }
 
 // deleteIndividual removes one of a role's individual objectives from the draft.
-func (s *Server) deleteIndividual(w http.ResponseWriter, r *http.Request) {
-	h, d, ok := s.draftForm(w, r)
-	if !ok {
-		return
+func (s *Server) deleteIndividual(w http.ResponseWriter, r *http.Request) error {
+	h, d, err := s.draftForm(w, r)
+	if err != nil {
+		return err
 	}
 	role, code := param(r, "role"), r.PostForm.Get("codice")
 	if errs := planedit.RemoveIndividual(d.Doc, role, code); len(errs) > 0 {
-		s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: errs[""]})
-		return
+		return s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: errs[""]})
 	}
-	s.saveDraft(w, r, h, d, map[string]any{"individual_removed": role + " " + code}, string(templates.EditIndividualURL(h.EnteSlug, h.Slug, role)))
+	return s.saveDraft(w, r, h, d, map[string]any{"individual_removed": role + " " + code}, string(templates.EditIndividualURL(h.EnteSlug, h.Slug, role)))
 }
 
 // editOrganisation lists and changes the units and manager roles in the draft.
-func (s *Server) editOrganisation(w http.ResponseWriter, r *http.Request) {
-	h, d, ok := s.draftFor(w, r)
-	if !ok {
-		return
+func (s *Server) editOrganisation(w http.ResponseWriter, r *http.Request) error {
+	h, d, err := s.draftFor(w, r)
+	if err != nil {
+		return err
 	}
 	data := templates.OrganisationEditData{Plan: h, Doc: d.Doc, Version: d.Version, Errors: map[string]string{}}
 	if r.Method != http.MethodPost {
-		s.render(w, r, http.StatusOK, templates.OrganisationEditPage(data))
-		return
+		return s.page(w, r, http.StatusOK, templates.OrganisationEditPage(data))
 	}
 	p := r.PostForm
 	var what map[string]any
@@ -626,8 +569,7 @@ func (s *Server) editOrganisation(w http.ResponseWriter, r *http.Request) {
 		data.Errors = planedit.Errors{"": "Modulo non riconosciuto."}
 	}
 	if len(data.Errors) > 0 {
-		s.render(w, r, http.StatusUnprocessableEntity, templates.OrganisationEditPage(data))
-		return
+		return s.page(w, r, http.StatusUnprocessableEntity, templates.OrganisationEditPage(data))
 	}
-	s.saveDraft(w, r, h, d, what, string(templates.OrganisationURL(h.EnteSlug, h.Slug)))
+	return s.saveDraft(w, r, h, d, what, string(templates.OrganisationURL(h.EnteSlug, h.Slug)))
 }

@@ -20,35 +20,27 @@ import (
 // version (public) exists only for years the OIV validated, scores only
 // approved values of closed periods and leaves out the individual
 // scorecards, which are personal data.
-func (s *Server) relazioneDoc(w http.ResponseWriter, r *http.Request, public bool) (model.PlanHeader, *document.Document, *model.Validation, bool) {
-	h, err := s.store.PlanHeader(r.Context(), param(r, "ente"), param(r, "plan"))
-	if err != nil {
-		s.storeError(w, r, err)
-		return h, nil, nil, false
-	}
+func (s *Server) relazioneDoc(r *http.Request, public bool) (model.PlanHeader, *document.Document, *model.Validation, error) {
+	h := planFrom(r)
 	year, err := strconv.Atoi(param(r, "year"))
 	if err != nil || year < h.StartYear || year > h.EndYear {
-		s.notFound(w, r)
-		return h, nil, nil, false
+		return h, nil, nil, errNotFound
 	}
 	var val *model.Validation
 	vis := model.Approved
 	if public {
 		v, err := s.store.ValidationOf(r.Context(), h.ID, year)
 		if err != nil || v.Outcome == model.NotValidated || !v.Public {
-			s.storeError(w, r, orNotFound(err))
-			return h, nil, nil, false
+			return h, nil, nil, orNotFound(err)
 		}
 		val, vis = &v, model.Public
 	}
 	doc, err := relazione.Build(r.Context(), s.store, h, year, relazione.Options{Visibility: vis})
 	if errors.Is(err, relazione.ErrNoPeriod) {
-		s.notFound(w, r)
-		return h, nil, nil, false
+		return h, nil, nil, errNotFound
 	}
 	if err != nil {
-		s.serverError(w, r, err)
-		return h, nil, nil, false
+		return h, nil, nil, err
 	}
 	if public {
 		kept := doc.Tables[:0]
@@ -59,7 +51,7 @@ func (s *Server) relazioneDoc(w http.ResponseWriter, r *http.Request, public boo
 		}
 		doc.Tables = kept
 	}
-	return h, doc, val, true
+	return h, doc, val, nil
 }
 
 // orNotFound turns "no error" into ErrNotFound: the caller found something
@@ -72,41 +64,41 @@ func orNotFound(err error) error {
 }
 
 // relazionePage shows the Relazione of a year to the ente's auditors.
-func (s *Server) relazionePage(w http.ResponseWriter, r *http.Request) {
-	s.showRelazione(w, r, false)
+func (s *Server) relazionePage(w http.ResponseWriter, r *http.Request) error {
+	return s.showRelazione(w, r, false)
 }
 
 // publicRelazionePage shows a validated year's Relazione to everyone.
-func (s *Server) publicRelazionePage(w http.ResponseWriter, r *http.Request) {
-	s.showRelazione(w, r, true)
+func (s *Server) publicRelazionePage(w http.ResponseWriter, r *http.Request) error {
+	return s.showRelazione(w, r, true)
 }
 
-func (s *Server) showRelazione(w http.ResponseWriter, r *http.Request, public bool) {
-	h, doc, val, ok := s.relazioneDoc(w, r, public)
-	if !ok {
-		return
+func (s *Server) showRelazione(w http.ResponseWriter, r *http.Request, public bool) error {
+	h, doc, val, err := s.relazioneDoc(r, public)
+	if err != nil {
+		return err
 	}
 	year, _ := strconv.Atoi(param(r, "year"))
 	d := templates.RelazioneData{Plan: h, Year: year, Doc: doc, Public: public}
 	if public {
 		d.Validity = model.OutcomeLabel(val.Outcome) + " dall'OIV il " + val.DecidedOn.Format("02/01/2006")
 	}
-	s.render(w, r, http.StatusOK, templates.RelazionePage(d))
+	return s.page(w, r, http.StatusOK, templates.RelazionePage(d))
 }
 
 // relazioneFile serves a download of the Relazione.
-func (s *Server) relazioneFile(w http.ResponseWriter, r *http.Request) {
-	s.serveRelazioneFile(w, r, false)
+func (s *Server) relazioneFile(w http.ResponseWriter, r *http.Request) error {
+	return s.serveRelazioneFile(w, r, false)
 }
 
 // publicRelazioneFile serves a download of a validated year's Relazione.
-func (s *Server) publicRelazioneFile(w http.ResponseWriter, r *http.Request) {
-	s.serveRelazioneFile(w, r, true)
+func (s *Server) publicRelazioneFile(w http.ResponseWriter, r *http.Request) error {
+	return s.serveRelazioneFile(w, r, true)
 }
 
 var csvFile = regexp.MustCompile(`^([a-z0-9-]{1,60})\.csv$`)
 
-func (s *Server) serveRelazioneFile(w http.ResponseWriter, r *http.Request, public bool) {
+func (s *Server) serveRelazioneFile(w http.ResponseWriter, r *http.Request, public bool) error {
 	file := param(r, "file")
 	var table string
 	switch file {
@@ -114,25 +106,22 @@ func (s *Server) serveRelazioneFile(w http.ResponseWriter, r *http.Request, publ
 	default:
 		m := csvFile.FindStringSubmatch(file)
 		if m == nil {
-			s.notFound(w, r)
-			return
+			return errNotFound
 		}
 		table = m[1]
 	}
-	h, doc, _, ok := s.relazioneDoc(w, r, public)
-	if !ok {
-		return
+	h, doc, _, err := s.relazioneDoc(r, public)
+	if err != nil {
+		return err
 	}
 	var buf bytes.Buffer
-	var err error
 	ext := file[strings.LastIndexByte(file, '.'):]
 	name := "relazione-performance-" + param(r, "year") + "_" + h.EnteSlug
 	switch {
 	case table != "":
 		t := doc.Table(table)
 		if t == nil {
-			s.notFound(w, r)
-			return
+			return errNotFound
 		}
 		name += "_" + table
 		err = report.WriteCSV(&buf, t, doc.Notice)
@@ -150,8 +139,7 @@ func (s *Server) serveRelazioneFile(w http.ResponseWriter, r *http.Request, publ
 	}
 	if err != nil {
 		w.Header().Del("Content-Type")
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	if doc.Notice != "" {
 		name += "_DATI-DIMOSTRATIVI"
@@ -163,4 +151,5 @@ func (s *Server) serveRelazioneFile(w http.ResponseWriter, r *http.Request, publ
 	}
 	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	_, _ = buf.WriteTo(w)
+	return nil
 }

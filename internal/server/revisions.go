@@ -12,16 +12,11 @@ import (
 
 // revisionsPage lists a plan's revisions and, with ?da=&a=, the differences
 // between two of them. Public: the plan and its changes are published.
-func (s *Server) revisionsPage(w http.ResponseWriter, r *http.Request) {
-	h, err := s.store.PlanHeader(r.Context(), param(r, "ente"), param(r, "plan"))
-	if err != nil {
-		s.storeError(w, r, err)
-		return
-	}
+func (s *Server) revisionsPage(w http.ResponseWriter, r *http.Request) error {
+	h := planFrom(r)
 	revs, err := s.store.Revisions(r.Context(), h.ID)
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	d := templates.RevisionsData{Plan: h, Revisions: revs}
 	if len(revs) > 0 {
@@ -45,11 +40,10 @@ func (s *Server) revisionsPage(w http.ResponseWriter, r *http.Request) {
 		case errors.Is(err, store.ErrNoContent):
 			d.Message, d.Diff = "Il contenuto di una delle due revisioni non è stato registrato: il confronto non è possibile.", nil
 		case err != nil:
-			s.storeError(w, r, err)
-			return
+			return err
 		}
 	}
-	s.render(w, r, status, templates.RevisionsPage(d))
+	return s.page(w, r, status, templates.RevisionsPage(d))
 }
 
 func hasRevision(revs []model.RevisionInfo, seq int) bool {

@@ -17,24 +17,17 @@ var slugRe = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 // rolloverPage shows and handles the form that creates next cycle's plan.
 // Like createPlan it only creates (LoadPlan without Replace): a stale form
 // finds the slug taken and is refused, so it carries no version.
-func (s *Server) rolloverPage(w http.ResponseWriter, r *http.Request) {
-	h, err := s.store.PlanHeader(r.Context(), param(r, "ente"), param(r, "plan"))
-	if err != nil {
-		s.storeError(w, r, err)
-		return
-	}
+func (s *Server) rolloverPage(w http.ResponseWriter, r *http.Request) error {
+	h := planFrom(r)
 	next := h.StartYear + 1
 	d := templates.RolloverData{Plan: h, Slug: "piao-" + strconv.Itoa(next) + "-" + strconv.Itoa(next+h.EndYear-h.StartYear),
 		Title: "PIAO " + strconv.Itoa(next) + "–" + strconv.Itoa(next+h.EndYear-h.StartYear), Start: strconv.Itoa(next),
 		End: strconv.Itoa(next + h.EndYear - h.StartYear), Errors: map[string]string{}}
 	if r.Method != http.MethodPost {
-		s.render(w, r, http.StatusOK, templates.RolloverPage(d))
-		return
+		return s.page(w, r, http.StatusOK, templates.RolloverPage(d))
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-	if err := r.ParseForm(); err != nil {
-		s.errorPage(w, r, http.StatusBadRequest, "Richiesta non valida", "Il modulo inviato non è leggibile o è troppo grande.")
-		return
+	if err := readForm(w, r, maxSmallForm); err != nil {
+		return err
 	}
 	p := r.PostForm
 	d.Slug, d.Title, d.Start, d.End = strings.TrimSpace(p.Get("slug")), p.Get("titolo"), strings.TrimSpace(p.Get("inizio")), strings.TrimSpace(p.Get("fine"))
@@ -45,27 +38,23 @@ func (s *Server) rolloverPage(w http.ResponseWriter, r *http.Request) {
 		if _, err := s.store.PlanHeader(r.Context(), h.EnteSlug, d.Slug); err == nil {
 			d.Errors["slug"] = "L'ente ha già un piano con questo identificativo."
 		} else if !errors.Is(err, store.ErrNotFound) {
-			s.serverError(w, r, err)
-			return
+			return err
 		}
 	}
 	if len(d.Errors) > 0 {
-		s.render(w, r, http.StatusUnprocessableEntity, templates.RolloverPage(d))
-		return
+		return s.page(w, r, http.StatusUnprocessableEntity, templates.RolloverPage(d))
 	}
 	res, err := rollover.Build(r.Context(), s.store, h, n)
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	if _, err := s.store.LoadPlan(r.Context(), res.Doc, store.LoadOptions{Actor: actor(r)}); err != nil {
 		if errors.Is(err, store.ErrPlanExists) {
 			d.Errors["slug"] = "L'ente ha già un piano con questo identificativo."
-			s.render(w, r, http.StatusUnprocessableEntity, templates.RolloverPage(d))
-			return
+			return s.page(w, r, http.StatusUnprocessableEntity, templates.RolloverPage(d))
 		}
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	http.Redirect(w, r, string(templates.PlanURL(h.EnteSlug, d.Slug)), http.StatusSeeOther)
+	return nil
 }

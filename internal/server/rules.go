@@ -16,28 +16,20 @@ import (
 // rulesPage shows the versions of the plan's scoring rules (the method of
 // the performance measurement system) and adds one from a chosen year
 // onwards: administrators.
-func (s *Server) rulesPage(w http.ResponseWriter, r *http.Request) {
-	h, err := s.store.PlanHeader(r.Context(), param(r, "ente"), param(r, "plan"))
-	if err != nil {
-		s.storeError(w, r, err)
-		return
-	}
+func (s *Server) rulesPage(w http.ResponseWriter, r *http.Request) error {
+	h := planFrom(r)
 	d, err := s.rulesData(r, h)
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	if r.URL.Query().Get("esito") == "salvato" {
 		d.Message = "Nuova versione delle regole salvata: vale dall'anno scelto in poi; gli anni precedenti restano con le regole di prima."
 	}
 	if r.Method != http.MethodPost {
-		s.render(w, r, http.StatusOK, templates.RulesPage(d))
-		return
+		return s.page(w, r, http.StatusOK, templates.RulesPage(d))
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-	if err := r.ParseForm(); err != nil {
-		s.errorPage(w, r, http.StatusBadRequest, "Richiesta non valida", "Il modulo inviato non è leggibile o è troppo grande.")
-		return
+	if err := readForm(w, r, maxSmallForm); err != nil {
+		return err
 	}
 	p := r.PostForm
 	d.Form = templates.RulesForm{Cap: p.Get("tetto"), Min: p.Get("soglia"), LTE: p.Get("regola-lte"), Objective: p.Get("regola-obiettivo"),
@@ -67,21 +59,19 @@ func (s *Server) rulesPage(w http.ResponseWriter, r *http.Request) {
 			now := templates.RulesFormOf(conflict.Current, conflict.Version)
 			d.Conflict = &now
 			d.Form.Version = conflict.Version // saving again adds them, knowingly
-			s.render(w, r, http.StatusConflict, templates.RulesPage(d))
-			return
+			return s.page(w, r, http.StatusConflict, templates.RulesPage(d))
 		case errors.As(err, &yearErr):
 			errs["dal"] = rulesYearMessage(yearErr)
 		case err != nil:
-			s.serverError(w, r, err)
-			return
+			return err
 		}
 	}
 	if len(errs) > 0 {
 		d.Errors = errs
-		s.render(w, r, http.StatusUnprocessableEntity, templates.RulesPage(d))
-		return
+		return s.page(w, r, http.StatusUnprocessableEntity, templates.RulesPage(d))
 	}
 	http.Redirect(w, r, string(templates.RulesURL(h.EnteSlug, h.Slug))+"?esito=salvato", http.StatusSeeOther)
+	return nil
 }
 
 // rulesData reads the versions of the rules, the one in force for each plan

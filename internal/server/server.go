@@ -115,16 +115,16 @@ func New(st *store.Store, sessions *scs.SessionManager, log *slog.Logger, opts .
 		s.route(r, http.MethodGet, "/enti/{ente}/piani/{plan}/obiettivi/{code}", auth.Public, none, s.objectivePage)
 		s.route(r, http.MethodGet, "/enti/{ente}/piani/{plan}/dirigenti/{role}", auth.Public, none, s.rolePage)
 		s.route(r, http.MethodGet, "/enti/{ente}/piani/{plan}/qualita-dati", auth.Public, none, s.notesPage)
-		s.route(r, http.MethodGet, "/enti/{ente}/piani/{plan}/indicatori/{code}/{n}", auth.Public, none, s.indicatorPage)
-		s.route(r, http.MethodGet, "/enti/{ente}/piani/{plan}/revisioni", auth.Public, none, s.revisionsPage)
+		s.route(r, http.MethodGet, "/enti/{ente}/piani/{plan}/indicatori/{code}/{n}", auth.Public, planParam, s.indicatorPage)
+		s.route(r, http.MethodGet, "/enti/{ente}/piani/{plan}/revisioni", auth.Public, planParam, s.revisionsPage)
 		s.route(r, http.MethodGet, "/opendata", auth.Public, none, s.openDataIndex)
 		// Amministrazione trasparente › Performance: results once the OIV validated the year.
 		const tr = "/trasparenza/{ente}/{plan}"
-		s.route(r, http.MethodGet, tr, auth.Public, none, s.transparencyPage)
-		s.route(r, http.MethodGet, tr+"/relazione/{year}", auth.Public, none, s.publicRelazionePage)
-		s.route(r, http.MethodGet, tr+"/relazione/{year}/validazione", auth.Public, none, s.publicValidationDocument)
-		s.route(r, http.MethodGet, tr+"/relazione/{year}/validazione/{id}", auth.Public, none, s.publicDecisionDocument)
-		s.route(r, http.MethodGet, tr+"/relazione/{year}/{file}", auth.Public, none, s.publicRelazioneFile)
+		s.route(r, http.MethodGet, tr, auth.Public, planParam, s.transparencyPage)
+		s.route(r, http.MethodGet, tr+"/relazione/{year}", auth.Public, planParam, s.publicRelazionePage)
+		s.route(r, http.MethodGet, tr+"/relazione/{year}/validazione", auth.Public, planParam, s.publicValidationDocument)
+		s.route(r, http.MethodGet, tr+"/relazione/{year}/validazione/{id}", auth.Public, planParam, s.publicDecisionDocument)
+		s.route(r, http.MethodGet, tr+"/relazione/{year}/{file}", auth.Public, planParam, s.publicRelazioneFile)
 		s.route(r, http.MethodGet, "/opendata/{ente}/{plan}/{file}", auth.Public, none, s.openDataFile)
 
 		// Signing in and out.
@@ -138,57 +138,57 @@ func New(st *store.Store, sessions *scs.SessionManager, log *slog.Logger, opts .
 		// Reporting actuals: the ente's users; finer checks (owner, reviewer) inside the handlers.
 		const pl = "/enti/{ente}/piani/{plan}"
 		s.route(r, http.MethodGet, pl+"/cruscotto", auth.ViewPrivate, enteParam, s.dashboardPage)
-		s.route(r, http.MethodGet, pl+"/misurazioni", auth.ViewPrivate, enteParam, s.worklist)
-		s.route(r, http.MethodGet, pl+"/misurazioni/griglia", auth.ViewPrivate, enteParam, s.gridPage)
-		s.route(r, http.MethodPost, pl+"/misurazioni/griglia", auth.ViewPrivate, enteParam, s.saveGrid)
-		s.route(r, http.MethodGet, pl+"/misurazioni/{code}/{n}", auth.ViewPrivate, enteParam, s.entryPage)
-		s.route(r, http.MethodPost, pl+"/misurazioni/{code}/{n}", auth.ViewPrivate, enteParam, s.saveEntry)
-		s.route(r, http.MethodPost, pl+"/misurazioni/{code}/{n}/stato", auth.ViewPrivate, enteParam, s.transition)
-		s.route(r, http.MethodPost, pl+"/misurazioni/approvazioni", auth.Approve, enteParam, s.bulkApprovals)
-		s.route(r, http.MethodGet, pl+"/periodi", auth.ViewPrivate, enteParam, s.periodsPage)
-		s.route(r, http.MethodPost, pl+"/periodi/{periodo}", auth.Approve, enteParam, s.setPeriod)
-		s.route(r, http.MethodPost, pl+"/periodi/{periodo}/scadenza", auth.EditPlan, enteParam, s.setDeadline)
-		s.route(r, http.MethodGet, pl+"/ritardi", auth.Approve, enteParam, s.latePage)
+		s.route(r, http.MethodGet, pl+"/misurazioni", auth.ViewPrivate, planParam, s.worklist)
+		s.route(r, http.MethodGet, pl+"/misurazioni/griglia", auth.ViewPrivate, planParam, s.gridPage)
+		s.route(r, http.MethodPost, pl+"/misurazioni/griglia", auth.ViewPrivate, planParam, s.saveGrid)
+		s.route(r, http.MethodGet, pl+"/misurazioni/{code}/{n}", auth.ViewPrivate, planParam, s.entryPage)
+		s.route(r, http.MethodPost, pl+"/misurazioni/{code}/{n}", auth.ViewPrivate, planParam, s.saveEntry)
+		s.route(r, http.MethodPost, pl+"/misurazioni/{code}/{n}/stato", auth.ViewPrivate, planParam, s.transition)
+		s.route(r, http.MethodPost, pl+"/misurazioni/approvazioni", auth.Approve, planParam, s.bulkApprovals)
+		s.route(r, http.MethodGet, pl+"/periodi", auth.ViewPrivate, planParam, s.periodsPage)
+		s.route(r, http.MethodPost, pl+"/periodi/{periodo}", auth.Approve, planParam, s.setPeriod)
+		s.route(r, http.MethodPost, pl+"/periodi/{periodo}/scadenza", auth.EditPlan, planParam, s.setDeadline)
+		s.route(r, http.MethodGet, pl+"/ritardi", auth.Approve, planParam, s.latePage)
 		s.route(r, http.MethodGet, "/allegati/{id}", auth.SignedIn, none, s.attachment)
 		s.route(r, http.MethodGet, pl+"/obiettivi/{code}/evidenze.zip", auth.ViewPrivate, enteParam, s.evidencePack)
 
 		// OIV: reports, audit trail, observations and validation.
-		s.route(r, http.MethodGet, pl+"/oiv", auth.Audit, enteParam, s.oivPage)
-		s.route(r, http.MethodPost, pl+"/oiv/verifica", auth.Audit, enteParam, s.verifyChain)
-		s.route(r, http.MethodPost, pl+"/oiv/osservazioni", auth.Observe, enteParam, s.addObservation)
-		s.route(r, http.MethodPost, pl+"/oiv/validazione", auth.Observe, enteParam, s.setValidation)
-		s.route(r, http.MethodPost, pl+"/oiv/validazione/revoca", auth.Observe, enteParam, s.withdrawValidation)
-		s.route(r, http.MethodGet, pl+"/relazione/{year}", auth.Audit, enteParam, s.relazionePage)
-		s.route(r, http.MethodGet, pl+"/relazione/{year}/validazione", auth.Audit, enteParam, s.validationDocument)
-		s.route(r, http.MethodGet, pl+"/relazione/{year}/validazione/{id}", auth.Audit, enteParam, s.decisionDocument)
-		s.route(r, http.MethodGet, pl+"/relazione/{year}/{file}", auth.Audit, enteParam, s.relazioneFile)
-		s.route(r, http.MethodGet, pl+"/registro", auth.Audit, enteParam, s.auditPage)
-		s.route(r, http.MethodGet, pl+"/registro/{file}", auth.Audit, enteParam, s.auditExport)
+		s.route(r, http.MethodGet, pl+"/oiv", auth.Audit, planParam, s.oivPage)
+		s.route(r, http.MethodPost, pl+"/oiv/verifica", auth.Audit, planParam, s.verifyChain)
+		s.route(r, http.MethodPost, pl+"/oiv/osservazioni", auth.Observe, planParam, s.addObservation)
+		s.route(r, http.MethodPost, pl+"/oiv/validazione", auth.Observe, planParam, s.setValidation)
+		s.route(r, http.MethodPost, pl+"/oiv/validazione/revoca", auth.Observe, planParam, s.withdrawValidation)
+		s.route(r, http.MethodGet, pl+"/relazione/{year}", auth.Audit, planParam, s.relazionePage)
+		s.route(r, http.MethodGet, pl+"/relazione/{year}/validazione", auth.Audit, planParam, s.validationDocument)
+		s.route(r, http.MethodGet, pl+"/relazione/{year}/validazione/{id}", auth.Audit, planParam, s.decisionDocument)
+		s.route(r, http.MethodGet, pl+"/relazione/{year}/{file}", auth.Audit, planParam, s.relazioneFile)
+		s.route(r, http.MethodGet, pl+"/registro", auth.Audit, planParam, s.auditPage)
+		s.route(r, http.MethodGet, pl+"/registro/{file}", auth.Audit, planParam, s.auditExport)
 
 		// Editing the plan: administrators, through a draft revision.
 		const ed = pl + "/modifica"
-		s.route(r, http.MethodGet, ed, auth.EditPlan, enteParam, s.editorPage)
-		s.route(r, http.MethodPost, ed+"/avvia", auth.EditPlan, enteParam, s.startDraft)
-		s.route(r, http.MethodGet, ed+"/nuovo-ciclo", auth.EditPlan, enteParam, s.rolloverPage)
-		s.route(r, http.MethodPost, ed+"/nuovo-ciclo", auth.EditPlan, enteParam, s.rolloverPage)
+		s.route(r, http.MethodGet, ed, auth.EditPlan, planParam, s.editorPage)
+		s.route(r, http.MethodPost, ed+"/avvia", auth.EditPlan, planParam, s.startDraft)
+		s.route(r, http.MethodGet, ed+"/nuovo-ciclo", auth.EditPlan, planParam, s.rolloverPage)
+		s.route(r, http.MethodPost, ed+"/nuovo-ciclo", auth.EditPlan, planParam, s.rolloverPage)
 		s.route(r, http.MethodGet, pl+"/esporta.json", auth.EditPlan, enteParam, s.exportJSON)
-		s.route(r, http.MethodGet, pl+"/regole", auth.EditPlan, enteParam, s.rulesPage)
-		s.route(r, http.MethodPost, pl+"/regole", auth.EditPlan, enteParam, s.rulesPage)
-		s.route(r, http.MethodGet, ed+"/modello.xlsx", auth.EditPlan, enteParam, s.planTemplate)
-		s.route(r, http.MethodPost, ed+"/importa", auth.EditPlan, enteParam, s.importTemplate)
-		s.route(r, http.MethodPost, ed+"/adotta", auth.EditPlan, enteParam, s.adoptDraft)
-		s.route(r, http.MethodPost, ed+"/scarta", auth.EditPlan, enteParam, s.discardDraft)
+		s.route(r, http.MethodGet, pl+"/regole", auth.EditPlan, planParam, s.rulesPage)
+		s.route(r, http.MethodPost, pl+"/regole", auth.EditPlan, planParam, s.rulesPage)
+		s.route(r, http.MethodGet, ed+"/modello.xlsx", auth.EditPlan, planParam, s.planTemplate)
+		s.route(r, http.MethodPost, ed+"/importa", auth.EditPlan, planParam, s.importTemplate)
+		s.route(r, http.MethodPost, ed+"/adotta", auth.EditPlan, planParam, s.adoptDraft)
+		s.route(r, http.MethodPost, ed+"/scarta", auth.EditPlan, planParam, s.discardDraft)
 		for _, m := range []string{http.MethodGet, http.MethodPost} {
-			s.route(r, m, ed+"/obiettivi/{code}", auth.EditPlan, enteParam, s.editObjective)
-			s.route(r, m, ed+"/obiettivi/{code}/indicatori/{n}", auth.EditPlan, enteParam, s.editIndicator)
-			s.route(r, m, ed+"/ambiti/{n}", auth.EditPlan, enteParam, s.editArea)
-			s.route(r, m, ed+"/individuali/{role}", auth.EditPlan, enteParam, s.editIndividual)
-			s.route(r, m, ed+"/organizzazione", auth.EditPlan, enteParam, s.editOrganisation)
+			s.route(r, m, ed+"/obiettivi/{code}", auth.EditPlan, planParam, s.editObjective)
+			s.route(r, m, ed+"/obiettivi/{code}/indicatori/{n}", auth.EditPlan, planParam, s.editIndicator)
+			s.route(r, m, ed+"/ambiti/{n}", auth.EditPlan, planParam, s.editArea)
+			s.route(r, m, ed+"/individuali/{role}", auth.EditPlan, planParam, s.editIndividual)
+			s.route(r, m, ed+"/organizzazione", auth.EditPlan, planParam, s.editOrganisation)
 		}
-		s.route(r, http.MethodPost, ed+"/obiettivi/{code}/elimina", auth.EditPlan, enteParam, s.deleteObjective)
-		s.route(r, http.MethodPost, ed+"/obiettivi/{code}/indicatori/{n}/elimina", auth.EditPlan, enteParam, s.deleteIndicator)
-		s.route(r, http.MethodPost, ed+"/ambiti/{n}/elimina", auth.EditPlan, enteParam, s.deleteArea)
-		s.route(r, http.MethodPost, ed+"/individuali/{role}/elimina", auth.EditPlan, enteParam, s.deleteIndividual)
+		s.route(r, http.MethodPost, ed+"/obiettivi/{code}/elimina", auth.EditPlan, planParam, s.deleteObjective)
+		s.route(r, http.MethodPost, ed+"/obiettivi/{code}/indicatori/{n}/elimina", auth.EditPlan, planParam, s.deleteIndicator)
+		s.route(r, http.MethodPost, ed+"/ambiti/{n}/elimina", auth.EditPlan, planParam, s.deleteArea)
+		s.route(r, http.MethodPost, ed+"/individuali/{role}/elimina", auth.EditPlan, planParam, s.deleteIndividual)
 
 		// Reserved area.
 		s.route(r, http.MethodGet, "/area-riservata", auth.SignedIn, none, s.accountHome)
@@ -213,9 +213,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 
 // route registers a handler behind the policy: the request reaches h only
 // when auth.Decide allows action on the resource that res resolves.
-func (s *Server) route(r chi.Router, method, pattern string, action auth.Action, res resolver, h http.HandlerFunc) {
+func (s *Server) route(r chi.Router, method, pattern string, action auth.Action, res resolver, h handler) {
 	s.actions[method+" "+pattern] = action
-	r.Method(method, pattern, s.guard(action, res, h))
+	r.Method(method, pattern, s.guard(action, res, s.serve(h)))
 }
 
 // Route is a registered route and its action.

@@ -84,24 +84,22 @@ func hasControl(s string) bool {
 }
 
 // signInForm shows the sign-in page; a signed-in user goes to his home page.
-func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) error {
 	if u := auth.FromContext(r.Context()); u != nil {
 		http.Redirect(w, r, s.homeFor(r, u), http.StatusSeeOther)
-		return
+		return nil
 	}
 	form := templates.SignInForm{Next: safeNext(r.URL.Query().Get("next")), SSO: s.oidc != nil}
 	if r.URL.Query().Get("uscito") == "1" {
 		form.Info = "Sei uscito dall'area riservata."
 	}
-	s.render(w, r, http.StatusOK, templates.SignInPage(form))
+	return s.page(w, r, http.StatusOK, templates.SignInPage(form))
 }
 
 // signIn checks the credentials, renews the session token and goes on.
-func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-	if err := r.ParseForm(); err != nil {
-		s.errorPage(w, r, http.StatusBadRequest, "Richiesta non valida", "Il modulo inviato non è leggibile.")
-		return
+func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
+	if err := readForm(w, r, maxSmallForm); err != nil {
+		return err
 	}
 	form := templates.SignInForm{Username: strings.TrimSpace(r.PostForm.Get("username")), Next: safeNext(r.PostForm.Get("next")),
 		SSO: s.oidc != nil, Errors: map[string]string{}}
@@ -120,8 +118,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(form.Errors) > 0 {
 		form.Username = truncateRunes(form.Username, maxUsernameLength)
-		s.render(w, r, http.StatusUnprocessableEntity, templates.SignInPage(form))
-		return
+		return s.page(w, r, http.StatusUnprocessableEntity, templates.SignInPage(form))
 	}
 	ctx := r.Context()
 	username := strings.ToLower(form.Username)
@@ -131,26 +128,22 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 	if !s.acquireHashSlot(ctx) {
 		w.Header().Set("Retry-After", "5")
 		form.Message = msgBusy
-		s.render(w, r, http.StatusServiceUnavailable, templates.SignInPage(form))
-		return
+		return s.page(w, r, http.StatusServiceUnavailable, templates.SignInPage(form))
 	}
 	defer func() { <-s.hashSlots }()
 	// The attempt is reserved (counted) before hashing, in one statement.
 	res, err := s.store.ReserveSignIn(ctx, username, addr, s.throttle)
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	if !res.Allowed {
 		w.Header().Set("Retry-After", strconv.Itoa(max(1, int(res.RetryAfter.Seconds()))))
 		form.Message = msgThrottled(res.RetryAfter)
-		s.render(w, r, http.StatusTooManyRequests, templates.SignInPage(form))
-		return
+		return s.page(w, r, http.StatusTooManyRequests, templates.SignInPage(form))
 	}
 	u, hash, err := s.store.Credentials(ctx, username)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	// the password check runs even for unknown accounts (against a dummy hash): same time, same answer
 	if !s.checkPassword(password, hash) || err != nil {
@@ -159,27 +152,24 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		}
 		if res.AccountLocked && err == nil { // only real accounts' lockouts reach the audit trail
 			if err := s.store.RecordLockout(ctx, u, addr, res.RetryAfter); err != nil {
-				s.serverError(w, r, err)
-				return
+				return err
 			}
 		}
 		form.Message = msgBadCredentials
-		s.render(w, r, http.StatusUnauthorized, templates.SignInPage(form))
-		return
+		return s.page(w, r, http.StatusUnauthorized, templates.SignInPage(form))
 	}
 	if err := s.store.ReleaseSignIn(ctx, username, addr); err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	if err := s.startSession(r, u, "password"); err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	next := form.Next
 	if next == "" {
 		next = s.homeFor(r, &u)
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
+	return nil
 }
 
 // startSession renews the token (no session fixation) and binds it to u.
@@ -224,24 +214,25 @@ func truncateRunes(s string, n int) string {
 }
 
 // signOut ends this session.
-func (s *Server) signOut(w http.ResponseWriter, r *http.Request) { s.finishSignOut(w, r, false) }
-
-// signOutEverywhere ends every session of the account.
-func (s *Server) signOutEverywhere(w http.ResponseWriter, r *http.Request) {
-	s.finishSignOut(w, r, true)
+func (s *Server) signOut(w http.ResponseWriter, r *http.Request) error {
+	return s.finishSignOut(w, r, false)
 }
 
-func (s *Server) finishSignOut(w http.ResponseWriter, r *http.Request, everywhere bool) {
+// signOutEverywhere ends every session of the account.
+func (s *Server) signOutEverywhere(w http.ResponseWriter, r *http.Request) error {
+	return s.finishSignOut(w, r, true)
+}
+
+func (s *Server) finishSignOut(w http.ResponseWriter, r *http.Request, everywhere bool) error {
 	u := auth.FromContext(r.Context())
 	if err := s.store.RecordSignOut(r.Context(), *u, everywhere); err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	if err := s.endSession(r); err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	http.Redirect(w, r, string(templates.SignInURL())+"?uscito=1", http.StatusSeeOther)
+	return nil
 }
 
 // homeFor is where a user lands after signing in: the page of his work.
@@ -286,13 +277,13 @@ func (s *Server) cockpitURL(r *http.Request, u *auth.User, ente, planSlug string
 }
 
 // accountHome is the reserved area: who you are, where to go, how to leave.
-func (s *Server) accountHome(w http.ResponseWriter, r *http.Request) {
-	s.renderAccount(w, r, http.StatusOK, templates.NotifyPrefs{})
+func (s *Server) accountHome(w http.ResponseWriter, r *http.Request) error {
+	return s.renderAccount(w, r, http.StatusOK, templates.NotifyPrefs{})
 }
 
 // renderAccount renders the reserved area; prefs with an Error is the
 // e-mail form as submitted, otherwise the stored preferences are shown.
-func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status int, prefs templates.NotifyPrefs) {
+func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status int, prefs templates.NotifyPrefs) error {
 	u := auth.FromContext(r.Context())
 	var links []templates.Link
 	if u.Global() {
@@ -319,16 +310,14 @@ func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status in
 			links = append(links, templates.Link{Label: "I tuoi obiettivi individuali", URL: templates.RoleURL(ente, planSlug, u.PositionKey)})
 		}
 	} else if err != nil && !errors.Is(err, store.ErrNotFound) {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	if prefs.Error == "" {
 		p, err := s.notifyPrefs(r, u)
 		if err != nil {
-			s.serverError(w, r, err)
-			return
+			return err
 		}
 		prefs = p
 	}
-	s.render(w, r, status, templates.AccountPage(*u, s.homeFor(r, u), links, prefs))
+	return s.page(w, r, status, templates.AccountPage(*u, s.homeFor(r, u), links, prefs))
 }

@@ -12,34 +12,27 @@ import (
 // transparencyPage is Amministrazione Trasparente › Performance: the plan,
 // the Relazione of each year the OIV validated with its tables as CSV, the
 // open data, the licence and the last-update date.
-func (s *Server) transparencyPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) transparencyPage(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	h, err := s.store.PlanHeader(ctx, param(r, "ente"), param(r, "plan"))
-	if err != nil {
-		s.storeError(w, r, err)
-		return
-	}
+	h := planFrom(r)
+	var err error
 	d := templates.TransparencyData{Plan: h}
 	if d.Revisions, err = s.store.Revisions(ctx, h.ID); err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	if d.LastUpdate, err = s.store.PublishedUpdate(ctx, h.ID); err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	validated, err := s.store.ValidatedYears(ctx, h.ID)
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	// every year with a public decision shows its history, so a correction
 	// or a withdrawal is never a silent swap; only a validated year
 	// publishes its results
 	history, err := s.store.ValidationHistory(ctx, h.ID, true)
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	for year, hist := range history {
 		ty := templates.TransparencyYear{Year: year, History: hist}
@@ -53,5 +46,5 @@ func (s *Server) transparencyPage(w http.ResponseWriter, r *http.Request) {
 		d.Years = append(d.Years, ty)
 	}
 	sort.Slice(d.Years, func(i, j int) bool { return d.Years[i].Year > d.Years[j].Year })
-	s.render(w, r, http.StatusOK, templates.TransparencyPage(d))
+	return s.page(w, r, http.StatusOK, templates.TransparencyPage(d))
 }
