@@ -106,10 +106,18 @@ func cmdUser(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 		}
 		_, err := st.CreateUser(ctx, store.NewUser{Ente: ente, Username: strings.ToLower(username), DisplayName: name, Email: email,
 			Role: auth.Role(role), Position: position, PasswordHash: hash}, actor)
-		if errors.Is(err, store.ErrUserExists) || errors.Is(err, store.ErrEmailTaken) {
+		switch {
+		case errors.Is(err, store.ErrUserExists) || errors.Is(err, store.ErrEmailTaken):
 			return fmt.Errorf("l'utente %s (o la sua e-mail) esiste già", username)
-		}
-		if err != nil {
+		case errors.Is(err, store.ErrUnknownEnte):
+			return fmt.Errorf("ente %q inesistente", ente)
+		case errors.Is(err, store.ErrUnknownPosition):
+			return fmt.Errorf("posizione %q inesistente nell'ente %s", position, ente)
+		case errors.Is(err, store.ErrPositionMismatch):
+			return errors.New("dirigenti e referenti (e solo loro) sono collegati a una posizione dirigenziale (--posizione)")
+		case errors.Is(err, store.ErrEnteRequired):
+			return errors.New("solo un amministratore può non appartenere a un ente (--ente)")
+		case err != nil:
 			return err
 		}
 		fmt.Fprintf(stdout, "Utente %s creato (%s).\n", username, auth.Role(role).Label())

@@ -79,8 +79,10 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) error {
 	case errors.Is(err, store.ErrEmailTaken):
 		// one address, one person: another account (of any ente) with it could capture the person's SSO sign-in
 		f.Errors["email"] = "Questo indirizzo e-mail è già usato da un altro account, anche di un altro ente: usane un altro o rivolgiti all'amministratore."
-	case err != nil && strings.Contains(err.Error(), "posizione"):
+	case errors.Is(err, store.ErrUnknownPosition):
 		f.Errors["posizione"] = "Posizione dirigenziale sconosciuta per questo ente."
+	case errors.Is(err, store.ErrPositionMismatch):
+		f.Errors["posizione"] = "Solo dirigenti e referenti hanno una posizione dirigenziale, e ne hanno una."
 	case err != nil:
 		return err
 	}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -215,8 +216,12 @@ func (s *Server) adoptDraft(w http.ResponseWriter, r *http.Request) error {
 		})
 	case errors.Is(err, store.ErrNotFound):
 		return s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: draftChangedMessage})
-	case errors.As(err, &lost), errors.As(err, &gone):
-		return s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: "Revisione non adottata: " + err.Error() + ". Nulla è cambiato."})
+	case errors.As(err, &lost):
+		return s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: "Revisione non adottata: l'indicatore " + lost.Indicator +
+			" (obiettivo " + lost.Objective + ") ha misurazioni registrate: non può essere eliminato (si può modificarne il target o il testo). Nulla è cambiato."})
+	case errors.As(err, &gone):
+		return s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: fmt.Sprintf("Revisione non adottata: il target %d dell'indicatore %s "+
+			"non può essere eliminato in una revisione: modificalo. Nulla è cambiato.", gone.Year, gone.Indicator)})
 	case errors.As(err, &invalid):
 		return s.renderEditor(w, r, h, http.StatusUnprocessableEntity, templates.EditorData{Message: "Revisione non adottata: il piano della bozza non è coerente (" + err.Error() + "). Nulla è cambiato."})
 	case err != nil:

@@ -15,10 +15,10 @@ import (
 
 // ErrHasMeasurements is returned when a revision would remove an objective or
 // indicator that has measurements: they would be lost with it.
-type ErrHasMeasurements struct{ What string }
+type ErrHasMeasurements struct{ Indicator, Objective string }
 
 func (e *ErrHasMeasurements) Error() string {
-	return e.What + " ha misurazioni registrate: non può essere eliminato (si può modificarne il target o il testo)"
+	return fmt.Sprintf("indicator %s (objective %s) has measurements: it cannot be removed", e.Indicator, e.Objective)
 }
 
 // ApplyRevision makes doc the plan's new revision, in one transaction: the
@@ -138,7 +138,7 @@ func (a *applier) refuseLostMeasurements(ctx context.Context) error {
 	var key, code string
 	_, err = pgx.ForEachRow(rows, []any{&key, &code}, func() error {
 		if !keep[key] {
-			return &ErrHasMeasurements{What: "L'indicatore " + key + " (obiettivo " + code + ")"}
+			return &ErrHasMeasurements{Indicator: key, Objective: code}
 		}
 		return nil
 	})
@@ -154,7 +154,7 @@ type ErrTargetRemoved struct {
 }
 
 func (e *ErrTargetRemoved) Error() string {
-	return fmt.Sprintf("il target %d dell'indicatore %s non può essere eliminato in una revisione: modificalo", e.Year, e.Indicator)
+	return fmt.Sprintf("target %d of indicator %s cannot be removed by a revision", e.Year, e.Indicator)
 }
 
 func (a *applier) refuseRemovedTargets() error {

@@ -19,6 +19,16 @@ var ErrUserExists = errors.New("user already exists")
 // ErrEmailTaken is returned when another account, of any ente, has the e-mail.
 var ErrEmailTaken = errors.New("e-mail already used by another account")
 
+// Refusals of CreateUser: the account's ente and position must exist, and
+// exactly dirigenti and referenti have a position; only an administrator may
+// belong to no ente.
+var (
+	ErrEnteRequired     = errors.New("only an administrator may belong to no ente")
+	ErrPositionMismatch = errors.New("dirigenti and referenti, and only they, have a position")
+	ErrUnknownEnte      = errors.New("unknown ente")
+	ErrUnknownPosition  = errors.New("unknown position")
+)
+
 // NewUser is an account to create.
 type NewUser struct {
 	Ente         string // ente slug; "" for a global administrator
@@ -57,11 +67,11 @@ func (s *Store) CreateUser(ctx context.Context, n NewUser, actor string) (int64,
 		return 0, errors.New("il nome visualizzato va da 1 a 200 caratteri")
 	}
 	if n.Ente == "" && n.Role != auth.Admin {
-		return 0, errors.New("solo un amministratore può non appartenere a un ente")
+		return 0, ErrEnteRequired
 	}
 	needsPosition := n.Role == auth.Dirigente || n.Role == auth.Referente
 	if needsPosition != (n.Position != "") {
-		return 0, errors.New("dirigenti e referenti (e solo loro) sono collegati a una posizione dirigenziale")
+		return 0, ErrPositionMismatch
 	}
 	var id int64
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
@@ -70,7 +80,7 @@ func (s *Store) CreateUser(ctx context.Context, n NewUser, actor string) (int64,
 			var e int64
 			if err := tx.QueryRow(ctx, `SELECT id FROM enti WHERE slug = $1`, n.Ente).Scan(&e); err != nil {
 				if errors.Is(err, pgx.ErrNoRows) {
-					return fmt.Errorf("ente %q inesistente", n.Ente)
+					return fmt.Errorf("%w: %q", ErrUnknownEnte, n.Ente)
 				}
 				return fmt.Errorf("ente %s: %w", n.Ente, err)
 			}
@@ -80,7 +90,7 @@ func (s *Store) CreateUser(ctx context.Context, n NewUser, actor string) (int64,
 			var p int64
 			if err := tx.QueryRow(ctx, `SELECT id FROM roles WHERE ente_id = $1 AND key = $2`, enteID, n.Position).Scan(&p); err != nil {
 				if errors.Is(err, pgx.ErrNoRows) {
-					return fmt.Errorf("posizione %q inesistente nell'ente %s", n.Position, n.Ente)
+					return fmt.Errorf("%w: %q in ente %s", ErrUnknownPosition, n.Position, n.Ente)
 				}
 				return fmt.Errorf("position %s: %w", n.Position, err)
 			}
