@@ -43,3 +43,35 @@ func addUser(t *testing.T, st *store.Store, username string, role auth.Role, pos
 		t.Fatalf("create %s: %v", username, err)
 	}
 }
+
+// attach saves a value with files for an indicator in an open period.
+func attach(t *testing.T, st *store.Store, h model.PlanHeader, p model.Period, key string, by auth.User, files ...store.NewAttachment) model.Entry {
+	t.Helper()
+	ctx := context.Background()
+	ind, err := st.EntryIndicator(ctx, h, key, p.Year)
+	if err != nil {
+		t.Fatalf("indicator %s: %v", key, err)
+	}
+	cur, err := st.Entry(ctx, ind.ID, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := 1.0
+	if _, err := st.SaveEntry(ctx, h, store.EntryInput{Indicator: ind, Period: p, Value: &v, Version: cur.Version, Attachments: files}, by); err != nil {
+		t.Fatalf("save %s: %v", key, err)
+	}
+	e, err := st.Entry(ctx, ind.ID, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// pattern is n bytes that differ from one 256 KiB slice to the next.
+func pattern(n int) []byte {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte(i*7 + i/(256<<10))
+	}
+	return b
+}
