@@ -36,9 +36,7 @@ func lastAudit(t *testing.T, st *store.Store, action string) model.AuditRow {
 	return rows[0]
 }
 
-func TestAuditEvents(t *testing.T) {
-	t.Parallel()
-	ref := testfix.Reference(t, testfix.WithSampleActuals())
+func testAuditEvents(t *testing.T, ref testfix.Ref) {
 	st, ctx := ref.Store, context.Background()
 	// An event of another ente, to be filtered out by EnteID.
 	if err := st.CreateEnte(ctx, testfixEnte("altro-ente"), "admin.altro"); err != nil {
@@ -104,39 +102,32 @@ func TestAuditEvents(t *testing.T) {
 			t.Errorf("err %v after %d rows", err, n)
 		}
 	})
-}
-
-func TestAuditActors(t *testing.T) {
-	t.Parallel()
-	ref := testfix.Reference(t, testfix.WithSampleActuals())
-	st, ctx := ref.Store, context.Background()
-	if err := st.CreateEnte(ctx, testfixEnte("altro-ente"), "admin.altro"); err != nil {
-		t.Fatal(err)
-	}
-	otherID, err := st.EnteID(ctx, "altro-ente")
-	if err != nil {
-		t.Fatal(err)
-	}
-	unknown := int64(-1)
-	cases := []struct {
-		name string
-		ente *int64
-		want string
-	}{
-		{"every ente", nil, "admin.altro,piao demo (dati dimostrativi),test"},
-		{"the reference ente", &ref.Plan.EnteID, "piao demo (dati dimostrativi),test"},
-		{"the other ente", &otherID, "admin.altro"},
-		{"an ente without events", &unknown, ""},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			got, err := st.AuditActors(ctx, c.ente)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if s := strings.Join(got, ","); s != c.want {
-				t.Errorf("got %q, want %q", s, c.want)
-			}
-		})
-	}
+	t.Run("actors", func(t *testing.T) {
+		otherID, err := st.EnteID(ctx, "altro-ente")
+		if err != nil {
+			t.Fatal(err)
+		}
+		unknown := int64(-1)
+		cases := []struct {
+			name string
+			ente *int64
+			want string
+		}{
+			{"every ente", nil, "admin.altro,piao demo (dati dimostrativi),test"},
+			{"the reference ente", &ref.Plan.EnteID, "piao demo (dati dimostrativi),test"},
+			{"the other ente", &otherID, "admin.altro"},
+			{"an ente without events", &unknown, ""},
+		}
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				got, err := st.AuditActors(ctx, c.ente)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if s := strings.Join(got, ","); s != c.want {
+					t.Errorf("got %q, want %q", s, c.want)
+				}
+			})
+		}
+	})
 }

@@ -20,11 +20,18 @@ var errWrite = errors.New("client gone")
 
 func (errWriter) Write([]byte) (int, error) { return 0, errWrite }
 
-func TestCopyAttachment(t *testing.T) {
+// Both kinds of stored file share one fixture: the sample actuals close
+// 2023, so that the OIV can decide on it; attachments go to an open period.
+func TestStoredFiles(t *testing.T) {
 	t.Parallel()
-	ref := testfix.Reference(t)
+	ref := testfix.Reference(t, testfix.WithSampleActuals())
+	t.Run("attachments", func(t *testing.T) { testCopyAttachment(t, ref) })
+	t.Run("OIV documents", func(t *testing.T) { testCopyValidationDocument(t, ref) })
+}
+
+func testCopyAttachment(t *testing.T, ref testfix.Ref) {
 	st, h, ctx := ref.Store, ref.Plan, context.Background()
-	p := period(t, st, h, 2023, "final")
+	p := period(t, st, h, 2024, "final")
 	files := map[string][]byte{
 		"piccolo.txt": []byte("verbale di verifica"),
 		"esatto.bin":  pattern(256 << 10),        // exactly one slice
@@ -80,9 +87,7 @@ func TestCopyAttachment(t *testing.T) {
 	})
 }
 
-func TestCopyValidationDocument(t *testing.T) {
-	t.Parallel()
-	ref := testfix.Reference(t, testfix.WithSampleActuals())
+func testCopyValidationDocument(t *testing.T, ref testfix.Ref) {
 	st, h, ctx := ref.Store, ref.Plan, context.Background()
 	doc := pattern(300 << 10)
 	if err := st.SetValidation(ctx, h, model.Validation{Year: 2023, Outcome: model.Validated, DecidedOn: romeToday(),

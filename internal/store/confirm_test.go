@@ -12,9 +12,7 @@ import (
 	"github.com/piao-performance/piao/internal/testfix"
 )
 
-func TestMeasurementsOf(t *testing.T) {
-	t.Parallel()
-	ref := testfix.Reference(t, testfix.WithSampleActuals())
+func testMeasurementsOf(t *testing.T, ref testfix.Ref) {
 	st, ctx := ref.Store, context.Background()
 	cases := []struct {
 		name       string

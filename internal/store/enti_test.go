@@ -15,9 +15,7 @@ func testfixEnte(slug string) plan.Ente {
 	return plan.Ente{Slug: slug, Name: "Ente di prova " + slug, ShortName: "Prova"}
 }
 
-func TestEnti(t *testing.T) {
-	t.Parallel()
-	ref := testfix.Reference(t)
+func testEnti(t *testing.T, ref testfix.Ref) {
 	st, ctx := ref.Store, context.Background()
 
 	t.Run("the reference ente", func(t *testing.T) {

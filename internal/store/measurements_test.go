@@ -13,9 +13,7 @@ import (
 	"github.com/piao-performance/piao/internal/workflow"
 )
 
-func TestMeasureCatalogue(t *testing.T) {
-	t.Parallel()
-	ref := testfix.Reference(t)
+func testMeasureCatalogue(t *testing.T, ref testfix.Ref) {
 	ctx := context.Background()
 	h, cat, err := ref.Store.MeasureCatalogue(ctx, testfix.Ente, testfix.Plan)
 	if err != nil {
@@ -198,9 +196,7 @@ func itoa(n int) string {
 	return string(b)
 }
 
-func TestSetBehaviour(t *testing.T) {
-	t.Parallel()
-	ref := testfix.Reference(t)
+func testSetBehaviour(t *testing.T, ref testfix.Ref) {
 	st, h, ctx := ref.Store, ref.Plan, context.Background()
 	set := func(role string, year int, score float64) error {
 		return st.SetBehaviour(ctx, testfix.Ente, testfix.Plan, role, year, score, "segretario", "colloquio annuale")

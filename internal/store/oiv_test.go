@@ -11,9 +11,7 @@ import (
 	"github.com/piao-performance/piao/internal/testfix"
 )
 
-func TestObservations(t *testing.T) {
-	t.Parallel()
-	ref := testfix.Reference(t)
+func testObservations(t *testing.T, ref testfix.Ref) {
 	st, h, ctx := ref.Store, ref.Plan, context.Background()
 	add := func(year int, objective, indicator, body string) (int64, error) {
 		return st.AddObservation(ctx, h, model.Observation{Year: year, Objective: objective, Indicator: indicator, Body: body}, "oiv")

@@ -9,9 +9,7 @@ import (
 	"github.com/piao-performance/piao/internal/testfix"
 )
 
-func TestOpenData(t *testing.T) {
-	t.Parallel()
-	ref := testfix.Reference(t, testfix.WithSampleActuals())
+func testOpenData(t *testing.T, ref testfix.Ref) {
 	st, ctx := ref.Store, context.Background()
 	h, rows, err := st.OpenData(ctx, testfix.Ente, testfix.Plan)
 	if err != nil {

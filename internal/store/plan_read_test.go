@@ -10,9 +10,7 @@ import (
 	"github.com/piao-performance/piao/internal/testfix"
 )
 
-func TestPlanRead(t *testing.T) {
-	t.Parallel()
-	ref := testfix.Reference(t)
+func testPlanRead(t *testing.T, ref testfix.Ref) {
 	st, h, ctx := ref.Store, ref.Plan, context.Background()
 
 	t.Run("list enti", func(t *testing.T) {

@@ -9,9 +9,7 @@ import (
 	"github.com/piao-performance/piao/internal/testfix"
 )
 
-func TestRole(t *testing.T) {
-	t.Parallel()
-	ref := testfix.Reference(t)
+func testRole(t *testing.T, ref testfix.Ref) {
 	st, ctx := ref.Store, context.Background()
 	cases := []struct {
 		key, title, unit   string

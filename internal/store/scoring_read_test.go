@@ -21,9 +21,7 @@ func day(s string) time.Time {
 	return d
 }
 
-func TestRevisionInForceAndSnapshot(t *testing.T) {
-	t.Parallel()
-	ref := testfix.Reference(t)
+func testRevisionInForceAndSnapshot(t *testing.T, ref testfix.Ref) {
 	st, h, ctx := ref.Store, ref.Plan, context.Background()
 	for _, c := range []struct {
 		day   string

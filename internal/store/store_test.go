@@ -8,9 +8,7 @@ import (
 	"github.com/piao-performance/piao/internal/testfix"
 )
 
-func TestPingAndCount(t *testing.T) {
-	t.Parallel()
-	ref := testfix.Reference(t)
+func testPingAndCount(t *testing.T, ref testfix.Ref) {
 	st, ctx := ref.Store, context.Background()
 	if err := st.Ping(ctx); err != nil {
 		t.Fatalf("ping: %v", err)
@@ -39,10 +37,4 @@ func TestPingAndCount(t *testing.T) {
 			}
 		})
 	}
-	t.Run("ping after the pool closed", func(t *testing.T) {
-		ref.Pool.Close()
-		if err := st.Ping(ctx); err == nil {
-			t.Error("ping of a closed pool succeeded")
-		}
-	})
 }
