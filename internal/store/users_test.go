@@ -54,11 +54,11 @@ func TestCreateUser(t *testing.T) {
 		{"unknown role", store.NewUser{Ente: testfix.Ente, Username: "ruolo.x", DisplayName: "X", Role: "capo"}, nil, "ruolo"},
 		{"empty display name", store.NewUser{Ente: testfix.Ente, Username: "senza.nome", DisplayName: "   ", Role: auth.OIV}, nil, "nome visualizzato"},
 		{"display name too long", store.NewUser{Ente: testfix.Ente, Username: "nome.lungo", DisplayName: strings.Repeat("à", 201), Role: auth.OIV}, nil, "nome visualizzato"},
-		{"no ente for a non-administrator", store.NewUser{Username: "oiv.globale", DisplayName: "X", Role: auth.OIV}, nil, "amministratore"},
-		{"dirigente without a position", store.NewUser{Ente: testfix.Ente, Username: "dir.x", DisplayName: "X", Role: auth.Dirigente}, nil, "posizione"},
-		{"position for an OIV", store.NewUser{Ente: testfix.Ente, Username: "oiv.x", DisplayName: "X", Role: auth.OIV, Position: "sg"}, nil, "posizione"},
-		{"unknown ente", store.NewUser{Ente: "nessuno", Username: "tizio", DisplayName: "X", Role: auth.OIV}, nil, "inesistente"},
-		{"position of another ente", store.NewUser{Ente: "altro-ente", Username: "ref.x", DisplayName: "X", Role: auth.Referente, Position: "dir-prm"}, nil, "inesistente"},
+		{"no ente for a non-administrator", store.NewUser{Username: "oiv.globale", DisplayName: "X", Role: auth.OIV}, store.ErrEnteRequired, ""},
+		{"dirigente without a position", store.NewUser{Ente: testfix.Ente, Username: "dir.x", DisplayName: "X", Role: auth.Dirigente}, store.ErrPositionMismatch, ""},
+		{"position for an OIV", store.NewUser{Ente: testfix.Ente, Username: "oiv.x", DisplayName: "X", Role: auth.OIV, Position: "sg"}, store.ErrPositionMismatch, ""},
+		{"unknown ente", store.NewUser{Ente: "nessuno", Username: "tizio", DisplayName: "X", Role: auth.OIV}, store.ErrUnknownEnte, ""},
+		{"position of another ente", store.NewUser{Ente: "altro-ente", Username: "ref.x", DisplayName: "X", Role: auth.Referente, Position: "dir-prm"}, store.ErrUnknownPosition, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -67,7 +67,8 @@ func TestCreateUser(t *testing.T) {
 			if err == nil || (c.want != nil && !errors.Is(err, c.want)) || !strings.Contains(err.Error(), c.msg) {
 				t.Fatalf("err %v", err)
 			}
-			if _, _, err := st.Credentials(ctx, c.n.Username); c.want == nil && !errors.Is(err, store.ErrNotFound) {
+			taken := errors.Is(c.want, store.ErrUserExists) || errors.Is(c.want, store.ErrEmailTaken)
+			if _, _, err := st.Credentials(ctx, c.n.Username); !taken && !errors.Is(err, store.ErrNotFound) {
 				t.Errorf("refused account exists: %v", err)
 			}
 			if after := len(auditRows(t, st, store.AuditFilter{Action: "user.create"})); after != before {
