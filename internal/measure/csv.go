@@ -20,7 +20,9 @@ import (
 // Columns are the columns a measurements CSV may have; indicator_id, year and
 // period are required, the others as the indicator needs them.
 // The value columns come from plan.FormulaInputs (see valueColumns).
-var Columns = slices.Concat([]string{"indicator_id", "year", "period"}, valueColumns(), []string{"not_applicable", "reason", "note"})
+func Columns() []string {
+	return slices.Concat([]string{"indicator_id", "year", "period"}, valueColumns(), []string{"not_applicable", "reason", "note"})
+}
 
 // Period kinds.
 const (
@@ -95,10 +97,11 @@ func ParseCSV(r io.Reader, indicators map[string]Indicator, firstYear, lastYear 
 	}
 	col := map[string]int{}
 	var errs Errors
+	columns := Columns()
 	for i, h := range header {
 		h = strings.ToLower(strings.TrimSpace(h))
-		if !slices.Contains(Columns, h) {
-			errs = append(errs, RowError{Line: 1, Column: h, Message: "colonna sconosciuta (ammesse: " + strings.Join(Columns, ", ") + ")"})
+		if !slices.Contains(columns, h) {
+			errs = append(errs, RowError{Line: 1, Column: h, Message: "colonna sconosciuta (ammesse: " + strings.Join(columns, ", ") + ")"})
 			continue
 		}
 		if _, dup := col[h]; dup {
@@ -168,7 +171,7 @@ func ParseCSV(r io.Reader, indicators map[string]Indicator, firstYear, lastYear 
 func parseRow(line int, get func(string) string, indicators map[string]Indicator, firstYear, lastYear int) (Row, Errors) {
 	var errs Errors
 	bad := func(column, msg string) { errs = append(errs, RowError{Line: line, Column: column, Message: msg}) }
-	for _, c := range Columns {
+	for _, c := range Columns() {
 		if v := get(c); !utf8.ValidString(v) || len(v) > 2000 {
 			bad(c, "testo non valido o troppo lungo")
 			return Row{}, errs

@@ -172,10 +172,10 @@ func toCSV(t *testing.T, rows []measure.Row) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
-	_ = w.Write(measure.Columns)
+	_ = w.Write(measure.Columns())
 	f := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 	for _, r := range rows {
-		rec := make([]string, len(measure.Columns))
+		rec := make([]string, len(measure.Columns()))
 		rec[0], rec[1], rec[2] = r.Indicator, strconv.Itoa(r.Year), r.Period
 		if r.Value != nil {
 			rec[3] = f(*r.Value)
