@@ -13,15 +13,7 @@ import (
 )
 
 // EntryForm is an entry as typed, with its messages.
-type EntryForm struct {
-	Values  map[string]string // by field: "valore" or "in_<input key>"
-	NA      bool
-	Reason  string
-	Note    string
-	Version int
-	Errors  map[string]string
-	Message string
-}
+type EntryForm = workflow.EntryForm
 
 // EntryPageData is everything the entry page shows.
 type EntryPageData struct {

@@ -130,7 +130,6 @@ func TestFormulaInputKeysOnlyInTable(t *testing.T) {
 	allowed := map[string][]string{ // file (from the module root) -> literals allowed there
 		"internal/store/scoring_read.go": {"benchmark"}, // the status of a benchmark row of the SQL query
 		"internal/measure/csv.go":        {"previous"},  // chooses the message for a zero previous value
-		"internal/server/entries.go":     {"previous"},  // same, for the entry form
 	}
 	keys := map[string]bool{}
 	for _, k := range plan.AllInputKeys() {

@@ -23,8 +23,8 @@ import (
 
 // Limits of the entry forms.
 const (
-	maxReason    = 500
-	maxNote      = 2000
+	maxReason    = workflow.MaxReason
+	maxNote      = workflow.MaxNote
 	maxEntryBody = evidence.MaxFiles*evidence.MaxSize + 1<<20
 	maxGridBody  = 1 << 20
 )
@@ -199,111 +199,12 @@ func formOf(ind model.EntryIndicator, e model.Entry) templates.EntryForm {
 	return f
 }
 
-// decodeEntry reads an entry from form values (get), checking each field;
-// Errors is empty when the entry can be saved.
-// sent reports whether the form carried a field at all (an emptied field is
-// sent as ""), so that fields a form does not have keep their stored value.
+// decodeEntry reads an entry form for an indicator (workflow.DecodeEntry)
+// into the form as typed and what to store.
 func decodeEntry(ind model.EntryIndicator, get func(string) string, sent func(string) bool) (templates.EntryForm, store.EntryInput) {
-	f := templates.EntryForm{Values: map[string]string{}, Errors: map[string]string{}}
-	in := store.EntryInput{Indicator: ind}
-	f.NA = get("na") == "1"
-	f.Reason = strings.TrimSpace(get("motivo"))
-	f.Note = strings.TrimSpace(get("nota"))
-	if v, err := strconv.Atoi(get("versione")); err == nil && v >= 0 {
-		f.Version = v
-	} else if get("versione") != "" {
-		f.Errors["versione"] = "versione non valida"
-		f.Message = "Il modulo è stato alterato: ricarica la pagina."
-	}
-	for field, max := range map[string]int{"motivo": maxReason, "nota": maxNote} {
-		if v := get(field); !validText(v) || utf8.RuneCountInString(v) > max {
-			f.Errors[field] = "testo troppo lungo (al massimo " + strconv.Itoa(max) + " caratteri) o non valido"
-		}
-	}
-	readNumber := func(field string) (float64, bool) {
-		raw := strings.TrimSpace(get(field))
-		f.Values[field] = truncateRunes(raw, 40)
-		if raw == "" {
-			f.Errors[field] = "campo obbligatorio"
-			return 0, false
-		}
-		v, msg := itfmt.ParseNumber(raw)
-		if msg != "" {
-			f.Errors[field] = msg
-			return 0, false
-		}
-		return v, true
-	}
-	if f.NA {
-		if f.Reason == "" {
-			f.Errors["motivo"] = "indica perché l'indicatore non è applicabile"
-		}
-		for _, field := range append([]string{"valore"}, inputFields(ind)...) {
-			if strings.TrimSpace(get(field)) != "" {
-				f.Values[field] = truncateRunes(get(field), 40)
-				f.Errors[field] = "un indicatore non applicabile non ha valori: svuota il campo o togli la spunta"
-			}
-		}
-	} else {
-		switch ind.Formula {
-		case plan.FormulaYesNo:
-			switch v := get("valore"); v {
-			case "SI", "NO":
-				f.Values["valore"] = v
-				x := 0.0
-				if v == "SI" {
-					x = 1
-				}
-				in.Value = &x
-			default:
-				f.Errors["valore"] = "scegli SI o NO"
-			}
-		case plan.FormulaDirect:
-			if v, ok := readNumber("valore"); ok {
-				in.Value = &v
-			}
-		default:
-			in.Inputs = map[string]float64{}
-			for _, inp := range ind.Inputs {
-				if v, ok := readNumber("in_" + inp.Key); ok {
-					in.Inputs[inp.Key] = v
-				}
-			}
-			for _, fi := range plan.FormulaInputs(ind.Formula) {
-				if d, ok := in.Inputs[fi.Key]; ok && fi.NonZero && d == 0 {
-					f.Errors["in_"+fi.Key] = zeroInputMessage(fi.Key)
-				}
-			}
-		}
-	}
-	in.NotApplicable, in.Reason, in.Version = f.NA, f.Reason, f.Version
-	if sent("nota") { // the grid has no note field: the stored note stays
-		note := f.Note
-		in.Note = &note
-	}
-	if f.NA {
-		in.Value, in.Inputs = nil, nil
-	} else {
-		in.Reason = ""
-	}
-	return f, in
-}
-
-// zeroInputMessage says why a divisor input (plan.FormulaInput.NonZero)
-// cannot be zero.
-func zeroInputMessage(key string) string {
-	if key == "previous" {
-		return "il valore dell'anno precedente non può essere zero"
-	}
-	return "il denominatore non può essere zero: se non c'è nulla da misurare, segna «non applicabile»"
-}
-
-func inputFields(ind model.EntryIndicator) []string {
-	var out []string
-	for _, in := range ind.Inputs {
-		out = append(out, "in_"+in.Key)
-	}
-	return out
+	f, e := workflow.DecodeEntry(ind.Formula, ind.Inputs, get, sent)
+	return f, store.EntryInput{Indicator: ind, Value: e.Value, Inputs: e.Inputs, NotApplicable: e.NotApplicable,
+		Reason: e.Reason, Note: e.Note, Version: e.Version}
 }
 
 // saveEntry handles the entry form: checks, attachments, optimistic version,
