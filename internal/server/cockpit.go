@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/piao-performance/piao/internal/auth"
+	"github.com/piao-performance/piao/internal/itfmt"
 	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/scorecard"
 	"github.com/piao-performance/piao/internal/store"
@@ -28,8 +29,8 @@ func (s *Server) bulkApprovals(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := r.ParseForm(); err != nil {
-		return badRequest("Il modulo inviato non è leggibile.")
+	if err := readForm(w, r, defaultBodyLimit); err != nil {
+		return err
 	}
 	// the cockpit re-rendered below shows this period
 	q := r.URL.Query()
@@ -38,8 +39,8 @@ func (s *Server) bulkApprovals(w http.ResponseWriter, r *http.Request) error {
 
 	form := templates.BulkForm{Selected: map[string]bool{}, Errors: map[string]string{}}
 	form.Comment = strings.TrimSpace(r.PostForm.Get("commento"))
-	if utf8.RuneCountInString(form.Comment) > maxReason || !validText(form.Comment) {
-		form.Errors["commento"] = "Il commento deve essere un testo di al massimo 500 caratteri."
+	if utf8.RuneCountInString(form.Comment) > maxReason || !itfmt.ValidText(form.Comment) {
+		form.Errors["commento"] = "Il commento deve essere un testo di al massimo " + strconv.Itoa(maxReason) + " caratteri."
 		form.Comment = ""
 	}
 	action := r.PostForm.Get("azione")
@@ -72,20 +73,27 @@ func (s *Server) bulkApprovals(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			version = -1 // never matches: reported as stale
 		}
-		ind, err := s.store.EntryIndicator(r.Context(), h, k, p.Year)
-		if errors.Is(err, store.ErrNotFound) {
-			unknown = append(unknown, k)
-			continue
-		}
-		if err != nil {
-			return err
+		// an entry still waiting carries its indicator; one that left the
+		// queue meanwhile is looked up, and reported stale by the store
+		it, queued := byKey[k]
+		ind := model.EntryIndicator{ID: it.IndicatorID, Key: it.Key, Name: it.Name, Unit: it.Unit, Formula: it.Formula,
+			Scale: it.Scale, Inputs: it.Inputs, ObjectiveCode: it.ObjectiveCode, ObjectiveTitle: it.ObjectiveTitle, Owners: it.Owners}
+		if !queued {
+			ind, err = s.store.EntryIndicator(r.Context(), h, k, p.Year)
+			if errors.Is(err, store.ErrNotFound) {
+				unknown = append(unknown, k)
+				continue
+			}
+			if err != nil {
+				return err
+			}
 		}
 		// the same rule as the single step, entry by entry
 		if !s.can(r, auth.Approve, ownerResource(h, ind.Owners)) {
 			return forbidden("Il tuo profilo non permette questa operazione.")
 		}
 		entries = append(entries, store.BulkEntry{Indicator: ind, Version: version})
-		if it, ok := byKey[k]; ok {
+		if queued {
 			it.Entry.Version = version // the confirmation carries the version the user saw
 			items = append(items, it)
 		}
@@ -97,7 +105,7 @@ func (s *Server) bulkApprovals(w http.ResponseWriter, r *http.Request) error {
 	if len(entries) == 0 {
 		form.Errors["voci"] = "Seleziona almeno una misurazione."
 	}
-	if act == workflow.Return && utf8.RuneCountInString(form.Comment) < 3 && form.Errors["commento"] == "" {
+	if workflow.CheckReason(act, form.Comment) != nil && form.Errors["commento"] == "" {
 		form.Errors["commento"] = "Per restituire scrivi un commento (almeno 3 caratteri): il dirigente lo leggerà."
 	}
 	if len(form.Errors) > 0 {

@@ -78,23 +78,22 @@ func (s *Server) renderDashboard(w http.ResponseWriter, r *http.Request, status 
 	var every []model.Period
 	var p model.Period
 	var found bool
-	ref := clean(r.URL.Query().Get("periodo"))
+	// signed-in readers choose among every period, landing on the current
+	// one; the public among the closed periods with data, landing on the latest
+	choices := periods
 	if vis == model.Approved {
 		if every, err = s.store.Periods(ctx, h.ID); err != nil {
 			return err
 		}
+		choices = every
 		p, found = store.CurrentPeriod(every, romeToday())
-		for _, x := range every {
-			if scorecard.Ref(x) == ref {
-				p = x
-			}
-		}
 	} else if len(periods) > 0 {
 		p, found = periods[len(periods)-1], true
-		for _, x := range periods {
-			if scorecard.Ref(x) == ref {
-				p = x
-			}
+	}
+	ref := clean(r.URL.Query().Get("periodo"))
+	for _, x := range choices {
+		if scorecard.Ref(x) == ref {
+			p = x
 		}
 	}
 	if !found {

@@ -8,6 +8,8 @@ import (
 	"path"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/piao-performance/piao/internal/itfmt"
 )
 
 // crossOrigin refuses cross-origin state-changing requests before any handler
@@ -19,8 +21,8 @@ func (s *Server) crossOrigin(next http.Handler) http.Handler {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.log.LogAttrs(r.Context(), slog.LevelWarn, "cross-origin request refused",
 			slogString("request_id", reqID(r)), slogString("method", r.Method), slogString("path", r.URL.Path),
-			slogString("origin", truncateRunes(r.Header.Get("Origin"), 200)),
-			slogString("sec_fetch_site", truncateRunes(r.Header.Get("Sec-Fetch-Site"), 40)))
+			slogString("origin", itfmt.Truncate(r.Header.Get("Origin"), 200)),
+			slogString("sec_fetch_site", itfmt.Truncate(r.Header.Get("Sec-Fetch-Site"), 40)))
 		s.errorPage(w, r, http.StatusForbidden, "Richiesta da un altro sito rifiutata",
 			"La richiesta non proviene da una pagina di questo servizio ed è stata rifiutata per proteggere i tuoi dati. "+
 				"Apri il servizio dal suo indirizzo e ripeti l'operazione.")

@@ -390,7 +390,7 @@ func (s *Server) transition(w http.ResponseWriter, r *http.Request) error {
 	}
 	version, _ := strconv.Atoi(r.PostForm.Get("versione"))
 	reason := strings.TrimSpace(r.PostForm.Get("motivo"))
-	if utf8.RuneCountInString(reason) > maxReason || !validText(reason) {
+	if utf8.RuneCountInString(reason) > maxReason || !itfmt.ValidText(reason) {
 		reason = ""
 	}
 	_, err = s.store.Transition(r.Context(), h, ind, p, version, a.act, reason, *auth.FromContext(r.Context()))

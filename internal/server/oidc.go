@@ -14,6 +14,7 @@ import (
 	"github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
 
+	"github.com/piao-performance/piao/internal/itfmt"
 	"github.com/piao-performance/piao/internal/store"
 	"github.com/piao-performance/piao/templates"
 )
@@ -128,7 +129,7 @@ func (s *Server) ssoCallback(w http.ResponseWriter, r *http.Request) error {
 		return fail("state mismatch", nil)
 	}
 	if e := q.Get("error"); e != "" {
-		return fail("provider error: "+truncateRunes(e, 100), nil)
+		return fail("provider error: "+itfmt.Truncate(e, 100), nil)
 	}
 	xctx, cancel := context.WithTimeout(oidc.ClientContext(ctx, s.oidc.client), 15*time.Second)
 	defer cancel()

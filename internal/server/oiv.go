@@ -83,9 +83,9 @@ func (s *Server) oivData(r *http.Request, h model.PlanHeader) (templates.OIVData
 	d.Choices = []templates.TargetChoice{{Value: "", Label: "Scegli l'obiettivo o l'indicatore"}}
 	for _, it := range items {
 		if it.Indicator == "" {
-			d.Choices = append(d.Choices, templates.TargetChoice{Value: it.Objective, Label: "Obiettivo " + it.Objective + " — " + truncateRunes(it.Title, 90)})
+			d.Choices = append(d.Choices, templates.TargetChoice{Value: it.Objective, Label: "Obiettivo " + it.Objective + " — " + itfmt.Truncate(it.Title, 90)})
 		} else {
-			d.Choices = append(d.Choices, templates.TargetChoice{Value: it.Objective + "|" + it.Indicator, Label: "   Indicatore " + it.Indicator + " — " + truncateRunes(it.Title, 80)})
+			d.Choices = append(d.Choices, templates.TargetChoice{Value: it.Objective + "|" + it.Indicator, Label: "   Indicatore " + it.Indicator + " — " + itfmt.Truncate(it.Title, 80)})
 		}
 	}
 	d.Obs.Year = strconv.Itoa(d.ObsYear)
@@ -128,11 +128,11 @@ func (s *Server) addObservation(w http.ResponseWriter, r *http.Request) error {
 		f.Errors["anno"] = "Scegli un anno del piano."
 	}
 	code, key, _ := strings.Cut(f.Target, "|")
-	if code == "" || !validText(f.Target) || len(f.Target) > 200 {
+	if code == "" || !itfmt.ValidText(f.Target) || len(f.Target) > 200 {
 		f.Errors["oggetto"] = "Scegli l'obiettivo o l'indicatore a cui si riferisce l'osservazione."
 	}
 	switch {
-	case !validText(f.Body):
+	case !itfmt.ValidText(f.Body):
 		f.Errors["osservazione"] = "Il testo contiene caratteri non validi."
 	case f.Body == "":
 		f.Errors["osservazione"] = "Scrivi l'osservazione."
@@ -156,7 +156,7 @@ func (s *Server) addObservation(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f.Body = truncateRunes(f.Body, maxObservation)
+	f.Body = itfmt.Truncate(f.Body, maxObservation)
 	d.Obs = f
 	return s.page(w, r, http.StatusUnprocessableEntity, templates.OIVPage(d))
 }
@@ -211,17 +211,17 @@ func (s *Server) setValidation(w http.ResponseWriter, r *http.Request) error {
 			f.Errors["data"] = validationDateMessage(fp.ClosedAt.In(itfmt.Rome()))
 		}
 	}
-	if !validText(f.ActReference) || utf8.RuneCountInString(f.ActReference) > 200 {
+	if !itfmt.ValidText(f.ActReference) || utf8.RuneCountInString(f.ActReference) > 200 {
 		f.Errors["atto"] = "Il riferimento all'atto supera i 200 caratteri o contiene caratteri non validi."
 	}
 	switch {
-	case !validText(f.Notes) || utf8.RuneCountInString(f.Notes) > 4000:
+	case !itfmt.ValidText(f.Notes) || utf8.RuneCountInString(f.Notes) > 4000:
 		f.Errors["motivazione"] = "La motivazione supera i 4.000 caratteri o contiene caratteri non validi."
 	case f.Outcome != model.Validated && f.Notes == "":
 		f.Errors["motivazione"] = "Con riserva o senza validazione occorre scrivere la motivazione."
 	}
 	// replacing the current decision is a correction: it says why
-	if !validText(f.Correction) || utf8.RuneCountInString(f.Correction) > 4000 {
+	if !itfmt.ValidText(f.Correction) || utf8.RuneCountInString(f.Correction) > 4000 {
 		f.Errors["motivo-correzione"] = "Il motivo della correzione supera i 4.000 caratteri o contiene caratteri non validi."
 	} else if f.Errors["anno"] == "" && f.Correction == "" {
 		// only when the form saw that decision: a stale form is a conflict, answered below
@@ -287,9 +287,9 @@ func (s *Server) setValidation(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f.Notes = truncateRunes(f.Notes, 4000)
-	f.Correction = truncateRunes(f.Correction, 4000)
-	f.ActReference = truncateRunes(f.ActReference, 200)
+	f.Notes = itfmt.Truncate(f.Notes, 4000)
+	f.Correction = itfmt.Truncate(f.Correction, 4000)
+	f.ActReference = itfmt.Truncate(f.ActReference, 200)
 	d.Val = f
 	return s.page(w, r, status, templates.OIVPage(d))
 }
@@ -314,7 +314,7 @@ func (s *Server) withdrawValidation(w http.ResponseWriter, r *http.Request) erro
 		f.Errors["anno"] = "Scegli l'anno della validazione da revocare."
 	}
 	switch {
-	case !validText(f.Reason) || utf8.RuneCountInString(f.Reason) > 4000:
+	case !itfmt.ValidText(f.Reason) || utf8.RuneCountInString(f.Reason) > 4000:
 		f.Errors["motivo-revoca"] = "Il motivo della revoca supera i 4.000 caratteri o contiene caratteri non validi."
 	case f.Reason == "":
 		f.Errors["motivo-revoca"] = "Scrivi il motivo della revoca: è registrato e pubblicato con la data."
@@ -349,7 +349,7 @@ func (s *Server) withdrawValidation(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	f.Reason = truncateRunes(f.Reason, 4000)
+	f.Reason = itfmt.Truncate(f.Reason, 4000)
 	d.Withdraw = f
 	return s.page(w, r, status, templates.OIVPage(d))
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/piao-performance/piao/internal/auth"
 	"github.com/piao-performance/piao/internal/evidence"
+	"github.com/piao-performance/piao/internal/itfmt"
 	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/scorecard"
 	"github.com/piao-performance/piao/internal/store"
@@ -68,9 +69,9 @@ func (s *Server) setPeriod(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	reason := strings.TrimSpace(r.PostForm.Get("motivo"))
-	if !validText(reason) || utf8.RuneCountInString(reason) > maxReason {
+	if !itfmt.ValidText(reason) || utf8.RuneCountInString(reason) > maxReason {
 		if r.PostForm.Get("passo") == "conferma" && r.PostForm.Get("azione") == "chiudi" { // on the confirmation page, next to the note
-			return s.renderClosePeriod(w, r, h, p, http.StatusUnprocessableEntity, templates.ClosePeriodData{Reason: truncateRunes(reason, maxReason),
+			return s.renderClosePeriod(w, r, h, p, http.StatusUnprocessableEntity, templates.ClosePeriodData{Reason: itfmt.Truncate(reason, maxReason),
 				ReasonError: "La nota è troppo lunga (al massimo " + strconv.Itoa(maxReason) + " caratteri) o contiene caratteri non ammessi."})
 		}
 		return s.renderPeriods(w, r, h, http.StatusUnprocessableEntity, "Il motivo è troppo lungo (al massimo "+strconv.Itoa(maxReason)+" caratteri).")
@@ -188,7 +189,7 @@ func (s *Server) setDeadline(w http.ResponseWriter, r *http.Request) error {
 	raw := strings.TrimSpace(r.PostForm.Get("scadenza"))
 	d, err := time.Parse("02/01/2006", raw)
 	if err != nil || d.Before(p.EndsOn) || d.After(p.EndsOn.AddDate(1, 0, 0)) {
-		return s.renderPeriods(w, r, h, http.StatusUnprocessableEntity, "Scadenza «"+truncateRunes(raw, 20)+"» non valida per il periodo "+
+		return s.renderPeriods(w, r, h, http.StatusUnprocessableEntity, "Scadenza «"+itfmt.Truncate(raw, 20)+"» non valida per il periodo "+
 			p.Label()+": scrivi una data gg/mm/aaaa non prima della fine del periodo e entro un anno.")
 	}
 	err = s.store.SetPeriodDeadline(r.Context(), h, p, d, auth.FromContext(r.Context()).Username)

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/piao-performance/piao/internal/auth"
+	"github.com/piao-performance/piao/internal/itfmt"
 	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/plan"
 	"github.com/piao-performance/piao/internal/planedit"
@@ -98,16 +99,12 @@ func (s *Server) startDraft(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// validText reports whether a posted text can be stored: valid UTF-8 without
-// NUL bytes, which PostgreSQL text and jsonb refuse.
-func validText(v string) bool { return utf8.ValidString(v) && !strings.ContainsRune(v, 0) }
-
 // limited trims a text field and records an Italian message when it is
 // missing, too long or not valid UTF-8.
 func limited(errs map[string]string, field, v string, max int, required bool) string {
 	v = strings.TrimSpace(v)
 	switch {
-	case !validText(v):
+	case !itfmt.ValidText(v):
 		errs[field] = "Il testo contiene caratteri non validi."
 	case required && v == "":
 		errs[field] = "Campo obbligatorio."

@@ -47,7 +47,7 @@ func (s *Server) rulesPage(w http.ResponseWriter, r *http.Request) error {
 	case ferr != nil || from < 2000 || from > 2100:
 		errs["dal"] = "Scegli uno degli anni proposti."
 	}
-	if len(d.Form.Reason) > 2000 || !validText(d.Form.Reason) {
+	if len(d.Form.Reason) > 2000 || !itfmt.ValidText(d.Form.Reason) {
 		errs["motivo"] = "Scrivi il motivo in al massimo 2.000 caratteri, senza caratteri di controllo."
 	}
 	if len(errs) == 0 {
@@ -157,7 +157,7 @@ func parseRules(f templates.RulesForm) (scoring.Rules, map[string]string) {
 		n, label, ok := strings.Cut(part, " ")
 		v, msg := itfmt.ParseNumber(n)
 		label = strings.TrimSpace(label)
-		if !ok || msg != "" || label == "" || len(label) > 60 || !validText(label) {
+		if !ok || msg != "" || label == "" || len(label) > 60 || !itfmt.ValidText(label) {
 			errs["fasce"] = "Scrivi le fasce come «90 Eccellente; 75 Buono; 60 Adeguato; 0 Non adeguato»."
 			break
 		}

@@ -11,6 +11,8 @@ import (
 	"github.com/alexedwards/scs/pgxstore"
 	"github.com/alexedwards/scs/v2"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/piao-performance/piao/internal/itfmt"
 )
 
 // SessionOptions configures the session cookie.
@@ -69,7 +71,7 @@ func (s *Server) recentObjectives(r *http.Request) []RecentObjective {
 	}
 	out := list[:0]
 	for _, o := range list {
-		if len(out) < recentMax && validText(o.Ente+o.Plan+o.Code+o.Title) && utf8.RuneCountInString(o.Title) <= recentTitle &&
+		if len(out) < recentMax && itfmt.ValidText(o.Ente+o.Plan+o.Code+o.Title) && utf8.RuneCountInString(o.Title) <= recentTitle &&
 			!strings.ContainsAny(o.Ente+o.Plan+o.Code, "/\\?#%") && o.Ente != "" && o.Plan != "" && o.Code != "" {
 			out = append(out, o)
 		}
@@ -79,7 +81,7 @@ func (s *Server) recentObjectives(r *http.Request) []RecentObjective {
 
 // rememberObjective puts o first in the visitor's recent list.
 func (s *Server) rememberObjective(w http.ResponseWriter, r *http.Request, o RecentObjective) {
-	o.Title = truncateRunes(o.Title, recentTitle)
+	o.Title = itfmt.Truncate(o.Title, recentTitle)
 	list := []RecentObjective{o}
 	for _, x := range s.recentObjectives(r) {
 		if x != o && len(list) < recentMax {

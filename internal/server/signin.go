@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/piao-performance/piao/internal/auth"
+	"github.com/piao-performance/piao/internal/itfmt"
 	"github.com/piao-performance/piao/internal/scorecard"
 	"github.com/piao-performance/piao/internal/store"
 	"github.com/piao-performance/piao/templates"
@@ -107,7 +108,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	switch {
 	case form.Username == "":
 		form.Errors["username"] = "Inserisci il nome utente."
-	case len(form.Username) > maxUsernameLength || !validText(form.Username):
+	case len(form.Username) > maxUsernameLength || !itfmt.ValidText(form.Username):
 		form.Errors["username"] = "Il nome utente è troppo lungo o contiene caratteri non validi."
 	}
 	switch {
@@ -117,7 +118,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 		form.Errors["password"] = "La password è troppo lunga."
 	}
 	if len(form.Errors) > 0 {
-		form.Username = truncateRunes(form.Username, maxUsernameLength)
+		form.Username = itfmt.Truncate(form.Username, maxUsernameLength)
 		return s.page(w, r, http.StatusUnprocessableEntity, templates.SignInPage(form))
 	}
 	ctx := r.Context()
@@ -200,17 +201,6 @@ func (s *Server) acquireHashSlot(ctx context.Context) bool {
 	case <-ctx.Done():
 		return false
 	}
-}
-
-func truncateRunes(s string, n int) string {
-	if !utf8.ValidString(s) {
-		return ""
-	}
-	r := []rune(s)
-	if len(r) > n {
-		return string(r[:n])
-	}
-	return s
 }
 
 // signOut ends this session.

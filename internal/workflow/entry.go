@@ -58,13 +58,13 @@ func DecodeEntry(formula plan.Formula, inputs []plan.Input, get func(string) str
 		f.Message = "Il modulo è stato alterato: ricarica la pagina."
 	}
 	for field, max := range map[string]int{"motivo": MaxReason, "nota": MaxNote} {
-		if v := get(field); !validText(v) || utf8.RuneCountInString(v) > max {
+		if v := get(field); !itfmt.ValidText(v) || utf8.RuneCountInString(v) > max {
 			f.Errors[field] = "testo troppo lungo (al massimo " + strconv.Itoa(max) + " caratteri) o non valido"
 		}
 	}
 	readNumber := func(field string) (float64, bool) {
 		raw := strings.TrimSpace(get(field))
-		f.Values[field] = truncate(raw, 40)
+		f.Values[field] = itfmt.Truncate(raw, 40)
 		if raw == "" {
 			f.Errors[field] = "campo obbligatorio"
 			return 0, false
@@ -86,7 +86,7 @@ func DecodeEntry(formula plan.Formula, inputs []plan.Input, get func(string) str
 		}
 		for _, field := range fields {
 			if strings.TrimSpace(get(field)) != "" {
-				f.Values[field] = truncate(get(field), 40)
+				f.Values[field] = itfmt.Truncate(get(field), 40)
 				f.Errors[field] = "un indicatore non applicabile non ha valori: svuota il campo o togli la spunta"
 			}
 		}
@@ -142,18 +142,4 @@ func zeroInputMessage(f plan.Formula) string {
 		return "il valore dell'anno precedente non può essere zero"
 	}
 	return "il denominatore non può essere zero: se non c'è nulla da misurare, segna «non applicabile»"
-}
-
-// validText: valid UTF-8 without NUL bytes (PostgreSQL refuses them).
-func validText(v string) bool { return utf8.ValidString(v) && !strings.ContainsRune(v, 0) }
-
-// truncate keeps the first n characters of s, or "" when s is not UTF-8.
-func truncate(s string, n int) string {
-	if !utf8.ValidString(s) {
-		return ""
-	}
-	if r := []rune(s); len(r) > n {
-		return string(r[:n])
-	}
-	return s
 }
