@@ -68,9 +68,7 @@ func TestBrowserNotificationPages(t *testing.T) {
 			chromedp.SendKeys(chromedp.ID("password"), testPassword)); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := chromedp.RunResponse(bctx, chromedp.Click(chromedp.CSS(`main button[type=submit]`))); err != nil {
-			t.Fatal(err)
-		}
+		loadAfter(t, bctx, chromedp.Click(chromedp.CSS(`main button[type=submit]`)))
 	}
 	signInAs("admin")
 	if _, err := chromedp.RunResponse(bctx, chromedp.Navigate(srv.URL+"/amministrazione/cciaa-gran-sasso/notifiche")); err != nil {
@@ -83,9 +81,7 @@ func TestBrowserNotificationPages(t *testing.T) {
 	if v := axeViolations(t, bctx); len(v) > 0 {
 		t.Errorf("outbox page: axe-core violations:\n%s", strings.Join(v, "\n"))
 	}
-	if _, err := chromedp.RunResponse(bctx, chromedp.Click(chromedp.CSS(`header form[action="/esci"] button`))); err != nil {
-		t.Fatal(err)
-	}
+	loadAfter(t, bctx, chromedp.Click(chromedp.CSS(`header form[action="/esci"] button`)))
 
 	signInAs("dir.posta")
 	if _, err := chromedp.RunResponse(bctx, chromedp.Navigate(srv.URL+"/area-riservata")); err != nil {
@@ -104,9 +100,7 @@ func TestBrowserNotificationPages(t *testing.T) {
 	if err := chromedp.Do(bctx, chromedp.Focus(chromedp.CSS(`section[aria-labelledby="notifiche-email"] button[type=submit]`))); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := chromedp.RunResponse(bctx, chromedp.KeyEvent("\r")); err != nil {
-		t.Fatal(err)
-	}
+	loadAfter(t, bctx, chromedp.KeyEvent("\r"))
 	if body := eval[string](t, bctx, `document.querySelector('main').innerText`); !strings.Contains(body, "Preferenze delle notifiche salvate.") {
 		t.Errorf("after saving:\n%s", body)
 	}

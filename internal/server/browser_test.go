@@ -104,10 +104,8 @@ func TestBrowserBrowsePlan(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/")); err != nil {
 		t.Fatal(err)
 	}
-	// a click that navigates: RunResponse waits for the new page to load
-	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`a[href="`+planPath+`"]`))); err != nil {
-		t.Fatal(err)
-	}
+	// a click that navigates: loadAfter waits for the new page to load
+	loadAfter(t, ctx, chromedp.Click(chromedp.CSS(`a[href="`+planPath+`"]`)))
 	if heading := eval[string](t, ctx, `document.querySelector('h1').textContent.trim()`); heading != "PIAO 2023–2025" {
 		t.Errorf("plan heading %q", heading)
 	}
@@ -121,9 +119,7 @@ func TestBrowserBrowsePlan(t *testing.T) {
 	if ok := eval[bool](t, ctx, `document.fonts.ready.then(() => document.fonts.check('16px "Titillium Web"'))`); !ok {
 		t.Error("Titillium Web font not loaded")
 	}
-	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`a[href="`+planPath+`/obiettivi/O.1.1.8"]`))); err != nil {
-		t.Fatal(err)
-	}
+	loadAfter(t, ctx, chromedp.Click(chromedp.CSS(`a[href="`+planPath+`/obiettivi/O.1.1.8"]`)))
 	if v := axeViolations(t, ctx); len(v) > 0 {
 		t.Errorf("objective page: axe-core violations:\n%s", strings.Join(v, "\n"))
 	}
@@ -217,9 +213,7 @@ func TestBrowserDemoRolesSignIn(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`main button[type=submit]`))); err != nil {
-			t.Fatal(err)
-		}
+		loadAfter(t, ctx, chromedp.Click(chromedp.CSS(`main button[type=submit]`)))
 		if path := eval[string](t, ctx, `location.pathname`); path != home[a.Username] {
 			t.Errorf("%s landed on %s, want %s", a.Username, path, home[a.Username])
 		}
@@ -229,9 +223,7 @@ func TestBrowserDemoRolesSignIn(t *testing.T) {
 		if name := eval[string](t, ctx, `document.querySelector('header a[href="/area-riservata"]').textContent`); name != a.DisplayName {
 			t.Errorf("%s: header shows %q", a.Username, name)
 		}
-		if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`header form[action="/esci"] button`))); err != nil {
-			t.Fatal(err)
-		}
+		loadAfter(t, ctx, chromedp.Click(chromedp.CSS(`header form[action="/esci"] button`)))
 		if path := eval[string](t, ctx, `location.pathname`); path != "/accedi" {
 			t.Errorf("%s: after Esci on %s", a.Username, path)
 		}
@@ -256,9 +248,7 @@ func TestBrowserReportApproveScore(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`main button[type=submit]`))); err != nil {
-			t.Fatal(err)
-		}
+		loadAfter(t, ctx, chromedp.Click(chromedp.CSS(`main button[type=submit]`)))
 	}
 	signInAs("dir.promozione")
 	// a computed indicator shows its result while it is typed (htmx, within the CSP)
@@ -298,18 +288,14 @@ func TestBrowserReportApproveScore(t *testing.T) {
 			}
 		}
 	}
-	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`button[value=invia]`))); err != nil {
-		t.Fatal(err)
-	}
+	loadAfter(t, ctx, chromedp.Click(chromedp.CSS(`button[value=invia]`)))
 	if path := eval[string](t, ctx, `location.pathname`); path != planPath+"/misurazioni" {
 		t.Fatalf("after the grid: %s — %s", path, eval[string](t, ctx, `document.querySelector('.alert') ? document.querySelector('.alert').innerText : ''`))
 	}
 	if n := eval[int](t, ctx, `[...document.querySelectorAll('td .piao-status')].filter(e => e.innerText.includes('Inviata')).length`); n != 9 {
 		t.Fatalf("%d entries submitted, want 9", n)
 	}
-	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`header form[action="/esci"] button`))); err != nil {
-		t.Fatal(err)
-	}
+	loadAfter(t, ctx, chromedp.Click(chromedp.CSS(`header form[action="/esci"] button`)))
 
 	signInAs("segretario")
 	// before approval, the objective has no score
@@ -326,9 +312,7 @@ func TestBrowserReportApproveScore(t *testing.T) {
 		t.Errorf("approvals page: axe-core violations:\n%s", strings.Join(v, "\n"))
 	}
 	for range 9 {
-		if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`main form button.btn-sm`))); err != nil {
-			t.Fatal(err)
-		}
+		loadAfter(t, ctx, chromedp.Click(chromedp.CSS(`main form button.btn-sm`)))
 	}
 	if eval[int](t, ctx, `document.querySelectorAll("main form button.btn-sm").length`) != 0 {
 		t.Fatal("entries still waiting after nine approvals")
@@ -350,9 +334,7 @@ func TestBrowserReportApproveScore(t *testing.T) {
 	if v := axeViolations(t, ctx); len(v) > 0 {
 		t.Errorf("periods page: axe-core violations:\n%s", strings.Join(v, "\n"))
 	}
-	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`main form[action$="/periodi/2023-final"] button`))); err != nil {
-		t.Fatal(err)
-	}
+	loadAfter(t, ctx, chromedp.Click(chromedp.CSS(`main form[action$="/periodi/2023-final"] button`)))
 	// the confirmation lists what is still missing and needs the box ticked
 	if text := eval[string](t, ctx, `document.querySelector('main').innerText`); !strings.Contains(text, "Cosa manca ancora") {
 		t.Fatal("closing the period does not show what is still missing")
@@ -363,15 +345,11 @@ func TestBrowserReportApproveScore(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#conferma"))); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`main form[action$="/periodi/2023-final"] button[type="submit"]`))); err != nil {
-		t.Fatal(err)
-	}
+	loadAfter(t, ctx, chromedp.Click(chromedp.CSS(`main form[action$="/periodi/2023-final"] button[type="submit"]`)))
 	if text := eval[string](t, ctx, `document.querySelector('main').innerText`); !strings.Contains(text, "chiuso il") {
 		t.Fatal("the confirmed closing did not close the period")
 	}
-	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`header form[action="/esci"] button`))); err != nil {
-		t.Fatal(err)
-	}
+	loadAfter(t, ctx, chromedp.Click(chromedp.CSS(`header form[action="/esci"] button`)))
 	// An anonymous visitor sees the score and downloads the open data.
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+planPath+"/obiettivi/O.3.3.1")); err != nil {
 		t.Fatal(err)
@@ -479,9 +457,7 @@ func TestBrowserDashboardTreeIndicator(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`main button[type=submit]`))); err != nil {
-		t.Fatal(err)
-	}
+	loadAfter(t, ctx, chromedp.Click(chromedp.CSS(`main button[type=submit]`)))
 	pages := []struct {
 		path string
 		want []string
@@ -526,9 +502,7 @@ func TestBrowserOIVJourney(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`main button[type=submit]`))); err != nil {
-		t.Fatal(err)
-	}
+	loadAfter(t, ctx, chromedp.Click(chromedp.CSS(`main button[type=submit]`)))
 	check := func(name string, wants ...string) {
 		t.Helper()
 		text := eval[string](t, ctx, `document.querySelector('main').innerText`)
@@ -546,17 +520,11 @@ func TestBrowserOIVJourney(t *testing.T) {
 	}
 	// landed on the OIV desk; verify the chain with the keyboard-reachable button
 	check("oiv", "Organismo indipendente di valutazione", "Verifica la catena", "Relazione 2023")
-	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`main form[action$="/oiv/verifica"] button`))); err != nil {
-		t.Fatal(err)
-	}
+	loadAfter(t, ctx, chromedp.Click(chromedp.CSS(`main form[action$="/oiv/verifica"] button`)))
 	check("oiv verified", "Catena integra")
 	// compare the revisions: the original against the October update
-	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`main a[href$="/revisioni"]`))); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`main form[method=get] button[type=submit]`))); err != nil {
-		t.Fatal(err)
-	}
+	loadAfter(t, ctx, chromedp.Click(chromedp.CSS(`main a[href$="/revisioni"]`)))
+	loadAfter(t, ctx, chromedp.Click(chromedp.CSS(`main form[method=get] button[type=submit]`)))
 	check("revisions", "Versione originale (gennaio 2023)", "Differenze (6)", "Target modificato", ">=1", ">=5", "non noto")
 	// the Relazione with every explanation
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+planPath+"/relazione/2023")); err != nil {
@@ -598,9 +566,7 @@ func TestBrowserAdminEditsATarget(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`main button[type=submit]`))); err != nil {
-		t.Fatal(err)
-	}
+	loadAfter(t, ctx, chromedp.Click(chromedp.CSS(`main button[type=submit]`)))
 	check := func(name string, wants ...string) {
 		t.Helper()
 		text := eval[string](t, ctx, `document.querySelector('main').innerText`)
@@ -628,9 +594,7 @@ func TestBrowserAdminEditsATarget(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`main form[action$="/modifica/avvia"] button`))); err != nil {
-		t.Fatal(err)
-	}
+	loadAfter(t, ctx, chromedp.Click(chromedp.CSS(`main form[action$="/modifica/avvia"] button`)))
 	check("draft", "Bozza: Aggiornamento di prova", "Nessuna modifica ancora")
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+planPath+"/modifica/obiettivi/O.4.2.1/indicatori/1")); err != nil {
 		t.Fatal(err)
@@ -642,24 +606,18 @@ func TestBrowserAdminEditsATarget(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`main form:not([action]) button[type=submit]`))); err != nil {
-		t.Fatal(err)
-	}
+	loadAfter(t, ctx, chromedp.Click(chromedp.CSS(`main form:not([action]) button[type=submit]`)))
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+planPath+"/modifica")); err != nil {
 		t.Fatal(err)
 	}
 	check("draft with the change", "Modifiche rispetto al piano in vigore (1)", "Target aggiunto", ">= 7")
-	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`main form[action$="/modifica/adotta"] button`))); err != nil {
-		t.Fatal(err)
-	}
+	loadAfter(t, ctx, chromedp.Click(chromedp.CSS(`main form[action$="/modifica/adotta"] button`)))
 	// the confirmation: the counts and the differences above the button
 	check("adoption confirmation", "Adottare la revisione", "Target annuali", "Target aggiunto", "Cambiano i punteggi degli anni")
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("conferma"))); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`main form[action$="/modifica/adotta"] button[type=submit]`))); err != nil {
-		t.Fatal(err)
-	}
+	loadAfter(t, ctx, chromedp.Click(chromedp.CSS(`main form[action$="/modifica/adotta"] button[type=submit]`)))
 	check("adopted", "Revisione adottata")
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+planPath+"/revisioni?da=2&a=3")); err != nil {
 		t.Fatal(err)
@@ -670,15 +628,11 @@ func TestBrowserAdminEditsATarget(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/amministrazione/cciaa-gran-sasso")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`main form[action$="/utenti/lettore.prova/stato"] button`))); err != nil {
-		t.Fatal(err)
-	}
+	loadAfter(t, ctx, chromedp.Click(chromedp.CSS(`main form[action$="/utenti/lettore.prova/stato"] button`)))
 	check("disable confirmation", "Disattivare l'utente lettore.prova?", "Sessioni aperte che terminano subito")
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("conferma"))); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`main form[action$="/utenti/lettore.prova/stato"] button[type=submit]`))); err != nil {
-		t.Fatal(err)
-	}
+	loadAfter(t, ctx, chromedp.Click(chromedp.CSS(`main form[action$="/utenti/lettore.prova/stato"] button[type=submit]`)))
 	check("disabled", "Stato dell'utente aggiornato")
 }

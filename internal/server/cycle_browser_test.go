@@ -144,12 +144,8 @@ func TestBrowserCycleJourney(t *testing.T) {
 	// submit runs actions that navigate and checks the answer's status
 	submit := func(name string, status int64, actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
-		res, err := chromedp.RunResponse(bctx, actions...)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		if res.Status != status {
-			t.Fatalf("%s: status %d, want %d:\n%s", name, res.Status, status, mainText())
+		if got := loadAfter(t, bctx, actions...); got != status {
+			t.Fatalf("%s: status %d, want %d:\n%s", name, got, status, mainText())
 		}
 		refused = status == http.StatusUnprocessableEntity
 	}

@@ -54,9 +54,7 @@ func TestBrowserRulesAndValidationHistory(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := chromedp.RunResponse(bctx, chromedp.Click(chromedp.CSS(`main button[type=submit]`))); err != nil {
-				t.Fatal(err)
-			}
+			loadAfter(t, bctx, chromedp.Click(chromedp.CSS(`main button[type=submit]`)))
 		}
 		if _, err := chromedp.RunResponse(bctx, chromedp.Navigate(srv.URL+path)); err != nil {
 			t.Fatal(err)
@@ -71,9 +69,7 @@ func TestBrowserRulesAndValidationHistory(t *testing.T) {
 			t.Errorf("%s: axe-core violations:\n%s", path, strings.Join(v, "\n"))
 		}
 		if user != "" {
-			if _, err := chromedp.RunResponse(bctx, chromedp.Click(chromedp.CSS(`header form[action="/esci"] button`))); err != nil {
-				t.Fatal(err)
-			}
+			loadAfter(t, bctx, chromedp.Click(chromedp.CSS(`header form[action="/esci"] button`)))
 		}
 	}
 	visit("admin", planPath+"/regole", "versione 1 (in vigore dal 2023)", "Validata: regole non modificabili")

@@ -1,0 +1,59 @@
+//go:build browser
+
+package server_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// loadAfter runs actions that leave the page (a click on a submit button or a
+// link, Enter in a form) and waits until the next document has loaded; it
+// returns that document's HTTP status. It marks the old document and polls
+// until a new one has loaded, instead of chromedp.RunResponse: waiting on its
+// load events, a form submission hung until the test's deadline in about one
+// full run of the suite out of three (in CI and on a developer machine). On
+// failure it says where the browser is, while the test's context is alive.
+func loadAfter(t *testing.T, ctx context.Context, actions ...chromedp.Action[chromedp.Void]) int64 {
+	t.Helper()
+	wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if _, err := chromedp.Run(wctx, chromedp.Evaluate[bool](`window.__piaoLeaving = true`)); err != nil {
+		t.Fatalf("mark the page: %v", err)
+	}
+	for _, a := range actions {
+		if _, err := chromedp.Run(wctx, a); err != nil {
+			t.Fatalf("action: %v (at %s)", err, where(ctx))
+		}
+	}
+	const loaded = `window.__piaoLeaving !== true && document.readyState === 'complete'
+		? (performance.getEntriesByType('navigation')[0]?.responseStatus ?? 0) : -1`
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		// evaluation fails while the old document is torn down: poll again
+		if status, err := chromedp.Run(wctx, chromedp.Evaluate[int64](loaded)); err == nil && status >= 0 {
+			return status
+		}
+		select {
+		case <-wctx.Done():
+			t.Fatalf("no new page loaded within 30 s (at %s)", where(ctx))
+		case <-tick.C:
+		}
+	}
+}
+
+// where describes the browser's current page for a failure message.
+func where(ctx context.Context) string {
+	dctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	s, err := chromedp.Run(dctx, chromedp.Evaluate[string](
+		`location.href + ' — ' + (document.querySelector('main')?.innerText ?? '').slice(0, 1500)`))
+	if err != nil {
+		return "unknown page: " + err.Error()
+	}
+	return s
+}
