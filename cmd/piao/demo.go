@@ -11,6 +11,7 @@ import (
 
 	"github.com/piao-performance/piao/internal/auth"
 	"github.com/piao-performance/piao/internal/config"
+	"github.com/piao-performance/piao/internal/password"
 	"github.com/piao-performance/piao/internal/plan"
 	"github.com/piao-performance/piao/internal/seed"
 	"github.com/piao-performance/piao/internal/store"
@@ -98,18 +99,18 @@ func loadBenchmarkEnte(ctx context.Context, st *store.Store, replace bool, stdou
 
 // demoAccounts creates the demo accounts, or sets the password of those that
 // exist, so the password printed (or given) is the one that works.
-func demoAccounts(ctx context.Context, st *store.Store, ente, password string, stdout io.Writer) error {
-	generated := password == ""
+func demoAccounts(ctx context.Context, st *store.Store, ente, pw string, stdout io.Writer) error {
+	generated := pw == ""
 	if generated {
 		var err error
-		if password, err = auth.GeneratePassword(); err != nil {
+		if pw, err = password.Generate(); err != nil {
 			return err
 		}
 	}
-	if err := auth.ValidPassword(password); err != nil {
+	if err := auth.ValidPassword(pw); err != nil {
 		return fmt.Errorf("PIAO_DEMO_PASSWORD: %w", err)
 	}
-	hash, err := auth.HashPassword(password)
+	hash, err := password.Hash(pw)
 	if err != nil {
 		return err
 	}
@@ -129,7 +130,7 @@ func demoAccounts(ctx context.Context, st *store.Store, ente, password string, s
 	}
 	fmt.Fprintf(stdout, "Account dimostrativi: %s.\n", strings.Join(names, ", "))
 	if generated {
-		fmt.Fprintf(stdout, "Password degli account dimostrativi (mostrata solo ora; per sceglierla usa PIAO_DEMO_PASSWORD): %s\n", password)
+		fmt.Fprintf(stdout, "Password degli account dimostrativi (mostrata solo ora; per sceglierla usa PIAO_DEMO_PASSWORD): %s\n", pw)
 	} else {
 		fmt.Fprintln(stdout, "Password degli account dimostrativi: quella di PIAO_DEMO_PASSWORD.")
 	}

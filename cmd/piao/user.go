@@ -14,6 +14,7 @@ import (
 	"github.com/piao-performance/piao/internal/auth"
 	"github.com/piao-performance/piao/internal/config"
 	"github.com/piao-performance/piao/internal/itfmt"
+	"github.com/piao-performance/piao/internal/password"
 	"github.com/piao-performance/piao/internal/store"
 )
 
@@ -77,12 +78,12 @@ func cmdUser(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 	if sub == "add" && (username == "" || name == "" || role == "") {
 		return fmt.Errorf("%w: %s", errUsage, userUsage)
 	}
-	password := func() (pw string, generated bool, err error) {
+	newPassword := func() (pw string, generated bool, err error) {
 		if fromStdin {
 			pw, err = readPassword(stdin)
 			return pw, false, err
 		}
-		pw, err = auth.GeneratePassword()
+		pw, err = password.Generate()
 		return pw, true, err
 	}
 	pool, closeAll, err := connect(ctx, cfg, log, true)
@@ -97,10 +98,10 @@ func cmdUser(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 		var hash, pw string
 		var generated bool
 		if !noPassword {
-			if pw, generated, err = password(); err != nil {
+			if pw, generated, err = newPassword(); err != nil {
 				return err
 			}
-			if hash, err = auth.HashPassword(pw); err != nil {
+			if hash, err = password.Hash(pw); err != nil {
 				return err
 			}
 		}
@@ -125,11 +126,11 @@ func cmdUser(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 			fmt.Fprintf(stdout, "Password generata (mostrata solo ora): %s\n", pw)
 		}
 	case "passwd":
-		pw, generated, err := password()
+		pw, generated, err := newPassword()
 		if err != nil {
 			return err
 		}
-		hash, err := auth.HashPassword(pw)
+		hash, err := password.Hash(pw)
 		if err != nil {
 			return err
 		}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/piao-performance/piao/internal/auth"
+	"github.com/piao-performance/piao/internal/password"
 	"github.com/piao-performance/piao/internal/plan"
 	"github.com/piao-performance/piao/internal/store"
 	"github.com/piao-performance/piao/internal/synth"
@@ -55,7 +56,7 @@ func bigConfigError(cfg synth.Config, indicators int) error {
 
 // createSegretario adds a Segretario Generale account of ente.
 func createSegretario(ctx context.Context, st *store.Store, ente, username string) error {
-	hash, err := auth.HashPassword(benchPassword)
+	hash, err := password.Hash(benchPassword)
 	if err != nil {
 		return fmt.Errorf("bench account %s: %w", username, err)
 	}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/piao-performance/piao/internal/auth"
 	"github.com/piao-performance/piao/internal/measure"
+	"github.com/piao-performance/piao/internal/password"
 	"github.com/piao-performance/piao/internal/plan"
 	"github.com/piao-performance/piao/internal/store"
 )
@@ -145,7 +146,7 @@ func multipartBody(v url.Values) (body []byte, contentType string, err error) {
 
 // createBenchUser adds the dirigente the save route signs in as.
 func createBenchUser(ctx context.Context, st *store.Store, ente string) error {
-	hash, err := auth.HashPassword(benchPassword)
+	hash, err := password.Hash(benchPassword)
 	if err != nil {
 		return fmt.Errorf("bench account: %w", err)
 	}

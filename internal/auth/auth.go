@@ -1,18 +1,16 @@
-// Package auth holds accounts' domain rules: access roles, password hashing
-// with argon2id, and the authorization policy every handler calls. It does no
-// I/O; the store persists accounts and the server enforces the policy.
+// Package auth holds accounts' domain rules: access roles, password rules
+// and the authorization policy every handler calls (hashing is in package
+// password). It does no I/O; the store persists accounts and the server
+// enforces the policy.
 package auth
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"regexp"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/alexedwards/argon2id"
 )
 
 // Role is a user's access role.
@@ -109,41 +107,6 @@ func ValidPassword(pw string) error {
 	return nil
 }
 
-// HashMemory is the memory one password hash or check uses (argon2id's m).
-const HashMemory = 64 << 20
-
-// params are argon2id's cost settings (RFC 9106 second recommendation, lighter
-// on memory: 64 MiB, 1 pass, 2 lanes).
-var params = argon2id.Params{Memory: HashMemory >> 10, Iterations: 1, Parallelism: 2, SaltLength: 16, KeyLength: 32}
-
-// HashPassword returns the argon2id hash of pw (PHC string format).
-func HashPassword(pw string) (string, error) {
-	if err := ValidPassword(pw); err != nil {
-		return "", err
-	}
-	p := params
-	h, err := argon2id.CreateHash(pw, &p)
-	if err != nil {
-		return "", fmt.Errorf("hash password: %w", err)
-	}
-	return h, nil
-}
-
-// dummyHash is compared against when the account does not exist, so that a
-// wrong username takes as long as a wrong password (no account enumeration).
-const dummyHash = "$argon2id$v=19$m=65536,t=1,p=2$ZeGIY3y7CAXrs6vIzCcuFQ$Yd5/731oVOsvBRRiC0WzDEQZG5+WOipM45ufHq/z9xU"
-
-// CheckPassword reports whether pw matches hash. An empty hash (an account
-// without a password) never matches, and costs the same time.
-func CheckPassword(pw, hash string) bool {
-	if hash == "" || len(pw) > MaxPassword {
-		_, _ = argon2id.ComparePasswordAndHash(pw, dummyHash)
-		return false
-	}
-	ok, err := argon2id.ComparePasswordAndHash(pw, hash)
-	return err == nil && ok
-}
-
 type ctxKey struct{}
 
 // WithUser returns a context carrying the signed-in user.
@@ -155,18 +118,4 @@ func WithUser(ctx context.Context, u *User) context.Context {
 func FromContext(ctx context.Context) *User {
 	u, _ := ctx.Value(ctxKey{}).(*User)
 	return u
-}
-
-// GeneratePassword returns a random 20-character password from an
-// unambiguous alphabet, for accounts whose first password is handed over.
-func GeneratePassword() (string, error) {
-	const alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-	b := make([]byte, 20)
-	if _, err := rand.Read(b); err != nil {
-		return "", fmt.Errorf("random password: %w", err)
-	}
-	for i := range b {
-		b[i] = alphabet[int(b[i])%len(alphabet)]
-	}
-	return string(b), nil
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/piao-performance/piao/internal/auth"
+	"github.com/piao-performance/piao/internal/password"
 	"github.com/piao-performance/piao/internal/plan"
 	"github.com/piao-performance/piao/internal/store"
 	"github.com/piao-performance/piao/templates"
@@ -63,11 +64,11 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) error {
 	if len(f.Errors) > 0 {
 		return s.renderAdminEnte(w, r, http.StatusUnprocessableEntity, templates.AdminEnteData{User: f})
 	}
-	password, err := auth.GeneratePassword()
+	first, err := password.Generate()
 	if err != nil {
 		return err
 	}
-	hash, err := auth.HashPassword(password)
+	hash, err := password.Hash(first)
 	if err != nil {
 		return err
 	}
@@ -90,7 +91,7 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) error {
 		return s.renderAdminEnte(w, r, http.StatusUnprocessableEntity, templates.AdminEnteData{User: f})
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	return s.renderAdminEnte(w, r, http.StatusCreated, templates.AdminEnteData{Message: "Utente " + f.Username + " creato.", NewUser: f.Username, NewPassword: password})
+	return s.renderAdminEnte(w, r, http.StatusCreated, templates.AdminEnteData{Message: "Utente " + f.Username + " creato.", NewUser: f.Username, NewPassword: first})
 }
 
 // setUserActive disables or enables an account of the ente. Enabling is

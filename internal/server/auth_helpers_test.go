@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/piao-performance/piao/internal/auth"
+	"github.com/piao-performance/piao/internal/password"
 	"github.com/piao-performance/piao/internal/store"
 )
 
@@ -20,7 +21,7 @@ const testPassword = "password-di-prova-lunga"
 // addUser creates an account of the reference ente (or of ente, when given).
 func addUser(t *testing.T, pool *pgxpool.Pool, username string, role auth.Role, position string, ente ...string) {
 	t.Helper()
-	hash, err := auth.HashPassword(testPassword)
+	hash, err := password.Hash(testPassword)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +38,7 @@ func addUser(t *testing.T, pool *pgxpool.Pool, username string, role auth.Role, 
 // addUserAs creates an account of the reference ente with a display name.
 func addUserAs(t *testing.T, pool *pgxpool.Pool, username, name string, role auth.Role, position string) {
 	t.Helper()
-	hash, err := auth.HashPassword(testPassword)
+	hash, err := password.Hash(testPassword)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,6 +27,7 @@ import (
 	"github.com/piao-performance/piao/internal/auth"
 	"github.com/piao-performance/piao/internal/itfmt"
 	"github.com/piao-performance/piao/internal/model"
+	"github.com/piao-performance/piao/internal/password"
 	"github.com/piao-performance/piao/internal/plan"
 	"github.com/piao-performance/piao/internal/planedit"
 	"github.com/piao-performance/piao/internal/scoring"
@@ -802,7 +803,7 @@ func TestBadInputSweep(t *testing.T) {
 	app, pool, _ := authApp(t)
 	ctx := context.Background()
 	st := store.New(pool)
-	hash, err := auth.HashPassword(testPassword)
+	hash, err := password.Hash(testPassword)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/piao-performance/piao/internal/auth"
+	"github.com/piao-performance/piao/internal/password"
 	"github.com/piao-performance/piao/internal/store"
 	"github.com/piao-performance/piao/internal/workflow"
 )
@@ -24,7 +25,7 @@ func TestBrowserNotificationPages(t *testing.T) {
 	addUserAs(t, pool, "segretario", "Segretario Generale", auth.Segretario, "")
 	ctx := context.Background()
 	st := store.New(pool)
-	hash, err := auth.HashPassword(testPassword)
+	hash, err := password.Hash(testPassword)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,11 +16,11 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/piao-performance/piao/internal/auth"
 	"github.com/piao-performance/piao/internal/itfmt"
 	"github.com/piao-performance/piao/internal/mail"
 	"github.com/piao-performance/piao/internal/mailpit"
 	"github.com/piao-performance/piao/internal/model"
+	"github.com/piao-performance/piao/internal/password"
 	"github.com/piao-performance/piao/internal/seed"
 	"github.com/piao-performance/piao/internal/store"
 	"github.com/piao-performance/piao/internal/workflow"
@@ -45,7 +45,7 @@ func TestBrowserCycleJourney(t *testing.T) {
 			continue
 		}
 		// the dirigente has an address: the return's e-mail reaches him
-		hash, err := auth.HashPassword(testPassword)
+		hash, err := password.Hash(testPassword)
 		if err != nil {
 			t.Fatal(err)
 		}

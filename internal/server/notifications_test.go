@@ -15,6 +15,7 @@ import (
 	"github.com/piao-performance/piao/internal/mailpit"
 	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/notify"
+	"github.com/piao-performance/piao/internal/password"
 	"github.com/piao-performance/piao/internal/store"
 	"github.com/piao-performance/piao/internal/workflow"
 )
@@ -29,7 +30,7 @@ func TestReturnedEntryMailAndOutboxPage(t *testing.T) {
 	app, pool, _ := authApp(t)
 	ctx := context.Background()
 	st := store.New(pool)
-	hash, err := auth.HashPassword(testPassword)
+	hash, err := password.Hash(testPassword)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 
 	"github.com/piao-performance/piao/internal/auth"
+	"github.com/piao-performance/piao/internal/password"
 	"github.com/piao-performance/piao/internal/store"
 	"github.com/piao-performance/piao/web"
 )
@@ -67,7 +68,7 @@ type Server struct {
 // New returns the application's HTTP handler.
 func New(st *store.Store, sessions *scs.SessionManager, log *slog.Logger, opts ...Options) *Server {
 	s := &Server{store: st, sessions: sessions, log: log, actions: map[string]auth.Action{}, idle: idleTimeout, limits: DefaultLimits(),
-		checkPassword: auth.CheckPassword, throttle: store.DefaultThrottle}
+		checkPassword: password.Check, throttle: store.DefaultThrottle}
 	hashes := DefaultConcurrentHashes()
 	// A session that cannot be loaded or saved (the database is down) gets
 	// the Italian error page, 503 when unreachable, not scs's plain-text 500.

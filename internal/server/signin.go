@@ -15,6 +15,7 @@ import (
 
 	"github.com/piao-performance/piao/internal/auth"
 	"github.com/piao-performance/piao/internal/itfmt"
+	"github.com/piao-performance/piao/internal/password"
 	"github.com/piao-performance/piao/internal/scorecard"
 	"github.com/piao-performance/piao/internal/store"
 	"github.com/piao-performance/piao/templates"
@@ -35,7 +36,7 @@ const hashMemoryBudget = 256 << 20
 // the memory budget divided by one hash's memory, no more than the CPUs
 // (argon2id is CPU-bound: more would only wait), never less than one.
 func DefaultConcurrentHashes() int {
-	return max(1, min(hashMemoryBudget/auth.HashMemory, runtime.NumCPU()))
+	return max(1, min(hashMemoryBudget/password.HashMemory, runtime.NumCPU()))
 }
 
 // The same words for every failure, so nobody learns which accounts exist.
