@@ -10,11 +10,13 @@ import (
 	"github.com/a-h/templ"
 
 	"github.com/piao-performance/piao/internal/model"
+	"github.com/piao-performance/piao/internal/paths"
 	"github.com/piao-performance/piao/internal/scorecard"
 )
 
-// This file is the only place where the application's paths are spelled out,
-// apart from the route table in internal/server/server.go. Every builder
+// This file and internal/paths (the paths e-mails link too) are the only
+// places where the application's paths are spelled out, apart from the route
+// table in internal/server/server.go. Every builder
 // below has a sample in URLBuilders, and the server's tests check that each
 // sample is served by a route of the right method (TestURLBuildersMatchRoutes)
 // and that no other file writes a path by hand (TestNoHandWrittenPaths).
@@ -23,33 +25,12 @@ import (
 // in their comment. Query strings (?periodo=…, ?esito=…) are appended by the
 // callers; withPeriod adds the period.
 
-// planBase is the prefix of every page of a plan.
-func planBase(ente, plan string) string {
-	return "/enti/" + url.PathEscape(ente) + "/piani/" + url.PathEscape(plan)
-}
-
 func under(base templ.SafeURL, segments ...string) templ.SafeURL {
 	s := string(base)
 	for _, seg := range segments {
 		s += "/" + url.PathEscape(seg)
 	}
 	return templ.SafeURL(s)
-}
-
-// escapeKey escapes an indicator key ("O.3.3.1/1") for a path: the "/"
-// separates objective code and number and stays a path separator.
-func escapeKey(key string) string {
-	code, n, _ := cutLast(key, '/')
-	return url.PathEscape(code) + "/" + url.PathEscape(n)
-}
-
-func cutLast(s string, sep byte) (string, string, bool) {
-	for i := len(s) - 1; i >= 0; i-- {
-		if s[i] == sep {
-			return s[:i], s[i+1:], true
-		}
-	}
-	return s, "", false
 }
 
 // withPeriod adds the period to a page's URL (?periodo=2023-final).
@@ -63,7 +44,7 @@ func withPeriod(u templ.SafeURL, p model.Period) templ.SafeURL {
 func HomeURL() templ.SafeURL { return "/" }
 
 // PlanURL is the page of a plan.
-func PlanURL(ente, plan string) templ.SafeURL { return templ.SafeURL(planBase(ente, plan)) }
+func PlanURL(ente, plan string) templ.SafeURL { return templ.SafeURL(paths.Plan(ente, plan)) }
 
 // ObjectiveURL is the page of an objective.
 func ObjectiveURL(ente, plan, code string) templ.SafeURL {
@@ -80,7 +61,7 @@ func NotesURL(ente, plan string) templ.SafeURL { return under(PlanURL(ente, plan
 
 // IndicatorURL is the page of an indicator key.
 func IndicatorURL(ente, planSlug, key string) templ.SafeURL {
-	return PlanURL(ente, planSlug) + templ.SafeURL("/indicatori/"+escapeKey(key))
+	return PlanURL(ente, planSlug) + templ.SafeURL("/indicatori/"+paths.EscapeKey(key))
 }
 
 // RevisionsURL is the plan's revisions page.
@@ -150,7 +131,7 @@ func SignOutURL() templ.SafeURL { return "/esci" }
 func SignOutEverywhereURL() templ.SafeURL { return "/esci-ovunque" }
 
 // AccountURL is the reserved area.
-func AccountURL() templ.SafeURL { return "/area-riservata" }
+func AccountURL() templ.SafeURL { return templ.SafeURL(paths.Account()) }
 
 // NotifyPrefsURL saves the user's e-mail preferences (POST).
 func NotifyPrefsURL() templ.SafeURL { return under(AccountURL(), "notifiche") }
@@ -197,7 +178,7 @@ func DashboardURL(ente, planSlug string) templ.SafeURL {
 
 // WorklistURL is the worklist of a plan.
 func WorklistURL(ente, planSlug string) templ.SafeURL {
-	return under(PlanURL(ente, planSlug), "misurazioni")
+	return templ.SafeURL(paths.Worklist(ente, planSlug))
 }
 
 // GridURL is the quick-entry grid of a plan (GET, and POST to save it).
@@ -207,7 +188,7 @@ func GridURL(ente, planSlug string) templ.SafeURL {
 
 // EntryURL is the entry page of an indicator key ("O.3.3.1/1"); POST saves it.
 func EntryURL(ente, planSlug, key string) templ.SafeURL {
-	return WorklistURL(ente, planSlug) + templ.SafeURL("/"+escapeKey(key))
+	return templ.SafeURL(paths.Entry(ente, planSlug, key))
 }
 
 // EntryStateURL moves an entry through the workflow (POST).
@@ -236,7 +217,7 @@ func PeriodDeadlineURL(ente, planSlug, ref string) templ.SafeURL {
 }
 
 // LateURL is the page of late and submitted entries.
-func LateURL(ente, planSlug string) templ.SafeURL { return under(PlanURL(ente, planSlug), "ritardi") }
+func LateURL(ente, planSlug string) templ.SafeURL { return templ.SafeURL(paths.Late(ente, planSlug)) }
 
 // AttachmentURL is the download of an entry's attachment.
 func AttachmentURL(id int64) templ.SafeURL { return under("/allegati", strconv.FormatInt(id, 10)) }
@@ -249,7 +230,7 @@ func EvidenceURL(ente, plan, code string) templ.SafeURL {
 // ---- OIV ----
 
 // OIVURL is the OIV's page of a plan.
-func OIVURL(ente, plan string) templ.SafeURL { return under(PlanURL(ente, plan), "oiv") }
+func OIVURL(ente, plan string) templ.SafeURL { return templ.SafeURL(paths.OIV(ente, plan)) }
 
 // OIVVerifyURL verifies the ente's audit chain (POST).
 func OIVVerifyURL(ente, plan string) templ.SafeURL { return under(OIVURL(ente, plan), "verifica") }
@@ -271,7 +252,7 @@ func OIVWithdrawURL(ente, plan string) templ.SafeURL {
 
 // RelazioneURL is the page of a year's Relazione sulla performance.
 func RelazioneURL(ente, plan string, year int) templ.SafeURL {
-	return under(PlanURL(ente, plan), "relazione", strconv.Itoa(year))
+	return templ.SafeURL(paths.Relazione(ente, plan, year))
 }
 
 // ValidationURL is the current validation document of a year.

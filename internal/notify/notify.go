@@ -9,10 +9,11 @@ import (
 	"bytes"
 	"fmt"
 	htmltemplate "html/template"
-	"net/url"
 	"strconv"
 	"strings"
 	texttemplate "text/template"
+
+	"github.com/piao-performance/piao/internal/paths"
 )
 
 // Kinds of notification, as stored in notifications.kind.
@@ -133,24 +134,18 @@ type Site struct {
 func (s Site) base() string { return strings.TrimRight(s.BaseURL, "/") }
 
 // PlanURL is the absolute address of a plan's pages.
-func (s Site) PlanURL(ente, plan string) string {
-	return s.base() + "/enti/" + url.PathEscape(ente) + "/piani/" + url.PathEscape(plan)
-}
+func (s Site) PlanURL(ente, plan string) string { return s.base() + paths.Plan(ente, plan) }
 
 // PeriodRef is the ?periodo= value of a period: "2023-final".
 func PeriodRef(year int, kind string) string { return strconv.Itoa(year) + "-" + kind }
 
 // EntryURL is the entry page of an indicator (key "1.1/2") in a period.
 func (s Site) EntryURL(ente, plan, key string, year int, kind string) string {
-	code, n := key, ""
-	if i := strings.LastIndexByte(key, '/'); i >= 0 {
-		code, n = key[:i], key[i+1:]
-	}
-	return s.PlanURL(ente, plan) + "/misurazioni/" + url.PathEscape(code) + "/" + url.PathEscape(n) + "?periodo=" + PeriodRef(year, kind)
+	return s.base() + paths.Entry(ente, plan, key) + paths.PeriodQuery(year, kind)
 }
 
 // AccountURL is the reserved area, where a user turns optional messages off.
-func (s Site) AccountURL() string { return s.base() + "/area-riservata" }
+func (s Site) AccountURL() string { return s.base() + paths.Account() }
 
 // Plan names the plan a message is about.
 type Plan struct {
@@ -215,9 +210,9 @@ func (s Site) RelazioneReadyMessage(r RelazioneReady) (Message, error) {
 			"Prima di validare, la pagina dell'OIV mostra il riepilogo di completezza (valori mancanti, non applicabili, restituiti).",
 		},
 		Items: []Item{
-			{Text: "Relazione " + y, URL: s.PlanURL(r.Plan.EnteSlug, r.Plan.Slug) + "/relazione/" + y},
+			{Text: "Relazione " + y, URL: s.base() + paths.Relazione(r.Plan.EnteSlug, r.Plan.Slug, r.Year)},
 		},
-		Action: Link{Label: "Apri la pagina dell'OIV", URL: s.PlanURL(r.Plan.EnteSlug, r.Plan.Slug) + "/oiv"},
+		Action: Link{Label: "Apri la pagina dell'OIV", URL: s.base() + paths.OIV(r.Plan.EnteSlug, r.Plan.Slug)},
 		Footer: footerMandatory,
 	})
 }
@@ -260,7 +255,7 @@ func (s Site) ReminderMessage(r Reminder) (Message, error) {
 			days(r.Days), r.Deadline, r.PeriodLabel, r.Plan.Title, r.Plan.EnteName, n)
 	}
 	c := content{Greeting: "Gentile " + r.Recipient + ",", Paragraphs: []string{first, "Ecco cosa manca:"},
-		Action: Link{Label: "Apri Le mie misurazioni", URL: s.PlanURL(r.Plan.EnteSlug, r.Plan.Slug) + "/misurazioni?periodo=" + PeriodRef(r.PeriodYear, r.PeriodKind)},
+		Action: Link{Label: "Apri Le mie misurazioni", URL: s.base() + paths.Worklist(r.Plan.EnteSlug, r.Plan.Slug) + paths.PeriodQuery(r.PeriodYear, r.PeriodKind)},
 		Footer: footerOptional + s.AccountURL()}
 	for _, m := range r.Missing {
 		c.Items = append(c.Items, Item{Text: m.Key + " " + m.Name + " – " + m.Status,
@@ -293,7 +288,7 @@ func (s Site) DigestMessage(recipient, date string, lines []DigestLine) (Message
 	for _, l := range lines {
 		total += l.Count
 		c.Items = append(c.Items, Item{Text: fmt.Sprintf("%s, periodo %s: %d in attesa di approvazione", l.Plan.Title, l.PeriodLabel, l.Count),
-			URL: s.PlanURL(l.Plan.EnteSlug, l.Plan.Slug) + "/ritardi?periodo=" + PeriodRef(l.PeriodYear, l.PeriodKind)})
+			URL: s.base() + paths.Late(l.Plan.EnteSlug, l.Plan.Slug) + paths.PeriodQuery(l.PeriodYear, l.PeriodKind)})
 	}
 	c.Paragraphs = []string{fmt.Sprintf("al %s ci sono %d misurazioni inviate in attesa della tua approvazione:", date, total)}
 	return render(fmt.Sprintf("Riepilogo del %s: %d misurazioni da approvare", date, total), c)
