@@ -103,7 +103,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if cmdErr == nil {
 		return 0
 	}
-	fmt.Fprintln(stderr, "piao:", cmdErr)
+	fmt.Fprintln(stderr, "piao:", cliMessage(cmdErr))
 	if errors.Is(cmdErr, errUsage) {
 		printUsage(stderr)
 		return 2

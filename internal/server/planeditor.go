@@ -220,7 +220,7 @@ func (s *Server) adoptDraft(w http.ResponseWriter, r *http.Request) error {
 		return s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: fmt.Sprintf("Revisione non adottata: il target %d dell'indicatore %s "+
 			"non può essere eliminato in una revisione: modificalo. Nulla è cambiato.", gone.Year, gone.Indicator)})
 	case errors.As(err, &invalid):
-		return s.renderEditor(w, r, h, http.StatusUnprocessableEntity, templates.EditorData{Message: "Revisione non adottata: il piano della bozza non è coerente (" + err.Error() + "). Nulla è cambiato."})
+		return s.renderEditor(w, r, h, http.StatusUnprocessableEntity, templates.EditorData{Message: "Revisione non adottata: il piano della bozza non è coerente (" + invalid.Err.Error() + "). Nulla è cambiato."})
 	case err != nil:
 		return err
 	default:

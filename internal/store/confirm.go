@@ -48,7 +48,7 @@ func (s *Store) DraftEdits(ctx context.Context, h model.PlanHeader) (int, error)
 }
 
 // ErrLastAdmin is returned when disabling the last active administrator of an ente.
-var ErrLastAdmin = errors.New("l'ultimo amministratore attivo dell'ente non può essere disattivato")
+var ErrLastAdmin = errors.New("the last active administrator of an ente cannot be disabled")
 
 // UserDisableImpact reads what disabling an account of the ente would change.
 func (s *Store) UserDisableImpact(ctx context.Context, ente, username string) (model.UserImpact, error) {

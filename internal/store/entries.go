@@ -447,7 +447,7 @@ type StaleEntriesError struct {
 }
 
 func (e *StaleEntriesError) Error() string {
-	return "misurazioni cambiate nel frattempo: " + strings.Join(e.Keys, ", ")
+	return "entries changed meanwhile: " + strings.Join(e.Keys, ", ")
 }
 
 // TransitionMany applies one workflow action, with one reason, to several

@@ -30,7 +30,7 @@ import (
 
 // ErrNotificationState is returned when "Riprova" is asked for a
 // notification that is neither failed nor incerto (any more).
-var ErrNotificationState = errors.New("la notifica non è più da riprovare")
+var ErrNotificationState = errors.New("the notification is no longer retriable")
 
 // recipient is an account a notification goes to.
 type recipient struct {

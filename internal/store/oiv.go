@@ -61,11 +61,11 @@ func (s *Store) Observations(ctx context.Context, planID int64, year int) ([]mod
 
 // ErrCorrectionReason is returned when a decision would replace the current
 // one without the reason for the correction: nothing is stored.
-var ErrCorrectionReason = errors.New("manca il motivo della correzione")
+var ErrCorrectionReason = errors.New("a correction needs a reason")
 
 // ErrNoValidation is returned when withdrawing the validation of a year that
 // has no current decision.
-var ErrNoValidation = errors.New("nessuna validazione da revocare")
+var ErrNoValidation = errors.New("no validation to withdraw")
 
 // validationInRule is the SQL condition (on relazione_validations v) for a
 // validation that may be shown to the public: the year's final period is
@@ -79,7 +79,7 @@ const validationInRule = `EXISTS (SELECT 1 FROM periods fp WHERE fp.plan_id = v.
 
 // ErrYearOpen is returned when a year's Relazione is validated while the
 // year's final period is not closed (or does not exist): nothing is stored.
-var ErrYearOpen = errors.New("il periodo finale dell'anno non è chiuso")
+var ErrYearOpen = errors.New("the final period of the year is not closed")
 
 // ValidationDateError is returned when the decision date precedes the close
 // of the year's final period or is in the future: nothing is stored.
@@ -88,12 +88,12 @@ type ValidationDateError struct {
 }
 
 func (e *ValidationDateError) Error() string {
-	return "la data della validazione precede la chiusura del periodo finale (" + e.ClosedOn.Format("02/01/2006") + ") o è futura"
+	return "validation date before the final period's close (" + e.ClosedOn.Format("2006-01-02") + ") or in the future"
 }
 
 // ErrValidationChanged is returned when a year's validation was recorded or
 // replaced after the form was built: nothing is changed.
-var ErrValidationChanged = errors.New("la validazione è cambiata nel frattempo")
+var ErrValidationChanged = errors.New("the validation changed meanwhile")
 
 // SetValidation records the validation of a year's Relazione, if that
 // year's current decision is still the one seen (its Stamp, or "" for none;

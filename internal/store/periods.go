@@ -13,11 +13,11 @@ import (
 
 // ErrPeriodNotEnded is returned when closing a period whose end date is
 // today or later: nothing is changed.
-var ErrPeriodNotEnded = errors.New("il periodo non è ancora terminato")
+var ErrPeriodNotEnded = errors.New("the period has not ended yet")
 
 // ErrPeriodChanged is returned when a period changed (closed, reopened, new
 // deadline) after the version a form was built from: nothing is changed.
-var ErrPeriodChanged = errors.New("il periodo è cambiato nel frattempo")
+var ErrPeriodChanged = errors.New("the period changed meanwhile")
 
 // createDefaultPeriods adds, for every plan year, the in-year monitoring at 30
 // June (entries due by 31 July) and the final period at 31 December (entries

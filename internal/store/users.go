@@ -27,6 +27,8 @@ var (
 	ErrPositionMismatch = errors.New("dirigenti and referenti, and only they, have a position")
 	ErrUnknownEnte      = errors.New("unknown ente")
 	ErrUnknownPosition  = errors.New("unknown position")
+	ErrUnknownRole      = errors.New("unknown role")
+	ErrDisplayName      = errors.New("display name must have 1 to 200 characters")
 )
 
 // NewUser is an account to create.
@@ -61,10 +63,10 @@ func (s *Store) CreateUser(ctx context.Context, n NewUser, actor string) (int64,
 		return 0, err
 	}
 	if !n.Role.Valid() {
-		return 0, fmt.Errorf("ruolo %q sconosciuto", n.Role)
+		return 0, fmt.Errorf("%w %q", ErrUnknownRole, n.Role)
 	}
 	if l := len([]rune(strings.TrimSpace(n.DisplayName))); l == 0 || l > 200 {
-		return 0, errors.New("il nome visualizzato va da 1 a 200 caratteri")
+		return 0, ErrDisplayName
 	}
 	if n.Ente == "" && n.Role != auth.Admin {
 		return 0, ErrEnteRequired
@@ -137,7 +139,7 @@ func (s *Store) SetActiveFrom(ctx context.Context, username string, active bool,
 }
 
 // ErrUserChanged is returned when an account changed after the version a form was built from.
-var ErrUserChanged = errors.New("l'utente è cambiato nel frattempo")
+var ErrUserChanged = errors.New("the user changed meanwhile")
 
 func (s *Store) setActive(ctx context.Context, username string, active bool, version *int, actor string) error {
 	action := "user.enable"

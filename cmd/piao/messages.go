@@ -1,0 +1,65 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/piao-performance/piao/internal/auth"
+	"github.com/piao-performance/piao/internal/store"
+)
+
+// storeMessages are the Italian sentences the CLI prints for the store's
+// typed refusals: the store's errors are English and never shown as they are
+// (the server chooses its own sentences, next to the field).
+var storeMessages = []struct {
+	err error
+	msg string
+}{
+	{store.ErrLastAdmin, "l'ultimo amministratore attivo dell'ente non può essere disattivato"},
+	{store.ErrUserChanged, "l'utente è cambiato nel frattempo: ripeti il comando"},
+	{store.ErrUnknownRole, "profilo sconosciuto (--role): " + roleNames()},
+	{store.ErrDisplayName, "il nome visualizzato (--name) va da 1 a 200 caratteri"},
+	{store.ErrPeriodNotEnded, "il periodo non è ancora terminato: si chiude dopo la sua data di fine"},
+	{store.ErrPeriodChanged, "il periodo è cambiato nel frattempo: ripeti il comando"},
+	{store.ErrPeriodClosed, "il periodo è chiuso: nessun valore è stato modificato"},
+	{store.ErrReopenReason, "per riaprire un periodo serve un motivo"},
+	{store.ErrYearOpen, "il periodo finale dell'anno non è chiuso: la Relazione non si può validare"},
+	{store.ErrNoValidation, "nessuna validazione da revocare"},
+	{store.ErrCorrectionReason, "la Relazione ha già una validazione: per sostituirla serve il motivo della correzione"},
+	{store.ErrValidationChanged, "la validazione è cambiata nel frattempo: ripeti il comando"},
+	{store.ErrNotificationState, "la notifica non è più da riprovare"},
+	{store.ErrDraftExists, "esiste già una bozza di revisione per questo piano"},
+	{store.ErrEnteExists, "l'ente esiste già"},
+	{store.ErrPlanExists, "il piano esiste già"},
+}
+
+func roleNames() string {
+	names := make([]string, len(auth.Roles))
+	for i, r := range auth.Roles {
+		names[i] = string(r)
+	}
+	return strings.Join(names, ", ")
+}
+
+// cliMessage is the text printed for a failed command: the Italian sentence
+// of a known store refusal, otherwise the error as the command wrapped it.
+func cliMessage(err error) string {
+	for _, m := range storeMessages {
+		if errors.Is(err, m.err) {
+			return m.msg
+		}
+	}
+	var stale *store.StaleEntriesError
+	if errors.As(err, &stale) {
+		return fmt.Sprintf("misurazioni cambiate nel frattempo (%d): nulla è stato modificato; ripeti il comando", len(stale.Keys))
+	}
+	var rules *store.RulesYearError
+	if errors.As(err, &rules) {
+		if rules.Validated >= rules.Year {
+			return fmt.Sprintf("le regole non possono cambiare dal %d: la Relazione %d è validata", rules.Year, rules.Validated)
+		}
+		return fmt.Sprintf("le regole non possono cambiare dal %d: non è un anno del piano", rules.Year)
+	}
+	return err.Error()
+}
