@@ -82,7 +82,7 @@ func kindOptions() []string {
 }
 
 func statusOptions() []string {
-	return []string{"raggiunto", "parzialmente_raggiunto", "non_raggiunto", "incompleto", "non_applicabile", "mancante"}
+	return []string{"raggiunto", "parzialmente_raggiunto", "non_raggiunto", "incompleto", "non_applicabile", "senza_target", "mancante"}
 }
 
 func statusOptionLabel(s string) string {
@@ -97,6 +97,8 @@ func statusOptionLabel(s string) string {
 		return "incompleto"
 	case "non_applicabile":
 		return "non applicabile"
+	case "senza_target":
+		return "senza target"
 	}
 	return "dato mancante"
 }

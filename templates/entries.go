@@ -1,8 +1,12 @@
 package templates
 
 import (
+	"net/url"
 	"strconv"
+	"strings"
 	"time"
+
+	"github.com/a-h/templ"
 
 	"github.com/piao-performance/piao/internal/itfmt"
 	"github.com/piao-performance/piao/internal/model"
@@ -28,9 +32,50 @@ type EntryPageData struct {
 	CanReview bool
 	Saved     bool
 	Conflict  *model.Entry
+	Filter    WorklistFilter // the worklist's filter, kept by "Torna all'elenco" and "Salva e passa al successivo"
+	Next      string         // key of the next indicator of the filtered worklist, "" at the end
+	Place     int            // 1-based place of this indicator in the filtered worklist, 0 if not in it
+	Count     int            // indicators in the filtered worklist
+	SavedPrev string         // key of the indicator just saved by "Salva e passa al successivo"
 	Result    *scoring.IndicatorResult
 	Trace     *scoring.Trace
 	History   []model.HistoryEvent
+}
+
+// WorklistFilter narrows the worklist; entry pages carry it in their query
+// so that "Torna all'elenco" and "Salva e passa al successivo" keep it.
+type WorklistFilter struct {
+	Status    string // "todo" or a workflow status, "" all
+	Objective string // objective code, "" all
+	Position  int64  // one dirigente's indicators (the cockpit's links), 0 none
+}
+
+// Match reports whether a worklist item passes the filter.
+func (f WorklistFilter) Match(it model.WorkItem) bool {
+	st := it.Entry.Status
+	if f.Status != "" && !(f.Status == "todo" && st == workflow.ToFill) && f.Status != string(st) {
+		return false
+	}
+	return f.Objective == "" || strings.EqualFold(it.ObjectiveCode, f.Objective)
+}
+
+// Query is the filter as query parameters to append after "?periodo=…"
+// ("" when there is no filter).
+func (f WorklistFilter) Query() string {
+	v := url.Values{}
+	if f.Status != "" {
+		v.Set("stato", f.Status)
+	}
+	if f.Objective != "" {
+		v.Set("obiettivo", f.Objective)
+	}
+	if f.Position != 0 {
+		v.Set("posizione", strconv.FormatInt(f.Position, 10))
+	}
+	if len(v) == 0 {
+		return ""
+	}
+	return "&" + v.Encode()
 }
 
 // WorklistData is the "Le mie misurazioni" page.
@@ -45,6 +90,44 @@ type WorklistData struct {
 	Total     int
 	Everyone  bool  // the list shows every indicator (not only the user's)
 	Position  int64 // filter: one dirigente's indicators (the cockpit's links), 0 none
+	// Progress per objective code over the whole (unfiltered) list.
+	Progress map[string]ObjectiveProgress
+	Today    time.Time
+}
+
+// ObjectiveProgress counts an objective's indicators in the worklist.
+type ObjectiveProgress struct {
+	Total, Filled, Sent int // Filled: a value saved (any status but da compilare); Sent: submitted or approved
+}
+
+// Filter is the list's filter.
+func (d WorklistData) Filter() WorklistFilter {
+	return WorklistFilter{Status: d.Status, Objective: d.Objective, Position: d.Position}
+}
+
+// ProgressText says how far an objective's reporting is ("3 di 5 compilati, 1 inviato").
+func ProgressText(p ObjectiveProgress) string {
+	out := strconv.Itoa(p.Filled) + " di " + strconv.Itoa(p.Total) + " compilat" + plural(p.Total, "o", "i")
+	if p.Sent > 0 {
+		out += ", " + strconv.Itoa(p.Sent) + " inviat" + plural(p.Sent, "o", "i") + " o approvat" + plural(p.Sent, "o", "i")
+	}
+	return out
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// periodOverdue is "scaduto da N giorni" when the period's deadline has
+// passed and the period is still open, "" otherwise.
+func periodOverdue(p model.Period, today time.Time) string {
+	if p.Deadline == nil || p.Closed() {
+		return ""
+	}
+	return OverdueText(p.Deadline.In(itfmt.Rome()), today.In(itfmt.Rome()))
 }
 
 // GridData is the bulk entry page.
@@ -133,13 +216,16 @@ func entryStatusIcon(s workflow.Status) string {
 	return "○"
 }
 
-// targetText formats a target for its unit.
-func targetText(t *plan.Target, unit string) string {
+// targetText formats a target for its unit; a year without a target says so.
+func targetText(t *plan.Target, unit string, year int) string {
 	if t == nil || t.Value == nil {
-		return "—"
+		return NoTargetText(year)
 	}
 	return itfmt.Target(t.Operator, *t.Value, unit)
 }
+
+// NoTargetText is what an indicator without a target for the year shows.
+func NoTargetText(year int) string { return "target non fissato per il " + strconv.Itoa(year) }
 
 // EntryValueText shows what an entry holds: the value, or the computed result of its inputs.
 func EntryValueText(e *model.Entry, formula plan.Formula, unit string, scale float64) string {
@@ -281,4 +367,47 @@ func closingMissingText(t model.ClosingGap) string {
 		return ", anche se 1 indicatore resta senza valore approvato."
 	}
 	return ", anche se " + strconv.Itoa(n) + " indicatori restano senza valore approvato."
+}
+
+// entryLink is an indicator's entry page for a period, with the worklist's filter.
+func entryLink(h model.PlanHeader, key string, p model.Period, f WorklistFilter) templ.SafeURL {
+	return withPeriod(EntryURL(h.EnteSlug, h.Slug, key), p) + templ.SafeURL(f.Query())
+}
+
+// worklistLink is the worklist with its filter, scrolled to the row of key.
+func worklistLink(h model.PlanHeader, p model.Period, f WorklistFilter, key string) templ.SafeURL {
+	u := withPeriod(WorklistURL(h.EnteSlug, h.Slug), p) + templ.SafeURL(f.Query())
+	if key != "" {
+		u += templ.SafeURL("#" + rowID(key))
+	}
+	return u
+}
+
+// rowID is the id of an indicator's row in the worklist and the grid.
+func rowID(key string) string { return "r-" + key }
+
+// entryErrors lists the entry form's messages in the order of its fields,
+// each linked to its field.
+func entryErrors(d EntryPageData) []FieldError {
+	var out []FieldError
+	add := func(key, id, label string) {
+		if msg := d.Form.Errors[key]; msg != "" {
+			out = append(out, FieldError{Field: id, Label: label, Message: msg})
+		}
+	}
+	switch d.Indicator.Formula {
+	case plan.FormulaYesNo:
+		add("valore", "valore-si", "Risposta")
+	case plan.FormulaDirect:
+		add("valore", "valore", "Valore")
+	default:
+		for _, in := range d.Indicator.Inputs {
+			add(fieldName(in), fieldName(in), in.Label)
+		}
+	}
+	add("motivo", "motivo", "Motivo")
+	add("nota", "nota", "Nota ed evidenze")
+	add("allegati", "allegati", "Allegati")
+	add("revisione", "motivo", "Revisione")
+	return out
 }

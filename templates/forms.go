@@ -68,3 +68,6 @@ type Link struct {
 	Label string
 	URL   templ.SafeURL
 }
+
+// fieldAnchor links to a field of the same page.
+func fieldAnchor(id string) templ.SafeURL { return templ.SafeURL("#" + id) }

@@ -26,7 +26,7 @@ func statusClass(s scoring.Status) string {
 		return "piao-status piao-status-partial"
 	case scoring.StatusNotMet:
 		return "piao-status piao-status-notmet"
-	case scoring.StatusNotApplicable:
+	case scoring.StatusNotApplicable, scoring.StatusNoTarget:
 		return "piao-status piao-status-na"
 	}
 	return "piao-status piao-status-missing"
@@ -43,6 +43,8 @@ func statusIcon(s scoring.Status) string {
 		return "✖"
 	case scoring.StatusNotApplicable:
 		return "–"
+	case scoring.StatusNoTarget:
+		return "○"
 	}
 	return "?"
 }

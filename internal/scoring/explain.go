@@ -59,6 +59,9 @@ func completeness(s Score) []string {
 	if s.NA > 0 {
 		notes = append(notes, fmt.Sprintf("%d indicatori non applicabili sono esclusi dal calcolo.", s.NA))
 	}
+	if s.NoTarget > 0 {
+		notes = append(notes, fmt.Sprintf("%d indicatori senza target per l'anno hanno un valore registrato ma sono esclusi dal calcolo.", s.NoTarget))
+	}
 	return notes
 }
 
@@ -101,7 +104,9 @@ func (r *Result) ExplainIndicator(i int) Trace {
 		return t
 	}
 	if res.NoTarget {
-		t.Rule = "Nessun target per l'anno: il valore è registrato ma non misura un grado di raggiungimento."
+		t.Rule = "Senza target: per l'anno del periodo non è fissato un target, quindi il valore è registrato ma non misura un grado di raggiungimento. " +
+			"L'indicatore è escluso dalle medie (come un indicatore non applicabile) e non rende incompleto l'obiettivo."
+		t.Target = "non fissato"
 		return t
 	}
 	r.explainAchievement(in, res, &t)

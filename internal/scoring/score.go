@@ -37,6 +37,10 @@ const (
 	StatusNotMet
 	StatusPartial
 	StatusMet
+	// StatusNoTarget is an actual stored for a year without a target: it
+	// measures no achievement, is excluded from averages and does not make
+	// the objective incomplete (docs/DESIGN.md §4).
+	StatusNoTarget
 )
 
 // Code is the open-data name of the status.
@@ -50,6 +54,8 @@ func (s Status) Code() string {
 		return "parzialmente_raggiunto"
 	case StatusMet:
 		return "raggiunto"
+	case StatusNoTarget:
+		return "senza_target"
 	}
 	return "mancante"
 }
@@ -65,19 +71,23 @@ func (s Status) Label() string {
 		return "Parzialmente raggiunto"
 	case StatusMet:
 		return "Raggiunto"
+	case StatusNoTarget:
+		return "Senza target"
 	}
 	return "Dato mancante"
 }
 
 // Score is an achievement with its band and completeness. Value is valid only
-// when Has is true. Missing and NA count the indicators below the score that
-// have no actual or are not applicable.
+// when Has is true. Missing, NA and NoTarget count the indicators below the
+// score that have no actual, are not applicable, or have an actual but no
+// target for the year.
 type Score struct {
-	Value   float64
-	Has     bool
-	Status  Status
-	Missing int32
-	NA      int32
+	Value    float64
+	Has      bool
+	Status   Status
+	Missing  int32
+	NA       int32
+	NoTarget int32
 }
 
 // Incomplete reports whether some indicator below the score has no actual.
@@ -191,7 +201,7 @@ func (r *Result) scoreIndicator(i int) {
 	}
 	if in.Target == nil {
 		res.NoTarget = true
-		res.Status, res.Missing = StatusMissing, 1
+		res.Status, res.Score.NoTarget = StatusNoTarget, 1
 		return
 	}
 	a, raw, capped, below := Achievement(in.Target.Operator, in.Target.Value, res.Actual, m.Rules)
@@ -226,7 +236,7 @@ func (r *Result) derive(i int) {
 			if s.Has {
 				sum += s.Value
 				res.Sources++
-			} else if s.Status != StatusNotApplicable {
+			} else if s.Status != StatusNotApplicable && s.Status != StatusNoTarget {
 				res.SourcesMissing++
 			}
 		}
@@ -243,7 +253,7 @@ func (r *Result) derive(i int) {
 				if s.Value >= m.Rules.FullBand {
 					count++
 				}
-			case s.Status != StatusNotApplicable:
+			case s.Status != StatusNotApplicable && s.Status != StatusNoTarget:
 				res.SourcesMissing++
 			}
 		}
@@ -260,7 +270,7 @@ func (r *Result) derive(i int) {
 				if s.Met {
 					count++
 				}
-			case s.Status != StatusNotApplicable:
+			case s.Status != StatusNotApplicable && s.Status != StatusNoTarget:
 				res.SourcesMissing++
 			}
 		}
@@ -289,6 +299,7 @@ func (r *Result) objective(o int) Score {
 		res := &r.Indicators[i]
 		s.Missing += res.Missing
 		s.NA += res.NA
+		s.NoTarget += res.Score.NoTarget
 		if !res.Has {
 			continue
 		}
@@ -325,6 +336,7 @@ func (r *Result) mean(idx []int32, scores []Score) Score {
 	add := func(c Score) {
 		s.Missing += c.Missing
 		s.NA += c.NA
+		s.NoTarget += c.NoTarget
 		if c.Has {
 			sum += c.Value
 			n++
@@ -354,6 +366,7 @@ func (r *Result) individual(k int, role string, behaviour map[string]float64) In
 		s := r.Objectives[m.asgObj[a]]
 		out.Results.Missing += s.Missing
 		out.Results.NA += s.NA
+		out.Results.NoTarget += s.NoTarget
 		if !s.Has {
 			continue
 		}
@@ -371,7 +384,7 @@ func (r *Result) individual(k int, role string, behaviour map[string]float64) In
 	if b, ok := behaviour[role]; ok && b >= 0 && b <= 100 {
 		out.Behaviour, out.HasBehaviour = b, true
 	}
-	out.Total.Missing, out.Total.NA = out.Results.Missing, out.Results.NA
+	out.Total.Missing, out.Total.NA, out.Total.NoTarget = out.Results.Missing, out.Results.NA, out.Results.NoTarget
 	if out.Results.Has && out.HasBehaviour {
 		res := math.Min(out.Results.Value, 100) // results beyond 100% do not buy behaviour points
 		out.Total.Value = res*m.Rules.ResultsShare/100 + out.Behaviour*m.Rules.BehaviourShare/100
@@ -436,6 +449,8 @@ func (r Rules) statusOf(s Score) Status {
 	switch {
 	case s.Has:
 		return r.band(s.Value)
+	case s.Missing == 0 && s.NoTarget > 0:
+		return StatusNoTarget
 	case s.Missing == 0 && s.NA > 0:
 		return StatusNotApplicable
 	}

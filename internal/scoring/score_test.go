@@ -277,3 +277,48 @@ func flatten(t Trace) string {
 	}
 	return strings.Join(parts, "\n")
 }
+
+// An actual stored where the year has no target is "senza target": excluded
+// from averages like a non-applicable one, never counted as missing, and the
+// explanation says so; the indicators with targets keep their numbers.
+func TestActualWithoutTargetIsSenzaTarget(t *testing.T) {
+	s := small(DefaultRules())
+	s.Indicators[0].Target = nil // 1.1/1: 183 entered, no target for the year
+	m := mustCompile(t, s)
+	r := m.Score(smallActuals(m), nil)
+	i := m.IndicatorIndex("1.1/1")
+	res := r.Indicators[i]
+	if res.Has || !res.HasActual || res.Actual != 183 || res.Status != StatusNoTarget || res.Missing != 0 || res.Score.NoTarget != 1 {
+		t.Fatalf("1.1/1 without target: %+v", res)
+	}
+	if res.Status.Label() != "Senza target" || res.Status.Code() != "senza_target" {
+		t.Errorf("label %q code %q", res.Status.Label(), res.Status.Code())
+	}
+	// 1.1 keeps its other indicator (SI → 100) and is complete
+	if o := r.Objectives[m.ObjectiveIndex("1.1")]; !o.Has || !near(o.Value, 100) || o.Incomplete() || o.NoTarget != 1 {
+		t.Errorf("1.1: %+v", o)
+	}
+	tr := r.ExplainIndicator(i)
+	if !strings.Contains(tr.Rule, "Senza target") || !strings.Contains(tr.Rule, "escluso dalle medie") || tr.Target != "non fissato" {
+		t.Errorf("explanation: %+v", tr)
+	}
+	// an objective whose only indicator has no target is "senza target", not missing
+	s.Indicators[3].Target = nil // 2.2/1
+	m = mustCompile(t, s)
+	acts := smallActuals(m)
+	acts[m.IndicatorIndex("2.2/1")] = Actual{State: Entered, Value: 3}
+	r = m.Score(acts, nil)
+	if o := r.Objectives[m.ObjectiveIndex("2.2")]; o.Has || o.Status != StatusNoTarget || o.Missing != 0 {
+		t.Errorf("2.2: %+v", o)
+	}
+	// the count of strategic objectives at 100% does not count it as a missing source
+	if d := r.Indicators[m.IndicatorIndex("PO.1/2")]; d.SourcesMissing != 0 {
+		t.Errorf("PO.1/2 sources missing: %+v", d)
+	}
+	// no actual and no target is still missing data
+	acts[m.IndicatorIndex("2.2/1")] = Actual{}
+	r = m.Score(acts, nil)
+	if res := r.Indicators[m.IndicatorIndex("2.2/1")]; res.Status != StatusMissing || res.Missing != 1 {
+		t.Errorf("2.2/1 empty: %+v", res)
+	}
+}

@@ -5,8 +5,10 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/piao-performance/piao/internal/auth"
@@ -69,6 +71,29 @@ func ownerResource(h model.PlanHeader, owners []int64) auth.Resource {
 	return auth.Resource{EnteID: h.EnteID, Owners: owners}
 }
 
+// worklistFilter reads the worklist's filter from the query; the position
+// filter (the cockpit's links) applies only to those who see every indicator.
+func worklistFilter(r *http.Request, u *auth.User) templates.WorklistFilter {
+	q := r.URL.Query()
+	f := templates.WorklistFilter{Status: clean(q.Get("stato")), Objective: clean(q.Get("obiettivo"))}
+	if u.PositionID == 0 {
+		if id, err := strconv.ParseInt(q.Get("posizione"), 10, 64); err == nil && id > 0 {
+			f.Position = id
+		}
+	}
+	return f
+}
+
+// worklistItems is the user's worklist: the indicators of the user's
+// position, or of the position filter for those who see every indicator.
+func (s *Server) worklistItems(r *http.Request, h model.PlanHeader, p model.Period, f templates.WorklistFilter) ([]model.WorkItem, error) {
+	position := auth.FromContext(r.Context()).PositionID
+	if position == 0 {
+		position = f.Position
+	}
+	return s.store.Worklist(r.Context(), h, p, position)
+}
+
 // worklist is "Le mie misurazioni": the indicators of the user's position, or
 // every indicator for those who review or read the whole ente.
 func (s *Server) worklist(w http.ResponseWriter, r *http.Request) error {
@@ -77,35 +102,62 @@ func (s *Server) worklist(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	u := auth.FromContext(r.Context())
-	position := u.PositionID
-	if position == 0 { // the whole ente's list may be narrowed to one dirigente (cockpit links)
-		if id, err := strconv.ParseInt(r.URL.Query().Get("posizione"), 10, 64); err == nil && id > 0 {
-			position = id
-		}
-	}
-	items, err := s.store.Worklist(r.Context(), h, p, position)
+	f := worklistFilter(r, u)
+	items, err := s.worklistItems(r, h, p, f)
 	if err != nil {
 		return err
 	}
-	d := templates.WorklistData{Plan: h, Period: p, Periods: periods, Status: clean(r.URL.Query().Get("stato")),
-		Objective: clean(r.URL.Query().Get("obiettivo")), Everyone: u.PositionID == 0, Total: len(items)}
-	if position != u.PositionID {
-		d.Position = position
-	}
+	d := templates.WorklistData{Plan: h, Period: p, Periods: periods, Status: f.Status, Objective: f.Objective,
+		Position: f.Position, Everyone: u.PositionID == 0, Total: len(items),
+		Progress: map[string]templates.ObjectiveProgress{}, Today: time.Now()}
 	for _, it := range items {
 		st := it.Entry.Status
+		pr := d.Progress[it.ObjectiveCode]
+		pr.Total++
+		if st != workflow.ToFill {
+			pr.Filled++
+		}
+		if st == workflow.Submitted || st == workflow.Approved {
+			pr.Sent++
+		}
+		d.Progress[it.ObjectiveCode] = pr
 		if st == workflow.ToFill || st == workflow.Draft || st == workflow.Returned {
 			d.Missing++
 		}
-		if d.Status != "" && !(d.Status == "todo" && st == workflow.ToFill) && d.Status != string(st) {
-			continue
+		if f.Match(it) {
+			d.Items = append(d.Items, it)
 		}
-		if d.Objective != "" && !strings.EqualFold(it.ObjectiveCode, d.Objective) {
-			continue
-		}
-		d.Items = append(d.Items, it)
 	}
 	return s.page(w, r, http.StatusOK, templates.WorklistPage(d))
+}
+
+// placeInWorklist fills in the entry page's place in the filtered worklist
+// and the next indicator after it (the next one passing the filter after this
+// indicator in the whole list, so that an item leaving the filter once saved
+// still leads on).
+func (s *Server) placeInWorklist(r *http.Request, d *templates.EntryPageData) error {
+	d.Filter = worklistFilter(r, auth.FromContext(r.Context()))
+	items, err := s.worklistItems(r, d.Plan, d.Period, d.Filter)
+	if err != nil {
+		return err
+	}
+	after := false
+	for _, it := range items {
+		in := d.Filter.Match(it)
+		if in {
+			d.Count++
+		}
+		switch {
+		case it.Key == d.Indicator.Key:
+			after = true
+			if in {
+				d.Place = d.Count
+			}
+		case after && in && d.Next == "":
+			d.Next = it.Key
+		}
+	}
+	return nil
 }
 
 // entryPage shows the entry form of an indicator for a period.
@@ -124,6 +176,9 @@ func (s *Server) entryPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	d := templates.EntryPageData{Plan: h, Period: p, Periods: periods, Indicator: ind, Entry: e, Form: formOf(ind, e),
 		Saved: r.URL.Query().Get("salvato") == "1"}
+	if prev := clean(r.URL.Query().Get("salvato_prima")); prev != "" && len(prev) <= 60 {
+		d.SavedPrev = prev
+	}
 	return s.renderEntry(w, r, http.StatusOK, d)
 }
 
@@ -147,6 +202,9 @@ func (s *Server) renderEntry(w http.ResponseWriter, r *http.Request, status int,
 		return err
 	}
 	d.History = hist
+	if err := s.placeInWorklist(r, &d); err != nil {
+		return err
+	}
 	return s.page(w, r, status, templates.EntryPage(d))
 }
 
@@ -314,7 +372,20 @@ func (s *Server) saveEntry(w http.ResponseWriter, r *http.Request) error {
 	case err != nil:
 		return err
 	}
-	http.Redirect(w, r, string(templates.EntryURL(h.EnteSlug, h.Slug, ind.Key))+"?periodo="+scorecard.Ref(p)+"&salvato=1", http.StatusSeeOther)
+	if r.FormValue("azione") == "avanti" {
+		d.Indicator = ind
+		if err := s.placeInWorklist(r, &d); err != nil {
+			return err
+		}
+		if d.Next != "" {
+			next := string(templates.EntryURL(h.EnteSlug, h.Slug, d.Next)) + "?periodo=" + scorecard.Ref(p) + d.Filter.Query() +
+				"&salvato_prima=" + url.QueryEscape(ind.Key)
+			http.Redirect(w, r, next, http.StatusSeeOther)
+			return nil
+		}
+	}
+	http.Redirect(w, r, string(templates.EntryURL(h.EnteSlug, h.Slug, ind.Key))+"?periodo="+scorecard.Ref(p)+
+		worklistFilter(r, auth.FromContext(r.Context())).Query()+"&salvato=1", http.StatusSeeOther)
 	return nil
 }
 
