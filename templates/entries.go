@@ -93,6 +93,7 @@ type WorklistData struct {
 	// Progress per objective code over the whole (unfiltered) list.
 	Progress map[string]ObjectiveProgress
 	Today    time.Time
+	Outcome  string // what the grid just saved and sent
 }
 
 // ObjectiveProgress counts an objective's indicators in the worklist.
@@ -137,6 +138,75 @@ type GridData struct {
 	Rows      []GridRow
 	CanSubmit bool
 	Message   string
+	Drafts    int          // saved drafts that "Salva e invia tutto" sends as they are
+	Confirm   *GridConfirm // the count shown before sending
+}
+
+// GridConfirm is what "Salva e invia tutto" is about to do.
+type GridConfirm struct {
+	Typed  int // rows typed or changed now
+	Drafts int // drafts saved before, sent unchanged
+	Sent   int // rows that will be sent (the others stay drafts: sending is not the user's)
+}
+
+// Text says what confirming will do.
+func (c GridConfirm) Text() string {
+	out := "Stai per inviare al Segretario Generale " + countText(c.Sent, "misurazione", "misurazioni") + ": " +
+		countText(c.Typed, "compilata o modificata ora", "compilate o modificate ora") + " e " +
+		countText(c.Drafts, "bozza già salvata", "bozze già salvate") + "."
+	if kept := c.Typed + c.Drafts - c.Sent; kept > 0 {
+		out += " " + countText(kept, "riga resta", "righe restano") + " in bozza: l'invio spetta al dirigente responsabile."
+	}
+	return out
+}
+
+func countText(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+// gridErrors names each grid row with a problem and links to its first field.
+func gridErrors(d GridData) []FieldError {
+	var out []FieldError
+	for _, r := range d.Rows {
+		var msgs []string
+		field := ""
+		for _, f := range gridFieldOrder(r.Item) {
+			if m := r.Form.Errors[f]; m != "" {
+				msgs = append(msgs, m)
+				if field == "" {
+					field = gridName(r.Index, f)
+				}
+			}
+		}
+		if r.Form.Message != "" {
+			msgs = append(msgs, r.Form.Message)
+		}
+		if len(msgs) == 0 {
+			continue
+		}
+		if field == "" {
+			field = rowID(r.Item.Key)
+		}
+		out = append(out, FieldError{Field: field, Label: r.Item.Key + " " + r.Item.Name, Message: strings.Join(msgs, "; ")})
+	}
+	return out
+}
+
+// gridFieldOrder lists a row's fields in the order the grid shows them.
+func gridFieldOrder(it model.WorkItem) []string {
+	var out []string
+	switch it.Formula {
+	case plan.FormulaYesNo, plan.FormulaDirect:
+		out = append(out, "valore")
+	default:
+		for _, in := range it.Inputs {
+			out = append(out, fieldName(in))
+		}
+	}
+	return append(out, "motivo")
 }
 
 // GridRow is one indicator of the grid with what was typed.
@@ -410,4 +480,36 @@ func entryErrors(d EntryPageData) []FieldError {
 	add("allegati", "allegati", "Allegati")
 	add("revisione", "motivo", "Revisione")
 	return out
+}
+
+// gridDrafts counts the grid's saved drafts.
+func gridDrafts(d GridData) int {
+	n := 0
+	for _, r := range d.Rows {
+		st := r.Item.Entry.Status
+		if r.Item.Entry.Version > 0 && (st == workflow.Draft || st == workflow.Returned) {
+			n++
+		}
+	}
+	return n
+}
+
+// GridOutcome says what a grid save did: how many rows were saved and sent.
+func GridOutcome(saved, sent int) string {
+	if saved <= 0 {
+		return ""
+	}
+	out := countText(saved, "misurazione salvata", "misurazioni salvate")
+	switch {
+	case sent == saved:
+		out += " e inviate al Segretario Generale"
+		if saved == 1 {
+			out = "1 misurazione salvata e inviata al Segretario Generale"
+		}
+	case sent > 0:
+		out += ": " + countText(sent, "inviata", "inviate") + " al Segretario Generale, " + countText(saved-sent, "resta", "restano") + " in bozza"
+	default:
+		out += " in bozza"
+	}
+	return out + "."
 }

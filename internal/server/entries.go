@@ -110,6 +110,10 @@ func (s *Server) worklist(w http.ResponseWriter, r *http.Request) error {
 	d := templates.WorklistData{Plan: h, Period: p, Periods: periods, Status: f.Status, Objective: f.Objective,
 		Position: f.Position, Everyone: u.PositionID == 0, Total: len(items),
 		Progress: map[string]templates.ObjectiveProgress{}, Today: time.Now()}
+	if saved, err := strconv.Atoi(r.URL.Query().Get("salvate")); err == nil && saved > 0 && saved <= len(items) {
+		sent, _ := strconv.Atoi(r.URL.Query().Get("inviate"))
+		d.Outcome = templates.GridOutcome(saved, min(max(sent, 0), saved))
+	}
 	for _, it := range items {
 		st := it.Entry.Status
 		pr := d.Progress[it.ObjectiveCode]

@@ -3,6 +3,7 @@ package server_test
 import (
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -74,4 +75,58 @@ func TestEntryFlowNextBackAndNoTarget(t *testing.T) {
 	}
 	_, body = fetch(t, dir, srv.URL+refPlan+"/misurazioni"+mid24+"&obiettivo=O.3.3.1")
 	mustContain(t, body, "1 di 9 compilati")
+}
+
+// "Salva e invia tutto" counts what it will send — the rows typed now and the
+// drafts saved before — and sends it only once confirmed; an error names its
+// row and links to it; the outcome says how many were saved and sent.
+func TestGridSendsDraftsAfterACount(t *testing.T) {
+	t.Parallel()
+	app, pool, _ := authApp(t)
+	addUser(t, pool, "dir.promozione", auth.Dirigente, "dir-prm")
+	srv := httptest.NewServer(app)
+	defer srv.Close()
+	dir := client(t)
+	signIn(t, dir, srv.URL, "dir.promozione", testPassword)
+	// a draft saved earlier from the entry form
+	if res, _ := postMultipart(t, dir, srv.URL+entryPath+mid24, map[string]string{"valore": "183", "versione": "0", "azione": "salva"}, nil); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("draft: %d", res.StatusCode)
+	}
+	grid := srv.URL + refPlan + "/misurazioni/griglia" + mid24
+	_, body := fetch(t, dir, grid)
+	mustContain(t, body, "invia anche 1 bozza già salvata", `id="r-O.3.3.1/6"`)
+	a, v := gridRow(t, body, "O.3.3.1/1")
+	b, _ := gridRow(t, body, "O.3.3.1/6")
+	form := url.Values{"azione": {"invia"},
+		"r" + a + ".chiave": {"O.3.3.1/1"}, "r" + a + ".versione": {v}, "r" + a + ".valore": {"183"},
+		"r" + b + ".chiave": {"O.3.3.1/6"}, "r" + b + ".versione": {"0"}, "r" + b + ".in_numerator": {"299"}, "r" + b + ".in_denominator": {"0"}}
+	// an error: the summary names the row and links to its field
+	res, body := postForm(t, dir, grid, form)
+	if res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("bad row: %d", res.StatusCode)
+	}
+	mustContain(t, body, `id="riepilogo-errori"`, `href="#r`+b+`.in_denominator"`, "O.3.3.1/6 ", "il denominatore non può essere zero")
+	// the count before sending: one typed now, one draft; nothing saved yet
+	form.Set("r"+b+".in_denominator", "300")
+	res, body = postForm(t, dir, grid, form)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("confirmation: %d", res.StatusCode)
+	}
+	mustContain(t, body, "Stai per inviare al Segretario Generale 2 misurazioni: 1 compilata o modificata ora e 1 bozza già salvata.",
+		`value="invia-confermato"`, `value="300"`)
+	var n int
+	if err := pool.QueryRow(t.Context(), `SELECT count(*) FROM measurements`).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("%d measurements before confirming, want the 1 draft (%v)", n, err)
+	}
+	form.Set("azione", "invia-confermato")
+	res, _ = postForm(t, noRedirect(dir), grid, form)
+	loc := res.Header.Get("Location")
+	if res.StatusCode != http.StatusSeeOther || !strings.Contains(loc, "salvate=2&inviate=2") {
+		t.Fatalf("send: %d %q", res.StatusCode, loc)
+	}
+	if err := pool.QueryRow(t.Context(), `SELECT count(*) FROM measurements WHERE status = 'submitted'`).Scan(&n); err != nil || n != 2 {
+		t.Fatalf("%d submitted, want 2 (%v)", n, err)
+	}
+	_, body = fetch(t, dir, srv.URL+loc)
+	mustContain(t, body, `role="status"`, "2 misurazioni salvate e inviate al Segretario Generale.")
 }

@@ -77,7 +77,8 @@ func (s *Server) saveGrid(w http.ResponseWriter, r *http.Request) error {
 	for i, it := range items {
 		byKey[it.Key] = i
 	}
-	submit := r.PostForm.Get("azione") == "invia"
+	action := r.PostForm.Get("azione")
+	submit := action == "invia" || action == "invia-confermato"
 	d := templates.GridData{Plan: h, Period: p}
 	rows := make([]templates.GridRow, len(items))
 	for i, it := range items {
@@ -102,6 +103,16 @@ func (s *Server) saveGrid(w http.ResponseWriter, r *http.Request) error {
 		}
 		get := func(f string) string { return r.PostForm.Get(prefix + f) }
 		if !rowTouched(get, rows[i].Form) {
+			if submit && sendable(items[i]) && s.can(r, auth.SubmitValue, ownerResource(h, items[i].Owners)) {
+				// "Salva e invia tutto" sends the drafts already saved, as they are
+				in := storedInput(items[i], p)
+				if v, err := strconv.Atoi(get("versione")); err == nil {
+					in.Version = v // the version the page showed: a change since then is a conflict
+				}
+				inputs = append(inputs, in)
+				rowOf = append(rowOf, i)
+				d.Drafts++
+			}
 			continue
 		}
 		ind := entryIndicatorOf(items[i])
@@ -127,6 +138,17 @@ func (s *Server) saveGrid(w http.ResponseWriter, r *http.Request) error {
 		d.Message = "Nessuna riga compilata o modificata: nulla da salvare."
 		return s.page(w, r, http.StatusUnprocessableEntity, templates.GridPage(d))
 	}
+	sent := 0
+	for _, in := range inputs {
+		if in.Submit {
+			sent++
+		}
+	}
+	if action == "invia" {
+		// say what will be sent before sending it: the rows typed now and the drafts saved before
+		d.Confirm = &templates.GridConfirm{Typed: len(inputs) - d.Drafts, Drafts: d.Drafts, Sent: sent}
+		return s.page(w, r, http.StatusOK, templates.GridPage(d))
+	}
 	_, errs, err := s.store.SaveEntries(r.Context(), h, inputs, *auth.FromContext(r.Context()))
 	if err != nil {
 		return err
@@ -149,8 +171,22 @@ func (s *Server) saveGrid(w http.ResponseWriter, r *http.Request) error {
 		d.Message = "Alcune righe non si possono salvare, come indicato: nessuna riga è stata salvata."
 		return s.page(w, r, http.StatusConflict, templates.GridPage(d))
 	}
-	http.Redirect(w, r, string(templates.WorklistURL(h.EnteSlug, h.Slug))+"?periodo="+scorecard.Ref(p), http.StatusSeeOther)
+	http.Redirect(w, r, string(templates.WorklistURL(h.EnteSlug, h.Slug))+"?periodo="+scorecard.Ref(p)+
+		"&salvate="+strconv.Itoa(len(inputs))+"&inviate="+strconv.Itoa(sent), http.StatusSeeOther)
 	return nil
+}
+
+// sendable reports whether a grid row holds a saved draft that can be sent as it is.
+func sendable(it model.WorkItem) bool {
+	st := it.Entry.Status
+	return it.Entry.Version > 0 && (st == workflow.Draft || st == workflow.Returned)
+}
+
+// storedInput is a saved draft as a save that sends it unchanged (the note is kept).
+func storedInput(it model.WorkItem, p model.Period) store.EntryInput {
+	e := it.Entry
+	return store.EntryInput{Indicator: entryIndicatorOf(it), Period: p, Value: e.Value, Inputs: e.Inputs,
+		NotApplicable: e.NotApplicable, Reason: e.Reason, Version: e.Version, Submit: true}
 }
 
 // rowTouched reports whether a grid row was filled or changed: untouched rows
