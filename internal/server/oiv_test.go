@@ -84,7 +84,7 @@ func TestOIVJourney(t *testing.T) {
 	if res.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("empty observation: %d", res.StatusCode)
 	}
-	mustContain(t, body, "Scrivi l&#39;osservazione.")
+	mustContain(t, body, "Scrivi l&#39;osservazione.", `id="riepilogo-errori"`, `href="#osservazione"`) // a summary on top, linked to the field
 	res, body = postForm(t, oiv, srv.URL+refPlan+"/oiv/osservazioni", url.Values{"anno": {"2023"}, "oggetto": {"X.9"}, "osservazione": {"Fonte del dato da chiarire"}})
 	if res.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("unknown objective: %d", res.StatusCode)
@@ -110,7 +110,7 @@ func TestOIVJourney(t *testing.T) {
 	if res.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("reserve without reasons: %d", res.StatusCode)
 	}
-	mustContain(t, body, "occorre scrivere la motivazione", "Verbale OIV n. 3/2024")
+	mustContain(t, body, "occorre scrivere la motivazione", "Verbale OIV n. 3/2024", `id="riepilogo-errori"`, `href="#motivazione"`)
 	fields["motivazione"] = "Riserva sugli indicatori di benchmarking."
 	res, body = postFiles(t, oiv, srv.URL+refPlan+"/oiv/validazione", fields, "documento", map[string][]byte{"validazione.pdf": []byte("<html>not a pdf</html>")})
 	if res.StatusCode != http.StatusUnprocessableEntity {

@@ -36,7 +36,8 @@ func TestPlanEditorRevisesATarget(t *testing.T) {
 	if res.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("bad draft form: %d", res.StatusCode)
 	}
-	mustContain(t, body, "Campo obbligatorio.", "Scrivi la data come gg/mm/aaaa", `value="31/02/2024"`, "Nuovi target")
+	mustContain(t, body, "Campo obbligatorio.", "Scrivi la data come gg/mm/aaaa", `value="31/02/2024"`, "Nuovi target",
+		`id="riepilogo-errori"`, `href="#rev-etichetta"`, `href="#rev-vigore"`)
 	res, _ = postForm(t, admin, ed+"/avvia", url.Values{"etichetta": {"Aggiornamento luglio 2024"}, "vigore": {"01/07/2024"},
 		"atto": {"Delibera di Giunta n. 45/2024"}, "motivo": {"Nuovi target"}})
 	if res.StatusCode != http.StatusSeeOther {
@@ -55,7 +56,7 @@ func TestPlanEditorRevisesATarget(t *testing.T) {
 	if res.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("bad target: %d", res.StatusCode)
 	}
-	mustContain(t, body, "Target 2024", `value="sette"`)
+	mustContain(t, body, "Target 2024", `value="sette"`, `id="riepilogo-errori"`, `href="#t-val-2024"`)
 	fields.Set("val-2024", "7")
 	if res, _ := postForm(t, admin, form, fields); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("save target: %d", res.StatusCode)
