@@ -37,6 +37,7 @@ type EntryPageData struct {
 	Place     int            // 1-based place of this indicator in the filtered worklist, 0 if not in it
 	Count     int            // indicators in the filtered worklist
 	SavedPrev string         // key of the indicator just saved by "Salva e passa al successivo"
+	Restored  string         // the form was restored after the session expired: what to tell
 	Result    *scoring.IndicatorResult
 	Trace     *scoring.Trace
 	History   []model.HistoryEvent
@@ -139,6 +140,7 @@ type GridData struct {
 	CanSubmit bool
 	Message   string
 	Drafts    int          // saved drafts that "Salva e invia tutto" sends as they are
+	Restored  string       // the grid was restored after the session expired: what to tell
 	Confirm   *GridConfirm // the count shown before sending
 }
 

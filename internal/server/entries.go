@@ -183,6 +183,15 @@ func (s *Server) entryPage(w http.ResponseWriter, r *http.Request) error {
 	if prev := clean(r.URL.Query().Get("salvato_prima")); prev != "" && len(prev) <= 60 {
 		d.SavedPrev = prev
 	}
+	kept, err := s.takeExpiredForm(r)
+	if err != nil {
+		return err
+	}
+	if kept != nil { // typed before the session expired: back in the form, not saved
+		d.Form, _ = decodeEntry(ind, kept.Get, func(f string) bool { _, ok := kept[f]; return ok })
+		d.Restored = restoredNotice
+		d.Saved = false
+	}
 	return s.renderEntry(w, r, http.StatusOK, d)
 }
 

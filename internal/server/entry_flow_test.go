@@ -12,11 +12,15 @@ import (
 
 const mid24 = "?periodo=2024-midyear"
 
-// noRedirect returns the client's responses to redirects instead of following them.
-func noRedirect(c *http.Client) *http.Client {
-	cp := *c
-	cp.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return &cp
+// signInNext signs in with the sign-in form's next (the 303 is not followed).
+func signInNext(t *testing.T, c *http.Client, base, next string) *http.Response {
+	t.Helper()
+	res, err := c.PostForm(base+"/accedi", url.Values{"username": {"dir.promozione"}, "password": {testPassword}, "next": {next}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	return res
 }
 
 // The dirigente walks his worklist: the filter travels with him, "Salva e
@@ -57,8 +61,7 @@ func TestEntryFlowNextBackAndNoTarget(t *testing.T) {
 	mustContain(t, body, `id="riepilogo-errori"`, `autofocus`, `href="#valore"`, "nulla è stato salvato")
 
 	// "Salva e passa al successivo": saved, then the next indicator of the filtered list
-	nr := noRedirect(dir)
-	res, _ = postMultipart(t, nr, entry, map[string]string{"valore": "183", "versione": "0", "azione": "avanti"}, nil)
+	res, _ = postMultipart(t, dir, entry, map[string]string{"valore": "183", "versione": "0", "azione": "avanti"}, nil)
 	loc := res.Header.Get("Location")
 	if res.StatusCode != http.StatusSeeOther || !strings.Contains(loc, "/misurazioni/O.3.3.1/2?periodo=2024-midyear&obiettivo=O.3.3.1&stato=todo") ||
 		!strings.Contains(loc, "salvato_prima=O.3.3.1%2F1") {
@@ -119,7 +122,7 @@ func TestGridSendsDraftsAfterACount(t *testing.T) {
 		t.Fatalf("%d measurements before confirming, want the 1 draft (%v)", n, err)
 	}
 	form.Set("azione", "invia-confermato")
-	res, _ = postForm(t, noRedirect(dir), grid, form)
+	res, _ = postForm(t, dir, grid, form)
 	loc := res.Header.Get("Location")
 	if res.StatusCode != http.StatusSeeOther || !strings.Contains(loc, "salvate=2&inviate=2") {
 		t.Fatalf("send: %d %q", res.StatusCode, loc)
@@ -129,4 +132,78 @@ func TestGridSendsDraftsAfterACount(t *testing.T) {
 	}
 	_, body = fetch(t, dir, srv.URL+loc)
 	mustContain(t, body, `role="status"`, "2 misurazioni salvate e inviate al Segretario Generale.")
+}
+
+// A save posted after the session expired loses nothing: the values are kept
+// under a one-time token, the user signs in and lands on the same form with
+// them restored (nothing saved meanwhile); the token works once.
+func TestExpiredSessionRestoresTypedValues(t *testing.T) {
+	t.Parallel()
+	app, pool, _ := authApp(t)
+	addUser(t, pool, "dir.promozione", auth.Dirigente, "dir-prm")
+	srv := httptest.NewServer(app)
+	defer srv.Close()
+	dir := client(t)
+	signIn(t, dir, srv.URL, "dir.promozione", testPassword)
+	entry := srv.URL + entryPath + mid24 + "&obiettivo=O.3.3.1"
+	fetch(t, dir, entry)
+	if _, err := pool.Exec(t.Context(), `DELETE FROM sessions`); err != nil { // the session expires while he types
+		t.Fatal(err)
+	}
+	res, _ := postMultipart(t, dir, entry, map[string]string{"valore": "1.234,5", "versione": "0", "azione": "avanti",
+		"nota": "Dal registro, nota lunga da non perdere"}, nil)
+	loc := res.Header.Get("Location")
+	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/accedi?next=") {
+		t.Fatalf("expired save: %d %q", res.StatusCode, loc)
+	}
+	u, err := url.Parse(loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := u.Query().Get("next")
+	if !strings.Contains(next, "/misurazioni/O.3.3.1/1?") || !strings.Contains(next, "ripristino=") || !strings.Contains(next, "obiettivo=O.3.3.1") {
+		t.Fatalf("next: %q", next)
+	}
+	_, body := fetch(t, dir, srv.URL+loc)
+	mustContain(t, body, "La sessione è scaduta")
+	var n int
+	if err := pool.QueryRow(t.Context(), `SELECT count(*) FROM measurements`).Scan(&n); err != nil || n != 0 {
+		t.Fatalf("%d measurements saved without a session (%v)", n, err)
+	}
+	// signing in goes back to the form, filled as it was typed, nothing saved yet
+	res = signInNext(t, dir, srv.URL, next)
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != next {
+		t.Fatalf("sign-in goes to %d %q, want %q", res.StatusCode, res.Header.Get("Location"), next)
+	}
+	_, body = fetch(t, dir, srv.URL+next)
+	mustContain(t, body, `id="ripristinato"`, "i valori che avevi inserito sono stati ripristinati", `value="1.234,5"`,
+		"Dal registro, nota lunga da non perdere", "Salva e passa al successivo")
+	if err := pool.QueryRow(t.Context(), `SELECT count(*) FROM measurements`).Scan(&n); err != nil || n != 0 {
+		t.Fatalf("%d measurements saved by the restore (%v)", n, err)
+	}
+	// the token works once
+	if _, body = fetch(t, dir, srv.URL+next); strings.Contains(body, `value="1.234,5"`) || strings.Contains(body, `id="ripristinato"`) {
+		t.Fatal("a restore token worked twice")
+	}
+	// saving the restored form works as usual
+	res, _ = postMultipart(t, dir, entry, map[string]string{"valore": "1.234,5", "versione": "0", "azione": "salva"}, nil)
+	if res.StatusCode != http.StatusSeeOther || strings.HasPrefix(res.Header.Get("Location"), "/accedi") {
+		t.Fatalf("save after restore: %d %q", res.StatusCode, res.Header.Get("Location"))
+	}
+
+	// the grid too
+	if _, err := pool.Exec(t.Context(), `DELETE FROM sessions`); err != nil {
+		t.Fatal(err)
+	}
+	grid := srv.URL + refPlan + "/misurazioni/griglia" + mid24
+	res, _ = postForm(t, dir, grid, url.Values{"azione": {"salva"}, "r0.chiave": {"O.3.3.1/2"}, "r0.versione": {"0"}, "r0.valore": {"77"}})
+	u, _ = url.Parse(res.Header.Get("Location"))
+	next = u.Query().Get("next")
+	if res.StatusCode != http.StatusSeeOther || !strings.Contains(next, "/misurazioni/griglia?") {
+		t.Fatalf("expired grid: %d %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	signInNext(t, dir, srv.URL, next)
+	_, body = fetch(t, dir, srv.URL+next)
+	i, _ := gridRow(t, body, "O.3.3.1/2")
+	mustContain(t, body, `id="ripristinato"`, `name="r`+i+`.valore" value="77"`)
 }

@@ -56,6 +56,29 @@ func (s *Server) gridPage(w http.ResponseWriter, r *http.Request) error {
 		d.Rows = append(d.Rows, templates.GridRow{Item: it, Form: formOf(entryIndicatorOf(it), it.Entry), Index: i})
 		d.CanSubmit = d.CanSubmit || s.can(r, auth.SubmitValue, ownerResource(h, it.Owners))
 	}
+	kept, err := s.takeExpiredForm(r)
+	if err != nil {
+		return err
+	}
+	if kept != nil { // typed before the session expired: back in the grid, not saved
+		byKey := map[string]int{}
+		for i, it := range items {
+			byKey[it.Key] = i
+		}
+		for n := range items {
+			prefix := "r" + strconv.Itoa(n) + "."
+			i, ok := byKey[kept.Get(prefix+"chiave")]
+			if !ok {
+				continue
+			}
+			get := func(f string) string { return kept.Get(prefix + f) }
+			if rowTouched(get, d.Rows[i].Form) {
+				form, _ := decodeEntry(entryIndicatorOf(items[i]), get, func(f string) bool { _, ok := kept[prefix+f]; return ok })
+				d.Rows[i].Form = form
+			}
+		}
+		d.Restored = restoredNotice
+	}
 	return s.page(w, r, http.StatusOK, templates.GridPage(d))
 }
 

@@ -84,7 +84,9 @@ func planMissing(r *http.Request) bool {
 }
 
 // guard enforces the policy before h runs.
-func (s *Server) guard(action auth.Action, res resolver, h http.HandlerFunc) http.HandlerFunc {
+// A form posted to a keepsForm route after the session expired is kept
+// (keepExpiredForm) and the user is sent to sign in and back to it.
+func (s *Server) guard(action auth.Action, res resolver, h http.HandlerFunc, keep bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		r, resource, ok, err := res(s, r)
 		switch {
@@ -105,6 +107,9 @@ func (s *Server) guard(action auth.Action, res resolver, h http.HandlerFunc) htt
 		case auth.NeedSignIn:
 			if r.Method == http.MethodGet || r.Method == http.MethodHead {
 				http.Redirect(w, r, string(templates.SignInReturnURL(r.URL.RequestURI())), http.StatusSeeOther)
+				return
+			}
+			if keep && s.keepExpiredForm(w, r) {
 				return
 			}
 			s.errorPage(w, r, http.StatusUnauthorized, "Accesso richiesto", "Per questa operazione occorre accedere.")

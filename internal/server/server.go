@@ -216,7 +216,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 // when auth.Decide allows action on the resource that res resolves.
 func (s *Server) route(r chi.Router, method, pattern string, action auth.Action, res resolver, h handler) {
 	s.actions[method+" "+pattern] = action
-	r.Method(method, pattern, s.guard(action, res, s.serve(h)))
+	r.Method(method, pattern, s.guard(action, res, s.serve(h), keepsForm(method, pattern)))
 }
 
 // Route is a registered route and its action.

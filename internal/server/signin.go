@@ -95,6 +95,9 @@ func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) error {
 	if r.URL.Query().Get("uscito") == "1" {
 		form.Info = "Sei uscito dall'area riservata."
 	}
+	if strings.Contains(form.Next, restoreParam+"=") {
+		form.Info = "La sessione è scaduta. Accedi di nuovo: i valori che avevi inserito nel modulo saranno ripristinati."
+	}
 	return s.page(w, r, http.StatusOK, templates.SignInPage(form))
 }
 
