@@ -8,6 +8,7 @@ import (
 
 	"github.com/a-h/templ"
 
+	"github.com/piao-performance/piao/internal/evidence"
 	"github.com/piao-performance/piao/internal/itfmt"
 	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/plan"
@@ -38,6 +39,9 @@ type EntryPageData struct {
 	Count     int            // indicators in the filtered worklist
 	SavedPrev string         // key of the indicator just saved by "Salva e passa al successivo"
 	Restored  string         // the form was restored after the session expired: what to tell
+	// Limits on a measurement's files in all (the server's settings), stated beside the field.
+	MaxAttachments     int
+	MaxAttachmentBytes int64
 	Result    *scoring.IndicatorResult
 	Trace     *scoring.Trace
 	History   []model.HistoryEvent
@@ -514,4 +518,45 @@ func GridOutcome(saved, sent int) string {
 		out += " in bozza"
 	}
 	return out + "."
+}
+
+// The evidence files the entry form accepts, as the server checks them
+// (package evidence): stated beside the field and checked in the browser
+// before sending.
+const (
+	evidenceAccept   = ".pdf,.odt,.docx,.xlsx,.png,.jpg,.jpeg"
+	evidenceMaxSize  = evidence.MaxSize
+	evidenceMaxFiles = evidence.MaxFiles
+)
+
+// uploadLimitsText states the server's limits next to the file field.
+func uploadLimitsText(d EntryPageData) string {
+	out := "Al massimo " + strconv.Itoa(evidenceMaxFiles) + " file per volta, ciascuno fino a " + mbText(evidenceMaxSize) + "."
+	if d.MaxAttachments > 0 {
+		out += " In tutto la misurazione può avere " + strconv.Itoa(d.MaxAttachments) + " allegati"
+		if d.MaxAttachmentBytes > 0 {
+			out += " per " + mbText(d.MaxAttachmentBytes)
+		}
+		out += "."
+	}
+	if n := len(d.Entry.Attachments); n > 0 {
+		out += " Già allegati: " + strconv.Itoa(n) + "."
+	}
+	return out
+}
+
+// errorRef is " FIELD-errore" when the field has an error (to append to aria-describedby).
+func errorRef(errs map[string]string, field string) string {
+	if errs[field] != "" {
+		return " " + field + "-errore"
+	}
+	return ""
+}
+
+// mbText is a limit in MB ("10 MB", "2,5 MB").
+func mbText(n int64) string {
+	if n%(1<<20) == 0 {
+		return strconv.FormatInt(n>>20, 10) + " MB"
+	}
+	return itfmt.Number(float64(n)/(1<<20), 1) + " MB"
 }

@@ -203,6 +203,7 @@ func (s *Server) renderEntry(w http.ResponseWriter, r *http.Request, status int,
 	d.CanEnter = editable && s.can(r, auth.EnterValue, res)
 	d.CanSubmit = d.CanEnter && s.can(r, auth.SubmitValue, res)
 	d.CanReview = s.can(r, auth.Approve, auth.Resource{EnteID: d.Plan.EnteID})
+	d.MaxAttachments, d.MaxAttachmentBytes = s.limits.AttachmentsPerMeasurement, s.limits.AttachmentBytesPerMeasurement
 	if d.Entry.Version > 0 {
 		res, trace, err := s.preview(r, d.Plan, d.Period, d.Indicator, d.Entry)
 		if err != nil {
@@ -385,6 +386,14 @@ func (s *Server) saveEntry(w http.ResponseWriter, r *http.Request) error {
 	case err != nil:
 		return err
 	}
+	redirect := func(to string) {
+		if r.Header.Get("HX-Request") == "true" { // an upload sent by htmx (its progress shown): a full page load after it
+			w.Header().Set("HX-Redirect", to)
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		http.Redirect(w, r, to, http.StatusSeeOther)
+	}
 	if r.FormValue("azione") == "avanti" {
 		d.Indicator = ind
 		if err := s.placeInWorklist(r, &d); err != nil {
@@ -393,12 +402,12 @@ func (s *Server) saveEntry(w http.ResponseWriter, r *http.Request) error {
 		if d.Next != "" {
 			next := string(templates.EntryURL(h.EnteSlug, h.Slug, d.Next)) + "?periodo=" + scorecard.Ref(p) + d.Filter.Query() +
 				"&salvato_prima=" + url.QueryEscape(ind.Key)
-			http.Redirect(w, r, next, http.StatusSeeOther)
+			redirect(next)
 			return nil
 		}
 	}
-	http.Redirect(w, r, string(templates.EntryURL(h.EnteSlug, h.Slug, ind.Key))+"?periodo="+scorecard.Ref(p)+
-		worklistFilter(r, auth.FromContext(r.Context())).Query()+"&salvato=1", http.StatusSeeOther)
+	redirect(string(templates.EntryURL(h.EnteSlug, h.Slug, ind.Key)) + "?periodo=" + scorecard.Ref(p) +
+		worklistFilter(r, auth.FromContext(r.Context())).Query() + "&salvato=1")
 	return nil
 }
 

@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -206,4 +207,48 @@ func TestExpiredSessionRestoresTypedValues(t *testing.T) {
 	_, body = fetch(t, dir, srv.URL+next)
 	i, _ := gridRow(t, body, "O.3.3.1/2")
 	mustContain(t, body, `id="ripristinato"`, `name="r`+i+`.valore" value="77"`)
+}
+
+// The file field states the server's limits and carries them for the
+// browser's check; an upload sent by htmx (for its progress bar) ends in a
+// full page load of the saved entry, a refused one answers with the form.
+func TestUploadLimitsStatedAndHtmxUpload(t *testing.T) {
+	t.Parallel()
+	app, pool, _ := authApp(t)
+	addUser(t, pool, "dir.promozione", auth.Dirigente, "dir-prm")
+	srv := httptest.NewServer(app)
+	defer srv.Close()
+	dir := client(t)
+	signIn(t, dir, srv.URL, "dir.promozione", testPassword)
+	_, body := fetch(t, dir, srv.URL+entryPath+mid24)
+	mustContain(t, body, "Al massimo 5 file per volta, ciascuno fino a 10 MB. In tutto la misurazione può avere 10 allegati per 50 MB.",
+		`data-max-size="10485760"`, `data-max-files="5"`, `accept=".pdf,.odt,.docx,.xlsx,.png,.jpg,.jpeg"`,
+		`data-upload="allegati"`, `<progress max="100" value="0"`)
+
+	post := func(files map[string][]byte) (*http.Response, string) {
+		ct, b := multipartForm(t, map[string]string{"valore": "183", "versione": "0", "azione": "salva"}, "allegati", files)
+		req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, srv.URL+entryPath+mid24, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", ct)
+		req.Header.Set("HX-Request", "true")
+		res, err := dir.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		out, _ := io.ReadAll(res.Body)
+		return res, string(out)
+	}
+	res, body := post(map[string][]byte{"finto.pdf": []byte("<html>no</html>")})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "formato non ammesso") || !strings.Contains(body, `id="riepilogo-errori"`) {
+		t.Fatalf("refused upload: %d", res.StatusCode)
+	}
+	res, _ = post(map[string][]byte{"registro.pdf": []byte("%PDF-1.7 registro")})
+	if res.StatusCode != http.StatusNoContent || !strings.Contains(res.Header.Get("HX-Redirect"), "/misurazioni/O.3.3.1/1?periodo=2024-midyear") {
+		t.Fatalf("htmx upload: %d %q", res.StatusCode, res.Header.Get("HX-Redirect"))
+	}
+	_, body = fetch(t, dir, srv.URL+res.Header.Get("HX-Redirect"))
+	mustContain(t, body, "registro.pdf", "Già allegati: 1.")
 }
