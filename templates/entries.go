@@ -42,9 +42,9 @@ type EntryPageData struct {
 	// Limits on a measurement's files in all (the server's settings), stated beside the field.
 	MaxAttachments     int
 	MaxAttachmentBytes int64
-	Result    *scoring.IndicatorResult
-	Trace     *scoring.Trace
-	History   []model.HistoryEvent
+	Result             *scoring.IndicatorResult
+	Trace              *scoring.Trace
+	History            []model.HistoryEvent
 }
 
 // WorklistFilter narrows the worklist; entry pages carry it in their query
