@@ -1,0 +1,184 @@
+//go:build browser
+
+package server_test
+
+import (
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/piao-performance/piao/internal/auth"
+)
+
+// TestBrowserDirigenteReportsAPeriod is issue 16's journey: on a 390 px
+// screen dir.promozione reports all his indicators of 30/06/2024 — a few on
+// their own pages with "Salva e passa al successivo" (a value, a computed
+// one, a SI/NO, a non applicabile, an attachment), back to the list, the
+// rest in the grid — and sends everything, drafts included. Every page
+// visited fits the width and passes axe-core; the page loads stay within
+// 1.2 × the number of indicators. A file of the wrong type is stopped in the
+// browser, before sending.
+func TestBrowserDirigenteReportsAPeriod(t *testing.T) {
+	h, pool := newApp(t)
+	addUser(t, pool, "dir.promozione", auth.Dirigente, "dir-prm")
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	ctx := browser(t)
+	defer shot(t, ctx, "dirigente-reports")
+	dir := t.TempDir()
+	pdf, exe := filepath.Join(dir, "registro.pdf"), filepath.Join(dir, "programma.exe")
+	if err := os.WriteFile(pdf, []byte("%PDF-1.7 registro delle mediazioni"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(exe, []byte("MZ"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	loads := 0
+	visited := map[string]bool{}
+	check := func() { // every page: no sideways scroll at 390 px, no axe-core violation
+		t.Helper()
+		page := eval[string](t, ctx, `location.pathname + location.search`)
+		if eval[bool](t, ctx, `document.documentElement.scrollWidth > window.innerWidth + 1`) {
+			t.Errorf("%s scrolls sideways at 390 px: %s", page, eval[string](t, ctx, `[...document.querySelectorAll('body *')]
+				.filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 || (e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX === 'visible' && e.clientWidth > 0))
+				.slice(0, 12).map(e => e.tagName + '.' + e.className + '#' + e.id + ' ' + Math.round(e.getBoundingClientRect().right) + '/' + e.scrollWidth + '/' + e.clientWidth + '/' + getComputedStyle(e).overflowX).join(' | ') +
+				' sw=' + document.documentElement.scrollWidth + ' iw=' + window.innerWidth + ' bw=' + document.body.scrollWidth`))
+		}
+		key := eval[string](t, ctx, `location.pathname`)
+		if visited[key] {
+			return
+		}
+		visited[key] = true
+		if v := axeViolations(t, ctx); len(v) > 0 {
+			t.Errorf("%s: axe-core violations:\n%s", page, strings.Join(v, "\n"))
+		}
+	}
+	load := func(want int64, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		loads++
+		if status := loadAfter(t, ctx, actions...); want != 0 && status != want {
+			t.Fatalf("status %d, want %d (at %s)", status, want, where(ctx))
+		}
+		check()
+	}
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844), chromedp.Navigate(srv.URL+"/accedi")); err != nil {
+		t.Fatal(err)
+	}
+	loads++
+	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.ID("username"), "dir.promozione"),
+		chromedp.SendKeys(chromedp.ID("password"), testPassword)); err != nil {
+		t.Fatal(err)
+	}
+	load(200, chromedp.Click(chromedp.CSS(`main button[type=submit]`)))
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+planPath+"/misurazioni?periodo=2024-midyear&stato=todo")); err != nil {
+		t.Fatal(err)
+	}
+	loads++
+	check()
+	total := eval[int](t, ctx, `document.querySelectorAll('tbody tr[id^="r-"]').length`)
+	if total < 10 {
+		t.Fatalf("%d indicators to report, want his whole list", total)
+	}
+
+	// the first indicators one by one, each saved with "Salva e passa al successivo"
+	load(200, chromedp.Click(chromedp.CSS(`tbody tr[id^="r-"] a`)))
+	done := map[string]bool{}
+	kinds := map[string]bool{}
+	for len(kinds) < 5 {
+		key := eval[string](t, ctx, `document.querySelector('h1 .piao-code').innerText`)
+		var fill []chromedp.Action[chromedp.Void]
+		switch {
+		case !kinds["na"] && len(kinds) == 3:
+			kinds["na"] = true
+			fill = append(fill, chromedp.Click(chromedp.ID("na")), chromedp.SendKeys(chromedp.ID("motivo"), "Attività non avviata nel semestre"))
+		case eval[bool](t, ctx, `!!document.getElementById('valore-si')`):
+			kinds["sino"] = true
+			fill = append(fill, chromedp.Click(chromedp.ID("valore-si")))
+		case eval[bool](t, ctx, `!!document.querySelector('input[id^="in_"]')`):
+			kinds["computed"] = true
+			for _, id := range eval[[]string](t, ctx, `[...document.querySelectorAll('input[id^="in_"]')].map(e => e.id)`) {
+				fill = append(fill, chromedp.SendKeys(chromedp.ID(id), "45"))
+			}
+		case eval[bool](t, ctx, `!!document.getElementById('valore')`):
+			fill = append(fill, chromedp.SendKeys(chromedp.ID("valore"), "1.183"))
+			if kinds["value"] && !kinds["file"] {
+				// a file of the wrong type is stopped before sending, then the right one goes with a progress bar
+				if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.ID("valore"), "1.183"),
+					chromedp.SetUploadFiles(chromedp.ID("allegati"), []string{exe}),
+					chromedp.Click(chromedp.CSS(`button[value=avanti]`))); err != nil {
+					t.Fatal(err)
+				}
+				if msg := eval[string](t, ctx, `document.getElementById('allegati-controllo').innerText`); !strings.Contains(msg, "formato non ammesso") {
+					t.Fatalf("wrong file type not stopped: %q (at %s)", msg, where(ctx))
+				}
+				kinds["file"] = true
+				fill = []chromedp.Action[chromedp.Void]{chromedp.SetUploadFiles(chromedp.ID("allegati"), []string{pdf})}
+			}
+			kinds["value"] = true
+		default:
+			t.Fatalf("%s: no field to fill (at %s)", key, where(ctx))
+		}
+		if err := chromedp.Do(ctx, fill...); err != nil {
+			t.Fatal(err)
+		}
+		done[key] = true
+		load(200, chromedp.Click(chromedp.CSS(`button[value=avanti]`)))
+		if msg := eval[string](t, ctx, `[...document.querySelectorAll('[role=status]')].map(e => e.innerText).join(' ')`); !strings.Contains(msg, key+" salvata in bozza") {
+			t.Fatalf("after saving %s: %q (at %s)", key, msg, where(ctx))
+		}
+	}
+	// back to the list, its filter kept
+	load(200, chromedp.Click(chromedp.CSS(`nav[aria-label="Elenco delle misurazioni"] a`)))
+	if q := eval[string](t, ctx, `location.search`); !strings.Contains(q, "stato=todo") {
+		t.Errorf("the list lost its filter: %s", q)
+	}
+	if n := eval[int](t, ctx, `document.querySelectorAll('tbody tr[id^="r-"]').length`); n != total-len(done) {
+		t.Errorf("%d still to fill, want %d", n, total-len(done))
+	}
+
+	// the grid: every empty row filled, then "Salva e invia tutto" with the drafts
+	load(200, chromedp.Click(chromedp.CSS(`a[href*="/misurazioni/griglia"]`)))
+	filled := eval[int](t, ctx, `(() => { let n = 0;
+		for (const k of document.querySelectorAll('input[name$=".chiave"]')) {
+			const p = k.name.replace('chiave', ''), f = k.form.elements;
+			if (f[p + 'na'] && f[p + 'na'].checked) continue;
+			const sel = f[p + 'valore'];
+			const texts = [...k.form.querySelectorAll('input[type=text][name^="' + p + '"]')].filter(e => !e.name.endsWith('motivo'));
+			if (sel && sel.tagName === 'SELECT') { if (sel.value === '') { sel.value = 'SI'; n++ } continue }
+			if (texts.every(e => e.value === '')) { texts.forEach(e => e.value = '1'); n++ }
+		}
+		return n })()`)
+	if filled != total-len(done) {
+		t.Errorf("%d rows filled in the grid, want %d", filled, total-len(done))
+	}
+	load(200, chromedp.Click(chromedp.CSS(`button[value=invia]`)))
+	confirm := eval[string](t, ctx, `document.getElementById('conferma-invio')?.innerText ?? ''`)
+	if !strings.Contains(confirm, "bozze già salvate") {
+		t.Fatalf("no count before sending: %q (at %s)", confirm, where(ctx))
+	}
+	load(200, chromedp.Click(chromedp.CSS(`button[value=invia-confermato]`)))
+	if msg := eval[string](t, ctx, `document.querySelector('[role=status]')?.innerText ?? ''`); !strings.Contains(msg, "salvate e inviate al Segretario Generale") {
+		t.Errorf("outcome: %q (at %s)", msg, where(ctx))
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+planPath+"/misurazioni?periodo=2024-midyear")); err != nil {
+		t.Fatal(err)
+	}
+	loads++
+	check()
+	if n := eval[int](t, ctx, `[...document.querySelectorAll('td .piao-status')].filter(e => e.innerText.includes('Inviata')).length`); n != total {
+		t.Errorf("%d indicators sent, want %d", n, total)
+	}
+	var files int
+	if err := pool.QueryRow(t.Context(), `SELECT count(*) FROM measurement_attachments WHERE filename = 'registro.pdf'`).Scan(&files); err != nil || files != 1 {
+		t.Errorf("%d attachments stored, want 1 (%v)", files, err)
+	}
+	t.Logf("%d indicators reported with %d page loads", total, loads)
+	if float64(loads) > 1.2*float64(total) {
+		t.Errorf("%d page loads for %d indicators: more than 1.2 × the indicators", loads, total)
+	}
+}
