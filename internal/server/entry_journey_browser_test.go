@@ -197,3 +197,54 @@ func axeBestPractice(t *testing.T, ctx context.Context) []string {
 	}
 	return out
 }
+
+// TestBrowserExpiredSessionKeepsTypedValues: the session ends while the
+// dirigente types; "Salva" leads to sign-in and back to the form, filled.
+func TestBrowserExpiredSessionKeepsTypedValues(t *testing.T) {
+	h, pool := newApp(t)
+	addUser(t, pool, "dir.promozione", auth.Dirigente, "dir-prm")
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	ctx := browser(t)
+	defer shot(t, ctx, "expired-session")
+	signIn := func() {
+		t.Helper()
+		if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.ID("username"), "dir.promozione"),
+			chromedp.SendKeys(chromedp.ID("password"), testPassword)); err != nil {
+			t.Fatal(err)
+		}
+		loadAfter(t, ctx, chromedp.Click(chromedp.CSS(`main button[type=submit]`)))
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/accedi")); err != nil {
+		t.Fatal(err)
+	}
+	signIn()
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+planPath+"/misurazioni/O.3.3.1/1?periodo=2024-midyear"),
+		chromedp.SendKeys(chromedp.ID("valore"), "1.234,5"), chromedp.SendKeys(chromedp.ID("nota"), "Dal registro delle mediazioni")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(t.Context(), `DELETE FROM sessions`); err != nil {
+		t.Fatal(err)
+	}
+	loadAfter(t, ctx, chromedp.Click(chromedp.CSS(`button[value=salva]`)))
+	if p := eval[string](t, ctx, `location.pathname`); p != "/accedi" {
+		t.Fatalf("after the expired save: %s", where(ctx))
+	}
+	if txt := eval[string](t, ctx, `document.querySelector('main').innerText`); !strings.Contains(txt, "La sessione è scaduta") {
+		t.Errorf("the sign-in page does not say why: %q", txt)
+	}
+	signIn()
+	if p := eval[string](t, ctx, `location.pathname`); p != planPath+"/misurazioni/O.3.3.1/1" {
+		t.Fatalf("after sign-in: %s", where(ctx))
+	}
+	if v := eval[string](t, ctx, `document.getElementById('valore').value + '|' + document.getElementById('nota').value`); v != "1.234,5|Dal registro delle mediazioni" {
+		t.Errorf("restored values: %q", v)
+	}
+	if !eval[bool](t, ctx, `!!document.getElementById('ripristinato')`) {
+		t.Error("no notice of the restore")
+	}
+	loadAfter(t, ctx, chromedp.Click(chromedp.CSS(`button[value=salva]`)))
+	if msg := eval[string](t, ctx, `document.querySelector('[role=status]')?.innerText ?? ''`); !strings.Contains(msg, "Misurazione salvata") {
+		t.Errorf("save after the restore: %q (at %s)", msg, where(ctx))
+	}
+}
