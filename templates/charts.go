@@ -135,7 +135,7 @@ func chartStatusColor(s scoring.Status) string {
 // chartDash is the outline dash of a band: missing and not applicable are
 // dashed, so they differ from the others without colour.
 func chartDash(s scoring.Status) string {
-	if s == scoring.StatusMissing || s == scoring.StatusNotApplicable {
+	if s == scoring.StatusMissing || s == scoring.StatusNotApplicable || s == scoring.StatusNoTarget {
 		return "4 3"
 	}
 	return ""
@@ -352,6 +352,8 @@ func layoutBars(c BarChartData) barLayout {
 			r.TextX = barPlotX0 + 8
 			if it.Status == scoring.StatusNotApplicable {
 				r.ValueText = "non applicabile"
+			} else if it.Status == scoring.StatusNoTarget {
+				r.ValueText = "senza target"
 			} else {
 				r.ValueText = "dato mancante"
 			}
@@ -363,18 +365,18 @@ func layoutBars(c BarChartData) barLayout {
 	present := map[scoring.Status]bool{}
 	for _, it := range c.Items {
 		s := it.Status
-		if it.Value == nil && s != scoring.StatusNotApplicable {
+		if it.Value == nil && s != scoring.StatusNotApplicable && s != scoring.StatusNoTarget {
 			s = scoring.StatusMissing
 		}
 		present[s] = true
 	}
 	x := 8.0
-	for _, s := range []scoring.Status{scoring.StatusMet, scoring.StatusPartial, scoring.StatusNotMet, scoring.StatusNotApplicable, scoring.StatusMissing} {
+	for _, s := range []scoring.Status{scoring.StatusMet, scoring.StatusPartial, scoring.StatusNotMet, scoring.StatusNotApplicable, scoring.StatusNoTarget, scoring.StatusMissing} {
 		if !present[s] {
 			continue
 		}
 		e := barLegendEntry{X: x, Status: s, Fill: barFill(c.ID, s), Dash: chartDash(s)}
-		if s == scoring.StatusMissing || s == scoring.StatusNotApplicable {
+		if s == scoring.StatusMissing || s == scoring.StatusNotApplicable || s == scoring.StatusNoTarget {
 			e.Fill = "none"
 		}
 		l.Legend = append(l.Legend, e)
@@ -391,7 +393,7 @@ func barDesc(c BarChartData) string {
 	counts := map[scoring.Status]int{}
 	for _, it := range c.Items {
 		s := it.Status
-		if it.Value == nil && s != scoring.StatusNotApplicable {
+		if it.Value == nil && s != scoring.StatusNotApplicable && s != scoring.StatusNoTarget {
 			s = scoring.StatusMissing
 		}
 		counts[s]++
@@ -400,7 +402,7 @@ func barDesc(c BarChartData) string {
 	b.WriteString("Barre orizzontali del grado di raggiungimento di ")
 	b.WriteString(chartCount(len(c.Items), "elemento", "elementi"))
 	var parts []string
-	for _, s := range []scoring.Status{scoring.StatusMet, scoring.StatusPartial, scoring.StatusNotMet, scoring.StatusNotApplicable, scoring.StatusMissing} {
+	for _, s := range []scoring.Status{scoring.StatusMet, scoring.StatusPartial, scoring.StatusNotMet, scoring.StatusNotApplicable, scoring.StatusNoTarget, scoring.StatusMissing} {
 		if counts[s] > 0 {
 			parts = append(parts, strings.ToLower(s.Label())+" "+strconv.Itoa(counts[s]))
 		}
@@ -443,8 +445,8 @@ func barTooltip(r barRowLayout) string {
 	if r.Item.Value != nil {
 		return r.Item.Label + ": " + v + " — " + r.Item.Status.Label()
 	}
-	if r.Item.Status == scoring.StatusNotApplicable {
-		return r.Item.Label + ": " + scoring.StatusNotApplicable.Label()
+	if r.Item.Status == scoring.StatusNotApplicable || r.Item.Status == scoring.StatusNoTarget {
+		return r.Item.Label + ": " + r.Item.Status.Label()
 	}
 	return r.Item.Label + ": " + scoring.StatusMissing.Label()
 }

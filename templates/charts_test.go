@@ -467,3 +467,13 @@ func TestOverdueText(t *testing.T) {
 		}
 	}
 }
+
+// A value without a target for the year is "senza target" in a bar chart,
+// never "dato mancante".
+func TestBarChartSenzaTarget(t *testing.T) {
+	out := renderChart(t, BarChart(BarChartData{ID: "st", Title: "Indicatori", Items: []BarItem{
+		{Label: "O.3.3.1/1", Status: scoring.StatusNoTarget},
+		{Label: "O.3.3.1/2", Status: scoring.StatusMissing},
+	}}))
+	checkChart(t, out, "st", "senza target 1", "dato mancante 1", "O.3.3.1/1: Senza target")
+}

@@ -15,6 +15,9 @@ import (
 // session expired (bytes of their JSON).
 const MaxPendingForm = 256 << 10
 
+// maxPendingForms bounds the forms kept at once (the oldest go first).
+const maxPendingForms = 2000
+
 // ErrFormTooLarge: the form is too large to be kept.
 var ErrFormTooLarge = errors.New("pending form too large")
 
@@ -38,7 +41,9 @@ func (s *Store) KeepForm(ctx context.Context, path string, form url.Values) (str
 		return "", ErrFormTooLarge
 	}
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `DELETE FROM pending_forms WHERE created_at < now() - interval '1 day'`); err != nil {
+		// a day at most, and the newest maxPendingForms: anonymous posts cannot fill the table
+		if _, err := tx.Exec(ctx, `DELETE FROM pending_forms WHERE created_at < now() - interval '1 day'
+			OR token IN (SELECT token FROM pending_forms ORDER BY created_at DESC OFFSET $1)`, maxPendingForms-1); err != nil {
 			return err
 		}
 		_, err := tx.Exec(ctx, `INSERT INTO pending_forms (token, path, form) VALUES ($1, $2, $3)`, token, path, map[string][]string(form))
