@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/piao-performance/piao/internal/auth"
+	"github.com/piao-performance/piao/internal/dbmigrate"
 	"github.com/piao-performance/piao/internal/store"
 )
 
@@ -53,6 +54,10 @@ func cliMessage(err error) string {
 	var stale *store.StaleEntriesError
 	if errors.As(err, &stale) {
 		return fmt.Sprintf("misurazioni cambiate nel frattempo (%d): nulla è stato modificato; ripeti il comando", len(stale.Keys))
+	}
+	var newer *dbmigrate.SchemaNewerError
+	if errors.As(err, &newer) {
+		return fmt.Sprintf("lo schema del database (versione %d) è più recente di quello che questo programma conosce (versione %d): è stato aggiornato da una versione successiva di piao; usa quella versione (o più recente), nessuna modifica è stata fatta", newer.Database, newer.Known)
 	}
 	var rules *store.RulesYearError
 	if errors.As(err, &rules) {
