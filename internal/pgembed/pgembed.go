@@ -707,3 +707,26 @@ func lastLines(s string, n int) string {
 	}
 	return strings.TrimSpace(strings.Join(lines, "\n"))
 }
+
+// ClientTool returns the path of a PostgreSQL client program (pg_dump,
+// pg_restore) from the same Debian postgresql installation the cluster uses:
+// the newest /usr/lib/postgresql/<N>/bin, else PATH. Nothing is downloaded.
+func ClientTool(name string) (string, error) {
+	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
+	best, bestVersion := "", -1.0
+	for _, d := range dirs {
+		v, err := strconv.ParseFloat(filepath.Base(filepath.Dir(d)), 64)
+		if err != nil || v <= bestVersion || !isExecutable(filepath.Join(d, name)) {
+			continue
+		}
+		best, bestVersion = filepath.Join(d, name), v
+	}
+	if best != "" {
+		return best, nil
+	}
+	p, err := exec.LookPath(name)
+	if err != nil {
+		return "", fmt.Errorf("pgembed: %s not found: install the postgresql-client package (apt-get install postgresql-client)", name)
+	}
+	return p, nil
+}
