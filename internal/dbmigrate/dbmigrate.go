@@ -149,3 +149,17 @@ func Version(url string) (version uint, dirty, ok bool, err error) {
 	}
 	return version, dirty, true, nil
 }
+
+// UpTo migrates to exactly version (up or down); the upgrade test uses it to
+// build a database at an older schema.
+func UpTo(url string, version uint) error {
+	m, err := open(url)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	if err := m.Migrate(version); err != nil && !errors.Is(err, migrate.ErrNoChange) {
+		return fmt.Errorf("migrate to %d: %w", version, err)
+	}
+	return nil
+}
