@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -11,9 +12,9 @@ import (
 )
 
 // TestCLIBesideRunningServer runs `piao serve` on the private cluster (no
-// DATABASE_URL) and, while it listens, `piao score` and `piao audit verify`
-// on the same data folder: they use the running cluster instead of failing,
-// and leave it running for the server.
+// DATABASE_URL) and, while it listens, `piao score`, `piao audit verify` and
+// `piao backup` on the same data folder: they use the running cluster
+// instead of failing, and leave it running for the server.
 func TestCLIBesideRunningServer(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a PostgreSQL cluster: run without -short")
@@ -44,6 +45,10 @@ func TestCLIBesideRunningServer(t *testing.T) {
 	}
 	if code, out, errOut := runWith(t, env, "audit", "verify"); code != 0 {
 		t.Fatalf("audit verify beside the server: exit %d\n%s\n%s", code, out, errOut)
+	}
+	file := filepath.Join(t.TempDir(), "beside.piao-backup")
+	if code, out, errOut := runWith(t, env, "backup", "-o", file); code != 0 || !strings.Contains(out, "Backup dell'installazione scritto") {
+		t.Fatalf("backup beside the server: exit %d\n%s\n%s", code, out, errOut)
 	}
 
 	// The server still answers: the commands left its cluster running.
