@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/piao-performance/piao/internal/config"
+	"github.com/piao-performance/piao/internal/itfmt"
 	"github.com/piao-performance/piao/internal/plan"
 	"github.com/piao-performance/piao/internal/store"
 )
@@ -126,6 +127,14 @@ func cmdImport(ctx context.Context, cfg config.Config, log *slog.Logger, args []
 	}
 	fmt.Fprintf(stdout, "Piano %s %s: %s/%s — %d obiettivi, %d indicatori, %d misurazioni, %d punteggi dei comportamenti.\n",
 		doc.Plan.Title, verb, doc.Ente.Slug, doc.Plan.Slug, res.Objectives, res.Indicators, measurements, behaviour)
+	for _, k := range res.BenchmarksKept {
+		period := "31/12"
+		if k.Period == "midyear" {
+			period = "30/06"
+		}
+		fmt.Fprintf(stdout, "Benchmark di %s al %s/%d: %s (%s, indicatore %s) non è in questa installazione; resta il valore con cui la cifra è stata pubblicata, %s, riportato nel file.\n",
+			k.Indicator, period, k.Year, k.Benchmark.EnteName, k.Benchmark.Ente, k.Benchmark.Indicator, itfmt.Number(k.Benchmark.Value, 2))
+	}
 	return nil
 }
 

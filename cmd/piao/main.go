@@ -36,6 +36,11 @@ Comandi:
                                        gli allegati delle misurazioni non sono inclusi
   import FILE [--replace]              importa un piano esportato (tutto o niente); senza --replace
                                        un piano esistente non viene modificato
+  backup [-o FILE]                     scrive il backup dell'intera installazione (sessioni escluse),
+                                       con il manifesto delle impronte SHA-256
+  backup verify FILE                   controlla un file di backup senza ripristinarlo
+  restore FILE                         ripristina un backup in un database vuoto (tutto o niente)
+                                       e verifica righe, allegati e catena di audit
   audit verify [--anchor N:IMPRONTA]   ricalcola la catena di hash del registro di audit
                                        e indica il primo collegamento rotto (uscita 1)
   user add | passwd | disable | enable | list
@@ -91,6 +96,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		cmdErr = cmdExport(ctx, cfg, log, args[1:], stdout)
 	case "import":
 		cmdErr = cmdImport(ctx, cfg, log, args[1:], stdout)
+	case "backup":
+		cmdErr = cmdBackup(ctx, cfg, log, args[1:], stdout)
+	case "restore":
+		cmdErr = cmdRestore(ctx, cfg, log, args[1:], stdout)
 	case "audit":
 		cmdErr = cmdAudit(ctx, cfg, log, args[1:], stdout)
 	case "user":

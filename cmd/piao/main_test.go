@@ -305,3 +305,38 @@ func TestMigrateCreatesAppRole(t *testing.T) {
 		}
 	}
 }
+
+// TestMigrateRefusesNewerSchema: a database migrated by a later release
+// (a version above the newest this binary embeds) is refused with an Italian
+// sentence and left as it is.
+func TestMigrateRefusesNewerSchema(t *testing.T) {
+	t.Parallel()
+	url := testdb.Empty(t)
+	env := map[string]string{"DATABASE_URL": url, "PIAO_LOG_LEVEL": "error"}
+	if code, _, errOut := runWith(t, env, "migrate", "up"); code != 0 {
+		t.Fatalf("up: %s", errOut)
+	}
+	latest, err := dbmigrate.Latest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := pgx.Connect(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	if _, err := conn.Exec(context.Background(), `UPDATE schema_migrations SET version = $1`, latest+7); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"migrate", "up"}, {"migrate", "down", "1"}} {
+		code, _, errOut := runWith(t, env, args...)
+		if code != 1 || !strings.Contains(errOut, "più recente di quello che questo programma conosce") ||
+			!strings.Contains(errOut, fmt.Sprintf("versione %d", latest+7)) {
+			t.Errorf("%v on a newer schema: exit %d, stderr %q", args, code, errOut)
+		}
+	}
+	var v int
+	if err := conn.QueryRow(context.Background(), `SELECT version FROM schema_migrations`).Scan(&v); err != nil || v != int(latest)+7 {
+		t.Errorf("schema_migrations after the refusals: %d %v, want %d", v, err, latest+7)
+	}
+}

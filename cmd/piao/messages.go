@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/piao-performance/piao/internal/auth"
+	"github.com/piao-performance/piao/internal/backup"
+	"github.com/piao-performance/piao/internal/dbmigrate"
 	"github.com/piao-performance/piao/internal/store"
 )
 
@@ -53,6 +55,24 @@ func cliMessage(err error) string {
 	var stale *store.StaleEntriesError
 	if errors.As(err, &stale) {
 		return fmt.Sprintf("misurazioni cambiate nel frattempo (%d): nulla è stato modificato; ripeti il comando", len(stale.Keys))
+	}
+	var newer *dbmigrate.SchemaNewerError
+	if errors.As(err, &newer) {
+		return fmt.Sprintf("lo schema del database (versione %d) è più recente di quello che questo programma conosce (versione %d): è stato aggiornato da una versione successiva di piao; usa quella versione (o più recente), nessuna modifica è stata fatta", newer.Database, newer.Known)
+	}
+	var bad *backup.CorruptError
+	if errors.As(err, &bad) {
+		return "il file di backup è danneggiato, incompleto o non leggibile (" + bad.Reason + "): rifiutato per intero, nulla è stato scritto nel database"
+	}
+	if errors.Is(err, backup.ErrNotEmpty) {
+		return "il database di destinazione non è vuoto: il ripristino avviene solo in un database nuovo (nulla è stato scritto; " + err.Error() + ")"
+	}
+	if errors.Is(err, backup.ErrSchemaNewer) {
+		return "il backup viene da una versione più recente di piao (" + err.Error() + "): usa quella versione per ripristinarlo; nulla è stato scritto"
+	}
+	var verr *backup.VerifyError
+	if errors.As(err, &verr) {
+		return "i dati ripristinati non corrispondono al backup, quindi sono stati rimossi (nulla resta scritto): " + strings.Join(verr.Problems, "; ")
 	}
 	var rules *store.RulesYearError
 	if errors.As(err, &rules) {

@@ -71,6 +71,9 @@ type Cluster struct {
 
 	mu      sync.Mutex
 	stopped bool
+	// attached is set when Start found the cluster already running in
+	// another process: Stop then leaves it running.
+	attached bool
 }
 
 type binaries struct {
@@ -132,11 +135,17 @@ func Start(ctx context.Context, cfg Config) (*Cluster, error) {
 		if err != nil {
 			return nil, err
 		}
-		if running {
-			return nil, fmt.Errorf("pgembed: another PostgreSQL instance is already running on data folder %s; stop it first (pg_ctl -D %s stop) or use another folder", dir, c.pgdata)
-		}
 		if c.password, err = readPassword(filepath.Join(dir, passwordFile)); err != nil {
 			return nil, err
+		}
+		if running {
+			// Another process (`make run`, a second `piao` command) holds
+			// the cluster: use it as it is and leave stopping it to its owner.
+			if err := c.attach(ctx); err != nil {
+				return nil, err
+			}
+			logger.Info("using the running embedded PostgreSQL", "port", c.port, "dir", dir)
+			return c, nil
 		}
 	} else if err := c.initdb(ctx); err != nil {
 		return nil, err
@@ -197,6 +206,10 @@ func (c *Cluster) Stop(ctx context.Context) error {
 	if c.stopped {
 		return nil
 	}
+	if c.attached {
+		c.stopped = true
+		return nil
+	}
 	out, err := c.pgCtl(ctx, "-D", c.pgdata, "-m", "fast", "-w", "-t", "60", "stop")
 	if err != nil {
 		// A server that is already gone (crashed, stopped by hand) is
@@ -210,6 +223,44 @@ func (c *Cluster) Stop(ctx context.Context) error {
 	c.stopped = true
 	c.logger.Info("embedded PostgreSQL stopped", "port", c.port, "dir", c.dir)
 	return nil
+}
+
+// Attached reports whether the cluster was already running in another
+// process when Start was called; Stop then leaves it running.
+func (c *Cluster) Attached() bool { return c.attached }
+
+// attach connects to a cluster another process started on the same data
+// folder: the port is the fourth line of postmaster.pid, the password the
+// one stored beside the cluster.
+func (c *Cluster) attach(ctx context.Context) error {
+	port, err := readPidPort(filepath.Join(c.pgdata, "postmaster.pid"))
+	if err != nil {
+		return fmt.Errorf("pgembed: PostgreSQL is already running on data folder %s but its port cannot be read: %w", c.dir, err)
+	}
+	c.port = port
+	c.attached = true
+	if err := c.waitReady(ctx); err != nil {
+		return fmt.Errorf("pgembed: PostgreSQL is already running on data folder %s (port %d) but does not accept our login: %w", c.dir, port, err)
+	}
+	return nil
+}
+
+// readPidPort returns the port recorded in a postmaster.pid file (line 4,
+// see PostgreSQL's pidfile.h).
+func readPidPort(path string) (int, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0, err
+	}
+	lines := strings.Split(string(b), "\n")
+	if len(lines) < 4 {
+		return 0, fmt.Errorf("%s: no port line", path)
+	}
+	port, err := strconv.Atoi(strings.TrimSpace(lines[3]))
+	if err != nil || port <= 0 || port > 65535 {
+		return 0, fmt.Errorf("%s: bad port line %q", path, lines[3])
+	}
+	return port, nil
 }
 
 // start runs pg_ctl start and waits until a client can log in. With port 0
@@ -655,4 +706,27 @@ func lastLines(s string, n int) string {
 		lines = lines[len(lines)-n:]
 	}
 	return strings.TrimSpace(strings.Join(lines, "\n"))
+}
+
+// ClientTool returns the path of a PostgreSQL client program (pg_dump,
+// pg_restore) from the same Debian postgresql installation the cluster uses:
+// the newest /usr/lib/postgresql/<N>/bin, else PATH. Nothing is downloaded.
+func ClientTool(name string) (string, error) {
+	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
+	best, bestVersion := "", -1.0
+	for _, d := range dirs {
+		v, err := strconv.ParseFloat(filepath.Base(filepath.Dir(d)), 64)
+		if err != nil || v <= bestVersion || !isExecutable(filepath.Join(d, name)) {
+			continue
+		}
+		best, bestVersion = filepath.Join(d, name), v
+	}
+	if best != "" {
+		return best, nil
+	}
+	p, err := exec.LookPath(name)
+	if err != nil {
+		return "", fmt.Errorf("pgembed: %s not found: install the postgresql-client package (apt-get install postgresql-client)", name)
+	}
+	return p, nil
 }

@@ -95,27 +95,35 @@ func TestStartStopKeepsData(t *testing.T) {
 	stop(t, c2) // idempotent
 }
 
-func TestStartTwiceOnSameDirFails(t *testing.T) {
+func TestStartOnRunningDirAttaches(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a PostgreSQL cluster: run without -short")
 	}
 	dir := filepath.Join(t.TempDir(), "postgres")
 	c := start(t, dir)
+	if c.Attached() {
+		t.Fatal("first Start reports Attached, want a cluster of its own")
+	}
+	if _, err := connect(t, c).Exec(t.Context(), "CREATE TABLE shared (n int)"); err != nil {
+		t.Fatal(err)
+	}
 
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
 	c2, err := pgembed.Start(ctx, pgembed.Config{Dir: dir})
-	if err == nil {
-		stop(t, c2)
-		t.Fatal("second Start on a running data folder succeeded, want error")
+	if err != nil {
+		t.Fatalf("second Start on a running data folder: %v, want it to use the running cluster", err)
 	}
-	if !strings.Contains(err.Error(), "already running") || !strings.Contains(err.Error(), dir) {
-		t.Errorf("error = %q, want it to say the folder %s is already in use", err, dir)
+	if !c2.Attached() || c2.Port() != c.Port() {
+		t.Fatalf("second Start: attached %v port %d, want attached to port %d", c2.Attached(), c2.Port(), c.Port())
 	}
-
-	// The first cluster must be unharmed by the failed attempt.
-	var one int
-	if err := connect(t, c).QueryRow(t.Context(), "SELECT 1").Scan(&one); err != nil || one != 1 {
-		t.Errorf("first cluster after failed second Start: %v (got %d)", err, one)
+	if _, err := connect(t, c2).Exec(t.Context(), "INSERT INTO shared VALUES (1)"); err != nil {
+		t.Fatalf("write through the attached cluster: %v", err)
+	}
+	// Stopping the attached handle leaves the owner's server running.
+	stop(t, c2)
+	var n int
+	if err := connect(t, c).QueryRow(t.Context(), "SELECT count(*) FROM shared").Scan(&n); err != nil || n != 1 {
+		t.Errorf("first cluster after the attached one stopped: %v (count %d, want 1)", err, n)
 	}
 }

@@ -66,6 +66,20 @@ type Measurement struct {
 	ReviewedBy    string             `json:"reviewed_by,omitempty"`
 	ReviewedAt    string             `json:"reviewed_at,omitempty"`
 	ReviewComment string             `json:"review_comment,omitempty"`
+	// Benchmark is the other ente's value a difference formula was compared
+	// with (BenchmarkRef of the indicator), carried so that an installation
+	// without that ente computes the same figure.
+	Benchmark *BenchmarkValue `json:"benchmark,omitempty"`
+}
+
+// BenchmarkValue is another ente's approved value used as a benchmark, with
+// where it comes from.
+type BenchmarkValue struct {
+	Value     float64 `json:"value"`
+	Ente      string  `json:"ente"`      // slug
+	EnteName  string  `json:"ente_name"` // as shown in explanations
+	Plan      string  `json:"plan"`
+	Indicator string  `json:"indicator"`
 }
 
 // BehaviourScore is the evaluator's behaviour score of a role for a year.

@@ -459,22 +459,40 @@ func (x *exporter) periods(ctx context.Context) error {
 func (x *exporter) measurements(ctx context.Context) error {
 	rows, err := x.tx.Query(ctx, `SELECT i.key, p.year, p.kind, m.value::float8, m.inputs, m.not_applicable, m.reason, m.note,
 			m.status, m.demo, m.version, m.author, m.updated_at, m.submitted_by, m.submitted_at, m.reviewed_by, m.reviewed_at,
-			m.review_comment
+			m.review_comment, i.benchmark_ente, i.benchmark_plan, i.benchmark_indicator, b.value, b.ente_name, m.benchmark_used
 		FROM measurements m JOIN periods p ON p.id = m.period_id JOIN indicators i ON i.id = m.indicator_id
 		JOIN objectives o ON o.id = i.objective_id
+		-- the other ente's approved value the engine compares with (scoring_read.go, Actuals)
+		LEFT JOIN LATERAL (
+			SELECT rm.value::float8 AS value, e.name AS ente_name
+			FROM enti e
+			JOIN plans rp ON rp.ente_id = e.id AND rp.slug = i.benchmark_plan
+			JOIN indicators ri ON ri.plan_id = rp.id AND ri.key = i.benchmark_indicator
+			JOIN periods pe ON pe.plan_id = rp.id AND pe.year = p.year AND pe.kind = p.kind
+			JOIN measurements rm ON rm.indicator_id = ri.id AND rm.period_id = pe.id
+			WHERE e.slug = i.benchmark_ente AND rm.status = 'approved' AND rm.value IS NOT NULL) b ON i.formula = 'difference'
 		WHERE m.plan_id = $1 ORDER BY p.ends_on, p.kind, o.position, i.position`, x.planID)
 	if err != nil {
 		return fmt.Errorf("measurements: %w", err)
 	}
 	x.doc.State.Measurements, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (plan.Measurement, error) {
 		var (
-			m                 plan.Measurement
-			updated           time.Time
-			submitted, review *time.Time
+			m                         plan.Measurement
+			updated                   time.Time
+			submitted, review         *time.Time
+			bEnte, bPlan, bInd, bName *string
+			bValue                    *float64
+			used                      *plan.BenchmarkValue
 		)
 		err := r.Scan(&m.Indicator, &m.Year, &m.Period, &m.Value, &m.Inputs, &m.NotApplicable, &m.Reason, &m.Note,
 			&m.Status, &m.Demo, &m.Version, &m.Author, &updated, &m.SubmittedBy, &submitted, &m.ReviewedBy, &review,
-			&m.ReviewComment)
+			&m.ReviewComment, &bEnte, &bPlan, &bInd, &bValue, &bName, &used)
+		switch {
+		case bValue != nil:
+			m.Benchmark = &plan.BenchmarkValue{Value: *bValue, Ente: *bEnte, EnteName: *bName, Plan: *bPlan, Indicator: *bInd}
+		case used != nil:
+			m.Benchmark = used // imported without that ente: the value it was published with
+		}
 		if len(m.Inputs) == 0 {
 			m.Inputs = nil
 		}

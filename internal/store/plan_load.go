@@ -25,6 +25,19 @@ type LoadResult struct {
 	Indicators int
 	Individual int
 	Notes      int
+	// BenchmarksKept lists the measurements whose benchmark ente (or its
+	// value) is not in this installation: they keep the value they were
+	// published with, carried by the file.
+	BenchmarksKept []BenchmarkKept
+}
+
+// BenchmarkKept is a measurement imported with the benchmark value of an
+// ente this installation does not hold.
+type BenchmarkKept struct {
+	Indicator string
+	Year      int
+	Period    string
+	Benchmark plan.BenchmarkValue
 }
 
 // LoadPlan writes a whole plan document in one transaction: the ente (created or
@@ -62,6 +75,8 @@ type loader struct {
 	areas      map[int]int64
 	objectives map[string]int64
 	indicators map[string]int64
+	// benchmarksKept collects what insertMeasurement kept (LoadResult)
+	benchmarksKept []BenchmarkKept
 }
 
 func (l *loader) load(ctx context.Context, opt LoadOptions) (LoadResult, error) {
@@ -103,6 +118,7 @@ func (l *loader) load(ctx context.Context, opt LoadOptions) (LoadResult, error) 
 	res.Indicators = len(l.indicators)
 	res.Individual = len(d.Individual)
 	res.Notes = len(d.Notes)
+	res.BenchmarksKept = l.benchmarksKept
 
 	action := "plan.load"
 	if res.Replaced {
@@ -114,6 +130,7 @@ func (l *loader) load(ctx context.Context, opt LoadOptions) (LoadResult, error) 
 		Detail: map[string]any{
 			"source": d.SourceTitle, "objectives": res.Objectives, "indicators": res.Indicators,
 			"individual": res.Individual, "notes": res.Notes, "revision": d.Plan.Revision.Label,
+			"benchmarks_kept": len(res.BenchmarksKept),
 		},
 	})
 	return res, err

@@ -159,11 +159,16 @@ func (l *loader) insertMeasurement(ctx context.Context, m *plan.Measurement, per
 	if inputs == nil {
 		inputs = map[string]float64{}
 	}
+	used, err := l.benchmarkUsed(ctx, m)
+	if err != nil {
+		return fmt.Errorf("%s: %w", where, err)
+	}
 	_, err = l.tx.Exec(ctx, `INSERT INTO measurements (plan_id, indicator_id, period_id, value, inputs, not_applicable, reason,
-			note, status, demo, version, author, updated_at, submitted_by, submitted_at, reviewed_by, reviewed_at, review_comment)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
+			note, status, demo, version, author, updated_at, submitted_by, submitted_at, reviewed_by, reviewed_at, review_comment,
+			benchmark_used)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
 		l.planID, indicator, period, m.Value, inputs, m.NotApplicable, m.Reason, m.Note, m.Status, m.Demo, m.Version,
-		m.Author, *updated, m.SubmittedBy, submitted, m.ReviewedBy, reviewed, m.ReviewComment)
+		m.Author, *updated, m.SubmittedBy, submitted, m.ReviewedBy, reviewed, m.ReviewComment, used)
 	if err != nil {
 		return fmt.Errorf("%s: %w", where, err)
 	}
@@ -180,4 +185,32 @@ func parseTime(s string) (*time.Time, error) {
 		return nil, fmt.Errorf("%q is not an RFC 3339 time", s)
 	}
 	return &t, nil
+}
+
+// benchmarkUsed returns the benchmark value to keep with an imported
+// measurement: the one the file carries when this installation has no
+// approved value of that ente's indicator for the same period (the engine
+// would otherwise fall back to the entered input and change a published
+// figure), nil when the live value is there.
+func (l *loader) benchmarkUsed(ctx context.Context, m *plan.Measurement) (*plan.BenchmarkValue, error) {
+	b := m.Benchmark
+	if b == nil {
+		return nil, nil
+	}
+	var live bool
+	err := l.tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM enti e
+			JOIN plans rp ON rp.ente_id = e.id AND rp.slug = $2
+			JOIN indicators ri ON ri.plan_id = rp.id AND ri.key = $3
+			JOIN periods pe ON pe.plan_id = rp.id AND pe.year = $4 AND pe.kind = $5
+			JOIN measurements rm ON rm.indicator_id = ri.id AND rm.period_id = pe.id
+			WHERE e.slug = $1 AND rp.id <> $6 AND rm.status = 'approved' AND rm.value IS NOT NULL)`,
+		b.Ente, b.Plan, b.Indicator, m.Year, m.Period, l.planID).Scan(&live)
+	if err != nil {
+		return nil, fmt.Errorf("benchmark %s/%s/%s: %w", b.Ente, b.Plan, b.Indicator, err)
+	}
+	if live {
+		return nil, nil
+	}
+	l.benchmarksKept = append(l.benchmarksKept, BenchmarkKept{Indicator: m.Indicator, Year: m.Year, Period: m.Period, Benchmark: *b})
+	return b, nil
 }

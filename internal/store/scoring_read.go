@@ -222,12 +222,13 @@ func (s *Store) Actuals(ctx context.Context, planID int64, p model.Period, indic
 	// another ente, that ente's approved value of the same period (closed,
 	// for the public): one round trip for both.
 	rows, err := s.pool.Query(ctx, `
-		SELECT i.key, m.value::float8, m.inputs, m.not_applicable, m.reason, m.author, m.updated_at, m.demo, m.status
+		SELECT i.key, m.value::float8, m.inputs, m.not_applicable, m.reason, m.author, m.updated_at, m.demo, m.status,
+			(m.benchmark_used ->> 'value')::float8, coalesce(m.benchmark_used ->> 'ente_name', '')
 		FROM measurements m JOIN indicators i ON i.id = m.indicator_id
 		WHERE m.plan_id = $1 AND m.period_id = $2 AND (m.status = 'approved' OR ($3 AND m.status = 'submitted'
 		      AND $4 = 'midyear' AND (SELECT show_submitted_midyear FROM scoring_rules WHERE plan_id = $1)))
 		UNION ALL
-		SELECT i.key, rm.value::float8, NULL, false, e.name, ri.key, rm.updated_at, rm.demo, 'benchmark'
+		SELECT i.key, rm.value::float8, NULL, false, e.name, ri.key, rm.updated_at, rm.demo, 'benchmark', NULL, ''
 		FROM indicators i
 		JOIN enti e ON e.slug = i.benchmark_ente
 		JOIN plans rp ON rp.ente_id = e.id AND rp.slug = i.benchmark_plan
@@ -242,7 +243,8 @@ func (s *Store) Actuals(ctx context.Context, planID int64, p model.Period, indic
 	}
 	var (
 		key, reason, author, status string
-		value                       *float64
+		value, usedValue            *float64
+		usedEnte                    string
 		inputs                      map[string]float64
 		na, demo                    bool
 		at                          time.Time
@@ -252,8 +254,10 @@ func (s *Store) Actuals(ctx context.Context, planID int64, p model.Period, indic
 		ente, from string
 		demo       bool
 	}
-	benchmarks := map[int]bench{}
-	_, err = pgx.ForEachRow(rows, []any{&key, &value, &inputs, &na, &reason, &author, &at, &demo, &status}, func() error {
+	// benchmarks: the other ente's live values; kept: those a plan imported
+	// without that ente carries (benchmark_used), used only when no live one.
+	benchmarks, kept := map[int]bench{}, map[int]bench{}
+	_, err = pgx.ForEachRow(rows, []any{&key, &value, &inputs, &na, &reason, &author, &at, &demo, &status, &usedValue, &usedEnte}, func() error {
 		i, ok := pos[key]
 		if !ok {
 			return nil
@@ -261,6 +265,9 @@ func (s *Store) Actuals(ctx context.Context, planID int64, p model.Period, indic
 		if status == "benchmark" { // reason: the other ente's name; author: its indicator
 			benchmarks[i] = bench{value: *value, ente: reason, from: author, demo: demo}
 			return nil
+		}
+		if usedValue != nil {
+			kept[i] = bench{value: *usedValue, ente: usedEnte}
 		}
 		a := &out.Actuals[i]
 		switch {
@@ -291,6 +298,17 @@ func (s *Store) Actuals(ctx context.Context, planID int64, p model.Period, indic
 	})
 	if err != nil {
 		return out, fmt.Errorf("measurements: %w", err)
+	}
+	for i, b := range kept {
+		if _, live := benchmarks[i]; live {
+			continue
+		}
+		a := &out.Actuals[i]
+		if a.State != scoring.Entered || indicators[i].Formula != plan.FormulaDifference {
+			continue
+		}
+		a.B = b.value
+		out.Provenance[i] += "; benchmark: valore di " + b.ente + " registrato con il piano importato (ente non presente in questa installazione)"
 	}
 	for i, b := range benchmarks {
 		a := &out.Actuals[i]

@@ -1,0 +1,19 @@
+package model
+
+// TableDigest describes one table's rows for a backup's manifest: how many
+// there are and a SHA-256 over their text in primary-key order (binary
+// columns enter as their own SHA-256), so a restore can prove it holds the
+// same rows without keeping them in memory.
+type TableDigest struct {
+	Table  string `json:"table"`
+	Rows   int64  `json:"rows"`
+	SHA256 string `json:"sha256"`
+}
+
+// BlobCheck counts stored files whose bytes no longer match the SHA-256
+// recorded beside them.
+type BlobCheck struct {
+	Attachments, AttachmentBytes int64 // measurement attachments and their total size
+	Documents                    int64 // validation documents stored
+	BadAttachments, BadDocuments int64 // files whose bytes do not match their recorded SHA-256
+}
