@@ -1,0 +1,179 @@
+package piaoparse
+
+import (
+	"strings"
+	"unicode"
+
+	"github.com/piao-performance/piao/internal/plan"
+)
+
+// individualLine reads section 4.3.4: a heading "Obiettivi <role>", code
+// labels, "Obiettivo individuale <title>" rows and their indicator tables.
+func (p *parser) individualLine(n int, cs, ne []string, first string, oneCell bool) {
+	switch {
+	case strings.HasPrefix(first, "indicatore") && containsPrefix(ne, "algoritmo"):
+		p.header(n, ne)
+		p.lastIRow = nil
+		return
+	case reIndivid.MatchString(first):
+		m := reIndivid.FindStringSubmatch(first)
+		title := joinText(append([]string{strings.TrimSpace(ne[0][len(ne[0])-len(m[1]):])}, ne[1:]...))
+		p.closeIndividual()
+		p.ind = &plan.Individual{Role: p.role, Code: p.label, Group: p.group, Title: title, SourceLine: p.labelLn,
+			Indicators: []plan.IndividualIndicator{}}
+		if p.label == "" {
+			p.ind.SourceLine = n
+		}
+		p.label = ""
+		p.tab = nil
+		return
+	}
+	if oneCell {
+		t := ne[0]
+		l := lower(t)
+		switch {
+		case strings.HasPrefix(t, "*"):
+			return
+		case reLabel.MatchString(t) && len(t) <= 80 || strings.HasPrefix(t, "OT") && len(t) <= 40:
+			p.closeIndividual()
+			p.label, p.labelLn = t, n
+			return
+		case strings.HasPrefix(l, "obiettivi ") && !strings.Contains(l, "trasversal") && !strings.Contains(l, "operativi") &&
+			!strings.Contains(l, "qualità"):
+			p.closeIndividual()
+			p.role = p.addRole(strings.TrimSpace(t[len("obiettivi "):]))
+			p.group = ""
+			return
+		}
+		if p.tab != nil && p.lastIRow != nil {
+			p.lastIRow.Name = strings.TrimSpace(p.lastIRow.Name + " " + t)
+			return
+		}
+		p.closeIndividual()
+		p.group = t
+		return
+	}
+	if p.ind == nil || p.tab == nil {
+		return
+	}
+	if p.tab.pending && reYear.MatchString(strings.Join(ne, " ")) && len(ne) <= 2 {
+		return
+	}
+	row := plan.IndividualIndicator{}
+	if len(ne) >= 3 {
+		row.Name, row.Algorithm, row.TargetText = ne[0], joinText(ne[1:len(ne)-1]), ne[len(ne)-1]
+	} else if len(ne) == 2 {
+		row.Name, row.TargetText = ne[0], ne[1]
+	}
+	p.ind.Indicators = append(p.ind.Indicators, row)
+	p.lastIRow = &p.ind.Indicators[len(p.ind.Indicators)-1]
+}
+
+func (p *parser) addRole(title string) string {
+	key := slug(title)
+	for _, r := range p.res.Doc.Roles {
+		if r.Key == key {
+			return key
+		}
+	}
+	p.res.Doc.Roles = append(p.res.Doc.Roles, plan.Role{Key: key, Title: title})
+	return key
+}
+
+func slug(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(s) {
+		if unicode.IsLetter(r) && r < 128 || unicode.IsDigit(r) {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash && b.Len() > 0 {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	return strings.TrimRight(b.String(), "-")
+}
+
+func (p *parser) closeIndividual() {
+	if p.ind == nil {
+		return
+	}
+	p.res.Doc.Individual = append(p.res.Doc.Individual, *p.ind)
+	p.ind, p.tab, p.lastIRow = nil, nil, nil
+}
+
+// finish links each individual objective to the plan objective it repeats:
+// the one whose title and indicators share most words with it.
+func (p *parser) finish() {
+	objs := p.res.Doc.Objectives
+	for i := range p.res.Doc.Individual {
+		in := &p.res.Doc.Individual[i]
+		best, bestScore := -1, 0.0
+		for j := range objs {
+			s := similarity(in.Title, objs[j].Title)
+			if len(in.Indicators) > 0 && len(objs[j].Indicators) > 0 {
+				s += 0.5 * similarity(in.Indicators[0].Name+" "+in.Indicators[0].Algorithm,
+					objs[j].Indicators[0].Name+" "+objs[j].Indicators[0].Algorithm)
+			}
+			if objs[j].Kind == plan.KindStrategic || objs[j].Kind == plan.KindCommon {
+				s -= 0.3
+			}
+			if s > bestScore {
+				best, bestScore = j, s
+			}
+		}
+		if best < 0 {
+			p.problem(Problem{Line: in.SourceLine, Kind: "ambiguous", Text: in.Title,
+				Chosen: "nessun obiettivo del piano corrisponde all'obiettivo individuale", Unresolved: true})
+			continue
+		}
+		o := objs[best]
+		in.Objective = o.Code
+		if bestScore < 0.6 {
+			p.problem(Problem{Line: in.SourceLine, Kind: "ambiguous", Objective: o.Code, Text: in.Title,
+				Chosen: "collegato per somiglianza del titolo a " + o.Code})
+		}
+		for k := range in.Indicators {
+			ii := &in.Indicators[k]
+			bi, bs := 0, -1.0
+			for x, ind := range o.Indicators {
+				s := similarity(ii.Name+" "+ii.Algorithm, ind.Name+" "+ind.Algorithm)
+				if x == k {
+					s += 0.05
+				}
+				if s > bs {
+					bi, bs = x, s
+				}
+			}
+			if len(o.Indicators) > 0 {
+				ii.Indicator = o.Indicators[bi].Key
+			}
+		}
+	}
+}
+
+// similarity is the Dice coefficient of the two texts' word sets.
+func similarity(a, b string) float64 {
+	wa, wb := words(a), words(b)
+	if len(wa) == 0 || len(wb) == 0 {
+		return 0
+	}
+	common := 0
+	for w := range wa {
+		if wb[w] {
+			common++
+		}
+	}
+	return 2 * float64(common) / float64(len(wa)+len(wb))
+}
+
+func words(s string) map[string]bool {
+	out := map[string]bool{}
+	for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		if len([]rune(w)) > 2 {
+			out[w] = true
+		}
+	}
+	return out
+}
