@@ -68,6 +68,7 @@ func (p *parser) newObjective(n int, kind, code, codeText, title string) {
 	p.obj = o
 	p.tab = nil
 	p.field = nil
+	p.lastField = nil
 }
 
 // operative handles an "Obiettivo operativo" row: the code comes from the
@@ -168,6 +169,7 @@ func (p *parser) fieldRow(n int, ne []string, first string) bool {
 	}
 	if *dst == "" {
 		*dst = value
+		p.lastField = dst
 	}
 	p.field = nil
 	if value == "" {
@@ -188,7 +190,7 @@ func knownLabelOnly(first string) bool {
 
 // single handles a one-cell line: a code label, a footnote, a sub-heading or
 // a field value printed under its label.
-func (p *parser) single(n int, text string) {
+func (p *parser) single(n int, text string, tabbed bool) {
 	t := strings.TrimSpace(text)
 	switch {
 	case strings.HasPrefix(t, "*"):
@@ -206,9 +208,12 @@ func (p *parser) single(n int, text string) {
 		p.label, p.labelLn = t, n
 		return
 	}
-	if p.tab != nil && p.lastRow != nil && !p.tab.pending {
-		// A wrapped indicator name on its own line.
-		p.lastRow.Name = strings.TrimSpace(p.lastRow.Name + " " + t)
+	if p.tab != nil && p.lastRow != nil && !p.tab.pending && (!p.blank || tabbed) {
+		// A wrapped indicator name on its own line; converters sometimes
+		// repeat the wrapped tail of a cell.
+		if !strings.HasSuffix(p.lastRow.Name, t) {
+			p.lastRow.Name = strings.TrimSpace(p.lastRow.Name + " " + t)
+		}
 		return
 	}
 	// A sub-heading groups what follows.
@@ -260,6 +265,32 @@ func (p *parser) header(n int, ne []string) {
 		t.individual = true
 	}
 	p.tab, p.lastRow, p.field = t, nil, nil
+}
+
+// headerMore reads a header split over two lines ("Target" above, "Baseline"
+// below): baselines come before targets.
+func (p *parser) headerMore(ne []string) bool {
+	var base, tgt int
+	for _, c := range ne {
+		switch l := lower(c); {
+		case strings.HasPrefix(l, "base"):
+			base++
+		case strings.HasPrefix(l, "target"):
+			tgt++
+		default:
+			return false
+		}
+	}
+	cols := make([]column, 0, len(p.tab.cols)+base+tgt)
+	for range base {
+		cols = append(cols, column{baseline: true})
+	}
+	cols = append(cols, p.tab.cols...)
+	for range tgt {
+		cols = append(cols, column{})
+	}
+	p.tab.cols = cols
+	return true
 }
 
 // yearRow reads the years under "Baseline" and "Target": the first columns

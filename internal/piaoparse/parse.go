@@ -94,9 +94,11 @@ type parser struct {
 	lastRow  *plan.Indicator
 	lastIRow *plan.IndividualIndicator
 	field    *string // a field whose value is on the next line
-	common   bool    // "Obiettivo Comuni" without its code: the code starts the next line
+	pendingKind string // "Obiettivo strategico/Comuni" without its code: the code starts the next line
 	codes    map[string]int
 	// parentRow is the "Obiettivo strategico" row above an operational objective.
+	blank      bool // the line before was empty
+	lastField  *string
 	parentRow  string
 	parentLine int
 }
@@ -192,8 +194,10 @@ func (p *parser) line(n int, raw string) {
 	s := clean(raw)
 	trimmed := strings.TrimSpace(s)
 	if trimmed == "" {
+		p.blank = true
 		return
 	}
+	defer func() { p.blank = false }()
 	if reSeparator.MatchString(trimmed) {
 		return
 	}
@@ -241,10 +245,14 @@ func (p *parser) line(n int, raw string) {
 	if p.tab != nil && p.tab.pending && reYear.MatchString(trimmed) && p.yearRow(n, ne) {
 		return
 	}
-	if p.common {
+	if p.tab != nil && p.tab.pending && p.headerMore(ne) {
+		return
+	}
+	if p.pendingKind != "" {
+		kind := p.pendingKind
+		p.pendingKind = ""
 		if m := reLeadCode.FindStringSubmatch(joinText(ne)); m != nil {
-			p.common = false
-			p.newObjective(n, plan.KindCommon, "C."+m[1]+"."+m[2], "Obiettivo Comuni "+m[1]+"."+m[2], m[3])
+			p.codeless(n, kind, m[1]+"."+m[2], m[3])
 			return
 		}
 	}
@@ -252,6 +260,10 @@ func (p *parser) line(n int, raw string) {
 	if m := reStrategic.FindStringSubmatch(first); m != nil {
 		code := normCode(m[1])
 		title := strings.TrimSpace(joinText(append([]string{strings.TrimSpace(ne[0][len(ne[0])-len(m[2]):])}, ne[1:]...)))
+		if p.mode == modeStrategic && code == "" {
+			p.codeless(n, plan.KindStrategic, "", title)
+			return
+		}
 		if p.mode == modeStrategic {
 			p.newObjective(n, plan.KindStrategic, code, strings.TrimSpace(strings.TrimSuffix(ne[0], m[2])), title)
 			return
@@ -265,13 +277,12 @@ func (p *parser) line(n int, raw string) {
 			p.tab = nil
 			return // the sub-heading "Obiettivi comuni"
 		}
-		if m[1] == "" {
-			p.common = true
-			p.closeObjective()
-			return
-		}
 		code := strings.ReplaceAll(m[1], " ", "")
 		title := joinText(append([]string{strings.TrimSpace(ne[0][len(ne[0])-len(m[2]):])}, ne[1:]...))
+		if code == "" {
+			p.codeless(n, plan.KindCommon, "", title)
+			return
+		}
 		p.newObjective(n, plan.KindCommon, "C."+code, strings.TrimSpace(strings.TrimSuffix(ne[0], m[2])), title)
 		return
 	}
@@ -283,8 +294,13 @@ func (p *parser) line(n int, raw string) {
 	if p.fieldRow(n, ne, first) {
 		return
 	}
+	if oneCell && cs[0] == "" && p.obj != nil && p.tab == nil && p.lastField != nil {
+		// an indented line continues the field above (a wrapped cell)
+		*p.lastField = strings.TrimSpace(*p.lastField + " " + ne[0])
+		return
+	}
 	if oneCell {
-		p.single(n, ne[0])
+		p.single(n, ne[0], strings.Contains(s, "\t"))
 		return
 	}
 	if p.tab != nil && !p.tab.individual {
@@ -308,4 +324,23 @@ func (p *parser) hasArea(n int) bool {
 		}
 	}
 	return false
+}
+
+// codeless handles an objective row whose code is not in its first cell:
+// it begins the title ("4.1 Promuovere…") or the next line ("3.1 <tab> Title").
+func (p *parser) codeless(n int, kind, code, title string) {
+	if code == "" {
+		m := reLeadCode.FindStringSubmatch(title)
+		if m == nil {
+			p.closeObjective()
+			p.pendingKind = kind
+			return
+		}
+		code, title = m[1]+"."+m[2], m[3]
+	}
+	if kind == plan.KindCommon {
+		p.newObjective(n, kind, "C."+code, "Obiettivo Comuni "+code, title)
+		return
+	}
+	p.newObjective(n, kind, code, "Obiettivo strategico "+code, title)
 }
