@@ -76,26 +76,26 @@ type table struct {
 }
 
 type parser struct {
-	opt      Options
-	res      *Result
-	mode     mode
-	area     int
-	label    string // pending code label ("O 1.1.1", "OT_1", "SG1")
-	labelLn  int
-	group    string
-	poGroup  int
-	poGroupN string
-	poIndex  int
-	trCount  int
-	obj      *plan.Objective
-	ind      *plan.Individual
-	role     string
-	tab      *table
-	lastRow  *plan.Indicator
-	lastIRow *plan.IndividualIndicator
-	field    *string // a field whose value is on the next line
-	pendingKind string // "Obiettivo strategico/Comuni" without its code: the code starts the next line
-	codes    map[string]int
+	opt         Options
+	res         *Result
+	mode        mode
+	area        int
+	label       string // pending code label ("O 1.1.1", "OT_1", "SG1")
+	labelLn     int
+	group       string
+	poGroup     int
+	poGroupN    string
+	poIndex     int
+	trCount     int
+	obj         *plan.Objective
+	ind         *plan.Individual
+	role        string
+	tab         *table
+	lastRow     *plan.Indicator
+	lastIRow    *plan.IndividualIndicator
+	field       *string // a field whose value is on the next line
+	pendingKind string  // "Obiettivo strategico/Comuni" without its code: the code starts the next line
+	codes       map[string]int
 	// parentRow is the "Obiettivo strategico" row above an operational objective.
 	blank      bool // the line before was empty
 	lastField  *string
@@ -124,6 +124,7 @@ func Parse(text string, opt Options) *Result {
 	p.closeObjective()
 	p.closeIndividual()
 	p.finish()
+	p.years()
 	return p.res
 }
 
@@ -343,4 +344,25 @@ func (p *parser) codeless(n int, kind, code, title string) {
 		return
 	}
 	p.newObjective(n, kind, code, "Obiettivo strategico "+code, title)
+}
+
+// years fills the plan years from the targets when the options do not give them.
+func (p *parser) years() {
+	info := &p.res.Doc.Plan
+	if info.StartYear != 0 {
+		return
+	}
+	for _, o := range p.res.Doc.Objectives {
+		for _, ind := range o.Indicators {
+			for _, t := range ind.Targets {
+				if info.StartYear == 0 || t.Year < info.StartYear {
+					info.StartYear = t.Year
+				}
+				info.EndYear = max(info.EndYear, t.Year)
+			}
+		}
+	}
+	if info.Title == "" && info.StartYear != 0 {
+		info.Title = fmt.Sprintf("PIAO %d–%d", info.StartYear, info.EndYear)
+	}
 }
