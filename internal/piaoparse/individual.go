@@ -107,15 +107,33 @@ func (p *parser) closeIndividual() {
 // the one whose title and indicators share most words with it.
 func (p *parser) finish() {
 	objs := p.res.Doc.Objectives
+	if len(p.res.Doc.Individual) == 0 {
+		return
+	}
+	// Word sets are built once: a plan may hold thousands of objectives.
+	titles := make([]map[string]bool, len(objs))
+	indWords := make([][]map[string]bool, len(objs))
+	for j, o := range objs {
+		titles[j] = words(o.Title)
+		indWords[j] = make([]map[string]bool, len(o.Indicators))
+		for x, ind := range o.Indicators {
+			indWords[j][x] = words(ind.Name + " " + ind.Algorithm)
+		}
+	}
 	for i := range p.res.Doc.Individual {
 		in := &p.res.Doc.Individual[i]
+		tw := words(in.Title)
+		rows := make([]map[string]bool, len(in.Indicators))
+		for k, ii := range in.Indicators {
+			rows[k] = words(ii.Name + " " + ii.Algorithm)
+		}
 		best, bestScore := -1, 0.0
 		for j := range objs {
-			s := similarity(in.Title, objs[j].Title)
-			if len(in.Indicators) > 0 && len(objs[j].Indicators) > 0 {
-				s += 0.5 * similarity(in.Indicators[0].Name+" "+in.Indicators[0].Algorithm,
-					objs[j].Indicators[0].Name+" "+objs[j].Indicators[0].Algorithm)
+			s := dice(tw, titles[j])
+			if s < 0.3 && len(rows) == 0 {
+				continue
 			}
+			s += indicatorsMatch(in, rows, &objs[j], indWords[j])
 			if objs[j].Kind == plan.KindStrategic || objs[j].Kind == plan.KindCommon {
 				s -= 0.3
 			}
@@ -130,7 +148,7 @@ func (p *parser) finish() {
 		}
 		o := objs[best]
 		in.Objective = o.Code
-		if bestScore < 0.6 {
+		if bestScore < 1 {
 			p.problem(Problem{Line: in.SourceLine, Kind: "ambiguous", Objective: o.Code, Text: in.Title,
 				Chosen: "collegato per somiglianza del titolo a " + o.Code})
 		}
@@ -138,7 +156,10 @@ func (p *parser) finish() {
 			ii := &in.Indicators[k]
 			bi, bs := 0, -1.0
 			for x, ind := range o.Indicators {
-				s := similarity(ii.Name+" "+ii.Algorithm, ind.Name+" "+ind.Algorithm)
+				s := dice(rows[k], indWords[best][x])
+				if len(ind.Targets) > 0 && norm(ind.Targets[0].Text) == norm(ii.TargetText) {
+					s += 0.5
+				}
 				if x == k {
 					s += 0.05
 				}
@@ -154,8 +175,9 @@ func (p *parser) finish() {
 }
 
 // similarity is the Dice coefficient of the two texts' word sets.
-func similarity(a, b string) float64 {
-	wa, wb := words(a), words(b)
+func similarity(a, b string) float64 { return dice(words(a), words(b)) }
+
+func dice(wa, wb map[string]bool) float64 {
 	if len(wa) == 0 || len(wb) == 0 {
 		return 0
 	}
@@ -176,4 +198,29 @@ func words(s string) map[string]bool {
 		}
 	}
 	return out
+}
+
+// indicatorsMatch says how well an individual objective's indicator rows
+// match an objective's indicators: names, algorithms and the first target.
+func indicatorsMatch(in *plan.Individual, rows []map[string]bool, o *plan.Objective, ows []map[string]bool) float64 {
+	if len(rows) == 0 || len(o.Indicators) == 0 {
+		return 0
+	}
+	sum := 0.0
+	for k, ii := range in.Indicators {
+		best := 0.0
+		for x, ind := range o.Indicators {
+			s := dice(rows[k], ows[x])
+			if len(ind.Targets) > 0 && ind.Targets[0].Text == ii.TargetText {
+				s += 0.5
+			}
+			best = max(best, s)
+		}
+		sum += best
+	}
+	s := sum / float64(len(rows))
+	if len(rows) == len(o.Indicators) {
+		s += 0.2
+	}
+	return s
 }

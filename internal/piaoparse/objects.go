@@ -373,6 +373,15 @@ func (p *parser) row(n int, cs []string) {
 		k = 1
 	}
 	texts, values := ne[:k], ne[k:]
+	var blanks []bool // value cells left empty, known when the cells are positional
+	if len(cs) == len(t.labels)+nv && cs[0] != "" {
+		// tab-separated: every cell in its place, empty ones included
+		texts, values = cs[:len(t.labels)], cs[len(t.labels):]
+		blanks = make([]bool, nv)
+		for i, v := range values {
+			blanks[i] = v == ""
+		}
+	}
 	ind := plan.Indicator{Formula: plan.FormulaDirect}
 	if len(texts) > len(t.labels) {
 		// more text cells than labels: the extra cells belong to the last label
@@ -380,7 +389,9 @@ func (p *parser) row(n int, cs []string) {
 		texts = append(texts[:len(t.labels)-1:len(t.labels)-1], extra)
 	}
 	for i, c := range texts {
-		appendField(&ind, t.labels[i], c)
+		if c != "" {
+			appendField(&ind, t.labels[i], c)
+		}
 	}
 	if m := reKPI.FindStringSubmatch(ind.Name); m != nil {
 		ind.CodeText = "KPI " + m[1]
@@ -390,6 +401,9 @@ func (p *parser) row(n int, cs []string) {
 	key := fmt.Sprintf("%s/%d", p.obj.Code, len(p.obj.Indicators)+1)
 	off := nv - len(values)
 	for i, v := range values {
+		if blanks != nil && blanks[i] {
+			continue
+		}
 		col := t.cols[i+off]
 		if col.baseline {
 			b, pr := parseBaseline(v)
@@ -445,6 +459,8 @@ func number(s string) (string, float64, bool) {
 	}
 	t = strings.TrimRight(t, "*. ")
 	t = strings.TrimSpace(strings.TrimSuffix(t, "%"))
+	t = strings.TrimSpace(strings.TrimSuffix(t, "€"))
+	t = strings.TrimRight(t, "*")
 	if strings.EqualFold(t, "zero") {
 		return op, 0, true
 	}
@@ -474,6 +490,11 @@ func parseBaseline(s string) (plan.Baseline, string) {
 	b := plan.Baseline{Text: s}
 	if yesNo(s) {
 		v := 1.0
+		b.Value = &v
+		return b, ""
+	}
+	if strings.TrimRight(lower(s), ".*") == "no" {
+		v := 0.0
 		b.Value = &v
 		return b, ""
 	}
@@ -513,10 +534,19 @@ func parseTarget(s string) (plan.Target, string) {
 // finishIndicator derives the unit and polarity from the targets.
 func finishIndicator(ind *plan.Indicator) {
 	ind.Unit = plan.UnitCount
-	pct, yes := false, false
+	pct, yes, euro, frac, small := false, false, false, false, false
 	for _, t := range ind.Targets {
 		if strings.Contains(t.Text, "%") {
 			pct = true
+		}
+		if strings.Contains(t.Text, "€") || strings.Contains(lower(t.Text), "euro") {
+			euro = true
+		}
+		if t.Value != nil && *t.Value != math.Trunc(*t.Value) {
+			frac = true
+		}
+		if t.Value != nil && *t.Value > 0 && *t.Value <= 2 {
+			small = true
 		}
 		if t.Operator == plan.OpYes {
 			yes = true
@@ -528,6 +558,10 @@ func finishIndicator(ind *plan.Indicator) {
 		ind.Unit = plan.UnitYesNo
 	case pct:
 		ind.Unit = plan.UnitPercent
+	case euro:
+		ind.Unit = plan.UnitEuro
+	case strings.Contains(ind.Algorithm, "/") && !strings.Contains(ind.Algorithm, "100") && (frac || strings.Contains(text, "precedente") || small && strings.Contains(ind.Algorithm, " / ")):
+		ind.Unit = plan.UnitRatio
 	default:
 		for _, h := range unitHints {
 			if strings.Contains(" "+text+" ", " "+h.word+" ") {

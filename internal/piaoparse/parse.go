@@ -151,7 +151,7 @@ var (
 func clean(s string) string {
 	s = reTag.ReplaceAllString(s, "")
 	r := strings.NewReplacer("$\\geq", ">=", "$\\leq", "<=", "\\geq", ">=", "\\leq", "<=", "\\%", "%", "$", "",
-		"≥", ">=", "≤", "<=", "\u00a0", " ", "\u2009", " ")
+		"≥", ">=", "≤", "<=", "\u2212", "-", "\u00a0", " ", "\u2009", " ")
 	return r.Replace(s)
 }
 
