@@ -124,8 +124,10 @@ func (p *parser) finish() {
 		in := &p.res.Doc.Individual[i]
 		tw := words(in.Title)
 		rows := make([]map[string]bool, len(in.Indicators))
+		rowTargets := make([]plan.Target, len(in.Indicators))
 		for k, ii := range in.Indicators {
 			rows[k] = words(ii.Name + " " + ii.Algorithm)
+			rowTargets[k], _ = parseTarget(clean(ii.TargetText))
 		}
 		best, bestScore := -1, 0.0
 		for j := range objs {
@@ -133,7 +135,7 @@ func (p *parser) finish() {
 			if s < 0.3 && len(rows) == 0 {
 				continue
 			}
-			s += indicatorsMatch(in, rows, &objs[j], indWords[j])
+			s += indicatorsMatch(rows, rowTargets, &objs[j], indWords[j])
 			if objs[j].Kind == plan.KindStrategic || objs[j].Kind == plan.KindCommon {
 				s -= 0.3
 			}
@@ -157,7 +159,7 @@ func (p *parser) finish() {
 			bi, bs := 0, -1.0
 			for x, ind := range o.Indicators {
 				s := dice(rows[k], indWords[best][x])
-				if len(ind.Targets) > 0 && norm(ind.Targets[0].Text) == norm(ii.TargetText) {
+				if len(ind.Targets) > 0 && sameTarget(ind.Targets[0], rowTargets[k]) {
 					s += 0.5
 				}
 				if x == k {
@@ -202,16 +204,16 @@ func words(s string) map[string]bool {
 
 // indicatorsMatch says how well an individual objective's indicator rows
 // match an objective's indicators: names, algorithms and the first target.
-func indicatorsMatch(in *plan.Individual, rows []map[string]bool, o *plan.Objective, ows []map[string]bool) float64 {
+func indicatorsMatch(rows []map[string]bool, rowTargets []plan.Target, o *plan.Objective, ows []map[string]bool) float64 {
 	if len(rows) == 0 || len(o.Indicators) == 0 {
 		return 0
 	}
 	sum := 0.0
-	for k, ii := range in.Indicators {
+	for k := range rows {
 		best := 0.0
 		for x, ind := range o.Indicators {
 			s := dice(rows[k], ows[x])
-			if len(ind.Targets) > 0 && ind.Targets[0].Text == ii.TargetText {
+			if len(ind.Targets) > 0 && sameTarget(ind.Targets[0], rowTargets[k]) {
 				s += 0.5
 			}
 			best = max(best, s)
@@ -223,4 +225,10 @@ func indicatorsMatch(in *plan.Individual, rows []map[string]bool, o *plan.Object
 		s += 0.2
 	}
 	return s
+}
+
+// sameTarget compares a target with a target as printed elsewhere: same
+// operator and value, whatever the spacing.
+func sameTarget(t, o plan.Target) bool {
+	return o.Operator == t.Operator && (o.Value == nil) == (t.Value == nil) && (o.Value == nil || *o.Value == *t.Value)
 }

@@ -243,6 +243,18 @@ func (p *parser) line(n int, raw string) {
 		p.header(n, ne)
 		return
 	}
+	if strings.HasPrefix(first, "indicatore") && len(ne) > 1 {
+		code := ""
+		if p.obj != nil {
+			code = p.obj.Code
+		} else if k := len(p.res.Doc.Objectives); k > 0 {
+			code = p.res.Doc.Objectives[k-1].Code
+		}
+		p.tab = nil
+		p.problem(Problem{Line: n, Kind: "ambiguous", Objective: code, Text: strings.Join(ne, " | "),
+			Chosen: "tabella di indicatori senza colonna Algoritmo: non letta, da inserire a mano", Unresolved: true})
+		return
+	}
 	if p.tab != nil && p.tab.pending && reYear.MatchString(trimmed) && p.yearRow(n, ne) {
 		return
 	}
