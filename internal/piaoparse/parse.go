@@ -243,7 +243,7 @@ func (p *parser) line(n int, raw string) {
 		p.header(n, ne)
 		return
 	}
-	if strings.HasPrefix(first, "indicatore") && len(ne) > 1 {
+	if (first == "indicatore" || first == "indicatori") && (containsPrefix(ne, "target") || containsPrefix(ne, "baseline")) {
 		code := ""
 		if p.obj != nil {
 			code = p.obj.Code
