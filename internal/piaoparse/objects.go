@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/piao-performance/piao/internal/plan"
 )
@@ -208,7 +209,7 @@ func (p *parser) single(n int, text string, tabbed bool) {
 		p.label, p.labelLn = t, n
 		return
 	}
-	if p.tab != nil && p.lastRow != nil && !p.tab.pending && (!p.blank || tabbed) {
+	if p.tab != nil && p.lastRow != nil && !p.tab.pending && (!p.blank || tabbed || startsLower(t)) {
 		// A wrapped indicator name on its own line; converters sometimes
 		// repeat the wrapped tail of a cell.
 		if !strings.HasSuffix(p.lastRow.Name, t) {
@@ -258,9 +259,23 @@ func (p *parser) header(n int, ne []string) {
 				col.year, _ = strconv.Atoi(m[1])
 			}
 			t.cols = append(t.cols, col)
+		case len(t.cols) > 0 && reYear.MatchString(c):
+			// a further year under "Target" (a year row joined to the header)
+			col := column{}
+			col.year, _ = strconv.Atoi(reYear.FindStringSubmatch(c)[1])
+			t.cols = append(t.cols, col)
 		}
 	}
 	t.pending = len(t.cols) == 0 || t.cols[len(t.cols)-1].year == 0
+	if !t.pending {
+		nb := 0
+		for _, c := range t.cols {
+			if c.baseline {
+				nb++
+			}
+		}
+		p.fixYears(n, t.cols, nb, ne)
+	}
 	if p.mode == modeIndividual {
 		t.individual = true
 	}
@@ -317,19 +332,7 @@ func (p *parser) yearRow(n int, ne []string) bool {
 	for i, y := range years {
 		cols = append(cols, column{baseline: i < nb, year: y})
 	}
-	// The same target year printed twice: the later columns follow on.
-	for i := nb + 1; i < len(cols); i++ {
-		if cols[i].year <= cols[i-1].year {
-			fixed := cols[i-1].year + 1
-			code := ""
-			if p.obj != nil {
-				code = p.obj.Code
-			}
-			p.problem(Problem{Line: n, Kind: "repeated_year_header", Objective: code,
-				Text: strings.Join(ne, " | "), Chosen: fmt.Sprintf("colonna %d letta come anno %d", i+1, fixed)})
-			cols[i].year = fixed
-		}
-	}
+	p.fixYears(n, cols, nb, ne)
 	t.cols = cols
 	t.pending = false
 	return true
@@ -581,4 +584,29 @@ func finishIndicator(ind *plan.Indicator) {
 	if ind.Baselines == nil {
 		ind.Baselines = nil
 	}
+}
+
+// fixYears handles the same target year printed twice: the later columns
+// follow on, one year each.
+func (p *parser) fixYears(n int, cols []column, nb int, ne []string) {
+	for i := nb + 1; i < len(cols); i++ {
+		if cols[i].year <= cols[i-1].year {
+			fixed := cols[i-1].year + 1
+			code := ""
+			if p.obj != nil {
+				code = p.obj.Code
+			}
+			p.problem(Problem{Line: n, Kind: "repeated_year_header", Objective: code,
+				Text: strings.Join(ne, " | "), Chosen: fmt.Sprintf("colonna %d letta come anno %d", i+1, fixed)})
+			cols[i].year = fixed
+		}
+	}
+}
+
+// startsLower: a line starting with a small letter continues a sentence.
+func startsLower(s string) bool {
+	for _, r := range s {
+		return unicode.IsLower(r)
+	}
+	return false
 }

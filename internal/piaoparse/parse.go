@@ -117,6 +117,9 @@ func Parse(text string, opt Options) *Result {
 		SourceTitle: opt.Title,
 	}
 	p := &parser{opt: opt, res: &Result{Doc: doc}, codes: map[string]int{}}
+	if !strings.Contains(text, "\t") {
+		text = delayout(text)
+	}
 	lines := strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
 	for i, raw := range lines {
 		p.line(i+1, raw)
