@@ -69,7 +69,7 @@ func (p *parser) newObjective(n int, kind, code, codeText, title string) {
 	p.obj = o
 	p.tab = nil
 	p.field = nil
-	p.lastField = nil
+	p.lastField = &o.Title
 }
 
 // operative handles an "Obiettivo operativo" row: the code comes from the

@@ -146,7 +146,7 @@ func Compare(want, got *plan.Document) *Score {
 			}
 			kk := fmt.Sprintf("%s/%d", k, j+1)
 			s.add("individual.indicator", kk, wi.Indicator, gi.Indicator)
-			s.add("individual.target_text", kk, norm(wi.TargetText), norm(gi.TargetText))
+			s.add("individual.target_text", kk, strings.ReplaceAll(norm(wi.TargetText), " ", ""), strings.ReplaceAll(norm(gi.TargetText), " ", ""))
 		}
 	}
 	return s
