@@ -154,10 +154,14 @@ func (p *parser) finish() {
 			p.problem(Problem{Line: in.SourceLine, Kind: "ambiguous", Objective: o.Code, Text: in.Title,
 				Chosen: "collegato per somiglianza del titolo a " + o.Code})
 		}
+		used := map[int]bool{}
 		for k := range in.Indicators {
 			ii := &in.Indicators[k]
 			bi, bs := 0, -1.0
 			for x, ind := range o.Indicators {
+				if used[x] && len(in.Indicators) <= len(o.Indicators) {
+					continue // each indicator of the objective once
+				}
 				s := dice(rows[k], indWords[best][x])
 				if len(ind.Targets) > 0 && sameTarget(ind.Targets[0], rowTargets[k]) {
 					s += 0.5
@@ -171,8 +175,24 @@ func (p *parser) finish() {
 			}
 			if len(o.Indicators) > 0 {
 				ii.Indicator = o.Indicators[bi].Key
+				used[bi] = true
 			}
 		}
+		// More rows than the objective has indicators: a row already linked
+		// is a fragment of a wrapped cell; it is dropped and reported.
+		seen := map[string]bool{}
+		kept := in.Indicators[:0]
+		for _, ii := range in.Indicators {
+			if seen[ii.Indicator] {
+				p.problem(Problem{Line: in.SourceLine, Kind: "ambiguous", Objective: o.Code, Indicator: ii.Indicator,
+					Text:   strings.TrimSpace(ii.Name + " " + ii.Algorithm + " " + ii.TargetText),
+					Chosen: "riga in più rispetto agli indicatori dell'obiettivo: scartata, da rivedere", Unresolved: true})
+				continue
+			}
+			seen[ii.Indicator] = true
+			kept = append(kept, ii)
+		}
+		in.Indicators = kept
 	}
 }
 

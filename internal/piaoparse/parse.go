@@ -106,8 +106,9 @@ type parser struct {
 // Parse reads the text of a PIAO's performance section.
 func Parse(text string, opt Options) *Result {
 	doc := &plan.Document{
-		Ente:        plan.Ente{Slug: opt.Ente, Name: opt.Ente, ShortName: opt.Ente},
-		Plan:        plan.Info{Slug: opt.Plan, Title: opt.Title, StartYear: opt.StartYear, EndYear: opt.EndYear},
+		Ente: plan.Ente{Slug: opt.Ente, Name: opt.Ente, ShortName: opt.Ente},
+		Plan: plan.Info{Slug: opt.Plan, Title: opt.Title, StartYear: opt.StartYear, EndYear: opt.EndYear,
+			Revision: plan.Revision{Label: "Letto dal documento pubblicato"}},
 		Units:       []plan.Unit{},
 		Roles:       []plan.Role{},
 		Areas:       []plan.Area{},

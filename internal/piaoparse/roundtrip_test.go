@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/piao-performance/piao/internal/plan"
 	"github.com/piao-performance/piao/internal/synth"
 )
 
@@ -18,6 +19,9 @@ func TestRoundTrip(t *testing.T) {
 			StartYear: 2021 + i%4, Seed: uint64(1000 + i)}
 		doc := synth.Generate(cfg)[0].Doc
 		got := Parse(Render(doc), Options{Ente: doc.Ente.Slug, Plan: doc.Plan.Slug}).Doc
+		if err := plan.Validate(got); err != nil {
+			t.Errorf("plan %d: parsed document not valid: %v", i, err)
+		}
 		sc := Compare(doc, got)
 		hit, total := sc.Total()
 		if hit != total || len(got.Objectives) != len(doc.Objectives) {
