@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"regexp"
 	"slices"
 	"sort"
@@ -770,7 +771,7 @@ var biBombs = map[bool][]byte{}
 // biUploads are the hostile files of a file field; good is a valid file for it.
 func biUploads(t *testing.T, fileField string, good []byte, shown bool) []biUpload {
 	// evidence files take PDFs; the imports (a spreadsheet, a published PIAO) read the file
-	evidence := fileField != "foglio" && fileField != "documento"
+	evidence := fileField != "foglio" && fileField != "piao"
 	big := append([]byte("%PDF-1.7\n"), make([]byte, 10<<20)...)
 	ups := []biUpload{
 		{label: "HTML named .pdf", files: []biFile{{"finto.pdf", []byte("<html><body>" + biScript + "</body></html>")}}},
@@ -1266,9 +1267,9 @@ func (s *biSweep) forms(doc *plan.Document) map[string][]*biForm {
 		ed + "/importa": {{name: "importazione foglio", path: refPlan + "/modifica/importa", user: "admin", file: "foglio", baseOK: true,
 			baseFiles: []biFile{{"piano.xlsx", xlsx}}, fields: []biField{biExact("versione")}, base: edBase(),
 			uploads: biUploads(t, "foglio", xlsx, false)}},
-		ed + "/leggi-piao": {{name: "lettura PIAO pubblicato", path: refPlan + "/modifica/leggi-piao", user: "admin", file: "documento", baseOK: true,
+		ed + "/leggi-piao": {{name: "lettura PIAO pubblicato", path: refPlan + "/modifica/leggi-piao", user: "admin", file: "piao", baseOK: true,
 			baseFiles: []biFile{{"piao.txt", publishedPIAO(t)}}, fields: []biField{biExact("versione")}, base: edBase(),
-			uploads: biUploads(t, "documento", publishedPIAO(t), false)}},
+			uploads: biUploads(t, "piao", publishedPIAO(t), false)}},
 		ed + "/adotta": {{name: "adozione", path: refPlan + "/modifica/adotta", user: "admin", destructive: true,
 			fields: []biField{biExact("versione")}, base: edBase()}},
 		ed + "/scarta": {{name: "scarto bozza", path: refPlan + "/modifica/scarta", user: "admin", baseOK: true,

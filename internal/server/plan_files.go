@@ -163,7 +163,7 @@ func (s *Server) importPublished(w http.ResponseWriter, r *http.Request) error {
 	if r.PostForm.Get("versione") != strconv.Itoa(d.Version) {
 		return s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: "La bozza è cambiata nel frattempo: il documento non è stato letto. Riprova."})
 	}
-	files := r.MultipartForm.File["documento"]
+	files := r.MultipartForm.File["piao"]
 	if len(files) != 1 {
 		return s.renderEditor(w, r, h, http.StatusUnprocessableEntity, templates.EditorData{Problems: []string{"Scegli il documento del PIAO da leggere (PDF, DOCX o testo)."}})
 	}

@@ -40,7 +40,7 @@ func TestReadPublishedPIAO(t *testing.T) {
 		t.Fatal(err)
 	}
 	upload := func(name string, b []byte) (*http.Response, string) {
-		return postFiles(t, admin, ed+"/leggi-piao", map[string]string{"versione": version()}, "documento", map[string][]byte{name: b})
+		return postFiles(t, admin, ed+"/leggi-piao", map[string]string{"versione": version()}, "piao", map[string][]byte{name: b})
 	}
 	if res, body := upload("lettera.txt", []byte("Gentile utente,\nnessuna tabella.\n")); res.StatusCode != http.StatusUnprocessableEntity ||
 		!strings.Contains(body, "non è stato riconosciuto nessun ambito") {
