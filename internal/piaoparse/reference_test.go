@@ -37,7 +37,7 @@ var knownGaps = map[string]string{
 	"indicator.unit O.1.1.8/1":         "days only stated in the description",
 	"baseline.value C.2.3/2@2021":      "baseline cell holds two years ('2021 = 36 2020 = 10')",
 	"baseline.value C.2.3/4@2021":      "baseline cell holds two years in words",
-	"baseline.value O.1.1.7/1@2022":    "the transcription reads 1 as 100%",
+	"baseline.value O.1.1.7/1@2022":    "baseline 'si' on a percentage KPI: read as 1 (SI), the transcription reads 100%",
 	"baseline.value OT_1/1@2022":       "the footnote says 4 was a count of reports, not a percentage",
 	"baseline.value OT_2/1@2022":       "the footnote says 4 was a count of reports, not a percentage",
 	"individual.code #10 SG_OT_1":      "the code is printed inside a heading line",
