@@ -32,6 +32,7 @@ e2e: build ## browser tests: Debian's Chromium driven by chromedp (needs the chr
 
 bench: build ## engine benchmarks, then load on the real server with synthetic plans (a private PostgreSQL when needed)
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/scoring/
+	$(GO) test -run '^$$' -bench ParsePDF200 -benchtime 3x ./internal/piaoparse/
 	./$(BIN) withdb -- $(GO) run ./cmd/piaobench -json bin/bench.json
 
 generate: ## regenerate the templ components (the generated files are committed)

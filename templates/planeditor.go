@@ -272,3 +272,13 @@ func rulesSummary(r scoring.Rules) string {
 		", «raggiunto» da " + f.Full + "%, «parzialmente raggiunto» da " + f.Partial + "%, risultati " + f.Results +
 		"% e comportamenti " + f.Behaviour + "%, fasce " + f.Bands
 }
+
+// hasObjective says whether the document has an objective with this code.
+func hasObjective(d *plan.Document, code string) bool {
+	for _, o := range d.Objectives {
+		if o.Code == code {
+			return true
+		}
+	}
+	return false
+}

@@ -311,6 +311,11 @@ func PlanTemplateURL(ente, planSlug string) templ.SafeURL {
 	return under(EditorURL(ente, planSlug), "modello.xlsx")
 }
 
+// ImportPublishedURL reads a published PIAO (PDF, DOCX or text) into the draft (POST).
+func ImportPublishedURL(ente, planSlug string) templ.SafeURL {
+	return under(EditorURL(ente, planSlug), "leggi-piao")
+}
+
 // ImportTemplateURL loads a filled-in XLSX template into the draft (POST).
 func ImportTemplateURL(ente, planSlug string) templ.SafeURL {
 	return under(EditorURL(ente, planSlug), "importa")
@@ -450,6 +455,7 @@ func URLBuilders() []URLSample {
 		{"RolloverURL", post, RolloverURL(e, p)},
 		{"PlanTemplateURL", get, PlanTemplateURL(e, p)},
 		{"ImportTemplateURL", post, ImportTemplateURL(e, p)},
+		{"ImportPublishedURL", post, ImportPublishedURL(e, p)},
 		{"ExportURL", get, ExportURL(e, p)},
 		{"RulesURL", get, RulesURL(e, p)},
 		{"RulesURL", post, RulesURL(e, p)},

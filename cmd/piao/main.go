@@ -41,6 +41,9 @@ Comandi:
   backup verify FILE                   controlla un file di backup senza ripristinarlo
   restore FILE                         ripristina un backup in un database vuoto (tutto o niente)
                                        e verifica righe, allegati e catena di audit
+  plan parse FILE [--ente E] [--plan P] [--title T] [--years 2023-2025] [-o FILE]
+                                       legge un PIAO pubblicato (testo, PDF o DOCX) e scrive il piano
+                                       nel formato di export; i punti incerti su standard error
   audit verify [--anchor N:IMPRONTA]   ricalcola la catena di hash del registro di audit
                                        e indica il primo collegamento rotto (uscita 1)
   user add | passwd | disable | enable | list
@@ -69,6 +72,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return 2
 		}
 		return 0
+	}
+	if args[0] == "plan" {
+		return cmdPlan(ctx, args[1:], stdout, stderr) // reads a file, needs no database
 	}
 	cfg, err := config.Load(getenv)
 	if err != nil {

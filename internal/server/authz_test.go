@@ -197,6 +197,7 @@ var rules = map[string]routeRule{
 	"POST /enti/{ente}/piani/{plan}/modifica/nuovo-ciclo":                             editRule(refPlan + "/modifica/nuovo-ciclo"),
 	"GET /enti/{ente}/piani/{plan}/modifica/modello.xlsx":                             editRule(refPlan + "/modifica/modello.xlsx"),
 	"POST /enti/{ente}/piani/{plan}/modifica/importa":                                 editRule(refPlan + "/modifica/importa"),
+	"POST /enti/{ente}/piani/{plan}/modifica/leggi-piao":                              editRule(refPlan + "/modifica/leggi-piao"),
 	"GET /enti/{ente}/piani/{plan}/regole":                                            editRule(refPlan + "/regole"),
 	"POST /enti/{ente}/piani/{plan}/regole":                                           editRule(refPlan + "/regole"),
 	"GET /enti/{ente}/piani/{plan}/esporta.json":                                      editRule(refPlan + "/esporta.json"),

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"regexp"
 	"slices"
 	"sort"
@@ -769,7 +770,8 @@ var biBombs = map[bool][]byte{}
 
 // biUploads are the hostile files of a file field; good is a valid file for it.
 func biUploads(t *testing.T, fileField string, good []byte, shown bool) []biUpload {
-	evidence := fileField != "foglio" // evidence files take PDFs; the import takes only spreadsheets
+	// evidence files take PDFs; the imports (a spreadsheet, a published PIAO) read the file
+	evidence := fileField != "foglio" && fileField != "piao"
 	big := append([]byte("%PDF-1.7\n"), make([]byte, 10<<20)...)
 	ups := []biUpload{
 		{label: "HTML named .pdf", files: []biFile{{"finto.pdf", []byte("<html><body>" + biScript + "</body></html>")}}},
@@ -786,7 +788,7 @@ func biUploads(t *testing.T, fileField string, good []byte, shown bool) []biUplo
 		{label: "script in the name", files: []biFile{{biImg + ".pdf", good}}, ok: true, shown: shown},
 		{label: "PDF where a spreadsheet is expected", files: []biFile{{"foglio.xlsx", []byte(biPDF)}}, ok: evidence},
 	}
-	if fileField != "foglio" {
+	if evidence {
 		ups = append(ups, biUpload{label: "over 10 MB", files: []biFile{{"enorme.pdf", big}}})
 	}
 	var many []biFile
@@ -1265,6 +1267,9 @@ func (s *biSweep) forms(doc *plan.Document) map[string][]*biForm {
 		ed + "/importa": {{name: "importazione foglio", path: refPlan + "/modifica/importa", user: "admin", file: "foglio", baseOK: true,
 			baseFiles: []biFile{{"piano.xlsx", xlsx}}, fields: []biField{biExact("versione")}, base: edBase(),
 			uploads: biUploads(t, "foglio", xlsx, false)}},
+		ed + "/leggi-piao": {{name: "lettura PIAO pubblicato", path: refPlan + "/modifica/leggi-piao", user: "admin", file: "piao", baseOK: true,
+			baseFiles: []biFile{{"piao.txt", publishedPIAO(t)}}, fields: []biField{biExact("versione")}, base: edBase(),
+			uploads: biUploads(t, "piao", publishedPIAO(t), false)}},
 		ed + "/adotta": {{name: "adozione", path: refPlan + "/modifica/adotta", user: "admin", destructive: true,
 			fields: []biField{biExact("versione")}, base: edBase()}},
 		ed + "/scarta": {{name: "scarto bozza", path: refPlan + "/modifica/scarta", user: "admin", baseOK: true,
@@ -1383,6 +1388,17 @@ func (s *biSweep) template() []byte {
 	b, _ := io.ReadAll(res.Body)
 	if res.StatusCode != http.StatusOK || len(b) == 0 {
 		s.t.Fatalf("template: %d", res.StatusCode)
+	}
+	return b
+}
+
+// publishedPIAO is the reference document's text, as an administrator
+// would upload it to read it into the draft.
+func publishedPIAO(t *testing.T) []byte {
+	t.Helper()
+	b, err := os.ReadFile("../../docs/reference/piao-2023-2025-cciaa-gran-sasso.txt")
+	if err != nil {
+		t.Fatal(err)
 	}
 	return b
 }

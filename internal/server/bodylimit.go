@@ -32,7 +32,7 @@ func bodyLimit(method, pattern string) (limit int64, upload bool) {
 	switch {
 	case strings.HasSuffix(pattern, "/misurazioni/{code}/{n}"):
 		return maxEntryBody, true
-	case strings.HasSuffix(pattern, "/modifica/importa"):
+	case strings.HasSuffix(pattern, "/modifica/importa"), strings.HasSuffix(pattern, "/modifica/leggi-piao"):
 		return maxTemplate + 1<<20, true
 	case strings.HasSuffix(pattern, "/oiv/validazione"):
 		return maxOIVBody, true

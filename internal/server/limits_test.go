@@ -257,6 +257,7 @@ func TestEveryPostRouteLimitsItsBody(t *testing.T) {
 	uploads := map[string]bool{
 		"POST " + "/enti/{ente}/piani/{plan}/misurazioni/{code}/{n}": true,
 		"POST " + "/enti/{ente}/piani/{plan}/modifica/importa":       true,
+		"POST " + "/enti/{ente}/piani/{plan}/modifica/leggi-piao":    true,
 		"POST " + "/enti/{ente}/piani/{plan}/oiv/validazione":        true,
 	}
 	n := 0

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/piao-performance/piao/internal/piaoparse"
 	"github.com/piao-performance/piao/internal/plan"
 	"github.com/piao-performance/piao/internal/planxlsx"
 	"github.com/piao-performance/piao/internal/store"
@@ -135,3 +136,100 @@ func (s *Server) importTemplate(w http.ResponseWriter, r *http.Request) error {
 
 // maxTemplate bounds an uploaded template (planxlsx refuses more anyway).
 const maxTemplate = 32 << 20
+
+// importPublished reads the performance section of a published PIAO (PDF,
+// DOCX or text) into the draft: objectives, indicators, targets and
+// individual objectives as piaoparse recognises them, with every uncertain
+// cell recorded as a data-quality note that the editor lists beside the
+// source text. The plan in force changes only when the draft is adopted.
+func (s *Server) importPublished(w http.ResponseWriter, r *http.Request) error {
+	h := planFrom(r)
+	// the body is limited and its deadline set by limitBodies
+	if err := r.ParseMultipartForm(4 << 20); errors.Is(err, http.ErrNotMultipart) {
+		return s.renderEditor(w, r, h, http.StatusUnprocessableEntity, templates.EditorData{Problems: []string{"Scegli il documento del PIAO da leggere (PDF, DOCX o testo)."}})
+	} else if uploadError(err) != nil {
+		return uploadError(err)
+	} else if err != nil {
+		return s.renderEditor(w, r, h, http.StatusRequestEntityTooLarge, templates.EditorData{Problems: []string{"Il file supera i 32 MB o il modulo non è leggibile."}})
+	}
+	defer r.MultipartForm.RemoveAll()
+	d, err := s.store.DraftOf(r.Context(), h.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		return s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: "Apri una revisione prima di leggere un documento."})
+	}
+	if err != nil {
+		return err
+	}
+	if r.PostForm.Get("versione") != strconv.Itoa(d.Version) {
+		return s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: "La bozza è cambiata nel frattempo: il documento non è stato letto. Riprova."})
+	}
+	files := r.MultipartForm.File["piao"]
+	if len(files) != 1 {
+		return s.renderEditor(w, r, h, http.StatusUnprocessableEntity, templates.EditorData{Problems: []string{"Scegli il documento del PIAO da leggere (PDF, DOCX o testo)."}})
+	}
+	f, err := files[0].Open()
+	if err != nil {
+		return s.renderEditor(w, r, h, http.StatusUnprocessableEntity, templates.EditorData{Problems: []string{"Il file non è leggibile."}})
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxTemplate))
+	if err != nil {
+		return s.renderEditor(w, r, h, http.StatusUnprocessableEntity, templates.EditorData{Problems: []string{"Il file non è leggibile."}})
+	}
+	text, err := piaoparse.Extract(r.Context(), data)
+	var msg string
+	switch {
+	case errors.Is(err, piaoparse.ErrFormat):
+		msg = "Il file non è un PDF, un documento Word (DOCX) o un testo."
+	case errors.Is(err, piaoparse.ErrNoPdftotext):
+		msg = "Per leggere un PDF il server ha bisogno di pdftotext (pacchetto poppler-utils): carica il documento in DOCX o in testo."
+	case err != nil:
+		s.log.WarnContext(r.Context(), "published PIAO not readable", "err", err)
+		msg = "Il testo del documento non è leggibile."
+	}
+	if msg != "" {
+		return s.renderEditor(w, r, h, http.StatusUnprocessableEntity, templates.EditorData{Problems: []string{msg}})
+	}
+	res := piaoparse.Parse(text, piaoparse.Options{Ente: h.EnteSlug, Plan: h.Slug, Title: h.Title, StartYear: h.StartYear, EndYear: h.EndYear})
+	if !res.Found() {
+		return s.renderEditor(w, r, h, http.StatusUnprocessableEntity, templates.EditorData{Problems: []string{
+			"Nel documento non è stato riconosciuto nessun ambito, obiettivo o indicatore della sezione performance: nulla è stato scritto."}})
+	}
+	doc := res.Doc
+	doc.Ente = d.Doc.Ente
+	doc.Units = d.Doc.Units
+	roles := append([]plan.Role(nil), d.Doc.Roles...)
+	for _, pr := range doc.Roles {
+		known := false
+		for _, r := range roles {
+			known = known || r.Key == pr.Key
+		}
+		if !known {
+			roles = append(roles, pr)
+		}
+	}
+	doc.Roles = roles
+	doc.SourceTitle = files[0].Filename
+	doc.Plan.History = d.Doc.Plan.History
+	doc.Plan.Revision = d.Doc.Plan.Revision
+	if err := plan.Validate(doc); err != nil {
+		s.log.WarnContext(r.Context(), "parsed PIAO not valid", "err", err)
+		return s.renderEditor(w, r, h, http.StatusUnprocessableEntity, templates.EditorData{Problems: []string{
+			"Il documento è stato letto ma il piano ottenuto non è coerente: caricalo in un altro formato o usa il modello XLSX."}})
+	}
+	err = s.store.SaveDraft(r.Context(), h, doc, d.Version, map[string]any{"published": files[0].Filename, "objectives": len(doc.Objectives), "notes": len(res.Problems)}, actor(r))
+	switch {
+	case errors.Is(err, store.ErrDraftChanged):
+		return s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: "La bozza è cambiata nel frattempo: il documento non è stato letto. Riprova."})
+	case err != nil:
+		return err
+	}
+	next := string(templates.EditorURL(h.EnteSlug, h.Slug)) + "?esito=letto#punti-incerti"
+	if r.Header.Get("HX-Request") == "true" {
+		w.Header().Set("HX-Redirect", next)
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+	return nil
+}

@@ -32,7 +32,8 @@ func actor(r *http.Request) string { return auth.FromContext(r.Context()).Userna
 func (s *Server) editorPage(w http.ResponseWriter, r *http.Request) error {
 	h := planFrom(r)
 	msg := map[string]string{"adottata": "Revisione adottata: il piano in vigore è aggiornato.", "scartata": "Bozza scartata.",
-		"salvato": "Modifica salvata nella bozza.", "importato": "Foglio importato nella bozza: controlla le modifiche e adotta la revisione."}[r.URL.Query().Get("esito")]
+		"salvato": "Modifica salvata nella bozza.", "importato": "Foglio importato nella bozza: controlla le modifiche e adotta la revisione.",
+		"letto": "Documento letto nella bozza: rivedi i punti incerti elencati sotto, correggi gli obiettivi e adotta la revisione."}[r.URL.Query().Get("esito")]
 	return s.renderEditor(w, r, h, http.StatusOK, templates.EditorData{Message: msg})
 }
 

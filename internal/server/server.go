@@ -177,6 +177,7 @@ func New(st *store.Store, sessions *scs.SessionManager, log *slog.Logger, opts .
 		s.route(r, http.MethodPost, pl+"/regole", auth.EditPlan, planParam, s.rulesPage)
 		s.route(r, http.MethodGet, ed+"/modello.xlsx", auth.EditPlan, planParam, s.planTemplate)
 		s.route(r, http.MethodPost, ed+"/importa", auth.EditPlan, planParam, s.importTemplate)
+		s.route(r, http.MethodPost, ed+"/leggi-piao", auth.EditPlan, planParam, s.importPublished)
 		s.route(r, http.MethodPost, ed+"/adotta", auth.EditPlan, planParam, s.adoptDraft)
 		s.route(r, http.MethodPost, ed+"/scarta", auth.EditPlan, planParam, s.discardDraft)
 		for _, m := range []string{http.MethodGet, http.MethodPost} {
