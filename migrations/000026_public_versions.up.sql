@@ -1,0 +1,70 @@
+-- A version per plan of everything the public sees of it: the server builds
+-- each public page and open-data file once per version and answers
+-- conditional requests with it, and every replica checks it on each request,
+-- so a write on one replica is seen at once by all. Triggers bump it at
+-- commit (deferred), so the row is locked only while the transaction ends.
+CREATE TABLE public_versions (
+    plan_id    bigint PRIMARY KEY,
+    version    bigint NOT NULL DEFAULT 1,
+    changed_at timestamptz NOT NULL DEFAULT now()
+);
+
+INSERT INTO public_versions (plan_id) SELECT id FROM plans;
+
+-- bump_public_version bumps plan pid, and the plans whose indicators use its
+-- values as benchmarks, once per transaction.
+CREATE FUNCTION bump_public_version(pid bigint) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    IF pid IS NULL OR current_setting('piao.public_version_' || pid, true) = '1' THEN
+        RETURN;
+    END IF;
+    PERFORM set_config('piao.public_version_' || pid, '1', true);
+    INSERT INTO public_versions AS v (plan_id) VALUES (pid)
+        ON CONFLICT (plan_id) DO UPDATE SET version = v.version + 1, changed_at = now();
+    UPDATE public_versions SET version = version + 1, changed_at = now()
+    WHERE plan_id IN (SELECT DISTINCT i.plan_id FROM indicators i
+                      JOIN enti e ON e.slug = i.benchmark_ente
+                      JOIN plans p ON p.ente_id = e.id AND p.slug = i.benchmark_plan
+                      WHERE p.id = pid AND i.plan_id <> pid);
+END $$;
+
+CREATE FUNCTION public_version_row() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP <> 'INSERT' THEN
+        PERFORM bump_public_version(OLD.plan_id);
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        PERFORM bump_public_version(NEW.plan_id);
+    END IF;
+    RETURN NULL;
+END $$;
+
+CREATE FUNCTION public_version_plan() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP <> 'DELETE' THEN
+        PERFORM bump_public_version(NEW.id);
+    END IF;
+    RETURN NULL;
+END $$;
+
+CREATE FUNCTION public_version_ente() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM bump_public_version(p.id) FROM plans p WHERE p.ente_id = NEW.id;
+    RETURN NULL;
+END $$;
+
+DO $$
+DECLARE t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['areas', 'behaviour_scores', 'indicator_objective_refs', 'indicator_refs', 'indicators',
+        'individual_indicators', 'individual_objectives', 'measurements', 'objectives', 'oiv_observations', 'periods',
+        'quality_notes', 'relazione_validations', 'revisions', 'scoring_rule_versions', 'scoring_rules', 'targets'] LOOP
+        EXECUTE format('CREATE CONSTRAINT TRIGGER public_version AFTER INSERT OR UPDATE OR DELETE ON %I
+            DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION public_version_row()', t);
+    END LOOP;
+END $$;
+
+CREATE CONSTRAINT TRIGGER public_version AFTER INSERT OR UPDATE ON plans
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION public_version_plan();
+CREATE CONSTRAINT TRIGGER public_version AFTER UPDATE ON enti
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION public_version_ente();
