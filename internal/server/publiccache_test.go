@@ -214,3 +214,38 @@ func TestPublicCacheKeepsPerVisitorParts(t *testing.T) {
 		t.Fatalf("missing plan: %d ETag %q", res.StatusCode, res.Header.Get("ETag"))
 	}
 }
+
+// TestSignedInReadsWriteNoSession: a signed-in user's reads leave the session
+// row untouched (its xmin, the transaction that last wrote it, stays the
+// same); authenticate rewrites it only once the last-seen time is a minute old.
+func TestSignedInReadsWriteNoSession(t *testing.T) {
+	t.Parallel()
+	h, pool := newApp(t)
+	addUser(t, pool, "lettore", auth.Segretario, "")
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	c := client(t)
+	if res := signIn(t, c, srv.URL, "lettore", testPassword); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign-in: %d", res.StatusCode)
+	}
+	state := func() (rows int, xmin string) {
+		t.Helper()
+		if err := pool.QueryRow(context.Background(), `SELECT count(*), coalesce(max(xmin::text), '') FROM sessions`).Scan(&rows, &xmin); err != nil {
+			t.Fatal(err)
+		}
+		return rows, xmin
+	}
+	rows, before := state()
+	if rows != 1 {
+		t.Fatalf("%d session rows after one sign-in", rows)
+	}
+	for i := 0; i < 20; i++ {
+		res, body := fetch(t, c, srv.URL+planPath+"/obiettivi/3.2")
+		if res.StatusCode != 200 || !strings.Contains(body, "Utente lettore") {
+			t.Fatalf("read %d: %d, signed in: %v", i, res.StatusCode, strings.Contains(body, "Utente lettore"))
+		}
+	}
+	if rows, after := state(); rows != 1 || after != before {
+		t.Fatalf("20 signed-in reads rewrote the session: rows %d, xmin %s → %s", rows, before, after)
+	}
+}
