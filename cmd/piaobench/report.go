@@ -26,6 +26,13 @@ type report struct {
 	Engine       engineInfo    `json:"engine"`
 	RSSBytes     int64         `json:"rss_bytes"`      // VmRSS at the end: server, load generator and engine share the process
 	PeakRSSBytes int64         `json:"peak_rss_bytes"` // VmHWM
+	// Replicas are the `piao serve` processes of -replicas, each with its own
+	// peak memory; Consistency the checks that every replica serves the same
+	// public version before and after the writes; Comparison the p95 of each
+	// route beside the -compare run's
+	Replicas    []replicaInfo      `json:"replicas,omitempty"`
+	Consistency []consistencyCheck `json:"consistency"`
+	Comparison  []comparison       `json:"comparison,omitempty"`
 }
 
 // loadInfo says what was loaded and how long it took.
@@ -181,6 +188,7 @@ func printTable(w io.Writer, r *report) {
 		l.Measurements, l.Enti+2, l.MeasurementsSeconds, saveYear, saveKind)
 	fmt.Fprintf(bw, "process RSS at the end: %s (peak %s) — server, load generator and engine share this process\n",
 		rssText(r.RSSBytes), rssText(r.PeakRSSBytes))
+	printReplicas(bw, r)
 	fmt.Fprintf(bw, "run: %s, %d CPUs (GOMAXPROCS %d), -c %d (dashboards -cd %d), -d %s per route, database %s (dropped)\n",
 		r.Go, r.CPUs, r.GOMAXPROCS, r.Options.Concurrency, r.Options.DashClients, r.Options.Duration, r.Database)
 	_ = bw.Flush()
