@@ -129,7 +129,7 @@ func getIf(ctx context.Context, c *http.Client, u, etag string) (status int, n i
 	}
 	defer resp.Body.Close()
 	n, err = io.Copy(io.Discard, resp.Body)
-	if err == nil && resp.StatusCode >= 300 && resp.StatusCode <= 399 { // only clients that do not follow redirects see one
+	if err == nil && resp.StatusCode >= 300 && resp.StatusCode <= 399 && resp.StatusCode != http.StatusNotModified { // only clients that do not follow redirects see one
 		err = fmt.Errorf("HTTP %d to %s", resp.StatusCode, resp.Header.Get("Location"))
 	}
 	return resp.StatusCode, n, err
