@@ -224,6 +224,16 @@ func TestJudge(t *testing.T) {
 	if _, _, why := judge("p95 ≤ 25 ms, ≥ 1300 req/s", x, e); why != "p95 31.0 ms > 25 ms, 1200 req/s < 1300 req/s" {
 		t.Errorf("why %q", why)
 	}
+	if v, _, _ := judge("≥ 0.25 ×static", x, e); v != "unknown" {
+		t.Errorf("a ratio without the ceiling: %q", v)
+	}
+	ratio := 0.3
+	x.RatioToStatic = &ratio
+	for target, want := range map[string]string{"≥ 0.25 ×static": "met", "≥ 0.3 ×static": "met", "≥ 0.5 ×static": "missed", "≤ 0.5 ×static": "unknown"} {
+		if v, _, _ := judge(target, x, e); v != want {
+			t.Errorf("%q: %q, want %q", target, v, want)
+		}
+	}
 	x.Key = engineKey
 	if v, _, _ := judge("≤ 60 ms, ≤ 1 alloc/indicator", x, e); v != "met" {
 		t.Errorf("engine: %q", v)
