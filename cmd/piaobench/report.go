@@ -176,9 +176,10 @@ func printTable(w io.Writer, r *report) {
 			fmt.Fprintf(bw, "errors on %s: %d, e.g. %s\n", x.Label, x.Errors, x.ErrorSample)
 		}
 	}
-	e := r.Engine
-	fmt.Fprintf(bw, "engine: %d objectives, %d indicators, year %d, scored in-process one at a time; compile %s; %.0f allocs/score = %.5f allocs/indicator; %s allocated/score\n",
-		e.Objectives, e.Indicators, e.Year, ms(e.CompileMs), e.AllocsPerScore, e.AllocsPerIndicator, size(int64(e.BytesPerScore)))
+	if e := r.Engine; e.Indicators > 0 { // not run when -only leaves it out
+		fmt.Fprintf(bw, "engine: %d objectives, %d indicators, year %d, scored in-process one at a time; compile %s; %.0f allocs/score = %.5f allocs/indicator; %s allocated/score\n",
+			e.Objectives, e.Indicators, e.Year, ms(e.CompileMs), e.AllocsPerScore, e.AllocsPerIndicator, size(int64(e.BytesPerScore)))
+	}
 	l := r.Load
 	fmt.Fprintf(bw, "load: reference plan in %.2fs; %d synthetic plans × %d indicators × %d years generated in %.1fs, loaded in %.1fs; VACUUM (ANALYZE) %.1fs\n",
 		l.ReferenceSeconds, l.Enti, l.IndicatorsPerEnte, r.Options.Years, l.GenerateSeconds, l.SyntheticSeconds, l.AnalyzeSeconds)

@@ -11,6 +11,7 @@ import (
 	"github.com/piao-performance/piao/internal/auth"
 	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/store"
+	"github.com/piao-performance/piao/internal/synth"
 	"github.com/piao-performance/piao/internal/workflow"
 )
 
@@ -247,5 +248,36 @@ func TestSignedInReadsWriteNoSession(t *testing.T) {
 	}
 	if rows, after := state(); rows != 1 || after != before {
 		t.Fatalf("20 signed-in reads rewrote the session: rows %d, xmin %s → %s", rows, before, after)
+	}
+}
+
+// TestOpenDataIndexPages: the open-data index lists 50 enti a page, with
+// links to the next and previous pages; a page past the last is a 404 and a
+// page number that is not one is a 400.
+func TestOpenDataIndexPages(t *testing.T) {
+	t.Parallel()
+	h, pool := newApp(t)
+	st := store.New(pool)
+	for _, e := range synth.Generate(synth.Config{Enti: 55, IndicatorsPerEnte: synth.MinIndicators, Years: 1, StartYear: 2024, Seed: 1}) {
+		if _, err := st.LoadPlan(context.Background(), e.Doc, store.LoadOptions{Actor: "test"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// 56 enti with plans: the reference one and the synthetic ones
+	res, first := get(t, h, "/opendata")
+	if res.StatusCode != 200 || !strings.Contains(first, "pagina 1 di 2") || !strings.Contains(first, `href="/opendata?pagina=2"`) ||
+		strings.Contains(first, "Pagina precedente") || strings.Count(first, `<h2 class="h4">`) != 51 { // 50 enti and "Colonne"
+		t.Fatalf("first page: %d, %d headings", res.StatusCode, strings.Count(first, `<h2 class="h4">`))
+	}
+	res, second := get(t, h, "/opendata?pagina=2")
+	if res.StatusCode != 200 || !strings.Contains(second, "pagina 2 di 2") || !strings.Contains(second, `href="/opendata?pagina=1"`) ||
+		strings.Contains(second, "Pagina successiva") || strings.Count(second, `<h2 class="h4">`) != 7 {
+		t.Fatalf("second page: %d, %d headings", res.StatusCode, strings.Count(second, `<h2 class="h4">`))
+	}
+	if res, _ := get(t, h, "/opendata?pagina=3"); res.StatusCode != 404 {
+		t.Errorf("page past the last: %d", res.StatusCode)
+	}
+	if res, _ := get(t, h, "/opendata?pagina=due"); res.StatusCode != 400 {
+		t.Errorf("page number not a number: %d", res.StatusCode)
 	}
 }
