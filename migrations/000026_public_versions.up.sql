@@ -12,7 +12,8 @@ CREATE TABLE public_versions (
 INSERT INTO public_versions (plan_id) SELECT id FROM plans;
 
 -- bump_public_version bumps plan pid, and the plans whose indicators use its
--- values as benchmarks, once per transaction.
+-- values as benchmarks (found with indicators_benchmark_idx, migration 000012),
+-- once per transaction.
 CREATE FUNCTION bump_public_version(pid bigint) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     IF pid IS NULL OR current_setting('piao.public_version_' || pid, true) = '1' THEN
@@ -22,10 +23,9 @@ BEGIN
     INSERT INTO public_versions AS v (plan_id) VALUES (pid)
         ON CONFLICT (plan_id) DO UPDATE SET version = v.version + 1, changed_at = now();
     UPDATE public_versions SET version = version + 1, changed_at = now()
-    WHERE plan_id IN (SELECT DISTINCT i.plan_id FROM indicators i
-                      JOIN enti e ON e.slug = i.benchmark_ente
-                      JOIN plans p ON p.ente_id = e.id AND p.slug = i.benchmark_plan
-                      WHERE p.id = pid AND i.plan_id <> pid);
+    WHERE plan_id IN (SELECT DISTINCT i.plan_id FROM plans p JOIN enti e ON e.id = p.ente_id
+                      JOIN indicators i ON i.benchmark_ente = e.slug AND i.benchmark_plan = p.slug
+                      WHERE p.id = pid AND i.benchmark_ente IS NOT NULL AND i.plan_id <> pid);
 END $$;
 
 CREATE FUNCTION public_version_row() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -10,6 +10,7 @@ import (
 
 	"github.com/piao-performance/piao/internal/auth"
 	"github.com/piao-performance/piao/internal/model"
+	"github.com/piao-performance/piao/internal/seed"
 	"github.com/piao-performance/piao/internal/store"
 	"github.com/piao-performance/piao/internal/synth"
 	"github.com/piao-performance/piao/internal/workflow"
@@ -279,5 +280,48 @@ func TestOpenDataIndexPages(t *testing.T) {
 	}
 	if res, _ := get(t, h, "/opendata?pagina=due"); res.StatusCode != 400 {
 		t.Errorf("page number not a number: %d", res.StatusCode)
+	}
+}
+
+// TestBenchmarkWriteChangesTheUsersVersion: the reference plan scores an
+// indicator against a value of another ente's plan; a write to that plan
+// gives the reference plan's public files a new version too.
+func TestBenchmarkWriteChangesTheUsersVersion(t *testing.T) {
+	t.Parallel()
+	h, pool := newApp(t)
+	importFixture(t, pool, true)
+	const csvPath = "/opendata/cciaa-gran-sasso/piao-2023-2025/indicators.csv"
+	res, _ := get(t, h, csvPath)
+	tag := res.Header.Get("ETag")
+	if res, _ := conditional(t, h, csvPath, tag); res.StatusCode != http.StatusNotModified {
+		t.Fatalf("unchanged: %d", res.StatusCode)
+	}
+	ctx := context.Background()
+	st := store.New(pool)
+	doc, err := seed.BenchmarkEnte()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.LoadPlan(ctx, doc, store.LoadOptions{Actor: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	if res, _ := conditional(t, h, csvPath, tag); res.StatusCode != http.StatusOK || res.Header.Get("ETag") == tag {
+		t.Fatalf("after loading the benchmark's plan: %d, ETag %q", res.StatusCode, res.Header.Get("ETag"))
+	}
+	res, _ = get(t, h, csvPath)
+	tag = res.Header.Get("ETag")
+	other, err := st.PlanHeader(ctx, doc.Ente.Slug, doc.Plan.Slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := st.Period(ctx, other.ID, 2023, "final")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetPeriodClosed(ctx, other, p, p.ClosedAt == nil, "rettifica di prova", auth.User{Username: "sg", Role: auth.Segretario}); err != nil {
+		t.Fatal(err)
+	}
+	if res, _ := conditional(t, h, csvPath, tag); res.StatusCode != http.StatusOK || res.Header.Get("ETag") == tag {
+		t.Fatalf("after a write to the benchmark's plan: %d, ETag %q", res.StatusCode, res.Header.Get("ETag"))
 	}
 }
