@@ -2,30 +2,38 @@
 -- each public page and open-data file once per version and answers
 -- conditional requests with it, and every replica checks it on each request,
 -- so a write on one replica is seen at once by all. Triggers bump it at
--- commit (deferred), so the row is locked only while the transaction ends.
+-- commit (deferred), so a row is locked only while the transaction ends.
+-- The version is the sum over 16 slots, and a transaction bumps the slot of
+-- its id: concurrent saves to one plan rarely wait for each other's commit.
+-- Every bump adds one and committed bumps only accumulate, so the sum names
+-- what a reader can see.
 CREATE TABLE public_versions (
-    plan_id    bigint PRIMARY KEY,
+    plan_id    bigint NOT NULL,
+    slot       smallint NOT NULL CHECK (slot BETWEEN 0 AND 15),
     version    bigint NOT NULL DEFAULT 1,
-    changed_at timestamptz NOT NULL DEFAULT now()
+    changed_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (plan_id, slot)
 );
 
-INSERT INTO public_versions (plan_id) SELECT id FROM plans;
+INSERT INTO public_versions (plan_id, slot) SELECT id, 0 FROM plans;
 
 -- bump_public_version bumps plan pid, and the plans whose indicators use its
 -- values as benchmarks (found with indicators_benchmark_idx, migration 000012),
 -- once per transaction.
 CREATE FUNCTION bump_public_version(pid bigint) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE s smallint := (txid_current() % 16)::smallint;
 BEGIN
     IF pid IS NULL OR current_setting('piao.public_version_' || pid, true) = '1' THEN
         RETURN;
     END IF;
     PERFORM set_config('piao.public_version_' || pid, '1', true);
-    INSERT INTO public_versions AS v (plan_id) VALUES (pid)
-        ON CONFLICT (plan_id) DO UPDATE SET version = v.version + 1, changed_at = now();
-    UPDATE public_versions SET version = version + 1, changed_at = now()
-    WHERE plan_id IN (SELECT DISTINCT i.plan_id FROM plans p JOIN enti e ON e.id = p.ente_id
-                      JOIN indicators i ON i.benchmark_ente = e.slug AND i.benchmark_plan = p.slug
-                      WHERE p.id = pid AND i.benchmark_ente IS NOT NULL AND i.plan_id <> pid);
+    INSERT INTO public_versions AS v (plan_id, slot) VALUES (pid, s)
+        ON CONFLICT (plan_id, slot) DO UPDATE SET version = v.version + 1, changed_at = now();
+    INSERT INTO public_versions AS v (plan_id, slot)
+        SELECT DISTINCT i.plan_id, s FROM plans p JOIN enti e ON e.id = p.ente_id
+        JOIN indicators i ON i.benchmark_ente = e.slug AND i.benchmark_plan = p.slug
+        WHERE p.id = pid AND i.benchmark_ente IS NOT NULL AND i.plan_id <> pid
+        ON CONFLICT (plan_id, slot) DO UPDATE SET version = v.version + 1, changed_at = now();
 END $$;
 
 CREATE FUNCTION public_version_row() RETURNS trigger LANGUAGE plpgsql AS $$
