@@ -191,7 +191,6 @@ func drive(ctx context.Context, bases []string, rt route, o options, tracer *sql
 		}
 		urls[i] = u.String()
 	}
-	base := bases[0]
 	tr := &http.Transport{
 		Proxy:                 nil, // loopback only, never through a proxy
 		MaxIdleConns:          2 * concurrency,
@@ -212,7 +211,7 @@ func drive(ctx context.Context, bases []string, rt route, o options, tracer *sql
 			// A signed-in visitor: its own session, and a redirect (to
 			// /accedi when the session is missing) is an error, not a page.
 			c.CheckRedirect = noRedirect
-			if err := signIn(ctx, c, base, rt.User, benchPassword); err != nil {
+			if err := signIn(ctx, c, bases[i%len(bases)], rt.User, benchPassword); err != nil {
 				return res, fmt.Errorf("%s: %w", rt.Label, err)
 			}
 		}

@@ -346,7 +346,8 @@ func driveSaves(ctx context.Context, bases []string, doc *plan.Document, o optio
 			return res, err
 		}
 		c := &http.Client{Transport: tr, Jar: jar, Timeout: requestTimeout, CheckRedirect: noRedirect}
-		if err := signIn(ctx, c, base, benchUser, benchPassword); err != nil {
+		// signed in on the next replica, saving through its own: sessions live in the database
+		if err := signIn(ctx, c, bases[(i+1)%len(bases)], benchUser, benchPassword); err != nil {
 			return res, err
 		}
 		s := &saver{worker: worker{client: c}, ind: inds[i], url: entryURL(bases[i%len(bases)], inds[i].Key)}
