@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/piao
 PKGS    := ./...
 
-.PHONY: run build test proof faults limits e2e bench generate lint vendor clean help
+.PHONY: run build test proof faults limits e2e bench bench-replicas bench-flat generate lint vendor clean help
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -34,6 +34,15 @@ bench: build ## engine benchmarks, then load on the real server with synthetic p
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/scoring/
 	$(GO) test -run '^$$' -bench ParsePDF200 -benchtime 3x ./internal/piaoparse/
 	./$(BIN) withdb -- $(GO) run ./cmd/piaobench -json bin/bench.json
+
+PUBLIC_ROUTES = ^(public-|reference-csv|synthetic-csv)
+
+bench-replicas: build ## two `piao serve` processes on one database: public reads and saves in turn, consistency after writes, each one's peak memory
+	./$(BIN) withdb -- $(GO) run ./cmd/piaobench -replicas 2 -piao $(BIN) -only '$(PUBLIC_ROUTES)|^measurement-save$$' -json bin/bench-replicas.json
+
+bench-flat: build ## the public routes with 60, then 600 synthetic enti: each p95 at 600 within 1.25 × of its p95 at 60
+	./$(BIN) withdb -- $(GO) run ./cmd/piaobench -enti 60 -only '$(PUBLIC_ROUTES)' -json bin/bench-flat-60.json
+	./$(BIN) withdb -- $(GO) run ./cmd/piaobench -enti 600 -only '$(PUBLIC_ROUTES)' -compare bin/bench-flat-60.json -json bin/bench-flat-600.json
 
 generate: ## regenerate the templ components (the generated files are committed)
 	$(GO) tool templ generate

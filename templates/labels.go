@@ -168,3 +168,12 @@ func Year(y int) string { return strconv.Itoa(y) }
 
 // YearRange formats "2023–2025".
 func YearRange(a, b int) string { return Year(a) + "–" + Year(b) }
+
+// Pager is the position of a page in a list shown a page at a time.
+type Pager struct {
+	Page, Pages int // from 1
+	Total       int // items in the whole list
+}
+
+// Count writes a whole number the Italian way (1.234).
+func Count(n int) string { return itfmt.Number(float64(n), 0) }

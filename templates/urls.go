@@ -70,6 +70,11 @@ func RevisionsURL(ente, plan string) templ.SafeURL { return under(PlanURL(ente, 
 // OpenDataIndexURL is the list of the open-data files of every plan.
 func OpenDataIndexURL() templ.SafeURL { return "/opendata" }
 
+// openDataPage is page n of the open-data index (?pagina=n).
+func openDataPage(n int) templ.SafeURL {
+	return OpenDataIndexURL() + templ.SafeURL("?pagina="+strconv.Itoa(n))
+}
+
 // OpenDataFileURL is a public open-data file of a plan by name.
 func OpenDataFileURL(ente, plan, file string) templ.SafeURL {
 	return under("/opendata", ente, plan, file)

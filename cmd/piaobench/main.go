@@ -33,6 +33,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"regexp"
 	"runtime"
 	"strconv"
 	"sync"
@@ -73,6 +74,10 @@ type options struct {
 	Timeout     time.Duration `json:"-"`
 	Verbose     bool          `json:"-"`
 	CPUProfile  string        `json:"-"`
+	Replicas    int           `json:"replicas"` // 0: the server runs in this process
+	PiaoBin     string        `json:"-"`
+	Only        string        `json:"only,omitempty"`
+	Compare     string        `json:"compare,omitempty"`
 }
 
 func main() {
@@ -100,14 +105,23 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	fs.StringVar(&o.JSONPath, "json", "bin/bench.json", "where to write the results as JSON (empty: nowhere)")
 	fs.DurationVar(&o.Timeout, "timeout", 30*time.Minute, "the whole run stops after this long")
 	fs.BoolVar(&o.Verbose, "v", false, "log the server's warnings and errors to stderr")
+	fs.IntVar(&o.Replicas, "replicas", 0, "0: serve in this process; N ≥ 2: start N `piao serve` processes (-piao) on the database and send requests to them in turn")
+	fs.StringVar(&o.PiaoBin, "piao", "bin/piao", "the piao binary the replicas run")
+	fs.StringVar(&o.Only, "only", "", "drive only the routes whose key matches this regular expression (and the static ceiling); empty: all")
+	fs.StringVar(&o.Compare, "compare", "", "a JSON report of an earlier run (e.g. with fewer -enti): print each route's p95 beside it, with the ratio (flat with growth: ≤ 1.25)")
 	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "folder for a CPU profile of the process per route (measured run only; empty: none)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	if fs.NArg() > 0 || o.Concurrency < 1 || o.Concurrency > 256 || o.DashClients < 1 || o.DashClients > 256 ||
 		o.Duration <= 0 || o.Duration > 10*time.Minute || o.MaxRequests < 1 || o.Warmup < 0 || o.Warmup > 10_000 ||
-		o.Enti < 1 || o.Timeout <= 0 {
-		fmt.Fprintln(stderr, "piaobench: invalid flags: -c and -cd 1–256, -d up to 10m, -max ≥ 1, -warmup 0–10000, -enti ≥ 1, -timeout > 0, no arguments")
+		o.Enti < 1 || o.Timeout <= 0 || o.Replicas < 0 || o.Replicas == 1 || o.Replicas > 8 {
+		fmt.Fprintln(stderr, "piaobench: invalid flags: -c and -cd 1–256, -d up to 10m, -max ≥ 1, -warmup 0–10000, -enti ≥ 1, -timeout > 0, -replicas 0 or 2–8, no arguments")
+		return 2
+	}
+	only, err := regexp.Compile(o.Only)
+	if err != nil {
+		fmt.Fprintln(stderr, "piaobench: -only:", err)
 		return 2
 	}
 	o.DurationS = o.Duration.Seconds()
@@ -127,10 +141,20 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
 	defer cancel()
-	rep, err := bench(ctx, o, cfg, adminURL, stderr)
+	var earlier *report
+	if o.Compare != "" {
+		if earlier, err = readJSON(o.Compare); err != nil {
+			fmt.Fprintln(stderr, "piaobench: -compare:", err)
+			return 2
+		}
+	}
+	rep, err := bench(ctx, o, only, cfg, adminURL, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "piaobench:", err)
 		return 1
+	}
+	if earlier != nil {
+		rep.compare(earlier)
 	}
 	printTable(stdout, rep)
 	if o.JSONPath != "" {
@@ -153,7 +177,7 @@ func (p progress) say(format string, args ...any) {
 	fmt.Fprintf(p.w, "[%6.1fs] %s\n", time.Since(p.start).Seconds(), fmt.Sprintf(format, args...))
 }
 
-func bench(ctx context.Context, o options, cfg synth.Config, adminURL string, stderr io.Writer) (rep *report, err error) {
+func bench(ctx context.Context, o options, only *regexp.Regexp, cfg synth.Config, adminURL string, stderr io.Writer) (rep *report, err error) {
 	p := progress{w: stderr, start: time.Now()}
 	rep = &report{Started: time.Now().UTC().Format(time.RFC3339), Go: runtime.Version(), CPUs: runtime.NumCPU(),
 		GOMAXPROCS: runtime.GOMAXPROCS(0), Options: o}
@@ -296,16 +320,38 @@ func bench(ctx context.Context, o options, cfg synth.Config, adminURL string, st
 	}()
 	base := "http://" + ln.Addr().String()
 	p.say("serving on %s", base)
+	if err := validateFirstYear(ctx, st, ref); err != nil {
+		return nil, err
+	}
+	bases := []string{base}
+	if o.Replicas > 1 {
+		reps, err := startReplicas(ctx, o, dbURL, p)
+		if err != nil {
+			return nil, err
+		}
+		defer func() {
+			rep.Replicas = reps.stop()
+		}()
+		bases = reps.bases
+		p.say("requests go in turn to %d replicas: %v", len(bases), bases)
+	}
+	if rep.Consistency, err = checkConsistency(ctx, st, ref, bases, false); err != nil {
+		return nil, err
+	}
 
 	synthEnte := enti[0].Doc
 	// The dashboards come after the page routes and before the saves, which
 	// would give the reference plan's open period data to show.
-	pageRoutes := append(routes(ref, synthEnte), dashboardRoutes(ref, big.Doc, o.BigInds, o.DashClients)...)
+	pageRoutes := append(routes(ref, synthEnte), publicRoutes(ref, synthEnte)...)
+	pageRoutes = append(pageRoutes, dashboardRoutes(ref, big.Doc, o.BigInds, o.DashClients)...)
 	for _, rt := range append(pageRoutes, relazioneRoutes(ref, big.Doc, o.BigInds)...) {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		res, err := drive(ctx, base, rt, o, tracer)
+		if rt.Key != "static" && !only.MatchString(rt.Key) {
+			continue
+		}
+		res, err := drive(ctx, bases, rt, o, tracer)
 		if err != nil {
 			return nil, err
 		}
@@ -317,12 +363,20 @@ func bench(ctx context.Context, o options, cfg synth.Config, adminURL string, st
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
-	save, err := driveSaves(ctx, base, ref, o, tracer)
+	if only.MatchString(saveKey) {
+		save, err := driveSaves(ctx, bases, ref, o, tracer)
+		if err != nil {
+			return nil, err
+		}
+		p.say("%-34s %8.0f req/s  p50 %s  p95 %s  errors %d", save.Label, save.RPS, ms(save.P50ms), ms(save.P95ms), save.Errors)
+		rep.Routes = append(rep.Routes, save)
+	}
+	// After the writes, every replica must serve the new version at once.
+	after, err := checkConsistency(ctx, st, ref, bases, true)
 	if err != nil {
 		return nil, err
 	}
-	p.say("%-34s %8.0f req/s  p50 %s  p95 %s  errors %d", save.Label, save.RPS, ms(save.P50ms), ms(save.P95ms), save.Errors)
-	rep.Routes = append(rep.Routes, save)
+	rep.Consistency = append(rep.Consistency, after...)
 	for i := range rep.Routes {
 		if ceil := rep.Routes[0].RPS; ceil > 0 && i > 0 {
 			r := rep.Routes[i].RPS / ceil
@@ -330,13 +384,15 @@ func bench(ctx context.Context, o options, cfg synth.Config, adminURL string, st
 		}
 	}
 
-	p.say("scoring engine: generating the %d-indicator plan", engineIndicators)
-	eng, err := scoreEngine(ctx, o)
-	if err != nil {
-		return nil, err
+	if only.MatchString(engineKey) {
+		p.say("scoring engine: generating the %d-indicator plan", engineIndicators)
+		eng, err := scoreEngine(ctx, o)
+		if err != nil {
+			return nil, err
+		}
+		rep.Routes = append(rep.Routes, eng.Row)
+		rep.Engine = eng.Info
 	}
-	rep.Routes = append(rep.Routes, eng.Row)
-	rep.Engine = eng.Info
 	for i := range rep.Routes {
 		x := &rep.Routes[i]
 		x.Verdict, x.TargetMet, _ = judge(x.Target, *x, rep.Engine)
@@ -499,6 +555,9 @@ type route struct {
 	User        string // when set, every worker signs in as this account (password benchPassword) first
 	Concurrency int    // workers; zero: -c
 	Warmup      int    // at most this many warm-up requests; zero: -warmup
+	// Conditional: the client has the file already and sends its ETag
+	// (If-None-Match); only 304 counts as a success
+	Conditional bool
 }
 
 // routes lists what the benchmark drives, the static asset first: it is the

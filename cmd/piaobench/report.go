@@ -26,6 +26,13 @@ type report struct {
 	Engine       engineInfo    `json:"engine"`
 	RSSBytes     int64         `json:"rss_bytes"`      // VmRSS at the end: server, load generator and engine share the process
 	PeakRSSBytes int64         `json:"peak_rss_bytes"` // VmHWM
+	// Replicas are the `piao serve` processes of -replicas, each with its own
+	// peak memory; Consistency the checks that every replica serves the same
+	// public version before and after the writes; Comparison the p95 of each
+	// route beside the -compare run's
+	Replicas    []replicaInfo      `json:"replicas,omitempty"`
+	Consistency []consistencyCheck `json:"consistency"`
+	Comparison  []comparison       `json:"comparison,omitempty"`
 }
 
 // loadInfo says what was loaded and how long it took.
@@ -169,9 +176,10 @@ func printTable(w io.Writer, r *report) {
 			fmt.Fprintf(bw, "errors on %s: %d, e.g. %s\n", x.Label, x.Errors, x.ErrorSample)
 		}
 	}
-	e := r.Engine
-	fmt.Fprintf(bw, "engine: %d objectives, %d indicators, year %d, scored in-process one at a time; compile %s; %.0f allocs/score = %.5f allocs/indicator; %s allocated/score\n",
-		e.Objectives, e.Indicators, e.Year, ms(e.CompileMs), e.AllocsPerScore, e.AllocsPerIndicator, size(int64(e.BytesPerScore)))
+	if e := r.Engine; e.Indicators > 0 { // not run when -only leaves it out
+		fmt.Fprintf(bw, "engine: %d objectives, %d indicators, year %d, scored in-process one at a time; compile %s; %.0f allocs/score = %.5f allocs/indicator; %s allocated/score\n",
+			e.Objectives, e.Indicators, e.Year, ms(e.CompileMs), e.AllocsPerScore, e.AllocsPerIndicator, size(int64(e.BytesPerScore)))
+	}
 	l := r.Load
 	fmt.Fprintf(bw, "load: reference plan in %.2fs; %d synthetic plans × %d indicators × %d years generated in %.1fs, loaded in %.1fs; VACUUM (ANALYZE) %.1fs\n",
 		l.ReferenceSeconds, l.Enti, l.IndicatorsPerEnte, r.Options.Years, l.GenerateSeconds, l.SyntheticSeconds, l.AnalyzeSeconds)
@@ -181,6 +189,7 @@ func printTable(w io.Writer, r *report) {
 		l.Measurements, l.Enti+2, l.MeasurementsSeconds, saveYear, saveKind)
 	fmt.Fprintf(bw, "process RSS at the end: %s (peak %s) — server, load generator and engine share this process\n",
 		rssText(r.RSSBytes), rssText(r.PeakRSSBytes))
+	printReplicas(bw, r)
 	fmt.Fprintf(bw, "run: %s, %d CPUs (GOMAXPROCS %d), -c %d (dashboards -cd %d), -d %s per route, database %s (dropped)\n",
 		r.Go, r.CPUs, r.GOMAXPROCS, r.Options.Concurrency, r.Options.DashClients, r.Options.Duration, r.Database)
 	_ = bw.Flush()

@@ -307,25 +307,29 @@ func (w *worker) recordSave(d time.Duration, n int64, err error) {
 // driveSaves signs in one session per worker, warms up with o.Warmup saves
 // (not measured; the first save of each indicator inserts, the others
 // update), then runs the workers for o.Duration or o.MaxRequests saves.
-// There are at most as many workers as indicators to save.
-func driveSaves(ctx context.Context, base string, doc *plan.Document, o options, tracer *sqlTracer) (routeResult, error) {
+// There are at most as many workers as indicators to save. With several
+// replicas (bases), worker i saves through replica i mod len(bases).
+func driveSaves(ctx context.Context, bases []string, doc *plan.Document, o options, tracer *sqlTracer) (routeResult, error) {
 	inds := saveIndicators(doc, benchPosition)
 	res := routeResult{Key: saveKey, Label: saveLabel, Concurrency: min(o.Concurrency, len(inds)), Target: targets[saveKey]}
 	if len(inds) == 0 {
 		return res, fmt.Errorf("no indicator of %s to save", benchPosition)
 	}
-	b, err := url.Parse(base)
-	if err != nil {
-		return res, err
+	for _, base := range bases {
+		b, err := url.Parse(base)
+		if err != nil {
+			return res, err
+		}
+		if err := checkLoopback(b); err != nil {
+			return res, err
+		}
 	}
-	if err := checkLoopback(b); err != nil {
-		return res, err
-	}
-	entryURL := func(key string) string {
+	base := bases[0]
+	entryURL := func(base, key string) string {
 		return base + "/enti/" + doc.Ente.Slug + "/piani/" + doc.Plan.Slug + "/misurazioni/" + key +
 			"?periodo=" + strconv.Itoa(saveYear) + "-" + saveKind
 	}
-	res.Path = strings.TrimPrefix(entryURL(inds[0].Key), base)
+	res.Path = strings.TrimPrefix(entryURL(base, inds[0].Key), base)
 	tr := &http.Transport{
 		Proxy:                 nil, // loopback only, never through a proxy
 		MaxIdleConns:          2 * res.Concurrency,
@@ -342,10 +346,11 @@ func driveSaves(ctx context.Context, base string, doc *plan.Document, o options,
 			return res, err
 		}
 		c := &http.Client{Transport: tr, Jar: jar, Timeout: requestTimeout, CheckRedirect: noRedirect}
-		if err := signIn(ctx, c, base, benchUser, benchPassword); err != nil {
+		// signed in on the next replica, saving through its own: sessions live in the database
+		if err := signIn(ctx, c, bases[(i+1)%len(bases)], benchUser, benchPassword); err != nil {
 			return res, err
 		}
-		s := &saver{worker: worker{client: c}, ind: inds[i], url: entryURL(inds[i].Key)}
+		s := &saver{worker: worker{client: c}, ind: inds[i], url: entryURL(bases[i%len(bases)], inds[i].Key)}
 		if s.version, err = readVersion(ctx, c, s.url); err != nil {
 			return res, err
 		}

@@ -8,7 +8,8 @@ import (
 // judge says whether a route's results meet its target text: clauses
 // separated by commas, all of which must hold, each "[statistic] ≤ number
 // unit" with statistic p50, p95, p99, mean or max and unit "ms", or
-// "≥ number req/s" (the throughput of the measured run), or "≤ number
+// "≥ number req/s" (the throughput of the measured run), "≥ number ×static"
+// (that throughput as a ratio to the static asset's, the ceiling), or "≤ number
 // alloc/indicator" (the engine). A time bound without a statistic is judged
 // on p95. Numbers take no thousands separator (the comma ends the clause). A
 // run with errors, or without requests, is "invalid": its latencies measure
@@ -53,6 +54,8 @@ func judge(target string, x routeResult, e engineInfo) (verdict string, met *boo
 			got, shown = v, stat+" "+ms(v)
 		case unit == "req/s" && atLeast && stat == "": // over the whole measured run
 			got, shown = x.RPS, strconv.FormatFloat(x.RPS, 'f', 0, 64)+" req/s"
+		case unit == "×static" && atLeast && stat == "" && x.RatioToStatic != nil:
+			got, shown = *x.RatioToStatic, strconv.FormatFloat(*x.RatioToStatic, 'f', 3, 64)+" ×static"
 		case unit == "alloc/indicator" && !atLeast && stat == "" && x.Key == engineKey: // over the whole measured run
 			got, shown = e.AllocsPerIndicator, strconv.FormatFloat(e.AllocsPerIndicator, 'f', 5, 64)+" alloc/indicator"
 		default:

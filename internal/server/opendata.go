@@ -17,13 +17,29 @@ import (
 	"github.com/piao-performance/piao/templates"
 )
 
-// openDataIndex links the public files of every plan.
+// openDataPageSize is how many enti a page of the open-data index lists.
+const openDataPageSize = 50
+
+// openDataIndex links the public files of every plan, openDataPageSize enti
+// a page (?pagina=2), so that the page stays small however many enti there are.
 func (s *Server) openDataIndex(w http.ResponseWriter, r *http.Request) error {
-	enti, err := s.store.ListEnti(r.Context())
+	page := 1
+	if q := r.URL.Query().Get("pagina"); q != "" {
+		n, err := strconv.Atoi(q)
+		if err != nil || n < 1 || n > 1_000_000 {
+			return badRequest("Il numero di pagina non è valido.")
+		}
+		page = n
+	}
+	enti, total, err := s.store.ListEntiPage(r.Context(), (page-1)*openDataPageSize, openDataPageSize)
 	if err != nil {
 		return err
 	}
-	return s.page(w, r, http.StatusOK, templates.OpenDataIndex(enti))
+	pages := max(1, (total+openDataPageSize-1)/openDataPageSize)
+	if page > pages {
+		return errNotFound
+	}
+	return s.page(w, r, http.StatusOK, templates.OpenDataIndex(enti, templates.Pager{Page: page, Pages: pages, Total: total}))
 }
 
 // openDataFile serves indicators.csv, indicators-excel.csv or indicators.json

@@ -52,7 +52,10 @@ type Server struct {
 	// against the store's fingerprint on every read
 	dashboards dashCache
 	cards      cardCache
-	actions    map[string]auth.Action // "METHOD pattern" → action
+	// public keeps anonymous public pages and open-data files by URL,
+	// checked against the plan's public version on every read
+	public  publicCache
+	actions map[string]auth.Action // "METHOD pattern" → action
 	// hashSlots holds one token per password hash allowed to run at once
 	hashSlots chan struct{}
 	// checkPassword is auth.CheckPassword; tests count the hashes through it
@@ -112,21 +115,21 @@ func New(st *store.Store, sessions *scs.SessionManager, log *slog.Logger, opts .
 		r.Use(sessions.LoadAndSave, s.authenticate, noStoreSignedIn)
 		// Transparency: the published plan and the scores of closed periods are public.
 		s.route(r, http.MethodGet, "/", auth.Public, none, s.home)
-		s.route(r, http.MethodGet, "/enti/{ente}/piani/{plan}", auth.Public, none, s.planPage)
-		s.route(r, http.MethodGet, "/enti/{ente}/piani/{plan}/obiettivi/{code}", auth.Public, none, s.objectivePage)
+		s.route(r, http.MethodGet, "/enti/{ente}/piani/{plan}", auth.Public, none, s.cachedPublic(s.planPage))
+		s.route(r, http.MethodGet, "/enti/{ente}/piani/{plan}/obiettivi/{code}", auth.Public, none, s.cachedPublic(s.objectivePage))
 		s.route(r, http.MethodGet, "/enti/{ente}/piani/{plan}/dirigenti/{role}", auth.Public, none, s.rolePage)
 		s.route(r, http.MethodGet, "/enti/{ente}/piani/{plan}/qualita-dati", auth.Public, none, s.notesPage)
-		s.route(r, http.MethodGet, "/enti/{ente}/piani/{plan}/indicatori/{code}/{n}", auth.Public, planParam, s.indicatorPage)
+		s.route(r, http.MethodGet, "/enti/{ente}/piani/{plan}/indicatori/{code}/{n}", auth.Public, planParam, s.cachedPublic(s.indicatorPage))
 		s.route(r, http.MethodGet, "/enti/{ente}/piani/{plan}/revisioni", auth.Public, planParam, s.revisionsPage)
 		s.route(r, http.MethodGet, "/opendata", auth.Public, none, s.openDataIndex)
 		// Amministrazione trasparente › Performance: results once the OIV validated the year.
 		const tr = "/trasparenza/{ente}/{plan}"
-		s.route(r, http.MethodGet, tr, auth.Public, planParam, s.transparencyPage)
-		s.route(r, http.MethodGet, tr+"/relazione/{year}", auth.Public, planParam, s.publicRelazionePage)
+		s.route(r, http.MethodGet, tr, auth.Public, planParam, s.cachedPublic(s.transparencyPage))
+		s.route(r, http.MethodGet, tr+"/relazione/{year}", auth.Public, planParam, s.cachedPublic(s.publicRelazionePage))
 		s.route(r, http.MethodGet, tr+"/relazione/{year}/validazione", auth.Public, planParam, s.publicValidationDocument)
 		s.route(r, http.MethodGet, tr+"/relazione/{year}/validazione/{id}", auth.Public, planParam, s.publicDecisionDocument)
 		s.route(r, http.MethodGet, tr+"/relazione/{year}/{file}", auth.Public, planParam, s.publicRelazioneFile)
-		s.route(r, http.MethodGet, "/opendata/{ente}/{plan}/{file}", auth.Public, none, s.openDataFile)
+		s.route(r, http.MethodGet, "/opendata/{ente}/{plan}/{file}", auth.Public, none, s.cachedPublic(s.openDataFile))
 
 		// Signing in and out.
 		s.route(r, http.MethodGet, "/accedi", auth.Public, none, s.signInForm)

@@ -82,6 +82,9 @@ func (s *Server) recentObjectives(r *http.Request) []RecentObjective {
 // rememberObjective puts o first in the visitor's recent list.
 func (s *Server) rememberObjective(w http.ResponseWriter, r *http.Request, o RecentObjective) {
 	o.Title = itfmt.Truncate(o.Title, recentTitle)
+	if c, ok := w.(*publicCapture); ok { // kept with the cached page, for the next visitors
+		c.recent = &o
+	}
 	list := []RecentObjective{o}
 	for _, x := range s.recentObjectives(r) {
 		if x != o && len(list) < recentMax {

@@ -42,6 +42,48 @@ func (s *Store) ListEnti(ctx context.Context) ([]model.EnteSummary, error) {
 	return out, nil
 }
 
+// ListEntiPage returns the enti with plans, limit of them from offset in
+// name order, each with its plans, and how many enti have plans in all: the
+// open-data index pages through them, so it stays the same size as enti grow.
+func (s *Store) ListEntiPage(ctx context.Context, offset, limit int) ([]model.EnteSummary, int, error) {
+	rows, err := s.pool.Query(ctx, `
+		WITH page AS (SELECT e.id, e.slug, e.name, count(*) OVER () AS total FROM enti e
+		              WHERE EXISTS (SELECT 1 FROM plans p WHERE p.ente_id = e.id)
+		              ORDER BY e.name, e.slug LIMIT $1 OFFSET $2)
+		SELECT e.total, e.slug, e.name, p.slug, p.title, p.start_year, p.end_year,
+		       (SELECT label FROM revisions r WHERE r.plan_id = p.id ORDER BY seq DESC LIMIT 1),
+		       (SELECT count(*) FROM objectives o WHERE o.plan_id = p.id),
+		       (SELECT count(*) FROM indicators i WHERE i.plan_id = p.id)
+		FROM page e JOIN plans p ON p.ente_id = e.id
+		ORDER BY e.name, e.slug, p.start_year DESC, p.slug`, limit, offset)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list enti: %w", err)
+	}
+	defer rows.Close()
+	var out []model.EnteSummary
+	total := 0
+	for rows.Next() {
+		var eslug, ename string
+		var p model.PlanSummary
+		if err := rows.Scan(&total, &eslug, &ename, &p.Slug, &p.Title, &p.StartYear, &p.EndYear, &p.Revision, &p.Objectives, &p.Measures); err != nil {
+			return nil, 0, fmt.Errorf("scan ente: %w", err)
+		}
+		if len(out) == 0 || out[len(out)-1].Slug != eslug {
+			out = append(out, model.EnteSummary{Slug: eslug, Name: ename})
+		}
+		out[len(out)-1].Plans = append(out[len(out)-1].Plans, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("list enti: %w", err)
+	}
+	if len(out) == 0 && offset > 0 { // past the last page: the total still counts
+		if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM enti e WHERE EXISTS (SELECT 1 FROM plans p WHERE p.ente_id = e.id)`).Scan(&total); err != nil {
+			return nil, 0, fmt.Errorf("count enti: %w", err)
+		}
+	}
+	return out, total, nil
+}
+
 const planHeaderSQL = `
 	SELECT p.id, e.id, e.slug, e.name, p.slug, p.title, p.start_year, p.end_year, r.seq, r.label, p.source_title
 	FROM plans p JOIN enti e ON e.id = p.ente_id
