@@ -19,7 +19,7 @@ import (
 // failure it says where the browser is, while the test's context is alive.
 func loadAfter(t *testing.T, ctx context.Context, actions ...chromedp.Action[chromedp.Void]) int64 {
 	t.Helper()
-	wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	wctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
 	if _, err := chromedp.Run(wctx, chromedp.Evaluate[bool](`window.__piaoLeaving = true`)); err != nil {
 		t.Fatalf("mark the page: %v", err)
@@ -40,7 +40,7 @@ func loadAfter(t *testing.T, ctx context.Context, actions ...chromedp.Action[chr
 		}
 		select {
 		case <-wctx.Done():
-			t.Fatalf("no new page loaded within 30 s (at %s)", where(ctx))
+			t.Fatalf("no new page loaded within 60 s (at %s)", where(ctx))
 		case <-tick.C:
 		}
 	}
