@@ -31,7 +31,13 @@ type EntryPageData struct {
 	Result    *scoring.IndicatorResult
 	Trace     *scoring.Trace
 	History   []model.HistoryEvent
+	// DeviationRequired: at the final period the entry needs a complete
+	// motivazione of its scostamento before approval.
+	DeviationRequired bool
 }
+
+// FinalPeriod reports whether the page's period is the year's final one.
+func (d EntryPageData) FinalPeriod() bool { return d.Period.Kind == "final" }
 
 // WorklistData is the "Le mie misurazioni" page.
 type WorklistData struct {
@@ -281,4 +287,12 @@ func closingMissingText(t model.ClosingGap) string {
 		return ", anche se 1 indicatore resta senza valore approvato."
 	}
 	return ", anche se " + strconv.Itoa(n) + " indicatori restano senza valore approvato."
+}
+
+// orDash is a free text, or "non compilata" when empty.
+func orDash(s string) string {
+	if s == "" {
+		return "non compilata"
+	}
+	return s
 }
