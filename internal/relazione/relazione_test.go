@@ -33,6 +33,13 @@ import (
 // its final period with the engine: what every format must agree with.
 func fixture(t *testing.T) (*store.Store, model.PlanHeader, *scorecard.Card) {
 	t.Helper()
+	ref, h, card := fixtureRef(t)
+	return ref.Store, h, card
+}
+
+// fixtureRef is fixture with the reference database's pools.
+func fixtureRef(t *testing.T) (testfix.Ref, model.PlanHeader, *scorecard.Card) {
+	t.Helper()
 	ctx := context.Background()
 	ref := testfix.Reference(t)
 	st, doc := ref.Store, ref.Doc
@@ -56,7 +63,7 @@ func fixture(t *testing.T) (*store.Store, model.PlanHeader, *scorecard.Card) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return st, h, card
+	return ref, h, card
 }
 
 // expected is, per "objective code|indicator name", the achievement the engine gives.

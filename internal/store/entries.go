@@ -640,3 +640,26 @@ func (s *Store) AttachmentFile(ctx context.Context, id int64) (AttachmentFile, e
 	}
 	return a, nil
 }
+
+// Deviations returns the motivazioni of the scostamenti written for a period,
+// by indicator key; approvedOnly keeps those of approved measurements (what
+// the published Relazione may quote).
+func (s *Store) Deviations(ctx context.Context, h model.PlanHeader, periodID int64, approvedOnly bool) (map[string]model.Deviation, error) {
+	rows, err := s.pool.Query(ctx, `SELECT i.key, m.deviation_what, m.deviation_why, m.deviation_action
+		FROM measurements m JOIN indicators i ON i.id = m.indicator_id
+		WHERE m.plan_id = $1 AND m.period_id = $2 AND (NOT $3 OR m.status = 'approved')
+			AND (m.deviation_what <> '' OR m.deviation_why <> '' OR m.deviation_action <> '')`, h.ID, periodID, approvedOnly)
+	if err != nil {
+		return nil, fmt.Errorf("deviations: %w", err)
+	}
+	out := map[string]model.Deviation{}
+	var key string
+	var d model.Deviation
+	if _, err := pgx.ForEachRow(rows, []any{&key, &d.What, &d.Why, &d.Action}, func() error {
+		out[key] = d
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("deviations: %w", err)
+	}
+	return out, nil
+}
