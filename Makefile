@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/piao
 PKGS    := ./...
 
-.PHONY: run build test proof faults limits e2e bench bench-replicas bench-flat generate lint vendor clean help
+.PHONY: run build test proof faults limits e2e office bench bench-replicas bench-flat generate lint vendor clean help
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -30,6 +30,9 @@ limits: build ## resource limits under hostile load on the real server (RSS of c
 e2e: build ## browser tests: Debian's Chromium driven by chromedp (needs the chromium package)
 	./$(BIN) withdb -- $(GO) test -count=1 -tags browser -run Browser ./internal/server/
 
+office: ## ODT/DOCX read back by LibreOffice headless and the tagged PDF/A export (needs libreoffice-writer-nogui)
+	$(GO) test -count=1 -tags office -run LibreOffice ./internal/report/
+
 bench: build ## engine benchmarks, then load on the real server with synthetic plans (a private PostgreSQL when needed)
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/scoring/
 	$(GO) test -run '^$$' -bench ParsePDF200 -benchtime 3x ./internal/piaoparse/
@@ -53,6 +56,7 @@ lint: ## gofmt and go vet must be clean
 	$(GO) vet -tags browser $(PKGS)
 	$(GO) vet -tags proof $(PKGS)
 	$(GO) vet -tags limits $(PKGS)
+	$(GO) vet -tags office $(PKGS)
 
 vendor: ## refresh web/static/vendor from the pinned npm packages (needs npm)
 	./web/vendor.sh

@@ -77,7 +77,11 @@ type TreeNode struct {
 	URL         templ.SafeURL
 	Value       *float64 // achievement in percent; nil = no score
 	Status      scoring.Status
-	Children    []TreeNode
+	// Kind is the objective's kind (plan.Kind*) when the node is one: the
+	// description counts each kind apart ("21 obiettivi operativi, 4
+	// obiettivi comuni"); nodes without it are counted by level.
+	Kind     string
+	Children []TreeNode
 }
 
 // TreeData is the performance tree with its root (the ente).
@@ -780,31 +784,50 @@ func treeDesc(t TreeData) string {
 	if t.Desc != "" {
 		return t.Desc
 	}
-	counts := []int{}
+	names := t.Levels
+	if names == nil {
+		names = treeLevelNames
+	}
+	// per level, the groups in the order first met: a kind's plural, or the level's name
+	type group struct {
+		name string
+		n    int
+	}
+	var levels [][]group
 	var walk func(n *TreeNode, d int)
 	walk = func(n *TreeNode, d int) {
 		if d > 0 {
-			for len(counts) < d {
-				counts = append(counts, 0)
+			for len(levels) < d {
+				levels = append(levels, nil)
 			}
-			counts[d-1]++
+			name := "elementi di livello " + strconv.Itoa(d+1)
+			if d-1 < len(names) {
+				name = names[d-1]
+			}
+			if n.Kind != "" {
+				name = strings.ToLower(KindPlural(n.Kind))
+			}
+			found := false
+			for k := range levels[d-1] {
+				if levels[d-1][k].name == name {
+					levels[d-1][k].n++
+					found = true
+				}
+			}
+			if !found {
+				levels[d-1] = append(levels[d-1], group{name, 1})
+			}
 		}
 		for k := range n.Children {
 			walk(&n.Children[k], d+1)
 		}
 	}
 	walk(&t.Root, 0)
-	names := t.Levels
-	if names == nil {
-		names = treeLevelNames
-	}
 	var parts []string
-	for i, n := range counts {
-		name := "elementi di livello " + strconv.Itoa(i+2)
-		if i < len(names) {
-			name = names[i]
+	for _, l := range levels {
+		for _, g := range l {
+			parts = append(parts, strconv.Itoa(g.n)+" "+g.name)
 		}
-		parts = append(parts, strconv.Itoa(n)+" "+name)
 	}
 	s := "Albero della performance da sinistra a destra: " + strings.TrimSpace(t.Root.Code+" "+t.Root.Title)
 	if t.Root.Value != nil {

@@ -477,3 +477,16 @@ func TestBarChartSenzaTarget(t *testing.T) {
 	}}))
 	checkChart(t, out, "st", "senza target 1", "dato mancante 1", "O.3.3.1/1: Senza target")
 }
+
+// TestTreeDescCountsEachKind: common objectives under a strategic one are
+// counted as common, not as operational.
+func TestTreeDescCountsEachKind(t *testing.T) {
+	root := TreeNode{Code: "Ente", Title: "Camera", Children: []TreeNode{{Code: "Ambito 1", Title: "Salute", Children: []TreeNode{
+		{Code: "1.1", Title: "Strategico", Kind: "strategic", Children: []TreeNode{
+			{Code: "C.1", Title: "Comune", Kind: "common"}, {Code: "O.1", Title: "Operativo", Kind: "operational"},
+			{Code: "O.2", Title: "Operativo", Kind: "operational"}}}}}}}
+	got := treeDesc(TreeData{Root: root})
+	if want := "poi 1 ambiti strategici, 1 obiettivi strategici, 1 obiettivi comuni, 2 obiettivi operativi."; !strings.Contains(got, want) {
+		t.Errorf("description %q lacks %q", got, want)
+	}
+}

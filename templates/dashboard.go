@@ -195,7 +195,7 @@ func planTreeData(t model.PlanTree, sc Scores) TreeData {
 		}
 	}
 	node := func(o model.ObjectiveRow) TreeNode {
-		n := TreeNode{Code: o.Code, Title: o.Title, URL: ObjectiveURL(t.Plan.EnteSlug, t.Plan.Slug, o.Code)}
+		n := TreeNode{Code: o.Code, Title: o.Title, URL: ObjectiveURL(t.Plan.EnteSlug, t.Plan.Slug, o.Code), Kind: o.Kind}
 		if s, i := sc.objective(o.Code); i >= 0 {
 			n.Status = s.Status
 			if s.Has {

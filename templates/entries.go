@@ -45,6 +45,9 @@ type EntryPageData struct {
 	Result             *scoring.IndicatorResult
 	Trace              *scoring.Trace
 	History            []model.HistoryEvent
+	// DeviationRequired: at the final period the entry needs a complete
+	// motivazione of its scostamento before approval.
+	DeviationRequired bool
 }
 
 // WorklistFilter narrows the worklist; entry pages carry it in their query
@@ -82,6 +85,9 @@ func (f WorklistFilter) Query() string {
 	}
 	return "&" + v.Encode()
 }
+
+// FinalPeriod reports whether the page's period is the year's final one.
+func (d EntryPageData) FinalPeriod() bool { return d.Period.Kind == "final" }
 
 // WorklistData is the "Le mie misurazioni" page.
 type WorklistData struct {
@@ -559,4 +565,12 @@ func mbText(n int64) string {
 		return strconv.FormatInt(n>>20, 10) + " MB"
 	}
 	return itfmt.Number(float64(n)/(1<<20), 1) + " MB"
+}
+
+// orDash is a free text, or "non compilata" when empty.
+func orDash(s string) string {
+	if s == "" {
+		return "non compilata"
+	}
+	return s
 }

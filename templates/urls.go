@@ -110,7 +110,8 @@ func PublicDecisionURL(ente, plan string, year int, id int64) templ.SafeURL {
 }
 
 // PublicRelazioneFileURL is a download of the published Relazione
-// ("relazione.pdf", "relazione.xlsx", "relazione-csv.zip", "TABLE.csv").
+// ("relazione.pdf", "relazione.xlsx", "relazione-csv.zip", "relazione.odt",
+// "relazione.docx", "TABLE.csv").
 func PublicRelazioneFileURL(ente, plan string, year int, file string) templ.SafeURL {
 	return under(PublicRelazioneURL(ente, plan, year), file)
 }
@@ -271,7 +272,8 @@ func DecisionURL(ente, plan string, year int, id int64) templ.SafeURL {
 }
 
 // RelazioneFileURL is a download of the Relazione ("relazione.pdf",
-// "relazione.xlsx", "relazione-csv.zip", "TABLE.csv").
+// "relazione.xlsx", "relazione-csv.zip", "relazione.odt", "relazione.docx",
+// "TABLE.csv").
 func RelazioneFileURL(ente, plan string, year int, file string) templ.SafeURL {
 	return under(RelazioneURL(ente, plan, year), file)
 }

@@ -24,7 +24,21 @@ type Entry struct {
 	ReviewComment string
 	Demo          bool
 	Attachments   []Attachment
+	Deviation     Deviation // the motivazione of a scostamento (final period) or a corrective-action note (30/06)
 }
+
+// Deviation is a dirigente's motivazione of a scostamento: what happened, why,
+// and the corrective action. At the in-year period only Action is used, as an
+// optional note beside an early warning.
+type Deviation struct {
+	What, Why, Action string
+}
+
+// Complete reports whether every part of the motivazione is written.
+func (d Deviation) Complete() bool { return d.What != "" && d.Why != "" && d.Action != "" }
+
+// Empty reports whether nothing is written.
+func (d Deviation) Empty() bool { return d.What == "" && d.Why == "" && d.Action == "" }
 
 // Attachment describes an evidence file.
 type Attachment struct {
@@ -54,6 +68,10 @@ type EntryIndicator struct {
 	OwnerTitles    []string
 	Baselines      []plan.Baseline
 	Target         *TargetInForce // for the period's year
+	// DeviationRequired is set by the caller before an approval when the
+	// entry needs a complete motivazione (workflow.DeviationRequired): the
+	// store then refuses to approve without one.
+	DeviationRequired bool
 }
 
 // HistoryEvent is one change of a measurement.

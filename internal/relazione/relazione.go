@@ -21,6 +21,7 @@ import (
 	"github.com/piao-performance/piao/internal/scores"
 	"github.com/piao-performance/piao/internal/scoring"
 	"github.com/piao-performance/piao/internal/store"
+	"github.com/piao-performance/piao/internal/workflow"
 )
 
 // DemoNotice is printed on every page, sheet and file built from demo data.
@@ -37,6 +38,7 @@ const (
 	SecTransversal    = "obiettivi-trasversali"
 	SecExtraordinary  = "obiettivi-straordinari"
 	SecOrganisational = "obiettivi-organizzativi"
+	SecDeviations     = "scostamenti"
 	SecIndividual     = "schede-individuali"
 	SecNotes          = "qualita-dati"
 	SecMethod         = "metodo"
@@ -51,7 +53,7 @@ type Section struct{ Slug, Title string }
 // Sections lists the Relazione's sections in order; public leaves out the
 // individual scorecards, which the published version does not carry.
 func Sections(public bool) []Section {
-	all := []Section{{SecSummary, "Sintesi"}, {SecAreas, "Ambiti strategici"}, {SecStrategic, "Obiettivi strategici"}, {SecCommon, "Obiettivi comuni"}, {SecOperationalAr, "Obiettivi operativi per ambito"}, {SecOperationalDir, "Obiettivi operativi per dirigente"}, {SecTransversal, "Obiettivi trasversali"}, {SecExtraordinary, "Obiettivi trasversali straordinari"}, {SecOrganisational, "Obiettivi organizzativi"}, {SecIndividual, "Schede di valutazione individuale"}, {SecNotes, "Note sulla qualità dei dati"}, {SecMethod, "Metodo di misurazione"}, {SecExplain, "Come è calcolato"}, {SecObservations, "Osservazioni dell'OIV"}, {SecValidation, "Validazione della Relazione"}}
+	all := []Section{{SecSummary, "Sintesi"}, {SecAreas, "Ambiti strategici"}, {SecStrategic, "Obiettivi strategici"}, {SecCommon, "Obiettivi comuni"}, {SecOperationalAr, "Obiettivi operativi per ambito"}, {SecOperationalDir, "Obiettivi operativi per dirigente"}, {SecTransversal, "Obiettivi trasversali"}, {SecExtraordinary, "Obiettivi trasversali straordinari"}, {SecOrganisational, "Obiettivi organizzativi"}, {SecDeviations, "Scostamenti e motivazioni"}, {SecIndividual, "Schede di valutazione individuale"}, {SecNotes, "Note sulla qualità dei dati"}, {SecMethod, "Metodo di misurazione"}, {SecExplain, "Come è calcolato"}, {SecObservations, "Osservazioni dell'OIV"}, {SecValidation, "Validazione della Relazione"}}
 	if public {
 		all = slices.DeleteFunc(all, func(x Section) bool { return x.Slug == SecIndividual })
 	}
@@ -121,6 +123,11 @@ func Build(ctx context.Context, st *store.Store, h model.PlanHeader, year int, o
 		return nil, err
 	}
 	history := histories[year]
+	// the published version quotes only motivazioni of approved values
+	deviations, err := st.Deviations(ctx, h, period.ID, opt.Visibility == model.Public)
+	if err != nil {
+		return nil, err
+	}
 	head, err := st.LatestAuditHead(ctx, h.EnteID)
 	if err != nil {
 		return nil, err
@@ -176,6 +183,7 @@ func Build(ctx context.Context, st *store.Store, h model.PlanHeader, year int, o
 		b.indicatorTable(SecTransversal, title(SecTransversal), "", plan.KindTransversal, groupNone),
 		b.indicatorTable(SecExtraordinary, title(SecExtraordinary), "", plan.KindExtraordinary, groupNone),
 		b.indicatorTable(SecOrganisational, title(SecOrganisational), "Stato della strategia e stato di salute dell'ente.", plan.KindOrganisational, groupNone),
+		b.deviationsTable(period, deviations),
 		b.individualTable(),
 		notesTable(notes),
 		b.methodTable(),
@@ -406,6 +414,79 @@ func (b *builder) indicatorCells(i int) []document.Cell {
 		value = document.Cell{Text: itfmt.Value(res.Actual, in.Unit), Value: res.Actual, Has: true}
 	}
 	return []document.Cell{text(name), base, target, value, pctCell(res.Score), text(statusText(res.Score))}
+}
+
+// deviationsTable lists the scostamenti of the final period: every entered
+// indicator not applicable or below its target, with its dirigente's
+// motivazione quoted verbatim (workflow.DeviationRequired is the same rule).
+// Its introduction is generated from the rows it introduces and nothing else.
+func (b *builder) deviationsTable(p model.Period, devs map[string]model.Deviation) document.Table {
+	t := document.Table{Slug: SecDeviations, Title: title(SecDeviations),
+		Columns: []document.Column{{Header: "Obiettivo", Width: 0.9}, {Header: "Indicatore", Width: 2.2}, {Header: "Target", Width: 0.9},
+			{Header: "Valore", Kind: document.Number, Width: 0.9}, {Header: "Raggiungimento indicatore", Kind: document.Percent, Width: 1.1},
+			{Header: "Cosa è successo", Width: 2.2}, {Header: "Perché", Width: 2.2}, {Header: "Azione correttiva", Width: 2.2}}}
+	var below, na, explained int
+	for i, in := range b.card.Model.Indicators {
+		if in.Derived != nil {
+			continue
+		}
+		res := b.res.Indicators[i]
+		isNA := b.res.Actuals[i].State == scoring.NotApplicable
+		if !workflow.DeviationRequired(true, isNA, res.HasActual, !res.NoTarget, res.Met) {
+			continue
+		}
+		if isNA {
+			na++
+		} else {
+			below++
+		}
+		d, ok := devs[in.Key]
+		if ok && d.Complete() {
+			explained++
+		}
+		cells := b.indicatorCells(i) // Indicatore, Baseline, Target, Valore, Raggiungimento, Stato
+		row := []document.Cell{text(in.Objective), text(in.Key + " " + cells[0].Text), cells[2], cells[3], cells[4],
+			text(orMissing(d.What)), text(orMissing(d.Why)), text(orMissing(d.Action))}
+		t.Rows = append(t.Rows, row)
+	}
+	t.Intro = deviationsIntro(p, below, na, explained)
+	return t
+}
+
+// deviationsIntro is the sentence that opens the scostamenti: counts only.
+func deviationsIntro(p model.Period, below, na, explained int) string {
+	at := "Al " + itfmt.Date(p.EndsOn) + " "
+	if below+na == 0 {
+		return at + "tutti gli indicatori con valore raggiungono pienamente il target: non ci sono scostamenti da motivare."
+	}
+	s := at + plural(below, "indicatore non raggiunge", "indicatori non raggiungono") + " pienamente il target e " +
+		plural(na, "indicatore non è applicabile", "indicatori non sono applicabili") + ". "
+	switch explained {
+	case below + na:
+		s += "Per ciascuno il dirigente responsabile ha motivato lo scostamento; le motivazioni sono riportate testualmente."
+	case 0:
+		s += "Nessuna motivazione dello scostamento è ancora completa."
+	default:
+		s += "Per " + strconv.Itoa(explained) + " di questi il dirigente responsabile ha motivato lo scostamento (riportato testualmente); per " +
+			strconv.Itoa(below+na-explained) + " la motivazione manca o è incompleta."
+	}
+	return s
+}
+
+// plural writes a count with the singular or plural words ("1 indicatore",
+// "nessun" for zero is avoided: "0 indicatori").
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+func orMissing(s string) string {
+	if s == "" {
+		return "motivazione mancante"
+	}
+	return s
 }
 
 func (b *builder) individualTable() document.Table {

@@ -980,7 +980,10 @@ func (s *biSweep) ensureSubmitted(key string) {
 		}
 		v, _ = s.entry(key)
 	}
-	ct, body := biMultipart(s.t, url.Values{"valore": {"7"}, "versione": {strconv.Itoa(v)}, "azione": {"invia"}}, "allegati", nil)
+	// 7 against a target of zero is a scostamento: it is approved only with its motivazione
+	ct, body := biMultipart(s.t, url.Values{"valore": {"7"}, "versione": {strconv.Itoa(v)}, "azione": {"invia"},
+		"scost_cosa": {"Sette protocolli in ritardo."}, "scost_perche": {"Picco di pratiche a dicembre."},
+		"scost_azione": {"Turni di protocollazione."}}, "allegati", nil)
 	res, err := s.client("dirigente").Post(s.base+path, ct, bytes.NewReader(body))
 	if err != nil || res.StatusCode != http.StatusSeeOther {
 		s.t.Fatalf("submit %s: %v %d", key, err, res.StatusCode)
@@ -1082,7 +1085,8 @@ func (s *biSweep) forms(doc *plan.Document) map[string][]*biForm {
 	// the entry form
 	entryFields := func(value ...biField) []biField {
 		return append(value, biInt("versione", 0, 1<<31), biAny("azione"), biAny("na"),
-			biField{name: "motivo", kind: kindText, max: 500}, biText("nota", 2000, false))
+			biField{name: "motivo", kind: kindText, max: 500}, biText("nota", 2000, false),
+			biText("scost_cosa", 2000, false), biText("scost_perche", 2000, false), biText("scost_azione", 2000, false))
 	}
 	entryBase := func(key string, kv ...string) func() url.Values {
 		return func() url.Values {

@@ -265,6 +265,23 @@ func TestBrowserReportApproveScore(t *testing.T) {
 	if v := axeViolations(t, ctx); len(v) > 0 {
 		t.Errorf("entry page: axe-core violations:\n%s", strings.Join(v, "\n"))
 	}
+	// 183 mediations of 200 is a scostamento: the dirigente explains it on the
+	// entry form (the grid keeps the stored motivazione), else no approval
+	err = chromedp.Do(ctx, chromedp.Navigate(srv.URL+planPath+"/misurazioni/O.3.3.1/1?periodo=2023-final"),
+		chromedp.SendKeys(chromedp.ID("valore"), "180"), // a draft: the grid below changes it to 183 and submits
+		chromedp.SendKeys(chromedp.ID("scost_cosa"), "Avviate 183 mediazioni su 200."),
+		chromedp.SendKeys(chromedp.ID("scost_perche"), "Due conciliatori in meno da settembre."),
+		chromedp.SendKeys(chromedp.ID("scost_azione"), "Nuovo elenco di conciliatori dal 2024."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := axeViolations(t, ctx); len(v) > 0 {
+		t.Errorf("entry page with the motivazione: axe-core violations:\n%s", strings.Join(v, "\n"))
+	}
+	loadAfter(t, ctx, chromedp.Click(chromedp.CSS(`button[value=salva]`)))
+	if !eval[bool](t, ctx, `document.body.innerText.includes('Misurazione salvata') && document.getElementById('scost_perche').value.includes('conciliatori')`) {
+		t.Fatal("the motivazione was not saved")
+	}
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+planPath+"/misurazioni/griglia?periodo=2023-final")); err != nil {
 		t.Fatal(err)
 	}

@@ -92,6 +92,11 @@ func (s *Server) bulkApprovals(w http.ResponseWriter, r *http.Request) error {
 		if !s.can(r, auth.Approve, ownerResource(h, ind.Owners)) {
 			return forbidden("Il tuo profilo non permette questa operazione.")
 		}
+		if act == workflow.Approve && queued {
+			if ind.DeviationRequired, err = s.deviationRequired(r, h, p, ind, it.Entry); err != nil {
+				return err
+			}
+		}
 		entries = append(entries, store.BulkEntry{Indicator: ind, Version: version})
 		if queued {
 			it.Entry.Version = version // the confirmation carries the version the user saw
@@ -120,6 +125,7 @@ func (s *Server) bulkApprovals(w http.ResponseWriter, r *http.Request) error {
 	}
 	_, err = s.store.TransitionMany(r.Context(), h, p, entries, act, form.Comment, *auth.FromContext(r.Context()))
 	var stale *store.StaleEntriesError
+	var unexplained *store.UnexplainedDeviationsError
 	switch {
 	case errors.As(err, &stale):
 		form.Message = "Nessuna misurazione è stata modificata: queste sono cambiate nel frattempo (nuova versione o non più in attesa di approvazione): " +
@@ -128,6 +134,14 @@ func (s *Server) bulkApprovals(w http.ResponseWriter, r *http.Request) error {
 			delete(form.Selected, k)
 		}
 		return s.renderDashboard(w, r, http.StatusConflict, form)
+	case errors.As(err, &unexplained):
+		form.Message = "Nessuna misurazione è stata approvata: queste non hanno la motivazione completa dello scostamento " +
+			"(cosa è successo, perché, azione correttiva), richiesta al periodo finale per gli indicatori non pienamente raggiunti o non applicabili: " +
+			strings.Join(unexplained.Keys, ", ") + ". Restituiscile ai dirigenti o toglile dalla selezione."
+		for _, k := range unexplained.Keys {
+			delete(form.Selected, k)
+		}
+		return s.renderDashboard(w, r, http.StatusUnprocessableEntity, form)
 	case errors.Is(err, store.ErrPeriodClosed):
 		form.Message = "Il periodo è chiuso: nessuna misurazione è stata modificata."
 		return s.renderDashboard(w, r, http.StatusConflict, form)

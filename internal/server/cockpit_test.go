@@ -260,3 +260,82 @@ func TestBulkApprovalsFromTheCockpit(t *testing.T) {
 		t.Errorf("%d entries carry the comment, want 2", comments)
 	}
 }
+
+// TestBulkApprovalNeedsTheMotivazioni: at the final period a bulk approval
+// with entries whose scostamento is not explained changes nothing and names
+// them; once explained, the same entries are approved.
+func TestBulkApprovalNeedsTheMotivazioni(t *testing.T) {
+	t.Parallel()
+	srv, pool, st, h := authServer(t)
+	ctx := context.Background()
+	p, err := st.Period(ctx, h.ID, 2023, "final")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pos int64
+	if err := pool.QueryRow(ctx, `SELECT id FROM roles WHERE key = 'dir-ef'`).Scan(&pos); err != nil {
+		t.Fatal(err)
+	}
+	items, err := st.Worklist(ctx, h, p, pos)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := auth.User{Username: "dirigente", Role: auth.Dirigente, PositionID: pos}
+	var keys []string
+	versions := map[string]int{}
+	inds := map[string]model.EntryIndicator{}
+	for _, it := range items { // two entries "non applicabile": a scostamento at the final period
+		if it.Formula != plan.FormulaDirect || it.Entry.Version != 0 || len(keys) == 2 {
+			continue
+		}
+		ind, err := st.EntryIndicator(ctx, h, it.Key, p.Year)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e, err := st.SaveEntry(ctx, h, store.EntryInput{Indicator: ind, Period: p, NotApplicable: true, Reason: "Servizio sospeso",
+			Submit: true}, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys, versions[it.Key], inds[it.Key] = append(keys, it.Key), e.Version, ind
+	}
+	if len(keys) != 2 {
+		t.Fatalf("only %d direct indicators for dir-ef", len(keys))
+	}
+	action := srv.URL + refPlan + "/misurazioni/approvazioni?periodo=2023-final"
+	sg := client(t)
+	signIn(t, sg, srv.URL, "segretario", testPassword)
+	code, page := postPage(t, sg, action, bulkForm("approva", keys, versions, "conferma", "1"))
+	if code != http.StatusUnprocessableEntity {
+		t.Errorf("bulk approval without motivazioni: %d", code)
+	}
+	mustContain(t, page, "Nessuna misurazione è stata approvata", "motivazione completa dello scostamento", keys[0], keys[1])
+	if got := statuses(t, st, h, p, keys); !allStatus(got, workflow.Submitted) {
+		t.Errorf("after a refused bulk approval: %v", got)
+	}
+	// returned, explained and submitted again: approved
+	for _, k := range keys {
+		e, err := st.Transition(ctx, h, inds[k], p, versions[k], workflow.Return, "Scrivi la motivazione", auth.User{Username: "segretario", Role: auth.Segretario})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e, err = st.SaveEntry(ctx, h, store.EntryInput{Indicator: inds[k], Period: p, NotApplicable: true, Reason: "Servizio sospeso",
+			Version: e.Version, Submit: true, Deviation: &model.Deviation{What: "Servizio sospeso.", Why: "Lavori nella sede.",
+				Action: "Riapertura a gennaio."}}, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		versions[k] = e.Version
+	}
+	res, err := sg.PostForm(action, bulkForm("approva", keys, versions, "conferma", "1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("bulk approval with motivazioni: %d", res.StatusCode)
+	}
+	if got := statuses(t, st, h, p, keys); !allStatus(got, workflow.Approved) {
+		t.Errorf("after the bulk approval: %v", got)
+	}
+}

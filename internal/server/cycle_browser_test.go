@@ -87,8 +87,10 @@ func TestBrowserCycleJourney(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// a final period's "non applicabile" is approved only with its motivazione
 		e, err := st.SaveEntry(ctx, ph, store.EntryInput{Indicator: ind, Period: p, NotApplicable: true,
-			Reason: "Servizio sospeso nel periodo (dato dimostrativo)", Submit: submit}, dir)
+			Reason: "Servizio sospeso nel periodo (dato dimostrativo)", Submit: submit, Deviation: &model.Deviation{
+				What: "Servizio sospeso.", Why: "Dato dimostrativo.", Action: "Nessuna: dato dimostrativo."}}, dir)
 		if err != nil {
 			t.Fatalf("save %s: %v", key, err)
 		}

@@ -210,6 +210,11 @@ func (s *Server) renderEntry(w http.ResponseWriter, r *http.Request, status int,
 			return err
 		}
 		d.Result, d.Trace = res, trace
+		req, err := s.deviationRequired(r, d.Plan, d.Period, d.Indicator, d.Entry)
+		if err != nil {
+			return err
+		}
+		d.DeviationRequired = req
 	}
 	hist, err := s.store.EntryHistory(r.Context(), d.Plan, d.Indicator.Key)
 	if err != nil {
@@ -244,6 +249,23 @@ func (s *Server) preview(r *http.Request, h model.PlanHeader, p model.Period, in
 	return &out, &trace, nil
 }
 
+// deviationRequired applies the rule of the scostamenti
+// (workflow.DeviationRequired) to an entry as it stands: at the final period,
+// not applicable or not fully achieved.
+func (s *Server) deviationRequired(r *http.Request, h model.PlanHeader, p model.Period, ind model.EntryIndicator, e model.Entry) (bool, error) {
+	if p.Kind != "final" || e.Version == 0 || ind.Formula == plan.FormulaDerived {
+		return false, nil
+	}
+	if e.NotApplicable {
+		return true, nil
+	}
+	res, _, err := s.preview(r, h, p, ind, e)
+	if err != nil || res == nil {
+		return false, err
+	}
+	return workflow.DeviationRequired(true, false, res.HasActual, !res.NoTarget, res.Met), nil
+}
+
 func actualOf(formula plan.Formula, e model.Entry) scoring.Actual {
 	switch {
 	case e.NotApplicable:
@@ -258,7 +280,8 @@ func actualOf(formula plan.Formula, e model.Entry) scoring.Actual {
 
 // formOf fills the form from a stored entry.
 func formOf(ind model.EntryIndicator, e model.Entry) templates.EntryForm {
-	f := templates.EntryForm{Values: map[string]string{}, NA: e.NotApplicable, Reason: e.Reason, Note: e.Note, Version: e.Version}
+	f := templates.EntryForm{Values: map[string]string{}, NA: e.NotApplicable, Reason: e.Reason, Note: e.Note, Version: e.Version,
+		DevWhat: e.Deviation.What, DevWhy: e.Deviation.Why, DevAction: e.Deviation.Action}
 	switch {
 	case e.Value != nil && ind.Formula == plan.FormulaYesNo:
 		f.Values["valore"] = itfmt.Value(*e.Value, plan.UnitYesNo)
@@ -275,8 +298,12 @@ func formOf(ind model.EntryIndicator, e model.Entry) templates.EntryForm {
 // into the form as typed and what to store.
 func decodeEntry(ind model.EntryIndicator, get func(string) string, sent func(string) bool) (templates.EntryForm, store.EntryInput) {
 	f, e := workflow.DecodeEntry(ind.Formula, ind.Inputs, get, sent)
-	return f, store.EntryInput{Indicator: ind, Value: e.Value, Inputs: e.Inputs, NotApplicable: e.NotApplicable,
+	in := store.EntryInput{Indicator: ind, Value: e.Value, Inputs: e.Inputs, NotApplicable: e.NotApplicable,
 		Reason: e.Reason, Note: e.Note, Version: e.Version}
+	if e.Deviation != nil {
+		in.Deviation = &model.Deviation{What: e.Deviation[0], Why: e.Deviation[1], Action: e.Deviation[2]}
+	}
+	return f, in
 }
 
 // saveEntry handles the entry form: checks, attachments, optimistic version,
@@ -485,6 +512,15 @@ func (s *Server) transition(w http.ResponseWriter, r *http.Request) error {
 	reason := strings.TrimSpace(r.PostForm.Get("motivo"))
 	if utf8.RuneCountInString(reason) > maxReason || !itfmt.ValidText(reason) {
 		reason = ""
+	}
+	if a.act == workflow.Approve {
+		cur, err := s.store.Entry(r.Context(), ind.ID, p.ID)
+		if err != nil {
+			return err
+		}
+		if ind.DeviationRequired, err = s.deviationRequired(r, h, p, ind, cur); err != nil {
+			return err
+		}
 	}
 	_, err = s.store.Transition(r.Context(), h, ind, p, version, a.act, reason, *auth.FromContext(r.Context()))
 	var conflict *store.ConflictError

@@ -147,8 +147,19 @@ func TestReportingWorkflowInTheBrowserForms(t *testing.T) {
 	_, body = fetch(t, sg, srv.URL+refPlan+"/ritardi"+period)
 	mustContain(t, body, "Da approvare (1)", "O.3.3.1/1", "Dirigente Area Promozione")
 	_, body = fetch(t, sg, srv.URL+entryPath+period)
+	// 183 of 200 at the final period is a scostamento: no approval without its motivazione
+	mustContain(t, body, "Motivazione dello scostamento", "Incompleta:")
+	res, err := sg.PostForm(srv.URL+entryPath+"/stato"+period, url.Values{"azione": {"approva"}, "versione": {version(t, body)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusConflict || !strings.Contains(string(refused), "si approva solo con la motivazione dello scostamento completa") {
+		t.Fatalf("approval of an unexplained scostamento: %d", res.StatusCode)
+	}
 	form := url.Values{"azione": {"restituisci"}, "versione": {version(t, body)}, "motivo": {""}}
-	res, err := sg.PostForm(srv.URL+entryPath+"/stato"+period, form)
+	res, err = sg.PostForm(srv.URL+entryPath+"/stato"+period, form)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,13 +174,23 @@ func TestReportingWorkflowInTheBrowserForms(t *testing.T) {
 	_, body = fetch(t, dir, srv.URL+refPlan+"/misurazioni"+period+"&stato=returned")
 	mustContain(t, body, "Restituita", "Allegare il verbale firmato")
 	_, body = fetch(t, dir, srv.URL+entryPath+period)
-	res, _ = postMultipart(t, dir, srv.URL+entryPath+period, map[string]string{"valore": "183", "versione": version(t, body), "azione": "invia"},
-		map[string][]byte{"verbale.pdf": []byte("%PDF-1.4 verbale firmato")})
+	mustContain(t, body, "Obbligatoria:", "Cosa è successo", "Azione correttiva")
+	// a motivazione in part is kept but still does not allow approval
+	res, _ = postMultipart(t, dir, srv.URL+entryPath+period, map[string]string{"valore": "183", "versione": version(t, body), "azione": "salva",
+		"scost_cosa": "Avviate 183 mediazioni su 200 previste."}, nil)
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("draft with a partial motivazione: %d", res.StatusCode)
+	}
+	_, body = fetch(t, dir, srv.URL+entryPath+period)
+	res, _ = postMultipart(t, dir, srv.URL+entryPath+period, map[string]string{"valore": "183", "versione": version(t, body), "azione": "invia",
+		"scost_cosa": "Avviate 183 mediazioni su 200 previste.", "scost_perche": "Due conciliatori in meno da settembre.",
+		"scost_azione": "Nuovo elenco di conciliatori dal 2024."}, map[string][]byte{"verbale.pdf": []byte("%PDF-1.4 verbale firmato")})
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("resubmit after return: %d", res.StatusCode)
 	}
 	// approval: the public score of 3.3's operational objective appears only once the period is closed
 	_, body = fetch(t, sg, srv.URL+entryPath+period)
+	mustContain(t, body, "Due conciliatori in meno da settembre.", "Nuovo elenco di conciliatori dal 2024.")
 	if res, err = sg.PostForm(srv.URL+entryPath+"/stato"+period, url.Values{"azione": {"approva"}, "versione": {version(t, body)}}); err != nil || res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("approve: %v %d", err, res.StatusCode)
 	}

@@ -33,6 +33,8 @@ func entryErrorText(err error) (msg string, ok bool) {
 		return "operazione non possibile nello stato «" + locked.Status.Label() + "»", true
 	case errors.Is(err, store.ErrPeriodClosed):
 		return "il periodo è chiuso: nulla può cambiare finché il Segretario Generale non lo riapre", true
+	case errors.Is(err, store.ErrDeviationRequired):
+		return "al periodo finale un indicatore non pienamente raggiunto o non applicabile si approva solo con la motivazione dello scostamento completa (cosa è successo, perché, azione correttiva): restituiscila al dirigente perché la scriva", true
 	case errors.Is(err, store.ErrDerived):
 		return "indicatore calcolato dal sistema: non si inserisce", true
 	case errors.Is(err, workflow.ErrReasonRequired):

@@ -178,6 +178,32 @@ func TestOIVJourney(t *testing.T) {
 	if strings.Contains(text, "Schede di valutazione individuale") {
 		t.Error("public PDF has the individual scorecards")
 	}
+	// the editable formats carry the same sections, the scostamenti included
+	for file, part := range map[string]string{"relazione.odt": "content.xml", "relazione.docx": "word/document.xml"} {
+		res, body := fetch(t, anon, srv.URL+"/trasparenza/cciaa-gran-sasso/piao-2023-2025/relazione/2023/"+file)
+		if res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "application/vnd.") {
+			t.Fatalf("public %s: %d %s", file, res.StatusCode, res.Header.Get("Content-Type"))
+		}
+		z, err := zip.NewReader(strings.NewReader(body), int64(len(body)))
+		if err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		f, err := z.Open(part)
+		if err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		xml, _ := io.ReadAll(f)
+		f.Close()
+		for _, want := range []string{"Relazione sulla performance 2023", "Scostamenti e motivazioni", "Osservazioni dell&#39;OIV",
+			itfmt.Number(card.Result.Ente.Value, 2) + "%"} {
+			if !strings.Contains(string(xml), want) {
+				t.Errorf("%s lacks %q", file, want)
+			}
+		}
+		if strings.Contains(string(xml), "Schede di valutazione individuale") {
+			t.Errorf("public %s has the individual scorecards", file)
+		}
+	}
 }
 
 // TestAuditTrailPageAndExport: filters narrow the list and the export holds

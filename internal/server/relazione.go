@@ -102,7 +102,7 @@ func (s *Server) serveRelazioneFile(w http.ResponseWriter, r *http.Request, publ
 	file := param(r, "file")
 	var table string
 	switch file {
-	case "relazione.pdf", "relazione.xlsx", "relazione-csv.zip":
+	case "relazione.pdf", "relazione.xlsx", "relazione-csv.zip", "relazione.odt", "relazione.docx":
 	default:
 		m := csvFile.FindStringSubmatch(file)
 		if m == nil {
@@ -132,6 +132,12 @@ func (s *Server) serveRelazioneFile(w http.ResponseWriter, r *http.Request, publ
 	case file == "relazione.xlsx":
 		err = report.WriteXLSX(&buf, doc)
 		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	case file == "relazione.odt":
+		err = report.WriteODT(&buf, doc)
+		w.Header().Set("Content-Type", "application/vnd.oasis.opendocument.text")
+	case file == "relazione.docx":
+		err = report.WriteDOCX(&buf, doc)
+		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 	default:
 		name += "_csv"
 		err = report.WriteCSVZip(&buf, doc)

@@ -49,7 +49,7 @@ func TestPages(t *testing.T) {
 		{"/", []string{"Camera di Commercio del Gran Sasso d&#39;Italia", "PIAO 2023–2025", "Aggiornamento obiettivi (ottobre 2023)"}},
 		{planPath, []string{"Albero della performance", "Ambito strategico 1", "Rafforzare lo stato di salute del sistema",
 			"Obiettivi trasversali straordinari", "O.3.3.1", "PO.2.1", "Stato di salute dell&#39;Ente", "Segretario Generale",
-			"81 note sulla trascrizione"}},
+			"86 note sulla trascrizione", "obiettivi comuni, 21 obiettivi operativi"}},
 		// a strategic objective: description, programme, KPIs with three target years
 		{planPath + "/obiettivi/3.3", []string{"Programma (D.M. 27/03/2013)", "Vigilanza sui mercati", "Baseline 2022",
 			"Target 2025", "≥ 200", "≥ 140", "O.3.3.1"}},

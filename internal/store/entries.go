@@ -24,6 +24,9 @@ import (
 var (
 	// ErrDerived: a derived indicator is computed by the engine, never entered.
 	ErrDerived = errors.New("derived indicator: computed, not entered")
+	// ErrDeviationRequired: the entry cannot be approved without a complete
+	// motivazione of its scostamento (model.EntryIndicator.DeviationRequired).
+	ErrDeviationRequired = errors.New("measurement: approval needs the deviation explained (what, why, corrective action)")
 )
 
 // LockedError says why an entry cannot change in its current state.
@@ -94,12 +97,12 @@ func (s *Store) EntryIndicator(ctx context.Context, h model.PlanHeader, key stri
 }
 
 const entryColumns = `m.id, m.version, m.status, m.value::float8, m.inputs, m.not_applicable, m.reason, m.note, m.author,
-	m.updated_at, m.submitted_by, m.reviewed_by, m.review_comment, m.demo`
+	m.updated_at, m.submitted_by, m.reviewed_by, m.review_comment, m.demo, m.deviation_what, m.deviation_why, m.deviation_action`
 
 func scanEntry(row pgx.Row) (model.Entry, error) {
 	var e model.Entry
 	err := row.Scan(&e.ID, &e.Version, &e.Status, &e.Value, &e.Inputs, &e.NotApplicable, &e.Reason, &e.Note, &e.Author,
-		&e.UpdatedAt, &e.SubmittedBy, &e.ReviewedBy, &e.ReviewComment, &e.Demo)
+		&e.UpdatedAt, &e.SubmittedBy, &e.ReviewedBy, &e.ReviewComment, &e.Demo, &e.Deviation.What, &e.Deviation.Why, &e.Deviation.Action)
 	return e, err
 }
 
@@ -140,7 +143,10 @@ type EntryInput struct {
 	// Note is nil when the saving path does not carry the note (the grid, a
 	// CSV without a note column): the stored note is kept. A pointer to ""
 	// clears it (the full entry form with the field emptied).
-	Note        *string
+	Note *string
+	// Deviation is nil when the saving path does not carry the motivazione:
+	// the stored one is kept.
+	Deviation   *model.Deviation
 	Version     int  // the version the user edited; 0 for a new entry
 	Submit      bool // send for approval after saving
 	Attachments []NewAttachment
@@ -275,20 +281,25 @@ func saveEntry(ctx context.Context, tx pgx.Tx, h model.PlanHeader, in EntryInput
 	if in.Note != nil {
 		note = *in.Note
 	}
+	dev := old.Deviation // empty for a new entry
+	if in.Deviation != nil {
+		dev = *in.Deviation
+	}
 	var id int64
 	if exists {
 		err = tx.QueryRow(ctx, `UPDATE measurements SET value = $2, inputs = $3, not_applicable = $4, reason = $5, note = $6,
 				status = $7, author = $8, version = version + 1, updated_at = $9, submitted_by = $10, submitted_at = $11,
-				demo = false
+				demo = false, deviation_what = $12, deviation_why = $13, deviation_action = $14
 			WHERE id = $1 RETURNING id`, old.ID, in.Value, inputs, in.NotApplicable, in.Reason, note, status,
-			actor.Username, now, submittedBy, submittedAt).Scan(&id)
+			actor.Username, now, submittedBy, submittedAt, dev.What, dev.Why, dev.Action).Scan(&id)
 	} else {
 		// ON CONFLICT: someone created it since we looked; that is a conflict for this user.
 		err = tx.QueryRow(ctx, `INSERT INTO measurements (plan_id, indicator_id, period_id, value, inputs, not_applicable, reason,
-				note, status, author, updated_at, submitted_by, submitted_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+				note, status, author, updated_at, submitted_by, submitted_at, deviation_what, deviation_why, deviation_action)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
 			ON CONFLICT (indicator_id, period_id) DO NOTHING RETURNING id`, h.ID, ind.ID, in.Period.ID, in.Value, inputs,
-			in.NotApplicable, in.Reason, note, status, actor.Username, now, submittedBy, submittedAt).Scan(&id)
+			in.NotApplicable, in.Reason, note, status, actor.Username, now, submittedBy, submittedAt,
+			dev.What, dev.Why, dev.Action).Scan(&id)
 		if errors.Is(err, pgx.ErrNoRows) {
 			cur, _, lerr := lockEntry(ctx, tx, ind.ID, in.Period.ID)
 			if lerr != nil {
@@ -325,6 +336,12 @@ func saveEntry(ctx context.Context, tx pgx.Tx, h model.PlanHeader, in EntryInput
 		"new": entryState(in.Value, inputs, in.NotApplicable, in.Reason, status), "attachments": names}
 	if exists {
 		detail["old"] = entryState(old.Value, old.Inputs, old.NotApplicable, old.Reason, old.Status)
+	}
+	if dev != old.Deviation { // the motivazione is versioned with the value: the trail keeps both texts
+		detail["deviation"] = map[string]any{"what": dev.What, "why": dev.Why, "action": dev.Action}
+		if exists {
+			detail["old_deviation"] = map[string]any{"what": old.Deviation.What, "why": old.Deviation.Why, "action": old.Deviation.Action}
+		}
 	}
 	if err := appendAudit(ctx, tx, AuditEvent{Actor: actor.Username, Action: action, EnteID: &h.EnteID, ObjectType: "measurement",
 		ObjectKey: entryKey(ind.Key, in.Period), Reason: note, Detail: detail}); err != nil {
@@ -407,6 +424,9 @@ func (s *Store) transitionTx(ctx context.Context, tx pgx.Tx, h model.PlanHeader,
 	case err != nil:
 		return model.Entry{}, err
 	}
+	if action == workflow.Approve && ind.DeviationRequired && !cur.Deviation.Complete() {
+		return model.Entry{}, ErrDeviationRequired
+	}
 	switch action {
 	case workflow.Submit:
 		_, err = tx.Exec(ctx, `UPDATE measurements SET status = $2, version = version + 1, submitted_by = $3, submitted_at = now(),
@@ -450,6 +470,19 @@ func (e *StaleEntriesError) Error() string {
 	return "entries changed meanwhile: " + strings.Join(e.Keys, ", ")
 }
 
+// UnexplainedDeviationsError is returned by TransitionMany when some entries
+// cannot be approved without the motivazione of their scostamento
+// (ErrDeviationRequired): nothing was changed. Keys are the indicator keys.
+type UnexplainedDeviationsError struct {
+	Keys []string
+}
+
+func (e *UnexplainedDeviationsError) Error() string {
+	return "deviations not explained: " + strings.Join(e.Keys, ", ")
+}
+
+func (e *UnexplainedDeviationsError) Unwrap() error { return ErrDeviationRequired }
+
 // TransitionMany applies one workflow action, with one reason, to several
 // entries of a period, all or nothing, in one transaction: each entry goes
 // through the same step as Transition (version check, state check, audit
@@ -468,6 +501,7 @@ func (s *Store) TransitionMany(ctx context.Context, h model.PlanHeader, p model.
 	var out []model.Entry
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		stale := &StaleEntriesError{}
+		unexplained := &UnexplainedDeviationsError{}
 		for _, e := range sorted {
 			got, err := s.transitionTx(ctx, tx, h, e.Indicator, p, e.Version, action, reason, actor)
 			var conflict *ConflictError
@@ -475,6 +509,8 @@ func (s *Store) TransitionMany(ctx context.Context, h model.PlanHeader, p model.
 			switch {
 			case errors.As(err, &conflict) || errors.As(err, &locked):
 				stale.Keys = append(stale.Keys, e.Indicator.Key)
+			case errors.Is(err, ErrDeviationRequired):
+				unexplained.Keys = append(unexplained.Keys, e.Indicator.Key)
 			case err != nil:
 				return err
 			default:
@@ -484,6 +520,10 @@ func (s *Store) TransitionMany(ctx context.Context, h model.PlanHeader, p model.
 		if len(stale.Keys) > 0 {
 			out = nil
 			return stale
+		}
+		if len(unexplained.Keys) > 0 {
+			out = nil
+			return unexplained
 		}
 		return nil
 	})
@@ -599,4 +639,27 @@ func (s *Store) AttachmentFile(ctx context.Context, id int64) (AttachmentFile, e
 		return a, fmt.Errorf("attachment %d: %w", id, err)
 	}
 	return a, nil
+}
+
+// Deviations returns the motivazioni of the scostamenti written for a period,
+// by indicator key; approvedOnly keeps those of approved measurements (what
+// the published Relazione may quote).
+func (s *Store) Deviations(ctx context.Context, h model.PlanHeader, periodID int64, approvedOnly bool) (map[string]model.Deviation, error) {
+	rows, err := s.pool.Query(ctx, `SELECT i.key, m.deviation_what, m.deviation_why, m.deviation_action
+		FROM measurements m JOIN indicators i ON i.id = m.indicator_id
+		WHERE m.plan_id = $1 AND m.period_id = $2 AND (NOT $3 OR m.status = 'approved')
+			AND (m.deviation_what <> '' OR m.deviation_why <> '' OR m.deviation_action <> '')`, h.ID, periodID, approvedOnly)
+	if err != nil {
+		return nil, fmt.Errorf("deviations: %w", err)
+	}
+	out := map[string]model.Deviation{}
+	var key string
+	var d model.Deviation
+	if _, err := pgx.ForEachRow(rows, []any{&key, &d.What, &d.Why, &d.Action}, func() error {
+		out[key] = d
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("deviations: %w", err)
+	}
+	return out, nil
 }

@@ -47,7 +47,7 @@ func testPlanRead(t *testing.T, ref testfix.Ref) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if tr.Plan.ID != h.ID || len(tr.Areas) != 5 || len(tr.Objectives) != 51 || tr.Notes != 81 {
+		if tr.Plan.ID != h.ID || len(tr.Areas) != 5 || len(tr.Objectives) != 51 || tr.Notes != 86 {
 			t.Fatalf("%d areas, %d objectives, %d notes", len(tr.Areas), len(tr.Objectives), tr.Notes)
 		}
 		if tr.Areas[0].Number != 1 || tr.Areas[0].Title != "Rafforzare lo stato di salute del sistema" || tr.Areas[4].Number != 5 {
@@ -144,14 +144,14 @@ func testPlanRead(t *testing.T, ref testfix.Ref) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if nh.ID != h.ID || len(ns) != 81 {
+		if nh.ID != h.ID || len(ns) != 86 {
 			t.Fatalf("%d notes", len(ns))
 		}
 		kinds := map[string]int{}
 		for _, n := range ns {
 			kinds[n.Kind]++
 		}
-		if kinds["typo"] != 19 || kinds["ambiguous"] != 17 || kinds["bare_number_target"] != 13 || kinds["wrong_parent"] != 1 {
+		if kinds["typo"] != 20 || kinds["ambiguous"] != 20 || kinds["bare_number_target"] != 13 || kinds["wrong_parent"] != 1 {
 			t.Errorf("kinds %v", kinds)
 		}
 		if n := ns[1]; n.Kind != "text_baseline" || n.IndicatorKey != "1.1/1" || n.ObjectiveCode != "1.1" || n.SourceLine != 27 {

@@ -19,13 +19,16 @@ const (
 // show beside its fields. Fields: "valore" (direct and SI/NO values),
 // "in_<input key>" (a formula's inputs), "na", "motivo", "nota", "versione".
 type EntryForm struct {
-	Values  map[string]string // by field: "valore" or "in_<input key>"
-	NA      bool
-	Reason  string
-	Note    string
-	Version int
-	Errors  map[string]string
-	Message string
+	Values map[string]string // by field: "valore" or "in_<input key>"
+	NA     bool
+	Reason string
+	Note   string
+	// the motivazione of a scostamento: fields "scost_cosa", "scost_perche",
+	// "scost_azione"
+	DevWhat, DevWhy, DevAction string
+	Version                    int
+	Errors                     map[string]string
+	Message                    string
 }
 
 // Entry is what a decoded form asks to store.
@@ -36,8 +39,24 @@ type Entry struct {
 	Reason        string // only when not applicable
 	// Note is nil when the form has no note field (the grid): the stored
 	// note stays. A pointer to "" clears it.
-	Note    *string
-	Version int // the version the user edited
+	Note *string
+	// Deviation is nil when the form has no motivazione fields: the stored
+	// one stays.
+	Deviation *[3]string // what happened, why, corrective action
+	Version   int        // the version the user edited
+}
+
+// MaxDeviation is the limit of each part of a motivazione, in characters.
+const MaxDeviation = 2000
+
+// DeviationRequired is the rule of the scostamenti: at the final period an
+// indicator not applicable, or with an actual that does not fully meet its
+// target, needs a complete motivazione before its value can be approved.
+func DeviationRequired(finalPeriod, notApplicable, hasActual, hasTarget, met bool) bool {
+	if !finalPeriod {
+		return false
+	}
+	return notApplicable || (hasActual && hasTarget && !met)
 }
 
 // DecodeEntry reads an entry form for an indicator with the given formula
@@ -51,13 +70,17 @@ func DecodeEntry(formula plan.Formula, inputs []plan.Input, get func(string) str
 	f.NA = get("na") == "1"
 	f.Reason = strings.TrimSpace(get("motivo"))
 	f.Note = strings.TrimSpace(get("nota"))
+	f.DevWhat = strings.TrimSpace(get("scost_cosa"))
+	f.DevWhy = strings.TrimSpace(get("scost_perche"))
+	f.DevAction = strings.TrimSpace(get("scost_azione"))
 	if v, err := strconv.Atoi(get("versione")); err == nil && v >= 0 {
 		f.Version = v
 	} else if get("versione") != "" {
 		f.Errors["versione"] = "versione non valida"
 		f.Message = "Il modulo è stato alterato: ricarica la pagina."
 	}
-	for field, max := range map[string]int{"motivo": MaxReason, "nota": MaxNote} {
+	for field, max := range map[string]int{"motivo": MaxReason, "nota": MaxNote, "scost_cosa": MaxDeviation,
+		"scost_perche": MaxDeviation, "scost_azione": MaxDeviation} {
 		if v := get(field); !itfmt.ValidText(v) || utf8.RuneCountInString(v) > max {
 			f.Errors[field] = "testo troppo lungo (al massimo " + strconv.Itoa(max) + " caratteri) o non valido"
 		}
@@ -126,6 +149,9 @@ func DecodeEntry(formula plan.Formula, inputs []plan.Input, get func(string) str
 	if sent("nota") { // the grid has no note field: the stored note stays
 		note := f.Note
 		e.Note = &note
+	}
+	if sent("scost_cosa") || sent("scost_perche") || sent("scost_azione") {
+		e.Deviation = &[3]string{f.DevWhat, f.DevWhy, f.DevAction}
 	}
 	if f.NA {
 		e.Value, e.Inputs = nil, nil

@@ -31,9 +31,18 @@ func TestDecodeEntry(t *testing.T) {
 					t.Errorf("%+v", e)
 				}
 			}},
+		{"motivazione, trimmed", plan.FormulaDirect, nil, form{"valore": "3", "scost_cosa": " Tre su quattro ", "scost_perche": "",
+			"scost_azione": "Calendario"}, nil,
+			func(t *testing.T, e Entry) {
+				if e.Deviation == nil || *e.Deviation != [3]string{"Tre su quattro", "", "Calendario"} {
+					t.Errorf("%+v", e.Deviation)
+				}
+			}},
+		{"motivazione too long", plan.FormulaDirect, nil, form{"valore": "3", "scost_perche": strings.Repeat("x", MaxDeviation+1)},
+			map[string]string{"scost_perche": "troppo lungo"}, nil},
 		{"SI", plan.FormulaYesNo, nil, form{"valore": "SI"}, nil,
 			func(t *testing.T, e Entry) {
-				if e.Value == nil || *e.Value != 1 || e.Note != nil {
+				if e.Value == nil || *e.Value != 1 || e.Note != nil || e.Deviation != nil {
 					t.Errorf("%+v", e)
 				}
 			}},

@@ -1,0 +1,1 @@
+ALTER TABLE measurements DROP COLUMN deviation_what, DROP COLUMN deviation_why, DROP COLUMN deviation_action;
