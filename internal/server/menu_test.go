@@ -1,0 +1,63 @@
+package server_test
+
+import (
+	"net/http/httptest"
+	"regexp"
+	"slices"
+	"testing"
+)
+
+// menuLabels returns the labels of the header menu of a page, in order.
+func menuLabels(t *testing.T, body string) []string {
+	t.Helper()
+	nav := regexp.MustCompile(`(?s)<ul class="piao-nav-links" id="piao-nav-links">(.*?)</ul>`).FindStringSubmatch(body)
+	if nav == nil {
+		t.Fatal("no header menu in the page")
+	}
+	var labels []string
+	for _, m := range regexp.MustCompile(`<a href="[^"]*"(?: aria-current="page")?>(?:<strong>)?([^<]+)`).FindAllStringSubmatch(nav[1], -1) {
+		labels = append(labels, m[1])
+	}
+	return labels
+}
+
+// Every role sees its own menu entries in the header; the public sees the
+// plan, Amministrazione trasparente › Performance and open data.
+func TestHeaderMenuByRole(t *testing.T) {
+	t.Parallel()
+	app, _, _ := authApp(t)
+	srv := httptest.NewServer(app)
+	defer srv.Close()
+
+	want := map[string][]string{
+		"":          {"Piano", "Trasparenza", "Open data"},
+		"dirigente": {"Le mie misurazioni", "Periodi", "Cruscotto", "Piano", "Trasparenza", "Open data"},
+		"segretario": {"Le mie misurazioni", "Approvazioni", "Ritardi", "Periodi", "Cruscotto",
+			"Relazione/OIV", "Registro", "Piano", "Trasparenza", "Open data"},
+		"admin": {"Le mie misurazioni", "Periodi", "Cruscotto", "Relazione/OIV", "Registro", "Piano", "Amministrazione", "Trasparenza", "Open data"},
+	}
+	for user, labels := range want {
+		c := client(t)
+		if user != "" {
+			signIn(t, c, srv.URL, user, testPassword)
+		}
+		_, body := fetch(t, c, srv.URL+refPlan)
+		if got := menuLabels(t, body); !slices.Equal(got, labels) {
+			t.Errorf("%q: menu %q, want %q", user, got, labels)
+		}
+		label := `aria-label="Menu principale"`
+		if user != "" {
+			label = `aria-label="Menu dell&#39;area riservata"`
+		}
+		mustContain(t, body, label, `aria-controls="piao-nav-links" aria-expanded="false"`, `<script src="/static/js/nav.js">`,
+			`aria-current="page"><strong>Piano</strong>`)
+	}
+	// away from a plan the public menu keeps open data
+	_, body := fetch(t, client(t), srv.URL+"/opendata")
+	if got := menuLabels(t, body); !slices.Equal(got, []string{"Open data"}) {
+		t.Errorf("public menu on /opendata: %q", got)
+	}
+	// the objective page links its indicators' public history
+	_, body = fetch(t, client(t), srv.URL+refPlan+"/obiettivi/O.3.3.1")
+	mustContain(t, body, `href="`+refPlan+`/indicatori/O.3.3.1/1">Storico dei valori`)
+}
