@@ -61,3 +61,29 @@ func TestHeaderMenuByRole(t *testing.T) {
 	_, body = fetch(t, client(t), srv.URL+refPlan+"/obiettivi/O.3.3.1")
 	mustContain(t, body, `href="`+refPlan+`/indicatori/O.3.3.1/1">Storico dei valori`)
 }
+
+// Every page's footer links the accessibility statement (with the sections
+// of the AgID model), the privacy notice and the legal notes, which say that
+// their text is the default one until the administration configures its own.
+func TestFooterPages(t *testing.T) {
+	t.Parallel()
+	h, _ := newApp(t)
+	for _, path := range []string{"/", planPath, "/opendata", "/accessibilita"} {
+		_, body := get(t, h, path)
+		mustContain(t, body, `<nav aria-label="Informazioni legali e di servizio">`, `href="/accessibilita">Dichiarazione di accessibilità</a>`,
+			`href="/privacy">Privacy</a>`, `href="/note-legali">Note legali</a>`)
+	}
+	pages := map[string][]string{
+		"/accessibilita": {"<h1>Dichiarazione di accessibilità</h1>", "Stato di conformità", "Contenuti non accessibili",
+			"Redazione della dichiarazione di accessibilità", "Meccanismo di feedback e recapiti", "Modalità di invio delle segnalazioni all'AgID"},
+		"/privacy":     {"<h1>Informativa sul trattamento dei dati personali</h1>", "Regolamento (UE) 2016/679"},
+		"/note-legali": {"<h1>Note legali</h1>", "CC BY 4.0"},
+	}
+	for path, wants := range pages {
+		res, body := get(t, h, path)
+		if res.StatusCode != 200 {
+			t.Errorf("%s: %d", path, res.StatusCode)
+		}
+		mustContain(t, body, append(wants, "<strong>Testo predefinito.</strong>")...)
+	}
+}
