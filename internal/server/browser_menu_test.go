@@ -33,7 +33,8 @@ func menuOpen(t *testing.T, ctx context.Context) bool {
 
 // TestBrowserMenuOnPhones: at 390 px the header menu is closed behind a
 // "Menu" button that opens by keyboard (Enter, Space) and closes with Escape;
-// no page scrolls sideways, with the menu open or closed; on a wide screen
+// no page scrolls sideways, with the menu open or closed, and each passes
+// axe-core (footer pages included); on a wide screen
 // the links show without the button; printing hides the menu.
 func TestBrowserMenuOnPhones(t *testing.T) {
 	app, _, _ := authApp(t)
@@ -89,7 +90,8 @@ func TestBrowserMenuOnPhones(t *testing.T) {
 	}
 	loadAfter(t, ctx, chromedp.Click(chromedp.CSS(`main button[type=submit]`)))
 	for _, path := range []string{planPath, planPath + "/obiettivi/O.3.3.1", planPath + "/cruscotto", planPath + "/misurazioni",
-		planPath + "/periodi", planPath + "/ritardi", planPath + "/registro", "/opendata", "/trasparenza/cciaa-gran-sasso/piao-2023-2025"} {
+		planPath + "/periodi", planPath + "/ritardi", planPath + "/registro", "/opendata", "/trasparenza/cciaa-gran-sasso/piao-2023-2025",
+		"/accessibilita", "/privacy", "/note-legali"} {
 		if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+path), chromedp.WaitReady(chromedp.CSS(`main`))); err != nil {
 			t.Fatal(err)
 		}
@@ -105,6 +107,9 @@ func TestBrowserMenuOnPhones(t *testing.T) {
 			if eval[bool](t, ctx, `document.documentElement.scrollWidth > window.innerWidth + 1`) {
 				t.Errorf("%s scrolls sideways at 390px (menu open: %v): %d px wide", path, open, eval[int](t, ctx, `document.documentElement.scrollWidth`))
 			}
+		}
+		if v := axeViolations(t, ctx); len(v) > 0 {
+			t.Errorf("%s at 390px: axe-core violations:\n%s", path, strings.Join(v, "\n"))
 		}
 		if got := eval[string](t, ctx, `document.getElementById('piao-nav-links').innerText`); !strings.Contains(got, "Approvazioni") || !strings.Contains(got, "Registro") {
 			t.Errorf("%s: segretario's menu %q", path, got)
