@@ -4,6 +4,7 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -85,5 +86,26 @@ func TestFooterPages(t *testing.T) {
 			t.Errorf("%s: %d", path, res.StatusCode)
 		}
 		mustContain(t, body, append(wants, "<strong>Testo predefinito.</strong>")...)
+	}
+}
+
+// Form fields without an error carry no empty aria-describedby (invalid
+// HTML); a field with an error names its message.
+func TestNoEmptyDescribedBy(t *testing.T) {
+	t.Parallel()
+	app, _, _ := authApp(t)
+	srv := httptest.NewServer(app)
+	defer srv.Close()
+	_, body := fetch(t, client(t), srv.URL+"/accedi")
+	mustContain(t, body, `id="username"`)
+	if strings.Contains(body, `aria-describedby=""`) {
+		t.Error("/accedi: empty aria-describedby")
+	}
+	oiv := client(t)
+	signIn(t, oiv, srv.URL, "oiv", testPassword)
+	_, body = fetch(t, oiv, srv.URL+refPlan+"/registro?dal=31/02/2024")
+	mustContain(t, body, `aria-describedby="dal-errore"`)
+	if strings.Contains(body, `aria-describedby=""`) {
+		t.Error("audit page: empty aria-describedby")
 	}
 }
