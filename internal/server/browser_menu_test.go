@@ -133,4 +133,11 @@ func TestBrowserMenuOnPhones(t *testing.T) {
 	if !eval[bool](t, ctx, printRule) {
 		t.Error("no print rule hides the menu")
 	}
+	// and prints status badges in black on white
+	const badgeRule = `[...document.styleSheets].some(sh => { try { return [...sh.cssRules].some(r =>
+		r instanceof CSSMediaRule && r.media.mediaText === 'print' && [...r.cssRules].some(x =>
+			x.selectorText === '.piao-status' && x.style.color === 'rgb(0, 0, 0)' && x.style.backgroundColor === 'rgb(255, 255, 255)')) } catch (e) { return false } })`
+	if !eval[bool](t, ctx, badgeRule) {
+		t.Error("no print rule for the status badges")
+	}
 }
