@@ -289,7 +289,7 @@ func cockpitTop(d DashboardData, c CockpitData) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 27, "</p><div class=\"table-responsive\" tabindex=\"0\" role=\"region\" aria-label=\"Tabella (si scorre in orizzontale con le frecce)\"><table class=\"table table-sm piao-table\"><caption>Stato della raccolta: indicatori attesi e a che punto sono, in totale e per dirigente</caption> <thead><tr><th scope=\"col\">Dirigente</th><th scope=\"col\" class=\"num\">Attesi</th><th scope=\"col\" class=\"num\">Da compilare</th><th scope=\"col\" class=\"num\">In bozza</th><th scope=\"col\" class=\"num\">Restituiti</th><th scope=\"col\" class=\"num\">Inviati</th><th scope=\"col\" class=\"num\">Approvati</th><th scope=\"col\" class=\"num\">Non applicabili</th><th scope=\"col\">Scadenza</th></tr></thead> <tbody>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 27, "</p><div class=\"table-responsive\" tabindex=\"0\" role=\"region\" aria-label=\"Stato della raccolta (tabella, si scorre in orizzontale con le frecce)\"><table class=\"table table-sm piao-table\"><caption>Stato della raccolta: indicatori attesi e a che punto sono, in totale e per dirigente</caption> <thead><tr><th scope=\"col\">Dirigente</th><th scope=\"col\" class=\"num\">Attesi</th><th scope=\"col\" class=\"num\">Da compilare</th><th scope=\"col\" class=\"num\">In bozza</th><th scope=\"col\" class=\"num\">Restituiti</th><th scope=\"col\" class=\"num\">Inviati</th><th scope=\"col\" class=\"num\">Approvati</th><th scope=\"col\" class=\"num\">Non applicabili</th><th scope=\"col\">Scadenza</th></tr></thead> <tbody>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -1172,7 +1172,7 @@ func earlyWarnings(d DashboardData, x dashboard.Dashboard) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 108, "<div class=\"table-responsive\" tabindex=\"0\" role=\"region\" aria-label=\"Tabella (si scorre in orizzontale con le frecce)\"><table class=\"table table-sm piao-table\"><caption>Indicatori a rischio: confrontati con l'andamento atteso a questa data (il target in proporzione al periodo per i valori che si accumulano nell'anno, il target stesso per tassi, percentuali e SI/NO)</caption> <thead><tr><th scope=\"col\">Indicatore</th><th scope=\"col\" class=\"num\">Valore</th><th scope=\"col\" class=\"num\">Atteso a questa data</th><th scope=\"col\" class=\"num\">Target annuale</th><th scope=\"col\">Confronto</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 108, "<div class=\"table-responsive\" tabindex=\"0\" role=\"region\" aria-label=\"Indicatori a rischio (tabella, si scorre in orizzontale con le frecce)\"><table class=\"table table-sm piao-table\"><caption>Indicatori a rischio: confrontati con l'andamento atteso a questa data (il target in proporzione al periodo per i valori che si accumulano nell'anno, il target stesso per tassi, percentuali e SI/NO)</caption> <thead><tr><th scope=\"col\">Indicatore</th><th scope=\"col\" class=\"num\">Valore</th><th scope=\"col\" class=\"num\">Atteso a questa data</th><th scope=\"col\" class=\"num\">Target annuale</th><th scope=\"col\">Confronto</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -80,3 +80,10 @@ func describedByAttrs(id string) templ.Attributes {
 	}
 	return templ.Attributes{"aria-describedby": id}
 }
+
+// scrollRegionLabel names a horizontally scrolling table region after its
+// caption, so that the regions of a page have distinct names (axe-core's
+// landmark-unique).
+func scrollRegionLabel(caption string) string {
+	return caption + " (tabella, si scorre in orizzontale con le frecce)"
+}
