@@ -71,3 +71,19 @@ type Link struct {
 
 // fieldAnchor links to a field of the same page.
 func fieldAnchor(id string) templ.SafeURL { return templ.SafeURL("#" + id) }
+
+// describedByAttrs is the aria-describedby attribute naming id, or no
+// attribute at all when id is empty (an empty aria-describedby is invalid HTML).
+func describedByAttrs(id string) templ.Attributes {
+	if id == "" {
+		return templ.Attributes{}
+	}
+	return templ.Attributes{"aria-describedby": id}
+}
+
+// scrollRegionLabel names a horizontally scrolling table region after its
+// caption, so that the regions of a page have distinct names (axe-core's
+// landmark-unique).
+func scrollRegionLabel(caption string) string {
+	return caption + " (tabella, si scorre in orizzontale con le frecce)"
+}

@@ -91,6 +91,15 @@ func OpenDataExcelURL(ente, plan string) templ.SafeURL {
 	return OpenDataFileURL(ente, plan, "indicators-excel.csv")
 }
 
+// AccessibilityURL is the accessibility statement linked from every footer.
+func AccessibilityURL() templ.SafeURL { return "/accessibilita" }
+
+// PrivacyURL is the privacy notice linked from every footer.
+func PrivacyURL() templ.SafeURL { return "/privacy" }
+
+// LegalNotesURL is the legal notes linked from every footer.
+func LegalNotesURL() templ.SafeURL { return "/note-legali" }
+
 // TransparencyURL is the public Amministrazione Trasparente › Performance page.
 func TransparencyURL(ente, plan string) templ.SafeURL { return under("/trasparenza", ente, plan) }
 
@@ -407,6 +416,9 @@ func URLBuilders() []URLSample {
 		{"OpenDataFileURL", get, OpenDataFileURL(e, p, "indicators.json")},
 		{"OpenDataURL", get, OpenDataURL(e, p, "csv")},
 		{"OpenDataExcelURL", get, OpenDataExcelURL(e, p)},
+		{"AccessibilityURL", get, AccessibilityURL()},
+		{"PrivacyURL", get, PrivacyURL()},
+		{"LegalNotesURL", get, LegalNotesURL()},
 		{"TransparencyURL", get, TransparencyURL(e, p)},
 		{"PublicRelazioneURL", get, PublicRelazioneURL(e, p, 2023)},
 		{"PublicValidationURL", get, PublicValidationURL(e, p, 2023)},

@@ -107,6 +107,9 @@ var rules = map[string]routeRule{
 	"GET /enti/{ente}/piani/{plan}/dirigenti/{role}": allOK(refPlan + "/dirigenti/dir-ef"),
 	"GET /enti/{ente}/piani/{plan}/qualita-dati":     allOK(refPlan + "/qualita-dati"),
 	"GET /opendata":                      allOK("/opendata"),
+	"GET /accessibilita":                 allOK("/accessibilita"),
+	"GET /privacy":                       allOK("/privacy"),
+	"GET /note-legali":                   allOK("/note-legali"),
 	"GET /opendata/{ente}/{plan}/{file}": allOK("/opendata/cciaa-gran-sasso/piao-2023-2025/indicators.csv"),
 	"GET /accedi":                        allOK("/accedi"),
 	"POST /accedi":                       {path: "/accedi", def: ok},                  // an empty form: re-rendered with messages

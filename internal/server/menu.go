@@ -10,20 +10,26 @@ import (
 	"github.com/piao-performance/piao/templates"
 )
 
-// menu is the role-based menu line of a signed-in page: the links the user's
+// menu is the main menu of the header. Signed-in users get the links their
 // role allows, for the ente and plan of the page when they are the user's,
-// otherwise for his ente's latest plan. nil for anonymous readers.
+// otherwise for their ente's latest plan; everybody gets the public entries
+// (Amministrazione trasparente › Performance for the plan of the page, open data).
 func (s *Server) menu(r *http.Request) *templates.Menu {
 	u := auth.FromContext(r.Context())
-	if u == nil {
-		return nil
-	}
-	m := &templates.Menu{}
+	m := &templates.Menu{Private: u != nil}
 	add := func(label string, url templ.SafeURL) {
 		path, _, _ := strings.Cut(string(url), "#")
 		m.Links = append(m.Links, templates.MenuLink{Label: label, URL: url, Current: path == r.URL.Path && !strings.Contains(string(url), "#")})
 	}
 	ente, planSlug := param(r, "ente"), param(r, "plan")
+	if u == nil {
+		if ente != "" && planSlug != "" {
+			add("Piano", templates.PlanURL(ente, planSlug))
+			add("Trasparenza", templates.TransparencyURL(ente, planSlug))
+		}
+		add("Open data", templates.OpenDataIndexURL())
+		return m
+	}
 	if ente == "" || planSlug == "" || (!u.Global() && ente != u.EnteSlug) {
 		ente, planSlug = "", ""
 		if u.EnteID != 0 {
@@ -36,7 +42,7 @@ func (s *Server) menu(r *http.Request) *templates.Menu {
 	res := auth.Resource{EnteID: u.EnteID}
 	if ente != "" {
 		if s.can(r, auth.ViewPrivate, res) {
-			add("Cruscotto", templates.DashboardURL(ente, planSlug))
+			add("Le mie misurazioni", templates.WorklistURL(ente, planSlug))
 		}
 		if s.can(r, auth.Approve, res) {
 			add("Approvazioni", templates.DashboardURL(ente, planSlug)+"#approvazioni")
@@ -44,7 +50,7 @@ func (s *Server) menu(r *http.Request) *templates.Menu {
 		}
 		if s.can(r, auth.ViewPrivate, res) {
 			add("Periodi", templates.PeriodsURL(ente, planSlug))
-			add("Le mie misurazioni", templates.WorklistURL(ente, planSlug))
+			add("Cruscotto", templates.DashboardURL(ente, planSlug))
 		}
 		if s.can(r, auth.Audit, res) {
 			add("Relazione/OIV", templates.OIVURL(ente, planSlug))
@@ -58,5 +64,9 @@ func (s *Server) menu(r *http.Request) *templates.Menu {
 	case s.can(r, auth.ManageUsers, res):
 		add("Amministrazione", templates.AdminEnteURL(u.EnteSlug))
 	}
+	if ente != "" {
+		add("Trasparenza", templates.TransparencyURL(ente, planSlug))
+	}
+	add("Open data", templates.OpenDataIndexURL())
 	return m
 }

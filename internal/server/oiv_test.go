@@ -226,10 +226,15 @@ func TestAuditTrailPageAndExport(t *testing.T) {
 	if res.StatusCode != 200 {
 		t.Fatalf("audit page: %d", res.StatusCode)
 	}
-	if strings.Contains(body, "<td>auth.sign_in</td>") {
+	if strings.Contains(body, "<code>auth.sign_in</code>") || strings.Contains(body, ">Accesso <") {
 		t.Error("the filter let sign-ins through")
 	}
-	mustContain(t, body, "registro-audit.csv?azione=measurement.")
+	// actions in Italian beside their code, details as readable lines (no raw JSON)
+	mustContain(t, body, "registro-audit.csv?azione=measurement.", `Misurazione importata <span class="d-block small text-secondary"><code>measurement.import</code>`,
+		`<ul class="list-unstyled mb-0 small"><li><strong>`)
+	if strings.Contains(body, `<code>{`) {
+		t.Error("the audit page shows raw JSON details")
+	}
 	res, body = fetch(t, oiv, srv.URL+refPlan+"/registro?dal=31/02/2024")
 	if res.StatusCode != http.StatusBadRequest {
 		t.Errorf("bad date: %d", res.StatusCode)

@@ -117,3 +117,18 @@ func clean(v string) string {
 	}
 	return v
 }
+
+// accessibilityPage is the accessibility statement of the footer.
+func (s *Server) accessibilityPage(w http.ResponseWriter, r *http.Request) error {
+	return s.page(w, r, http.StatusOK, templates.AccessibilityPage())
+}
+
+// privacyPage is the privacy notice of the footer.
+func (s *Server) privacyPage(w http.ResponseWriter, r *http.Request) error {
+	return s.page(w, r, http.StatusOK, templates.PrivacyPage())
+}
+
+// legalNotesPage is the legal notes of the footer.
+func (s *Server) legalNotesPage(w http.ResponseWriter, r *http.Request) error {
+	return s.page(w, r, http.StatusOK, templates.LegalNotesPage())
+}

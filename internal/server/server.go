@@ -122,6 +122,10 @@ func New(st *store.Store, sessions *scs.SessionManager, log *slog.Logger, opts .
 		s.route(r, http.MethodGet, "/enti/{ente}/piani/{plan}/indicatori/{code}/{n}", auth.Public, planParam, s.cachedPublic(s.indicatorPage))
 		s.route(r, http.MethodGet, "/enti/{ente}/piani/{plan}/revisioni", auth.Public, planParam, s.revisionsPage)
 		s.route(r, http.MethodGet, "/opendata", auth.Public, none, s.openDataIndex)
+		// Footer pages.
+		s.route(r, http.MethodGet, "/accessibilita", auth.Public, none, s.accessibilityPage)
+		s.route(r, http.MethodGet, "/privacy", auth.Public, none, s.privacyPage)
+		s.route(r, http.MethodGet, "/note-legali", auth.Public, none, s.legalNotesPage)
 		// Amministrazione trasparente › Performance: results once the OIV validated the year.
 		const tr = "/trasparenza/{ente}/{plan}"
 		s.route(r, http.MethodGet, tr, auth.Public, planParam, s.cachedPublic(s.transparencyPage))
