@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"slices"
 	"strings"
+
+	"github.com/piao-performance/piao/internal/plan"
 )
 
 // auditActions are the Italian labels of the audit register's action codes.
@@ -60,7 +62,7 @@ func AuditActionLabel(action string) string {
 var auditKeys = map[string]string{
 	"new": "dopo", "old": "prima", "before": "prima", "after": "dopo",
 	"indicator": "indicatore", "period": "periodo", "outcome": "esito",
-	"numerator": "numeratore", "denominator": "denominatore", "decided_on": "deciso il",
+	"decided_on": "deciso il",
 	"act_reference": "estremi dell'atto", "version": "versione", "value": "valore",
 	"subject": "oggetto", "status": "stato", "rows": "righe", "revision": "revisione",
 	"objectives": "obiettivi", "notes": "note", "not_applicable": "non applicabile",
@@ -97,10 +99,25 @@ func AuditDetail(detail string) []AuditDetailLine {
 		name := k
 		if l, ok := auditKeys[k]; ok {
 			name = l
+		} else if l, ok := formulaInputLabel(k); ok {
+			name = l
 		}
 		lines = append(lines, AuditDetailLine{Name: name, Value: auditValue(obj[k])})
 	}
 	return lines
+}
+
+// formulaInputLabel names an input of a computed indicator (numerator,
+// denominator…) as the formula table does.
+func formulaInputLabel(key string) (string, bool) {
+	for _, f := range plan.Formulas() {
+		for _, in := range plan.FormulaInputs(f) {
+			if in.Key == key {
+				return strings.ToLower(in.Label), true
+			}
+		}
+	}
+	return "", false
 }
 
 // auditValue is a JSON value as text: strings without quotes, true/false in

@@ -1,6 +1,7 @@
 package piaoparse
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 
@@ -106,6 +107,7 @@ func (p *parser) closeIndividual() {
 // finish links each individual objective to the plan objective it repeats:
 // the one whose title and indicators share most words with it.
 func (p *parser) finish() {
+	sourcesFromNames(p.res.Doc.Objectives)
 	objs := p.res.Doc.Objectives
 	if len(p.res.Doc.Individual) == 0 {
 		return
@@ -251,4 +253,24 @@ func indicatorsMatch(rows []map[string]bool, rowTargets []plan.Target, o *plan.O
 // operator and value, whatever the spacing.
 func sameTarget(t, o plan.Target) bool {
 	return o.Operator == t.Operator && (o.Value == nil) == (t.Value == nil) && (o.Value == nil || *o.Value == *t.Value)
+}
+
+// reFonte finds a source written inside the indicator's name, as tables
+// without a Fonte column do: "Incontri realizzati (Fonte: Verbali CUG)".
+var reFonte = regexp.MustCompile(`(?i)\(\s*fonte\s*:\s*([^()]+?)\s*\)`)
+
+// sourcesFromNames fills an indicator's missing source from its name; the
+// name keeps the words as published.
+func sourcesFromNames(objs []plan.Objective) {
+	for i := range objs {
+		for j := range objs[i].Indicators {
+			ind := &objs[i].Indicators[j]
+			if ind.Source != "" {
+				continue
+			}
+			if m := reFonte.FindStringSubmatch(ind.Name); m != nil {
+				ind.Source = m[1]
+			}
+		}
+	}
 }
