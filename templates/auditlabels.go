@@ -62,7 +62,7 @@ func AuditActionLabel(action string) string {
 var auditKeys = map[string]string{
 	"new": "dopo", "old": "prima", "before": "prima", "after": "dopo",
 	"indicator": "indicatore", "period": "periodo", "outcome": "esito",
-	"decided_on": "deciso il",
+	"decided_on":    "deciso il",
 	"act_reference": "estremi dell'atto", "version": "versione", "value": "valore",
 	"subject": "oggetto", "status": "stato", "rows": "righe", "revision": "revisione",
 	"objectives": "obiettivi", "notes": "note", "not_applicable": "non applicabile",
