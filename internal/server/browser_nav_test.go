@@ -4,6 +4,8 @@ package server_test
 
 import (
 	"context"
+	"fmt"
+	"strconv"
 	"testing"
 	"time"
 
@@ -56,4 +58,20 @@ func where(ctx context.Context) string {
 		return "unknown page: " + err.Error()
 	}
 	return s
+}
+
+// submitWith submits the form of the button sel as that button would
+// (form.requestSubmit(button)), without a mouse: for a button at the top of
+// a long page that takes the focus on load (the grid's confirmation), where a
+// click at coordinates computed before the autofocus scroll can miss it.
+func submitWith(sel string) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		js := `(() => { const b = document.querySelector(` + strconv.Quote(sel) + `);
+			if (!b || !b.form) return false; b.form.requestSubmit(b); return true })()`
+		ok, err := chromedp.Evaluate[bool](js)(ctx, t)
+		if err == nil && !ok {
+			err = fmt.Errorf("no submit button %s in a form", sel)
+		}
+		return chromedp.Void{}, err
+	}
 }

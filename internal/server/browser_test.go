@@ -310,7 +310,7 @@ func TestBrowserReportApproveScore(t *testing.T) {
 	if txt := eval[string](t, ctx, `document.getElementById('conferma-invio').innerText`); !strings.Contains(txt, "9 misurazioni") {
 		t.Fatalf("confirmation: %q", txt)
 	}
-	loadAfter(t, ctx, chromedp.Click(chromedp.CSS(`button[value=invia-confermato]`)))
+	loadAfter(t, ctx, submitWith(`button[value=invia-confermato]`))
 	if path := eval[string](t, ctx, `location.pathname`); path != planPath+"/misurazioni" {
 		t.Fatalf("after the grid: %s — %s", path, eval[string](t, ctx, `document.querySelector('.alert') ? document.querySelector('.alert').innerText : ''`))
 	}
