@@ -101,7 +101,7 @@ func legalCrumbs(d LegalData, label string) []Crumb {
 	if d.EnteSlug == "" {
 		return homeCrumbs(label)
 	}
-	return []Crumb{{Label: "Home", URL: HomeURL()}, {Label: d.EnteName}, {Label: label}}
+	return homeCrumbs(label + " — " + d.EnteName)
 }
 
 func legalTitle(d LegalData, title string) string {
