@@ -20,6 +20,7 @@ var auditActions = map[string]string{
 	"auth.unlock":                  "Sblocco dell'utenza",
 	"behaviour.set":                "Impostazione dei comportamenti",
 	"ente.create":                  "Creazione dell'ente",
+	"ente.legal":                   "Testi legali dell'ente modificati",
 	"measurement.approve":          "Misurazione approvata",
 	"measurement.import":           "Misurazione importata",
 	"measurement.reopen":           "Misurazione riaperta",
@@ -70,6 +71,8 @@ var auditKeys = map[string]string{
 	"in_force_from": "in vigore dal", "from": "da", "to": "a", "expected": "atteso",
 	"address": "indirizzo", "what": "cosa", "targets": "target", "target": "target",
 	"source": "fonte", "reason": "motivo", "state": "stato",
+	"conformity": "stato di conformità", "feedback_contact": "recapito per le segnalazioni",
+	"agid_form_url": "modulo del Difensore civico",
 }
 
 // AuditDetailLine is one "name: value" line of an audit detail.

@@ -171,6 +171,10 @@ type AuditData struct {
 	Shown  int
 	More   bool
 	Actors []string
+	// Page is the page shown (from 1), First the number of its first event;
+	// PrevURL and NextURL keep the filter ("" at either end).
+	Page, First      int
+	PrevURL, NextURL templ.SafeURL
 }
 
 // TransparencyYear is a plan year on the transparency page.

@@ -100,6 +100,18 @@ func PrivacyURL() templ.SafeURL { return "/privacy" }
 // LegalNotesURL is the legal notes linked from every footer.
 func LegalNotesURL() templ.SafeURL { return "/note-legali" }
 
+// EnteAccessibilityURL is an ente's accessibility statement.
+func EnteAccessibilityURL(ente string) templ.SafeURL { return under("/enti", ente, "accessibilita") }
+
+// EntePrivacyURL is an ente's privacy notice.
+func EntePrivacyURL(ente string) templ.SafeURL { return under("/enti", ente, "privacy") }
+
+// EnteLegalNotesURL is an ente's legal notes.
+func EnteLegalNotesURL(ente string) templ.SafeURL { return under("/enti", ente, "note-legali") }
+
+// AdminLegalURL is the ente administrators' form of the footer texts (GET, and POST).
+func AdminLegalURL(ente string) templ.SafeURL { return under(AdminEnteURL(ente), "testi-legali") }
+
 // TransparencyURL is the public Amministrazione Trasparente › Performance page.
 func TransparencyURL(ente, plan string) templ.SafeURL { return under("/trasparenza", ente, plan) }
 
@@ -419,6 +431,11 @@ func URLBuilders() []URLSample {
 		{"AccessibilityURL", get, AccessibilityURL()},
 		{"PrivacyURL", get, PrivacyURL()},
 		{"LegalNotesURL", get, LegalNotesURL()},
+		{"EnteAccessibilityURL", get, EnteAccessibilityURL(e)},
+		{"EntePrivacyURL", get, EntePrivacyURL(e)},
+		{"EnteLegalNotesURL", get, EnteLegalNotesURL(e)},
+		{"AdminLegalURL", get, AdminLegalURL(e)},
+		{"AdminLegalURL", post, AdminLegalURL(e)},
 		{"TransparencyURL", get, TransparencyURL(e, p)},
 		{"PublicRelazioneURL", get, PublicRelazioneURL(e, p, 2023)},
 		{"PublicValidationURL", get, PublicValidationURL(e, p, 2023)},

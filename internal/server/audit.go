@@ -9,6 +9,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/a-h/templ"
+
 	"github.com/piao-performance/piao/internal/document"
 	"github.com/piao-performance/piao/internal/itfmt"
 	"github.com/piao-performance/piao/internal/model"
@@ -17,8 +19,12 @@ import (
 	"github.com/piao-performance/piao/templates"
 )
 
-// auditPageRows is how many events the page shows; the export has them all.
-const auditPageRows = 200
+// auditPageRows is how many events a page of the register shows; the export
+// has every filtered event.
+const auditPageRows = 100
+
+// maxAuditPage bounds ?pagina, so that a huge OFFSET cannot be asked for.
+const maxAuditPage = 100000
 
 // auditFilter reads the filter of the audit page and export from the query.
 func auditFilter(r *http.Request, h model.PlanHeader) (templates.AuditForm, store.AuditFilter, string) {
@@ -78,12 +84,21 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) error {
 	if d.Actors, err = s.store.AuditActors(r.Context(), &h.EnteID); err != nil {
 		return err
 	}
+	d.Page = 1
+	if v := r.URL.Query().Get("pagina"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > maxAuditPage {
+			return &httpError{status: http.StatusBadRequest, title: "Pagina non valida",
+				msg: "Il numero di pagina del registro deve essere un numero intero da 1 in su."}
+		}
+		d.Page = n
+	}
 	status := http.StatusOK
 	if len(form.Errors) > 0 {
 		status = http.StatusBadRequest
-		d.Query = ""
+		d.Query, d.Page = "", 1
 	} else {
-		f.Limit = auditPageRows + 1
+		f.Limit, f.Offset = auditPageRows+1, (d.Page-1)*auditPageRows
 		err = s.store.AuditEvents(r.Context(), f, func(e model.AuditRow) error {
 			d.Rows = append(d.Rows, e)
 			return nil
@@ -94,9 +109,29 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) error {
 		if len(d.Rows) > auditPageRows {
 			d.Rows, d.More = d.Rows[:auditPageRows], true
 		}
+		base := templates.AuditURL(h.EnteSlug, h.Slug)
+		if d.Page > 1 {
+			d.PrevURL = auditPageURL(base, query, d.Page-1)
+		}
+		if d.More {
+			d.NextURL = auditPageURL(base, query, d.Page+1)
+		}
 	}
 	d.Shown = len(d.Rows)
+	d.First = (d.Page-1)*auditPageRows + 1
 	return s.page(w, r, status, templates.AuditPage(d))
+}
+
+// auditPageURL is page n of the register with the filter query kept.
+func auditPageURL(base templ.SafeURL, query string, n int) templ.SafeURL {
+	if n <= 1 {
+		return base + templ.SafeURL(query)
+	}
+	sep := "?"
+	if query != "" {
+		sep = "&"
+	}
+	return base + templ.SafeURL(query+sep+"pagina="+strconv.Itoa(n))
 }
 
 // auditExport writes the filtered trail as CSV or XLSX.

@@ -110,6 +110,9 @@ var rules = map[string]routeRule{
 	"GET /accessibilita":                 allOK("/accessibilita"),
 	"GET /privacy":                       allOK("/privacy"),
 	"GET /note-legali":                   allOK("/note-legali"),
+	"GET /enti/{ente}/accessibilita":     allOK("/enti/cciaa-gran-sasso/accessibilita"),
+	"GET /enti/{ente}/privacy":           allOK("/enti/cciaa-gran-sasso/privacy"),
+	"GET /enti/{ente}/note-legali":       allOK("/enti/cciaa-gran-sasso/note-legali"),
 	"GET /opendata/{ente}/{plan}/{file}": allOK("/opendata/cciaa-gran-sasso/piao-2023-2025/indicators.csv"),
 	"GET /accedi":                        allOK("/accedi"),
 	"POST /accedi":                       {path: "/accedi", def: ok},                  // an empty form: re-rendered with messages
@@ -128,6 +131,11 @@ var rules = map[string]routeRule{
 	"POST /amministrazione/{ente}/utenti/{username}/sblocca": {path: "/amministrazione/cciaa-gran-sasso/utenti/nessuno/sblocca", def: forbidden,
 		expect: map[string]string{"anonymous": toSignIn, "admin": hidden, "admin-altro-ente": hidden}},
 	"POST /amministrazione/{ente}/piani": {path: "/amministrazione/cciaa-gran-sasso/piani", def: forbidden,
+		expect: map[string]string{"anonymous": toSignIn, "admin": ok, "admin-altro-ente": hidden}},
+	"GET /amministrazione/{ente}/testi-legali": {path: "/amministrazione/cciaa-gran-sasso/testi-legali", def: forbidden,
+		expect: map[string]string{"anonymous": toSignIn, "admin": ok, "admin-altro-ente": hidden}},
+	// an empty form: re-rendered with 409 (no version) for the ente's administrator
+	"POST /amministrazione/{ente}/testi-legali": {path: "/amministrazione/cciaa-gran-sasso/testi-legali", def: forbidden,
 		expect: map[string]string{"anonymous": toSignIn, "admin": ok, "admin-altro-ente": hidden}},
 	"GET /amministrazione/{ente}/notifiche": {path: "/amministrazione/cciaa-gran-sasso/notifiche", def: forbidden,
 		expect: map[string]string{"anonymous": toSignIn, "admin": ok, "admin-altro-ente": hidden}},

@@ -117,6 +117,9 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request, status int, c temp
 	if m := s.menu(r); m != nil { // the signed-in menu line of the layout
 		ctx = templates.WithMenu(ctx, m)
 	}
+	if e := param(r, "ente"); e != "" { // a page of an ente: the footer links its legal pages
+		ctx = templates.WithFooterEnte(ctx, e)
+	}
 	if err := c.Render(ctx, buf); err != nil {
 		return fmt.Errorf("rendering the page: %w", err)
 	}

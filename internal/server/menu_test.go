@@ -69,11 +69,15 @@ func TestHeaderMenuByRole(t *testing.T) {
 func TestFooterPages(t *testing.T) {
 	t.Parallel()
 	h, _ := newApp(t)
-	for _, path := range []string{"/", planPath, "/opendata", "/accessibilita"} {
+	for _, path := range []string{"/", "/opendata", "/accessibilita"} {
 		_, body := get(t, h, path)
 		mustContain(t, body, `<nav aria-label="Informazioni legali e di servizio">`, `href="/accessibilita">Dichiarazione di accessibilità</a>`,
 			`href="/privacy">Privacy</a>`, `href="/note-legali">Note legali</a>`)
 	}
+	// a page of an ente links the ente's own legal pages
+	_, body := get(t, h, planPath)
+	mustContain(t, body, `<nav aria-label="Informazioni legali e di servizio">`, `href="/enti/cciaa-gran-sasso/accessibilita">Dichiarazione di accessibilità</a>`,
+		`href="/enti/cciaa-gran-sasso/privacy">Privacy</a>`, `href="/enti/cciaa-gran-sasso/note-legali">Note legali</a>`)
 	pages := map[string][]string{
 		"/accessibilita": {"<h1>Dichiarazione di accessibilità</h1>", "Stato di conformità", "Contenuti non accessibili",
 			"Redazione della dichiarazione di accessibilità", "Meccanismo di feedback e recapiti", "Modalità di invio delle segnalazioni all'AgID"},

@@ -120,15 +120,15 @@ func clean(v string) string {
 
 // accessibilityPage is the accessibility statement of the footer.
 func (s *Server) accessibilityPage(w http.ResponseWriter, r *http.Request) error {
-	return s.page(w, r, http.StatusOK, templates.AccessibilityPage())
+	return s.page(w, r, http.StatusOK, templates.AccessibilityPage(templates.LegalData{}))
 }
 
 // privacyPage is the privacy notice of the footer.
 func (s *Server) privacyPage(w http.ResponseWriter, r *http.Request) error {
-	return s.page(w, r, http.StatusOK, templates.PrivacyPage())
+	return s.page(w, r, http.StatusOK, templates.PrivacyPage(templates.LegalData{}))
 }
 
 // legalNotesPage is the legal notes of the footer.
 func (s *Server) legalNotesPage(w http.ResponseWriter, r *http.Request) error {
-	return s.page(w, r, http.StatusOK, templates.LegalNotesPage())
+	return s.page(w, r, http.StatusOK, templates.LegalNotesPage(templates.LegalData{}))
 }

@@ -126,6 +126,9 @@ func New(st *store.Store, sessions *scs.SessionManager, log *slog.Logger, opts .
 		s.route(r, http.MethodGet, "/accessibilita", auth.Public, none, s.accessibilityPage)
 		s.route(r, http.MethodGet, "/privacy", auth.Public, none, s.privacyPage)
 		s.route(r, http.MethodGet, "/note-legali", auth.Public, none, s.legalNotesPage)
+		s.route(r, http.MethodGet, "/enti/{ente}/accessibilita", auth.Public, none, s.enteAccessibilityPage)
+		s.route(r, http.MethodGet, "/enti/{ente}/privacy", auth.Public, none, s.entePrivacyPage)
+		s.route(r, http.MethodGet, "/enti/{ente}/note-legali", auth.Public, none, s.enteLegalNotesPage)
 		// Amministrazione trasparente › Performance: results once the OIV validated the year.
 		const tr = "/trasparenza/{ente}/{plan}"
 		s.route(r, http.MethodGet, tr, auth.Public, planParam, s.cachedPublic(s.transparencyPage))
@@ -209,6 +212,8 @@ func New(st *store.Store, sessions *scs.SessionManager, log *slog.Logger, opts .
 		s.route(r, http.MethodPost, "/amministrazione/{ente}/utenti/{username}/stato", auth.ManageUsers, enteParam, s.setUserActive)
 		s.route(r, http.MethodPost, "/amministrazione/{ente}/utenti/{username}/sblocca", auth.ManageUsers, enteParam, s.unlockUser)
 		s.route(r, http.MethodPost, "/amministrazione/{ente}/piani", auth.EditPlan, enteParam, s.createPlan)
+		s.route(r, http.MethodGet, "/amministrazione/{ente}/testi-legali", auth.ManageUsers, enteParam, s.adminLegal)
+		s.route(r, http.MethodPost, "/amministrazione/{ente}/testi-legali", auth.ManageUsers, enteParam, s.adminLegal)
 		s.route(r, http.MethodGet, "/amministrazione/{ente}/notifiche", auth.ManageUsers, enteParam, s.adminNotifications)
 		s.route(r, http.MethodPost, "/amministrazione/{ente}/notifiche/{id}/riprova", auth.ManageUsers, enteParam, s.retryNotification)
 	})

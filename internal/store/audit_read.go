@@ -20,6 +20,7 @@ type AuditFilter struct {
 	Object string    // substring of the object type or key, case-insensitive
 	Action string    // prefix of the action ("measurement.", "oiv.")
 	Limit  int       // 0: no limit
+	Offset int       // events skipped (newest first), for the pages of the register
 }
 
 // AuditEvents calls fn for each event matching f, newest first, streaming the
@@ -57,6 +58,9 @@ func (s *Store) AuditEvents(ctx context.Context, f AuditFilter, fn func(model.Au
 	q += " ORDER BY id DESC"
 	if f.Limit > 0 {
 		q += " LIMIT " + arg(f.Limit)
+	}
+	if f.Offset > 0 {
+		q += " OFFSET " + arg(f.Offset)
 	}
 	rows, err := s.pool.Query(ctx, q, args...)
 	if err != nil {

@@ -30,6 +30,7 @@ func TestReferencePlanWrites(t *testing.T) {
 	t.Run("enti", func(t *testing.T) { testEnti(t, ref) })
 	t.Run("behaviour", func(t *testing.T) { testSetBehaviour(t, ref) })
 	t.Run("oiv observations", func(t *testing.T) { testObservations(t, ref) })
+	t.Run("legal texts", func(t *testing.T) { testEnteLegal(t, ref) })
 }
 
 // TestSampleActualsReads runs the checks on the plan with the demo's
