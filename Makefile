@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/piao
 PKGS    := ./...
 
-.PHONY: run build test proof faults limits e2e office bench bench-replicas bench-flat generate lint vendor clean help
+.PHONY: run build test proof faults limits e2e vnu office bench bench-replicas bench-flat generate lint vendor clean help
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -27,8 +27,11 @@ faults: ## fault tests, also run by make test: PostgreSQL down and back, SIGTERM
 limits: build ## resource limits under hostile load on the real server (RSS of concurrent sign-ins, uploads, downloads); CI runs it
 	$(GO) test -count=1 -tags limits -run Limits -v -timeout 20m ./internal/faults/
 
-e2e: build ## browser tests: Debian's Chromium driven by chromedp (needs the chromium package)
+e2e: build vnu ## browser tests: Debian's Chromium driven by chromedp, with axe-core and the Nu HTML checker (needs chromium, default-jre-headless, npm)
 	./$(BIN) withdb -- $(GO) test -count=1 -tags browser -run Browser ./internal/server/
+
+vnu: ## install the pinned Nu HTML checker (vnu-jar from npm, run with Debian's JRE) into tools/vnu
+	@[ -f tools/vnu/node_modules/vnu-jar/build/dist/vnu.jar ] || (cd tools/vnu && npm ci --ignore-scripts --no-audit --no-fund)
 
 office: ## ODT/DOCX read back by LibreOffice headless and the tagged PDF/A export (needs libreoffice-writer-nogui)
 	$(GO) test -count=1 -tags office -run LibreOffice ./internal/report/

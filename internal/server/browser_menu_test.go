@@ -108,7 +108,7 @@ func TestBrowserMenuOnPhones(t *testing.T) {
 				t.Errorf("%s scrolls sideways at 390px (menu open: %v): %d px wide", path, open, eval[int](t, ctx, `document.documentElement.scrollWidth`))
 			}
 		}
-		if v := axeBestPractice(t, ctx); len(v) > 0 {
+		if v := axeViolations(t, ctx); len(v) > 0 {
 			t.Errorf("%s at 390px: axe-core violations (WCAG 2.1 AA and best practice):\n%s", path, strings.Join(v, "\n"))
 		}
 		if got := eval[string](t, ctx, `document.getElementById('piao-nav-links').innerText`); !strings.Contains(got, "Approvazioni") || !strings.Contains(got, "Registro") {

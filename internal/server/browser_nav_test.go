@@ -38,6 +38,7 @@ func loadAfter(t *testing.T, ctx context.Context, actions ...chromedp.Action[chr
 	for {
 		// evaluation fails while the old document is torn down: poll again
 		if status, err := chromedp.Run(wctx, chromedp.Evaluate[int64](loaded)); err == nil && status >= 0 {
+			recordPage(t, ctx)
 			return status
 		}
 		select {

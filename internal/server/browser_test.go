@@ -442,10 +442,13 @@ func consoleErrors(t *testing.T, ctx context.Context) (flush func() []string) {
 	}
 }
 
-// axeViolations runs the vendored axe-core (WCAG 2.1 A and AA rules) on the
-// page and returns one line per violation.
+// axeViolations runs the vendored axe-core (WCAG 2.1 A and AA rules and its
+// best-practice rules: landmark-unique, heading order, …) on the page and
+// returns one line per violation. It also records the page for the Nu HTML
+// checker that runs when t ends (recordPage).
 func axeViolations(t *testing.T, ctx context.Context) []string {
 	t.Helper()
+	recordPage(t, ctx)
 	src, err := os.ReadFile("testdata/axe/axe.min.js")
 	if err != nil {
 		t.Fatal(err)
@@ -453,7 +456,7 @@ func axeViolations(t *testing.T, ctx context.Context) []string {
 	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](string(src))); err != nil {
 		t.Fatalf("inject axe-core: %v", err)
 	}
-	out, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
+	out, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})
 		.then(r => r.violations.map(v => v.id + ': ' + v.help + ' — ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')))`,
 		chromedp.EvalAwaitPromise))
 	if err != nil {

@@ -58,7 +58,7 @@ func TestBrowserDirigenteReportsAPeriod(t *testing.T) {
 			return
 		}
 		visited[key] = true
-		if v := axeBestPractice(t, ctx); len(v) > 0 {
+		if v := axeViolations(t, ctx); len(v) > 0 {
 			t.Errorf("%s: axe-core violations:\n%s", page, strings.Join(v, "\n"))
 		}
 	}
@@ -185,26 +185,6 @@ func TestBrowserDirigenteReportsAPeriod(t *testing.T) {
 	if float64(loads) > 1.2*float64(total) {
 		t.Errorf("%d page loads for %d indicators: more than 1.2 × the indicators", loads, total)
 	}
-}
-
-// axeBestPractice runs the vendored axe-core with the WCAG 2.1 A/AA rules and
-// its best-practice rules (landmark-unique, heading order, …).
-func axeBestPractice(t *testing.T, ctx context.Context) []string {
-	t.Helper()
-	src, err := os.ReadFile("testdata/axe/axe.min.js")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](string(src))); err != nil {
-		t.Fatalf("inject axe-core: %v", err)
-	}
-	out, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})
-		.then(r => r.violations.map(v => v.id + ': ' + v.help + ' — ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')))`,
-		chromedp.EvalAwaitPromise))
-	if err != nil {
-		t.Fatalf("axe: %v", err)
-	}
-	return out
 }
 
 // TestBrowserExpiredSessionKeepsTypedValues: the session ends while the

@@ -79,7 +79,7 @@ document.addEventListener('htmx:xhr:progress', function (e) {
     e.preventDefault();
     var values = {};
     if (e.submitter && e.submitter.name) values[e.submitter.name] = e.submitter.value;
-    form.setAttribute('hx-encoding', 'multipart/form-data');
+    form.setAttribute('data-hx-encoding', 'multipart/form-data');
     htmx.ajax('POST', form.action, {source: form, values: values, target: '#contenuto', select: '#contenuto', swap: 'outerHTML'});
   });
   // a refused upload answers with the form and its messages: show them
