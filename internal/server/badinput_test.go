@@ -912,6 +912,17 @@ func (s *biSweep) userVersion(username string) string {
 	return strconv.Itoa(v)
 }
 
+// legalVersion is the version of the reference ente's legal texts (0 before the first save).
+func (s *biSweep) legalVersion() string {
+	var v int
+	err := s.pool.QueryRow(context.Background(), `SELECT coalesce((SELECT l.version FROM ente_legal l JOIN enti e ON e.id = l.ente_id
+		WHERE e.slug = 'cciaa-gran-sasso'), 0)`).Scan(&v)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return strconv.Itoa(v)
+}
+
 func (s *biSweep) validationStamp(year int) string {
 	v, err := s.st.ValidationOf(context.Background(), s.h.ID, year)
 	if errors.Is(err, store.ErrNotFound) {
@@ -1356,6 +1367,15 @@ func (s *biSweep) forms(doc *plan.Document) map[string][]*biForm {
 			base: func() url.Values { return biVals("attivo", "1", "versione", s.userVersion("bersaglio")) }}},
 		"POST /amministrazione/{ente}/utenti/{username}/sblocca": {{name: "sblocco utente", path: "/amministrazione/cciaa-gran-sasso/utenti/bersaglio/sblocca",
 			user: "admin", emptyOK: true, baseOK: true, base: biNoFields}},
+		"POST /amministrazione/{ente}/testi-legali": {{name: "testi legali", path: "/amministrazione/cciaa-gran-sasso/testi-legali", user: "admin", baseOK: true,
+			fields: []biField{biChoice("conformita", "", "conforme", "parziale", "non-conforme"), biChoice("metodo", "", "autovalutazione", "terzi"),
+				biDate("redazione", false), biDate("riesame", false), biText("recapito", 300, false),
+				{name: "modulo-agid", kind: kindKey, re: regexp.MustCompile(`^(https://[^ <>]+)?$`)},
+				biText("non-accessibili", 8000, false), biText("privacy", 8000, false), biText("note-legali", 8000, false), biExact("versione")},
+			base: func() url.Values {
+				return biVals("conformita", "parziale", "privacy", "Informativa di prova", "versione", s.legalVersion())
+			},
+			show: []string{"/enti/cciaa-gran-sasso/privacy", "/enti/cciaa-gran-sasso/accessibilita", "/enti/cciaa-gran-sasso/note-legali"}}},
 		"POST /amministrazione/{ente}/notifiche/{id}/riprova": {{name: "riprova notifica", path: "/amministrazione/cciaa-gran-sasso/notifiche/999999/riprova",
 			user: "admin", base: biNoFields}},
 		"POST /area-riservata/notifiche": {{name: "notifiche facoltative", path: "/area-riservata/notifiche", user: "lettore", emptyOK: true, baseOK: true,
