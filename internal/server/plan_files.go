@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/piaoparse"
 	"github.com/piao-performance/piao/internal/plan"
 	"github.com/piao-performance/piao/internal/planxlsx"
@@ -67,35 +68,11 @@ func (s *Server) planTemplate(w http.ResponseWriter, r *http.Request) error {
 // adopted.
 func (s *Server) importTemplate(w http.ResponseWriter, r *http.Request) error {
 	h := planFrom(r)
-	// the body is limited and its deadline set by limitBodies
-	if err := r.ParseMultipartForm(4 << 20); errors.Is(err, http.ErrNotMultipart) {
-		return s.renderEditor(w, r, h, http.StatusUnprocessableEntity, templates.EditorData{Problems: []string{"Scegli il file XLSX da importare."}})
-	} else if uploadError(err) != nil {
-		return uploadError(err)
-	} else if err != nil {
-		return s.renderEditor(w, r, h, http.StatusRequestEntityTooLarge, templates.EditorData{Problems: []string{"Il file supera i 32 MB o il modulo non è leggibile."}})
-	}
-	defer r.MultipartForm.RemoveAll()
-	d, err := s.store.DraftOf(r.Context(), h.ID)
-	if errors.Is(err, store.ErrNotFound) {
-		return s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: "Apri una revisione prima di importare un foglio."})
-	}
+	d, name, data, err := s.draftUpload(w, r, h, "foglio", templateUpload())
 	if err != nil {
 		return err
 	}
-	if r.PostForm.Get("versione") != strconv.Itoa(d.Version) {
-		return s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: "La bozza è cambiata nel frattempo: il foglio non è stato importato. Riprova."})
-	}
-	files := r.MultipartForm.File["foglio"]
-	if len(files) != 1 {
-		return s.renderEditor(w, r, h, http.StatusUnprocessableEntity, templates.EditorData{Problems: []string{"Scegli il file XLSX da importare."}})
-	}
-	f, err := files[0].Open()
-	if err != nil {
-		return s.renderEditor(w, r, h, http.StatusUnprocessableEntity, templates.EditorData{Problems: []string{"Il file non è leggibile."}})
-	}
-	defer f.Close()
-	doc, problems, err := planxlsx.Read(io.LimitReader(f, maxTemplate))
+	doc, problems, err := planxlsx.Read(bytes.NewReader(data))
 	var msgs []string
 	var limit *planxlsx.LimitError
 	switch {
@@ -117,21 +94,13 @@ func (s *Server) importTemplate(w http.ResponseWriter, r *http.Request) error {
 	}
 	doc.Plan.History = d.Doc.Plan.History
 	doc.Plan.Revision = d.Doc.Plan.Revision
-	err = s.store.SaveDraft(r.Context(), h, doc, d.Version, map[string]any{"import": files[0].Filename, "objectives": len(doc.Objectives)}, actor(r))
-	switch {
-	case errors.Is(err, store.ErrDraftChanged):
-		return s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: "La bozza è cambiata nel frattempo: il foglio non è stato importato. Riprova."})
-	case err != nil:
+	err = s.store.SaveDraft(r.Context(), h, doc, d.Version, map[string]any{"import": name, "objectives": len(doc.Objectives)}, actor(r))
+	if errors.Is(err, store.ErrDraftChanged) {
+		return s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: templateUpload().stale})
+	} else if err != nil {
 		return err
 	}
-	next := string(templates.EditorURL(h.EnteSlug, h.Slug)) + "?esito=importato"
-	if r.Header.Get("HX-Request") == "true" {
-		w.Header().Set("HX-Redirect", next)
-		w.WriteHeader(http.StatusNoContent)
-		return nil
-	}
-	http.Redirect(w, r, next, http.StatusSeeOther)
-	return nil
+	return uploaded(w, r, string(templates.EditorURL(h.EnteSlug, h.Slug))+"?esito=importato")
 }
 
 // maxTemplate bounds an uploaded template (planxlsx refuses more anyway).
@@ -144,37 +113,9 @@ const maxTemplate = 32 << 20
 // source text. The plan in force changes only when the draft is adopted.
 func (s *Server) importPublished(w http.ResponseWriter, r *http.Request) error {
 	h := planFrom(r)
-	// the body is limited and its deadline set by limitBodies
-	if err := r.ParseMultipartForm(4 << 20); errors.Is(err, http.ErrNotMultipart) {
-		return s.renderEditor(w, r, h, http.StatusUnprocessableEntity, templates.EditorData{Problems: []string{"Scegli il documento del PIAO da leggere (PDF, DOCX o testo)."}})
-	} else if uploadError(err) != nil {
-		return uploadError(err)
-	} else if err != nil {
-		return s.renderEditor(w, r, h, http.StatusRequestEntityTooLarge, templates.EditorData{Problems: []string{"Il file supera i 32 MB o il modulo non è leggibile."}})
-	}
-	defer r.MultipartForm.RemoveAll()
-	d, err := s.store.DraftOf(r.Context(), h.ID)
-	if errors.Is(err, store.ErrNotFound) {
-		return s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: "Apri una revisione prima di leggere un documento."})
-	}
+	d, name, data, err := s.draftUpload(w, r, h, "piao", publishedUpload())
 	if err != nil {
 		return err
-	}
-	if r.PostForm.Get("versione") != strconv.Itoa(d.Version) {
-		return s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: "La bozza è cambiata nel frattempo: il documento non è stato letto. Riprova."})
-	}
-	files := r.MultipartForm.File["piao"]
-	if len(files) != 1 {
-		return s.renderEditor(w, r, h, http.StatusUnprocessableEntity, templates.EditorData{Problems: []string{"Scegli il documento del PIAO da leggere (PDF, DOCX o testo)."}})
-	}
-	f, err := files[0].Open()
-	if err != nil {
-		return s.renderEditor(w, r, h, http.StatusUnprocessableEntity, templates.EditorData{Problems: []string{"Il file non è leggibile."}})
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxTemplate))
-	if err != nil {
-		return s.renderEditor(w, r, h, http.StatusUnprocessableEntity, templates.EditorData{Problems: []string{"Il file non è leggibile."}})
 	}
 	text, err := piaoparse.Extract(r.Context(), data)
 	var msg string
@@ -209,7 +150,7 @@ func (s *Server) importPublished(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	doc.Roles = roles
-	doc.SourceTitle = files[0].Filename
+	doc.SourceTitle = name
 	doc.Plan.History = d.Doc.Plan.History
 	doc.Plan.Revision = d.Doc.Plan.Revision
 	if err := plan.Validate(doc); err != nil {
@@ -217,14 +158,79 @@ func (s *Server) importPublished(w http.ResponseWriter, r *http.Request) error {
 		return s.renderEditor(w, r, h, http.StatusUnprocessableEntity, templates.EditorData{Problems: []string{
 			"Il documento è stato letto ma il piano ottenuto non è coerente: caricalo in un altro formato o usa il modello XLSX."}})
 	}
-	err = s.store.SaveDraft(r.Context(), h, doc, d.Version, map[string]any{"published": files[0].Filename, "objectives": len(doc.Objectives), "notes": len(res.Problems)}, actor(r))
-	switch {
-	case errors.Is(err, store.ErrDraftChanged):
-		return s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: "La bozza è cambiata nel frattempo: il documento non è stato letto. Riprova."})
-	case err != nil:
+	err = s.store.SaveDraft(r.Context(), h, doc, d.Version, map[string]any{"published": name, "objectives": len(doc.Objectives), "notes": len(res.Problems)}, actor(r))
+	if errors.Is(err, store.ErrDraftChanged) {
+		return s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: publishedUpload().stale})
+	} else if err != nil {
 		return err
 	}
-	next := string(templates.EditorURL(h.EnteSlug, h.Slug)) + "?esito=letto#punti-incerti"
+	return uploaded(w, r, string(templates.EditorURL(h.EnteSlug, h.Slug))+"?esito=letto#punti-incerti")
+}
+
+// uploadTexts are the editor's messages for one kind of upload.
+type uploadTexts struct {
+	choose, noDraft, stale string
+}
+
+// templateUpload and publishedUpload are the texts of the XLSX template and
+// of the published PIAO.
+func templateUpload() uploadTexts {
+	return uploadTexts{choose: "Scegli il file XLSX da importare.",
+		noDraft: "Apri una revisione prima di importare un foglio.",
+		stale:   "La bozza è cambiata nel frattempo: il foglio non è stato importato. Riprova."}
+}
+
+func publishedUpload() uploadTexts {
+	return uploadTexts{choose: "Scegli il documento del PIAO da leggere (PDF, DOCX o testo).",
+		noDraft: "Apri una revisione prima di leggere un documento.",
+		stale:   "La bozza è cambiata nel frattempo: il documento non è stato letto. Riprova."}
+}
+
+// draftUpload reads what both editor uploads start with: the multipart body
+// (limited, with its deadline, by limitBodies), the open draft at the version
+// the form was built from, and the one file of field (at most maxTemplate
+// bytes). A refusal is written as the editor page with its message and
+// returned as errWritten.
+func (s *Server) draftUpload(w http.ResponseWriter, r *http.Request, h model.PlanHeader, field string, t uploadTexts) (model.Draft, string, []byte, error) {
+	refuse := func(status int, d templates.EditorData) (model.Draft, string, []byte, error) {
+		return model.Draft{}, "", nil, written(s.renderEditor(w, r, h, status, d))
+	}
+	if err := r.ParseMultipartForm(4 << 20); errors.Is(err, http.ErrNotMultipart) {
+		return refuse(http.StatusUnprocessableEntity, templates.EditorData{Problems: []string{t.choose}})
+	} else if uploadError(err) != nil {
+		return model.Draft{}, "", nil, uploadError(err)
+	} else if err != nil {
+		return refuse(http.StatusRequestEntityTooLarge, templates.EditorData{Problems: []string{"Il file supera i 32 MB o il modulo non è leggibile."}})
+	}
+	defer r.MultipartForm.RemoveAll()
+	d, err := s.store.DraftOf(r.Context(), h.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		return refuse(http.StatusConflict, templates.EditorData{Message: t.noDraft})
+	} else if err != nil {
+		return model.Draft{}, "", nil, err
+	}
+	if r.PostForm.Get("versione") != strconv.Itoa(d.Version) {
+		return refuse(http.StatusConflict, templates.EditorData{Message: t.stale})
+	}
+	files := r.MultipartForm.File[field]
+	if len(files) != 1 {
+		return refuse(http.StatusUnprocessableEntity, templates.EditorData{Problems: []string{t.choose}})
+	}
+	f, err := files[0].Open()
+	if err != nil {
+		return refuse(http.StatusUnprocessableEntity, templates.EditorData{Problems: []string{"Il file non è leggibile."}})
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxTemplate))
+	if err != nil {
+		return refuse(http.StatusUnprocessableEntity, templates.EditorData{Problems: []string{"Il file non è leggibile."}})
+	}
+	return d, files[0].Filename, data, nil
+}
+
+// uploaded sends the editor to next after an upload: htmx (the progress bar)
+// gets HX-Redirect, a plain form a 303.
+func uploaded(w http.ResponseWriter, r *http.Request, next string) error {
 	if r.Header.Get("HX-Request") == "true" {
 		w.Header().Set("HX-Redirect", next)
 		w.WriteHeader(http.StatusNoContent)
