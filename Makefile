@@ -2,6 +2,9 @@
 GO      ?= go
 BIN     := bin/piao
 PKGS    := ./...
+# make test leaves out the fault tests (each starts its own PostgreSQL and the
+# real server): make faults runs them, and CI runs that.
+TESTPKGS = $(shell $(GO) list ./... | grep -v '/internal/faults$$')
 
 .PHONY: run build test proof faults limits e2e vnu office bench bench-replicas bench-flat generate lint vendor clean help
 
@@ -16,12 +19,12 @@ build: ## build the static binary into bin/piao
 
 test: build ## every test against a real PostgreSQL (a private one is started when PIAO_TEST_DATABASE_URL is unset)
 	$(GO) tool -n mailpit > /dev/null # the mail tests' real SMTP server (a Go tool of go.mod), built once into Go's cache
-	./$(BIN) withdb -- $(GO) test -count=1 $(PKGS)
+	./$(BIN) withdb -- $(GO) test -count=1 $(TESTPKGS)
 
-proof: build ## the long proofs, run by CI: the bad-input sweep over every form and the 60-second load-correctness run (own PostgreSQL)
-	./$(BIN) withdb -- $(GO) test -count=1 -tags proof -run 'TestBadInputSweep|TestLoadCorrectness' -timeout 30m ./internal/server/
+proof: build ## the long proofs, run by CI: the bad-input sweep over every form, the 60-second load-correctness run and the bench tool's own runs (own PostgreSQL)
+	./$(BIN) withdb -- $(GO) test -count=1 -tags proof -run 'TestBadInputSweep|TestLoadCorrectness|TestSmallRun' -timeout 30m ./internal/server/ ./cmd/piaobench/
 
-faults: ## fault tests, also run by make test: PostgreSQL down and back, SIGTERM during a save, a failing write (own PostgreSQL)
+faults: ## fault tests, run by CI: PostgreSQL down and back, SIGTERM during a save, a failing write (own PostgreSQL)
 	$(GO) test -count=1 ./internal/faults/
 
 limits: build ## resource limits under hostile load on the real server (RSS of concurrent sign-ins, uploads, downloads); CI runs it

@@ -60,7 +60,8 @@ func database(ctx context.Context, cfg config.Config, log *slog.Logger, folder s
 	if err != nil {
 		return t, nil, fmt.Errorf("data folder: %w", err)
 	}
-	cl, err := pgembed.Start(ctx, pgembed.Config{Dir: dir, Logger: log})
+	// The test cluster holds only throwaway databases: no crash safety.
+	cl, err := pgembed.Start(ctx, pgembed.Config{Dir: dir, Logger: log, Disposable: folder == testFolder})
 	if err != nil {
 		return t, nil, err
 	}

@@ -15,6 +15,9 @@ import (
 // testURLVar is the variable internal/testdb reads.
 const testURLVar = "PIAO_TEST_DATABASE_URL"
 
+// testFolder is the test cluster's folder under DataDir.
+const testFolder = "postgres-test"
+
 // cmdWithDB runs a command (the test suite) with PIAO_TEST_DATABASE_URL set.
 // When it is already set that server is used; otherwise a private cluster under
 // DataDir/postgres-test is started and stopped around it, so `make test` needs
@@ -31,7 +34,7 @@ func cmdWithDB(ctx context.Context, cfg config.Config, log *slog.Logger, args []
 	url := getenv(testURLVar)
 	if url == "" {
 		cfg.DatabaseURL = ""
-		t, stop, err := database(ctx, cfg, log, "postgres-test")
+		t, stop, err := database(ctx, cfg, log, testFolder)
 		if err != nil {
 			fmt.Fprintln(stderr, "piao:", err)
 			return 1

@@ -56,18 +56,25 @@ type Config struct {
 	Dir    string       // data folder, e.g. "<project>/data/postgres"; created if missing
 	Port   int          // 0 = pick a free 127.0.0.1 port
 	Logger *slog.Logger // nil = slog.Default()
+	// Disposable starts the server without crash safety (fsync,
+	// synchronous_commit and full_page_writes off): for the test cluster,
+	// whose databases are thrown away, where it makes creating the
+	// per-test databases and committing several times faster. A crash
+	// may corrupt such a cluster; never set it for data that matters.
+	Disposable bool
 }
 
 // Cluster is a running PostgreSQL server started by Start.
 type Cluster struct {
-	dir      string
-	pgdata   string
-	logPath  string
-	port     int
-	password string
-	bins     binaries
-	runAs    *runAs // nil: run as the current user
-	logger   *slog.Logger
+	dir        string
+	pgdata     string
+	logPath    string
+	port       int
+	password   string
+	bins       binaries
+	runAs      *runAs // nil: run as the current user
+	disposable bool
+	logger     *slog.Logger
 
 	mu      sync.Mutex
 	stopped bool
@@ -107,11 +114,12 @@ func Start(ctx context.Context, cfg Config) (*Cluster, error) {
 	}
 
 	c := &Cluster{
-		dir:     dir,
-		pgdata:  filepath.Join(dir, pgdataDir),
-		logPath: filepath.Join(dir, logFile),
-		bins:    bins,
-		logger:  logger,
+		dir:        dir,
+		pgdata:     filepath.Join(dir, pgdataDir),
+		logPath:    filepath.Join(dir, logFile),
+		bins:       bins,
+		logger:     logger,
+		disposable: cfg.Disposable,
 	}
 
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -284,6 +292,11 @@ func (c *Cluster) start(ctx context.Context, port int) error {
 		}
 		logStart := fileSize(c.logPath)
 		opts := fmt.Sprintf("-p %d -c listen_addresses=127.0.0.1 -c unix_socket_directories=''", p)
+		if c.disposable {
+			// PostgreSQL's "non-durable settings" (server documentation,
+			// chapter "Performance Tips").
+			opts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+		}
 		out, err := c.pgCtl(ctx, "-D", c.pgdata, "-l", c.logPath, "-p", c.bins.postgres, "-w", "-t", "60", "-o", opts, "start")
 		if err != nil {
 			tail := logTail(c.logPath, logStart)

@@ -18,9 +18,14 @@ import (
 // temp dir is removed, even when the test fails half-way.
 func start(t *testing.T, dir string) *pgembed.Cluster {
 	t.Helper()
+	return startWith(t, pgembed.Config{Dir: dir})
+}
+
+func startWith(t *testing.T, cfg pgembed.Config) *pgembed.Cluster {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
-	c, err := pgembed.Start(ctx, pgembed.Config{Dir: dir})
+	c, err := pgembed.Start(ctx, cfg)
 	if err != nil {
 		t.Fatalf("Start: %v", err)
 	}
@@ -69,6 +74,7 @@ func TestStartStopKeepsData(t *testing.T) {
 	}
 
 	conn := connect(t, c)
+	wantSettings(t, conn, "on")
 	for _, sql := range []string{
 		"CREATE TABLE kept (id int PRIMARY KEY, note text NOT NULL)",
 		"INSERT INTO kept VALUES (1, 'survives a restart')",
@@ -81,10 +87,13 @@ func TestStartStopKeepsData(t *testing.T) {
 	firstPort := c.Port()
 	stop(t, c)
 
-	c2 := start(t, dir)
+	// the same data started as a disposable (test) cluster: no crash safety
+	c2 := startWith(t, pgembed.Config{Dir: dir, Disposable: true})
 	t.Logf("first port %d, second port %d", firstPort, c2.Port())
+	conn2 := connect(t, c2)
+	wantSettings(t, conn2, "off")
 	var note string
-	if err := connect(t, c2).QueryRow(t.Context(), "SELECT note FROM kept WHERE id = 1").Scan(&note); err != nil {
+	if err := conn2.QueryRow(t.Context(), "SELECT note FROM kept WHERE id = 1").Scan(&note); err != nil {
 		t.Fatalf("read row after restart: %v", err)
 	}
 	if note != "survives a restart" {
@@ -93,6 +102,20 @@ func TestStartStopKeepsData(t *testing.T) {
 
 	stop(t, c2)
 	stop(t, c2) // idempotent
+}
+
+// wantSettings checks the durability settings Config.Disposable turns off.
+func wantSettings(t *testing.T, conn *pgx.Conn, want string) {
+	t.Helper()
+	for _, name := range []string{"fsync", "synchronous_commit", "full_page_writes"} {
+		var got string
+		if err := conn.QueryRow(t.Context(), "SELECT current_setting($1)", name).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Errorf("%s = %s, want %s", name, got, want)
+		}
+	}
 }
 
 func TestStartOnRunningDirAttaches(t *testing.T) {

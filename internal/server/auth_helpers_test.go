@@ -9,22 +9,32 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/alexedwards/argon2id"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/piao-performance/piao/internal/auth"
-	"github.com/piao-performance/piao/internal/password"
 	"github.com/piao-performance/piao/internal/store"
 )
 
 const testPassword = "password-di-prova-lunga"
 
-// addUser creates an account of the reference ente (or of ente, when given).
-func addUser(t *testing.T, pool *pgxpool.Pool, username string, role auth.Role, position string, ente ...string) {
+// testHash is testPassword's argon2id hash with light cost parameters (1 MiB
+// instead of the 64 MiB of package password): signing in still runs the real
+// argon2id check, and the suite does not spend two thirds of its time
+// hashing. The production parameters are tested in package password.
+func testHash(t testing.TB) string {
 	t.Helper()
-	hash, err := password.Hash(testPassword)
+	h, err := argon2id.CreateHash(testPassword, &argon2id.Params{Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32})
 	if err != nil {
 		t.Fatal(err)
 	}
+	return h
+}
+
+// addUser creates an account of the reference ente (or of ente, when given).
+func addUser(t *testing.T, pool *pgxpool.Pool, username string, role auth.Role, position string, ente ...string) {
+	t.Helper()
+	hash := testHash(t)
 	e := "cciaa-gran-sasso"
 	if len(ente) > 0 {
 		e = ente[0]
@@ -38,10 +48,7 @@ func addUser(t *testing.T, pool *pgxpool.Pool, username string, role auth.Role, 
 // addUserAs creates an account of the reference ente with a display name.
 func addUserAs(t *testing.T, pool *pgxpool.Pool, username, name string, role auth.Role, position string) {
 	t.Helper()
-	hash, err := password.Hash(testPassword)
-	if err != nil {
-		t.Fatal(err)
-	}
+	hash := testHash(t)
 	if _, err := store.New(pool).CreateUser(context.Background(), store.NewUser{Ente: "cciaa-gran-sasso", Username: username,
 		DisplayName: name, Role: role, Position: position, PasswordHash: hash}, "test"); err != nil {
 		t.Fatal(err)

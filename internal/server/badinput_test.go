@@ -28,7 +28,6 @@ import (
 	"github.com/piao-performance/piao/internal/auth"
 	"github.com/piao-performance/piao/internal/itfmt"
 	"github.com/piao-performance/piao/internal/model"
-	"github.com/piao-performance/piao/internal/password"
 	"github.com/piao-performance/piao/internal/plan"
 	"github.com/piao-performance/piao/internal/planedit"
 	"github.com/piao-performance/piao/internal/scoring"
@@ -805,10 +804,7 @@ func TestBadInputSweep(t *testing.T) {
 	app, pool, _ := authApp(t)
 	ctx := context.Background()
 	st := store.New(pool)
-	hash, err := password.Hash(testPassword)
-	if err != nil {
-		t.Fatal(err)
-	}
+	hash := testHash(t)
 	if _, err := st.CreateUser(ctx, store.NewUser{Username: "superadmin", DisplayName: "Amministratore generale", Role: auth.Admin, PasswordHash: hash}, "test"); err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/piao-performance/piao/internal/auth"
-	"github.com/piao-performance/piao/internal/password"
 	"github.com/piao-performance/piao/internal/store"
 	"github.com/piao-performance/piao/internal/workflow"
 )
@@ -25,10 +24,7 @@ func TestBrowserNotificationPages(t *testing.T) {
 	addUserAs(t, pool, "segretario", "Segretario Generale", auth.Segretario, "")
 	ctx := context.Background()
 	st := store.New(pool)
-	hash, err := password.Hash(testPassword)
-	if err != nil {
-		t.Fatal(err)
-	}
+	hash := testHash(t)
 	if _, err := st.CreateUser(ctx, store.NewUser{Ente: "cciaa-gran-sasso", Username: "dir.posta", DisplayName: "Ugo Dirigente",
 		Email: "dir.posta@example.it", Role: auth.Dirigente, Position: "dir-prm", PasswordHash: hash}, "test"); err != nil {
 		t.Fatal(err)

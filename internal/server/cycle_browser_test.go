@@ -20,7 +20,6 @@ import (
 	"github.com/piao-performance/piao/internal/mail"
 	"github.com/piao-performance/piao/internal/mailpit"
 	"github.com/piao-performance/piao/internal/model"
-	"github.com/piao-performance/piao/internal/password"
 	"github.com/piao-performance/piao/internal/seed"
 	"github.com/piao-performance/piao/internal/store"
 	"github.com/piao-performance/piao/internal/workflow"
@@ -45,10 +44,7 @@ func TestBrowserCycleJourney(t *testing.T) {
 			continue
 		}
 		// the dirigente has an address: the return's e-mail reaches him
-		hash, err := password.Hash(testPassword)
-		if err != nil {
-			t.Fatal(err)
-		}
+		hash := testHash(t)
 		if _, err := st.CreateUser(ctx, store.NewUser{Ente: "cciaa-gran-sasso", Username: a.Username, DisplayName: a.DisplayName,
 			Email: dirEmail, Role: a.Role, Position: a.Position, PasswordHash: hash}, "test"); err != nil {
 			t.Fatal(err)

@@ -15,7 +15,6 @@ import (
 	"github.com/piao-performance/piao/internal/mailpit"
 	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/notify"
-	"github.com/piao-performance/piao/internal/password"
 	"github.com/piao-performance/piao/internal/store"
 	"github.com/piao-performance/piao/internal/workflow"
 )
@@ -30,10 +29,7 @@ func TestReturnedEntryMailAndOutboxPage(t *testing.T) {
 	app, pool, _ := authApp(t)
 	ctx := context.Background()
 	st := store.New(pool)
-	hash, err := password.Hash(testPassword)
-	if err != nil {
-		t.Fatal(err)
-	}
+	hash := testHash(t)
 	if _, err := st.CreateUser(ctx, store.NewUser{Ente: "cciaa-gran-sasso", Username: "dir.posta", DisplayName: "Ugo Dirigente",
 		Email: "dir.posta@example.it", Role: auth.Dirigente, Position: "dir-ef", PasswordHash: hash}, "test"); err != nil {
 		t.Fatal(err)

@@ -22,6 +22,7 @@ import (
 	"os"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	_ "github.com/jackc/pgx/v5/stdlib" // "pgx" driver for pgtestdb
@@ -199,4 +200,112 @@ func (Migrator) Migrate(ctx context.Context, _ *sql.DB, conf pgtestdb.Config) er
 		return err
 	}
 	return dbmigrate.EnsureAppRole(ctx, conf.URL(), role, testPassword)
+}
+
+// Seeder fills a template database after the migrations, for a fixture many
+// tests start from (the reference plan): each test then clones the filled
+// template instead of loading the fixture again.
+type Seeder interface {
+	// Key identifies what Seed writes: it must change whenever that
+	// content may change (package testfix uses the test binary's hash,
+	// which covers the loading code too).
+	Key() (string, error)
+	// Seed writes the fixture into the database at url, connected as the
+	// schema's owner.
+	Seed(ctx context.Context, url string) error
+}
+
+// PoolFrom returns a pool on a fresh database cloned from a template that
+// holds the migrations and what s writes, connected as the application
+// role, closed when t ends.
+func PoolFrom(t testing.TB, s Seeder) *pgxpool.Pool {
+	t.Helper()
+	conf := Config(t)
+	conf2 := pgtestdb.Custom(t, conf, seeded{s: s, admin: conf})
+	role, err := appRole()
+	if err != nil {
+		t.Fatal(err)
+	}
+	appConf := *conf2
+	appConf.User, appConf.Password = role, testPassword
+	return connect(t, appConf.URL())
+}
+
+// seeded is the pgtestdb migrator of a Seeder's template.
+type seeded struct {
+	s     Seeder
+	admin pgtestdb.Config // the server's superuser, to drop stale templates
+}
+
+func (m seeded) Hash() (string, error) {
+	base, err := Migrator{}.Hash()
+	if err != nil {
+		return "", err
+	}
+	key, err := m.s.Key()
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256([]byte(base + "\x00" + key))
+	return "seed_" + hex.EncodeToString(sum[:])[:16], nil
+}
+
+// seededComment marks the templates of seeded fixtures with their creation
+// time, so that later runs can drop the stale ones.
+const seededComment = "piao test fixture, created "
+
+// staleAfter is the age past which a fixture template is dropped: far longer
+// than any test process lives (make proof's timeout is 30 minutes), so no
+// running test still clones it. The keys change with every build of a test
+// binary, and the templates would otherwise pile up on a long-lived server.
+const staleAfter = 2 * time.Hour
+
+func (m seeded) Migrate(ctx context.Context, db *sql.DB, conf pgtestdb.Config) error {
+	if err := (Migrator{}).Migrate(ctx, db, conf); err != nil {
+		return err
+	}
+	if err := m.s.Seed(ctx, conf.URL()); err != nil {
+		return fmt.Errorf("seed template: %w", err)
+	}
+	comment := seededComment + time.Now().UTC().Format(time.RFC3339)
+	if _, err := db.ExecContext(ctx, fmt.Sprintf(`COMMENT ON DATABASE %q IS '%s'`, conf.Database, comment)); err != nil {
+		return fmt.Errorf("mark template: %w", err)
+	}
+	dropStale(ctx, m.admin)
+	return nil
+}
+
+// dropStale drops the fixture templates older than staleAfter, best effort:
+// a template in use, or a server that refuses, is left for a later run.
+func dropStale(ctx context.Context, admin pgtestdb.Config) {
+	db, err := admin.Connect()
+	if err != nil {
+		return
+	}
+	defer db.Close()
+	rows, err := db.QueryContext(ctx, `SELECT datname, shobj_description(oid, 'pg_database') FROM pg_database
+		WHERE shobj_description(oid, 'pg_database') LIKE $1`, seededComment+"%")
+	if err != nil {
+		return
+	}
+	var stale []string
+	for rows.Next() {
+		var name, comment string
+		if rows.Scan(&name, &comment) != nil {
+			continue
+		}
+		created, err := time.Parse(time.RFC3339, comment[len(seededComment):])
+		if err == nil && time.Since(created) > staleAfter {
+			stale = append(stale, name)
+		}
+	}
+	rows.Close()
+	for _, name := range stale {
+		// A template cannot be dropped; a clone in progress makes the
+		// drop fail, which is fine.
+		if _, err := db.ExecContext(ctx, fmt.Sprintf(`ALTER DATABASE %q IS_TEMPLATE false`, name)); err != nil {
+			continue
+		}
+		_, _ = db.ExecContext(ctx, fmt.Sprintf(`DROP DATABASE %q`, name))
+	}
 }

@@ -7,8 +7,14 @@ package testfix
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"fmt"
+	"io"
+	"os"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -62,20 +68,17 @@ func Reference(t testing.TB, opts ...Option) Ref {
 	for _, f := range opts {
 		f(&o)
 	}
-	if o.pool == nil {
-		o.pool = testdb.Pool(t)
-	}
 	ctx := context.Background()
-	st := store.New(o.pool, o.store...)
-	doc := Load(t, st, ReferenceDoc(t))
-	if o.samples {
-		rows, err := seed.SampleActuals(doc)
-		if err != nil {
-			t.Fatalf("sample actuals: %v", err)
-		}
-		if _, err := st.ImportMeasurements(ctx, doc.Ente.Slug, doc.Plan.Slug, rows, store.ImportOptions{
-			Actor: seed.SampleActor, Status: "approved", ClosePeriods: true, Demo: true}); err != nil {
-			t.Fatalf("import sample actuals: %v", err)
+	var st *store.Store
+	doc := ReferenceDoc(t)
+	if o.pool == nil {
+		// the common case: a clone of a template that holds the plan
+		o.pool = testdb.PoolFrom(t, refSeeder{samples: o.samples})
+		st = store.New(o.pool, o.store...)
+	} else {
+		st = store.New(o.pool, o.store...)
+		if err := loadReference(ctx, st, doc, o.samples); err != nil {
+			t.Fatal(err)
 		}
 	}
 	h, err := st.PlanHeader(ctx, Ente, Plan)
@@ -83,6 +86,67 @@ func Reference(t testing.TB, opts ...Option) Ref {
 		t.Fatalf("reference plan header: %v", err)
 	}
 	return Ref{Pool: o.pool, Store: st, Plan: h, Doc: doc}
+}
+
+// loadReference loads doc (the reference plan) with st as the test actor,
+// and the demo's sample actuals when samples is set.
+func loadReference(ctx context.Context, st *store.Store, doc *plan.Document, samples bool) error {
+	if _, err := st.LoadPlan(ctx, doc, store.LoadOptions{Actor: "test"}); err != nil {
+		return fmt.Errorf("load the reference plan: %w", err)
+	}
+	if !samples {
+		return nil
+	}
+	rows, err := seed.SampleActuals(doc)
+	if err != nil {
+		return fmt.Errorf("sample actuals: %w", err)
+	}
+	if _, err := st.ImportMeasurements(ctx, doc.Ente.Slug, doc.Plan.Slug, rows, store.ImportOptions{
+		Actor: seed.SampleActor, Status: "approved", ClosePeriods: true, Demo: true}); err != nil {
+		return fmt.Errorf("import sample actuals: %w", err)
+	}
+	return nil
+}
+
+// refSeeder writes the reference plan (and the sample actuals) into the
+// template the tests of Reference clone.
+type refSeeder struct{ samples bool }
+
+// binaryHash is the hash of the running test binary: it covers the loading
+// code and the embedded plan, so a change to either makes a new template.
+var binaryHash = sync.OnceValues(func() (string, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return "", fmt.Errorf("test binary: %w", err)
+	}
+	f, err := os.Open(exe)
+	if err != nil {
+		return "", fmt.Errorf("test binary: %w", err)
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", fmt.Errorf("hash the test binary: %w", err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+})
+
+func (r refSeeder) Key() (string, error) {
+	h, err := binaryHash()
+	return fmt.Sprintf("reference samples=%t binary=%s", r.samples, h), err
+}
+
+func (r refSeeder) Seed(ctx context.Context, url string) error {
+	pool, err := pgxpool.New(ctx, url)
+	if err != nil {
+		return fmt.Errorf("connect: %w", err)
+	}
+	defer pool.Close()
+	doc, err := seed.Reference()
+	if err != nil {
+		return fmt.Errorf("reference plan: %w", err)
+	}
+	return loadReference(ctx, store.New(pool), doc, r.samples)
 }
 
 // ReferenceDoc returns the reference plan document (a fresh copy each call).
