@@ -1,6 +1,7 @@
 package templates
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/piao-performance/piao/internal/model"
@@ -52,6 +53,15 @@ func indicatorWord(n int) string {
 		return "indicatore"
 	}
 	return "indicatori"
+}
+
+// linkedObjectives is the summary of a strategic objective's branch in the
+// performance tree: "1 obiettivo collegato", "3 obiettivi collegati".
+func linkedObjectives(n int) string {
+	if n == 1 {
+		return "1 obiettivo collegato"
+	}
+	return strconv.Itoa(n) + " obiettivi collegati"
 }
 
 func joinComma(xs []string) string {
