@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -19,6 +20,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/piao-performance/piao/internal/auth"
 	"github.com/piao-performance/piao/internal/server"
 	"github.com/piao-performance/piao/internal/store"
@@ -26,11 +29,17 @@ import (
 
 // TestLoadCorrectness: 200 signed-in dirigenti save measurements of the same
 // indicators at once for PIAO_LOAD_SECONDS (60 by default) while Segretari
-// read the dashboard. No request may fail with a server error; every save
-// either wins its version or is refused with a 409 (never silently lost);
-// and the database and the audit trail agree with what the clients were told:
-// versions 1…n each won exactly once, the stored value is the last winner's,
-// and the audit trail holds one save event per winning version, with its value.
+// read the dashboard, across two replicas — two servers, each with its own
+// pool, caches and audit sealer, on one database, as two `piao serve`
+// processes behind a round-robin proxy: each save reads its form from one
+// replica and posts it to the other. No request may fail with a server
+// error; every save either wins its version or is refused with a 409 (never
+// silently lost); and the database and the audit trail agree with what the
+// clients were told: versions 1…n each won exactly once, the stored value is
+// the last winner's, and the audit trail holds one save event per winning
+// version, with its value. The two sealers never fork or skip a chain (every
+// event sealed, seq without gaps, every chain verifies), and afterwards
+// both replicas serve the same entry versions and the same open data.
 func TestLoadCorrectness(t *testing.T) {
 	seconds := 60
 	if v, err := strconv.Atoi(os.Getenv("PIAO_LOAD_SECONDS")); err == nil && v > 0 {
@@ -41,6 +50,24 @@ func TestLoadCorrectness(t *testing.T) {
 	srv := httptest.NewServer(app)
 	defer srv.Close()
 	ctx := context.Background()
+	// the second replica: its own pool, sessions manager, caches and sealer
+	pool2, err := pgxpool.New(ctx, pool.Config().ConnString())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool2.Close()
+	sessions2, stopSessions2 := server.NewSessions(pool2, server.SessionOptions{})
+	defer stopSessions2()
+	srv2 := httptest.NewServer(server.New(store.New(pool2), sessions2, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	defer srv2.Close()
+	replicas := []*httptest.Server{srv, srv2}
+	sealCtx, stopSealing := context.WithCancel(ctx)
+	var sealers sync.WaitGroup
+	for _, p := range []*pgxpool.Pool{pool, pool2} {
+		sealers.Go(func() {
+			store.New(p).SealAuditEvery(sealCtx, 100*time.Millisecond, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		})
+	}
 	// The indicators the writers share: the direct ones of the dir-prm position.
 	rows, err := pool.Query(ctx, `SELECT i.key FROM indicators i JOIN objectives o ON o.id = i.objective_id
 		JOIN objective_owners w ON w.objective_id = o.id JOIN roles r ON r.id = w.role_id
@@ -131,7 +158,8 @@ func TestLoadCorrectness(t *testing.T) {
 			for n := 0; time.Now().Before(deadline); n++ {
 				key := keys[(w+n)%len(keys)]
 				code, num, _ := strings.Cut(key, "/")
-				page := srv.URL + refPlan + "/misurazioni/" + code + "/" + num + "?periodo=2024-midyear"
+				path := refPlan + "/misurazioni/" + code + "/" + num + "?periodo=2024-midyear"
+				page := replicas[(w+n)%2].URL + path
 				res, err := c.Get(page)
 				if err != nil {
 					fail("GET %s: %v", page, err)
@@ -146,6 +174,7 @@ func TestLoadCorrectness(t *testing.T) {
 				}
 				v, _ := strconv.Atoi(string(m[1]))
 				value := strconv.Itoa(w*100000 + n)
+				page = replicas[(w+n+1)%2].URL + path // the form goes back through the other replica
 				res, err = c.PostForm(page, url.Values{"versione": {string(m[1])}, "valore": {value}})
 				if err != nil {
 					fail("POST %s: %v", page, err)
@@ -168,10 +197,10 @@ func TestLoadCorrectness(t *testing.T) {
 			}
 		})
 	}
-	for _, c := range rs {
+	for r, c := range rs {
 		wg.Go(func() {
-			for time.Now().Before(deadline) {
-				res, err := c.Get(srv.URL + refPlan + "/cruscotto")
+			for n := 0; time.Now().Before(deadline); n++ {
+				res, err := c.Get(replicas[(r+n)%2].URL + refPlan + "/cruscotto")
 				if err != nil {
 					fail("dashboard: %v", err)
 					return
@@ -187,6 +216,8 @@ func TestLoadCorrectness(t *testing.T) {
 		})
 	}
 	wg.Wait()
+	stopSealing()
+	sealers.Wait()
 	t.Logf("%d s: %d saves won, %d refused as stale (409), %d dashboard reads, %d server errors",
 		seconds, saves.Load(), conflicts.Load(), reads.Load(), serverErr.Load())
 	if n := serverErr.Load(); n > 0 {
@@ -209,6 +240,48 @@ func TestLoadCorrectness(t *testing.T) {
 		if rep.BrokenAt != 0 {
 			t.Fatalf("audit chain after the load: %+v", rep)
 		}
+	}
+	// two sealers at once: every event sealed once, each chain's seq 1…n
+	chains, err := pool.Query(ctx, `SELECT coalesce(ente_id, 0), count(*), count(seq), coalesce(min(seq), 0), coalesce(max(seq), 0),
+		count(DISTINCT seq) FROM audit_events GROUP BY 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for chains.Next() {
+		var chain, events, sealed, lo, hi, distinct int64
+		if err := chains.Scan(&chain, &events, &sealed, &lo, &hi, &distinct); err != nil {
+			t.Fatal(err)
+		}
+		if sealed != events || lo != 1 || hi != events || distinct != events {
+			t.Errorf("chain %d: %d events, %d sealed, seq %d…%d with %d distinct: forked or skipped", chain, events, sealed, lo, hi, distinct)
+		}
+	}
+	chains.Close()
+	// both replicas show what the other wrote: the same versions, the same open data
+	body := func(c *http.Client, u string) string {
+		res, err := c.Get(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: %d", u, res.StatusCode)
+		}
+		return string(b)
+	}
+	for _, key := range keys {
+		code, num, _ := strings.Cut(key, "/")
+		path := refPlan + "/misurazioni/" + code + "/" + num + "?periodo=2024-midyear"
+		v1 := versionRe.FindStringSubmatch(body(ws[0], srv.URL+path))
+		v2 := versionRe.FindStringSubmatch(body(ws[0], srv2.URL+path))
+		if v1 == nil || v2 == nil || v1[1] != v2[1] {
+			t.Errorf("%s: the replicas show versions %v and %v", key, v1, v2)
+		}
+	}
+	csv := "/opendata/cciaa-gran-sasso/piao-2023-2025/indicators.csv"
+	if a, b := body(http.DefaultClient, srv.URL+csv), body(http.DefaultClient, srv2.URL+csv); a != b {
+		t.Error("the replicas serve different open data after the load")
 	}
 	for key, ws := range wins {
 		byVersion := map[int]string{}
