@@ -3516,7 +3516,7 @@ func TransparencyPage(d TransparencyData) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 318, "\">Indicatori, baseline, target e risultati (CSV per fogli di calcolo)</a></li><li><a href=\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 318, "\">Indicatori, baseline, target e risultati (Excel (it): CSV con punto e virgola e intestazioni in italiano)</a></li><li><a href=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -41,14 +41,14 @@ func OpenDataIndex(enti []model.EnteSummary, pg Pager) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<h1>Open data</h1><p class=\"lead\">Gli indicatori di ogni piano, con baseline e target per anno, in formato aperto (CSV RFC 4180 in UTF-8 con punto decimale, e JSON). I valori a consuntivo compaiono solo per i periodi chiusi e approvati.</p><p>I file <code>indicators.csv</code> e <code>indicators.json</code> riportano ogni valore esattamente com'è, per i programmi. Per aprire i dati con un foglio di calcolo usa <code>indicators-excel.csv</code>: stesse colonne e righe, separatore punto e virgola, virgola decimale, e un apostrofo davanti ai testi che inizierebbero con <code>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<h1>Open data</h1><p class=\"lead\">Gli indicatori di ogni piano, con baseline e target per anno, in formato aperto (CSV RFC 4180 in UTF-8 con punto decimale, e JSON). I valori a consuntivo compaiono solo per i periodi chiusi e approvati.</p><p>I file <code>indicators.csv</code> e <code>indicators.json</code> riportano ogni valore esattamente com'è, per i programmi. Per aprire i dati con Excel o LibreOffice in italiano usa <code>indicators-excel.csv</code> («Excel (it)»): stesse colonne e righe con le intestazioni in italiano, separatore punto e virgola, virgola decimale, BOM UTF-8, e un apostrofo davanti ai testi che inizierebbero con <code>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var3 string
 			templ_7745c5c3_Var3, templ_7745c5c3_Err = templ.JoinStringErrs("= + - @")
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/pages.templ`, Line: 16, Col: 92}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/pages.templ`, Line: 16, Col: 164}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var3))
 			if templ_7745c5c3_Err != nil {
@@ -161,7 +161,7 @@ func OpenDataIndex(enti []model.EnteSummary, pg Pager) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, "\">indicators-excel.csv</a> (per fogli di calcolo), <a href=\"")
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, "\">indicators-excel.csv</a> (Excel (it)), <a href=\"")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}

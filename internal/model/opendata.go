@@ -12,6 +12,18 @@ func OpenDataColumns() []string {
 	}
 }
 
+// OpenDataLabels are the Italian headers of OpenDataColumns, in the same
+// order: the header of the spreadsheet variant (indicators-excel.csv), for
+// people who open the file in Excel or LibreOffice set to Italian.
+func OpenDataLabels() []string {
+	return []string{
+		"Ente", "Piano", "Ambito strategico", "Tipo di obiettivo", "Codice obiettivo", "Obiettivo", "Identificativo indicatore",
+		"Codice indicatore", "Indicatore", "Algoritmo di calcolo", "Fonte", "Unità di misura", "Polarità", "Anno", "Baseline",
+		"Baseline (testo pubblicato)", "Operatore del target", "Target", "Target (testo pubblicato)", "Valore a consuntivo",
+		"Grado di raggiungimento (%)", "Stato",
+	}
+}
+
 // OpenDataRow is one indicator in one year. Numbers are kept as PostgreSQL's
 // exact decimal text (dot decimals), empty when absent.
 type OpenDataRow struct {

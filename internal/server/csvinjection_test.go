@@ -162,13 +162,13 @@ func TestCSVFormulaInjection(t *testing.T) {
 		}
 	}
 
-	// its spreadsheet twin: same columns and rows, formulas neutralised, numbers numbers
+	// its spreadsheet twin: same columns (Italian headers) and rows, formulas neutralised, numbers numbers
 	res, body = fetch(t, client(t), srv.URL+od+"indicators-excel.csv")
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("indicators-excel.csv: %d", res.StatusCode)
 	}
 	excel := readSheetCSV(t, "indicators-excel.csv", []byte(body))
-	if !slices.Equal(excel[0], model.OpenDataColumns()) || len(excel) != len(raw) {
+	if !slices.Equal(excel[0], model.OpenDataLabels()) || len(excel) != len(raw) {
 		t.Fatalf("indicators-excel.csv: header %q, %d rows for %d", excel[0], len(excel), len(raw))
 	}
 	cells := "\x1f" + neutral(t, "indicators-excel.csv", excel) + "\x1f"

@@ -45,7 +45,7 @@ func (s *Server) openDataIndex(w http.ResponseWriter, r *http.Request) error {
 // openDataFile serves indicators.csv, indicators-excel.csv or indicators.json
 // of a plan: public, no sign-in, the columns of docs/DESIGN.md §5. indicators.csv
 // is for programs and keeps every value exactly as stored; its spreadsheet
-// twin indicators-excel.csv has the same columns and rows for Italian Excel
+// twin indicators-excel.csv has the same columns (Italian headers) and rows for Italian Excel
 // and neutralises text that a spreadsheet would run as a formula.
 func (s *Server) openDataFile(w http.ResponseWriter, r *http.Request) error {
 	file := param(r, "file")
@@ -154,8 +154,8 @@ func plainDecimal(s string) bool {
 }
 
 // writeExcelCSV writes the open data for spreadsheets set to Italian: UTF-8
-// with BOM, semicolon separator, CRLF, the same header and rows as
-// writeCSV. Numbers get a decimal comma so they stay numbers; every text
+// with BOM, semicolon separator, CRLF, Italian headers (model.OpenDataLabels)
+// over the same columns and rows as writeCSV. Numbers get a decimal comma so they stay numbers; every text
 // value goes through csvsafe, so "=HYPERLINK(…)" is shown, never run.
 func writeExcelCSV(buf *bytes.Buffer, rows []model.OpenDataRow) error {
 	buf.WriteString("\ufeff")
@@ -163,7 +163,7 @@ func writeExcelCSV(buf *bytes.Buffer, rows []model.OpenDataRow) error {
 	cw.Comma = ';'
 	cw.UseCRLF = true
 	cols := model.OpenDataColumns()
-	if err := cw.Write(cols); err != nil {
+	if err := cw.Write(model.OpenDataLabels()); err != nil {
 		return err
 	}
 	for _, row := range rows {
