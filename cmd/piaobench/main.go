@@ -221,23 +221,31 @@ func bench(ctx context.Context, o options, only *regexp.Regexp, cfg synth.Config
 		return nil, fmt.Errorf("load the reference plan: %w", err)
 	}
 	rep.Load.ReferenceSeconds = time.Since(t0).Seconds()
+	// The synthetic enti are generated one at a time where they are loaded,
+	// and again (the generator is deterministic) where their measurements
+	// are imported: the process holds a few enti at once, not all of them.
+	p.say("reference plan loaded; generating and loading %d synthetic enti (%d indicators each)", cfg.Enti, cfg.IndicatorsPerEnte)
+	var genNanos atomic.Int64
+	synthAt := func(i int) synth.Ente {
+		t := time.Now()
+		defer func() { genNanos.Add(int64(time.Since(t))) }()
+		return synth.GenerateNth(cfg, i+1)
+	}
 	t0 = time.Now()
-	enti := synth.Generate(cfg)
-	rep.Load.GenerateSeconds = time.Since(t0).Seconds()
-	p.say("reference plan loaded; %d synthetic enti generated (%d indicators each)", len(enti), cfg.IndicatorsPerEnte)
-	t0 = time.Now()
-	if err := loadSynthetic(ctx, st, enti, p); err != nil {
+	if err := loadSynthetic(ctx, st, cfg.Enti, synthAt, p); err != nil {
 		return nil, err
 	}
 	rep.Load.SyntheticSeconds = time.Since(t0).Seconds()
-	rep.Load.Enti, rep.Load.IndicatorsPerEnte = len(enti), cfg.IndicatorsPerEnte
-	p.say("synthetic plans loaded in %.1fs", rep.Load.SyntheticSeconds)
+	rep.Load.GenerateSeconds = time.Duration(genNanos.Load()).Seconds()
+	rep.Load.Enti, rep.Load.IndicatorsPerEnte = cfg.Enti, cfg.IndicatorsPerEnte
+	p.say("synthetic plans generated and loaded in %.1fs (generation %.1fs of it, summed over the loaders)", rep.Load.SyntheticSeconds, rep.Load.GenerateSeconds)
+	firstSynth := synth.GenerateNth(cfg, 1).Doc
 	// The large ente of the second dashboard route.
 	t0 = time.Now()
 	big := bigEnte(cfg, o.BigInds)
 	rep.Load.BigGenerateSeconds = time.Since(t0).Seconds()
 	t0 = time.Now()
-	if err := loadSynthetic(ctx, st, []synth.Ente{big}, p); err != nil {
+	if err := loadSynthetic(ctx, st, 1, func(int) synth.Ente { return big }, p); err != nil {
 		return nil, err
 	}
 	rep.Load.BigSeconds = time.Since(t0).Seconds()
@@ -251,14 +259,19 @@ func bench(ctx context.Context, o options, only *regexp.Regexp, cfg synth.Config
 	// gets none, so it stays open (the import closes the periods it touches);
 	// the pages and files show the latest closed period and each year's
 	// final one, which it is not.
-	docs := []*plan.Document{ref}
-	rows := [][]measure.Row{withoutPeriod(synth.Measurements(ref, o.Seed), saveYear, saveKind)}
-	for _, e := range append(enti[:len(enti):len(enti)], big) {
-		docs = append(docs, e.Doc)
-		rows = append(rows, e.Measurements)
+	refRows := withoutPeriod(synth.Measurements(ref, o.Seed), saveYear, saveKind)
+	plans := func(i int) (*plan.Document, []measure.Row) {
+		switch i {
+		case 0:
+			return ref, refRows
+		case 1:
+			return big.Doc, big.Measurements
+		}
+		e := synth.GenerateNth(cfg, i-1)
+		return e.Doc, e.Measurements
 	}
 	t0 = time.Now()
-	if rep.Load.Measurements, err = importMeasurements(ctx, st, docs, rows, p); err != nil {
+	if rep.Load.Measurements, err = importMeasurements(ctx, st, cfg.Enti+2, plans, p); err != nil {
 		return nil, err
 	}
 	rep.Load.MeasurementsSeconds = time.Since(t0).Seconds()
@@ -283,7 +296,7 @@ func bench(ctx context.Context, o options, only *regexp.Regexp, cfg synth.Config
 	if err := createSegretario(ctx, st, big.Doc.Ente.Slug, dashBigUser); err != nil {
 		return nil, err
 	}
-	if err := createSegretario(ctx, st, enti[0].Doc.Ente.Slug, synUser); err != nil {
+	if err := createSegretario(ctx, st, firstSynth.Ente.Slug, synUser); err != nil {
 		return nil, err
 	}
 
@@ -339,7 +352,7 @@ func bench(ctx context.Context, o options, only *regexp.Regexp, cfg synth.Config
 		return nil, err
 	}
 
-	synthEnte := enti[0].Doc
+	synthEnte := firstSynth
 	// The dashboards come after the page routes and before the saves, which
 	// would give the reference plan's open period data to show.
 	pageRoutes := append(routes(ref, synthEnte), publicRoutes(ref, synthEnte)...)
@@ -516,12 +529,13 @@ func forEach(ctx context.Context, n int, what string, p progress, fn func(i int)
 	return ctx.Err()
 }
 
-// loadSynthetic loads the synthetic plans, each in its own transaction as
-// `piao demo` does.
-func loadSynthetic(ctx context.Context, st *store.Store, enti []synth.Ente, p progress) error {
-	return forEach(ctx, len(enti), "plans loaded", p, func(i int) error {
-		if _, err := st.LoadPlan(ctx, enti[i].Doc, store.LoadOptions{Actor: "piaobench"}); err != nil {
-			return fmt.Errorf("load %s: %w", enti[i].Doc.Ente.Slug, err)
+// loadSynthetic loads n synthetic plans, ente(i) each, each in its own
+// transaction as `piao demo` does.
+func loadSynthetic(ctx context.Context, st *store.Store, n int, ente func(i int) synth.Ente, p progress) error {
+	return forEach(ctx, n, "plans loaded", p, func(i int) error {
+		doc := ente(i).Doc
+		if _, err := st.LoadPlan(ctx, doc, store.LoadOptions{Actor: "piaobench"}); err != nil {
+			return fmt.Errorf("load %s: %w", doc.Ente.Slug, err)
 		}
 		return nil
 	})
@@ -532,14 +546,16 @@ func loadSynthetic(ctx context.Context, st *store.Store, enti []synth.Ente, p pr
 // and labelled as demo data.
 var importOptions = store.ImportOptions{Actor: "piaobench", Status: "approved", ClosePeriods: true, Demo: true}
 
-// importMeasurements writes the measurements of every plan through the store,
-// one plan per transaction, and returns how many rows it wrote.
-func importMeasurements(ctx context.Context, st *store.Store, docs []*plan.Document, rows [][]measure.Row, p progress) (int, error) {
+// importMeasurements writes the measurements of n plans, planAt(i) each,
+// through the store, one plan per transaction, and returns how many rows it
+// wrote.
+func importMeasurements(ctx context.Context, st *store.Store, n int, planAt func(i int) (*plan.Document, []measure.Row), p progress) (int, error) {
 	var written atomic.Int64
-	err := forEach(ctx, len(docs), "plans with measurements", p, func(i int) error {
-		res, err := st.ImportMeasurements(ctx, docs[i].Ente.Slug, docs[i].Plan.Slug, rows[i], importOptions)
+	err := forEach(ctx, n, "plans with measurements", p, func(i int) error {
+		doc, rows := planAt(i)
+		res, err := st.ImportMeasurements(ctx, doc.Ente.Slug, doc.Plan.Slug, rows, importOptions)
 		if err != nil {
-			return fmt.Errorf("measurements of %s: %w", docs[i].Ente.Slug, err)
+			return fmt.Errorf("measurements of %s: %w", doc.Ente.Slug, err)
 		}
 		written.Add(int64(res.Inserted + res.Updated + res.Unchanged))
 		return nil

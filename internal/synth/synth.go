@@ -113,14 +113,33 @@ func Generate(cfg Config) []Ente {
 	}
 	out := make([]Ente, cfg.Enti)
 	for i := range out {
-		n := i + 1
-		seed := cfg.Seed + uint64(n)*0x9e3779b97f4a7c15 // golden-ratio stride: distinct, well spread streams
-		g := &gen{rng: rand.New(rand.NewPCG(seed, 0x7069616f2d646f63)), cfg: cfg,
-			start: cfg.StartYear, end: cfg.StartYear + cfg.Years - 1}
-		doc := g.document(n)
-		out[i] = Ente{Doc: doc, Measurements: Measurements(doc, seed)}
+		out[i] = generate(cfg, i+1)
 	}
 	return out
+}
+
+// GenerateNth returns ente n (1-based) of Generate(cfg) without building the
+// others: a caller that needs one large ente, or streams many, holds one at
+// a time. cfg.Enti does not matter. It panics on a Config that Validate
+// rejects or an n below 1.
+func GenerateNth(cfg Config, n int) Ente {
+	c := cfg
+	c.Enti = max(c.Enti, 1)
+	if err := c.Validate(); err != nil {
+		panic("synth: " + err.Error())
+	}
+	if n < 1 {
+		panic("synth: ente number below 1")
+	}
+	return generate(cfg, n)
+}
+
+func generate(cfg Config, n int) Ente {
+	seed := cfg.Seed + uint64(n)*0x9e3779b97f4a7c15 // golden-ratio stride: distinct, well spread streams
+	g := &gen{rng: rand.New(rand.NewPCG(seed, 0x7069616f2d646f63)), cfg: cfg,
+		start: cfg.StartYear, end: cfg.StartYear + cfg.Years - 1}
+	doc := g.document(n)
+	return Ente{Doc: doc, Measurements: Measurements(doc, seed)}
 }
 
 // gen builds one document.

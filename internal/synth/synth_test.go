@@ -147,6 +147,10 @@ func TestGenerateIsDeterministic(t *testing.T) {
 	if !bytes.Equal(encode(one), encode(synth.Generate(cfg)[:1])) {
 		t.Error("ente 1 changes with the number of enti")
 	}
+	// GenerateNth builds ente n alone, the same as Generate's nth
+	if !bytes.Equal(encode([]synth.Ente{synth.GenerateNth(cfg, 3)}), encode(synth.Generate(cfg)[2:])) {
+		t.Error("GenerateNth(cfg, 3) differs from Generate(cfg)[2]")
+	}
 	cfg.Seed = 43
 	if bytes.Equal(a, encode(synth.Generate(cfg))) {
 		t.Error("another seed gave the same output")
