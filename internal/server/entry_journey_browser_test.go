@@ -4,6 +4,7 @@ package server_test
 
 import (
 	"context"
+	"fmt"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -62,12 +63,20 @@ func TestBrowserDirigenteReportsAPeriod(t *testing.T) {
 			t.Errorf("%s: axe-core violations:\n%s", page, strings.Join(v, "\n"))
 		}
 	}
+	// the journey timed by steps: each page load, how long it took from the
+	// click to the new page (printed at the end; speed is not asserted here)
+	var steps []string
+	var stepTotal time.Duration
 	load := func(want int64, actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
 		loads++
+		start := time.Now()
 		if status := loadAfter(t, ctx, actions...); want != 0 && status != want {
 			t.Fatalf("status %d, want %d (at %s)", status, want, where(ctx))
 		}
+		d := time.Since(start)
+		stepTotal += d
+		steps = append(steps, fmt.Sprintf("%2d. %-70s %6d ms", len(steps)+1, eval[string](t, ctx, `location.pathname + location.search`), d.Milliseconds()))
 		check()
 	}
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844), chromedp.Navigate(srv.URL+"/accedi")); err != nil {
@@ -181,7 +190,8 @@ func TestBrowserDirigenteReportsAPeriod(t *testing.T) {
 	if err := pool.QueryRow(t.Context(), `SELECT count(*) FROM measurement_attachments WHERE filename = 'registro.pdf'`).Scan(&files); err != nil || files != 1 {
 		t.Errorf("%d attachments stored, want 1 (%v)", files, err)
 	}
-	t.Logf("%d indicators reported with %d page loads", total, loads)
+	t.Logf("steps (click to new page):\n%s", strings.Join(steps, "\n"))
+	t.Logf("%d indicators reported with %d page loads; the %d timed steps took %d ms in all", total, loads, len(steps), stepTotal.Milliseconds())
 	if float64(loads) > 1.2*float64(total) {
 		t.Errorf("%d page loads for %d indicators: more than 1.2 × the indicators", loads, total)
 	}
