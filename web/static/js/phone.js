@@ -6,13 +6,12 @@
 // list of cards, one per row, each cell preceded by its column's header (a
 // label hidden from screen readers, which announce the header themselves).
 // Target, valore and grado are then all on screen without sideways
-// scrolling. While the cards are shown, explicit ARIA table roles keep the
-// table's meaning for browsers that drop it when a table is not displayed
-// as one. Without script the tables stay tables, scrolling in their frame.
+// scrolling. No ARIA table roles are added for the cards: HTML forbids a
+// role on the rows and cells of a table (the Nu HTML checker refuses it), and
+// current browsers keep a table's meaning when its CSS display changes.
+// Without script the tables stay tables, scrolling in their frame.
 (function () {
   var small = window.matchMedia('(max-width: 575.98px)');
-  var roles = [['table', 'table'], ['thead, tbody, tfoot', 'rowgroup'], ['tr', 'row'],
-    ['thead th', 'columnheader'], ['tbody th', 'rowheader'], ['td', 'cell']];
 
   function headers(table) {
     var row = table.tHead && table.tHead.rows[table.tHead.rows.length - 1];
@@ -27,7 +26,7 @@
 
   function prepare(table) {
     var labels = headers(table);
-    if (!labels || labels.length < 2) return false;
+    if (!labels || labels.length < 2) return;
     for (var b = 0; b < table.tBodies.length; b++) {
       var rows = table.tBodies[b].rows;
       for (var r = 0; r < rows.length; r++) {
@@ -48,31 +47,13 @@
       }
     }
     table.classList.add('piao-stack');
-    return true;
   }
 
-  var tables = [];
   var all = document.querySelectorAll('main table');
-  for (var i = 0; i < all.length; i++) {
-    if (prepare(all[i])) tables.push(all[i]);
-  }
+  for (var i = 0; i < all.length; i++) prepare(all[i]);
 
-  function apply() {
-    for (var t = 0; t < tables.length; t++) {
-      for (var k = 0; k < roles.length; k++) {
-        var sel = roles[k][0];
-        var els = sel === 'table' ? [tables[t]] : tables[t].querySelectorAll(sel);
-        for (var e = 0; e < els.length; e++) {
-          if (small.matches) els[e].setAttribute('role', roles[k][1]);
-          else els[e].removeAttribute('role');
-        }
-      }
-    }
-  }
   if (small.matches) {
-    apply();
     var branches = document.querySelectorAll('details.piao-tree-kids[open]');
     for (var d = 0; d < branches.length; d++) branches[d].open = false;
   }
-  if (small.addEventListener) small.addEventListener('change', apply);
 })();
