@@ -1,0 +1,864 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/piao-performance/piao/internal/model"
+)
+
+// One ente's backup is a logical export: the rows of every table that holds
+// the ente's data, as JSON objects (to_jsonb of the row, so every column
+// keeps PostgreSQL's exact text: numerics, timestamps with microseconds,
+// arrays, jsonb), read back with jsonb_populate_record. The original ids stay
+// in the file; a restore gives every row a new id and rewrites every
+// reference, so it works in an installation that already holds other enti.
+// The references to rewrite are found in the catalog (foreign keys, followed
+// through composite keys to the identity column they end at), so a column
+// added by a later migration is carried without a change here.
+
+// enteTable is one table of an ente's backup. where selects the ente's rows
+// of alias t with $1 the ente's id; order fixes the order rows are written
+// and restored in (the restored ids follow it, so the id-independent digests
+// of a backup and of its restore read the rows in the same order).
+type enteTable struct {
+	name  string
+	where string
+	order string
+	blobs []string // bytea columns written as entries of their own, byte for byte
+}
+
+const (
+	enteInPlans      = `t.plan_id IN (SELECT p.id FROM plans p WHERE p.ente_id = $1)`
+	enteInObjectives = `t.objective_id IN (SELECT o.id FROM objectives o JOIN plans p ON p.id = o.plan_id WHERE p.ente_id = $1)`
+	enteInIndicators = `t.indicator_id IN (SELECT i.id FROM indicators i JOIN plans p ON p.id = i.plan_id WHERE p.ente_id = $1)`
+)
+
+// enteTables lists, in dependency order (a table after every table it
+// refers to, but itself), the tables holding an ente's rows.
+// TestEnteBackupCoversSchema checks it against the catalog: every table of
+// the schema is here or in EnteBackupExcluded, and the order follows the
+// foreign keys.
+func enteTables() []enteTable {
+	return []enteTable{
+		{name: "enti", where: `t.id = $1`, order: "t.id"},
+		{name: "ente_legal", where: `t.ente_id = $1`, order: "t.ente_id"},
+		{name: "units", where: `t.ente_id = $1`, order: "t.id"},
+		{name: "roles", where: `t.ente_id = $1`, order: "t.id"},
+		{name: "users", where: `t.ente_id = $1`, order: "t.id"},
+		{name: "plans", where: `t.ente_id = $1`, order: "t.id"},
+		{name: "revisions", where: enteInPlans, order: "t.id"},
+		{name: "areas", where: enteInPlans, order: "t.id"},
+		{name: "objectives", where: enteInPlans, order: "t.id"},
+		{name: "objective_owners", where: enteInObjectives, order: "t.objective_id, t.role_id"},
+		{name: "objective_units", where: enteInObjectives, order: "t.objective_id, t.unit_id"},
+		{name: "indicators", where: enteInPlans, order: "t.id"},
+		{name: "indicator_inputs", where: enteInIndicators, order: "t.indicator_id, t.key"},
+		{name: "indicator_refs", where: enteInPlans, order: "t.indicator_id, t.ref_indicator_id"},
+		{name: "indicator_objective_refs", where: enteInPlans, order: "t.indicator_id, t.objective_id"},
+		{name: "baselines", where: enteInIndicators, order: "t.indicator_id, t.year"},
+		{name: "targets", where: enteInPlans, order: "t.indicator_id, t.year, t.revision_id"},
+		{name: "individual_objectives", where: enteInPlans, order: "t.id"},
+		{name: "individual_indicators", where: enteInPlans, order: "t.individual_id, t.indicator_id"},
+		{name: "quality_notes", where: enteInPlans, order: "t.id"},
+		{name: "scoring_rules", where: enteInPlans, order: "t.plan_id"},
+		{name: "scoring_rule_versions", where: enteInPlans, order: "t.plan_id, t.version_no"},
+		{name: "periods", where: enteInPlans, order: "t.id"},
+		{name: "measurements", where: enteInPlans, order: "t.id"},
+		{name: "measurement_attachments", where: `t.measurement_id IN (SELECT m.id FROM measurements m JOIN plans p ON p.id = m.plan_id WHERE p.ente_id = $1)`,
+			order: "t.id", blobs: []string{"data"}},
+		{name: "behaviour_scores", where: enteInPlans, order: "t.plan_id, t.role_id, t.year"},
+		{name: "oiv_observations", where: enteInPlans, order: "t.id"},
+		{name: "relazione_validations", where: enteInPlans, order: "t.id", blobs: []string{"document"}},
+		{name: "plan_drafts", where: enteInPlans, order: "t.plan_id"},
+		{name: "notifications", where: `t.ente_id = $1`, order: "t.id"},
+		// The chain's order, not the ids': the restored events get new ids in
+		// this order and audit_seal chains them by id (migration 000016).
+		{name: "audit_events", where: `t.ente_id = $1`, order: "t.seq NULLS LAST, t.id"},
+	}
+}
+
+// EnteBackupTables names the tables of an ente's backup, in the order they
+// are written and restored.
+func EnteBackupTables() []string {
+	var out []string
+	for _, t := range enteTables() {
+		out = append(out, t.name)
+	}
+	return out
+}
+
+// EnteBackupExcluded names the tables of the schema an ente's backup leaves
+// out, each with the reason.
+func EnteBackupExcluded() map[string]string {
+	return map[string]string{
+		"sessions":          "sign-in sessions: everyone signs in again after a restore",
+		"sign_in_throttle":  "failed sign-in counters: transient protection, rebuilt by use",
+		"pending_forms":     "forms kept across a sign-in for a few minutes: transient",
+		"schema_migrations": "the installation's schema version, not the ente's (it is in the header)",
+		"public_versions":   "cache keys of the public pages: the triggers of migration 000026 write them as the rows are restored",
+	}
+}
+
+// auditChainColumns are the audit_events columns audit_seal writes; they
+// depend on the events' ids, so a restore recomputes them (the original
+// chain is verified from the file first) and the digests leave them out.
+var auditChainColumns = []string{"seq", "prev_hash", "hash"}
+
+// enteColumn is one column of a backed-up table as the catalog describes it.
+type enteColumn struct {
+	name     string
+	identity bool   // the row's own id: a restore assigns a new one
+	ref      string // the table whose id this column holds ("" for none)
+}
+
+// enteSchema is the catalog's view of the backed-up tables.
+type enteSchema map[string][]enteColumn
+
+// loadEnteSchema reads the columns of every backed-up table and follows each
+// foreign key to the identity column it ends at (through composite keys:
+// measurements.plan_id reaches plans.id through indicators (id, plan_id)).
+func loadEnteSchema(ctx context.Context, q querier) (enteSchema, error) {
+	rows, err := q.Query(ctx, `SELECT c.relname, a.attname, a.attidentity <> ''
+		FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+		WHERE n.nspname = 'public' AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped
+		ORDER BY c.relname, a.attnum`)
+	if err != nil {
+		return nil, fmt.Errorf("ente backup: columns: %w", err)
+	}
+	type col struct {
+		table, name string
+		identity    bool
+	}
+	cols, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (col, error) {
+		var c col
+		return c, r.Scan(&c.table, &c.name, &c.identity)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("ente backup: columns: %w", err)
+	}
+	rows, err = q.Query(ctx, `SELECT c.conrelid::regclass::text, a.attname, c.confrelid::regclass::text, fa.attname
+		FROM pg_constraint c
+		CROSS JOIN LATERAL unnest(c.conkey, c.confkey) AS k(col, fcol)
+		JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.col
+		JOIN pg_attribute fa ON fa.attrelid = c.confrelid AND fa.attnum = k.fcol
+		WHERE c.contype = 'f' AND c.connamespace = 'public'::regnamespace`)
+	if err != nil {
+		return nil, fmt.Errorf("ente backup: foreign keys: %w", err)
+	}
+	type fk struct{ table, col, refTable, refCol string }
+	fks, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (fk, error) {
+		var f fk
+		return f, r.Scan(&f.table, &f.col, &f.refTable, &f.refCol)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("ente backup: foreign keys: %w", err)
+	}
+	identity := map[[2]string]bool{}
+	for _, c := range cols {
+		if c.identity {
+			identity[[2]string{c.table, c.name}] = true
+		}
+	}
+	refs := map[[2]string][][2]string{}
+	for _, f := range fks {
+		k := [2]string{f.table, f.col}
+		refs[k] = append(refs[k], [2]string{f.refTable, f.refCol})
+	}
+	// audit_events.ente_id has no foreign key on purpose (an event outlives
+	// its ente), but it holds the ente's id all the same.
+	refs[[2]string{"audit_events", "ente_id"}] = [][2]string{{"enti", "id"}}
+	var resolve func(k [2]string, depth int) string
+	resolve = func(k [2]string, depth int) string {
+		if depth > 8 {
+			return ""
+		}
+		for _, r := range refs[k] {
+			if identity[r] {
+				return r[0]
+			}
+			if t := resolve(r, depth+1); t != "" {
+				return t
+			}
+		}
+		return ""
+	}
+	wanted := map[string]bool{}
+	for _, t := range enteTables() {
+		wanted[t.name] = true
+	}
+	sch := enteSchema{}
+	for _, c := range cols {
+		if !wanted[c.table] {
+			continue
+		}
+		ec := enteColumn{name: c.name, identity: c.identity}
+		if !c.identity {
+			ec.ref = resolve([2]string{c.table, c.name}, 0)
+		}
+		sch[c.table] = append(sch[c.table], ec)
+	}
+	return sch, nil
+}
+
+// EnteSink receives an ente's export, table by table in enteTables order:
+// the blobs of a row before the row, and EndTable after its last row.
+type EnteSink interface {
+	// Blob stores one binary column's bytes and returns the name the row
+	// refers to them by.
+	Blob(table, column string, rank int64, data []byte) (string, error)
+	// Row receives one row as a JSON object (one line, no newline).
+	Row(table string, line []byte) error
+	EndTable(d model.TableDigest) error
+}
+
+// EnteExport is what an export found besides the rows.
+type EnteExport struct {
+	Ente      string
+	Tables    []model.TableDigest // id-independent digests, in enteTables order
+	AuditHead model.AuditHead     // the ente's sealed chain head at the export
+	Blobs     int64               // blobs written
+}
+
+// ExportEnte seals the audit trail and writes every row of one ente to sink,
+// in one snapshot.
+func (s *Store) ExportEnte(ctx context.Context, slug string, sink EnteSink) (EnteExport, error) {
+	if _, err := s.SealAudit(ctx); err != nil {
+		return EnteExport{}, err
+	}
+	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return EnteExport{}, fmt.Errorf("begin ente export: %w", err)
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // read-only
+	var id int64
+	if err := tx.QueryRow(ctx, `SELECT id FROM enti WHERE slug = $1`, slug).Scan(&id); err != nil {
+		if errors.Is(err, pgx.ErrNoRows) {
+			return EnteExport{}, fmt.Errorf("ente %q: %w", slug, ErrNotFound)
+		}
+		return EnteExport{}, fmt.Errorf("ente %q: %w", slug, err)
+	}
+	return exportEnte(ctx, tx, id, sink)
+}
+
+// exportEnte writes ente id's rows from tx (which fixes the snapshot) to
+// sink and returns their digests. A restore calls it on its own transaction,
+// with a sink that keeps nothing, to compare what it wrote with the manifest.
+//
+// The digest of a table is a SHA-256 over its rows in order, each row as a
+// JSON object with sorted keys in which a row's own id and every reference
+// are replaced by the referenced row's rank (its position, from 1, in its
+// table's export), binary columns by their SHA-256, and the audit chain
+// columns are left out: so the digests of a backup and of its restore agree
+// although every id differs.
+func exportEnte(ctx context.Context, tx pgx.Tx, enteID int64, sink EnteSink) (EnteExport, error) {
+	for _, set := range []string{`SET LOCAL TimeZone = 'UTC'`, `SET LOCAL DateStyle = 'ISO, YMD'`,
+		`SET LOCAL IntervalStyle = 'postgres'`, `SET LOCAL extra_float_digits = 1`} {
+		if _, err := tx.Exec(ctx, set); err != nil {
+			return EnteExport{}, fmt.Errorf("ente export settings: %w", err)
+		}
+	}
+	sch, err := loadEnteSchema(ctx, tx)
+	if err != nil {
+		return EnteExport{}, err
+	}
+	var out EnteExport
+	if err := tx.QueryRow(ctx, `SELECT slug FROM enti WHERE id = $1`, enteID).Scan(&out.Ente); err != nil {
+		return out, fmt.Errorf("ente export: %w", err)
+	}
+	// Ranks first, for every table with an identity: a row may refer to a
+	// later row of its own table (units.parent_id, objectives.parent_id).
+	ranks := map[string]map[int64]int64{}
+	for _, t := range enteTables() {
+		idCol := identityColumn(sch[t.name])
+		if idCol == "" {
+			continue
+		}
+		rows, err := tx.Query(ctx, fmt.Sprintf(`SELECT t.%s FROM %s t WHERE %s ORDER BY %s`,
+			pgx.Identifier{idCol}.Sanitize(), pgx.Identifier{t.name}.Sanitize(), t.where, t.order), enteID)
+		if err != nil {
+			return out, fmt.Errorf("ente export: ids of %s: %w", t.name, err)
+		}
+		ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		if err != nil {
+			return out, fmt.Errorf("ente export: ids of %s: %w", t.name, err)
+		}
+		m := make(map[int64]int64, len(ids))
+		for i, id := range ids {
+			m[id] = int64(i + 1)
+		}
+		ranks[t.name] = m
+	}
+	for _, t := range enteTables() {
+		d, n, err := exportTable(ctx, tx, enteID, t, sch[t.name], ranks, sink)
+		if err != nil {
+			return out, err
+		}
+		out.Blobs += n
+		out.Tables = append(out.Tables, d)
+		if err := sink.EndTable(d); err != nil {
+			return out, err
+		}
+	}
+	err = tx.QueryRow(ctx, `SELECT e.seq, encode(e.hash, 'hex') FROM audit_events e
+		WHERE e.ente_id = $1 AND e.seq IS NOT NULL ORDER BY e.seq DESC LIMIT 1`, enteID).Scan(&out.AuditHead.Seq, &out.AuditHead.Hash)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return out, fmt.Errorf("ente export: audit head: %w", err)
+	}
+	return out, nil
+}
+
+func identityColumn(cols []enteColumn) string {
+	for _, c := range cols {
+		if c.identity {
+			return c.name
+		}
+	}
+	return ""
+}
+
+func exportTable(ctx context.Context, tx pgx.Tx, enteID int64, t enteTable, cols []enteColumn, ranks map[string]map[int64]int64, sink EnteSink) (model.TableDigest, int64, error) {
+	d := model.TableDigest{Table: t.name}
+	sel := "to_jsonb(t)"
+	if len(t.blobs) > 0 {
+		sel += " - " + quoteTextArray(t.blobs)
+	}
+	for _, b := range t.blobs {
+		sel += ", t." + pgx.Identifier{b}.Sanitize()
+	}
+	rows, err := tx.Query(ctx, fmt.Sprintf(`SELECT %s FROM %s t WHERE %s ORDER BY %s`,
+		sel, pgx.Identifier{t.name}.Sanitize(), t.where, t.order), enteID)
+	if err != nil {
+		return d, 0, fmt.Errorf("ente export: read %s: %w", t.name, err)
+	}
+	defer rows.Close()
+	h := sha256.New()
+	idCol := identityColumn(cols)
+	var blobs int64
+	for rows.Next() {
+		var obj []byte
+		bin := make([][]byte, len(t.blobs))
+		dest := []any{&obj}
+		for i := range bin {
+			dest = append(dest, &bin[i])
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return d, 0, fmt.Errorf("ente export: read %s: %w", t.name, err)
+		}
+		var row map[string]json.RawMessage
+		if err := json.Unmarshal(obj, &row); err != nil {
+			return d, 0, fmt.Errorf("ente export: row of %s: %w", t.name, err)
+		}
+		d.Rows++
+		digest := make(map[string]any, len(row))
+		for k, v := range row {
+			digest[k] = v
+		}
+		for _, c := range cols {
+			switch {
+			case c.name == idCol:
+				digest[c.name] = d.Rows
+			case c.ref != "":
+				v, ok, err := rowID(row, c.name)
+				if err != nil {
+					return d, 0, fmt.Errorf("ente export: %s.%s: %w", t.name, c.name, err)
+				}
+				if !ok {
+					continue
+				}
+				r, in := ranks[c.ref][v]
+				if !in {
+					// A reference out of the ente (a notification to an
+					// installation-wide account): the file says null, as a
+					// deleted recipient would (ON DELETE SET NULL).
+					row[c.name] = json.RawMessage("null")
+					digest[c.name] = nil
+					continue
+				}
+				digest[c.name] = r
+			}
+		}
+		if t.name == "audit_events" {
+			for _, c := range auditChainColumns {
+				delete(digest, c)
+			}
+		}
+		for i, b := range t.blobs {
+			if bin[i] == nil {
+				row[b] = json.RawMessage("null")
+				digest[b] = nil
+				continue
+			}
+			s := sha256.Sum256(bin[i])
+			digest[b] = hex.EncodeToString(s[:])
+			name, err := sink.Blob(t.name, b, d.Rows, bin[i])
+			if err != nil {
+				return d, 0, err
+			}
+			enc, _ := json.Marshal(name)
+			row[b] = enc
+			blobs++
+		}
+		line, err := json.Marshal(row)
+		if err != nil {
+			return d, 0, fmt.Errorf("ente export: row of %s: %w", t.name, err)
+		}
+		if err := sink.Row(t.name, line); err != nil {
+			return d, 0, err
+		}
+		dl, err := json.Marshal(digest)
+		if err != nil {
+			return d, 0, fmt.Errorf("ente export: digest of %s: %w", t.name, err)
+		}
+		h.Write(dl)
+		h.Write([]byte{'\n'})
+	}
+	if err := rows.Err(); err != nil {
+		return d, 0, fmt.Errorf("ente export: read %s: %w", t.name, err)
+	}
+	d.SHA256 = hex.EncodeToString(h.Sum(nil))
+	return d, blobs, nil
+}
+
+func quoteTextArray(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = "'" + strings.ReplaceAll(n, "'", "''") + "'"
+	}
+	return "ARRAY[" + strings.Join(q, ", ") + "]::text[]"
+}
+
+// rowID reads an integer column of a row; ok is false for null.
+func rowID(row map[string]json.RawMessage, col string) (int64, bool, error) {
+	raw, present := row[col]
+	if !present || string(raw) == "null" {
+		return 0, false, nil
+	}
+	var v int64
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return 0, false, err
+	}
+	return v, true, nil
+}
+
+// EnteSource gives a restore the rows and blobs of a checked backup file.
+type EnteSource interface {
+	// Rows calls fn with every row of table, in the file's order.
+	Rows(table string, fn func(line []byte) error) error
+	// Blob returns the bytes a row's binary column names.
+	Blob(name string) ([]byte, error)
+}
+
+// AccountsTakenError is returned by ImportEnte when an account of the backup
+// has the username or e-mail address of an account already in the target.
+type AccountsTakenError struct{ Names []string }
+
+func (e *AccountsTakenError) Error() string {
+	return "accounts already exist in the target: " + strings.Join(e.Names, ", ")
+}
+
+// EnteImportCheck is what ImportEnte compares the restored rows with, before
+// it commits: the manifest's digests and the original chain's head.
+type EnteImportCheck struct {
+	Tables    []model.TableDigest
+	AuditHead model.AuditHead
+	Actor     string         // who restores, for the audit event
+	Detail    map[string]any // what the audit event records about the file
+}
+
+// EnteImport is what ImportEnte did.
+type EnteImport struct {
+	EnteID    int64
+	Rows      int64
+	Blobs     model.BlobCheck
+	Chain     model.ChainReport // the restored ente's chain, re-sealed
+	OldHead   model.AuditHead   // the original chain's head, verified in the file
+	Restored  []model.TableDigest
+	Problems  []string // differences from the manifest; non-empty means nothing was committed
+	Committed bool
+}
+
+// ImportEnte restores one ente from src in one transaction: every row with a
+// new id and every reference rewritten, blobs byte for byte, the original
+// audit chain verified event by event from the file and then re-sealed in
+// the same order under the new ids (its hashes cover the ids, so they
+// cannot be kept; the original head goes into the restore's own audit
+// event, "ente.restored"). Before committing it exports the restored ente
+// again and compares the digests with want, checks every blob's SHA-256 and
+// the new chain; any difference rolls everything back (Problems says what).
+func (s *Store) ImportEnte(ctx context.Context, slug string, src EnteSource, want EnteImportCheck) (EnteImport, error) {
+	var res EnteImport
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		var exists bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM enti WHERE slug = $1)`, slug).Scan(&exists); err != nil {
+			return fmt.Errorf("ente restore: %w", err)
+		}
+		if exists {
+			return fmt.Errorf("ente %q: %w", slug, ErrEnteExists)
+		}
+		if err := checkAccountsFree(ctx, tx, src); err != nil {
+			return err
+		}
+		sch, err := loadEnteSchema(ctx, tx)
+		if err != nil {
+			return err
+		}
+		// The trigger of migration 000016 stamps an event with now(); a
+		// restored event keeps the time it happened, so the trigger is off
+		// for this transaction only (ALTER TABLE is transactional; its lock
+		// holds other writers of audit_events until the commit).
+		if _, err := tx.Exec(ctx, `ALTER TABLE audit_events DISABLE TRIGGER audit_events_unsealed`); err != nil {
+			return fmt.Errorf("ente restore: audit trigger: %w", err)
+		}
+		ids := map[string]map[int64]int64{}
+		for _, t := range enteTables() {
+			n, err := importTable(ctx, tx, t, sch[t.name], ids, src, &res)
+			if err != nil {
+				return err
+			}
+			res.Rows += n
+		}
+		if _, err := tx.Exec(ctx, `ALTER TABLE audit_events ENABLE TRIGGER audit_events_unsealed`); err != nil {
+			return fmt.Errorf("ente restore: audit trigger: %w", err)
+		}
+		if res.OldHead != want.AuditHead {
+			res.Problems = append(res.Problems, fmt.Sprintf("la catena di audit nel file termina a %s, il manifesto dice %s", res.OldHead, want.AuditHead))
+		}
+		res.EnteID = ids["enti"][firstKey(ids["enti"])]
+		if _, err := tx.Exec(ctx, `SELECT audit_seal()`); err != nil {
+			return fmt.Errorf("ente restore: seal: %w", err)
+		}
+
+		// The proof, before anything is committed.
+		got, err := exportEnte(ctx, tx, res.EnteID, discardSink{})
+		if err != nil {
+			return err
+		}
+		res.Restored = got.Tables
+		res.Problems = append(res.Problems, compareDigests(want.Tables, got.Tables)...)
+		if res.Blobs, err = checkEnteBlobs(ctx, tx, res.EnteID); err != nil {
+			return err
+		}
+		if res.Blobs.BadAttachments > 0 || res.Blobs.BadDocuments > 0 {
+			res.Problems = append(res.Problems, fmt.Sprintf("%d allegati e %d documenti non corrispondono alla loro impronta SHA-256", res.Blobs.BadAttachments, res.Blobs.BadDocuments))
+		}
+		if res.Chain, err = verifyAuditChain(ctx, tx, res.EnteID); err != nil {
+			return err
+		}
+		res.Chain.Ente = slug
+		if res.Chain.BrokenAt != 0 {
+			res.Problems = append(res.Problems, fmt.Sprintf("la catena di audit ripristinata non è integra all'evento %d: %s", res.Chain.BrokenAt, res.Chain.Problem))
+		}
+		if len(res.Problems) > 0 {
+			return errEnteProblems
+		}
+		detail := map[string]any{"original_head": res.OldHead.String(), "restored_head": res.Chain.Head.String(), "events": res.Chain.Events}
+		for k, v := range want.Detail {
+			detail[k] = v
+		}
+		enteID := res.EnteID
+		if err := appendAudit(ctx, tx, AuditEvent{Actor: want.Actor, Action: "ente.restored", EnteID: &enteID,
+			ObjectType: "ente", ObjectKey: slug, Detail: detail}); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `SELECT audit_seal()`); err != nil {
+			return fmt.Errorf("ente restore: seal: %w", err)
+		}
+		return nil
+	})
+	if errors.Is(err, errEnteProblems) {
+		return res, nil
+	}
+	if err != nil {
+		return res, err
+	}
+	res.Committed = true
+	return res, nil
+}
+
+var errEnteProblems = errors.New("restored ente differs from the backup")
+
+func firstKey(m map[int64]int64) int64 {
+	for k := range m {
+		return k
+	}
+	return 0
+}
+
+type discardSink struct{}
+
+func (discardSink) Blob(string, string, int64, []byte) (string, error) { return "", nil }
+func (discardSink) Row(string, []byte) error                           { return nil }
+func (discardSink) EndTable(model.TableDigest) error                   { return nil }
+
+func compareDigests(want, got []model.TableDigest) []string {
+	var problems []string
+	g := map[string]model.TableDigest{}
+	for _, d := range got {
+		g[d.Table] = d
+	}
+	for _, w := range want {
+		d, ok := g[w.Table]
+		switch {
+		case !ok:
+			problems = append(problems, fmt.Sprintf("la tabella %s del manifesto manca", w.Table))
+		case d.Rows != w.Rows:
+			problems = append(problems, fmt.Sprintf("tabella %s: %d righe, il manifesto ne indica %d", w.Table, d.Rows, w.Rows))
+		case d.SHA256 != w.SHA256:
+			problems = append(problems, fmt.Sprintf("tabella %s: le righe differiscono dall'impronta del manifesto", w.Table))
+		}
+		delete(g, w.Table)
+	}
+	for t, d := range g {
+		if d.Rows > 0 {
+			problems = append(problems, fmt.Sprintf("tabella %s: %d righe non presenti nel manifesto", t, d.Rows))
+		}
+	}
+	slices.Sort(problems)
+	return problems
+}
+
+// checkAccountsFree refuses a restore whose accounts would collide with the
+// target's: usernames and e-mail addresses are unique in the installation.
+func checkAccountsFree(ctx context.Context, tx pgx.Tx, src EnteSource) error {
+	var names, emails []string
+	err := src.Rows("users", func(line []byte) error {
+		var u struct {
+			Username string `json:"username"`
+			Email    string `json:"email"`
+		}
+		if err := json.Unmarshal(line, &u); err != nil {
+			return fmt.Errorf("ente restore: account: %w", err)
+		}
+		names = append(names, u.Username)
+		emails = append(emails, strings.ToLower(u.Email))
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	rows, err := tx.Query(ctx, `SELECT username FROM users WHERE username = ANY($1) OR (email <> '' AND lower(email) = ANY($2)) ORDER BY username`, names, emails)
+	if err != nil {
+		return fmt.Errorf("ente restore: accounts: %w", err)
+	}
+	taken, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return fmt.Errorf("ente restore: accounts: %w", err)
+	}
+	if len(taken) > 0 {
+		return &AccountsTakenError{Names: taken}
+	}
+	return nil
+}
+
+type deferredRef struct {
+	newID, oldRef int64
+	col           string
+}
+
+// importTable inserts one table's rows, in the file's order, with new ids.
+// Each row goes through jsonb_populate_record, so its columns take the
+// exact text the export wrote. References to the table itself that point to
+// a row not yet inserted are set after the table's last row.
+func importTable(ctx context.Context, tx pgx.Tx, t enteTable, cols []enteColumn, ids map[string]map[int64]int64, src EnteSource, res *EnteImport) (int64, error) {
+	idCol := identityColumn(cols)
+	var insCols, exprs []string
+	args := 1
+	isBlob := map[string]int{}
+	for _, c := range cols {
+		if c.identity {
+			continue
+		}
+		insCols = append(insCols, pgx.Identifier{c.name}.Sanitize())
+		if i := slices.Index(t.blobs, c.name); i >= 0 {
+			args++
+			isBlob[c.name] = args
+			exprs = append(exprs, fmt.Sprintf("$%d::bytea", args))
+			continue
+		}
+		exprs = append(exprs, "r."+pgx.Identifier{c.name}.Sanitize())
+	}
+	q := fmt.Sprintf(`INSERT INTO %s (%s) SELECT %s FROM jsonb_populate_record(NULL::%s, $1) r`,
+		pgx.Identifier{t.name}.Sanitize(), strings.Join(insCols, ", "), strings.Join(exprs, ", "), pgx.Identifier{t.name}.Sanitize())
+	if idCol != "" {
+		q += " RETURNING " + pgx.Identifier{idCol}.Sanitize()
+		ids[t.name] = map[int64]int64{}
+	}
+	var (
+		n        int64
+		deferred []deferredRef
+		lastHash string
+		seq      int64
+	)
+	err := src.Rows(t.name, func(line []byte) error {
+		var row map[string]json.RawMessage
+		if err := json.Unmarshal(line, &row); err != nil {
+			return fmt.Errorf("ente restore: row %d of %s: %w", n+1, t.name, err)
+		}
+		n++
+		if t.name == "audit_events" {
+			if err := checkOriginalEvent(ctx, tx, line, &seq, &lastHash, res); err != nil {
+				return err
+			}
+			for _, c := range auditChainColumns {
+				row[c] = json.RawMessage("null")
+			}
+		}
+		var oldID int64
+		var selfRefs []deferredRef
+		for _, c := range cols {
+			switch {
+			case c.identity:
+				v, ok, err := rowID(row, c.name)
+				if err != nil || !ok {
+					return fmt.Errorf("ente restore: row %d of %s has no id", n, t.name)
+				}
+				oldID = v
+			case c.ref != "":
+				v, ok, err := rowID(row, c.name)
+				if err != nil {
+					return fmt.Errorf("ente restore: %s.%s: %w", t.name, c.name, err)
+				}
+				if !ok {
+					continue
+				}
+				nv, mapped := ids[c.ref][v]
+				if !mapped {
+					if c.ref != t.name {
+						return fmt.Errorf("ente restore: row %d of %s refers to %s %d, not in the backup", n, t.name, c.ref, v)
+					}
+					selfRefs = append(selfRefs, deferredRef{oldRef: v, col: c.name})
+					row[c.name] = json.RawMessage("null")
+					continue
+				}
+				row[c.name] = json.RawMessage(fmt.Sprint(nv))
+			}
+		}
+		params := make([]any, 1+len(isBlob))
+		for name, pos := range isBlob {
+			raw := row[name]
+			if string(raw) == "null" || raw == nil {
+				continue
+			}
+			var entry string
+			if err := json.Unmarshal(raw, &entry); err != nil {
+				return fmt.Errorf("ente restore: %s.%s: %w", t.name, name, err)
+			}
+			b, err := src.Blob(entry)
+			if err != nil {
+				return err
+			}
+			params[pos-1] = b
+			row[name] = json.RawMessage("null")
+		}
+		obj, err := json.Marshal(row)
+		if err != nil {
+			return fmt.Errorf("ente restore: row %d of %s: %w", n, t.name, err)
+		}
+		params[0] = string(obj)
+		if idCol == "" {
+			if _, err := tx.Exec(ctx, q, params...); err != nil {
+				return fmt.Errorf("ente restore: insert into %s: %w", t.name, err)
+			}
+			return nil
+		}
+		var newID int64
+		if err := tx.QueryRow(ctx, q, params...).Scan(&newID); err != nil {
+			return fmt.Errorf("ente restore: insert into %s: %w", t.name, err)
+		}
+		ids[t.name][oldID] = newID
+		for _, d := range selfRefs {
+			d.newID = newID
+			deferred = append(deferred, d)
+		}
+		return nil
+	})
+	if err != nil {
+		return n, err
+	}
+	for _, d := range deferred {
+		nv, ok := ids[t.name][d.oldRef]
+		if !ok {
+			return n, fmt.Errorf("ente restore: %s %d refers to %s %d, not in the backup", t.name, d.newID, t.name, d.oldRef)
+		}
+		if _, err := tx.Exec(ctx, fmt.Sprintf(`UPDATE %s SET %s = $1 WHERE %s = $2`, pgx.Identifier{t.name}.Sanitize(),
+			pgx.Identifier{d.col}.Sanitize(), pgx.Identifier{idCol}.Sanitize()), nv, d.newID); err != nil {
+			return n, fmt.Errorf("ente restore: %s.%s: %w", t.name, d.col, err)
+		}
+	}
+	return n, nil
+}
+
+// checkOriginalEvent verifies one event of the original chain as the file
+// holds it, with the database's own audit_event_hash over the original ids:
+// the events follow each other from seq 1, each links to the previous hash
+// and its hash is its content's. Unsealed events (committed after the last
+// seal) come last and are only counted.
+func checkOriginalEvent(ctx context.Context, tx pgx.Tx, line []byte, seq *int64, last *string, res *EnteImport) error {
+	var (
+		s                  *int64
+		prev, hash, recomp *string
+	)
+	err := tx.QueryRow(ctx, `SELECT r.seq, encode(r.prev_hash, 'hex'), encode(r.hash, 'hex'), encode(audit_event_hash(r.prev_hash, r), 'hex')
+		FROM jsonb_populate_record(NULL::audit_events, $1) r`, string(line)).Scan(&s, &prev, &hash, &recomp)
+	if err != nil {
+		return fmt.Errorf("ente restore: audit event: %w", err)
+	}
+	if s == nil {
+		return nil
+	}
+	p := ""
+	if prev != nil {
+		p = *prev
+	}
+	switch {
+	case *s != *seq+1:
+		return &ChainFileError{Seq: *s, Problem: fmt.Sprintf("evento mancante: atteso il n. %d", *seq+1)}
+	case p != *last:
+		return &ChainFileError{Seq: *s, Problem: "il collegamento all'evento precedente non corrisponde"}
+	case hash == nil || recomp == nil || *hash != *recomp:
+		return &ChainFileError{Seq: *s, Problem: "il contenuto dell'evento è stato modificato"}
+	}
+	*seq, *last = *s, *hash
+	res.OldHead = model.AuditHead{Seq: *s, Hash: *hash}
+	return nil
+}
+
+// ChainFileError says the original audit chain in a backup file does not
+// verify; nothing is restored.
+type ChainFileError struct {
+	Seq     int64
+	Problem string
+}
+
+func (e *ChainFileError) Error() string {
+	return fmt.Sprintf("audit chain in the backup broken at event %d: %s", e.Seq, e.Problem)
+}
+
+// checkEnteBlobs recomputes the SHA-256 of one ente's attachments and
+// validation documents.
+func checkEnteBlobs(ctx context.Context, tx pgx.Tx, enteID int64) (model.BlobCheck, error) {
+	var c model.BlobCheck
+	err := tx.QueryRow(ctx, `SELECT count(*), coalesce(sum(length(a.data)), 0),
+			count(*) FILTER (WHERE encode(sha256(a.data), 'hex') <> a.sha256 OR length(a.data) <> a.size)
+		FROM measurement_attachments a JOIN measurements m ON m.id = a.measurement_id JOIN plans p ON p.id = m.plan_id
+		WHERE p.ente_id = $1`, enteID).Scan(&c.Attachments, &c.AttachmentBytes, &c.BadAttachments)
+	if err != nil {
+		return c, fmt.Errorf("check attachments: %w", err)
+	}
+	err = tx.QueryRow(ctx, `SELECT count(*) FILTER (WHERE v.document IS NOT NULL),
+			count(*) FILTER (WHERE v.document IS NOT NULL AND encode(sha256(v.document), 'hex') IS DISTINCT FROM v.document_sha256)
+		FROM relazione_validations v JOIN plans p ON p.id = v.plan_id WHERE p.ente_id = $1`, enteID).Scan(&c.Documents, &c.BadDocuments)
+	if err != nil {
+		return c, fmt.Errorf("check validation documents: %w", err)
+	}
+	return c, nil
+}
