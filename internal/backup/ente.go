@@ -59,6 +59,14 @@ func (e *EnteExistsError) Error() string {
 	return fmt.Sprintf("ente %q already exists in the target", e.Slug)
 }
 
+// SchemaDiffersError gives the two versions; it matches ErrSchemaDiffers.
+type SchemaDiffersError struct{ Backup, Database uint }
+
+func (e *SchemaDiffersError) Error() string {
+	return fmt.Sprintf("backup at schema %d, database at %d", e.Backup, e.Database)
+}
+func (e *SchemaDiffersError) Is(target error) bool { return target == ErrSchemaDiffers }
+
 // WriteEnte streams the backup of one ente of st to w.
 func WriteEnte(ctx context.Context, st *store.Store, slug string, schemaVersion uint, w io.Writer, tmpDir string) (Manifest, error) {
 	tw := tar.NewWriter(w)
@@ -327,7 +335,7 @@ func RestoreEnte(ctx context.Context, c *Checked, st *store.Store, dbVersion uin
 		return EnteReport{}, errors.New("backup: not an ente backup")
 	}
 	if c.Header.SchemaVersion != dbVersion {
-		return EnteReport{}, fmt.Errorf("%w: backup at schema %d, database at %d", ErrSchemaDiffers, c.Header.SchemaVersion, dbVersion)
+		return EnteReport{}, &SchemaDiffersError{Backup: c.Header.SchemaVersion, Database: dbVersion}
 	}
 	res, err := st.ImportEnte(ctx, c.Header.Ente, c.Ente, store.EnteImportCheck{
 		Tables: c.Manifest.Tables, AuditHead: *c.Manifest.AuditHead, Actor: actor,

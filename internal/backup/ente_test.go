@@ -24,8 +24,8 @@ import (
 type nopSink struct{}
 
 func (nopSink) Blob(string, string, int64, []byte) (string, error) { return "", nil }
-func (nopSink) Row(string, []byte) error                          { return nil }
-func (nopSink) EndTable(model.TableDigest) error                  { return nil }
+func (nopSink) Row(string, []byte) error                           { return nil }
+func (nopSink) EndTable(model.TableDigest) error                   { return nil }
 
 // enteDigests is the id-independent picture of one ente.
 func enteDigests(t *testing.T, st *store.Store, slug string) []model.TableDigest {
