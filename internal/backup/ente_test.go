@@ -9,8 +9,6 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"github.com/piao-performance/piao/internal/auth"
 	"github.com/piao-performance/piao/internal/backup"
 	"github.com/piao-performance/piao/internal/dbmigrate"
@@ -46,14 +44,8 @@ func enteDigests(t *testing.T, st *store.Store, slug string) []model.TableDigest
 func TestEnteBackupRoundTrip(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	srcURL, _ := testdb.URLs(t)
-	srcPool, err := pgxpool.New(ctx, srcURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srcPool.Close()
-	ref := testfix.Reference(t, testfix.OnPool(srcPool), testfix.WithSampleActuals())
-	src := ref.Store
+	ref := testfix.Reference(t, testfix.WithSampleActuals())
+	src, srcPool := ref.Store, ref.Pool
 	hash, err := password.Hash("una-password-lunga")
 	if err != nil {
 		t.Fatal(err)
@@ -76,7 +68,7 @@ func TestEnteBackupRoundTrip(t *testing.T) {
 		len(attachment), hex.EncodeToString(sum[:]), attachment, ref.Plan.ID); err != nil {
 		t.Fatal(err)
 	}
-	v, _, _, err := dbmigrate.Version(srcURL)
+	v, err := dbmigrate.Latest() // the fixture's template is migrated to the latest
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,12 +86,7 @@ func TestEnteBackupRoundTrip(t *testing.T) {
 	}
 
 	// The target holds another ente first, so every id differs.
-	dstURL, _ := testdb.URLs(t)
-	dstPool, err := pgxpool.New(ctx, dstURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer dstPool.Close()
+	_, dstPool := testdb.Pools(t) // a restore runs as the schema's owner, as piao restore does
 	dst := store.New(dstPool)
 	other := testfix.ReferenceDoc(t)
 	other.Ente.Slug, other.Ente.Name = "altro-ente", "Altro ente"
