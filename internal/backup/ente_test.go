@@ -1,12 +1,16 @@
 package backup_test
 
 import (
+	"archive/tar"
 	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
+	"io"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/piao-performance/piao/internal/auth"
@@ -166,4 +170,164 @@ func withoutAudit(ds []model.TableDigest) []model.TableDigest {
 		}
 	}
 	return out
+}
+
+// rewrite copies a backup, letting edit change any entry but the manifest
+// and fix the manifest, then puts the edited entries' right sizes and
+// SHA-256 in the manifest: only the restore's own checks can catch the edit.
+func rewrite(t *testing.T, file []byte, edit func(name string, b []byte) []byte, fix func(*backup.Manifest)) []byte {
+	t.Helper()
+	tr := tar.NewReader(bytes.NewReader(file))
+	var out bytes.Buffer
+	tw := tar.NewWriter(&out)
+	sums := map[string]backup.FileSum{}
+	for {
+		h, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(tr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h.Name == "manifest.json" {
+			var m backup.Manifest
+			if err := json.Unmarshal(b, &m); err != nil {
+				t.Fatal(err)
+			}
+			for i, f := range m.Files {
+				if s, ok := sums[f.Name]; ok {
+					m.Files[i] = s
+				}
+			}
+			if fix != nil {
+				fix(&m)
+			}
+			if b, err = json.Marshal(m); err != nil {
+				t.Fatal(err)
+			}
+		} else if e := edit(h.Name, b); !bytes.Equal(e, b) {
+			b = e
+			s := sha256.Sum256(b)
+			sums[h.Name] = backup.FileSum{Name: h.Name, Size: int64(len(b)), SHA256: hex.EncodeToString(s[:])}
+		}
+		h.Size = int64(len(b))
+		if err := tw.WriteHeader(h); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tw.Write(b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
+}
+
+func unchanged(string, []byte) []byte { return nil }
+
+// TestEnteRestoreRefusals: a truncated file, a changed byte, an edited audit
+// event, a manifest that does not match the rows, another schema version
+// and an account whose username the target holds are each refused whole;
+// the target's tables are exactly as before.
+func TestEnteRestoreRefusals(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	ref := testfix.Reference(t)
+	if _, err := ref.Store.CreateUser(ctx, store.NewUser{Ente: testfix.Ente, Username: "anna.bianchi", DisplayName: "Anna Bianchi",
+		Role: auth.Lettore, PasswordHash: "$argon2id$v=19$m=8,t=1,p=1$c2FsdA$aGFzaA"}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	v, err := dbmigrate.Latest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if _, err := backup.WriteEnte(ctx, ref.Store, testfix.Ente, v, &buf, t.TempDir()); err != nil {
+		t.Fatal(err)
+	}
+	file := buf.Bytes()
+
+	_, dstPool := testdb.Pools(t)
+	dst := store.New(dstPool)
+	before, err := dst.TableDigests(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	restore := func(b []byte, version uint) error {
+		c, err := backup.Check(bytes.NewReader(b), t.TempDir())
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		_, err = backup.RestoreEnte(ctx, c, dst, version, "test")
+		return err
+	}
+
+	for _, cut := range []int{100, len(file) / 3, len(file) / 2, len(file) - 3000} {
+		if err := restore(file[:cut], v); !errors.Is(err, backup.ErrCorrupt) {
+			t.Errorf("file cut at %d of %d bytes: %v, want refused as corrupt", cut, len(file), err)
+		}
+	}
+	flipped := bytes.Clone(file)
+	i := bytes.Index(flipped, []byte(`"slug":"`+testfix.Plan))
+	if i < 0 {
+		t.Fatal("the plan's row not found in the file")
+	}
+	flipped[i+9] ^= 1
+	if err := restore(flipped, v); !errors.Is(err, backup.ErrCorrupt) {
+		t.Errorf("a changed byte: %v, want refused as corrupt", err)
+	}
+
+	tampered := rewrite(t, file, func(name string, b []byte) []byte {
+		if strings.HasSuffix(name, "-audit_events.jsonl") {
+			return bytes.Replace(b, []byte(`"actor":"`), []byte(`"actor":"X`), 1)
+		}
+		return b
+	}, nil)
+	var chain *store.ChainFileError
+	if err := restore(tampered, v); !errors.As(err, &chain) || chain.Seq != 1 {
+		t.Errorf("an edited audit event: %v, want the chain broken at event 1", err)
+	}
+
+	wrongDigest := rewrite(t, file, func(_ string, b []byte) []byte { return b }, func(m *backup.Manifest) {
+		for i := range m.Tables {
+			if m.Tables[i].Table == "indicators" {
+				m.Tables[i].SHA256 = strings.Repeat("0", 64)
+			}
+		}
+	})
+	var verr *backup.VerifyError
+	if err := restore(wrongDigest, v); !errors.As(err, &verr) || len(verr.Problems) != 1 || !strings.Contains(verr.Problems[0], "indicators") {
+		t.Errorf("a manifest that does not match the rows: %v, want one problem with indicators", err)
+	}
+
+	if err := restore(file, v-1); !errors.Is(err, backup.ErrSchemaDiffers) {
+		t.Errorf("another schema version: %v", err)
+	}
+
+	if _, err := dst.CreateUser(ctx, store.NewUser{Username: "anna.bianchi", DisplayName: "Altra Anna", Role: auth.Admin, PasswordHash: "$argon2id$v=19$m=8,t=1,p=1$c2FsdA$aGFzaA"}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if before, err = dst.TableDigests(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var taken *store.AccountsTakenError
+	if err := restore(file, v); !errors.As(err, &taken) || len(taken.Names) != 1 || taken.Names[0] != "anna.bianchi" {
+		t.Errorf("a username the target holds: %v", err)
+	}
+	after, err := dst.TableDigests(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(after, before) {
+		t.Errorf("a refused restore changed the target:\n%v\n%v", after, before)
+	}
+	if _, err := dst.ExportEnte(ctx, testfix.Ente, nopSink{}); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("the ente after the refusals: %v, want not found", err)
+	}
 }
