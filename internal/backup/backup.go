@@ -78,6 +78,9 @@ type Manifest struct {
 	// file holds it (verified event by event before a restore).
 	Ente      string           `json:"ente,omitempty"`
 	AuditHead *model.AuditHead `json:"audit_head,omitempty"`
+	// OpenData: every plan's open-data rows (store.EnteExport.OpenData),
+	// which the restored ente must reproduce byte for byte.
+	OpenData []model.FileDigest `json:"open_data,omitempty"`
 }
 
 // ErrCorrupt is matched by every refusal of a file that is damaged,

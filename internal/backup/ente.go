@@ -90,6 +90,7 @@ func WriteEnte(ctx context.Context, st *store.Store, slug string, schemaVersion 
 	m.Ente = slug
 	m.Tables = exp.Tables
 	m.AuditHead = &exp.AuditHead
+	m.OpenData = exp.OpenData
 	m.Excluded = store.EnteBackupExcluded()
 	mb, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
@@ -338,7 +339,7 @@ func RestoreEnte(ctx context.Context, c *Checked, st *store.Store, dbVersion uin
 		return EnteReport{}, &SchemaDiffersError{Backup: c.Header.SchemaVersion, Database: dbVersion}
 	}
 	res, err := st.ImportEnte(ctx, c.Header.Ente, c.Ente, store.EnteImportCheck{
-		Tables: c.Manifest.Tables, AuditHead: *c.Manifest.AuditHead, Actor: actor,
+		Tables: c.Manifest.Tables, OpenData: c.Manifest.OpenData, AuditHead: *c.Manifest.AuditHead, Actor: actor,
 		Detail: map[string]any{"backup_created_at": c.Header.CreatedAt.Format(time.RFC3339), "schema_version": c.Header.SchemaVersion},
 	})
 	if errors.Is(err, store.ErrEnteExists) {

@@ -81,8 +81,8 @@ func TestEnteBackupRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m.AuditHead == nil || m.AuditHead.Seq == 0 {
-		t.Fatalf("manifest without the audit head: %+v", m.AuditHead)
+	if m.AuditHead == nil || m.AuditHead.Seq == 0 || len(m.OpenData) != 1 || m.OpenData[0].Size < 1000 {
+		t.Fatalf("manifest without the audit head or the open data: %+v %+v", m.AuditHead, m.OpenData)
 	}
 	_, wantOpen, err := src.OpenData(ctx, testfix.Ente, testfix.Plan)
 	if err != nil {
@@ -113,6 +113,9 @@ func TestEnteBackupRoundTrip(t *testing.T) {
 	}
 	if rep.Blobs.Attachments != 1 || rep.Blobs.AttachmentBytes != int64(len(attachment)) || rep.Chain.Events == 0 || rep.OldHead != *m.AuditHead {
 		t.Errorf("report: %+v", rep)
+	}
+	if !reflect.DeepEqual(rep.OpenData, m.OpenData) {
+		t.Errorf("open data after restore %v, the manifest says %v", rep.OpenData, m.OpenData)
 	}
 
 	// What the restore proved before committing holds after it too.

@@ -1,8 +1,10 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -226,6 +228,12 @@ type EnteExport struct {
 	Tables    []model.TableDigest // id-independent digests, in enteTables order
 	AuditHead model.AuditHead     // the ente's sealed chain head at the export
 	Blobs     int64               // blobs written
+	// OpenData has, for every plan, the size and SHA-256 of its open-data
+	// rows as OpenData returns them, written as indicators.csv is (RFC 4180,
+	// the columns of model.OpenDataColumns); the scored columns (actual,
+	// achievement_pct, status) stay empty: the server computes them from
+	// the measurements, which the table digests cover.
+	OpenData []model.FileDigest
 }
 
 // ExportEnte seals the audit trail and writes every row of one ente to sink,
@@ -308,10 +316,50 @@ func exportEnte(ctx context.Context, tx pgx.Tx, enteID int64, sink EnteSink) (En
 			return out, err
 		}
 	}
+	if out.OpenData, err = enteOpenData(ctx, tx, enteID, out.Ente); err != nil {
+		return out, err
+	}
 	err = tx.QueryRow(ctx, `SELECT e.seq, encode(e.hash, 'hex') FROM audit_events e
 		WHERE e.ente_id = $1 AND e.seq IS NOT NULL ORDER BY e.seq DESC LIMIT 1`, enteID).Scan(&out.AuditHead.Seq, &out.AuditHead.Hash)
 	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		return out, fmt.Errorf("ente export: audit head: %w", err)
+	}
+	return out, nil
+}
+
+// enteOpenData digests the open data of every plan of the ente, by slug.
+func enteOpenData(ctx context.Context, tx pgx.Tx, enteID int64, ente string) ([]model.FileDigest, error) {
+	rows, err := tx.Query(ctx, `SELECT slug FROM plans WHERE ente_id = $1 ORDER BY slug`, enteID)
+	if err != nil {
+		return nil, fmt.Errorf("ente export: plans: %w", err)
+	}
+	plans, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("ente export: plans: %w", err)
+	}
+	var out []model.FileDigest
+	for _, p := range plans {
+		_, od, err := openData(ctx, tx, ente, p)
+		if err != nil {
+			return nil, err
+		}
+		var buf bytes.Buffer
+		cw := csv.NewWriter(&buf)
+		cw.UseCRLF = true
+		if err := cw.Write(model.OpenDataColumns()); err != nil {
+			return nil, fmt.Errorf("ente export: open data: %w", err)
+		}
+		for _, r := range od {
+			if err := cw.Write(r.Values()); err != nil {
+				return nil, fmt.Errorf("ente export: open data: %w", err)
+			}
+		}
+		cw.Flush()
+		if err := cw.Error(); err != nil {
+			return nil, fmt.Errorf("ente export: open data: %w", err)
+		}
+		sum := sha256.Sum256(buf.Bytes())
+		out = append(out, model.FileDigest{Name: p + "/indicators.csv", Size: int64(buf.Len()), SHA256: hex.EncodeToString(sum[:])})
 	}
 	return out, nil
 }
@@ -469,6 +517,7 @@ func (e *AccountsTakenError) Error() string {
 // it commits: the manifest's digests and the original chain's head.
 type EnteImportCheck struct {
 	Tables    []model.TableDigest
+	OpenData  []model.FileDigest
 	AuditHead model.AuditHead
 	Actor     string         // who restores, for the audit event
 	Detail    map[string]any // what the audit event records about the file
@@ -482,7 +531,8 @@ type EnteImport struct {
 	Chain     model.ChainReport // the restored ente's chain, re-sealed
 	OldHead   model.AuditHead   // the original chain's head, verified in the file
 	Restored  []model.TableDigest
-	Problems  []string // differences from the manifest; non-empty means nothing was committed
+	OpenData  []model.FileDigest // the restored plans' open data, equal to the backup's
+	Problems  []string           // differences from the manifest; non-empty means nothing was committed
 	Committed bool
 }
 
@@ -544,6 +594,10 @@ func (s *Store) ImportEnte(ctx context.Context, slug string, src EnteSource, wan
 		}
 		res.Restored = got.Tables
 		res.Problems = append(res.Problems, compareDigests(want.Tables, got.Tables)...)
+		res.OpenData = got.OpenData
+		if !slices.Equal(got.OpenData, want.OpenData) {
+			res.Problems = append(res.Problems, fmt.Sprintf("i dati aperti dei piani (%v) differiscono da quelli del backup (%v)", got.OpenData, want.OpenData))
+		}
 		if res.Blobs, err = checkEnteBlobs(ctx, tx, res.EnteID); err != nil {
 			return err
 		}
