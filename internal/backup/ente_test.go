@@ -17,7 +17,10 @@ import (
 	"github.com/piao-performance/piao/internal/backup"
 	"github.com/piao-performance/piao/internal/dbmigrate"
 	"github.com/piao-performance/piao/internal/model"
+	"github.com/piao-performance/piao/internal/measure"
 	"github.com/piao-performance/piao/internal/password"
+	"github.com/piao-performance/piao/internal/scores"
+	"github.com/piao-performance/piao/internal/seed"
 	"github.com/piao-performance/piao/internal/store"
 	"github.com/piao-performance/piao/internal/testdb"
 	"github.com/piao-performance/piao/internal/testfix"
@@ -65,11 +68,54 @@ func TestEnteBackupRoundTrip(t *testing.T) {
 	if _, err := src.AddObservation(ctx, ref.Plan, model.Observation{Year: ref.Plan.StartYear, Objective: objective, Body: "Osservazione dell'OIV"}, "oiv"); err != nil {
 		t.Fatal(err)
 	}
+	// The benchmarking KPI compares with another ente's live value, which
+	// the target will not hold: the backup carries it.
+	bench, err := seed.BenchmarkEnte()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := src.LoadPlan(ctx, bench, store.LoadOptions{Actor: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	live := -2.5
+	if _, err := src.ImportMeasurements(ctx, bench.Ente.Slug, bench.Plan.Slug, []measure.Row{{Indicator: "TP.1/1", Year: 2023, Period: "final", Value: &live}},
+		store.ImportOptions{Actor: "test", Status: "approved", ClosePeriods: true}); err != nil {
+		t.Fatal(err)
+	}
+	benchActual := func(st *store.Store) (float64, string) {
+		t.Helper()
+		h, err := st.PlanHeader(ctx, testfix.Ente, testfix.Plan)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := st.Period(ctx, h.ID, 2023, "final")
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := scores.Load(ctx, st, h, p, model.Public)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, i := c.Indicator("PO.4.1/1")
+		return r.Actual, c.Result.Provenance[i]
+	}
+	wantBench, wantProv := benchActual(src)
+	if !strings.Contains(wantProv, "Chieti-Pescara") {
+		t.Fatalf("the source does not use the other ente's value: %v %s", wantBench, wantProv)
+	}
+
 	attachment := []byte("%PDF-1.4 allegato\x00\x01\x02 byte per byte")
 	sum := sha256.Sum256(attachment)
 	if _, err := srcPool.Exec(ctx, `INSERT INTO measurement_attachments (measurement_id, filename, content_type, size, sha256, data, uploaded_by)
 		SELECT id, 'prova.pdf', 'application/pdf', $1, $2, $3, 'test' FROM measurements WHERE plan_id = $4 ORDER BY id LIMIT 1`,
 		len(attachment), hex.EncodeToString(sum[:]), attachment, ref.Plan.ID); err != nil {
+		t.Fatal(err)
+	}
+	// A sent notification to the account; its dedupe key embeds ids.
+	const notifyQ = `INSERT INTO notifications (ente_id, kind, optional, recipient_id, recipient_name, recipient_email, subject, body_text, body_html, dedupe_key, status, sent_at)
+		SELECT e.id, 'entry_approved', true, u.id, 'Mario Rossi', 'mario.rossi@example.it', 'Valore approvato', 'testo', '<p>testo</p>', 'entry_approved:m1:v1:u1', 'sent', now()
+		FROM enti e LEFT JOIN users u ON u.username = 'mario.rossi' WHERE e.slug = $1`
+	if _, err := srcPool.Exec(ctx, notifyQ, testfix.Ente); err != nil {
 		t.Fatal(err)
 	}
 	v, err := dbmigrate.Latest() // the fixture's template is migrated to the latest
@@ -95,6 +141,10 @@ func TestEnteBackupRoundTrip(t *testing.T) {
 	other := testfix.ReferenceDoc(t)
 	other.Ente.Slug, other.Ente.Name = "altro-ente", "Altro ente"
 	if _, err := dst.LoadPlan(ctx, other, store.LoadOptions{Actor: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	// the same dedupe key, by chance, in the other ente: no collision
+	if _, err := dstPool.Exec(ctx, notifyQ, "altro-ente"); err != nil {
 		t.Fatal(err)
 	}
 	otherBefore := enteDigests(t, dst, "altro-ente")
@@ -140,6 +190,15 @@ func TestEnteBackupRoundTrip(t *testing.T) {
 	}
 	if len(gotOpen) == 0 || !reflect.DeepEqual(gotOpen, wantOpen) {
 		t.Errorf("open data differs: %d rows, want %d", len(gotOpen), len(wantOpen))
+	}
+	if got, prov := benchActual(dst); got != wantBench || !strings.Contains(prov, "Chieti-Pescara") {
+		t.Errorf("benchmarking KPI after restore: %v (%s), want %v (%s)", got, prov, wantBench, wantProv)
+	}
+	var key, recipient string
+	if err := dstPool.QueryRow(ctx, `SELECT n.dedupe_key, u.username FROM notifications n JOIN users u ON u.id = n.recipient_id
+		JOIN enti e ON e.id = n.ente_id WHERE e.slug = $1`, testfix.Ente).Scan(&key, &recipient); err != nil ||
+		!strings.HasPrefix(key, "restored:") || !strings.HasSuffix(key, ":entry_approved:m1:v1:u1") || recipient != "mario.rossi" {
+		t.Errorf("restored notification: key %q, recipient %q, %v", key, recipient, err)
 	}
 	var data []byte
 	if err := dstPool.QueryRow(ctx, `SELECT a.data FROM measurement_attachments a JOIN measurements m ON m.id = a.measurement_id

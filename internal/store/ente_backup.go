@@ -36,6 +36,15 @@ type enteTable struct {
 	where string
 	order string
 	blobs []string // bytea columns written as entries of their own, byte for byte
+	// carry replaces a column's value in the file by an expression on t,
+	// at backup only (a restore's proof reads the rows as stored).
+	carry map[string]string
+	// rekey names text columns that embed ids (notifications.dedupe_key,
+	// "kind:m<measurement id>:…"): a restore prefixes them with
+	// "restored:<new ente id>:", so they can neither collide with a key of
+	// the target nor swallow a later notification whose new ids happen to
+	// match the old ones; the digests leave them out.
+	rekey []string
 }
 
 const (
@@ -43,6 +52,20 @@ const (
 	enteInObjectives = `t.objective_id IN (SELECT o.id FROM objectives o JOIN plans p ON p.id = o.plan_id WHERE p.ente_id = $1)`
 	enteInIndicators = `t.indicator_id IN (SELECT i.id FROM indicators i JOIN plans p ON p.id = i.plan_id WHERE p.ente_id = $1)`
 )
+
+// liveBenchmark is, for a measurement of a difference indicator taking its
+// benchmark from another ente, that ente's approved value of the same period
+// in the shape of plan.BenchmarkValue, else the stored benchmark_used; the
+// same lookup as scoring_read.go (Actuals) and plan_export.go.
+const liveBenchmark = `coalesce((SELECT jsonb_build_object('value', rm.value::float8, 'ente', e.slug, 'ente_name', e.name,
+		'plan', rp.slug, 'indicator', ri.key)
+	FROM indicators i JOIN periods p ON p.id = t.period_id
+	JOIN enti e ON e.slug = i.benchmark_ente
+	JOIN plans rp ON rp.ente_id = e.id AND rp.slug = i.benchmark_plan
+	JOIN indicators ri ON ri.plan_id = rp.id AND ri.key = i.benchmark_indicator
+	JOIN periods pe ON pe.plan_id = rp.id AND pe.year = p.year AND pe.kind = p.kind
+	JOIN measurements rm ON rm.indicator_id = ri.id AND rm.period_id = pe.id
+	WHERE i.id = t.indicator_id AND i.formula = 'difference' AND rm.status = 'approved' AND rm.value IS NOT NULL), t.benchmark_used)`
 
 // enteTables lists, in dependency order (a table after every table it
 // refers to, but itself), the tables holding an ente's rows.
@@ -74,14 +97,17 @@ func enteTables() []enteTable {
 		{name: "scoring_rules", where: enteInPlans, order: "t.plan_id"},
 		{name: "scoring_rule_versions", where: enteInPlans, order: "t.plan_id, t.version_no"},
 		{name: "periods", where: enteInPlans, order: "t.id"},
-		{name: "measurements", where: enteInPlans, order: "t.id"},
+		// The other ente's value a benchmark measurement was compared with
+		// goes into benchmark_used, as `piao export` carries it
+		// (plan_export.go, measurements): the target may not hold that ente.
+		{name: "measurements", where: enteInPlans, order: "t.id", carry: map[string]string{"benchmark_used": liveBenchmark}},
 		{name: "measurement_attachments", where: `t.measurement_id IN (SELECT m.id FROM measurements m JOIN plans p ON p.id = m.plan_id WHERE p.ente_id = $1)`,
 			order: "t.id", blobs: []string{"data"}},
 		{name: "behaviour_scores", where: enteInPlans, order: "t.plan_id, t.role_id, t.year"},
 		{name: "oiv_observations", where: enteInPlans, order: "t.id"},
 		{name: "relazione_validations", where: enteInPlans, order: "t.id", blobs: []string{"document"}},
 		{name: "plan_drafts", where: enteInPlans, order: "t.plan_id"},
-		{name: "notifications", where: `t.ente_id = $1`, order: "t.id"},
+		{name: "notifications", where: `t.ente_id = $1`, order: "t.id", rekey: []string{"dedupe_key"}},
 		// The chain's order, not the ids': the restored events get new ids in
 		// this order and audit_seal chains them by id (migration 000016).
 		{name: "audit_events", where: `t.ente_id = $1`, order: "t.seq NULLS LAST, t.id"},
@@ -254,7 +280,7 @@ func (s *Store) ExportEnte(ctx context.Context, slug string, sink EnteSink) (Ent
 		}
 		return EnteExport{}, fmt.Errorf("ente %q: %w", slug, err)
 	}
-	return exportEnte(ctx, tx, id, sink)
+	return exportEnte(ctx, tx, id, sink, true)
 }
 
 // exportEnte writes ente id's rows from tx (which fixes the snapshot) to
@@ -267,7 +293,7 @@ func (s *Store) ExportEnte(ctx context.Context, slug string, sink EnteSink) (Ent
 // table's export), binary columns by their SHA-256, and the audit chain
 // columns are left out: so the digests of a backup and of its restore agree
 // although every id differs.
-func exportEnte(ctx context.Context, tx pgx.Tx, enteID int64, sink EnteSink) (EnteExport, error) {
+func exportEnte(ctx context.Context, tx pgx.Tx, enteID int64, sink EnteSink, carry bool) (EnteExport, error) {
 	for _, set := range []string{`SET LOCAL TimeZone = 'UTC'`, `SET LOCAL DateStyle = 'ISO, YMD'`,
 		`SET LOCAL IntervalStyle = 'postgres'`, `SET LOCAL extra_float_digits = 1`} {
 		if _, err := tx.Exec(ctx, set); err != nil {
@@ -306,6 +332,9 @@ func exportEnte(ctx context.Context, tx pgx.Tx, enteID int64, sink EnteSink) (En
 		ranks[t.name] = m
 	}
 	for _, t := range enteTables() {
+		if !carry {
+			t.carry = nil
+		}
 		d, n, err := exportTable(ctx, tx, enteID, t, sch[t.name], ranks, sink)
 		if err != nil {
 			return out, err
@@ -379,6 +408,9 @@ func exportTable(ctx context.Context, tx pgx.Tx, enteID int64, t enteTable, cols
 	if len(t.blobs) > 0 {
 		sel += " - " + quoteTextArray(t.blobs)
 	}
+	for col, expr := range t.carry {
+		sel += " || jsonb_build_object(" + quoteLiteral(col) + ", " + expr + ")"
+	}
 	for _, b := range t.blobs {
 		sel += ", t." + pgx.Identifier{b}.Sanitize()
 	}
@@ -439,6 +471,9 @@ func exportTable(ctx context.Context, tx pgx.Tx, enteID int64, t enteTable, cols
 				delete(digest, c)
 			}
 		}
+		for _, c := range t.rekey {
+			delete(digest, c)
+		}
 		for i, b := range t.blobs {
 			if bin[i] == nil {
 				row[b] = json.RawMessage("null")
@@ -476,10 +511,12 @@ func exportTable(ctx context.Context, tx pgx.Tx, enteID int64, t enteTable, cols
 	return d, blobs, nil
 }
 
+func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
 func quoteTextArray(names []string) string {
 	q := make([]string, len(names))
 	for i, n := range names {
-		q[i] = "'" + strings.ReplaceAll(n, "'", "''") + "'"
+		q[i] = quoteLiteral(n)
 	}
 	return "ARRAY[" + strings.Join(q, ", ") + "]::text[]"
 }
@@ -582,13 +619,23 @@ func (s *Store) ImportEnte(ctx context.Context, slug string, src EnteSource, wan
 		if res.OldHead != want.AuditHead {
 			res.Problems = append(res.Problems, fmt.Sprintf("la catena di audit nel file termina a %s, il manifesto dice %s", res.OldHead, want.AuditHead))
 		}
+		if len(ids["enti"]) != 1 {
+			return fmt.Errorf("ente restore: the backup holds %d enti, want 1", len(ids["enti"]))
+		}
 		res.EnteID = ids["enti"][firstKey(ids["enti"])]
+		var restored string
+		if err := tx.QueryRow(ctx, `SELECT slug FROM enti WHERE id = $1`, res.EnteID).Scan(&restored); err != nil {
+			return fmt.Errorf("ente restore: %w", err)
+		}
+		if restored != slug {
+			return fmt.Errorf("ente restore: the backup's header names ente %q, its rows %q", slug, restored)
+		}
 		if _, err := tx.Exec(ctx, `SELECT audit_seal()`); err != nil {
 			return fmt.Errorf("ente restore: seal: %w", err)
 		}
 
 		// The proof, before anything is committed.
-		got, err := exportEnte(ctx, tx, res.EnteID, discardSink{})
+		got, err := exportEnte(ctx, tx, res.EnteID, discardSink{}, false)
 		if err != nil {
 			return err
 		}
@@ -794,6 +841,16 @@ func importTable(ctx context.Context, tx pgx.Tx, t enteTable, cols []enteColumn,
 					continue
 				}
 				row[c.name] = json.RawMessage(fmt.Sprint(nv))
+			}
+		}
+		for _, c := range t.rekey {
+			var v *string
+			if err := json.Unmarshal(row[c], &v); err != nil {
+				return fmt.Errorf("ente restore: %s.%s: %w", t.name, c, err)
+			}
+			if v != nil {
+				enc, _ := json.Marshal(fmt.Sprintf("restored:%d:%s", ids["enti"][firstKey(ids["enti"])], *v))
+				row[c] = enc
 			}
 		}
 		params := make([]any, 1+len(isBlob))
