@@ -1,7 +1,8 @@
-// Package backup writes, checks and restores a whole installation's backup.
+// Package backup writes, checks and restores a whole installation's backup,
+// and one ente's (kind "ente", described in ente.go).
 //
-// A backup file (format "piao-backup", version 1) is a POSIX tar stream of
-// three entries, in this order:
+// A backup file (format "piao-backup", version 1) of the whole installation
+// is a POSIX tar stream of three entries, in this order:
 //
 //  1. piao-backup.json: the header (format, version, kind "installation",
 //     creation time, schema version);
