@@ -204,7 +204,7 @@ func restoreEnte(ctx context.Context, c *backup.Checked, ownerURL string, st *st
 	}
 	fmt.Fprintf(stdout, "Ente %s ripristinato e verificato: %d tabelle, %s righe identiche al manifesto (con nuovi identificativi); %d allegati (%s byte) e %d documenti di validazione con impronta SHA-256 corretta.\n",
 		c.Header.Ente, len(rep.Restored), itfmt.Number(float64(rows), 0), rep.Blobs.Attachments, itfmt.Number(float64(rep.Blobs.AttachmentBytes), 0), rep.Blobs.Documents)
-	fmt.Fprintf(stdout, "Catena di audit dell'ente %s: %d eventi verificati nel file (fino a %s), risigillati con i nuovi identificativi (ora fino a %s); evento ente.restored registrato.\n",
+	fmt.Fprintf(stdout, "Catena di audit dell'ente %s: %d eventi verificati nel file (fino a %s), risigillati con i nuovi identificativi (ora fino a %s); evento «Ente ripristinato da backup» registrato.\n",
 		c.Header.Ente, rep.OldHead.Seq, rep.OldHead, rep.Chain.Head)
 	return nil
 }

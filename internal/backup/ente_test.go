@@ -223,7 +223,7 @@ func TestEnteBackupRoundTrip(t *testing.T) {
 }
 
 // withoutAudit drops the audit table: after a restore it holds one more
-// event, "ente.restored".
+// event, "ente.restore".
 func withoutAudit(ds []model.TableDigest) []model.TableDigest {
 	var out []model.TableDigest
 	for _, d := range ds {

@@ -578,7 +578,7 @@ type EnteImport struct {
 // audit chain verified event by event from the file and then re-sealed in
 // the same order under the new ids (its hashes cover the ids, so they
 // cannot be kept; the original head goes into the restore's own audit
-// event, "ente.restored"). Before committing it exports the restored ente
+// event, "ente.restore"). Before committing it exports the restored ente
 // again and compares the digests with want, checks every blob's SHA-256 and
 // the new chain; any difference rolls everything back (Problems says what).
 func (s *Store) ImportEnte(ctx context.Context, slug string, src EnteSource, want EnteImportCheck) (EnteImport, error) {
@@ -666,7 +666,7 @@ func (s *Store) ImportEnte(ctx context.Context, slug string, src EnteSource, wan
 			detail[k] = v
 		}
 		enteID := res.EnteID
-		if err := appendAudit(ctx, tx, AuditEvent{Actor: want.Actor, Action: "ente.restored", EnteID: &enteID,
+		if err := appendAudit(ctx, tx, AuditEvent{Actor: want.Actor, Action: "ente.restore", EnteID: &enteID,
 			ObjectType: "ente", ObjectKey: slug, Detail: detail}); err != nil {
 			return err
 		}
