@@ -209,25 +209,36 @@ func compareDigests(want, got []model.TableDigest) []string {
 }
 
 // checkAccountsFree refuses a restore whose accounts would collide with the
-// target's: usernames and e-mail addresses are unique in the installation.
+// target's: usernames, e-mail addresses and single sign-on identities are
+// unique in the installation (migrations 000004 and 000015).
 func checkAccountsFree(ctx context.Context, tx pgx.Tx, src EnteSource) error {
-	var names, emails []string
+	var names, emails, sso []string
 	err := src.Rows("users", func(line []byte) error {
 		var u struct {
-			Username string `json:"username"`
-			Email    string `json:"email"`
+			Username   string  `json:"username"`
+			Email      string  `json:"email"`
+			SSOIssuer  *string `json:"sso_issuer"`
+			SSOSubject *string `json:"sso_subject"`
 		}
 		if err := json.Unmarshal(line, &u); err != nil {
 			return fmt.Errorf("ente restore: account: %w", err)
 		}
 		names = append(names, u.Username)
 		emails = append(emails, strings.ToLower(u.Email))
+		if u.SSOSubject != nil {
+			issuer := ""
+			if u.SSOIssuer != nil {
+				issuer = *u.SSOIssuer
+			}
+			sso = append(sso, issuer+"\x1f"+*u.SSOSubject)
+		}
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	rows, err := tx.Query(ctx, `SELECT username FROM users WHERE username = ANY($1) OR (email <> '' AND lower(email) = ANY($2)) ORDER BY username`, names, emails)
+	rows, err := tx.Query(ctx, `SELECT username FROM users WHERE username = ANY($1) OR (email <> '' AND lower(email) = ANY($2))
+		OR (sso_subject IS NOT NULL AND coalesce(sso_issuer, '') || E'\x1f' || sso_subject = ANY($3)) ORDER BY username`, names, emails, sso)
 	if err != nil {
 		return fmt.Errorf("ente restore: accounts: %w", err)
 	}
