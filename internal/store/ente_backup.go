@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -81,7 +82,10 @@ func enteTables() []enteTable {
 		{name: "plans", where: `t.ente_id = $1`, order: "t.id"},
 		{name: "revisions", where: enteInPlans, order: "t.id"},
 		{name: "areas", where: enteInPlans, order: "t.id"},
-		{name: "objectives", where: enteInPlans, order: "t.id"},
+		// Parents first: an operational or common objective must have its
+		// strategic parent when inserted (a CHECK of migration 000001), and a
+		// revision may give it a parent with a higher id.
+		{name: "objectives", where: enteInPlans, order: "t.parent_id IS NOT NULL, t.id"},
 		{name: "objective_owners", where: enteInObjectives, order: "t.objective_id, t.role_id"},
 		{name: "objective_units", where: enteInObjectives, order: "t.objective_id, t.unit_id"},
 		{name: "indicators", where: enteInPlans, order: "t.id"},
@@ -286,10 +290,11 @@ func (s *Store) ExportEnte(ctx context.Context, slug string, sink EnteSink) (Ent
 // sink and returns their digests. A restore calls it on its own transaction,
 // with a sink that keeps nothing, to compare what it wrote with the manifest.
 //
-// The digest of a table is a SHA-256 over its rows in order, each row as a
-// JSON object with sorted keys in which a row's own id and every reference
-// are replaced by the referenced row's rank (its position, from 1, in its
-// table's export), binary columns by their SHA-256, and the audit chain
+// The digest of a table is a SHA-256 over its rows in order (sorted, for a
+// table without an id of its own), each row as a JSON object with sorted
+// keys in which a row's own id and every reference are replaced by the
+// referenced row's rank (its position, from 1, in its table's export),
+// binary columns by their SHA-256, and the audit chain columns and re-keyed
 // columns are left out: so the digests of a backup and of its restore agree
 // although every id differs.
 func exportEnte(ctx context.Context, tx pgx.Tx, enteID int64, sink EnteSink, carry bool) (EnteExport, error) {
@@ -421,6 +426,7 @@ func exportTable(ctx context.Context, tx pgx.Tx, enteID int64, t enteTable, cols
 	defer rows.Close()
 	h := sha256.New()
 	idCol := identityColumn(cols)
+	var sorted []string
 	var blobs int64
 	for rows.Next() {
 		var obj []byte
@@ -500,11 +506,24 @@ func exportTable(ctx context.Context, tx pgx.Tx, enteID int64, t enteTable, cols
 		if err != nil {
 			return d, 0, fmt.Errorf("ente export: digest of %s: %w", t.name, err)
 		}
+		if idCol == "" {
+			sorted = append(sorted, string(dl))
+			continue
+		}
 		h.Write(dl)
 		h.Write([]byte{'\n'})
 	}
 	if err := rows.Err(); err != nil {
 		return d, 0, fmt.Errorf("ente export: read %s: %w", t.name, err)
+	}
+	// A table without an id of its own is ordered by the ids it refers to,
+	// which a restore renumbers (objectives are restored parents first): its
+	// digest takes its rows sorted. Such tables are small (links, targets,
+	// baselines), so holding their digest lines is bounded by the plan's size.
+	slices.Sort(sorted)
+	for _, l := range sorted {
+		h.Write([]byte(l))
+		h.Write([]byte{'\n'})
 	}
 	d.SHA256 = hex.EncodeToString(h.Sum(nil))
 	return d, blobs, nil

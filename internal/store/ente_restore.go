@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/piao-performance/piao/internal/model"
 )
@@ -257,10 +258,19 @@ type deferredRef struct {
 	col           string
 }
 
+// Rows go to the server in batches (one round trip for many inserts), of at
+// most restoreBatchRows rows or about restoreBatchBytes of row text and
+// blobs, so a restore's memory stays bounded whatever the ente's size.
+const (
+	restoreBatchRows  = 500
+	restoreBatchBytes = 16 << 20
+)
+
 // importTable inserts one table's rows, in the file's order, with new ids.
 // Each row goes through jsonb_populate_record, so its columns take the
-// exact text the export wrote. References to the table itself that point to
-// a row not yet inserted are set after the table's last row.
+// exact text the export wrote. A reference to the table itself that points
+// to a row of the current batch sends the batch first; one that points to a
+// later row is set after the table's last row.
 func importTable(ctx context.Context, tx pgx.Tx, t enteTable, cols []enteColumn, ids map[string]map[int64]int64, src EnteSource, res *EnteImport) (int64, error) {
 	idCol := identityColumn(cols)
 	var insCols, exprs []string
@@ -288,9 +298,20 @@ func importTable(ctx context.Context, tx pgx.Tx, t enteTable, cols []enteColumn,
 	var (
 		n        int64
 		deferred []deferredRef
-		lastHash string
-		seq      int64
+		chain    originalChain
+		batch    = &pgx.Batch{}
+		queued   int
+		inBatch  = map[int64]bool{} // old ids of this table queued, not yet sent
 	)
+	flush := func() error {
+		if batch.Len() == 0 {
+			return nil
+		}
+		err := tx.SendBatch(ctx, batch).Close()
+		batch, queued = &pgx.Batch{}, 0
+		clear(inBatch)
+		return err
+	}
 	err := src.Rows(t.name, func(line []byte) error {
 		var row map[string]json.RawMessage
 		if err := json.Unmarshal(line, &row); err != nil {
@@ -298,9 +319,7 @@ func importTable(ctx context.Context, tx pgx.Tx, t enteTable, cols []enteColumn,
 		}
 		n++
 		if t.name == "audit_events" {
-			if err := checkOriginalEvent(ctx, tx, line, &seq, &lastHash, res); err != nil {
-				return err
-			}
+			chain.queueCheck(batch, line, res)
 			for _, c := range auditChainColumns {
 				row[c] = json.RawMessage("null")
 			}
@@ -322,6 +341,12 @@ func importTable(ctx context.Context, tx pgx.Tx, t enteTable, cols []enteColumn,
 				}
 				if !ok {
 					continue
+				}
+				if c.ref == t.name && inBatch[v] {
+					// the parent is in the batch: send it, to know its new id
+					if err := flush(); err != nil {
+						return err
+					}
 				}
 				nv, mapped := ids[c.ref][v]
 				if !mapped {
@@ -360,6 +385,7 @@ func importTable(ctx context.Context, tx pgx.Tx, t enteTable, cols []enteColumn,
 				return err
 			}
 			params[pos-1] = b
+			queued += len(b)
 			row[name] = json.RawMessage("null")
 		}
 		obj, err := json.Marshal(row)
@@ -367,72 +393,108 @@ func importTable(ctx context.Context, tx pgx.Tx, t enteTable, cols []enteColumn,
 			return fmt.Errorf("ente restore: row %d of %s: %w", n, t.name, err)
 		}
 		params[0] = string(obj)
+		queued += len(obj)
+		rowN := n
+		if idCol != "" {
+			inBatch[oldID] = true
+		}
 		if idCol == "" {
-			if _, err := tx.Exec(ctx, q, params...); err != nil {
-				return fmt.Errorf("ente restore: insert into %s: %w", t.name, err)
-			}
-			return nil
+			batch.Queue(q, params...).Exec(func(pgconn.CommandTag) error { return nil })
+		} else {
+			batch.Queue(q, params...).QueryRow(func(r pgx.Row) error {
+				var newID int64
+				if err := r.Scan(&newID); err != nil {
+					return fmt.Errorf("ente restore: insert row %d into %s: %w", rowN, t.name, err)
+				}
+				ids[t.name][oldID] = newID
+				for _, d := range selfRefs {
+					d.newID = newID
+					deferred = append(deferred, d)
+				}
+				return nil
+			})
 		}
-		var newID int64
-		if err := tx.QueryRow(ctx, q, params...).Scan(&newID); err != nil {
-			return fmt.Errorf("ente restore: insert into %s: %w", t.name, err)
-		}
-		ids[t.name][oldID] = newID
-		for _, d := range selfRefs {
-			d.newID = newID
-			deferred = append(deferred, d)
+		if batch.Len() >= restoreBatchRows || queued >= restoreBatchBytes {
+			return flush()
 		}
 		return nil
 	})
+	if err == nil {
+		err = flush()
+	}
 	if err != nil {
-		return n, err
+		return n, withTable(err, t.name)
 	}
 	for _, d := range deferred {
 		nv, ok := ids[t.name][d.oldRef]
 		if !ok {
 			return n, fmt.Errorf("ente restore: %s %d refers to %s %d, not in the backup", t.name, d.newID, t.name, d.oldRef)
 		}
-		if _, err := tx.Exec(ctx, fmt.Sprintf(`UPDATE %s SET %s = $1 WHERE %s = $2`, pgx.Identifier{t.name}.Sanitize(),
-			pgx.Identifier{d.col}.Sanitize(), pgx.Identifier{idCol}.Sanitize()), nv, d.newID); err != nil {
-			return n, fmt.Errorf("ente restore: %s.%s: %w", t.name, d.col, err)
+		batch.Queue(fmt.Sprintf(`UPDATE %s SET %s = $1 WHERE %s = $2`, pgx.Identifier{t.name}.Sanitize(),
+			pgx.Identifier{d.col}.Sanitize(), pgx.Identifier{idCol}.Sanitize()), nv, d.newID)
+		if batch.Len() >= restoreBatchRows {
+			if err := flush(); err != nil {
+				return n, withTable(err, t.name)
+			}
 		}
+	}
+	if err := flush(); err != nil {
+		return n, withTable(err, t.name)
 	}
 	return n, nil
 }
 
-// checkOriginalEvent verifies one event of the original chain as the file
-// holds it, with the database's own audit_event_hash over the original ids:
-// the events follow each other from seq 1, each links to the previous hash
-// and its hash is its content's. Unsealed events (committed after the last
-// seal) come last and are only counted.
-func checkOriginalEvent(ctx context.Context, tx pgx.Tx, line []byte, seq *int64, last *string, res *EnteImport) error {
-	var (
-		s                  *int64
-		prev, hash, recomp *string
-	)
-	err := tx.QueryRow(ctx, `SELECT r.seq, encode(r.prev_hash, 'hex'), encode(r.hash, 'hex'), encode(audit_event_hash(r.prev_hash, r), 'hex')
-		FROM jsonb_populate_record(NULL::audit_events, $1) r`, string(line)).Scan(&s, &prev, &hash, &recomp)
-	if err != nil {
-		return fmt.Errorf("ente restore: audit event: %w", err)
+// withTable names the table of a failed insert, unless the error already
+// says what failed (a chain or file error, or this function's own).
+func withTable(err error, table string) error {
+	var chain *ChainFileError
+	if errors.As(err, &chain) || strings.HasPrefix(err.Error(), "ente restore:") {
+		return err
 	}
-	if s == nil {
+	return fmt.Errorf("ente restore: %s: %w", table, err)
+}
+
+// originalChain follows the original audit chain through the file.
+type originalChain struct {
+	seq  int64
+	last string
+}
+
+// queueCheck verifies one event of the original chain as the file holds it,
+// with the database's own audit_event_hash over the original ids: the
+// events follow each other from seq 1, each links to the previous hash and
+// its hash is its content's. Unsealed events (committed after the last
+// seal) come last and are only counted. The check runs in the batch, before
+// the event's insert; the batch stops at the first broken link.
+func (c *originalChain) queueCheck(b *pgx.Batch, line []byte, res *EnteImport) {
+	b.Queue(`SELECT r.seq, encode(r.prev_hash, 'hex'), encode(r.hash, 'hex'), encode(audit_event_hash(r.prev_hash, r), 'hex')
+		FROM jsonb_populate_record(NULL::audit_events, $1) r`, string(line)).QueryRow(func(row pgx.Row) error {
+		var (
+			s                  *int64
+			prev, hash, recomp *string
+		)
+		if err := row.Scan(&s, &prev, &hash, &recomp); err != nil {
+			return fmt.Errorf("ente restore: audit event: %w", err)
+		}
+		if s == nil {
+			return nil
+		}
+		p := ""
+		if prev != nil {
+			p = *prev
+		}
+		switch {
+		case *s != c.seq+1:
+			return &ChainFileError{Seq: *s, Problem: fmt.Sprintf("evento mancante: atteso il n. %d", c.seq+1)}
+		case p != c.last:
+			return &ChainFileError{Seq: *s, Problem: "il collegamento all'evento precedente non corrisponde"}
+		case hash == nil || recomp == nil || *hash != *recomp:
+			return &ChainFileError{Seq: *s, Problem: "il contenuto dell'evento è stato modificato"}
+		}
+		c.seq, c.last = *s, *hash
+		res.OldHead = model.AuditHead{Seq: *s, Hash: *hash}
 		return nil
-	}
-	p := ""
-	if prev != nil {
-		p = *prev
-	}
-	switch {
-	case *s != *seq+1:
-		return &ChainFileError{Seq: *s, Problem: fmt.Sprintf("evento mancante: atteso il n. %d", *seq+1)}
-	case p != *last:
-		return &ChainFileError{Seq: *s, Problem: "il collegamento all'evento precedente non corrisponde"}
-	case hash == nil || recomp == nil || *hash != *recomp:
-		return &ChainFileError{Seq: *s, Problem: "il contenuto dell'evento è stato modificato"}
-	}
-	*seq, *last = *s, *hash
-	res.OldHead = model.AuditHead{Seq: *s, Hash: *hash}
-	return nil
+	})
 }
 
 // ChainFileError says the original audit chain in a backup file does not
