@@ -111,6 +111,16 @@ func TestEnteBackupRoundTrip(t *testing.T) {
 		len(attachment), hex.EncodeToString(sum[:]), attachment, ref.Plan.ID); err != nil {
 		t.Fatal(err)
 	}
+	// A unit whose parent was created after it (a higher id).
+	for _, q := range []string{
+		`INSERT INTO units (ente_id, key, name) SELECT id, 'zz-figlia', 'Unità figlia' FROM enti WHERE slug = $1`,
+		`INSERT INTO units (ente_id, key, name) SELECT id, 'zz-madre', 'Unità madre' FROM enti WHERE slug = $1`,
+		`UPDATE units SET parent_id = (SELECT id FROM units WHERE key = 'zz-madre') WHERE key = 'zz-figlia' AND $1 <> ''`,
+	} {
+		if _, err := srcPool.Exec(ctx, q, testfix.Ente); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
 	// A sent notification to the account; its dedupe key embeds ids.
 	const notifyQ = `INSERT INTO notifications (ente_id, kind, optional, recipient_id, recipient_name, recipient_email, subject, body_text, body_html, dedupe_key, status, sent_at)
 		SELECT e.id, 'entry_approved', true, u.id, 'Mario Rossi', 'mario.rossi@example.it', 'Valore approvato', 'testo', '<p>testo</p>', 'entry_approved:m1:v1:u1', 'sent', now()
@@ -193,6 +203,11 @@ func TestEnteBackupRoundTrip(t *testing.T) {
 	}
 	if got, prov := benchActual(dst); got != wantBench || !strings.Contains(prov, "Chieti-Pescara") {
 		t.Errorf("benchmarking KPI after restore: %v (%s), want %v (%s)", got, prov, wantBench, wantProv)
+	}
+	var parent string
+	if err := dstPool.QueryRow(ctx, `SELECT p.key FROM units u JOIN units p ON p.id = u.parent_id JOIN enti e ON e.id = u.ente_id
+		WHERE e.slug = $1 AND u.key = 'zz-figlia'`, testfix.Ente).Scan(&parent); err != nil || parent != "zz-madre" {
+		t.Errorf("unit's parent after restore: %q %v", parent, err)
 	}
 	var key, recipient string
 	if err := dstPool.QueryRow(ctx, `SELECT n.dedupe_key, u.username FROM notifications n JOIN users u ON u.id = n.recipient_id
