@@ -184,7 +184,7 @@ type EnteFile struct {
 
 var (
 	blobEntry  = regexp.MustCompile(`^blobs/[a-z_]+/[0-9]+\.[a-z_]+$`)
-	tableEntry = regexp.MustCompile(`^tables/[0-9]{2}-([a-z_]+)\.jsonl$`)
+	tableEntry = regexp.MustCompile(`^tables/[0-9]{2,}-([a-z_]+)\.jsonl$`)
 )
 
 // checkEnte reads the entries after the header of an ente's backup to the

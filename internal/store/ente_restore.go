@@ -25,7 +25,8 @@ type EnteSource interface {
 }
 
 // AccountsTakenError is returned by ImportEnte when an account of the backup
-// has the username or e-mail address of an account already in the target.
+// has the username, e-mail address or single sign-on identity of an account
+// already in the target; Names are the target's accounts.
 type AccountsTakenError struct{ Names []string }
 
 func (e *AccountsTakenError) Error() string {
