@@ -21,6 +21,7 @@ var auditActions = map[string]string{
 	"behaviour.set":                "Impostazione dei comportamenti",
 	"ente.create":                  "Creazione dell'ente",
 	"ente.legal":                   "Testi legali dell'ente modificati",
+	"ente.restore":                 "Ente ripristinato da backup",
 	"measurement.approve":          "Misurazione approvata",
 	"measurement.import":           "Misurazione importata",
 	"measurement.reopen":           "Misurazione riaperta",
@@ -73,6 +74,9 @@ var auditKeys = map[string]string{
 	"source": "fonte", "reason": "motivo", "state": "stato",
 	"conformity": "stato di conformità", "feedback_contact": "recapito per le segnalazioni",
 	"agid_form_url": "modulo del Difensore civico",
+	// ente.restore (store.ImportEnte)
+	"original_head": "catena originale fino a", "restored_head": "catena ripristinata fino a",
+	"events": "eventi", "backup_created_at": "backup creato il", "schema_version": "versione dello schema",
 }
 
 // AuditDetailLine is one "name: value" line of an audit detail.

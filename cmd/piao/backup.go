@@ -17,16 +17,18 @@ import (
 	"github.com/piao-performance/piao/internal/store"
 )
 
-// cmdBackup: backup [-o FILE] | backup verify FILE — the whole installation
-// (every table but sessions and sign-in counters) as a piao-backup file.
+// cmdBackup: backup [--ente E] [-o FILE] | backup verify FILE — the whole
+// installation (every table but sessions and sign-in counters), or one ente,
+// as a piao-backup file.
 func cmdBackup(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
 	if len(args) > 0 && args[0] == "verify" {
 		return cmdBackupVerify(args[1:], stdout)
 	}
-	const use = "backup [-o FILE] | backup verify FILE"
+	const use = "backup [--ente E] [-o FILE] | backup verify FILE"
 	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	out := fs.String("o", "", "file da scrivere (predefinito: standard output)")
+	ente := fs.String("ente", "", "solo questo ente (slug)")
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
 		return fmt.Errorf("%w: %s", errUsage, use)
 	}
@@ -48,9 +50,19 @@ func cmdBackup(ctx context.Context, cfg config.Config, log *slog.Logger, args []
 	}
 	defer pool.Close()
 	src := backup.Target{URL: t.owner, Store: store.New(pool)}
+	write := func(w io.Writer, tmpDir string) (backup.Manifest, error) {
+		if *ente != "" {
+			m, err := backup.WriteEnte(ctx, src.Store, *ente, v, w, tmpDir)
+			if errors.Is(err, store.ErrNotFound) {
+				return m, fmt.Errorf("l'ente %q non esiste in questa installazione: nessun backup scritto", *ente)
+			}
+			return m, err
+		}
+		return backup.Write(ctx, src, v, w, tmpDir)
+	}
 
 	if *out == "" {
-		_, err := backup.Write(ctx, src, v, stdout, os.TempDir())
+		_, err := write(stdout, os.TempDir())
 		return err
 	}
 	dir := filepath.Dir(*out)
@@ -59,7 +71,7 @@ func cmdBackup(ctx context.Context, cfg config.Config, log *slog.Logger, args []
 		return fmt.Errorf("scrittura di %s: %w", *out, err)
 	}
 	defer os.Remove(f.Name()) //nolint:errcheck // gone after the rename
-	m, err := backup.Write(ctx, src, v, f, dir)
+	m, err := write(f, dir)
 	if err != nil {
 		f.Close()
 		return err
@@ -77,6 +89,11 @@ func cmdBackup(ctx context.Context, cfg config.Config, log *slog.Logger, args []
 	var rows int64
 	for _, d := range m.Tables {
 		rows += d.Rows
+	}
+	if *ente != "" {
+		fmt.Fprintf(stdout, "Backup dell'ente %s scritto in %s: schema versione %d, %d tabelle, %s righe, catena di audit fino all'evento %d (sessioni escluse).\n",
+			*ente, *out, v, len(m.Tables), itfmt.Number(float64(rows), 0), m.AuditHead.Seq)
+		return nil
 	}
 	fmt.Fprintf(stdout, "Backup dell'installazione scritto in %s: schema versione %d, %d tabelle, %s righe (sessioni escluse).\n",
 		*out, v, len(m.Tables), itfmt.Number(float64(rows), 0))
@@ -98,8 +115,12 @@ func cmdBackupVerify(args []string, stdout io.Writer) error {
 	for _, d := range c.Manifest.Tables {
 		rows += d.Rows
 	}
-	fmt.Fprintf(stdout, "Il file %s è un backup integro (formato %s versione %d, creato il %s, schema versione %d): %d tabelle, %s righe.\n",
-		args[0], c.Header.Format, c.Header.Version, itfmt.DateTime(c.Header.CreatedAt), c.Header.SchemaVersion, len(c.Manifest.Tables), itfmt.Number(float64(rows), 0))
+	what := "dell'installazione"
+	if c.Header.Kind == backup.KindEnte {
+		what = "dell'ente " + c.Header.Ente
+	}
+	fmt.Fprintf(stdout, "Il file %s è un backup integro %s (formato %s versione %d, creato il %s, schema versione %d): %d tabelle, %s righe.\n",
+		args[0], what, c.Header.Format, c.Header.Version, itfmt.DateTime(c.Header.CreatedAt), c.Header.SchemaVersion, len(c.Manifest.Tables), itfmt.Number(float64(rows), 0))
 	return nil
 }
 
@@ -113,7 +134,9 @@ func checkBackupFile(name string) (*backup.Checked, error) {
 }
 
 // cmdRestore: restore FILE — loads a whole-installation backup into an
-// empty database, all or nothing, then verifies it against the manifest.
+// empty database, all or nothing, then verifies it against the manifest; an
+// ente's backup (the header says which) goes into an installation without
+// that ente, proven before it commits.
 func cmdRestore(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
 	if len(args) != 1 {
 		return fmt.Errorf("%w: restore FILE", errUsage)
@@ -138,6 +161,9 @@ func cmdRestore(ctx context.Context, cfg config.Config, log *slog.Logger, args [
 		return err
 	}
 	defer pool.Close()
+	if c.Ente != nil {
+		return restoreEnte(ctx, c, t.owner, store.New(pool), stdout)
+	}
 	rep, err := backup.Restore(ctx, c, backup.Target{URL: t.owner, Store: store.New(pool)}, latest)
 	if err != nil {
 		return err
@@ -155,5 +181,30 @@ func cmdRestore(ctx context.Context, cfg config.Config, log *slog.Logger, args [
 	if c.Header.SchemaVersion < latest {
 		fmt.Fprintf(stdout, "Lo schema del backup (versione %d) è precedente a quello di questo programma (versione %d): esegui piao migrate up.\n", c.Header.SchemaVersion, latest)
 	}
+	return nil
+}
+
+// restoreEnte is restore FILE for an ente's backup: the target database must
+// be at the backup's schema version (rows go in column by column).
+func restoreEnte(ctx context.Context, c *backup.Checked, ownerURL string, st *store.Store, stdout io.Writer) error {
+	v, dirty, ok, err := dbmigrate.Version(ownerURL)
+	if err != nil {
+		return err
+	}
+	if !ok || dirty {
+		return errors.New("il database non ha uno schema completo (esegui piao migrate up): nessun ente ripristinato")
+	}
+	rep, err := backup.RestoreEnte(ctx, c, st, v, "piao restore")
+	if err != nil {
+		return err
+	}
+	var rows int64
+	for _, d := range rep.Restored {
+		rows += d.Rows
+	}
+	fmt.Fprintf(stdout, "Ente %s ripristinato e verificato: %d tabelle, %s righe identiche al manifesto (con nuovi identificativi); %d allegati (%s byte) e %d documenti di validazione con impronta SHA-256 corretta.\n",
+		c.Header.Ente, len(rep.Restored), itfmt.Number(float64(rows), 0), rep.Blobs.Attachments, itfmt.Number(float64(rep.Blobs.AttachmentBytes), 0), rep.Blobs.Documents)
+	fmt.Fprintf(stdout, "Catena di audit dell'ente %s: %d eventi verificati nel file (fino a %s), risigillati con i nuovi identificativi (ora fino a %s); evento «Ente ripristinato da backup» registrato.\n",
+		c.Header.Ente, rep.OldHead.Seq, rep.OldHead, rep.Chain.Head)
 	return nil
 }

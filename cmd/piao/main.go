@@ -38,9 +38,12 @@ Comandi:
                                        un piano esistente non viene modificato
   backup [-o FILE]                     scrive il backup dell'intera installazione (sessioni escluse),
                                        con il manifesto delle impronte SHA-256
+  backup --ente E [-o FILE]            scrive il backup di un solo ente (piani, misurazioni, allegati,
+                                       account, registro di audit), ripristinabile accanto ad altri enti
   backup verify FILE                   controlla un file di backup senza ripristinarlo
   restore FILE                         ripristina un backup in un database vuoto (tutto o niente)
-                                       e verifica righe, allegati e catena di audit
+                                       e verifica righe, allegati e catena di audit; il backup di un
+                                       ente va in un'installazione che non ha quell'ente
   plan parse FILE [--ente E] [--plan P] [--title T] [--years 2023-2025] [-o FILE]
                                        legge un PIAO pubblicato (testo, PDF o DOCX) e scrive il piano
                                        nel formato di export; i punti incerti su standard error

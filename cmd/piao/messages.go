@@ -47,6 +47,9 @@ func roleNames() string {
 // cliMessage is the text printed for a failed command: the Italian sentence
 // of a known store refusal, otherwise the error as the command wrapped it.
 func cliMessage(err error) string {
+	if msg, ok := backupMessage(err); ok {
+		return msg
+	}
 	for _, m := range storeMessages {
 		if errors.Is(err, m.err) {
 			return m.msg
@@ -82,4 +85,26 @@ func cliMessage(err error) string {
 		return fmt.Sprintf("le regole non possono cambiare dal %d: non è un anno del piano", rules.Year)
 	}
 	return err.Error()
+}
+
+// backupMessage is the Italian sentence of a refused ente restore; they come
+// before storeMessages, whose "l'ente esiste già" would say less.
+func backupMessage(err error) (string, bool) {
+	var exists *backup.EnteExistsError
+	if errors.As(err, &exists) {
+		return fmt.Sprintf("l'ente %s esiste già in questa installazione: il backup di un ente si ripristina solo dove quell'ente non c'è; nulla è stato scritto", exists.Slug), true
+	}
+	var taken *store.AccountsTakenError
+	if errors.As(err, &taken) {
+		return "nel database esistono già account con lo stesso nome utente o indirizzo e-mail di account del backup (" + strings.Join(taken.Names, ", ") + "): nulla è stato scritto", true
+	}
+	var chain *store.ChainFileError
+	if errors.As(err, &chain) {
+		return fmt.Sprintf("la catena di audit contenuta nel backup non è integra all'evento %d (%s): file rifiutato, nulla è stato scritto", chain.Seq, chain.Problem), true
+	}
+	var schema *backup.SchemaDiffersError
+	if errors.As(err, &schema) {
+		return fmt.Sprintf("il backup dell'ente è allo schema versione %d, il database alla versione %d: portali alla stessa versione (piao migrate up, o la versione di piao che ha scritto il backup); nulla è stato scritto", schema.Backup, schema.Database), true
+	}
+	return "", false
 }

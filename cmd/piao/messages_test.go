@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/piao-performance/piao/internal/backup"
 	"github.com/piao-performance/piao/internal/store"
 )
 
@@ -23,6 +24,20 @@ func TestCLIMessagesAreItalian(t *testing.T) {
 	}
 	if got := cliMessage(&store.RulesYearError{Year: 2023, Validated: 2024}); got != "le regole non possono cambiare dal 2023: la Relazione 2024 è validata" {
 		t.Errorf("rules year: %q", got)
+	}
+	for _, err := range []error{
+		&backup.EnteExistsError{Slug: "comune-x"},
+		&store.AccountsTakenError{Names: []string{"mario.rossi"}},
+		&store.ChainFileError{Seq: 3, Problem: "il contenuto dell'evento è stato modificato"},
+		&backup.SchemaDiffersError{Backup: 29, Database: 30},
+	} {
+		got := cliMessage(fmt.Errorf("restore: %w", err))
+		if strings.Contains(got, err.Error()) || !strings.Contains(got, "nulla è stato scritto") {
+			t.Errorf("%v: printed %q", err, got)
+		}
+	}
+	if got := cliMessage(fmt.Errorf("restore: %w", &backup.EnteExistsError{Slug: "comune-x"})); !strings.Contains(got, "l'ente comune-x esiste già") {
+		t.Errorf("ente exists: %q", got)
 	}
 	if got := cliMessage(&store.StaleEntriesError{Keys: []string{"O.1/1", "O.2/1"}}); !strings.Contains(got, "(2)") {
 		t.Errorf("stale entries: %q", got)

@@ -1,7 +1,8 @@
-// Package backup writes, checks and restores a whole installation's backup.
+// Package backup writes, checks and restores a whole installation's backup,
+// and one ente's (kind "ente", described in ente.go).
 //
-// A backup file (format "piao-backup", version 1) is a POSIX tar stream of
-// three entries, in this order:
+// A backup file (format "piao-backup", version 1) of the whole installation
+// is a POSIX tar stream of three entries, in this order:
 //
 //  1. piao-backup.json: the header (format, version, kind "installation",
 //     creation time, schema version);
@@ -55,7 +56,8 @@ const (
 type Header struct {
 	Format        string    `json:"format"`
 	Version       int       `json:"version"`
-	Kind          string    `json:"kind"` // "installation"
+	Kind          string    `json:"kind"`           // KindInstallation or KindEnte
+	Ente          string    `json:"ente,omitempty"` // the ente's slug, kind "ente" only
 	CreatedAt     time.Time `json:"created_at"`
 	SchemaVersion uint      `json:"schema_version"`
 }
@@ -72,6 +74,14 @@ type Manifest struct {
 	Files    []FileSum           `json:"files"`
 	Tables   []model.TableDigest `json:"tables"`
 	Excluded map[string]string   `json:"excluded_rows"`
+
+	// Kind "ente" only: the ente, and the head of its audit chain as the
+	// file holds it (verified event by event before a restore).
+	Ente      string           `json:"ente,omitempty"`
+	AuditHead *model.AuditHead `json:"audit_head,omitempty"`
+	// OpenData: every plan's open-data rows (store.EnteExport.OpenData),
+	// which the restored ente must reproduce byte for byte.
+	OpenData []model.FileDigest `json:"open_data,omitempty"`
 }
 
 // ErrCorrupt is matched by every refusal of a file that is damaged,
@@ -136,7 +146,7 @@ func Write(ctx context.Context, src Target, schemaVersion uint, w io.Writer, tmp
 	}
 
 	tw := tar.NewWriter(w)
-	hdr, err := json.MarshalIndent(Header{Format: Format, Version: Version, Kind: "installation",
+	hdr, err := json.MarshalIndent(Header{Format: Format, Version: Version, Kind: KindInstallation,
 		CreatedAt: time.Now().UTC().Truncate(time.Second), SchemaVersion: schemaVersion}, "", "  ")
 	if err != nil {
 		return Manifest{}, err
@@ -189,10 +199,16 @@ type Checked struct {
 	Header   Header
 	Manifest Manifest
 	dumpPath string
+	Ente     *EnteFile // kind "ente": the body, in place of the dump
 }
 
-// Close removes the temporary copy of the dump.
-func (c *Checked) Close() error { return os.Remove(c.dumpPath) }
+// Close removes the temporary copy of the dump (or of an ente's entries).
+func (c *Checked) Close() error {
+	if c.Ente != nil {
+		return os.RemoveAll(c.Ente.dir)
+	}
+	return os.Remove(c.dumpPath)
+}
 
 // Check reads a backup from r to its end and verifies its format, version
 // and every SHA-256 of the manifest. Any defect returns a *CorruptError.
@@ -243,7 +259,14 @@ func Check(r io.Reader, tmpDir string) (*Checked, error) {
 	if c.Header.Version < 1 || c.Header.Version > Version {
 		return nil, corrupt("format version %d is not one this program reads (up to %d)", c.Header.Version, Version)
 	}
-	if c.Header.Kind != "installation" {
+	switch c.Header.Kind {
+	case KindInstallation:
+	case KindEnte:
+		if err := checkEnte(tr, &c, sums, tmpDir); err != nil {
+			return nil, err
+		}
+		return &c, nil
+	default:
 		return nil, corrupt("kind %q is not supported", c.Header.Kind)
 	}
 
@@ -307,6 +330,9 @@ func Check(r io.Reader, tmpDir string) (*Checked, error) {
 // match their SHA-256 and that every audit chain verifies. latest is the
 // newest schema version this program knows.
 func Restore(ctx context.Context, c *Checked, dst Target, latest uint) (Report, error) {
+	if c.Ente != nil {
+		return Report{}, errors.New("backup: an ente's backup is restored by RestoreEnte")
+	}
 	if c.Header.SchemaVersion > latest {
 		return Report{}, fmt.Errorf("%w: backup at schema %d, this program knows up to %d", ErrSchemaNewer, c.Header.SchemaVersion, latest)
 	}

@@ -17,3 +17,11 @@ type BlobCheck struct {
 	Documents                    int64 // validation documents stored
 	BadAttachments, BadDocuments int64 // files whose bytes do not match their recorded SHA-256
 }
+
+// FileDigest is the size and SHA-256 of a file a backup does not carry but
+// can rebuild, such as a plan's open data.
+type FileDigest struct {
+	Name   string `json:"name"`
+	Size   int64  `json:"size"`
+	SHA256 string `json:"sha256"`
+}

@@ -118,8 +118,14 @@ func (s *Store) VerifyAuditChains(ctx context.Context) ([]model.ChainReport, err
 // fields and its predecessor's hash, in seq order, and stops at the first
 // broken link. The hash is computed by the same SQL function the sealer uses.
 func (s *Store) VerifyAuditChain(ctx context.Context, chain int64) (model.ChainReport, error) {
+	return verifyAuditChain(ctx, s.pool, chain)
+}
+
+// verifyAuditChain is VerifyAuditChain on q: a restore checks the chain it
+// re-sealed inside its own transaction, before committing.
+func verifyAuditChain(ctx context.Context, q querier, chain int64) (model.ChainReport, error) {
 	rep := model.ChainReport{EnteID: chain}
-	rows, err := s.pool.Query(ctx, `SELECT e.seq, e.prev_hash, e.hash, audit_event_hash(e.prev_hash, e)
+	rows, err := q.Query(ctx, `SELECT e.seq, e.prev_hash, e.hash, audit_event_hash(e.prev_hash, e)
 		FROM audit_events e WHERE `+chainFilter+` AND e.seq IS NOT NULL ORDER BY e.seq`, chain)
 	if err != nil {
 		return rep, fmt.Errorf("audit chain: %w", err)
@@ -152,7 +158,7 @@ func (s *Store) VerifyAuditChain(ctx context.Context, chain int64) (model.ChainR
 	if err := rows.Err(); err != nil {
 		return rep, fmt.Errorf("audit chain: %w", err)
 	}
-	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM audit_events e WHERE `+chainFilter+` AND e.seq IS NULL`, chain).Scan(&rep.Pending); err != nil {
+	if err := q.QueryRow(ctx, `SELECT count(*) FROM audit_events e WHERE `+chainFilter+` AND e.seq IS NULL`, chain).Scan(&rep.Pending); err != nil {
 		return rep, fmt.Errorf("audit chain: %w", err)
 	}
 	return rep, nil

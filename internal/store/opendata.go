@@ -13,11 +13,17 @@ import (
 // target (in the revision in force), in plan order. Actuals, achievement and
 // status stay empty until measurements exist.
 func (s *Store) OpenData(ctx context.Context, ente, planSlug string) (model.PlanHeader, []model.OpenDataRow, error) {
-	h, err := s.PlanHeader(ctx, ente, planSlug)
+	return openData(ctx, s.pool, ente, planSlug)
+}
+
+// openData is OpenData on q: an ente's backup reads it in its snapshot, and
+// its restore in its transaction, to prove the open data unchanged.
+func openData(ctx context.Context, q querier, ente, planSlug string) (model.PlanHeader, []model.OpenDataRow, error) {
+	h, err := planHeader(ctx, q, ente, planSlug)
 	if err != nil {
 		return h, nil, err
 	}
-	rows, err := s.pool.Query(ctx, `
+	rows, err := q.Query(ctx, `
 		WITH tf AS (
 			SELECT DISTINCT ON (t.indicator_id, t.year) t.indicator_id, t.year, t.operator, t.value, t.text
 			FROM targets t JOIN revisions r ON r.id = t.revision_id

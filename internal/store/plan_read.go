@@ -92,8 +92,12 @@ const planHeaderSQL = `
 
 // PlanHeader returns the plan identified by ente and plan slugs, or ErrNotFound.
 func (s *Store) PlanHeader(ctx context.Context, ente, slug string) (model.PlanHeader, error) {
+	return planHeader(ctx, s.pool, ente, slug)
+}
+
+func planHeader(ctx context.Context, q querier, ente, slug string) (model.PlanHeader, error) {
 	var h model.PlanHeader
-	err := s.pool.QueryRow(ctx, planHeaderSQL, ente, slug).Scan(
+	err := q.QueryRow(ctx, planHeaderSQL, ente, slug).Scan(
 		&h.ID, &h.EnteID, &h.EnteSlug, &h.EnteName, &h.Slug, &h.Title, &h.StartYear, &h.EndYear, &h.RevisionSeq, &h.RevisionLabel, &h.SourceTitle)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return h, ErrNotFound
