@@ -218,7 +218,9 @@ func ApplyReview(d *plan.Document, f ReviewForm) (Renames, Errors) {
 			}
 			for _, t := range oldIn.Targets { // a target read as text only has no row value: it stays while its row is empty
 				if t.Value == nil && !slices.ContainsFunc(in.Targets, func(x plan.Target) bool { return x.Year == t.Year }) &&
-					slices.ContainsFunc(rf.Targets, func(r TargetForm) bool { return r.Year == t.Year && r.Operator == "" && strings.TrimSpace(r.Value) == "" }) {
+					slices.ContainsFunc(rf.Targets, func(r TargetForm) bool {
+						return r.Year == t.Year && r.Operator == "" && strings.TrimSpace(r.Value) == ""
+					}) {
 					in.Targets = append(in.Targets, t)
 				}
 			}
