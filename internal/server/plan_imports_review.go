@@ -23,9 +23,10 @@ import (
 // administrator saves it, discards it, or creates the draft from it through
 // the same draft write as every editor form (store.ApplyPlanImport).
 
-// maxReviewForm bounds the review form: a plan of a few hundred objectives
-// and indicators, every field filled (bodyLimit gives the route as much).
-const maxReviewForm = 4 << 20
+// maxReviewForm bounds the review form (bodyLimit gives the route as much):
+// the reference plan's review is some 60 kB in 1,600 fields. Past 10,000
+// fields net/url refuses the form anyway (a 400 from readForm).
+const maxReviewForm = 1 << 20
 
 const (
 	reviewChanged = "La revisione è cambiata nel frattempo (un'altra scheda o un'altra persona): le modifiche non sono state salvate. Ricarica la pagina e ripeti."
