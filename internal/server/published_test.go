@@ -278,6 +278,26 @@ func TestReadPublishedPIAO(t *testing.T) {
 		t.Errorf("stale review form: %d, want 409", res.StatusCode)
 	}
 
+	// Crea bozza refuses a plan that is not coherent (a strategic objective others descend
+	// from made transversal) and a draft changed since the page was built: nothing is written
+	si := objectiveIndex(t, saved.Doc, "1.1")
+	v = reviewValues(saved, dv)
+	v.Set(planedit.ObjectiveField(si, "tipo"), plan.KindTransversal)
+	res, body = postForm(t, f.admin, review+"/bozza", v)
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Il piano letto non è ancora coerente") {
+		t.Fatalf("incoherent plan: %d %s", res.StatusCode, errorsIn(body))
+	}
+	v = reviewValues(saved, strconv.Itoa(before.Version-1))
+	if res, body := postForm(t, f.admin, review+"/bozza", v); res.StatusCode != http.StatusConflict || !strings.Contains(body, "La bozza è cambiata") {
+		t.Fatalf("stale draft: %d %s", res.StatusCode, errorsIn(body))
+	}
+	if d, err := f.st.DraftOf(ctx, f.h.ID); err != nil || d.Version != before.Version {
+		t.Fatalf("a refused Crea bozza changed the draft: %v", err)
+	}
+	if again := f.review(t, id); again.Version != saved.Version {
+		t.Fatal("a refused Crea bozza changed the review")
+	}
+
 	// Crea bozza: the draft holds the edited values; the review is done
 	v = reviewValues(saved, dv)
 	v.Set(planedit.IndicatorField(i, 0, "nome"), "Nome rivisto dell'indicatore")
