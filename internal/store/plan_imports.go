@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 
 	"github.com/jackc/pgx/v5"
 
@@ -34,9 +33,8 @@ func (s *Store) CreatePlanImport(ctx context.Context, h model.PlanHeader, fileNa
 		if err != nil {
 			return fmt.Errorf("create plan import: %w", err)
 		}
-		return appendAudit(ctx, tx, AuditEvent{Actor: actor, Action: "plan.import.read", EnteID: &h.EnteID, ObjectType: "plan",
-			ObjectKey: h.EnteSlug + "/" + h.Slug,
-			Detail:    map[string]any{"import": id, "file": fileName, "objectives": len(doc.Objectives), "problems": len(problems)}})
+		return appendAudit(ctx, tx, importEvent(h, "plan.import.read", id, actor,
+			map[string]any{"file": fileName, "objectives": len(doc.Objectives), "problems": len(problems)}))
 	})
 	return id, err
 }
@@ -134,8 +132,8 @@ func importEvent(h model.PlanHeader, action string, id int64, actor string, deta
 		detail = map[string]any{}
 	}
 	detail["import"] = id
-	return AuditEvent{Actor: actor, Action: action, EnteID: &h.EnteID, ObjectType: "plan_import",
-		ObjectKey: h.EnteSlug + "/" + h.Slug + "/" + strconv.FormatInt(id, 10), Detail: detail}
+	return AuditEvent{Actor: actor, Action: action, EnteID: &h.EnteID, ObjectType: "plan",
+		ObjectKey: h.EnteSlug + "/" + h.Slug, Detail: detail}
 }
 
 // SavePlanImport stores the reviewed document of a pending review at version.
