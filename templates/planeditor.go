@@ -27,6 +27,7 @@ type EditorData struct {
 	Message   string
 	Problems  []string // import problems, row by row
 	Revisions []model.RevisionInfo
+	Reviews   []model.PlanImport // published PIAOs read and waiting for review
 }
 
 // ObjectiveEditData is the objective form of the draft.

@@ -344,6 +344,21 @@ func ImportPublishedURL(ente, planSlug string) templ.SafeURL {
 	return under(EditorURL(ente, planSlug), "leggi-piao")
 }
 
+// ImportReviewURL is the review of a read published PIAO (GET, and POST to save it).
+func ImportReviewURL(ente, planSlug string, id int64) templ.SafeURL {
+	return under(ImportPublishedURL(ente, planSlug), strconv.FormatInt(id, 10))
+}
+
+// ImportReviewDraftURL makes the reviewed document the draft's content (POST).
+func ImportReviewDraftURL(ente, planSlug string, id int64) templ.SafeURL {
+	return under(ImportReviewURL(ente, planSlug, id), "bozza")
+}
+
+// ImportReviewDiscardURL discards a review (POST).
+func ImportReviewDiscardURL(ente, planSlug string, id int64) templ.SafeURL {
+	return under(ImportReviewURL(ente, planSlug, id), "annulla")
+}
+
 // ImportTemplateURL loads a filled-in XLSX template into the draft (POST).
 func ImportTemplateURL(ente, planSlug string) templ.SafeURL {
 	return under(EditorURL(ente, planSlug), "importa")
@@ -492,6 +507,10 @@ func URLBuilders() []URLSample {
 		{"PlanTemplateURL", get, PlanTemplateURL(e, p)},
 		{"ImportTemplateURL", post, ImportTemplateURL(e, p)},
 		{"ImportPublishedURL", post, ImportPublishedURL(e, p)},
+		{"ImportReviewURL", get, ImportReviewURL(e, p, 1)},
+		{"ImportReviewURL", post, ImportReviewURL(e, p, 1)},
+		{"ImportReviewDraftURL", post, ImportReviewDraftURL(e, p, 1)},
+		{"ImportReviewDiscardURL", post, ImportReviewDiscardURL(e, p, 1)},
 		{"ExportURL", get, ExportURL(e, p)},
 		{"RulesURL", get, RulesURL(e, p)},
 		{"RulesURL", post, RulesURL(e, p)},

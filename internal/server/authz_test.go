@@ -201,14 +201,19 @@ var rules = map[string]routeRule{
 	"GET /trasparenza/{ente}/{plan}/relazione/{year}/validazione/{id}": {path: "/trasparenza/cciaa-gran-sasso/piao-2023-2025/relazione/2023/validazione/1", def: hidden},
 	"GET /trasparenza/{ente}/{plan}/relazione/{year}/{file}":           {path: "/trasparenza/cciaa-gran-sasso/piao-2023-2025/relazione/2023/relazione.pdf", def: hidden},
 	// the plan editor: administrators of the ente (without a draft the forms answer 409 or send to the editor)
-	"GET /enti/{ente}/piani/{plan}/modifica":                                          editRule(refPlan + "/modifica"),
-	"GET /enti/{ente}/piani/{plan}/modifica/organizzazione":                           editRule(refPlan + "/modifica/organizzazione"),
-	"POST /enti/{ente}/piani/{plan}/modifica/organizzazione":                          editRule(refPlan + "/modifica/organizzazione"),
-	"GET /enti/{ente}/piani/{plan}/modifica/nuovo-ciclo":                              editRule(refPlan + "/modifica/nuovo-ciclo"),
-	"POST /enti/{ente}/piani/{plan}/modifica/nuovo-ciclo":                             editRule(refPlan + "/modifica/nuovo-ciclo"),
-	"GET /enti/{ente}/piani/{plan}/modifica/modello.xlsx":                             editRule(refPlan + "/modifica/modello.xlsx"),
-	"POST /enti/{ente}/piani/{plan}/modifica/importa":                                 editRule(refPlan + "/modifica/importa"),
-	"POST /enti/{ente}/piani/{plan}/modifica/leggi-piao":                              editRule(refPlan + "/modifica/leggi-piao"),
+	"GET /enti/{ente}/piani/{plan}/modifica":                 editRule(refPlan + "/modifica"),
+	"GET /enti/{ente}/piani/{plan}/modifica/organizzazione":  editRule(refPlan + "/modifica/organizzazione"),
+	"POST /enti/{ente}/piani/{plan}/modifica/organizzazione": editRule(refPlan + "/modifica/organizzazione"),
+	"GET /enti/{ente}/piani/{plan}/modifica/nuovo-ciclo":     editRule(refPlan + "/modifica/nuovo-ciclo"),
+	"POST /enti/{ente}/piani/{plan}/modifica/nuovo-ciclo":    editRule(refPlan + "/modifica/nuovo-ciclo"),
+	"GET /enti/{ente}/piani/{plan}/modifica/modello.xlsx":    editRule(refPlan + "/modifica/modello.xlsx"),
+	"POST /enti/{ente}/piani/{plan}/modifica/importa":        editRule(refPlan + "/modifica/importa"),
+	"POST /enti/{ente}/piani/{plan}/modifica/leggi-piao":     editRule(refPlan + "/modifica/leggi-piao"),
+	// the review of a read PIAO: no review in this fixture, so the administrator gets 404 after the policy let him through
+	"GET /enti/{ente}/piani/{plan}/modifica/leggi-piao/{id}":                          reviewRule(refPlan + "/modifica/leggi-piao/1"),
+	"POST /enti/{ente}/piani/{plan}/modifica/leggi-piao/{id}":                         reviewRule(refPlan + "/modifica/leggi-piao/1"),
+	"POST /enti/{ente}/piani/{plan}/modifica/leggi-piao/{id}/bozza":                   reviewRule(refPlan + "/modifica/leggi-piao/1/bozza"),
+	"POST /enti/{ente}/piani/{plan}/modifica/leggi-piao/{id}/annulla":                 reviewRule(refPlan + "/modifica/leggi-piao/1/annulla"),
 	"GET /enti/{ente}/piani/{plan}/regole":                                            editRule(refPlan + "/regole"),
 	"POST /enti/{ente}/piani/{plan}/regole":                                           editRule(refPlan + "/regole"),
 	"GET /enti/{ente}/piani/{plan}/esporta.json":                                      editRule(refPlan + "/esporta.json"),
@@ -232,6 +237,12 @@ var rules = map[string]routeRule{
 // editRule is a rule for the plan editor of the reference ente: its administrator only.
 func editRule(path string) routeRule {
 	return routeRule{path: path, def: forbidden, expect: map[string]string{"anonymous": toSignIn, "admin-altro-ente": hidden, "admin": ok}}
+}
+
+// reviewRule is a rule for the review of a read PIAO that does not exist:
+// the ente's administrators pass the policy and find nothing (404).
+func reviewRule(path string) routeRule {
+	return routeRule{path: path, def: forbidden, expect: map[string]string{"anonymous": toSignIn, "admin-altro-ente": hidden, "admin": hidden}}
 }
 
 // auditRule is a rule for the auditors' pages of the reference ente.

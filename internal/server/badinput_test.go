@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"math"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -308,6 +309,7 @@ func (s *biSweep) snapshot() map[string]string {
 		"oiv_observations", `SELECT count(*)::text FROM oiv_observations`,
 		"relazione_validations", `SELECT count(*) || '/' || md5(coalesce(string_agg(outcome || decided_on || act_reference || notes || document_sha256 || coalesce(end_kind, '') || end_reason, '|' ORDER BY id), '')) FROM relazione_validations`,
 		"plan_drafts", `SELECT count(*) || '/' || coalesce(sum(version), 0) || '/' || md5(coalesce(string_agg(label || reason, '|'), '')) FROM plan_drafts`,
+		"plan_imports", `SELECT count(*) || '/' || coalesce(sum(version), 0) || '/' || md5(coalesce(string_agg(status, '|' ORDER BY id), '')) FROM plan_imports`,
 		"revisions", `SELECT count(*)::text FROM revisions`,
 		"objectives", `SELECT count(*)::text FROM objectives`,
 		"indicators", `SELECT count(*)::text FROM indicators`,
@@ -959,6 +961,28 @@ func (s *biSweep) ensureDraft() {
 	}
 }
 
+// review keeps a small read document as a pending review of the reference
+// plan and returns its id.
+func (s *biSweep) review() int64 {
+	v := 1.0
+	doc := &plan.Document{
+		Ente:  plan.Ente{Slug: s.h.EnteSlug, Name: s.h.EnteSlug},
+		Plan:  plan.Info{Slug: s.h.Slug, Title: s.h.Title, StartYear: s.h.StartYear, EndYear: s.h.EndYear, Revision: plan.Revision{Label: "Letto"}},
+		Areas: []plan.Area{{Number: 1, Title: "Ambito letto"}},
+		Objectives: []plan.Objective{{Code: "1.1", Kind: plan.KindStrategic, Area: 1, Title: "Obiettivo letto",
+			Indicators: []plan.Indicator{{Key: "1.1/1", Name: "Indicatore letto", Unit: plan.UnitCount, Polarity: plan.PolarityHigher,
+				Formula: plan.FormulaDirect, Baselines: []plan.Baseline{{Year: 2022, Value: &v, Text: "1"}},
+				Targets: []plan.Target{{Year: 2023, Operator: plan.OpGTE, Value: &v, Text: ">= 1"}}}}}},
+		Units: []plan.Unit{}, Roles: []plan.Role{}, Individual: []plan.Individual{}, Notes: []plan.QualityNote{},
+	}
+	id, err := s.st.CreatePlanImport(context.Background(), s.h, "letto.txt", doc,
+		[]model.ImportProblem{{Line: 3, Kind: "bare_number_target", Objective: "1.1", Indicator: "1.1/1", Text: "1", Chosen: ">= 1"}}, "test")
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return id
+}
+
 func (s *biSweep) discardDraft() {
 	d, err := s.st.DraftOf(context.Background(), s.h.ID)
 	if errors.Is(err, store.ErrNotFound) {
@@ -1087,6 +1111,50 @@ func (s *biSweep) forms(doc *plan.Document) map[string][]*biForm {
 	}
 	if sgIndividual == "" || ind6.Key == "" {
 		t.Fatal("fixture: no individual objective of sg or no O.3.3.1/6")
+	}
+
+	// the review of a read PIAO: a small document kept as a pending review of the
+	// reference plan; "Crea bozza" and "Annulla" are undone after each attempt
+	reviewID := s.review()
+	review := refPlan + "/modifica/leggi-piao/" + strconv.FormatInt(reviewID, 10)
+	reviewFields := func() []biField {
+		return []biField{biExact("versione-lettura"), biInt("a0-numero", 1, 99), biText("a0-titolo", 300, true),
+			biKey("o0-codice", biCode), biChoice("o0-tipo", plan.Kinds...), {name: "o0-ambito", kind: kindInt, lo: 1, hi: 1}, biChoice("o0-padre", ""),
+			biText("o0-titolo", 500, true), biText("o0-i0-nome", 500, true), biText("o0-i0-algoritmo", 1000, false), biText("o0-i0-fonte", 300, false),
+			biChoice("o0-i0-unita", units...), biNumber("o0-i0-t2023-valore", -math.MaxFloat64, math.MaxFloat64),
+			biNumber("o0-i0-b0-valore", -math.MaxFloat64, math.MaxFloat64)}
+	}
+	reviewBase := func() url.Values {
+		var v int
+		if err := s.pool.QueryRow(context.Background(), `SELECT version FROM plan_imports WHERE id = $1`, reviewID).Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		return biVals("versione-lettura", strconv.Itoa(v), "versione", s.draftVersion(), "a0-numero", "1", "a0-titolo", "Ambito letto",
+			"o0-codice", "1.1", "o0-tipo", plan.KindStrategic, "o0-ambito", "1", "o0-titolo", "Obiettivo letto",
+			"o0-i0-nome", "Indicatore letto", "o0-i0-unita", plan.UnitCount, "o0-i0-t2023-op", plan.OpGTE, "o0-i0-t2023-valore", "1",
+			"o0-i0-b0-anno", "2022", "o0-i0-b0-valore", "3")
+	}
+	var kept *plan.Document
+	reviewBefore := func() {
+		if _, err := s.pool.Exec(context.Background(), `UPDATE plan_imports SET status = 'pending' WHERE id = $1`, reviewID); err != nil {
+			t.Fatal(err)
+		}
+		d, err := s.st.DraftOf(context.Background(), s.h.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kept = d.Doc
+	}
+	reviewAfter := func() { // an accepted "Crea bozza" replaced the draft: put back what the other forms need
+		d, err := s.st.DraftOf(context.Background(), s.h.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(d.Doc.Objectives) != len(kept.Objectives) {
+			if err := s.st.SaveDraft(context.Background(), s.h, kept, d.Version, nil, "test"); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 
 	// the entry form
@@ -1281,6 +1349,13 @@ func (s *biSweep) forms(doc *plan.Document) map[string][]*biForm {
 		ed + "/leggi-piao": {{name: "lettura PIAO pubblicato", path: refPlan + "/modifica/leggi-piao", user: "admin", file: "piao", baseOK: true,
 			baseFiles: []biFile{{"piao.txt", publishedPIAO(t)}}, fields: []biField{biExact("versione")}, base: edBase(),
 			uploads: biUploads(t, "piao", publishedPIAO(t), false)}},
+		ed + "/leggi-piao/{id}": {{name: "revisione del PIAO letto", path: review, user: "admin", baseOK: true,
+			fields: reviewFields(), base: reviewBase}},
+		ed + "/leggi-piao/{id}/bozza": {{name: "bozza dal PIAO letto", path: review + "/bozza", user: "admin", destructive: true,
+			fields: append(reviewFields(), biExact("versione")), base: reviewBase,
+			before: reviewBefore, after: reviewAfter, show: []string{refPlan + "/modifica/obiettivi/1.1", refPlan + "/modifica/obiettivi/1.1/indicatori/1"}}},
+		ed + "/leggi-piao/{id}/annulla": {{name: "annullamento della lettura", path: review + "/annulla", user: "admin", baseOK: true,
+			fields: []biField{biExact("versione-lettura")}, base: reviewBase, before: reviewBefore}},
 		ed + "/adotta": {{name: "adozione", path: refPlan + "/modifica/adotta", user: "admin", destructive: true,
 			fields: []biField{biExact("versione")}, base: edBase()}},
 		ed + "/scarta": {{name: "scarto bozza", path: refPlan + "/modifica/scarta", user: "admin", baseOK: true,

@@ -36,6 +36,8 @@ func bodyLimit(method, pattern string) (limit int64, upload bool) {
 		return maxTemplate + 1<<20, true
 	case strings.HasSuffix(pattern, "/oiv/validazione"):
 		return maxOIVBody, true
+	case strings.HasSuffix(pattern, "/modifica/leggi-piao/{id}"), strings.HasSuffix(pattern, "/modifica/leggi-piao/{id}/bozza"):
+		return maxReviewForm, false
 	case strings.HasSuffix(pattern, "/misurazioni/griglia"):
 		return maxGridBody, false
 	case strings.Contains(pattern, "/modifica"):

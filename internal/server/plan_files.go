@@ -107,13 +107,13 @@ func (s *Server) importTemplate(w http.ResponseWriter, r *http.Request) error {
 const maxTemplate = 32 << 20
 
 // importPublished reads the performance section of a published PIAO (PDF,
-// DOCX or text) into the draft: objectives, indicators, targets and
-// individual objectives as piaoparse recognises them, with every uncertain
-// cell recorded as a data-quality note that the editor lists beside the
-// source text. The plan in force changes only when the draft is adopted.
+// DOCX or text) and keeps what piaoparse recognises (areas, objectives,
+// indicators, targets, individual objectives, every uncertain cell with its
+// source text) as a review (plan_imports_review.go): the draft changes only
+// when the administrator, on the review page, creates the draft from it.
 func (s *Server) importPublished(w http.ResponseWriter, r *http.Request) error {
 	h := planFrom(r)
-	d, name, data, err := s.draftUpload(w, r, h, "piao", publishedUpload())
+	_, name, data, err := s.draftUpload(w, r, h, "piao", publishedUpload())
 	if err != nil {
 		return err
 	}
@@ -136,35 +136,12 @@ func (s *Server) importPublished(w http.ResponseWriter, r *http.Request) error {
 		return s.renderEditor(w, r, h, http.StatusUnprocessableEntity, templates.EditorData{Problems: []string{
 			"Nel documento non è stato riconosciuto nessun ambito, obiettivo o indicatore della sezione performance: nulla è stato scritto."}})
 	}
-	doc := res.Doc
-	doc.Ente = d.Doc.Ente
-	doc.Units = d.Doc.Units
-	roles := append([]plan.Role(nil), d.Doc.Roles...)
-	for _, pr := range doc.Roles {
-		known := false
-		for _, r := range roles {
-			known = known || r.Key == pr.Key
-		}
-		if !known {
-			roles = append(roles, pr)
-		}
-	}
-	doc.Roles = roles
-	doc.SourceTitle = name
-	doc.Plan.History = d.Doc.Plan.History
-	doc.Plan.Revision = d.Doc.Plan.Revision
-	if err := plan.Validate(doc); err != nil {
-		s.log.WarnContext(r.Context(), "parsed PIAO not valid", "err", err)
-		return s.renderEditor(w, r, h, http.StatusUnprocessableEntity, templates.EditorData{Problems: []string{
-			"Il documento è stato letto ma il piano ottenuto non è coerente: caricalo in un altro formato o usa il modello XLSX."}})
-	}
-	err = s.store.SaveDraft(r.Context(), h, doc, d.Version, map[string]any{"published": name, "objectives": len(doc.Objectives), "notes": len(res.Problems)}, actor(r))
-	if errors.Is(err, store.ErrDraftChanged) {
-		return s.renderEditor(w, r, h, http.StatusConflict, templates.EditorData{Message: publishedUpload().stale})
-	} else if err != nil {
+	res.Doc.SourceTitle = name
+	id, err := s.store.CreatePlanImport(r.Context(), h, fileName(name), res.Doc, importProblems(res.Problems), actor(r))
+	if err != nil {
 		return err
 	}
-	return uploaded(w, r, string(templates.EditorURL(h.EnteSlug, h.Slug))+"?esito=letto#punti-incerti")
+	return uploaded(w, r, string(templates.ImportReviewURL(h.EnteSlug, h.Slug, id)))
 }
 
 // uploadTexts are the editor's messages for one kind of upload.

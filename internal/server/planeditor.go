@@ -33,7 +33,8 @@ func (s *Server) editorPage(w http.ResponseWriter, r *http.Request) error {
 	h := planFrom(r)
 	msg := map[string]string{"adottata": "Revisione adottata: il piano in vigore è aggiornato.", "scartata": "Bozza scartata.",
 		"salvato": "Modifica salvata nella bozza.", "importato": "Foglio importato nella bozza: controlla le modifiche e adotta la revisione.",
-		"letto": "Documento letto nella bozza: rivedi i punti incerti elencati sotto, correggi gli obiettivi e adotta la revisione."}[r.URL.Query().Get("esito")]
+		"letto":     "Bozza creata dal documento rivisto: controlla i punti incerti elencati sotto e le modifiche, poi adotta la revisione.",
+		"annullata": "Lettura del documento annullata: la bozza non è cambiata."}[r.URL.Query().Get("esito")]
 	return s.renderEditor(w, r, h, http.StatusOK, templates.EditorData{Message: msg})
 }
 
@@ -48,6 +49,9 @@ func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, h model.Pl
 			return err
 		}
 	case !errors.Is(err, store.ErrNotFound):
+		return err
+	}
+	if d.Reviews, err = s.store.PendingPlanImports(ctx, h.ID); err != nil {
 		return err
 	}
 	return s.page(w, r, status, templates.EditorPage(d))

@@ -5,6 +5,7 @@ package server_test
 import (
 	"net/http/httptest"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -14,9 +15,11 @@ import (
 )
 
 // TestBrowserAdminReadsPublishedPIAO: with a revision open, the administrator
-// uploads the published PIAO; the editor comes back with the objectives in
-// the draft and the uncertain cells listed beside their source text, the
-// page passing axe-core.
+// uploads the published PIAO and lands on its review: every objective read,
+// the uncertain cells marked "Da verificare" beside their source text, no
+// horizontal scroll at 390 px. He corrects a title and creates the draft,
+// which the editor then shows with the uncertain cells listed; both pages
+// pass axe-core.
 func TestBrowserAdminReadsPublishedPIAO(t *testing.T) {
 	h, pool := newApp(t)
 	addUserAs(t, pool, "admin", "Amministratore (account dimostrativo)", auth.Admin, "")
@@ -49,11 +52,52 @@ func TestBrowserAdminReadsPublishedPIAO(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.SetUploadFiles(chromedp.ID("documento-file"), []string{doc})); err != nil {
 		t.Fatal(err)
 	}
-	loadAfter(t, ctx, chromedp.Click(chromedp.CSS(`main form[action$="/modifica/leggi-piao"] button[type=submit]`)))
+	if status := loadAfter(t, ctx, chromedp.Click(chromedp.CSS(`main form[action$="/modifica/leggi-piao"] button[type=submit]`))); status != 200 {
+		t.Fatalf("review page: %d (at %s)", status, where(ctx))
+	}
 	text := eval[string](t, ctx, `document.querySelector('main').innerText`)
-	for _, w := range []string{"Documento letto nella bozza", "Punti da rivedere (", "Obiettivo strategico 2.2", "O.3.3.1"} {
+	for _, w := range []string{"Revisione del PIAO letto", "Da verificare", "Obiettivo strategico 2.2", "Crea bozza"} {
 		if !strings.Contains(text, w) {
-			t.Errorf("editor after reading: missing %q", w)
+			t.Errorf("review page: missing %q", w)
+		}
+	}
+	if n := eval[int](t, ctx, `document.querySelectorAll('.piao-uncertain mark').length`); n < 20 {
+		t.Errorf("only %d uncertain cells marked beside their source text", n)
+	}
+	if v := axeViolations(t, ctx); len(v) > 0 {
+		t.Errorf("axe-core violations on the review:\n%s", strings.Join(v, "\n"))
+	}
+	// narrow screen: nothing of the review reaches past the viewport (the open
+	// objectives included; the header's service links, with this account's long
+	// name, are the layout's and are not checked here)
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844)); err != nil {
+		t.Fatal(err)
+	}
+	wide := eval[string](t, ctx, `(() => { document.querySelectorAll('main details').forEach(d => d.open = true);
+		const w = document.documentElement.clientWidth;
+		return [...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right > w + 0.5)
+			.slice(0, 10).map(e => e.tagName + '#' + e.id + '.' + e.className).join(', ') })()`)
+	if wide != "" {
+		t.Errorf("the review is wider than 390 px: %s", wide)
+	}
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
+		t.Fatal(err)
+	}
+	// correct the title of O.3.3.1 and create the draft
+	id := eval[string](t, ctx, `[...document.querySelectorAll('input[id$="-codice"]')].find(e => e.value === 'O.3.3.1').id.replace('-codice', '-titolo')`)
+	if !eval[bool](t, ctx, `(() => { const d = document.getElementById(`+strconv.Quote(id)+`).closest('details'); d.open = true; return true })()`) {
+		t.Fatal("open the objective")
+	}
+	if err := chromedp.Do(ctx, chromedp.SetValue(chromedp.ID(id), "Titolo corretto nella revisione")); err != nil {
+		t.Fatal(err)
+	}
+	if status := loadAfter(t, ctx, submitWith(`main form#revisione button[formaction$="/bozza"]`)); status != 200 {
+		t.Fatalf("Crea bozza: %d (at %s)", status, where(ctx))
+	}
+	text = eval[string](t, ctx, `document.querySelector('main').innerText`)
+	for _, w := range []string{"Bozza creata dal documento rivisto", "Punti da rivedere (", "Titolo corretto nella revisione"} {
+		if !strings.Contains(text, w) {
+			t.Errorf("editor after Crea bozza: missing %q", w)
 		}
 	}
 	if n := eval[int](t, ctx, `document.querySelectorAll('#punti-incerti ~ div mark').length`); n < 20 {

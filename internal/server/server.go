@@ -188,6 +188,10 @@ func New(st *store.Store, sessions *scs.SessionManager, log *slog.Logger, opts .
 		s.route(r, http.MethodGet, ed+"/modello.xlsx", auth.EditPlan, planParam, s.planTemplate)
 		s.route(r, http.MethodPost, ed+"/importa", auth.EditPlan, planParam, s.importTemplate)
 		s.route(r, http.MethodPost, ed+"/leggi-piao", auth.EditPlan, planParam, s.importPublished)
+		s.route(r, http.MethodGet, ed+"/leggi-piao/{id}", auth.EditPlan, planParam, s.reviewPage)
+		s.route(r, http.MethodPost, ed+"/leggi-piao/{id}", auth.EditPlan, planParam, s.reviewPage)
+		s.route(r, http.MethodPost, ed+"/leggi-piao/{id}/bozza", auth.EditPlan, planParam, s.reviewDraft)
+		s.route(r, http.MethodPost, ed+"/leggi-piao/{id}/annulla", auth.EditPlan, planParam, s.reviewDiscard)
 		s.route(r, http.MethodPost, ed+"/adotta", auth.EditPlan, planParam, s.adoptDraft)
 		s.route(r, http.MethodPost, ed+"/scarta", auth.EditPlan, planParam, s.discardDraft)
 		for _, m := range []string{http.MethodGet, http.MethodPost} {

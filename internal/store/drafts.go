@@ -74,19 +74,23 @@ func (s *Store) draft(ctx context.Context, q interface {
 // SaveDraft stores an edited draft document, if the draft is still at
 // version; what says what changed, for the audit trail.
 func (s *Store) SaveDraft(ctx context.Context, h model.PlanHeader, doc *plan.Document, version int, what map[string]any, actor string) error {
-	return s.inTx(ctx, func(tx pgx.Tx) error {
-		// the next version comes from a sequence: no draft ever reuses a version (migration 000017)
-		tag, err := tx.Exec(ctx, `UPDATE plan_drafts SET document = $3, version = nextval('plan_draft_versions'), updated_at = now()
-			WHERE plan_id = $1 AND version = $2`, h.ID, version, doc)
-		if err != nil {
-			return fmt.Errorf("save draft: %w", err)
-		}
-		if tag.RowsAffected() == 0 {
-			return ErrDraftChanged
-		}
-		return appendAudit(ctx, tx, AuditEvent{Actor: actor, Action: "plan.draft.edit", EnteID: &h.EnteID, ObjectType: "plan",
-			ObjectKey: h.EnteSlug + "/" + h.Slug, Detail: what})
-	})
+	return s.inTx(ctx, func(tx pgx.Tx) error { return saveDraft(ctx, tx, h, doc, version, what, actor) })
+}
+
+// saveDraft is SaveDraft inside tx: the editor's forms, its uploads and a
+// reviewed published PIAO (ApplyPlanImport) all write the draft this way.
+func saveDraft(ctx context.Context, tx pgx.Tx, h model.PlanHeader, doc *plan.Document, version int, what map[string]any, actor string) error {
+	// the next version comes from a sequence: no draft ever reuses a version (migration 000017)
+	tag, err := tx.Exec(ctx, `UPDATE plan_drafts SET document = $3, version = nextval('plan_draft_versions'), updated_at = now()
+		WHERE plan_id = $1 AND version = $2`, h.ID, version, doc)
+	if err != nil {
+		return fmt.Errorf("save draft: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return ErrDraftChanged
+	}
+	return appendAudit(ctx, tx, AuditEvent{Actor: actor, Action: "plan.draft.edit", EnteID: &h.EnteID, ObjectType: "plan",
+		ObjectKey: h.EnteSlug + "/" + h.Slug, Detail: what})
 }
 
 // DiscardDraft deletes the plan's draft revision if it is still at version

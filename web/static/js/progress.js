@@ -13,6 +13,8 @@ document.addEventListener('htmx:xhr:progress', function (e) {
   if (bar) bar.value = pct;
   if (status && form.hasAttribute('data-upload')) {
     status.textContent = pct < 100 ? 'Caricamento degli allegati: ' + pct + '%' : 'Allegati caricati: controllo e salvataggio in corso…';
+  } else if (status && box.hasAttribute('data-progress-done')) {
+    status.textContent = pct < 100 ? box.getAttribute('data-progress-label') + ': ' + pct + '%' : box.getAttribute('data-progress-done');
   } else if (status) {
     status.textContent = pct < 100 ? 'Caricamento del foglio: ' + pct + '%' : 'Foglio caricato: controllo delle righe in corso…';
   }
