@@ -11,6 +11,8 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+
+	"github.com/piao-performance/piao/internal/auth"
 )
 
 // emulateMedia makes the page render for a CSS media type ("print"; "" for
@@ -30,7 +32,9 @@ func emulateMedia(media string) chromedp.Action[chromedp.Void] {
 // HTML checker pass on each page. On a wide screen the tables are tables
 // again, the labels hidden.
 func TestBrowserTablesAndTreeOnPhones(t *testing.T) {
-	app, _, _ := authApp(t)
+	app, pool, _ := authApp(t)
+	// a long name must not push the header past the screen's edge
+	addUserAs(t, pool, "segretario.lungo", "Maria Antonietta Giuseppina Abbondanza-Castelfranchi", auth.Segretario, "")
 	srv := httptest.NewServer(app)
 	defer srv.Close()
 	ctx := browser(t)
@@ -38,7 +42,7 @@ func TestBrowserTablesAndTreeOnPhones(t *testing.T) {
 
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 800),
 		chromedp.Navigate(srv.URL+"/accedi"),
-		chromedp.SendKeys(chromedp.ID("username"), "segretario"),
+		chromedp.SendKeys(chromedp.ID("username"), "segretario.lungo"),
 		chromedp.SendKeys(chromedp.ID("password"), testPassword),
 	); err != nil {
 		t.Fatal(err)

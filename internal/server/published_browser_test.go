@@ -68,8 +68,8 @@ func TestBrowserAdminReadsPublishedPIAO(t *testing.T) {
 		t.Errorf("axe-core violations on the review:\n%s", strings.Join(v, "\n"))
 	}
 	// narrow screen: nothing of the review reaches past the viewport (the open
-	// objectives included; the header's service links, with this account's long
-	// name, are the layout's and are not checked here)
+	// objectives included), and the page does not scroll sideways (the header
+	// with this account's long name included)
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844)); err != nil {
 		t.Fatal(err)
 	}
@@ -79,6 +79,9 @@ func TestBrowserAdminReadsPublishedPIAO(t *testing.T) {
 			.slice(0, 10).map(e => e.tagName + '#' + e.id + '.' + e.className).join(', ') })()`)
 	if wide != "" {
 		t.Errorf("the review is wider than 390 px: %s", wide)
+	}
+	if eval[bool](t, ctx, `document.documentElement.scrollWidth > window.innerWidth + 1`) {
+		t.Errorf("the review page scrolls sideways at 390 px: %d px wide", eval[int](t, ctx, `document.documentElement.scrollWidth`))
 	}
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
 		t.Fatal(err)
