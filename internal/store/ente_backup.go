@@ -110,6 +110,8 @@ func enteTables() []enteTable {
 		{name: "oiv_observations", where: enteInPlans, order: "t.id"},
 		{name: "relazione_validations", where: enteInPlans, order: "t.id", blobs: []string{"document"}},
 		{name: "plan_drafts", where: enteInPlans, order: "t.plan_id"},
+		// the reviews of a read PIAO (migration 000033), pending or done
+		{name: "plan_imports", where: `t.ente_id = $1`, order: "t.id"},
 		{name: "notifications", where: `t.ente_id = $1`, order: "t.id", rekey: []string{"dedupe_key"}},
 		// The chain's order, not the ids': the restored events get new ids in
 		// this order and audit_seal chains them by id (migration 000016).
