@@ -141,3 +141,32 @@ func TestNarrativeFreeSectionsAndNoData(t *testing.T) {
 	// nil document: no panic
 	_ = Generate(Input{Year: 2024})
 }
+
+func TestNarrativeDiff(t *testing.T) {
+	t.Parallel()
+	render := func(ops []DiffOp) string {
+		var b strings.Builder
+		for _, o := range ops {
+			switch o.Kind {
+			case Same:
+				b.WriteString("[" + o.Text + "]")
+			case Removed:
+				b.WriteString("-[" + o.Text + "]")
+			case Added:
+				b.WriteString("+[" + o.Text + "]")
+			}
+		}
+		return b.String()
+	}
+	for _, c := range []struct{ old, new, want string }{
+		{"a b c", "a b c", "[a b c]"},
+		{"a b c", "a x c", "[a]-[b]+[x][c]"},
+		{"", "uno due", "+[uno due]"},
+		{"uno\n\ndue", "uno\r\n\r\ndue tre", "[uno\n\ndue]+[tre]"},
+		{"Il valore è 75%.", "Il valore è 80%.", "[Il valore è]-[75%.]+[80%.]"},
+	} {
+		if got := render(Diff(c.old, c.new)); got != c.want {
+			t.Errorf("Diff(%q, %q) = %s, want %s", c.old, c.new, got, c.want)
+		}
+	}
+}
