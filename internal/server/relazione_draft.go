@@ -22,6 +22,10 @@ import (
 // (the column allows more: migration 000036).
 const maxDraftText = 20000
 
+// maxDraftForm bounds the body of a section's form: maxDraftText characters
+// percent-encoded take up to 9 bytes each (a 3-byte rune), plus the fields.
+const maxDraftForm = maxDraftText*9 + 4<<10
+
 // Messages of the refused draft writes.
 const (
 	msgDraftChanged = "Nel frattempo la bozza è stata modificata: la pagina mostra ora la versione attuale. Le tue modifiche non sono state salvate: riapplicale e salva di nuovo."
@@ -253,7 +257,7 @@ func (s *Server) draftSection(r *http.Request) (model.PlanHeader, int, model.Rel
 // relazioneDraftSection shows (GET) and saves (POST) one section's text.
 func (s *Server) relazioneDraftSection(w http.ResponseWriter, r *http.Request) error {
 	if r.Method == http.MethodPost {
-		if err := readForm(w, r, defaultBodyLimit); err != nil {
+		if err := readForm(w, r, maxDraftForm); err != nil {
 			return err
 		}
 	}
