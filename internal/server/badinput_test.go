@@ -925,6 +925,24 @@ func (s *biSweep) relazioneDraftVersion() string {
 	return strconv.Itoa(v)
 }
 
+// ensureRelazioneDraft makes sure the 2023 draft exists and is a bozza, so
+// that each form of the draft meets it whatever order the routes are swept in
+// (sending it to the OIV locks it).
+func (s *biSweep) ensureRelazioneDraft() {
+	ctx := context.Background()
+	if _, err := s.st.RelazioneDraft(ctx, s.h.ID, 2023); errors.Is(err, store.ErrNotFound) {
+		if err := s.st.CreateRelazioneDraft(ctx, s.h, 2023, []model.DraftSection{{Key: "sintesi"}, {Key: "contesto-risorse", Free: true}}, "test"); err != nil {
+			s.t.Fatal(err)
+		}
+	} else if err != nil {
+		s.t.Fatal(err)
+	}
+	if _, err := s.pool.Exec(ctx, `UPDATE relazione_drafts SET status = 'bozza', sent_at = NULL, sent_by = '', validated_at = NULL
+		WHERE plan_id = $1 AND year = 2023 AND status <> 'bozza'`, s.h.ID); err != nil {
+		s.t.Fatal(err)
+	}
+}
+
 // relazioneFingerprint is the fingerprint the rigenera page puts in its form:
 // the hash of the section generated now from the 2023 Relazione.
 func (s *biSweep) relazioneFingerprint(key string) string {
@@ -1408,6 +1426,7 @@ func (s *biSweep) forms(doc *plan.Document) map[string][]*biForm {
 			path: refPlan + "/relazione/2023/bozza/sezioni/sintesi", user: "segretario", baseOK: true,
 			fields: []biField{biText("testo", 20000, true), biChoice("azione", "", "salva", "ripristina"), biExact("versione")},
 			base: func() url.Values {
+				s.ensureRelazioneDraft()
 				return biVals("testo", "Testo di prova "+strconv.Itoa(s.next()), "azione", "salva", "versione", s.relazioneDraftVersion())
 			},
 			show: []string{refPlan + "/relazione/2023/bozza"}}},
@@ -1415,12 +1434,16 @@ func (s *biSweep) forms(doc *plan.Document) map[string][]*biForm {
 			path: refPlan + "/relazione/2023/bozza/sezioni/sintesi/rigenera", user: "segretario", baseOK: true,
 			fields: []biField{biExact("versione"), biExact("impronta")},
 			base: func() url.Values {
+				s.ensureRelazioneDraft()
 				return biVals("versione", s.relazioneDraftVersion(), "impronta", s.relazioneFingerprint("sintesi"))
 			}}},
 		"POST /enti/{ente}/piani/{plan}/relazione/{year}/bozza/invia": {{name: "invio della relazione all'OIV",
 			path: refPlan + "/relazione/2023/bozza/invia", user: "segretario", baseOK: true,
 			fields: []biField{biExact("versione")},
-			base:   func() url.Values { return biVals("versione", s.relazioneDraftVersion()) }}},
+			base: func() url.Values {
+				s.ensureRelazioneDraft()
+				return biVals("versione", s.relazioneDraftVersion())
+			}}},
 		"POST /amministrazione/{ente}/notifiche/{id}/riprova": {{name: "riprova notifica", path: "/amministrazione/cciaa-gran-sasso/notifiche/999999/riprova",
 			user: "admin", base: biNoFields}},
 		"POST /area-riservata/notifiche": {{name: "notifiche facoltative", path: "/area-riservata/notifiche", user: "lettore", emptyOK: true, baseOK: true,

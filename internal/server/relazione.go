@@ -114,6 +114,13 @@ func (s *Server) serveRelazioneFile(w http.ResponseWriter, r *http.Request, publ
 	if err != nil {
 		return err
 	}
+	switch file {
+	case "relazione.pdf", "relazione.odt", "relazione.docx":
+		// the text of the Relazione goes before the tables
+		if err := s.addDraftText(r, h, doc, public); err != nil {
+			return err
+		}
+	}
 	var buf bytes.Buffer
 	ext := file[strings.LastIndexByte(file, '.'):]
 	name := "relazione-performance-" + param(r, "year") + "_" + h.EnteSlug

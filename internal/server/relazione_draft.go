@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/piao-performance/piao/internal/auth"
+	"github.com/piao-performance/piao/internal/document"
 	"github.com/piao-performance/piao/internal/itfmt"
 	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/narrative"
@@ -391,4 +392,54 @@ func (s *Server) relazioneDraftRegenerate(w http.ResponseWriter, r *http.Request
 		return err
 	}
 	return s.draftRedirect(w, r, h, year, "rigenerata", sec.Key)
+}
+
+// addDraftText puts the year's draft, section by section, before the tables
+// of a Relazione download: the current text (the Segretario's, or the
+// generated one) of every section that has one. The published version carries
+// it only once the OIV's validation froze it.
+func (s *Server) addDraftText(r *http.Request, h model.PlanHeader, doc *document.Document, public bool) error {
+	year, err := draftYear(r, h)
+	if err != nil {
+		return err
+	}
+	d, err := s.store.RelazioneDraft(r.Context(), h.ID, year)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if public && d.Status != model.DraftValidata {
+		return nil
+	}
+	for _, sec := range d.Sections {
+		ps := textParagraphs(sec.Text())
+		if len(ps) == 0 {
+			continue
+		}
+		doc.Text = append(doc.Text, document.TextSection{Title: sectionTitleOf(sec.Key), Paragraphs: ps})
+	}
+	return nil
+}
+
+// sectionTitleOf is the title of a section of the outline.
+func sectionTitleOf(key string) string {
+	for _, x := range narrative.Outline() {
+		if x.Key == key {
+			return x.Title
+		}
+	}
+	return key
+}
+
+// textParagraphs splits a text on blank lines.
+func textParagraphs(t string) []string {
+	var out []string
+	for _, p := range strings.Split(strings.ReplaceAll(t, "\r\n", "\n"), "\n\n") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }

@@ -1,8 +1,10 @@
 package server_test
 
 import (
+	"archive/zip"
 	"context"
 	"html"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -11,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/piao-performance/piao/internal/store"
+	"github.com/piao-performance/piao/internal/testpdf"
 )
 
 // TestRelazioneDraftPages: the Segretario Generale creates the prose draft of
@@ -139,6 +142,40 @@ func TestRelazioneDraftPages(t *testing.T) {
 	// a free section takes the Segretario's text
 	if res, _ := postForm(t, sg, page+"/sezioni/contesto-risorse", url.Values{"testo": {"La Camera ha 40 dipendenti."}, "versione": {"3"}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("free section: %d", res.StatusCode)
+	}
+
+	// the downloads carry the text before the tables
+	for _, file := range []string{"relazione.odt", "relazione.docx"} {
+		res, body := fetch(t, sg, srv.URL+refPlan+"/relazione/2023/"+file)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %d", file, res.StatusCode)
+		}
+		z, err := zip.NewReader(strings.NewReader(body), int64(len(body)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var xml string
+		for _, f := range z.File {
+			if f.Name == "content.xml" || f.Name == "word/document.xml" {
+				rc, _ := f.Open()
+				b, _ := io.ReadAll(rc)
+				rc.Close()
+				xml = string(b)
+			}
+		}
+		intro, free, table := strings.Index(xml, "Presentazione e sintesi per i cittadini"), strings.Index(xml, "La Camera ha 40 dipendenti."), strings.Index(xml, "Ambiti strategici</")
+		if intro < 0 || free < intro || table < free {
+			t.Errorf("%s: text at %d and %d, first table at %d", file, intro, free, table)
+		}
+	}
+	res, body = fetch(t, sg, srv.URL+refPlan+"/relazione/2023/relazione.pdf")
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("relazione.pdf: %d", res.StatusCode)
+	}
+	testpdf.Need(t)
+	all := strings.Join(strings.Fields(strings.Join(testpdf.Pages(t, []byte(body)), " ")), " ")
+	if !strings.Contains(all, "Presentazione e sintesi per i cittadini") || !strings.Contains(all, "La Camera ha 40 dipendenti.") {
+		t.Error("the PDF lacks the text of the Relazione")
 	}
 
 	// the OIV may not write
