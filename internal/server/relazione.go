@@ -79,6 +79,12 @@ func (s *Server) showRelazione(w http.ResponseWriter, r *http.Request, public bo
 		return err
 	}
 	year, _ := strconv.Atoi(param(r, "year"))
+	// the published page carries the text once the validation froze it
+	if public {
+		if err := s.addDraftText(r, h, doc, true); err != nil {
+			return err
+		}
+	}
 	d := templates.RelazioneData{Plan: h, Year: year, Doc: doc, Public: public}
 	if public {
 		d.Validity = model.OutcomeLabel(val.Outcome) + " dall'OIV il " + val.DecidedOn.Format("02/01/2006")

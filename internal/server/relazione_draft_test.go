@@ -11,7 +11,11 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/piao-performance/piao/internal/itfmt"
+	"github.com/piao-performance/piao/internal/model"
+	"github.com/piao-performance/piao/internal/seed"
 	"github.com/piao-performance/piao/internal/store"
 	"github.com/piao-performance/piao/internal/testpdf"
 )
@@ -207,5 +211,63 @@ func TestRelazioneDraftPages(t *testing.T) {
 	}
 	if events != 5 { // create, edit, regenerate, edit of the free section, send
 		t.Errorf("%d audit events, want 5", events)
+	}
+}
+
+// TestRelazioneDraftPublished: the OIV's validation of the year freezes the
+// draft, and the transparency page and the published ODT carry its text;
+// before the validation they carry none.
+func TestRelazioneDraftPublished(t *testing.T) {
+	t.Parallel()
+	app, pool, _ := authApp(t)
+	ctx := context.Background()
+	st := store.New(pool)
+	doc, err := seed.Reference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := seed.SampleActuals(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.ImportMeasurements(ctx, "cciaa-gran-sasso", "piao-2023-2025", rows,
+		store.ImportOptions{Actor: seed.SampleActor, Status: "approved", ClosePeriods: true, Demo: true}); err != nil {
+		t.Fatal(err)
+	}
+	h, err := st.PlanHeader(ctx, "cciaa-gran-sasso", "piao-2023-2025")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(app)
+	defer srv.Close()
+	sg := client(t)
+	signIn(t, sg, srv.URL, "segretario", testPassword)
+	page := srv.URL + refPlan + "/relazione/2023/bozza"
+	if res, _ := postForm(t, sg, page, url.Values{}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create: %d", res.StatusCode)
+	}
+	_, body := fetch(t, sg, page)
+	const sintesi = "Nel 2023 la performance organizzativa dell&#39;ente, calcolata come media degli ambiti strategici, è pari al 99,83%."
+	if !strings.Contains(body, sintesi) {
+		t.Fatal("the draft page lacks the generated sintesi of the demo year")
+	}
+	if res, _ := postForm(t, sg, page+"/invia", url.Values{"versione": {"1"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("send: %d", res.StatusCode)
+	}
+	pub := srv.URL + "/trasparenza/cciaa-gran-sasso/piao-2023-2025/relazione/2023"
+	v := model.Validation{Year: 2023, Outcome: model.Validated, DecidedOn: time.Now().In(itfmt.Rome()), DocumentName: "validazione.pdf",
+		DocumentType: "application/pdf", Document: []byte("%PDF-1.4 x")}
+	if err := st.SetValidation(ctx, h, v, "", "oiv"); err != nil {
+		t.Fatal(err)
+	}
+	if d, err := st.RelazioneDraft(ctx, h.ID, 2023); err != nil || d.Status != model.DraftValidata {
+		t.Fatalf("after the validation: %+v %v", d.Status, err)
+	}
+	res, body := fetch(t, client(t), pub)
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, sintesi) || !strings.Contains(html.UnescapeString(body), "Testo validato dall'OIV") {
+		t.Fatalf("published page: %d, text %v", res.StatusCode, strings.Contains(body, sintesi))
+	}
+	if res, _ := postForm(t, sg, page+"/sezioni/sintesi", url.Values{"testo": {"Dopo la validazione"}, "versione": {"3"}}); res.StatusCode != http.StatusConflict {
+		t.Errorf("edit of a validated draft: %d, want 409", res.StatusCode)
 	}
 }
