@@ -459,7 +459,7 @@ func (g gen) organisational() []Paragraph {
 		return out
 	}
 	var p Paragraph
-	cInputs, cResult := col(t, "Valori e target"), col(t, "Risultato")
+	cInputs, cSteps, cResult := col(t, "Valori e target"), col(t, "Calcolo"), col(t, "Risultato")
 	for _, r := range t.Rows {
 		key, ok := strings.CutPrefix(cell(r, 0).Text, "Indicatore ")
 		if !ok {
@@ -472,7 +472,9 @@ func (g gen) organisational() []Paragraph {
 		code, pos, _ := strings.Cut(key, "/")
 		s := "Il confronto con un altro ente (benchmark) riguarda l'indicatore " + key
 		if o, ok := g.objective(code); ok {
-			if n, err := strconv.Atoi(pos); err == nil && n >= 1 && n <= len(o.Indicators) {
+			// the name only when the row is surely the indicator's: its value is the computation's result
+			if n, err := strconv.Atoi(pos); err == nil && n >= 1 && n <= len(o.Indicators) &&
+				o.Indicators[n-1].Value != "" && strings.Contains(cell(r, cSteps).Text, "= "+o.Indicators[n-1].Value) {
 				s += " " + quote(o.Indicators[n-1].Name)
 			}
 			s += " dell'obiettivo " + code + " " + quote(o.Title)
