@@ -263,7 +263,7 @@ func RelazionePage(d RelazioneData) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if len(d.Doc.Text) > 0 {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 23, "<section aria-labelledby=\"testo-titolo\" class=\"mb-4\"><h2 id=\"testo-titolo\">Relazione</h2><p class=\"small\">Testo validato dall'OIV, scritto dai dati delle tabelle che seguono e dal Segretario Generale.</p>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 23, "<section aria-labelledby=\"testo-titolo\" class=\"mb-4 piao-prose\"><h2 id=\"testo-titolo\">Relazione</h2><p class=\"small\">Testo validato dall'OIV, scritto dai dati delle tabelle che seguono e dal Segretario Generale.</p>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
