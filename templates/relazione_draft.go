@@ -37,6 +37,9 @@ type DraftSectionData struct {
 	Error   string // a refusal of the whole form (stale version, locked draft)
 }
 
+// Locked reports whether the draft no longer takes edits (sent or validated).
+func (d DraftSectionData) Locked() bool { return d.Draft.Status != model.DraftBozza }
+
 // DraftRegenerateData is the difference between a section's current text and
 // a new generation, with the button that replaces it.
 type DraftRegenerateData struct {
