@@ -170,3 +170,26 @@ func TestNarrativeDiff(t *testing.T) {
 		}
 	}
 }
+
+func TestNarrativeIndividualAggregate(t *testing.T) {
+	t.Parallel()
+	t8 := document.Table{Slug: tIndividual, Columns: []document.Column{{Header: "Ruolo"}, {Header: "Risultati"}, {Header: "Comportamenti"}, {Header: "Totale"}, {Header: "Fascia"}},
+		Rows: [][]document.Cell{
+			{tx("Segretario Generale"), pc(80, "80%"), pc(90, "90"), pc(83, "83%"), tx("Buono")},
+			{tx("Dirigente A"), pc(97.5, "97,5%"), tx("non valutati"), tx("Non applicabile"), tx("—")},
+			{tx("Dirigente B"), pc(95, "95%"), pc(95, "95"), pc(95, "95%"), tx("Eccellente")},
+		}}
+	s, _ := GenerateSection(Input{Year: 2024, Doc: &document.Document{Tables: []document.Table{t8}}}, KeyIndividual)
+	want := "Le schede di valutazione individuale dell'anno sono 3; i dati sono riportati in forma aggregata. " +
+		"Il punteggio dei risultati va dall'80% al 97,5%. " +
+		"I comportamenti organizzativi non sono ancora valutati in 1 scheda su 3: per questa la valutazione complessiva e la fascia non sono disponibili. " +
+		"Schede per fascia: Buono: 1; Eccellente: 1."
+	if got := s.Text(); got != want {
+		t.Errorf("individuale:\n got %q\nwant %q", got, want)
+	}
+	for _, name := range []string{"Segretario", "Dirigente"} {
+		if strings.Contains(s.Text(), name) {
+			t.Errorf("the aggregate names a person's role: %q", name)
+		}
+	}
+}

@@ -568,15 +568,19 @@ func (g gen) individual() []Paragraph {
 		p.Sentences = append(p.Sentences, sentence(s, src(tIndividual)))
 	}
 	if notRated > 0 {
-		p.Sentences = append(p.Sentences, sentence("I comportamenti organizzativi non sono ancora valutati in "+strconv.Itoa(notRated)+" schede su "+strconv.Itoa(n)+
-			": per queste la valutazione complessiva e la fascia non sono disponibili.", src(tIndividual)))
+		these := "queste"
+		if notRated == 1 {
+			these = "questa"
+		}
+		p.Sentences = append(p.Sentences, sentence("I comportamenti organizzativi non sono ancora valutati in "+count(notRated, "scheda", "schede")+" su "+strconv.Itoa(n)+
+			": per "+these+" la valutazione complessiva e la fascia non sono disponibili.", src(tIndividual)))
 	}
 	if len(bandOrder) > 0 {
 		var parts []string
 		for _, b := range bandOrder {
-			parts = append(parts, b+" "+strconv.Itoa(bands[b]))
+			parts = append(parts, b+": "+strconv.Itoa(bands[b]))
 		}
-		p.Sentences = append(p.Sentences, sentence("Schede per fascia: "+list(parts)+".", src(tIndividual)))
+		p.Sentences = append(p.Sentences, sentence("Schede per fascia: "+strings.Join(parts, "; ")+".", src(tIndividual)))
 	}
 	return []Paragraph{p}
 }
