@@ -282,6 +282,27 @@ func RelazioneURL(ente, plan string, year int) templ.SafeURL {
 	return templ.SafeURL(paths.Relazione(ente, plan, year))
 }
 
+// RelazioneDraftURL is the prose draft of a year's Relazione (GET); POST creates it.
+func RelazioneDraftURL(ente, plan string, year int) templ.SafeURL {
+	return under(RelazioneURL(ente, plan, year), "bozza")
+}
+
+// RelazioneDraftSendURL sends the draft to the OIV (POST).
+func RelazioneDraftSendURL(ente, plan string, year int) templ.SafeURL {
+	return under(RelazioneDraftURL(ente, plan, year), "invia")
+}
+
+// RelazioneDraftSectionURL edits a section of the draft (GET form, POST save).
+func RelazioneDraftSectionURL(ente, plan string, year int, key string) templ.SafeURL {
+	return under(RelazioneDraftURL(ente, plan, year), "sezioni", key)
+}
+
+// RelazioneDraftRegenerateURL shows the difference with a new generation of a
+// section (GET) and replaces the section with it (POST).
+func RelazioneDraftRegenerateURL(ente, plan string, year int, key string) templ.SafeURL {
+	return under(RelazioneDraftSectionURL(ente, plan, year, key), "rigenera")
+}
+
 // ValidationURL is the current validation document of a year.
 func ValidationURL(ente, plan string, year int) templ.SafeURL {
 	return under(RelazioneURL(ente, plan, year), "validazione")
@@ -493,6 +514,13 @@ func URLBuilders() []URLSample {
 		{"OIVValidationURL", post, OIVValidationURL(e, p)},
 		{"OIVWithdrawURL", post, OIVWithdrawURL(e, p)},
 		{"RelazioneURL", get, RelazioneURL(e, p, 2023)},
+		{"RelazioneDraftURL", get, RelazioneDraftURL(e, p, 2023)},
+		{"RelazioneDraftURL", post, RelazioneDraftURL(e, p, 2023)},
+		{"RelazioneDraftSendURL", post, RelazioneDraftSendURL(e, p, 2023)},
+		{"RelazioneDraftSectionURL", get, RelazioneDraftSectionURL(e, p, 2023, "sintesi")},
+		{"RelazioneDraftSectionURL", post, RelazioneDraftSectionURL(e, p, 2023, "sintesi")},
+		{"RelazioneDraftRegenerateURL", get, RelazioneDraftRegenerateURL(e, p, 2023, "sintesi")},
+		{"RelazioneDraftRegenerateURL", post, RelazioneDraftRegenerateURL(e, p, 2023, "sintesi")},
 		{"ValidationURL", get, ValidationURL(e, p, 2023)},
 		{"DecisionURL", get, DecisionURL(e, p, 2023, 7)},
 		{"RelazioneFileURL", get, RelazioneFileURL(e, p, 2023, "relazione-csv.zip")},

@@ -18,6 +18,7 @@ const (
 	ManageEnti     Action = "manage_enti"     // create administrations (the global administrator)
 	Audit          Action = "audit"           // audit trail and reports
 	Observe        Action = "observe"         // OIV observations
+	WriteRelazione Action = "write_relazione" // the prose draft of the Relazione (the Segretario Generale)
 )
 
 // Resource is what an action applies to: the ente it belongs to and, for
@@ -90,6 +91,8 @@ func allowed(u *User, a Action, r Resource) bool {
 		return u.Role == OIV || u.Role == Segretario || u.Role == Admin
 	case Observe:
 		return u.Role == OIV
+	case WriteRelazione:
+		return u.Role == Segretario
 	}
 	return false
 }

@@ -59,8 +59,15 @@ type Meta struct {
 	Label, Value string
 }
 
-// Document is a report: a title, its provenance, an optional performance tree
-// and the tables, in order.
+// TextSection is a section of prose: a heading and its paragraphs. The
+// Relazione's text (its draft, generated and edited) comes before the tables.
+type TextSection struct {
+	Title      string
+	Paragraphs []string
+}
+
+// Document is a report: a title, its provenance, optional sections of prose,
+// an optional performance tree and the tables, in order.
 type Document struct {
 	Title     string // "Relazione sulla performance 2023"
 	Ente      string // "Camera di Commercio del Gran Sasso d'Italia"
@@ -70,7 +77,8 @@ type Document struct {
 	// when set, e.g. the demo-data warning.
 	Notice string
 	Meta   []Meta
-	Tree   []TreeNode // nil: no tree
+	Text   []TextSection // prose before the tree and the tables; nil: none
+	Tree   []TreeNode    // nil: no tree
 	Tables []Table
 }
 

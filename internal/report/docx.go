@@ -117,6 +117,12 @@ func docxDocument(d *document.Document) string {
 		p("", m.Label+": "+m.Value)
 	}
 	p("", "Generata il "+itfmt.DateTime(d.Generated))
+	for _, sec := range d.Text {
+		p("Heading1", sec.Title)
+		for _, para := range sec.Paragraphs {
+			p("", para)
+		}
+	}
 	if len(d.Tree) > 0 {
 		p("Heading1", "Albero della performance")
 		for _, n := range d.Tree {

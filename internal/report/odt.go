@@ -130,6 +130,12 @@ func odtContent(d *document.Document) string {
 		p("Standard", m.Label+": "+m.Value)
 	}
 	p("Standard", "Generata il "+itfmt.DateTime(d.Generated))
+	for _, sec := range d.Text {
+		h(sec.Title)
+		for _, para := range sec.Paragraphs {
+			p("Standard", para)
+		}
+	}
 	if len(d.Tree) > 0 {
 		h("Albero della performance")
 		odtTree(&b, d.Tree)

@@ -8,6 +8,8 @@ import (
 	"io"
 	"strings"
 	"testing"
+
+	"github.com/piao-performance/piao/internal/document"
 )
 
 // unzip returns the files of a ZIP, each checked to be well-formed XML when
@@ -95,5 +97,35 @@ func TestDOCXStructure(t *testing.T) {
 	}
 	if !strings.Contains(files["word/styles.xml"], `<w:lang w:val="it-IT"/>`) {
 		t.Error("the document language is not it-IT")
+	}
+}
+
+// TestOfficeText: the sections of prose are Heading 1 with their paragraphs,
+// escaped, before the first table.
+func TestOfficeText(t *testing.T) {
+	t.Parallel()
+	d := xlsxFixture(3)
+	d.Text = []document.TextSection{{Title: "Presentazione e sintesi per i cittadini",
+		Paragraphs: []string{"Nel 2023 la performance è pari al 99,83%.", "Motivazione: «costi <ridotti> & tempi»."}}}
+	var odt, docx bytes.Buffer
+	if err := WriteODT(&odt, d); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteDOCX(&docx, d); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := unzip(t, odt.Bytes())
+	c := files["content.xml"]
+	h := strings.Index(c, `<text:h text:style-name="Heading_20_1" text:outline-level="1">Presentazione e sintesi per i cittadini</text:h>`)
+	p := strings.Index(c, `<text:p text:style-name="Standard">Motivazione: «costi &lt;ridotti&gt; &amp; tempi».</text:p>`)
+	if h < 0 || p < h || p > strings.Index(c, "<table:table ") {
+		t.Errorf("ODT: heading at %d, paragraph at %d, first table at %d", h, p, strings.Index(c, "<table:table "))
+	}
+	files, _ = unzip(t, docx.Bytes())
+	c = files["word/document.xml"]
+	h = strings.Index(c, `<w:pStyle w:val="Heading1"/></w:pPr><w:r><w:t xml:space="preserve">Presentazione e sintesi per i cittadini</w:t>`)
+	p = strings.Index(c, `<w:t xml:space="preserve">Nel 2023 la performance è pari al 99,83%.</w:t>`)
+	if h < 0 || p < h || p > strings.Index(c, "<w:tbl>") {
+		t.Errorf("DOCX: heading at %d, paragraph at %d, first table at %d", h, p, strings.Index(c, "<w:tbl>"))
 	}
 }

@@ -178,6 +178,9 @@ type pdfAbort struct{ err error }
 
 func (p *pdfWriter) layout() {
 	p.cover()
+	if len(p.d.Text) > 0 {
+		p.prose()
+	}
 	if len(p.d.Tree) > 0 {
 		p.tree()
 	}
@@ -962,6 +965,25 @@ func (p *pdfWriter) drawCells(tl *pdfTableLayout, cells [][]string, h float64, s
 				x = tl.x[i] + tl.w[i] - pdfCellPadX - p.f.GetStringWidth(s)
 			}
 			p.text(x, y+off+float64(j)*pdfTableLineH, s)
+		}
+	}
+}
+
+// prose writes the sections of text on portrait pages after the cover: each
+// heading is a bookmark and stays with the first lines of its text.
+func (p *pdfWriter) prose() {
+	p.addPage(false)
+	for i, sec := range p.d.Text {
+		title := pdfClean(sec.Title)
+		if i > 0 {
+			p.y += 4
+		}
+		p.ensure(pdfHeadingLH + pdfHeadingGap + 3*pdfBodyLH)
+		p.bookmark(title)
+		p.heading(title)
+		for _, para := range sec.Paragraphs {
+			p.paragraph(pdfClean(para), pdfSans, "", pdfBodySize+1, pdfBodyLH+0.6, pdfText, pdfMarginX, p.contentW())
+			p.y += 2
 		}
 	}
 }

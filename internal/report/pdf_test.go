@@ -422,3 +422,41 @@ func pdfPages(t *testing.T, d *document.Document) ([]string, int) {
 	pages := testpdf.Pages(t, buf.Bytes())
 	return pages, len(pages)
 }
+
+// textFixture is pdfFixture with two sections of prose, the second long
+// enough to run over a page.
+func textFixture() *document.Document {
+	d := pdfFixture()
+	long := strings.Repeat("Il dirigente responsabile riferisce che l’obiettivo è stato rinviato al 2027. ", 12)
+	d.Text = []document.TextSection{
+		{Title: "Presentazione e sintesi per i cittadini", Paragraphs: []string{
+			"Nel 2026 la performance organizzativa dell’ente, calcolata come media degli ambiti strategici, è pari al 99,83%.",
+			"Il risultato più basso è quello dell’obiettivo O.1.1.1 «Coordinamento» (75%)."}},
+		{Title: "Scostamenti e motivazioni", Paragraphs: []string{long, long, long, long, long, long, long, long}},
+	}
+	return d
+}
+
+// TestWritePDFText: the sections of prose come after the cover and before
+// the tree, each title a heading, every paragraph in the text.
+func TestWritePDFText(t *testing.T) {
+	testpdf.Need(t)
+	d := textFixture()
+	pages, n := pdfPages(t, d)
+	if n < 6 {
+		t.Fatalf("%d pages", n)
+	}
+	second := strings.Join(strings.Fields(pages[1]), " ")
+	if !strings.Contains(second, "Presentazione e sintesi per i cittadini") || !strings.Contains(second, "è pari al 99,83%.") ||
+		!strings.Contains(second, "«Coordinamento» (75%)") {
+		t.Errorf("page 2 is not the text:\n%s", pages[1])
+	}
+	all := strings.Join(pages, "\f")
+	text, tree := strings.Index(all, "Scostamenti e motivazioni"), strings.Index(all, "Albero della performance")
+	if text < 0 || tree < 0 || text > tree {
+		t.Errorf("the text (%d) must come before the tree (%d)", text, tree)
+	}
+	if c := strings.Count(strings.Join(strings.Fields(all), " "), "rinviato al 2027."); c != 8*12 {
+		t.Errorf("%d sentences of the long section in the text, want %d", c, 8*12)
+	}
+}

@@ -178,7 +178,15 @@ var rules = map[string]routeRule{
 	"GET /enti/{ente}/piani/{plan}/relazione/{year}":        auditRule(refPlan + "/relazione/2023"),
 	"GET /enti/{ente}/piani/{plan}/relazione/{year}/{file}": auditRule(refPlan + "/relazione/2023/sintesi.csv"),
 	"GET /enti/{ente}/piani/{plan}/registro":                auditRule(refPlan + "/registro"),
-	"GET /enti/{ente}/piani/{plan}/registro/{file}":         auditRule(refPlan + "/registro/registro-audit.csv"),
+	// the Relazione as prose: the auditors read it, the Segretario Generale writes it
+	"GET /enti/{ente}/piani/{plan}/relazione/{year}/bozza":                             auditRule(refPlan + "/relazione/2023/bozza"),
+	"POST /enti/{ente}/piani/{plan}/relazione/{year}/bozza":                            writeRelazioneRule(refPlan + "/relazione/2023/bozza"),
+	"POST /enti/{ente}/piani/{plan}/relazione/{year}/bozza/invia":                      writeRelazioneRule(refPlan + "/relazione/2023/bozza/invia"),
+	"GET /enti/{ente}/piani/{plan}/relazione/{year}/bozza/sezioni/{section}":           writeRelazioneRule(refPlan + "/relazione/2023/bozza/sezioni/sintesi"),
+	"POST /enti/{ente}/piani/{plan}/relazione/{year}/bozza/sezioni/{section}":          writeRelazioneRule(refPlan + "/relazione/2023/bozza/sezioni/sintesi"),
+	"GET /enti/{ente}/piani/{plan}/relazione/{year}/bozza/sezioni/{section}/rigenera":  writeRelazioneRule(refPlan + "/relazione/2023/bozza/sezioni/sintesi/rigenera"),
+	"POST /enti/{ente}/piani/{plan}/relazione/{year}/bozza/sezioni/{section}/rigenera": writeRelazioneRule(refPlan + "/relazione/2023/bozza/sezioni/sintesi/rigenera"),
+	"GET /enti/{ente}/piani/{plan}/registro/{file}":                                    auditRule(refPlan + "/registro/registro-audit.csv"),
 	"GET /enti/{ente}/piani/{plan}/relazione/{year}/validazione": // no validation yet: 404 for those allowed
 	{path: refPlan + "/relazione/2023/validazione", def: forbidden,
 		expect: map[string]string{"anonymous": toSignIn, "admin-altro-ente": hidden, "admin": hidden, "segretario": hidden, "oiv": hidden}},
@@ -243,6 +251,12 @@ func editRule(path string) routeRule {
 // the ente's administrators pass the policy and find nothing (404).
 func reviewRule(path string) routeRule {
 	return routeRule{path: path, def: forbidden, expect: map[string]string{"anonymous": toSignIn, "admin-altro-ente": hidden, "admin": hidden}}
+}
+
+// writeRelazioneRule is a rule for the writes of the Relazione draft: the
+// Segretario Generale of the reference ente only.
+func writeRelazioneRule(path string) routeRule {
+	return routeRule{path: path, def: forbidden, expect: map[string]string{"anonymous": toSignIn, "admin-altro-ente": hidden, "segretario": ok}}
 }
 
 // auditRule is a rule for the auditors' pages of the reference ente.

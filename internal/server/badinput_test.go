@@ -6,6 +6,8 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io"
@@ -29,8 +31,10 @@ import (
 	"github.com/piao-performance/piao/internal/auth"
 	"github.com/piao-performance/piao/internal/itfmt"
 	"github.com/piao-performance/piao/internal/model"
+	"github.com/piao-performance/piao/internal/narrative"
 	"github.com/piao-performance/piao/internal/plan"
 	"github.com/piao-performance/piao/internal/planedit"
+	"github.com/piao-performance/piao/internal/relazione"
 	"github.com/piao-performance/piao/internal/scoring"
 	"github.com/piao-performance/piao/internal/server"
 	"github.com/piao-performance/piao/internal/store"
@@ -308,6 +312,8 @@ func (s *biSweep) snapshot() map[string]string {
 		"audit_events", `SELECT count(*)::text FROM audit_events`,
 		"oiv_observations", `SELECT count(*)::text FROM oiv_observations`,
 		"relazione_validations", `SELECT count(*) || '/' || md5(coalesce(string_agg(outcome || decided_on || act_reference || notes || document_sha256 || coalesce(end_kind, '') || end_reason, '|' ORDER BY id), '')) FROM relazione_validations`,
+		"relazione_drafts", `SELECT count(*) || '/' || coalesce(sum(version), 0) || '/' || md5(coalesce(string_agg(status, '|'), '')) FROM relazione_drafts`,
+		"relazione_draft_sections", `SELECT md5(coalesce(string_agg(key || generated::text || coalesce(edited, '∅'), '|' ORDER BY plan_id, year, position), '')) FROM relazione_draft_sections`,
 		"plan_drafts", `SELECT count(*) || '/' || coalesce(sum(version), 0) || '/' || md5(coalesce(string_agg(label || reason, '|'), '')) FROM plan_drafts`,
 		"plan_imports", `SELECT count(*) || '/' || coalesce(sum(version), 0) || '/' || md5(coalesce(string_agg(status, '|' ORDER BY id), '')) FROM plan_imports`,
 		"revisions", `SELECT count(*)::text FROM revisions`,
@@ -910,6 +916,47 @@ func (s *biSweep) userVersion(username string) string {
 	return strconv.Itoa(v)
 }
 
+// relazioneDraftVersion is the version of the reference plan's 2023 Relazione draft ("0" without one).
+func (s *biSweep) relazioneDraftVersion() string {
+	var v int
+	err := s.pool.QueryRow(context.Background(), `SELECT coalesce((SELECT version FROM relazione_drafts WHERE plan_id = $1 AND year = 2023), 0)`,
+		s.h.ID).Scan(&v)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return strconv.Itoa(v)
+}
+
+// ensureRelazioneDraft makes sure the 2023 draft exists and is a bozza, so
+// that each form of the draft meets it whatever order the routes are swept in
+// (sending it to the OIV locks it).
+func (s *biSweep) ensureRelazioneDraft() {
+	ctx := context.Background()
+	if _, err := s.st.RelazioneDraft(ctx, s.h.ID, 2023); errors.Is(err, store.ErrNotFound) {
+		if err := s.st.CreateRelazioneDraft(ctx, s.h, 2023, []model.DraftSection{{Key: "sintesi"}, {Key: "contesto-risorse", Free: true}}, "test"); err != nil {
+			s.t.Fatal(err)
+		}
+	} else if err != nil {
+		s.t.Fatal(err)
+	}
+	if _, err := s.pool.Exec(ctx, `UPDATE relazione_drafts SET status = 'bozza', sent_at = NULL, sent_by = '', validated_at = NULL
+		WHERE plan_id = $1 AND year = 2023 AND status <> 'bozza'`, s.h.ID); err != nil {
+		s.t.Fatal(err)
+	}
+}
+
+// relazioneFingerprint is the fingerprint the rigenera page puts in its form:
+// the hash of the section generated now from the 2023 Relazione.
+func (s *biSweep) relazioneFingerprint(key string) string {
+	doc, err := relazione.Build(context.Background(), s.st, s.h, 2023, relazione.Options{Visibility: model.Approved})
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	sec, _ := narrative.GenerateSection(narrative.Input{Year: 2023, Doc: doc}, key)
+	sum := sha256.Sum256([]byte(sec.Text()))
+	return hex.EncodeToString(sum[:])
+}
+
 // legalVersion is the version of the reference ente's legal texts (0 before the first save).
 func (s *biSweep) legalVersion() string {
 	var v int
@@ -1447,6 +1494,31 @@ func (s *biSweep) forms(doc *plan.Document) map[string][]*biForm {
 				return biVals("conformita", "parziale", "privacy", "Informativa di prova", "versione", s.legalVersion())
 			},
 			show: []string{"/enti/cciaa-gran-sasso/privacy", "/enti/cciaa-gran-sasso/accessibilita", "/enti/cciaa-gran-sasso/note-legali"}}},
+		// the Relazione draft: created first, sent last (then every write is a 409)
+		"POST /enti/{ente}/piani/{plan}/relazione/{year}/bozza": {{name: "bozza della relazione", path: refPlan + "/relazione/2023/bozza",
+			user: "segretario", emptyOK: true, baseOK: true, base: biNoFields}},
+		"POST /enti/{ente}/piani/{plan}/relazione/{year}/bozza/sezioni/{section}": {{name: "sezione della relazione",
+			path: refPlan + "/relazione/2023/bozza/sezioni/sintesi", user: "segretario", baseOK: true,
+			fields: []biField{biText("testo", 20000, true), biChoice("azione", "", "salva", "ripristina"), biExact("versione")},
+			base: func() url.Values {
+				s.ensureRelazioneDraft()
+				return biVals("testo", "Testo di prova "+strconv.Itoa(s.next()), "azione", "salva", "versione", s.relazioneDraftVersion())
+			},
+			show: []string{refPlan + "/relazione/2023/bozza"}}},
+		"POST /enti/{ente}/piani/{plan}/relazione/{year}/bozza/sezioni/{section}/rigenera": {{name: "rigenera la sezione",
+			path: refPlan + "/relazione/2023/bozza/sezioni/sintesi/rigenera", user: "segretario", baseOK: true,
+			fields: []biField{biExact("versione"), biExact("impronta")},
+			base: func() url.Values {
+				s.ensureRelazioneDraft()
+				return biVals("versione", s.relazioneDraftVersion(), "impronta", s.relazioneFingerprint("sintesi"))
+			}}},
+		"POST /enti/{ente}/piani/{plan}/relazione/{year}/bozza/invia": {{name: "invio della relazione all'OIV",
+			path: refPlan + "/relazione/2023/bozza/invia", user: "segretario", baseOK: true,
+			fields: []biField{biExact("versione")},
+			base: func() url.Values {
+				s.ensureRelazioneDraft()
+				return biVals("versione", s.relazioneDraftVersion())
+			}}},
 		"POST /amministrazione/{ente}/notifiche/{id}/riprova": {{name: "riprova notifica", path: "/amministrazione/cciaa-gran-sasso/notifiche/999999/riprova",
 			user: "admin", base: biNoFields}},
 		"POST /area-riservata/notifiche": {{name: "notifiche facoltative", path: "/area-riservata/notifiche", user: "lettore", emptyOK: true, baseOK: true,

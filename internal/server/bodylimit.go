@@ -42,6 +42,8 @@ func bodyLimit(method, pattern string) (limit int64, upload bool) {
 		return maxGridBody, false
 	case strings.Contains(pattern, "/modifica"):
 		return maxEditorForm, false
+	case strings.HasSuffix(pattern, "/bozza/sezioni/{section}"):
+		return maxDraftForm, false
 	}
 	return defaultBodyLimit, false
 }

@@ -79,6 +79,12 @@ func (s *Server) showRelazione(w http.ResponseWriter, r *http.Request, public bo
 		return err
 	}
 	year, _ := strconv.Atoi(param(r, "year"))
+	// the published page carries the text once the validation froze it
+	if public {
+		if err := s.addDraftText(r, h, doc, true); err != nil {
+			return err
+		}
+	}
 	d := templates.RelazioneData{Plan: h, Year: year, Doc: doc, Public: public}
 	if public {
 		d.Validity = model.OutcomeLabel(val.Outcome) + " dall'OIV il " + val.DecidedOn.Format("02/01/2006")
@@ -113,6 +119,13 @@ func (s *Server) serveRelazioneFile(w http.ResponseWriter, r *http.Request, publ
 	h, doc, _, err := s.relazioneDoc(r, public)
 	if err != nil {
 		return err
+	}
+	switch file {
+	case "relazione.pdf", "relazione.odt", "relazione.docx":
+		// the text of the Relazione goes before the tables
+		if err := s.addDraftText(r, h, doc, public); err != nil {
+			return err
+		}
 	}
 	var buf bytes.Buffer
 	ext := file[strings.LastIndexByte(file, '.'):]

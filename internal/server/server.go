@@ -173,6 +173,13 @@ func New(st *store.Store, sessions *scs.SessionManager, log *slog.Logger, opts .
 		s.route(r, http.MethodGet, pl+"/relazione/{year}/validazione", auth.Audit, planParam, s.validationDocument)
 		s.route(r, http.MethodGet, pl+"/relazione/{year}/validazione/{id}", auth.Audit, planParam, s.decisionDocument)
 		s.route(r, http.MethodGet, pl+"/relazione/{year}/{file}", auth.Audit, planParam, s.relazioneFile)
+		s.route(r, http.MethodGet, pl+"/relazione/{year}/bozza", auth.Audit, planParam, s.relazioneDraftPage)
+		s.route(r, http.MethodPost, pl+"/relazione/{year}/bozza", auth.WriteRelazione, planParam, s.createRelazioneDraft)
+		s.route(r, http.MethodGet, pl+"/relazione/{year}/bozza/sezioni/{section}", auth.WriteRelazione, planParam, s.relazioneDraftSection)
+		s.route(r, http.MethodPost, pl+"/relazione/{year}/bozza/sezioni/{section}", auth.WriteRelazione, planParam, s.relazioneDraftSection)
+		s.route(r, http.MethodGet, pl+"/relazione/{year}/bozza/sezioni/{section}/rigenera", auth.WriteRelazione, planParam, s.relazioneDraftRegenerate)
+		s.route(r, http.MethodPost, pl+"/relazione/{year}/bozza/sezioni/{section}/rigenera", auth.WriteRelazione, planParam, s.relazioneDraftRegenerate)
+		s.route(r, http.MethodPost, pl+"/relazione/{year}/bozza/invia", auth.WriteRelazione, planParam, s.sendRelazioneDraft)
 		s.route(r, http.MethodGet, pl+"/registro", auth.Audit, planParam, s.auditPage)
 		s.route(r, http.MethodGet, pl+"/registro/{file}", auth.Audit, planParam, s.auditExport)
 

@@ -172,12 +172,18 @@ func (s *Store) SetValidation(ctx context.Context, h model.PlanHeader, v model.V
 			return fmt.Errorf("validation: %w", err)
 		}
 		c := cs[v.Year]
+		// the decision freezes the prose draft of the year (or gives it back)
+		draftBefore, draftAfter, err := freezeDraft(ctx, tx, h.ID, v.Year, v.Outcome != model.NotValidated, actor)
+		if err != nil {
+			return fmt.Errorf("validation: %w", err)
+		}
 		return appendAudit(ctx, tx, AuditEvent{Actor: actor, Action: action, EnteID: &h.EnteID,
 			ObjectType: "relazione", ObjectKey: fmt.Sprintf("%s/%s %d", h.EnteSlug, h.Slug, v.Year), Reason: reason,
 			Detail: map[string]any{"old": before, "new": map[string]any{"id": id, "outcome": v.Outcome, "decided_on": v.DecidedOn.Format("2006-01-02"),
 				"act_reference": v.ActReference, "notes": v.Notes, "document": v.DocumentName, "document_sha256": v.SHA256},
 				"completeness": map[string]int{"expected": c.Expected, "approved": c.Approved, "not_applicable": c.NotApplicable,
-					"returned": c.Returned, "submitted": c.Submitted, "draft": c.Draft, "missing": c.Missing}}})
+					"returned": c.Returned, "submitted": c.Submitted, "draft": c.Draft, "missing": c.Missing},
+				"relazione_draft": map[string]string{"old": draftBefore, "new": draftAfter}}})
 	})
 }
 
@@ -216,10 +222,14 @@ func (s *Store) WithdrawValidation(ctx context.Context, h model.PlanHeader, year
 			WHERE id = $1`, id, actor, reason); err != nil {
 			return fmt.Errorf("withdraw validation: %w", err)
 		}
+		draftBefore, draftAfter, err := freezeDraft(ctx, tx, h.ID, year, false, actor)
+		if err != nil {
+			return fmt.Errorf("withdraw validation: %w", err)
+		}
 		return appendAudit(ctx, tx, AuditEvent{Actor: actor, Action: "oiv.validation.withdraw", EnteID: &h.EnteID,
 			ObjectType: "relazione", ObjectKey: fmt.Sprintf("%s/%s %d", h.EnteSlug, h.Slug, year), Reason: reason,
 			Detail: map[string]any{"old": map[string]any{"id": id, "outcome": outcome, "decided_on": decided.Format("2006-01-02"),
-				"document_sha256": sum}, "new": nil}})
+				"document_sha256": sum}, "new": nil, "relazione_draft": map[string]string{"old": draftBefore, "new": draftAfter}}})
 	})
 }
 

@@ -1,0 +1,273 @@
+package server_test
+
+import (
+	"archive/zip"
+	"context"
+	"html"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/piao-performance/piao/internal/itfmt"
+	"github.com/piao-performance/piao/internal/model"
+	"github.com/piao-performance/piao/internal/seed"
+	"github.com/piao-performance/piao/internal/store"
+	"github.com/piao-performance/piao/internal/testpdf"
+)
+
+// TestRelazioneDraftPages: the Segretario Generale creates the prose draft of
+// a year, edits a section beside the generated text (bad input 422 with the
+// error summary, a stale form 409), sees the difference a new generation
+// would make and confirms it, then sends the draft to the OIV, who reads it;
+// from then on every write is refused with 409. Malformed input never 500s.
+func TestRelazioneDraftPages(t *testing.T) {
+	t.Parallel()
+	app, pool, _ := authApp(t)
+	srv := httptest.NewServer(app)
+	defer srv.Close()
+	ctx := context.Background()
+	st := store.New(pool)
+	h, err := st.PlanHeader(ctx, "cciaa-gran-sasso", "piao-2023-2025")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := srv.URL + refPlan + "/relazione/2023/bozza"
+	section := page + "/sezioni/sintesi"
+	sg, oiv := client(t), client(t)
+	signIn(t, sg, srv.URL, "segretario", testPassword)
+	signIn(t, oiv, srv.URL, "oiv", testPassword)
+
+	// before the draft: the OIV reads that there is none; the Segretario may create it
+	if res, body := fetch(t, oiv, page); res.StatusCode != http.StatusOK || !strings.Contains(body, "non è ancora stata creata") ||
+		strings.Contains(body, "Crea la bozza") {
+		t.Fatalf("OIV before the draft: %d", res.StatusCode)
+	}
+	if res, body := fetch(t, sg, page); res.StatusCode != http.StatusOK || !strings.Contains(body, "Crea la bozza dai dati") {
+		t.Fatalf("Segretario before the draft: %d", res.StatusCode)
+	}
+	// a section form without a draft sends to the draft's page
+	if res, _ := fetch(t, sg, section); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("section without a draft: %d", res.StatusCode)
+	}
+	if res, _ := postForm(t, sg, page, url.Values{}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create: %d", res.StatusCode)
+	}
+	res, body := fetch(t, sg, page)
+	for _, want := range []string{"Presentazione e sintesi per i cittadini", "Contesto e risorse", "Pari opportunità e bilancio di genere",
+		"Processo di redazione della Relazione", "Fonti dei dati", `href="#fonte-sintesi-1"`, `id="fonte-sintesi-1"`,
+		"tabella «Ambiti strategici», riga Ente", "Sezione da scrivere a cura del Segretario Generale", "Invia all'OIV", "Rigenera"} {
+		if !strings.Contains(html.UnescapeString(body), want) {
+			t.Errorf("draft page lacks %q", want)
+		}
+	}
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("draft page: %d", res.StatusCode)
+	}
+	if res, _ := postForm(t, sg, page, url.Values{}); res.StatusCode != http.StatusConflict {
+		t.Errorf("second create: %d, want 409", res.StatusCode)
+	}
+
+	// the section form: a labelled textarea with the current text and the generated text beside it
+	res, body = fetch(t, sg, section)
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, `<label for="testo"`) || !strings.Contains(body, `name="versione" value="1"`) ||
+		!strings.Contains(body, "Testo generato dai dati, per confronto") {
+		t.Fatalf("section form: %d", res.StatusCode)
+	}
+	// bad input: 422 with the error summary, nothing stored
+	res, body = postForm(t, sg, section, url.Values{"testo": {"  "}, "azione": {"salva"}, "versione": {"1"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="riepilogo-errori"`) || !strings.Contains(body, `href="#testo"`) ||
+		!strings.Contains(body, `id="testo-errore"`) {
+		t.Fatalf("empty text: %d", res.StatusCode)
+	}
+	for _, bad := range []url.Values{
+		{"testo": {"a\x00b"}, "versione": {"1"}},
+		{"testo": {strings.Repeat("é", 20001)}, "versione": {"1"}},
+	} {
+		if res, _ := postForm(t, sg, section, bad); res.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("bad text: %d, want 422", res.StatusCode)
+		}
+	}
+	if res, _ := postForm(t, sg, section, url.Values{"testo": {"x"}, "azione": {"<script>"}, "versione": {"1"}}); res.StatusCode != http.StatusBadRequest {
+		t.Errorf("unknown action: %d, want 400", res.StatusCode)
+	}
+	for _, u := range []string{page + "/sezioni/nessuna", srv.URL + refPlan + "/relazione/abc/bozza/sezioni/sintesi", srv.URL + refPlan + "/relazione/1999/bozza/sezioni/sintesi"} {
+		if res, _ := postForm(t, sg, u, url.Values{"testo": {"x"}, "versione": {"1"}}); res.StatusCode != http.StatusNotFound {
+			t.Errorf("%s: %d, want 404", u, res.StatusCode)
+		}
+	}
+	if d, _ := st.RelazioneDraft(ctx, h.ID, 2023); d.Version != 1 {
+		t.Fatalf("refused input changed the draft: version %d", d.Version)
+	}
+	// a good save, then the same form again: 409 with the current version
+	if res, _ := postForm(t, sg, section, url.Values{"testo": {"Testo del Segretario <b>.\n\nSecondo paragrafo."}, "azione": {"salva"}, "versione": {"1"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: %d", res.StatusCode)
+	}
+	res, body = postForm(t, sg, section, url.Values{"testo": {"Altro"}, "versione": {"1"}})
+	if res.StatusCode != http.StatusConflict || !strings.Contains(body, "Nel frattempo") || !strings.Contains(body, `name="versione" value="2"`) {
+		t.Fatalf("stale save: %d", res.StatusCode)
+	}
+	if res, _ := postForm(t, sg, section, url.Values{"testo": {"Altro"}, "versione": {"abc"}}); res.StatusCode != http.StatusConflict {
+		t.Errorf("malformed version: %d, want 409", res.StatusCode)
+	}
+	_, body = fetch(t, sg, page)
+	if !strings.Contains(body, "<p>Testo del Segretario &lt;b&gt;.</p>") || !strings.Contains(body, "<p>Secondo paragrafo.</p>") ||
+		!strings.Contains(body, "Testo modificato") {
+		t.Error("the edited text is not shown (escaped, in paragraphs)")
+	}
+
+	// rigenera: the difference, marked in text, and a confirmation
+	regen := section + "/rigenera"
+	res, body = fetch(t, sg, regen)
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, "<del>") || !strings.Contains(body, "<ins>") ||
+		!strings.Contains(body, "[tolto: ") || !strings.Contains(body, "[aggiunto: ") || !strings.Contains(body, "Sostituisci con il testo generato") {
+		t.Fatalf("rigenera: %d", res.StatusCode)
+	}
+	m := regexp.MustCompile(`name="impronta" value="([0-9a-f]{64})"`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatal("no fingerprint in the rigenera form")
+	}
+	if res, _ := postForm(t, sg, regen, url.Values{"versione": {"2"}, "impronta": {"0000"}}); res.StatusCode != http.StatusConflict {
+		t.Errorf("another fingerprint: %d, want 409", res.StatusCode)
+	}
+	if res, _ := postForm(t, sg, regen, url.Values{"versione": {"2"}, "impronta": {m[1]}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("confirm rigenera: %d", res.StatusCode)
+	}
+	if d, _ := st.RelazioneDraft(ctx, h.ID, 2023); d.Version != 3 || d.Section("sintesi").Edited != nil {
+		t.Fatalf("after rigenera: version %d, edited %v", d.Version, d.Section("sintesi").Edited)
+	}
+	if res, _ := fetch(t, sg, page+"/sezioni/contesto-risorse/rigenera"); res.StatusCode != http.StatusNotFound {
+		t.Errorf("rigenera of a free section: %d, want 404", res.StatusCode)
+	}
+	// a free section takes the Segretario's text
+	if res, _ := postForm(t, sg, page+"/sezioni/contesto-risorse", url.Values{"testo": {"La Camera ha 40 dipendenti."}, "versione": {"3"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("free section: %d", res.StatusCode)
+	}
+
+	// the downloads carry the text before the tables
+	for _, file := range []string{"relazione.odt", "relazione.docx"} {
+		res, body := fetch(t, sg, srv.URL+refPlan+"/relazione/2023/"+file)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %d", file, res.StatusCode)
+		}
+		z, err := zip.NewReader(strings.NewReader(body), int64(len(body)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var xml string
+		for _, f := range z.File {
+			if f.Name == "content.xml" || f.Name == "word/document.xml" {
+				rc, _ := f.Open()
+				b, _ := io.ReadAll(rc)
+				rc.Close()
+				xml = string(b)
+			}
+		}
+		intro, free, table := strings.Index(xml, "Presentazione e sintesi per i cittadini"), strings.Index(xml, "La Camera ha 40 dipendenti."), strings.Index(xml, "Ambiti strategici</")
+		if intro < 0 || free < intro || table < free {
+			t.Errorf("%s: text at %d and %d, first table at %d", file, intro, free, table)
+		}
+	}
+	res, body = fetch(t, sg, srv.URL+refPlan+"/relazione/2023/relazione.pdf")
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("relazione.pdf: %d", res.StatusCode)
+	}
+	testpdf.Need(t)
+	all := strings.Join(strings.Fields(strings.Join(testpdf.Pages(t, []byte(body)), " ")), " ")
+	if !strings.Contains(all, "Presentazione e sintesi per i cittadini") || !strings.Contains(all, "La Camera ha 40 dipendenti.") {
+		t.Error("the PDF lacks the text of the Relazione")
+	}
+
+	// the OIV may not write
+	if res, _ := fetch(t, oiv, section); res.StatusCode != http.StatusForbidden {
+		t.Errorf("OIV on the section form: %d, want 403", res.StatusCode)
+	}
+	// sent to the OIV: read-only for everyone
+	if res, _ := postForm(t, sg, page+"/invia", url.Values{"versione": {"3"}}); res.StatusCode != http.StatusConflict {
+		t.Errorf("stale send: %d, want 409", res.StatusCode)
+	}
+	if res, _ := postForm(t, sg, page+"/invia", url.Values{"versione": {"4"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("send: %d", res.StatusCode)
+	}
+	res, body = fetch(t, oiv, page)
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, "Inviata all&#39;OIV") || !strings.Contains(body, "La Camera ha 40 dipendenti.") ||
+		strings.Contains(body, "/bozza/sezioni/") {
+		t.Errorf("OIV after sending: %d, edit links %v", res.StatusCode, strings.Contains(body, "/bozza/sezioni/"))
+	}
+	res, body = postForm(t, sg, section, url.Values{"testo": {"Dopo l'invio"}, "versione": {"5"}})
+	if res.StatusCode != http.StatusConflict || !strings.Contains(html.UnescapeString(body), "non si può più modificare") {
+		t.Errorf("edit after sending: %d, want 409", res.StatusCode)
+	}
+	if res, _ := fetch(t, sg, regen); res.StatusCode != http.StatusConflict {
+		t.Errorf("rigenera after sending: %d, want 409", res.StatusCode)
+	}
+	var events int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM audit_events WHERE action LIKE 'relazione.draft.%'`).Scan(&events); err != nil {
+		t.Fatal(err)
+	}
+	if events != 5 { // create, edit, regenerate, edit of the free section, send
+		t.Errorf("%d audit events, want 5", events)
+	}
+}
+
+// TestRelazioneDraftPublished: the OIV's validation of the year freezes the
+// draft, and the transparency page and the published ODT carry its text;
+// before the validation they carry none.
+func TestRelazioneDraftPublished(t *testing.T) {
+	t.Parallel()
+	app, pool, _ := authApp(t)
+	ctx := context.Background()
+	st := store.New(pool)
+	doc, err := seed.Reference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := seed.SampleActuals(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.ImportMeasurements(ctx, "cciaa-gran-sasso", "piao-2023-2025", rows,
+		store.ImportOptions{Actor: seed.SampleActor, Status: "approved", ClosePeriods: true, Demo: true}); err != nil {
+		t.Fatal(err)
+	}
+	h, err := st.PlanHeader(ctx, "cciaa-gran-sasso", "piao-2023-2025")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(app)
+	defer srv.Close()
+	sg := client(t)
+	signIn(t, sg, srv.URL, "segretario", testPassword)
+	page := srv.URL + refPlan + "/relazione/2023/bozza"
+	if res, _ := postForm(t, sg, page, url.Values{}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create: %d", res.StatusCode)
+	}
+	_, body := fetch(t, sg, page)
+	const sintesi = "Nel 2023 la performance organizzativa dell&#39;ente, calcolata come media degli ambiti strategici, è pari al 99,83%."
+	if !strings.Contains(body, sintesi) {
+		t.Fatal("the draft page lacks the generated sintesi of the demo year")
+	}
+	if res, _ := postForm(t, sg, page+"/invia", url.Values{"versione": {"1"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("send: %d", res.StatusCode)
+	}
+	pub := srv.URL + "/trasparenza/cciaa-gran-sasso/piao-2023-2025/relazione/2023"
+	v := model.Validation{Year: 2023, Outcome: model.Validated, DecidedOn: time.Now().In(itfmt.Rome()), DocumentName: "validazione.pdf",
+		DocumentType: "application/pdf", Document: []byte("%PDF-1.4 x")}
+	if err := st.SetValidation(ctx, h, v, "", "oiv"); err != nil {
+		t.Fatal(err)
+	}
+	if d, err := st.RelazioneDraft(ctx, h.ID, 2023); err != nil || d.Status != model.DraftValidata {
+		t.Fatalf("after the validation: %+v %v", d.Status, err)
+	}
+	res, body := fetch(t, client(t), pub)
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, sintesi) || !strings.Contains(html.UnescapeString(body), "Testo validato dall'OIV") {
+		t.Fatalf("published page: %d, text %v", res.StatusCode, strings.Contains(body, sintesi))
+	}
+	if res, _ := postForm(t, sg, page+"/sezioni/sintesi", url.Values{"testo": {"Dopo la validazione"}, "versione": {"3"}}); res.StatusCode != http.StatusConflict {
+		t.Errorf("edit of a validated draft: %d, want 409", res.StatusCode)
+	}
+}

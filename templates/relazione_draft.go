@@ -1,0 +1,167 @@
+package templates
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/a-h/templ"
+
+	"github.com/piao-performance/piao/internal/model"
+	"github.com/piao-performance/piao/internal/narrative"
+)
+
+// DraftData is the page of a year's Relazione draft.
+type DraftData struct {
+	Plan     model.PlanHeader
+	Year     int
+	Draft    *model.RelazioneDraft // nil: none yet
+	CanWrite bool                  // the Segretario Generale: create, edit, regenerate, send
+	Message  string                // a success, announced as status
+	Error    string                // a refusal (stale version, locked draft)
+}
+
+// Editable reports whether the draft can still change.
+func (d DraftData) Editable() bool {
+	return d.CanWrite && d.Draft != nil && d.Draft.Status == model.DraftBozza
+}
+
+// DraftSectionData is the form of one section of the draft.
+type DraftSectionData struct {
+	Plan    model.PlanHeader
+	Year    int
+	Draft   model.RelazioneDraft
+	Section model.DraftSection
+	Text    string // the text in the textarea (as typed when refused)
+	Version int
+	Errors  []FieldError
+	Error   string // a refusal of the whole form (stale version, locked draft)
+}
+
+// Locked reports whether the draft no longer takes edits (sent or validated).
+func (d DraftSectionData) Locked() bool { return d.Draft.Status != model.DraftBozza }
+
+// DraftRegenerateData is the difference between a section's current text and
+// a new generation, with the button that replaces it.
+type DraftRegenerateData struct {
+	Plan        model.PlanHeader
+	Year        int
+	Section     model.DraftSection
+	Diff        []narrative.DiffOp
+	Unchanged   bool   // the new generation equals the current text
+	Fingerprint string // of the new generation, so the replacement is the one shown
+	Version     int
+	Error       string
+}
+
+func draftTitle(year int) string {
+	return "Relazione sulla performance " + strconv.Itoa(year) + ": testo"
+}
+
+func draftCrumbs(p model.PlanHeader, year int, last string) []Crumb {
+	crumbs := []Crumb{{Label: "Enti e piani", URL: HomeURL()}, {Label: p.Title, URL: PlanURL(p.EnteSlug, p.Slug)},
+		{Label: "Relazione " + strconv.Itoa(year), URL: RelazioneURL(p.EnteSlug, p.Slug, year)}}
+	if last == "" {
+		return append(crumbs, Crumb{Label: "Testo"})
+	}
+	return append(crumbs, Crumb{Label: "Testo", URL: RelazioneDraftURL(p.EnteSlug, p.Slug, year)}, Crumb{Label: last})
+}
+
+// sectionTitle is the title of a section of the outline.
+func sectionTitle(key string) string {
+	for _, s := range narrative.Outline() {
+		if s.Key == key {
+			return s.Title
+		}
+	}
+	return key
+}
+
+func sourceLabel(s model.DraftSource) string {
+	return narrative.Source{Table: s.Table, Rows: s.Rows}.Label()
+}
+
+// sourceURL links a source to its table in the Relazione page.
+func sourceURL(p model.PlanHeader, year int, s model.DraftSource) templ.SafeURL {
+	switch s.Table {
+	case "frontespizio":
+		return RelazioneURL(p.EnteSlug, p.Slug, year)
+	case "anno-precedente":
+		return templ.SafeURL(string(RelazioneURL(p.EnteSlug, p.Slug, year-1)) + "#ambiti")
+	}
+	return templ.SafeURL(string(RelazioneURL(p.EnteSlug, p.Slug, year)) + "#" + s.Table)
+}
+
+// footnote is a generated sentence's number among the section's sources.
+type footnote struct {
+	N      int
+	Source model.DraftSource
+}
+
+// sentenceNotes numbers the sources of every sentence of a section, in order.
+func sentenceNotes(ps []model.DraftParagraph) [][][]footnote {
+	n := 0
+	out := make([][][]footnote, len(ps))
+	for i, p := range ps {
+		out[i] = make([][]footnote, len(p.Sentences))
+		for j, s := range p.Sentences {
+			for _, src := range s.Sources {
+				n++
+				out[i][j] = append(out[i][j], footnote{N: n, Source: src})
+			}
+		}
+	}
+	return out
+}
+
+func allNotes(ps []model.DraftParagraph) []footnote {
+	var out []footnote
+	for _, p := range sentenceNotes(ps) {
+		for _, s := range p {
+			out = append(out, s...)
+		}
+	}
+	return out
+}
+
+func noteID(key string, n int) string { return "fonte-" + key + "-" + strconv.Itoa(n) }
+
+func noteRef(key string, n int) templ.SafeURL { return templ.SafeURL("#" + noteID(key, n)) }
+
+// textParagraphs splits a typed text on blank lines.
+func textParagraphs(s string) []string {
+	var out []string
+	for _, p := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n\n") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func draftStatus(d *model.RelazioneDraft) string { return model.DraftStatusLabel(d.Status) }
+
+// diffParagraphs splits the runs of a diff at paragraph breaks.
+func diffParagraphs(ops []narrative.DiffOp) [][]narrative.DiffOp {
+	out := [][]narrative.DiffOp{nil}
+	for _, o := range ops {
+		for i, part := range strings.Split(o.Text, "\n\n") {
+			if i > 0 {
+				out = append(out, nil)
+			}
+			if part = strings.TrimSpace(part); part != "" {
+				out[len(out)-1] = append(out[len(out)-1], narrative.DiffOp{Kind: o.Kind, Text: part})
+			}
+		}
+	}
+	return out
+}
+
+// fieldMessage is the message of the field in errs, or "".
+func fieldMessage(errs []FieldError, field string) string {
+	for _, e := range errs {
+		if e.Field == field {
+			return e.Message
+		}
+	}
+	return ""
+}
