@@ -68,6 +68,14 @@ func TestEnteBackupRoundTrip(t *testing.T) {
 	if _, err := src.AddObservation(ctx, ref.Plan, model.Observation{Year: ref.Plan.StartYear, Objective: objective, Body: "Osservazione dell'OIV"}, "oiv"); err != nil {
 		t.Fatal(err)
 	}
+	// a Relazione draft: the draft and its sections (a composite key on the plan) travel too
+	edited := "Testo scritto dal Segretario Generale."
+	if err := src.CreateRelazioneDraft(ctx, ref.Plan, ref.Plan.StartYear, []model.DraftSection{
+		{Key: "sintesi", Generated: []model.DraftParagraph{{Sentences: []model.DraftSentence{{Text: "Frase generata dai dati."}}}}},
+		{Key: "contesto", Free: true, Edited: &edited},
+	}, "segretario"); err != nil {
+		t.Fatal(err)
+	}
 	// The benchmarking KPI compares with another ente's live value, which
 	// the target will not hold: the backup carries it.
 	bench, err := seed.BenchmarkEnte()

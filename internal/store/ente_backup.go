@@ -109,6 +109,9 @@ func enteTables() []enteTable {
 		{name: "behaviour_scores", where: enteInPlans, order: "t.plan_id, t.role_id, t.year"},
 		{name: "oiv_observations", where: enteInPlans, order: "t.id"},
 		{name: "relazione_validations", where: enteInPlans, order: "t.id", blobs: []string{"document"}},
+		// the Relazione's prose drafts (migrations 000035, 000036)
+		{name: "relazione_drafts", where: enteInPlans, order: "t.plan_id, t.year"},
+		{name: "relazione_draft_sections", where: enteInPlans, order: "t.plan_id, t.year, t.position"},
 		{name: "plan_drafts", where: enteInPlans, order: "t.plan_id"},
 		// the reviews of a read PIAO (migration 000033), pending or done
 		{name: "plan_imports", where: `t.ente_id = $1`, order: "t.id"},
