@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/piao-performance/piao/internal/document"
 )
 
 // These tests open the ODT and DOCX with Debian's LibreOffice (package
@@ -47,6 +49,9 @@ func writeFile(t *testing.T, dir, name string, write func(*bytes.Buffer) error) 
 func TestLibreOfficeReadsODTAndDOCX(t *testing.T) {
 	dir := t.TempDir()
 	d := xlsxFixture(3)
+	// the Relazione's prose before the tables, as the draft puts it
+	d.Text = []document.TextSection{{Title: "Presentazione e sintesi per i cittadini",
+		Paragraphs: []string{"Nel 2023 l'ente ha raggiunto 18 obiettivi su 21 (85,71%).", "Secondo paragrafo della sintesi."}}}
 	writeFile(t, dir, "relazione-odt.odt", func(b *bytes.Buffer) error { return WriteODT(b, d) })
 	writeFile(t, dir, "relazione-docx.docx", func(b *bytes.Buffer) error { return WriteDOCX(b, d) })
 	soffice(t, dir, "--convert-to", "txt:Text (encoded):UTF8", "--outdir", dir, "relazione-odt.odt", "relazione-docx.docx")
@@ -57,6 +62,7 @@ func TestLibreOfficeReadsODTAndDOCX(t *testing.T) {
 		}
 		text := string(b)
 		for _, want := range []string{"Relazione sulla performance 2023", "Camera di Commercio del Gran Sasso d'Italia",
+			"Presentazione e sintesi per i cittadini", "Nel 2023 l'ente ha raggiunto 18 obiettivi su 21 (85,71%).", "Secondo paragrafo della sintesi.",
 			"Indicatori: valori [2023]", "Tempi medi perché più brevi", "=SOMMA(A1:A2)", "61,24%", "PO.1 Competitività delle imprese",
 			xlsxTestNotice} {
 			if !strings.Contains(text, want) {
