@@ -20,6 +20,9 @@ type CockpitData struct {
 	CanApprove bool             // the queue and its bulk actions are shown
 	Queue      []model.WorkItem // submitted entries
 	Bulk       BulkForm
+	// Actions are the corrective-action notes of the period's measurements
+	// by indicator key, shown beside the early warnings (in-year period).
+	Actions map[string]string
 }
 
 // BulkForm is the bulk approve/return form as typed, with its messages.

@@ -109,6 +109,11 @@ func (s *Server) renderDashboard(w http.ResponseWriter, r *http.Request, status 
 		if c.Total, c.ByPosition, err = s.store.Collection(ctx, h, p); err != nil {
 			return err
 		}
+		if p.Kind == "midyear" {
+			if c.Actions, err = s.store.CorrectiveActions(ctx, h, p); err != nil {
+				return err
+			}
+		}
 		if c.CanApprove {
 			if c.Queue, err = s.store.Submitted(ctx, h, p); err != nil {
 				return err

@@ -47,3 +47,24 @@ func (s *Store) Collection(ctx context.Context, h model.PlanHeader, p model.Peri
 	}
 	return total, byPosition, nil
 }
+
+// CorrectiveActions returns the corrective-action notes written on the
+// measurements of a period (migration 000027: at the in-year period the
+// dirigente may note one beside an early warning), by indicator key; only
+// the non-empty ones.
+func (s *Store) CorrectiveActions(ctx context.Context, h model.PlanHeader, p model.Period) (map[string]string, error) {
+	rows, err := s.pool.Query(ctx, `SELECT i.key, m.deviation_action FROM measurements m JOIN indicators i ON i.id = m.indicator_id
+		WHERE m.plan_id = $1 AND m.period_id = $2 AND m.deviation_action <> ''`, h.ID, p.ID)
+	if err != nil {
+		return nil, fmt.Errorf("corrective actions: %w", err)
+	}
+	out := map[string]string{}
+	var key, action string
+	if _, err := pgx.ForEachRow(rows, []any{&key, &action}, func() error {
+		out[key] = action
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("corrective actions: %w", err)
+	}
+	return out, nil
+}
