@@ -21,8 +21,8 @@ test: build ## every test against a real PostgreSQL (a private one is started wh
 	$(GO) tool -n mailpit > /dev/null # the mail tests' real SMTP server (a Go tool of go.mod), built once into Go's cache
 	./$(BIN) withdb -- $(GO) test -count=1 $(TESTPKGS)
 
-proof: build ## the long proofs, run by CI: the bad-input sweep over every form, the 60-second load-correctness run and the bench tool's own runs (own PostgreSQL)
-	./$(BIN) withdb -- $(GO) test -count=1 -tags proof -run 'TestBadInputSweep|TestLoadCorrectness|TestSmallRun' -timeout 30m ./internal/server/ ./cmd/piaobench/
+proof: build ## the long proofs, run by CI: the bad-input sweep, the 60-second load-correctness run, the bench tool's runs, and the CLI runs that start clusters, servers, pg_dump and pg_restore (own PostgreSQL)
+	./$(BIN) withdb -- $(GO) test -count=1 -tags proof -run 'TestBadInputSweep|TestLoadCorrectness|TestSmallRun|TestBackupRestore|TestRestoreRefusesDamagedBackup|TestCLIBesideRunningServer|TestServeMigratesLoadsDemoAndShutsDown' -timeout 30m ./internal/server/ ./cmd/piaobench/ ./cmd/piao/
 
 faults: ## fault tests, run by CI: PostgreSQL down and back, SIGTERM during a save, a failing write (own PostgreSQL)
 	$(GO) test -count=1 ./internal/faults/
