@@ -71,8 +71,16 @@ func (s *Server) limitBodies(next http.Handler) http.Handler {
 		if upload {
 			read = s.limits.UploadTimeout
 		}
-		// ErrNotSupported only in tests that call the handler directly
-		_ = rc.SetReadDeadline(now.Add(read))
+		// The deadline bounds the body only. net/http keeps reading the
+		// connection while the handler runs (to notice a client that leaves)
+		// and cancels the request's context when that read fails, a deadline
+		// included: so a request without a body gets none, and the deadline
+		// is lifted as soon as the body has been read, or a handler slower
+		// than the deadline would be cancelled half way.
+		// ErrNotSupported only in tests that call the handler directly.
+		if r.Body != nil && r.Body != http.NoBody {
+			_ = rc.SetReadDeadline(now.Add(read))
+		}
 		if upload || longDownload(pattern) {
 			_ = rc.SetWriteDeadline(now.Add(s.limits.UploadTimeout + 2*time.Minute))
 		}
@@ -80,8 +88,12 @@ func (s *Server) limitBodies(next http.Handler) http.Handler {
 			s.bodyTooLarge(w, r, limit)
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, limit)
-		if !upload && r.Body != http.NoBody {
+		if r.Body == nil || r.Body == http.NoBody {
+			next.ServeHTTP(w, r)
+			return
+		}
+		r.Body = &liftAtEOF{ReadCloser: http.MaxBytesReader(w, r.Body, limit), rc: rc}
+		if !upload {
 			body, err := io.ReadAll(r.Body)
 			if err != nil {
 				s.bodyError(w, r, err, limit)
@@ -91,6 +103,23 @@ func (s *Server) limitBodies(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// liftAtEOF lifts the connection's read deadline once the whole body has
+// been read: from then on only the client leaving may end the request.
+type liftAtEOF struct {
+	io.ReadCloser
+	rc     *http.ResponseController
+	lifted bool
+}
+
+func (b *liftAtEOF) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err == io.EOF && !b.lifted {
+		b.lifted = true
+		_ = b.rc.SetReadDeadline(time.Time{})
+	}
+	return n, err
 }
 
 // bodyError answers a body that could not be read: too large (413), too

@@ -153,6 +153,13 @@ func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
 // serverError logs err and answers 503 when the database cannot be reached,
 // 500 otherwise; the visitor sees an Italian page, never the error text.
 func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+		// the client left (closed the tab, lost the connection): nobody reads
+		// the answer, and it is not the server's fault; 499 as in nginx's logs
+		s.log.LogAttrs(r.Context(), slog.LevelInfo, "request abandoned by the client", slogString("request_id", reqID(r)), slogString("error", err.Error()))
+		w.WriteHeader(499)
+		return
+	}
 	if unavailable(err) {
 		s.log.LogAttrs(r.Context(), slog.LevelWarn, "database unavailable", slogString("request_id", reqID(r)), slogString("error", err.Error()))
 		w.Header().Set("Retry-After", "30")

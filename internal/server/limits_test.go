@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bufio"
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"net"
@@ -418,5 +419,86 @@ func TestValidationDocumentName(t *testing.T) {
 	}
 	if cd := res.Header.Get("Content-Disposition"); cd != `attachment; filename="verbalelmth.pdf"; filename*=UTF-8''verbalelmth.pdf` {
 		t.Errorf("Content-Disposition %q", cd)
+	}
+}
+
+// TestSlowHandlerOutlivesTheReadDeadline: the read deadline bounds the
+// body, never the work after it. A page and a form whose handlers wait (here
+// on a table lock held by the test) longer than the deadline still answer:
+// net/http cancels a request whose connection read fails, so a deadline
+// left in place would cut them (seen as "context canceled" 500s on a busy
+// machine).
+func TestSlowHandlerOutlivesTheReadDeadline(t *testing.T) {
+	t.Parallel()
+	const deadline = 100 * time.Millisecond
+	app, pool, _ := authApp(t, server.Options{Limits: server.Limits{ReadTimeout: deadline, UploadTimeout: deadline}})
+	srv := httptest.NewServer(app)
+	defer srv.Close()
+	ctx := context.Background()
+	// held gives the test's lock back once a request has waited on it past
+	// the deadline.
+	held := func(table string, request func() *http.Response) *http.Response {
+		t.Helper()
+		tx, err := pool.Begin(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback(ctx)
+		if _, err := tx.Exec(ctx, "LOCK TABLE "+table+" IN ACCESS EXCLUSIVE MODE"); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan *http.Response, 1)
+		start := time.Now()
+		go func() { done <- request() }()
+		for {
+			var waiting bool
+			if err := pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_stat_activity
+				WHERE datname = current_database() AND wait_event_type = 'Lock')`).Scan(&waiting); err != nil {
+				t.Fatal(err)
+			}
+			if waiting && time.Since(start) > 3*deadline {
+				break
+			}
+			select {
+			case res := <-done:
+				t.Fatalf("answered before waiting on the lock: %d", res.StatusCode)
+			case <-time.After(10 * time.Millisecond):
+			}
+		}
+		if err := tx.Rollback(ctx); err != nil {
+			t.Fatal(err)
+		}
+		return <-done
+	}
+	get := func(c *http.Client, path string) func() *http.Response {
+		return func() *http.Response {
+			res, err := c.Get(srv.URL + path)
+			if err != nil {
+				return &http.Response{StatusCode: -1}
+			}
+			io.Copy(io.Discard, res.Body)
+			res.Body.Close()
+			return res
+		}
+	}
+	ref := client(t)
+	signIn(t, ref, srv.URL, "referente", testPassword)
+	if res := held("measurements", get(ref, entryPath+period)); res.StatusCode != http.StatusOK {
+		t.Errorf("entry page behind a lock: %d", res.StatusCode)
+	}
+	admin := client(t)
+	signIn(t, admin, srv.URL, "admin", testPassword)
+	_, body := fetch(t, admin, srv.URL+refPlan+"/periodi")
+	v := formVersion(t, body, "/periodi/2025-final/scadenza")
+	res := held("periods", func() *http.Response {
+		res, err := admin.PostForm(srv.URL+refPlan+"/periodi/2025-final/scadenza", url.Values{"scadenza": {"31/01/2026"}, "versione": {v}})
+		if err != nil {
+			return &http.Response{StatusCode: -1}
+		}
+		res.Body.Close()
+		return res
+	})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Errorf("deadline form behind a lock: %d", res.StatusCode)
 	}
 }
