@@ -36,8 +36,8 @@ e2e: build vnu ## browser tests: Debian's Chromium driven by chromedp, with axe-
 vnu: ## install the pinned Nu HTML checker (vnu-jar from npm, run with Debian's JRE) into tools/vnu
 	@[ -f tools/vnu/node_modules/vnu-jar/build/dist/vnu.jar ] || (cd tools/vnu && npm ci --ignore-scripts --no-audit --no-fund)
 
-office: ## ODT/DOCX read back by LibreOffice headless and the tagged PDF/A export (needs libreoffice-writer-nogui)
-	$(GO) test -count=1 -tags office -run LibreOffice ./internal/report/
+office: ## ODT/DOCX read back by LibreOffice headless, its tagged PDF/A export, qpdf on our own tagged PDF (needs libreoffice-writer-nogui, qpdf)
+	$(GO) test -count=1 -tags office -run 'LibreOffice|QPDF' ./internal/report/
 
 bench: build ## engine benchmarks, then load on the real server with synthetic plans (a private PostgreSQL when needed)
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/scoring/

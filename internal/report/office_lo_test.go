@@ -15,7 +15,8 @@ import (
 
 // These tests open the ODT and DOCX with Debian's LibreOffice (package
 // libreoffice-writer-nogui) and read the text back, and export the ODT as a
-// tagged PDF/A the way the published Relazione is made. They run under the
+// tagged PDF/A (a cross-check of the ODT's structure), and check the
+// project's own tagged PDF with qpdf. They run under the
 // build tag "office" (make office): LibreOffice takes seconds to start.
 
 func soffice(t *testing.T, dir string, args ...string) {
@@ -119,5 +120,20 @@ func TestLibreOfficeExportsATaggedPDF(t *testing.T) {
 	}
 	if !bytes.Contains(raw, []byte("pdfaid:part")) {
 		t.Error("the PDF does not declare PDF/A")
+	}
+}
+
+// TestQPDFChecksTaggedPDF: qpdf (Debian's qpdf) finds no syntax or
+// stream error in the project's tagged PDF/A, structure tree and output
+// intent included.
+func TestQPDFChecksTaggedPDF(t *testing.T) {
+	bin, err := exec.LookPath("qpdf")
+	if err != nil {
+		t.Fatal("qpdf not found: apt-get install qpdf")
+	}
+	path := writeFile(t, t.TempDir(), "relazione.pdf", func(b *bytes.Buffer) error { return WritePDF(b, pdfFixture()) })
+	out, err := exec.Command(bin, "--check", path).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "No syntax or stream encoding errors found") {
+		t.Fatalf("qpdf --check: %v\n%s", err, out)
 	}
 }

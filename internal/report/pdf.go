@@ -166,7 +166,7 @@ func WritePDF(w io.Writer, d *document.Document) (err error) {
 	if err := out.fonts(p.fontFile()); err != nil {
 		return fmt.Errorf("write pdf: %w", err)
 	}
-	if err := out.finish(p.bookmarks); err != nil {
+	if err := out.finish(p.bookmarks, p.tags, pdfInfoOf(d)); err != nil {
 		return fmt.Errorf("write pdf: %w", err)
 	}
 	return nil
@@ -204,6 +204,8 @@ type pdfWriter struct {
 	gs        pdfGState
 	bookmarks []pdfBookmark            // the outline, in order
 	runes     [len(pdfFonts)]*pdfRunes // the characters shown in each font
+	tags      *pdfTags                 // the structure tree; nil when counting
+	artifact  bool                     // text drawn now is not content (pdf_tags.go)
 }
 
 // pdfRunes is a set of characters of the Basic Multilingual Plane (pdfClean
@@ -290,6 +292,9 @@ func pdfNewFpdf(d *document.Document) *fpdf.Fpdf {
 // one that writes to out a document of total pages.
 func newPDFWriter(d *document.Document, f *fpdf.Fpdf, out *pdfOut, total int) *pdfWriter {
 	p := &pdfWriter{f: f, d: d, out: out, total: total, counting: out == nil}
+	if out != nil {
+		p.tags = newPDFTags()
+	}
 	if !d.Generated.IsZero() {
 		t := d.Generated.In(pdfRome())
 		p.generated = "Generato il " + t.Format("02/01/2006") + " alle " + t.Format("15:04")
@@ -340,6 +345,8 @@ func pdfRome() *time.Location { return itfmt.Rome() }
 // header draws "Ente — Plan — Title" and the notice, if any, on every page.
 func (p *pdfWriter) header() {
 	defer p.keepStyle()()
+	p.artifact = true
+	defer func() { p.artifact = false }()
 	d := p.d
 	var parts []string
 	for _, s := range []string{d.Ente, d.Plan, d.Title} {
@@ -364,6 +371,8 @@ func (p *pdfWriter) header() {
 // footer draws the generation date and "Pagina N di M".
 func (p *pdfWriter) footer() {
 	defer p.keepStyle()()
+	p.artifact = true
+	defer func() { p.artifact = false }()
 	g := p.geom() // endPage runs the footer before the next page's orientation is set
 	p.draw(pdfRule)
 	p.lineWidth(0.2)
@@ -397,17 +406,17 @@ func (p *pdfWriter) cover() {
 		title = "Relazione"
 	}
 	p.bookmark(title)
-	p.paragraph(title, pdfSans, "B", 24, 10.5, pdfAccent, pdfMarginX, p.contentW())
+	p.tagged("H1", func() { p.paragraph(title, pdfSans, "B", 24, 10.5, pdfAccent, pdfMarginX, p.contentW()) })
 	p.y += 2
 	p.draw(pdfAccent)
 	p.lineWidth(0.8)
 	p.line(pdfMarginX, p.y, pdfMarginX+40, p.y)
 	p.y += 7
-	p.paragraph(pdfClean(d.Ente), pdfSans, "B", 14, 6.5, pdfText, pdfMarginX, p.contentW())
+	p.tagged("P", func() { p.paragraph(pdfClean(d.Ente), pdfSans, "B", 14, 6.5, pdfText, pdfMarginX, p.contentW()) })
 	p.y += 1
-	p.paragraph(pdfClean(d.Plan), pdfSans, "", 12, 5.8, pdfText, pdfMarginX, p.contentW())
+	p.tagged("P", func() { p.paragraph(pdfClean(d.Plan), pdfSans, "", 12, 5.8, pdfText, pdfMarginX, p.contentW()) })
 	p.y += 2
-	p.paragraph(p.generated, pdfSans, "", 10, 5, pdfMuted, pdfMarginX, p.contentW())
+	p.tagged("P", func() { p.paragraph(p.generated, pdfSans, "", 10, 5, pdfMuted, pdfMarginX, p.contentW()) })
 	p.y += 8
 	if n := pdfClean(d.Notice); n != "" {
 		p.noticeBox(n)
@@ -425,6 +434,7 @@ func (p *pdfWriter) cover() {
 		value := p.wrap(pdfClean(m.Value), p.contentW()-labelW)
 		n := max(len(label), len(value), 1)
 		p.ensure(float64(n) * lh)
+		p.tagOpen("P", "")
 		p.font(pdfSans, "B", 10, pdfText)
 		for i, s := range label {
 			p.text(pdfMarginX, p.y+float64(i)*lh+3.6, s)
@@ -433,6 +443,7 @@ func (p *pdfWriter) cover() {
 		for i, s := range value {
 			p.text(pdfMarginX+labelW, p.y+float64(i)*lh+3.6, s)
 		}
+		p.tagClose()
 		p.y += float64(n)*lh + 1.5
 	}
 }
@@ -448,9 +459,11 @@ func (p *pdfWriter) noticeBox(notice string) {
 	p.fill(pdfAlertFill)
 	p.lineWidth(0.9)
 	p.rect(pdfMarginX, p.y, p.contentW(), h, "DF")
+	p.tagOpen("P", "")
 	for i, s := range lines {
 		p.text(pdfMarginX+pad, p.y+pad+float64(i)*lh+4.4, s)
 	}
+	p.tagClose()
 	p.y += h
 }
 
@@ -469,8 +482,10 @@ func (p *pdfWriter) tree() {
 	p.newPage()
 	p.bookmark("Albero della performance")
 	p.heading("Albero della performance")
-	p.paragraph("Ogni riquadro riporta codice, titolo, grado di raggiungimento e stato dell’obiettivo; "+
-		"il colore del bordo sinistro ripete lo stato.", pdfSans, "", pdfBodySize, pdfBodyLH, pdfMuted, pdfMarginX, p.contentW())
+	p.tagged("P", func() {
+		p.paragraph("Ogni riquadro riporta codice, titolo, grado di raggiungimento e stato dell’obiettivo; "+
+			"il colore del bordo sinistro ripete lo stato.", pdfSans, "", pdfBodySize, pdfBodyLH, pdfMuted, pdfMarginX, p.contentW())
+	})
 	if operational > 0 || upper > 0 {
 		note := "L’albero mostra l’ente, le aree e gli obiettivi strategici"
 		switch {
@@ -483,9 +498,15 @@ func (p *pdfWriter) tree() {
 			note += fmt.Sprintf("; per ragioni di spazio ne sono omessi altri %s (i primi %d sono disegnati)",
 				itfmt.Number(float64(upper), 0), pdfMaxTreeNodes)
 		}
-		p.paragraph(note+".", pdfSans, "B", pdfBodySize, pdfBodyLH, pdfText, pdfMarginX, p.contentW())
+		p.tagged("P", func() { p.paragraph(note+".", pdfSans, "B", pdfBodySize, pdfBodyLH, pdfText, pdfMarginX, p.contentW()) })
 	}
 	p.y += 3
+	// Tagged as nested lists: each box an item whose body holds the list of
+	// its children.
+	p.tagOpen("L", "")
+	list := p.tagCur()
+	body := make([]int, len(nodes))
+	sub := make([]int, len(nodes))
 
 	info := make([]pdfPlaced, len(nodes))
 	var stack []int
@@ -520,7 +541,9 @@ func (p *pdfWriter) tree() {
 				}
 			}
 			p.newPage()
-			p.paragraph("Albero della performance (segue)", pdfSans, "", 8, 4, pdfMuted, pdfMarginX, p.contentW())
+			p.asArtifact(func() {
+				p.paragraph("Albero della performance (segue)", pdfSans, "", 8, 4, pdfMuted, pdfMarginX, p.contentW())
+			})
 			p.y += 2
 			top = p.y
 		}
@@ -530,11 +553,22 @@ func (p *pdfWriter) tree() {
 			p.line(x, p.stemStart(info[par], top), x, mid)
 			p.line(x, mid, pdfNodeX(n.Level), mid)
 		}
+		parent := list
+		if par := info[i].parent; par >= 0 {
+			if sub[par] == 0 {
+				sub[par] = p.tagAdd("L", body[par])
+			}
+			parent = sub[par]
+		}
+		body[i] = p.tagAdd("LBody", p.tagAdd("LI", parent))
+		p.tagSet(body[i])
 		p.drawNode(n, lay)
 		info[i].page, info[i].bottom = p.page, p.y+lay.h
 		p.y += lay.h + 2.2
 		stack = append(stack, i)
 	}
+	p.tagSet(list)
+	p.tagClose()
 }
 
 // stemStart is where a parent's vertical connector starts on the current page.
@@ -738,17 +772,26 @@ func (p *pdfWriter) table(t *document.Table, title string, tl *pdfTableLayout) {
 	p.bookmark(title)
 	p.heading(title)
 	if intro != "" {
-		p.paragraph(intro, pdfSans, "", pdfBodySize, pdfBodyLH, pdfMuted, pdfMarginX, p.contentW())
+		p.tagged("P", func() { p.paragraph(intro, pdfSans, "", pdfBodySize, pdfBodyLH, pdfMuted, pdfMarginX, p.contentW()) })
 		p.y += pdfIntroGap
 	}
 	if empty {
-		p.paragraph("Nessun dato.", pdfSans, "", pdfBodySize, pdfBodyLH, pdfText, pdfMarginX, p.contentW())
+		p.tagged("P", func() {
+			p.paragraph("Nessun dato.", pdfSans, "", pdfBodySize, pdfBodyLH, pdfText, pdfMarginX, p.contentW())
+		})
 		return
 	}
 	if p.y+tl.headH+pdfRowHeight(firstRow) > p.bottom() { // after an intro longer than a page
 		p.newPage()
 	}
-	p.drawHeaderRow(tl)
+	// Tagged as a table whose header row is read once: where it is repeated
+	// on a continuation page it is an artifact.
+	p.tagOpen("Table", "")
+	p.tagOpen("THead", "")
+	p.drawHeaderRow(tl, true)
+	p.tagClose()
+	p.tagOpen("TBody", "")
+	defer func() { p.tagClose(); p.tagClose() }()
 	for i, row := range t.Rows {
 		lines := firstRow
 		if i > 0 {
@@ -757,9 +800,11 @@ func (p *pdfWriter) table(t *document.Table, title string, tl *pdfTableLayout) {
 		h := pdfRowHeight(lines)
 		if p.y+h > p.bottom() {
 			p.newPage()
-			p.paragraph(tl.title+" (segue)", pdfSans, "", 8, pdfSegueH, pdfMuted, pdfMarginX, p.contentW())
+			p.asArtifact(func() {
+				p.paragraph(tl.title+" (segue)", pdfSans, "", 8, pdfSegueH, pdfMuted, pdfMarginX, p.contentW())
+			})
 			p.y += 1
-			p.drawHeaderRow(tl)
+			p.drawHeaderRow(tl, false)
 		}
 		p.drawRow(tl, lines, h, i%2 == 1)
 	}
@@ -932,10 +977,16 @@ func pdfRowHeight(cells [][]string) float64 {
 	return float64(n)*pdfTableLineH + 2*pdfCellPadY
 }
 
-func (p *pdfWriter) drawHeaderRow(tl *pdfTableLayout) {
+// drawHeaderRow draws the header row: its cells are TH when tagged is
+// true, artifacts when the row is a repetition.
+func (p *pdfWriter) drawHeaderRow(tl *pdfTableLayout, tagged bool) {
 	p.font(pdfCond, "B", pdfTableFont, pdfText)
 	p.fill(pdfHead)
-	p.drawCells(tl, tl.header, tl.headH, "DF")
+	if !tagged {
+		p.asArtifact(func() { p.drawCells(tl, tl.header, tl.headH, "DF", "") })
+		return
+	}
+	p.drawCells(tl, tl.header, tl.headH, "DF", "TH")
 }
 
 func (p *pdfWriter) drawRow(tl *pdfTableLayout, lines [][]string, h float64, zebra bool) {
@@ -945,10 +996,12 @@ func (p *pdfWriter) drawRow(tl *pdfTableLayout, lines [][]string, h float64, zeb
 		p.fill(pdfZebra)
 		style = "DF"
 	}
-	p.drawCells(tl, lines, h, style)
+	p.drawCells(tl, lines, h, style, "TD")
 }
 
-func (p *pdfWriter) drawCells(tl *pdfTableLayout, cells [][]string, h float64, style string) {
+// drawCells draws a row of cells, tagged as a TR of cells of type cell (TH
+// or TD), or as artifacts when cell is "".
+func (p *pdfWriter) drawCells(tl *pdfTableLayout, cells [][]string, h float64, style, cell string) {
 	p.y += h
 	if p.counting {
 		return
@@ -957,14 +1010,28 @@ func (p *pdfWriter) drawCells(tl *pdfTableLayout, cells [][]string, h float64, s
 	p.draw(pdfGrid)
 	p.lineWidth(0.2)
 	off := pdfCellPadY + pdfBaseline(pdfTableLineH, pdfTableFont)
+	attr := ""
+	if cell == "TH" {
+		attr = "/A <</O /Table /Scope /Column>>"
+	}
+	if cell != "" {
+		p.tagOpen("TR", "")
+		defer p.tagClose()
+	}
 	for i, lines := range cells {
 		p.rect(tl.x[i], y, tl.w[i], h, style)
+		if cell != "" {
+			p.tagOpen(cell, attr)
+		}
 		for j, s := range lines {
 			x := tl.x[i] + pdfCellPadX
 			if tl.right[i] {
 				x = tl.x[i] + tl.w[i] - pdfCellPadX - p.f.GetStringWidth(s)
 			}
 			p.text(x, y+off+float64(j)*pdfTableLineH, s)
+		}
+		if cell != "" {
+			p.tagClose()
 		}
 	}
 }
@@ -982,7 +1049,9 @@ func (p *pdfWriter) prose() {
 		p.bookmark(title)
 		p.heading(title)
 		for _, para := range sec.Paragraphs {
-			p.paragraph(pdfClean(para), pdfSans, "", pdfBodySize+1, pdfBodyLH+0.6, pdfText, pdfMarginX, p.contentW())
+			p.tagged("P", func() {
+				p.paragraph(pdfClean(para), pdfSans, "", pdfBodySize+1, pdfBodyLH+0.6, pdfText, pdfMarginX, p.contentW())
+			})
 			p.y += 2
 		}
 	}
@@ -990,7 +1059,9 @@ func (p *pdfWriter) prose() {
 
 // heading writes a section title.
 func (p *pdfWriter) heading(s string) {
-	p.paragraph(s, pdfSans, "B", pdfHeadingSize, pdfHeadingLH, pdfAccent, pdfMarginX, p.contentW())
+	p.tagged("H2", func() {
+		p.paragraph(s, pdfSans, "B", pdfHeadingSize, pdfHeadingLH, pdfAccent, pdfMarginX, p.contentW())
+	})
 	p.y += pdfHeadingGap
 }
 
@@ -1050,7 +1121,8 @@ func (p *pdfWriter) endPage() {
 		return
 	}
 	p.footer()
-	if err := p.out.page(p.content, p.geom()); err != nil {
+	p.tags.pageDone(p)
+	if err := p.out.page(p.content, p.geom(), p.page-1); err != nil {
 		panic(pdfAbort{err})
 	}
 }
@@ -1108,6 +1180,11 @@ func (p *pdfWriter) text(x, y float64, s string) {
 			set[r>>6] |= 1 << (r & 63)
 		}
 	}
+	p.markContent()
+	if p.artifact {
+		p.artifactBegin()
+		defer p.artifactEnd()
+	}
 	// The text colour is the fill colour: set it between q and Q, which
 	// restores the fill.
 	b := append(p.content, "q "...)
@@ -1127,6 +1204,13 @@ func (p *pdfWriter) text(x, y float64, s string) {
 		}
 		b = pdfAppendEscaped(pdfAppendEscaped(b, byte(r>>8)), byte(r))
 	}
+	if !p.artifact && !strings.HasSuffix(s, " ") {
+		// A space after each piece of content, where it is invisible: the
+		// text of an element (its wrapped lines, a box's code and title)
+		// then reads as words, not run together, in a screen reader.
+		b = append(b, 0, ' ')
+		set[0] |= 1 << ' '
+	}
 	p.content = append(b, ") Tj ET Q\n"...)
 }
 
@@ -1135,6 +1219,8 @@ func (p *pdfWriter) rect(x, y, w, h float64, style string) {
 	if p.counting {
 		return
 	}
+	p.artifactBegin()
+	defer p.artifactEnd()
 	op := "S"
 	switch style {
 	case "F":
@@ -1162,6 +1248,8 @@ func (p *pdfWriter) line(x1, y1, x2, y2 float64) {
 	if p.counting {
 		return
 	}
+	p.artifactBegin()
+	defer p.artifactEnd()
 	p.stroke()
 	b := p.appendXY(p.content, x1, y1)
 	b = append(b, " m "...)

@@ -106,8 +106,8 @@ func (o *pdfOut) begin(num int) {
 }
 
 // page writes a page of size g (in millimetres) whose content stream is
-// content, compressed here.
-func (o *pdfOut) page(content []byte, g pdfGeom) error {
+// content, compressed here; structParents is its key in the parent tree.
+func (o *pdfOut) page(content []byte, g pdfGeom, structParents int) error {
 	data := o.deflate(content)
 	contents := len(o.offsets)
 	o.begin(contents)
@@ -117,7 +117,8 @@ func (o *pdfOut) page(content []byte, g pdfGeom) error {
 	page := len(o.offsets)
 	o.begin(page)
 	o.writeString("\n<</Type /Page\n/Parent " + strconv.Itoa(pdfPagesObj) + " 0 R\n/MediaBox " + pdfMediaBox(g) +
-		"\n/Resources " + strconv.Itoa(pdfResourcesObj) + " 0 R\n/Contents " + strconv.Itoa(contents) + " 0 R>>\nendobj\n")
+		"\n/Resources " + strconv.Itoa(pdfResourcesObj) + " 0 R\n/Contents " + strconv.Itoa(contents) + " 0 R\n/StructParents " +
+		strconv.Itoa(structParents) + "\n/Tabs /S>>\nendobj\n")
 	o.kids = append(o.kids, page)
 	return o.err
 }
@@ -319,9 +320,10 @@ func (o *pdfOut) refEnd(src []byte, j int) (int, bool, error) {
 	return k, true, err
 }
 
-// finish writes the page tree, the outline, the information dictionary, the
-// catalog, the cross-reference table and the trailer.
-func (o *pdfOut) finish(marks []pdfBookmark) error {
+// finish writes the page tree, the outline, the structure tree, the
+// information dictionary, the XMP metadata, the output intent, the catalog,
+// the cross-reference table and the trailer.
+func (o *pdfOut) finish(marks []pdfBookmark, tags *pdfTags, in pdfInfo) error {
 	if len(o.kids) == 0 || o.info == nil {
 		return errors.New("no pages or no fonts")
 	}
@@ -363,13 +365,16 @@ func (o *pdfOut) finish(marks []pdfBookmark) error {
 		o.writeString(fmt.Sprintf("\n<</Type /Outlines /First %d 0 R /Last %d 0 R /Count %d>>\nendobj\n",
 			first, outlines-1, len(marks)))
 	}
-	info := len(o.offsets)
-	o.begin(info)
-	o.write(o.info)
-	o.writeString("endobj\n")
+	structRoot := o.writeTags(tags)
+	info := o.writeInfo(in)
+	meta := o.writeMetadata(in)
+	intent := o.writeOutputIntent()
 	catalog := len(o.offsets)
 	o.begin(catalog)
-	o.writeString("\n<</Type /Catalog\n/Pages " + strconv.Itoa(pdfPagesObj) + " 0 R\n/Lang (" + pdfLang + ")\n")
+	o.writeString("\n<</Type /Catalog\n/Pages " + strconv.Itoa(pdfPagesObj) + " 0 R\n/Lang (" + pdfLang + ")\n" +
+		"/MarkInfo <</Marked true>>\n/StructTreeRoot " + strconv.Itoa(structRoot) + " 0 R\n" +
+		"/ViewerPreferences <</DisplayDocTitle true>>\n/Metadata " + strconv.Itoa(meta) + " 0 R\n" +
+		"/OutputIntents [" + strconv.Itoa(intent) + " 0 R]\n")
 	if outlines > 0 {
 		o.writeString("/Outlines " + strconv.Itoa(outlines) + " 0 R\n/PageMode /UseOutlines\n")
 	}
@@ -385,8 +390,8 @@ func (o *pdfOut) finish(marks []pdfBookmark) error {
 	for _, off := range o.offsets[1:] {
 		o.writeString(fmt.Sprintf("%010d 00000 n \n", off))
 	}
-	o.writeString(fmt.Sprintf("trailer\n<<\n/Size %d\n/Root %d 0 R\n/Info %d 0 R\n>>\nstartxref\n%d\n%%%%EOF\n",
-		len(o.offsets), catalog, info, xref))
+	o.writeString(fmt.Sprintf("trailer\n<<\n/Size %d\n/Root %d 0 R\n/Info %d 0 R\n/ID %s\n>>\nstartxref\n%d\n%%%%EOF\n",
+		len(o.offsets), catalog, info, pdfFileID(in), xref))
 	if o.err != nil {
 		return o.err
 	}
