@@ -38,12 +38,22 @@ type Item struct {
 	Target *scoring.Target
 }
 
+// The dashboard is an overview: on a plan of thousands of objectives it
+// lists at most MaxGroupRows objectives a dirigente and MaxLateRows lateness
+// rows, in plan order, and links the rest (the dirigente's page, the
+// lateness page) rather than send a page of megabytes.
+const (
+	MaxGroupRows = 30
+	MaxLateRows  = 40
+)
+
 // Group is the objectives of one dirigente.
 type Group struct {
 	Role       string
 	Title      string
 	Score      scoring.Score
 	Objectives []Item
+	More       int // objectives past MaxGroupRows, left to the dirigente's page
 	// InYear: the period is an in-year monitoring, so the score measures
 	// progress against annual targets and is shown "in corso", not as a band.
 	InYear bool
@@ -83,6 +93,7 @@ type Dashboard struct {
 	Groups     []Group
 	Counts     Counts
 	Late       []model.Lateness
+	LateMore   int // lateness rows past MaxLateRows, left to the lateness page
 	Missing    int // indicators without a value in the period
 	Total      int // indicators that take a value
 	Warnings   []Warning
@@ -206,6 +217,9 @@ func Build(in Input) Dashboard {
 				g.Objectives = append(g.Objectives, objItem(o))
 			}
 		}
+		if len(g.Objectives) > MaxGroupRows {
+			g.Objectives, g.More = g.Objectives[:MaxGroupRows], len(g.Objectives)-MaxGroupRows
+		}
 		if len(g.Objectives) > 0 {
 			d.Groups = append(d.Groups, g)
 		}
@@ -218,6 +232,9 @@ func Build(in Input) Dashboard {
 		if r.Actuals[i].State == scoring.Missing {
 			d.Missing++
 		}
+	}
+	if len(d.Late) > MaxLateRows {
+		d.Late, d.LateMore = d.Late[:MaxLateRows], len(d.Late)-MaxLateRows
 	}
 	d.Warnings = warnings(c)
 	d.Gaps = gaps(c, indItem)

@@ -339,3 +339,41 @@ func TestBulkApprovalNeedsTheMotivazioni(t *testing.T) {
 		t.Errorf("after the bulk approval: %v", got)
 	}
 }
+
+// TestCockpitSeesEveryWrite: the cockpit's counts and approval queue are
+// cached by the plan's version, so a submission and an approval made after
+// the page was built show at the next visit, and a stale queue is never
+// served.
+func TestCockpitSeesEveryWrite(t *testing.T) {
+	t.Parallel()
+	srv, pool, st, h := authServer(t)
+	ctx := context.Background()
+	p, err := st.Period(ctx, h.ID, 2025, "final")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pos int64
+	if err := pool.QueryRow(ctx, `SELECT id FROM roles WHERE key = 'dir-ef'`).Scan(&pos); err != nil {
+		t.Fatal(err)
+	}
+	sg := client(t)
+	signIn(t, sg, srv.URL, "segretario", testPassword)
+	page := srv.URL + refPlan + "/cruscotto?periodo=2025-final"
+	_, body := fetch(t, sg, page)
+	mustContain(t, body, "Da approvare (0)")
+	keys, versions := submitted(t, st, h, p, pos, 2)
+	_, body = fetch(t, sg, page)
+	mustContain(t, body, "Da approvare (2)", `name="voce" value="`+keys[1]+`"`)
+	ind, err := st.EntryIndicator(ctx, h, keys[0], p.Year)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Transition(ctx, h, ind, p, versions[keys[0]], workflow.Approve, "", auth.User{Username: "segretario", Role: auth.Segretario}); err != nil {
+		t.Fatal(err)
+	}
+	_, body = fetch(t, sg, page)
+	mustContain(t, body, "Da approvare (1)")
+	if strings.Contains(body, `name="voce" value="`+keys[0]+`"`) {
+		t.Error("the approved entry is still in the queue")
+	}
+}

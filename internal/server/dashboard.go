@@ -25,32 +25,78 @@ import (
 // (and of the previous year's, used for comparisons) is unchanged, so every
 // write is seen at once: the cache saves the snapshot, the scoring and a dozen
 // queries per view, not correctness.
-type dashCache struct {
+//
+// The same cache, keyed by plan and period and checked against the plan's
+// public version (bumped at commit by every measurement write, migration
+// 000026), keeps the cockpit's counts, corrective actions and approval
+// queue: three queries over every indicator of the plan, the costliest part
+// of a signed-in dashboard on a large plan.
+type fpCache[T any] struct {
 	mu sync.Mutex
-	m  map[string]dashEntry
+	m  map[string]fpEntry[T]
 }
 
-type dashEntry struct {
+type dashCache = fpCache[templates.DashboardData]
+
+type fpEntry[T any] struct {
 	fp   string
-	data templates.DashboardData
+	data T
 }
 
 const dashCacheMax = 512 // entries; filters multiply them, so the map is bounded
 
-func (c *dashCache) get(key, fp string) (templates.DashboardData, bool) {
+func (c *fpCache[T]) get(key, fp string) (T, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.m[key]
 	return e.data, ok && e.fp == fp
 }
 
-func (c *dashCache) put(key, fp string, d templates.DashboardData) {
+func (c *fpCache[T]) put(key, fp string, d T) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.m == nil || len(c.m) >= dashCacheMax {
-		c.m = map[string]dashEntry{}
+		c.m = map[string]fpEntry[T]{}
 	}
-	c.m[key] = dashEntry{fp: fp, data: d}
+	c.m[key] = fpEntry[T]{fp: fp, data: d}
+}
+
+// cockpitParts is what the cockpit reads from the store for a period.
+type cockpitParts struct {
+	total      model.CollectionCount
+	byPosition []model.CollectionCount
+	actions    map[string]string
+	queue      []model.WorkItem
+}
+
+// cockpitParts returns the cockpit's data of period p, from the cache while
+// the plan's version is unchanged. The version is read first: data read
+// after it is at least as new, so the cache never serves a state older
+// than the version it is filed under.
+func (s *Server) cockpitParts(r *http.Request, h model.PlanHeader, p model.Period) (cockpitParts, error) {
+	ctx := r.Context()
+	v, err := s.store.PublicVersion(ctx, h.EnteSlug, h.Slug)
+	if err != nil {
+		return cockpitParts{}, err
+	}
+	key, fp := fmt.Sprintf("%d|%d", h.ID, p.ID), strconv.FormatInt(v.Version, 10)
+	if c, ok := s.cockpits.get(key, fp); ok {
+		return c, nil
+	}
+	var c cockpitParts
+	if c.total, c.byPosition, err = s.store.Collection(ctx, h, p); err != nil {
+		return c, err
+	}
+	if p.Kind == "midyear" {
+		if c.actions, err = s.store.CorrectiveActions(ctx, h, p); err != nil {
+			return c, err
+		}
+	}
+	if c.queue, err = s.store.Submitted(ctx, h, p); err != nil {
+		return c, err
+	}
+	s.cockpits.put(key, fp, c)
+	return c, nil
 }
 
 // dashboardPage is the Segretario Generale's view of a plan's period. The
@@ -106,18 +152,13 @@ func (s *Server) renderDashboard(w http.ResponseWriter, r *http.Request, status 
 	data.Period, data.AllPeriods, data.Private = p, every, vis == model.Approved
 	if data.Private {
 		c := templates.CockpitData{Today: romeToday(), CanApprove: s.can(r, auth.Approve, auth.Resource{EnteID: h.EnteID}), Bulk: bulk}
-		if c.Total, c.ByPosition, err = s.store.Collection(ctx, h, p); err != nil {
+		parts, err := s.cockpitParts(r, h, p)
+		if err != nil {
 			return err
 		}
-		if p.Kind == "midyear" {
-			if c.Actions, err = s.store.CorrectiveActions(ctx, h, p); err != nil {
-				return err
-			}
-		}
+		c.Total, c.ByPosition, c.Actions = parts.total, parts.byPosition, parts.actions
 		if c.CanApprove {
-			if c.Queue, err = s.store.Submitted(ctx, h, p); err != nil {
-				return err
-			}
+			c.Queue = parts.queue
 		}
 		data.Cockpit = &c
 	}

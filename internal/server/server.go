@@ -51,6 +51,7 @@ type Server struct {
 	// dashboards and cards cache built dashboards and scored periods, checked
 	// against the store's fingerprint on every read
 	dashboards dashCache
+	cockpits   fpCache[cockpitParts]
 	cards      cardCache
 	// public keeps anonymous public pages and open-data files by URL,
 	// checked against the plan's public version on every read
