@@ -7,6 +7,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	_ "time/tzdata" // Europe/Rome even where the system has no zoneinfo
 )
@@ -103,12 +104,17 @@ func Date(t time.Time) string {
 // Rome is the time zone Italian pages and documents show times in. The zone
 // database is embedded (time/tzdata), so it loads even on hosts without
 // zoneinfo; the fixed UTC+1 fallback only guards against a broken build.
-func Rome() *time.Location {
+// time.LoadLocation reads and parses the zone file on every call (it showed
+// in the dashboard's CPU profile), so it is loaded once: a constant computed
+// on first use, never changed.
+func Rome() *time.Location { return rome() }
+
+var rome = sync.OnceValue(func() *time.Location {
 	if loc, err := time.LoadLocation("Europe/Rome"); err == nil {
 		return loc
 	}
 	return time.FixedZone("CET", 3600)
-}
+})
 
 // DateTime formats an instant in Rome time as dd/mm/yyyy hh:mm.
 func DateTime(t time.Time) string { return t.In(Rome()).Format("02/01/2006 15:04") }

@@ -1,6 +1,9 @@
 package model
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Period is a monitoring period of a plan.
 type Period struct {
@@ -58,6 +61,10 @@ func (pp PlanPeriods) WithData(vis Visibility) []Period {
 	}
 	return out
 }
+
+// All returns every period of the plan in time order, whatever its data:
+// the same list as the store's Periods.
+func (pp PlanPeriods) All() []Period { return slices.Clone(pp.all) }
 
 // Add appends a period in time order with whether it has data the public
 // and signed-in readers may see.

@@ -157,7 +157,7 @@ func (s *Store) FingerprintWithPrevious(ctx context.Context, h model.PlanHeader,
 func periodsWithDataSQL(plan string) string {
 	return `WITH pl AS (SELECT ` + plan + ` AS id),
 		  sm AS (SELECT show_submitted_midyear AS shown FROM scoring_rules WHERE plan_id = (SELECT id FROM pl))
-		SELECT p.id, p.year, p.kind, p.ends_on, p.entry_deadline, p.closed_at,
+		SELECT p.id, p.year, p.kind, p.ends_on, p.entry_deadline, p.closed_at, p.version, p.reopened_at, p.reopened_by, p.reopen_reason,
 		  EXISTS (SELECT 1 FROM measurements m WHERE m.period_id = p.id AND m.status = 'approved'),
 		  EXISTS (SELECT 1 FROM measurements m WHERE m.period_id = p.id AND m.status = 'submitted'
 		      AND p.kind = 'midyear' AND coalesce((SELECT shown FROM sm), false))
@@ -224,7 +224,8 @@ func collectPeriods(pp *model.PlanPeriods) func(pgx.Rows) error {
 				p                   model.Period
 				approved, submitted bool
 			)
-			if err := rows.Scan(&p.ID, &p.Year, &p.Kind, &p.EndsOn, &p.Deadline, &p.ClosedAt, &approved, &submitted); err != nil {
+			if err := rows.Scan(&p.ID, &p.Year, &p.Kind, &p.EndsOn, &p.Deadline, &p.ClosedAt, &p.Version, &p.ReopenedAt, &p.ReopenedBy, &p.ReopenReason,
+				&approved, &submitted); err != nil {
 				return err
 			}
 			pp.Add(p, approved && p.Closed(), approved || submitted)

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"reflect"
 	"testing"
 
 	"github.com/piao-performance/piao/internal/model"
@@ -35,6 +36,13 @@ func TestPlanHeaderAndPeriodsMatchesPeriodsWithData(t *testing.T) {
 		}
 		if h != f.h {
 			t.Fatalf("%s: header %+v, want %+v", step, h, f.h)
+		}
+		every, err := f.st.Periods(ctx, f.h.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(all.All(), every) {
+			t.Errorf("%s: All() %+v, want Periods %+v", step, all.All(), every)
 		}
 		for vis, want := range map[model.Visibility]int{model.Approved: wantPrivate, model.Public: wantPublic} {
 			ref, err := f.st.PeriodsWithData(ctx, f.h.ID, vis)
