@@ -14,7 +14,8 @@ import (
 type DraftData struct {
 	Plan     model.PlanHeader
 	Year     int
-	Draft    *model.RelazioneDraft // nil: none yet
+	Draft    *model.RelazioneDraft // nil: none yet, or Withheld
+	Withheld bool                  // a draft exists but is not sent yet: the OIV does not read it
 	CanWrite bool                  // the Segretario Generale: create, edit, regenerate, send
 	Message  string                // a success, announced as status
 	Error    string                // a refusal (stale version, locked draft)

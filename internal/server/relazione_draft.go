@@ -96,12 +96,24 @@ func (s *Server) draftData(r *http.Request) (templates.DraftData, error) {
 	d := templates.DraftData{Plan: h, Year: year, CanWrite: s.can(r, auth.WriteRelazione, auth.Resource{EnteID: h.EnteID})}
 	draft, err := s.store.RelazioneDraft(r.Context(), h.ID, year)
 	switch {
+	case err == nil && draftWithheld(r, draft):
+		d.Withheld = true
 	case err == nil:
 		d.Draft = &draft
 	case !errors.Is(err, store.ErrNotFound):
 		return d, err
 	}
 	return d, nil
+}
+
+// draftWithheld reports whether the draft's text is kept from the signed-in
+// user: the OIV reads what the Segretario Generale sends it (README,
+// "Relazione in forma di testo": Invia all'OIV, then the OIV reads it), not
+// the text while it is still being written — nor a bozza given back by a
+// non validata or a withdrawal, until it is sent again.
+func draftWithheld(r *http.Request, d model.RelazioneDraft) bool {
+	u := auth.FromContext(r.Context())
+	return d.Status == model.DraftBozza && u != nil && u.Role == auth.OIV
 }
 
 // relazioneDraftPage shows a year's draft (GET) to the ente's auditors.
@@ -410,7 +422,7 @@ func (s *Server) addDraftText(r *http.Request, h model.PlanHeader, doc *document
 	if err != nil {
 		return err
 	}
-	if public && d.Status != model.DraftValidata {
+	if public && d.Status != model.DraftValidata || draftWithheld(r, d) {
 		return nil
 	}
 	for _, sec := range d.Sections {

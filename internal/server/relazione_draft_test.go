@@ -271,3 +271,75 @@ func TestRelazioneDraftPublished(t *testing.T) {
 		t.Errorf("edit of a validated draft: %d, want 409", res.StatusCode)
 	}
 }
+
+// TestRelazioneDraftHiddenFromOIVUntilSent: the OIV reads the draft the
+// Segretario Generale sends it, not the text he is still writing — neither
+// on the draft's page nor in the PDF, ODT and DOCX of the Relazione — and
+// reads it once sent. The ente's administrator still reads the bozza.
+func TestRelazioneDraftHiddenFromOIVUntilSent(t *testing.T) {
+	t.Parallel()
+	app, _, _ := authApp(t)
+	srv := httptest.NewServer(app)
+	defer srv.Close()
+	page := srv.URL + refPlan + "/relazione/2023/bozza"
+	sg, oiv, admin := client(t), client(t), client(t)
+	signIn(t, sg, srv.URL, "segretario", testPassword)
+	signIn(t, oiv, srv.URL, "oiv", testPassword)
+	signIn(t, admin, srv.URL, "admin", testPassword)
+	if res, _ := postForm(t, sg, page, url.Values{}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create: %d", res.StatusCode)
+	}
+	const draftText = "Appunti del Segretario ancora da rivedere."
+	if res, _ := postForm(t, sg, page+"/sezioni/sintesi", url.Values{"testo": {draftText}, "versione": {"1"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("edit: %d", res.StatusCode)
+	}
+	// generated text of the draft (the sintesi's is replaced): the data-quality section's
+	const generated = "Il periodo di misurazione non è ancora chiuso"
+	odt := func(c *http.Client) string {
+		t.Helper()
+		res, body := fetch(t, c, srv.URL+refPlan+"/relazione/2023/relazione.odt")
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("relazione.odt: %d", res.StatusCode)
+		}
+		z, err := zip.NewReader(strings.NewReader(body), int64(len(body)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range z.File {
+			if f.Name == "content.xml" {
+				rc, _ := f.Open()
+				b, _ := io.ReadAll(rc)
+				rc.Close()
+				return string(b)
+			}
+		}
+		t.Fatal("relazione.odt without content.xml")
+		return ""
+	}
+	for who, c := range map[string]*http.Client{"segretario": sg, "admin": admin} {
+		if _, body := fetch(t, c, page); !strings.Contains(body, draftText) || !strings.Contains(html.UnescapeString(body), generated) {
+			t.Errorf("%s does not read the bozza", who)
+		}
+	}
+	res, body := fetch(t, oiv, page)
+	body = html.UnescapeString(body)
+	if res.StatusCode != http.StatusOK || strings.Contains(body, draftText) || strings.Contains(body, generated) ||
+		!strings.Contains(body, "l'OIV la legge quando gli viene inviata") || strings.Contains(body, "Crea la bozza") {
+		t.Errorf("the OIV on the unsent draft: %d, text shown %v", res.StatusCode, strings.Contains(body, draftText))
+	}
+	if x := odt(oiv); strings.Contains(x, draftText) || strings.Contains(x, generated) {
+		t.Error("the OIV's ODT carries the unsent draft")
+	}
+	if x := odt(sg); !strings.Contains(x, draftText) {
+		t.Error("the Segretario's ODT lacks his draft")
+	}
+	if res, _ := postForm(t, sg, page+"/invia", url.Values{"versione": {"2"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("send: %d", res.StatusCode)
+	}
+	if _, body := fetch(t, oiv, page); !strings.Contains(body, draftText) || !strings.Contains(html.UnescapeString(body), "Inviata all'OIV") {
+		t.Error("the OIV does not read the sent draft")
+	}
+	if x := odt(oiv); !strings.Contains(x, draftText) {
+		t.Error("the OIV's ODT lacks the sent draft")
+	}
+}
