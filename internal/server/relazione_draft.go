@@ -409,7 +409,8 @@ func (s *Server) relazioneDraftRegenerate(w http.ResponseWriter, r *http.Request
 // addDraftText puts the year's draft, section by section, before the tables
 // of a Relazione download: the current text (the Segretario's, or the
 // generated one) of every section that has one. The published version carries
-// it only once the OIV's validation froze it.
+// it only once the OIV's validation froze it, and without the individual
+// results.
 func (s *Server) addDraftText(r *http.Request, h model.PlanHeader, doc *document.Document, public bool) error {
 	year, err := draftYear(r, h)
 	if err != nil {
@@ -426,7 +427,13 @@ func (s *Server) addDraftText(r *http.Request, h model.PlanHeader, doc *document
 		return nil
 	}
 	for _, sec := range d.Sections {
-		ps := textParagraphs(sec.Text())
+		text := sec.Text()
+		if public && sec.Key == narrative.KeyIndividual {
+			// written from the individual scorecards, generated or edited: the
+			// published version leaves them out, as its tables do
+			text = narrative.PublicIndividual
+		}
+		ps := textParagraphs(text)
 		if len(ps) == 0 {
 			continue
 		}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/piao-performance/piao/internal/itfmt"
 	"github.com/piao-performance/piao/internal/model"
+	"github.com/piao-performance/piao/internal/narrative"
 	"github.com/piao-performance/piao/internal/seed"
 	"github.com/piao-performance/piao/internal/store"
 	"github.com/piao-performance/piao/internal/testpdf"
@@ -267,6 +268,22 @@ func TestRelazioneDraftPublished(t *testing.T) {
 	if res.StatusCode != http.StatusOK || !strings.Contains(body, sintesi) || !strings.Contains(html.UnescapeString(body), "Testo validato dall'OIV") {
 		t.Fatalf("published page: %d, text %v", res.StatusCode, strings.Contains(body, sintesi))
 	}
+	// the individual scorecards are personal data: the frozen draft speaks of
+	// them, the published text does not, neither on the page nor in the ODT
+	const individual = "Le schede di valutazione individuale dell&#39;anno sono"
+	if _, body := fetch(t, sg, page); !strings.Contains(body, individual) || !strings.Contains(body, "questa sezione è sostituita dalla frase") {
+		t.Fatal("the draft lacks the aggregate of the individual scorecards, or the note on its publication")
+	}
+	if strings.Contains(body, individual) || !strings.Contains(body, narrative.PublicIndividual) {
+		t.Errorf("the published text reports the individual scorecards (%v) or lacks the public sentence", strings.Contains(body, individual))
+	}
+	res, odt := fetch(t, client(t), pub+"/relazione.odt")
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("published ODT: %d", res.StatusCode)
+	}
+	if x := odtContent(t, odt); strings.Contains(x, "Le schede di valutazione individuale") || !strings.Contains(x, narrative.PublicIndividual) {
+		t.Errorf("the published ODT reports the individual scorecards (%v) or lacks the public sentence", strings.Contains(x, "Le schede di valutazione individuale"))
+	}
 	if res, _ := postForm(t, sg, page+"/sezioni/sintesi", url.Values{"testo": {"Dopo la validazione"}, "versione": {"3"}}); res.StatusCode != http.StatusConflict {
 		t.Errorf("edit of a validated draft: %d, want 409", res.StatusCode)
 	}
@@ -301,20 +318,7 @@ func TestRelazioneDraftHiddenFromOIVUntilSent(t *testing.T) {
 		if res.StatusCode != http.StatusOK {
 			t.Fatalf("relazione.odt: %d", res.StatusCode)
 		}
-		z, err := zip.NewReader(strings.NewReader(body), int64(len(body)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, f := range z.File {
-			if f.Name == "content.xml" {
-				rc, _ := f.Open()
-				b, _ := io.ReadAll(rc)
-				rc.Close()
-				return string(b)
-			}
-		}
-		t.Fatal("relazione.odt without content.xml")
-		return ""
+		return odtContent(t, body)
 	}
 	for who, c := range map[string]*http.Client{"segretario": sg, "admin": admin} {
 		if _, body := fetch(t, c, page); !strings.Contains(body, draftText) || !strings.Contains(html.UnescapeString(body), generated) {
@@ -342,4 +346,29 @@ func TestRelazioneDraftHiddenFromOIVUntilSent(t *testing.T) {
 	if x := odt(oiv); !strings.Contains(x, draftText) {
 		t.Error("the OIV's ODT lacks the sent draft")
 	}
+}
+
+// odtContent is the content.xml of an ODT.
+func odtContent(t *testing.T, body string) string {
+	t.Helper()
+	z, err := zip.NewReader(strings.NewReader(body), int64(len(body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range z.File {
+		if f.Name == "content.xml" {
+			rc, err := f.Open()
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := io.ReadAll(rc)
+			rc.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			return string(b)
+		}
+	}
+	t.Fatal("an ODT without content.xml")
+	return ""
 }
