@@ -166,3 +166,11 @@ func fieldMessage(errs []FieldError, field string) string {
 	}
 	return ""
 }
+
+// noteSep separates the k-th of n note numbers from the next: "2, 3, 4".
+func noteSep(k, n int) string {
+	if k < n-1 {
+		return ", "
+	}
+	return ""
+}

@@ -69,6 +69,11 @@ func TestRelazioneDraftPages(t *testing.T) {
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("draft page: %d", res.StatusCode)
 	}
+	// a sentence with three sources: one superscript, the numbers apart ("2, 3, 4", not "234")
+	if !strings.Contains(body, `<sup><a href="#fonte-albero-2" aria-label="fonte 2">2</a>, <a href="#fonte-albero-3" aria-label="fonte 3">3</a>, `+
+		`<a href="#fonte-albero-4" aria-label="fonte 4">4</a></sup>`) {
+		t.Error("the notes of a sentence with several sources are not apart")
+	}
 	if res, _ := postForm(t, sg, page, url.Values{}); res.StatusCode != http.StatusConflict {
 		t.Errorf("second create: %d, want 409", res.StatusCode)
 	}

@@ -179,6 +179,10 @@ func TestBrowserRelazioneJourney(t *testing.T) {
 			t.Errorf("the scostamenti section does not quote the motivazione of %s word for word:\n%s", n.key, devs)
 		}
 	}
+	// a sentence's sources are numbered apart in its superscript
+	if sup := eval[string](t, ctx, `[...document.querySelectorAll('#sezione-albero sup')].find(s => s.querySelectorAll('a').length > 1)?.innerText ?? ''`); !strings.Contains(sup, ", ") {
+		t.Errorf("the notes of a sentence with several sources read %q", sup)
+	}
 	if q := section("qualita-dati"); !strings.Contains(q, "Il periodo di misurazione non è ancora chiuso") {
 		t.Fatalf("the quality section of an open year: %q", q)
 	}
