@@ -16,9 +16,12 @@ type DraftData struct {
 	Year     int
 	Draft    *model.RelazioneDraft // nil: none yet, or Withheld
 	Withheld bool                  // a draft exists but is not sent yet: the OIV does not read it
-	CanWrite bool                  // the Segretario Generale: create, edit, regenerate, send
-	Message  string                // a success, announced as status
-	Error    string                // a refusal (stale version, locked draft)
+	// YearValidated: the OIV validated the year while the draft was a bozza,
+	// which its decision does not cover
+	YearValidated bool
+	CanWrite      bool   // the Segretario Generale: create, edit, regenerate, send
+	Message       string // a success, announced as status
+	Error         string // a refusal (stale version, locked draft)
 }
 
 // Editable reports whether the draft can still change.

@@ -103,6 +103,15 @@ func (s *Server) draftData(r *http.Request) (templates.DraftData, error) {
 	case !errors.Is(err, store.ErrNotFound):
 		return d, err
 	}
+	if d.Draft != nil && d.Draft.Status == model.DraftBozza {
+		v, err := s.store.ValidationOf(r.Context(), h.ID, year)
+		switch {
+		case err == nil:
+			d.YearValidated = v.Outcome != model.NotValidated
+		case !errors.Is(err, store.ErrNotFound):
+			return d, err
+		}
+	}
 	return d, nil
 }
 

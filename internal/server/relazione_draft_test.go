@@ -377,3 +377,54 @@ func odtContent(t *testing.T, body string) string {
 	t.Fatal("an ODT without content.xml")
 	return ""
 }
+
+// TestRelazioneDraftValidatedUnsent: the OIV validates a year whose draft
+// the Segretario never sent: the draft stays his bozza, its page says the
+// validation does not cover it, and the transparency page carries no text.
+func TestRelazioneDraftValidatedUnsent(t *testing.T) {
+	t.Parallel()
+	app, pool, _ := authApp(t)
+	ctx := context.Background()
+	st := store.New(pool)
+	doc, err := seed.Reference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := seed.SampleActuals(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.ImportMeasurements(ctx, "cciaa-gran-sasso", "piao-2023-2025", rows,
+		store.ImportOptions{Actor: seed.SampleActor, Status: "approved", ClosePeriods: true, Demo: true}); err != nil {
+		t.Fatal(err)
+	}
+	h, err := st.PlanHeader(ctx, "cciaa-gran-sasso", "piao-2023-2025")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(app)
+	defer srv.Close()
+	sg := client(t)
+	signIn(t, sg, srv.URL, "segretario", testPassword)
+	page := srv.URL + refPlan + "/relazione/2023/bozza"
+	if res, _ := postForm(t, sg, page, url.Values{}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create: %d", res.StatusCode)
+	}
+	if _, body := fetch(t, sg, page); strings.Contains(body, "già validato") {
+		t.Error("the note of a validation before any")
+	}
+	v := model.Validation{Year: 2023, Outcome: model.Validated, DecidedOn: time.Now().In(itfmt.Rome()), DocumentName: "validazione.pdf",
+		DocumentType: "application/pdf", Document: []byte("%PDF-1.4 x")}
+	if err := st.SetValidation(ctx, h, v, "", "oiv"); err != nil {
+		t.Fatal(err)
+	}
+	res, body := fetch(t, sg, page)
+	body = html.UnescapeString(body)
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, "L'OIV ha già validato l'anno senza questo testo") || !strings.Contains(body, "Invia all'OIV") {
+		t.Errorf("the unsent draft of a validated year: %d", res.StatusCode)
+	}
+	res, body = fetch(t, client(t), srv.URL+"/trasparenza/cciaa-gran-sasso/piao-2023-2025/relazione/2023")
+	if res.StatusCode != http.StatusOK || strings.Contains(html.UnescapeString(body), "Testo validato dall'OIV") {
+		t.Errorf("published page: %d, with the unsent text %v", res.StatusCode, strings.Contains(html.UnescapeString(body), "Testo validato dall'OIV"))
+	}
+}
