@@ -14,10 +14,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"github.com/piao-performance/piao/internal/itfmt"
 	"github.com/piao-performance/piao/internal/model"
+	"github.com/piao-performance/piao/internal/narrative"
 	"github.com/piao-performance/piao/internal/store"
 	"github.com/piao-performance/piao/internal/workflow"
 )
@@ -53,6 +56,16 @@ func TestBrowserRelazioneJourney(t *testing.T) {
 	}
 	ctx := browserFor(t, 3*time.Minute)
 	defer shot(t, ctx, "relazione-journey")
+	// no smooth scrolling (Bootstrap Italia's under prefers-reduced-motion:
+	// no-preference): a click scrolls its button into view at once, so its
+	// coordinates hold on the long OIV page
+	if err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+			Features: []*emulation.MediaFeature{{Name: "prefers-reduced-motion", Value: "reduce"}}})
+		return err
+	})); err != nil {
+		t.Fatal(err)
+	}
 
 	const period = "?periodo=2023-final"
 	draft := refPlan + "/relazione/2023/bozza"
@@ -299,8 +312,10 @@ func TestBrowserRelazioneJourney(t *testing.T) {
 	// the motivazioni included.
 	open("published Relazione", "/trasparenza/cciaa-gran-sasso/piao-2023-2025/relazione/2023", http.StatusOK)
 	check("published Relazione", "Validata dall'OIV il "+decided, "Testo validato dall'OIV", summary[0], summary[1], notes[0].quoted(), notes[1].quoted())
-	if strings.Contains(mainText(), "non è ancora chiuso") {
+	if text := mainText(); strings.Contains(text, "non è ancora chiuso") {
 		t.Error("the published text keeps the warning replaced by the regeneration")
+	} else if strings.Contains(text, "Le schede di valutazione individuale dell'anno sono") || !strings.Contains(text, narrative.PublicIndividual) {
+		t.Error("the published text reports the results of the individual scorecards")
 	}
 
 	// The Segretario: the text is frozen, the section form refuses to edit.
