@@ -277,8 +277,8 @@ func TestBrowserRelazioneJourney(t *testing.T) {
 	oiv := client(t)
 	signIn(t, oiv, srv.URL, "oiv", testPassword)
 	if res, body := fetch(t, oiv, srv.URL+draft); res.StatusCode != http.StatusOK || strings.Contains(html.UnescapeString(body), summary[0]) ||
-		strings.Contains(html.UnescapeString(body), notes[0].what) {
-		t.Errorf("the OIV reads the draft before it is sent: %d", res.StatusCode)
+		strings.Contains(html.UnescapeString(body), notes[0].what) || !strings.Contains(html.UnescapeString(body), "l'OIV la legge quando gli viene inviata") {
+		t.Errorf("the OIV reads the draft before it is sent, or is not told why it cannot: %d", res.StatusCode)
 	}
 	submit("send to the OIV", http.StatusOK, chromedp.Click(chromedp.CSS(`main form[action$="/bozza/invia"] button[type=submit]`)))
 	check("draft sent", "Bozza inviata all'OIV.", "Inviata all'OIV")
