@@ -14,10 +14,14 @@ import (
 type DraftData struct {
 	Plan     model.PlanHeader
 	Year     int
-	Draft    *model.RelazioneDraft // nil: none yet
-	CanWrite bool                  // the Segretario Generale: create, edit, regenerate, send
-	Message  string                // a success, announced as status
-	Error    string                // a refusal (stale version, locked draft)
+	Draft    *model.RelazioneDraft // nil: none yet, or Withheld
+	Withheld bool                  // a draft exists but is not sent yet: the OIV does not read it
+	// YearValidated: the OIV validated the year while the draft was a bozza,
+	// which its decision does not cover
+	YearValidated bool
+	CanWrite      bool   // the Segretario Generale: create, edit, regenerate, send
+	Message       string // a success, announced as status
+	Error         string // a refusal (stale version, locked draft)
 }
 
 // Editable reports whether the draft can still change.
@@ -162,6 +166,14 @@ func fieldMessage(errs []FieldError, field string) string {
 		if e.Field == field {
 			return e.Message
 		}
+	}
+	return ""
+}
+
+// noteSep separates the k-th of n note numbers from the next: "2, 3, 4".
+func noteSep(k, n int) string {
+	if k < n-1 {
+		return ", "
 	}
 	return ""
 }

@@ -188,6 +188,12 @@ func Known(key string) bool {
 	return false
 }
 
+// PublicIndividual is the whole individual section of the published
+// Relazione: the individual scorecards are personal data (README,
+// "Amministrazione trasparente › Performance"), so the published version
+// carries none of their results, not even in aggregate.
+const PublicIndividual = "La versione pubblica della Relazione non riporta i risultati delle schede di valutazione individuale."
+
 // Input is what the draft is written from.
 type Input struct {
 	Year int

@@ -528,7 +528,7 @@ func (g gen) deviations() []Paragraph {
 func (g gen) individual() []Paragraph {
 	t := g.table(tIndividual)
 	if g.in.Public {
-		return []Paragraph{{Sentences: []Sentence{sentence("La versione pubblica della Relazione non riporta i risultati delle schede di valutazione individuale.")}}}
+		return []Paragraph{{Sentences: []Sentence{sentence(PublicIndividual)}}}
 	}
 	if t == nil || len(t.Rows) == 0 {
 		return noData("schede di valutazione individuale")

@@ -96,12 +96,33 @@ func (s *Server) draftData(r *http.Request) (templates.DraftData, error) {
 	d := templates.DraftData{Plan: h, Year: year, CanWrite: s.can(r, auth.WriteRelazione, auth.Resource{EnteID: h.EnteID})}
 	draft, err := s.store.RelazioneDraft(r.Context(), h.ID, year)
 	switch {
+	case err == nil && draftWithheld(r, draft):
+		d.Withheld = true
 	case err == nil:
 		d.Draft = &draft
 	case !errors.Is(err, store.ErrNotFound):
 		return d, err
 	}
+	if d.Draft != nil && d.Draft.Status == model.DraftBozza {
+		v, err := s.store.ValidationOf(r.Context(), h.ID, year)
+		switch {
+		case err == nil:
+			d.YearValidated = v.Outcome != model.NotValidated
+		case !errors.Is(err, store.ErrNotFound):
+			return d, err
+		}
+	}
 	return d, nil
+}
+
+// draftWithheld reports whether the draft's text is kept from the signed-in
+// user: the OIV reads what the Segretario Generale sends it (README,
+// "Relazione in forma di testo": Invia all'OIV, then the OIV reads it), not
+// the text while it is still being written — nor a bozza given back by a
+// non validata or a withdrawal, until it is sent again.
+func draftWithheld(r *http.Request, d model.RelazioneDraft) bool {
+	u := auth.FromContext(r.Context())
+	return d.Status == model.DraftBozza && u != nil && u.Role == auth.OIV
 }
 
 // relazioneDraftPage shows a year's draft (GET) to the ente's auditors.
@@ -397,7 +418,8 @@ func (s *Server) relazioneDraftRegenerate(w http.ResponseWriter, r *http.Request
 // addDraftText puts the year's draft, section by section, before the tables
 // of a Relazione download: the current text (the Segretario's, or the
 // generated one) of every section that has one. The published version carries
-// it only once the OIV's validation froze it.
+// it only once the OIV's validation froze it, and without the individual
+// results.
 func (s *Server) addDraftText(r *http.Request, h model.PlanHeader, doc *document.Document, public bool) error {
 	year, err := draftYear(r, h)
 	if err != nil {
@@ -410,11 +432,17 @@ func (s *Server) addDraftText(r *http.Request, h model.PlanHeader, doc *document
 	if err != nil {
 		return err
 	}
-	if public && d.Status != model.DraftValidata {
+	if public && d.Status != model.DraftValidata || draftWithheld(r, d) {
 		return nil
 	}
 	for _, sec := range d.Sections {
-		ps := textParagraphs(sec.Text())
+		text := sec.Text()
+		if public && sec.Key == narrative.KeyIndividual {
+			// written from the individual scorecards, generated or edited: the
+			// published version leaves them out, as its tables do
+			text = narrative.PublicIndividual
+		}
+		ps := textParagraphs(text)
 		if len(ps) == 0 {
 			continue
 		}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/piao-performance/piao/internal/itfmt"
 	"github.com/piao-performance/piao/internal/model"
+	"github.com/piao-performance/piao/internal/narrative"
 	"github.com/piao-performance/piao/internal/seed"
 	"github.com/piao-performance/piao/internal/store"
 	"github.com/piao-performance/piao/internal/testpdf"
@@ -67,6 +68,11 @@ func TestRelazioneDraftPages(t *testing.T) {
 	}
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("draft page: %d", res.StatusCode)
+	}
+	// a sentence with three sources: one superscript, the numbers apart ("2, 3, 4", not "234")
+	if !strings.Contains(body, `<sup><a href="#fonte-albero-2" aria-label="fonte 2">2</a>, <a href="#fonte-albero-3" aria-label="fonte 3">3</a>, `+
+		`<a href="#fonte-albero-4" aria-label="fonte 4">4</a></sup>`) {
+		t.Error("the notes of a sentence with several sources are not apart")
 	}
 	if res, _ := postForm(t, sg, page, url.Values{}); res.StatusCode != http.StatusConflict {
 		t.Errorf("second create: %d, want 409", res.StatusCode)
@@ -267,7 +273,158 @@ func TestRelazioneDraftPublished(t *testing.T) {
 	if res.StatusCode != http.StatusOK || !strings.Contains(body, sintesi) || !strings.Contains(html.UnescapeString(body), "Testo validato dall'OIV") {
 		t.Fatalf("published page: %d, text %v", res.StatusCode, strings.Contains(body, sintesi))
 	}
+	// the individual scorecards are personal data: the frozen draft speaks of
+	// them, the published text does not, neither on the page nor in the ODT
+	const individual = "Le schede di valutazione individuale dell&#39;anno sono"
+	if _, body := fetch(t, sg, page); !strings.Contains(body, individual) || !strings.Contains(body, "questa sezione è sostituita dalla frase") {
+		t.Fatal("the draft lacks the aggregate of the individual scorecards, or the note on its publication")
+	}
+	if strings.Contains(body, individual) || !strings.Contains(body, narrative.PublicIndividual) {
+		t.Errorf("the published text reports the individual scorecards (%v) or lacks the public sentence", strings.Contains(body, individual))
+	}
+	res, odt := fetch(t, client(t), pub+"/relazione.odt")
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("published ODT: %d", res.StatusCode)
+	}
+	if x := odtContent(t, odt); strings.Contains(x, "Le schede di valutazione individuale") || !strings.Contains(x, narrative.PublicIndividual) {
+		t.Errorf("the published ODT reports the individual scorecards (%v) or lacks the public sentence", strings.Contains(x, "Le schede di valutazione individuale"))
+	}
 	if res, _ := postForm(t, sg, page+"/sezioni/sintesi", url.Values{"testo": {"Dopo la validazione"}, "versione": {"3"}}); res.StatusCode != http.StatusConflict {
 		t.Errorf("edit of a validated draft: %d, want 409", res.StatusCode)
+	}
+}
+
+// TestRelazioneDraftHiddenFromOIVUntilSent: the OIV reads the draft the
+// Segretario Generale sends it, not the text he is still writing — neither
+// on the draft's page nor in the PDF, ODT and DOCX of the Relazione — and
+// reads it once sent. The ente's administrator still reads the bozza.
+func TestRelazioneDraftHiddenFromOIVUntilSent(t *testing.T) {
+	t.Parallel()
+	app, _, _ := authApp(t)
+	srv := httptest.NewServer(app)
+	defer srv.Close()
+	page := srv.URL + refPlan + "/relazione/2023/bozza"
+	sg, oiv, admin := client(t), client(t), client(t)
+	signIn(t, sg, srv.URL, "segretario", testPassword)
+	signIn(t, oiv, srv.URL, "oiv", testPassword)
+	signIn(t, admin, srv.URL, "admin", testPassword)
+	if res, _ := postForm(t, sg, page, url.Values{}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create: %d", res.StatusCode)
+	}
+	const draftText = "Appunti del Segretario ancora da rivedere."
+	if res, _ := postForm(t, sg, page+"/sezioni/sintesi", url.Values{"testo": {draftText}, "versione": {"1"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("edit: %d", res.StatusCode)
+	}
+	// generated text of the draft (the sintesi's is replaced): the data-quality section's
+	const generated = "Il periodo di misurazione non è ancora chiuso"
+	odt := func(c *http.Client) string {
+		t.Helper()
+		res, body := fetch(t, c, srv.URL+refPlan+"/relazione/2023/relazione.odt")
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("relazione.odt: %d", res.StatusCode)
+		}
+		return odtContent(t, body)
+	}
+	for who, c := range map[string]*http.Client{"segretario": sg, "admin": admin} {
+		if _, body := fetch(t, c, page); !strings.Contains(body, draftText) || !strings.Contains(html.UnescapeString(body), generated) {
+			t.Errorf("%s does not read the bozza", who)
+		}
+	}
+	res, body := fetch(t, oiv, page)
+	body = html.UnescapeString(body)
+	if res.StatusCode != http.StatusOK || strings.Contains(body, draftText) || strings.Contains(body, generated) ||
+		!strings.Contains(body, "l'OIV la legge quando gli viene inviata") || strings.Contains(body, "Crea la bozza") {
+		t.Errorf("the OIV on the unsent draft: %d, text shown %v", res.StatusCode, strings.Contains(body, draftText))
+	}
+	if x := odt(oiv); strings.Contains(x, draftText) || strings.Contains(x, generated) {
+		t.Error("the OIV's ODT carries the unsent draft")
+	}
+	if x := odt(sg); !strings.Contains(x, draftText) {
+		t.Error("the Segretario's ODT lacks his draft")
+	}
+	if res, _ := postForm(t, sg, page+"/invia", url.Values{"versione": {"2"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("send: %d", res.StatusCode)
+	}
+	if _, body := fetch(t, oiv, page); !strings.Contains(body, draftText) || !strings.Contains(html.UnescapeString(body), "Inviata all'OIV") {
+		t.Error("the OIV does not read the sent draft")
+	}
+	if x := odt(oiv); !strings.Contains(x, draftText) {
+		t.Error("the OIV's ODT lacks the sent draft")
+	}
+}
+
+// odtContent is the content.xml of an ODT.
+func odtContent(t *testing.T, body string) string {
+	t.Helper()
+	z, err := zip.NewReader(strings.NewReader(body), int64(len(body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range z.File {
+		if f.Name == "content.xml" {
+			rc, err := f.Open()
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := io.ReadAll(rc)
+			rc.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			return string(b)
+		}
+	}
+	t.Fatal("an ODT without content.xml")
+	return ""
+}
+
+// TestRelazioneDraftValidatedUnsent: the OIV validates a year whose draft
+// the Segretario never sent: the draft stays his bozza, its page says the
+// validation does not cover it, and the transparency page carries no text.
+func TestRelazioneDraftValidatedUnsent(t *testing.T) {
+	t.Parallel()
+	app, pool, _ := authApp(t)
+	ctx := context.Background()
+	st := store.New(pool)
+	doc, err := seed.Reference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := seed.SampleActuals(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.ImportMeasurements(ctx, "cciaa-gran-sasso", "piao-2023-2025", rows,
+		store.ImportOptions{Actor: seed.SampleActor, Status: "approved", ClosePeriods: true, Demo: true}); err != nil {
+		t.Fatal(err)
+	}
+	h, err := st.PlanHeader(ctx, "cciaa-gran-sasso", "piao-2023-2025")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(app)
+	defer srv.Close()
+	sg := client(t)
+	signIn(t, sg, srv.URL, "segretario", testPassword)
+	page := srv.URL + refPlan + "/relazione/2023/bozza"
+	if res, _ := postForm(t, sg, page, url.Values{}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create: %d", res.StatusCode)
+	}
+	if _, body := fetch(t, sg, page); strings.Contains(body, "già validato") {
+		t.Error("the note of a validation before any")
+	}
+	v := model.Validation{Year: 2023, Outcome: model.Validated, DecidedOn: time.Now().In(itfmt.Rome()), DocumentName: "validazione.pdf",
+		DocumentType: "application/pdf", Document: []byte("%PDF-1.4 x")}
+	if err := st.SetValidation(ctx, h, v, "", "oiv"); err != nil {
+		t.Fatal(err)
+	}
+	res, body := fetch(t, sg, page)
+	body = html.UnescapeString(body)
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, "L'OIV ha già validato l'anno senza questo testo") || !strings.Contains(body, "Invia all'OIV") {
+		t.Errorf("the unsent draft of a validated year: %d", res.StatusCode)
+	}
+	res, body = fetch(t, client(t), srv.URL+"/trasparenza/cciaa-gran-sasso/piao-2023-2025/relazione/2023")
+	if res.StatusCode != http.StatusOK || strings.Contains(html.UnescapeString(body), "Testo validato dall'OIV") {
+		t.Errorf("published page: %d, with the unsent text %v", res.StatusCode, strings.Contains(html.UnescapeString(body), "Testo validato dall'OIV"))
 	}
 }

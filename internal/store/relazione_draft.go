@@ -211,9 +211,13 @@ func (s *Store) SendDraftToOIV(ctx context.Context, h model.PlanHeader, year, ve
 }
 
 // freezeDraft follows the OIV's decision on a year inside its transaction: a
-// decision that validates (with or without reserve) freezes the draft; "non
-// validata" or a withdrawal gives it back to the Segretario as a bozza. It
-// returns the draft's status before and after ("" when the year has none).
+// decision that validates (with or without reserve) freezes the draft the
+// Segretario sent; "non validata" or a withdrawal gives it back to the
+// Segretario as a bozza. A bozza never sent stays a bozza, unpublished: the
+// OIV does not read it (README, "Relazione in forma di testo"), so its
+// decision does not cover it; once sent, a correction of the decision
+// freezes it. It returns the draft's status before and after ("" when the
+// year has none).
 func freezeDraft(ctx context.Context, tx pgx.Tx, planID int64, year int, validates bool, actor string) (before, after string, err error) {
 	err = tx.QueryRow(ctx, `SELECT status FROM relazione_drafts WHERE plan_id = $1 AND year = $2 FOR UPDATE`, planID, year).Scan(&before)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -224,6 +228,9 @@ func freezeDraft(ctx context.Context, tx pgx.Tx, planID int64, year int, validat
 	}
 	after = model.DraftBozza
 	if validates {
+		if before == model.DraftBozza {
+			return before, before, nil
+		}
 		after = model.DraftValidata
 	}
 	if _, err := tx.Exec(ctx, `UPDATE relazione_drafts SET status = $3,

@@ -96,3 +96,43 @@ func TestRelazioneDraftStore(t *testing.T) {
 		}
 	}
 }
+
+// TestRelazioneDraftUnsentNotFrozen: the OIV's validation freezes the draft
+// it was sent, not a bozza it could not read: that stays a bozza, editable
+// and unpublished; sent afterwards, a correction of the decision freezes it.
+func TestRelazioneDraftUnsentNotFrozen(t *testing.T) {
+	t.Parallel()
+	ref := testfix.Reference(t, testfix.WithSampleActuals())
+	st, h, ctx := ref.Store, ref.Plan, context.Background()
+	secs := []model.DraftSection{{Key: "sintesi", Generated: []model.DraftParagraph{{Sentences: []model.DraftSentence{{Text: "Testo."}}}}}}
+	if err := st.CreateRelazioneDraft(ctx, h, 2023, secs, "segretario"); err != nil {
+		t.Fatal(err)
+	}
+	v := model.Validation{Year: 2023, Outcome: model.Validated, DecidedOn: romeToday(), DocumentName: "validazione.pdf",
+		DocumentType: "application/pdf", Document: []byte("%PDF-1.4 x")}
+	if err := st.SetValidation(ctx, h, v, "", "oiv"); err != nil {
+		t.Fatal(err)
+	}
+	d, err := st.RelazioneDraft(ctx, h.ID, 2023)
+	if err != nil || d.Status != model.DraftBozza || d.SentAt != nil || d.ValidatedAt != nil || d.Version != 1 {
+		t.Fatalf("an unsent draft after the validation: %+v %v", d, err)
+	}
+	edited := "Testo del Segretario."
+	if err := st.SaveDraftSection(ctx, h, 2023, "sintesi", &edited, 1, "segretario"); err != nil {
+		t.Fatalf("edit after the validation of the year: %v", err)
+	}
+	if err := st.SendDraftToOIV(ctx, h, 2023, 2, "segretario"); err != nil {
+		t.Fatal(err)
+	}
+	cur, err := st.ValidationOf(ctx, h.ID, 2023)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v.Correction = "il testo della Relazione è stato inviato dopo la validazione"
+	if err := st.SetValidation(ctx, h, v, cur.Stamp(), "oiv"); err != nil {
+		t.Fatal(err)
+	}
+	if d, _ := st.RelazioneDraft(ctx, h.ID, 2023); d.Status != model.DraftValidata || d.SentBy != "segretario" || d.Sections[0].Text() != edited {
+		t.Fatalf("the sent draft after the correction: %+v", d)
+	}
+}
