@@ -20,17 +20,16 @@ import (
 	"github.com/piao-performance/piao/templates"
 )
 
-// dashCache keeps built dashboards by plan, period, reader visibility and
-// filters. An entry is used only while the store's fingerprint of the period
-// (and of the previous year's, used for comparisons) is unchanged, so every
-// write is seen at once: the cache saves the snapshot, the scoring and a dozen
-// queries per view, not correctness.
-//
-// The same cache, keyed by plan and period and checked against the plan's
-// public version (bumped at commit by every measurement write, migration
-// 000026), keeps the cockpit's counts, corrective actions and approval
-// queue: three queries over every indicator of the plan, the costliest part
-// of a signed-in dashboard on a large plan.
+// fpCache keeps what the dashboard builds, checked on every read against
+// the plan's version (migration 000026: bumped at commit by every write to
+// what the dashboard shows — measurements of any status, periods, rules,
+// targets, revisions, the benchmarks' plans), so every write is seen at once
+// and by every replica. The dashboards are keyed by plan, period, reader
+// visibility and filters: the cache saves the snapshot, the scoring and a
+// dozen queries per view. The cockpit's counts, corrective actions and
+// approval queue are keyed by plan and period: three queries over every
+// indicator of the plan, the costliest part of a signed-in dashboard on a
+// large plan.
 type fpCache[T any] struct {
 	mu sync.Mutex
 	m  map[string]fpEntry[T]
@@ -70,20 +69,17 @@ type cockpitParts struct {
 }
 
 // cockpitParts returns the cockpit's data of period p, from the cache while
-// the plan's version is unchanged. The version is read first: data read
-// after it is at least as new, so the cache never serves a state older
-// than the version it is filed under.
-func (s *Server) cockpitParts(r *http.Request, h model.PlanHeader, p model.Period) (cockpitParts, error) {
+// the plan's version is fp.
+func (s *Server) cockpitParts(r *http.Request, h model.PlanHeader, p model.Period, fp string) (cockpitParts, error) {
 	ctx := r.Context()
-	v, err := s.store.PublicVersion(ctx, h.EnteSlug, h.Slug)
-	if err != nil {
-		return cockpitParts{}, err
-	}
-	key, fp := fmt.Sprintf("%d|%d", h.ID, p.ID), strconv.FormatInt(v.Version, 10)
+	key := fmt.Sprintf("%d|%d", h.ID, p.ID)
 	if c, ok := s.cockpits.get(key, fp); ok {
 		return c, nil
 	}
-	var c cockpitParts
+	var (
+		c   cockpitParts
+		err error
+	)
 	if c.total, c.byPosition, err = s.store.Collection(ctx, h, p); err != nil {
 		return c, err
 	}
@@ -143,14 +139,22 @@ func (s *Server) renderDashboard(w http.ResponseWriter, r *http.Request, status 
 	if !found {
 		return s.page(w, r, http.StatusOK, templates.DashboardPage(templates.DashboardData{Plan: h, Periods: periods}))
 	}
-	data, err := s.dashboardData(r, h, p, vis, periods)
+	// The plan's version, read before anything cached under it: data read
+	// after it is at least as new, so a cache never serves a state older
+	// than the version it is filed under.
+	v, err := s.store.PublicVersion(ctx, h.EnteSlug, h.Slug)
+	if err != nil {
+		return err
+	}
+	fp := strconv.FormatInt(v.Version, 10)
+	data, err := s.dashboardData(r, h, p, vis, periods, fp)
 	if err != nil {
 		return err
 	}
 	data.Period, data.AllPeriods, data.Private = p, every, vis == model.Approved
 	if data.Private {
 		c := templates.CockpitData{Today: romeToday(), CanApprove: s.can(r, auth.Approve, auth.Resource{EnteID: h.EnteID}), Bulk: bulk}
-		parts, err := s.cockpitParts(r, h, p)
+		parts, err := s.cockpitParts(r, h, p, fp)
 		if err != nil {
 			return err
 		}
@@ -163,18 +167,14 @@ func (s *Server) renderDashboard(w http.ResponseWriter, r *http.Request, status 
 	return s.page(w, r, status, templates.DashboardPage(data))
 }
 
-// dashboardData is the scored part of the dashboard, from the cache when the
-// period's data did not change.
-func (s *Server) dashboardData(r *http.Request, h model.PlanHeader, p model.Period, vis model.Visibility, periods []model.Period) (templates.DashboardData, error) {
+// dashboardData is the scored part of the dashboard, from the cache while
+// the plan's version is fp.
+func (s *Server) dashboardData(r *http.Request, h model.PlanHeader, p model.Period, vis model.Visibility, periods []model.Period, fp string) (templates.DashboardData, error) {
 	ctx := r.Context()
 	q := r.URL.Query()
 	f := dashboard.Filters{Kind: clean(q.Get("tipo")), Dirigente: clean(q.Get("dirigente")), Status: clean(q.Get("stato"))}
 	if a, err := strconv.Atoi(q.Get("ambito")); err == nil && a > 0 && a < 100 {
 		f.Area = a
-	}
-	fp, err := s.store.FingerprintWithPrevious(ctx, h, p)
-	if err != nil {
-		return templates.DashboardData{}, err
 	}
 	// the periods with data are part of the page (its period navigation)
 	key := fmt.Sprintf("%d|%d|%d|%+v|%d", h.ID, p.ID, vis, f, len(periods))
