@@ -111,7 +111,10 @@ func romeToday() time.Time { return time.Now().In(itfmt.Rome()) }
 
 func (s *Server) renderDashboard(w http.ResponseWriter, r *http.Request, status int, bulk templates.BulkForm) error {
 	ctx := r.Context()
-	h, all, err := s.store.PlanHeaderAndPeriods(ctx, param(r, "ente"), param(r, "plan"))
+	// the plan's version comes first: anything cached is filed under the
+	// version read before it, so a cache never serves a state older than
+	// the version it is filed under
+	h, all, version, err := s.store.PlanHeaderAndPeriods(ctx, param(r, "ente"), param(r, "plan"))
 	if err != nil {
 		return err
 	}
@@ -139,14 +142,7 @@ func (s *Server) renderDashboard(w http.ResponseWriter, r *http.Request, status 
 	if !found {
 		return s.page(w, r, http.StatusOK, templates.DashboardPage(templates.DashboardData{Plan: h, Periods: periods}))
 	}
-	// The plan's version, read before anything cached under it: data read
-	// after it is at least as new, so a cache never serves a state older
-	// than the version it is filed under.
-	v, err := s.store.PublicVersion(ctx, h.EnteSlug, h.Slug)
-	if err != nil {
-		return err
-	}
-	fp := strconv.FormatInt(v.Version, 10)
+	fp := strconv.FormatInt(version, 10)
 	data, err := s.dashboardData(r, h, p, vis, periods, fp)
 	if err != nil {
 		return err

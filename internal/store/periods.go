@@ -164,14 +164,20 @@ func periodsWithDataSQL(plan string) string {
 		FROM periods p WHERE p.plan_id = (SELECT id FROM pl) ORDER BY p.ends_on`
 }
 
-// PlanHeaderAndPeriods is PlanHeader and PeriodsWithData for both
-// visibilities in one round trip: the dashboard runs it on every view.
-func (s *Store) PlanHeaderAndPeriods(ctx context.Context, ente, slug string) (model.PlanHeader, model.PlanPeriods, error) {
+// PlanHeaderAndPeriods is PlanHeader, PeriodsWithData for both
+// visibilities and the plan's public version (PublicVersion) in one round
+// trip: the dashboard runs it on every view. The version is read first, so
+// what is read after it is at least as new.
+func (s *Store) PlanHeaderAndPeriods(ctx context.Context, ente, slug string) (model.PlanHeader, model.PlanPeriods, int64, error) {
 	var (
-		h  model.PlanHeader
-		pp model.PlanPeriods
-		b  pgx.Batch
+		h       model.PlanHeader
+		pp      model.PlanPeriods
+		b       pgx.Batch
+		version int64
 	)
+	b.Queue(`SELECT coalesce(sum(v.version), 0)::bigint FROM public_versions v
+		WHERE v.plan_id = (SELECT p.id FROM plans p JOIN enti e ON e.id = p.ente_id WHERE e.slug = $1 AND p.slug = $2)`,
+		ente, slug).QueryRow(func(row pgx.Row) error { return row.Scan(&version) })
 	b.Queue(planHeaderSQL, ente, slug).QueryRow(func(row pgx.Row) error {
 		return row.Scan(&h.ID, &h.EnteID, &h.EnteSlug, &h.EnteName, &h.Slug, &h.Title, &h.StartYear, &h.EndYear, &h.RevisionSeq, &h.RevisionLabel, &h.SourceTitle)
 	})
@@ -179,12 +185,12 @@ func (s *Store) PlanHeaderAndPeriods(ctx context.Context, ente, slug string) (mo
 		ente, slug).Query(collectPeriods(&pp))
 	err := s.pool.SendBatch(ctx, &b).Close()
 	if errors.Is(err, pgx.ErrNoRows) {
-		return h, pp, ErrNotFound
+		return h, pp, 0, ErrNotFound
 	}
 	if err != nil {
-		return h, pp, fmt.Errorf("plan %s/%s with periods: %w", ente, slug, err)
+		return h, pp, 0, fmt.Errorf("plan %s/%s with periods: %w", ente, slug, err)
 	}
-	return h, pp, nil
+	return h, pp, version, nil
 }
 
 // CurrentPeriod is the period a signed-in cockpit opens on: the open period

@@ -30,7 +30,7 @@ func TestPlanHeaderAndPeriodsMatchesPeriodsWithData(t *testing.T) {
 	}
 	check := func(step string, wantPrivate, wantPublic int) {
 		t.Helper()
-		h, all, err := f.st.PlanHeaderAndPeriods(ctx, "cciaa-gran-sasso", "piao-2023-2025")
+		h, all, version, err := f.st.PlanHeaderAndPeriods(ctx, "cciaa-gran-sasso", "piao-2023-2025")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -43,6 +43,13 @@ func TestPlanHeaderAndPeriodsMatchesPeriodsWithData(t *testing.T) {
 		}
 		if !reflect.DeepEqual(all.All(), every) {
 			t.Errorf("%s: All() %+v, want Periods %+v", step, all.All(), every)
+		}
+		pv, err := f.st.PublicVersion(ctx, "cciaa-gran-sasso", "piao-2023-2025")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if version != pv.Version {
+			t.Errorf("%s: version %d, want PublicVersion's %d", step, version, pv.Version)
 		}
 		for vis, want := range map[model.Visibility]int{model.Approved: wantPrivate, model.Public: wantPublic} {
 			ref, err := f.st.PeriodsWithData(ctx, f.h.ID, vis)
@@ -84,11 +91,11 @@ func TestPlanHeaderAndPeriodsMatchesPeriodsWithData(t *testing.T) {
 	}
 	check("final closed", 2, 1)
 
-	if _, _, err := f.st.PlanHeaderAndPeriods(ctx, "cciaa-gran-sasso", "nessuno"); !errors.Is(err, store.ErrNotFound) {
+	if _, _, _, err := f.st.PlanHeaderAndPeriods(ctx, "cciaa-gran-sasso", "nessuno"); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("unknown plan: %v, want ErrNotFound", err)
 	}
 	// the connection is usable after the failed batch
-	if _, _, err := f.st.PlanHeaderAndPeriods(ctx, "cciaa-gran-sasso", "piao-2023-2025"); err != nil {
+	if _, _, _, err := f.st.PlanHeaderAndPeriods(ctx, "cciaa-gran-sasso", "piao-2023-2025"); err != nil {
 		t.Fatal(err)
 	}
 }
