@@ -44,7 +44,7 @@ bench: build ## engine benchmarks, then load on the real server with synthetic p
 	$(GO) test -run '^$$' -bench ParsePDF200 -benchtime 3x ./internal/piaoparse/
 	./$(BIN) withdb -- $(GO) run ./cmd/piaobench -json bin/bench.json
 
-PUBLIC_ROUTES = ^(public-|reference-csv|synthetic-csv)
+PUBLIC_ROUTES = ^(public-|reference-csv|reference-json|synthetic-csv|synthetic-json)
 
 bench-replicas: build ## two `piao serve` processes on one database: public reads and saves in turn, consistency after writes, each one's peak memory
 	./$(BIN) withdb -- $(GO) run ./cmd/piaobench -replicas 2 -piao $(BIN) -only '$(PUBLIC_ROUTES)|^measurement-save$$' -json bin/bench-replicas.json
