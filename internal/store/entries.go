@@ -54,28 +54,23 @@ type NewAttachment struct {
 func (s *Store) EntryIndicator(ctx context.Context, h model.PlanHeader, key string, year int) (model.EntryIndicator, error) {
 	var x model.EntryIndicator
 	var objID int64
+	// the owners come with the indicator: one round trip, then one for the
+	// details (indicators batches its queries)
 	err := s.pool.QueryRow(ctx, `SELECT i.id, i.key, i.code, i.name, i.algorithm, i.source, i.unit, i.formula,
-			coalesce(i.scale::float8, 0), o.id, o.code, o.title
+			coalesce(i.scale::float8, 0), o.id, o.code, o.title,
+			coalesce((SELECT array_agg(r.id ORDER BY r.id) FROM objective_owners oo JOIN roles r ON r.id = oo.role_id WHERE oo.objective_id = o.id), '{}'),
+			coalesce((SELECT array_agg(r.title ORDER BY r.id) FROM objective_owners oo JOIN roles r ON r.id = oo.role_id WHERE oo.objective_id = o.id), '{}')
 		FROM indicators i JOIN objectives o ON o.id = i.objective_id WHERE i.plan_id = $1 AND i.key = $2`, h.ID, key).Scan(
-		&x.ID, &x.Key, &x.Code, &x.Name, &x.Algorithm, &x.Source, &x.Unit, &x.Formula, &x.Scale, &objID, &x.ObjectiveCode, &x.ObjectiveTitle)
+		&x.ID, &x.Key, &x.Code, &x.Name, &x.Algorithm, &x.Source, &x.Unit, &x.Formula, &x.Scale, &objID, &x.ObjectiveCode, &x.ObjectiveTitle,
+		&x.Owners, &x.OwnerTitles)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return x, ErrNotFound
 	}
 	if err != nil {
 		return x, fmt.Errorf("indicator %s: %w", key, err)
 	}
-	rows, err := s.pool.Query(ctx, `SELECT r.id, r.title FROM objective_owners oo JOIN roles r ON r.id = oo.role_id
-		WHERE oo.objective_id = $1 ORDER BY r.id`, objID)
-	if err != nil {
-		return x, fmt.Errorf("owners: %w", err)
-	}
-	var id int64
-	var title string
-	if _, err := pgx.ForEachRow(rows, []any{&id, &title}, func() error {
-		x.Owners, x.OwnerTitles = append(x.Owners, id), append(x.OwnerTitles, title)
-		return nil
-	}); err != nil {
-		return x, fmt.Errorf("owners: %w", err)
+	if len(x.Owners) == 0 { // as before: nil when the objective has no owner
+		x.Owners, x.OwnerTitles = nil, nil
 	}
 	details, err := s.indicators(ctx, h, objID, x.ID)
 	if err != nil {

@@ -256,77 +256,82 @@ func (s *Store) objectiveOrganisation(ctx context.Context, d *model.ObjectiveDet
 	return nil
 }
 
-// indicators loads the indicators of one objective with their inputs,
-// baselines and the targets of the revision in force.
 // indicators loads the indicators of one objective (only indicatorID when it
-// is not 0) with their inputs, baselines and the targets in force.
+// is not 0) with their inputs, baselines and the targets in force, in one
+// round trip (a batch of four queries, read in order): the entry form and
+// every save read it.
 func (s *Store) indicators(ctx context.Context, h model.PlanHeader, objectiveID, indicatorID int64) ([]model.IndicatorDetail, error) {
-	rows, err := s.pool.Query(ctx, `
+	var (
+		b    pgx.Batch
+		out  []model.IndicatorDetail
+		byID = map[int64]*model.IndicatorDetail{}
+		id   int64
+	)
+	b.Queue(`
 		SELECT i.id, i.key, i.code, i.code_text, i.name, i.algorithm, i.source, i.unit, i.polarity, i.formula,
 		       i.scale::float8, coalesce(i.derived_function, ''), i.derived_kinds, i.component, i.note,
 		       coalesce((SELECT array_agg(r.key ORDER BY x.position) FROM indicator_refs x JOIN indicators r ON r.id = x.ref_indicator_id
 		                 WHERE x.indicator_id = i.id), '{}')
-		FROM indicators i WHERE i.objective_id = $1 AND ($2 = 0 OR i.id = $2) ORDER BY i.position`, objectiveID, indicatorID)
-	if err != nil {
-		return nil, fmt.Errorf("indicators: %w", err)
-	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (model.IndicatorDetail, error) {
-		var x model.IndicatorDetail
-		return x, r.Scan(&x.ID, &x.Key, &x.Code, &x.CodeText, &x.Name, &x.Algorithm, &x.Source, &x.Unit, &x.Polarity,
-			&x.Formula, &x.Scale, &x.Derived, &x.Kinds, &x.Component, &x.Note, &x.Refs)
-	})
-	if err != nil {
-		return nil, fmt.Errorf("indicators: %w", err)
-	}
-	byID := map[int64]*model.IndicatorDetail{}
-	for i := range out {
-		byID[out[i].ID] = &out[i]
-	}
-	rows, err = s.pool.Query(ctx, `SELECT x.indicator_id, x.key, x.label FROM indicator_inputs x
-		JOIN indicators i ON i.id = x.indicator_id WHERE i.objective_id = $1 AND ($2 = 0 OR i.id = $2)
-		ORDER BY x.indicator_id, x.position`, objectiveID, indicatorID)
-	if err != nil {
-		return nil, fmt.Errorf("inputs: %w", err)
-	}
-	var id int64
+		FROM indicators i WHERE i.objective_id = $1 AND ($2 = 0 OR i.id = $2) ORDER BY i.position`, objectiveID, indicatorID).
+		Query(func(rows pgx.Rows) error {
+			var err error
+			out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (model.IndicatorDetail, error) {
+				var x model.IndicatorDetail
+				return x, r.Scan(&x.ID, &x.Key, &x.Code, &x.CodeText, &x.Name, &x.Algorithm, &x.Source, &x.Unit, &x.Polarity,
+					&x.Formula, &x.Scale, &x.Derived, &x.Kinds, &x.Component, &x.Note, &x.Refs)
+			})
+			if err != nil {
+				return fmt.Errorf("indicators: %w", err)
+			}
+			for i := range out {
+				byID[out[i].ID] = &out[i]
+			}
+			return nil
+		})
 	var inp plan.Input
-	_, err = pgx.ForEachRow(rows, []any{&id, &inp.Key, &inp.Label}, func() error {
-		byID[id].Inputs = append(byID[id].Inputs, inp)
+	b.Queue(`SELECT x.indicator_id, x.key, x.label FROM indicator_inputs x
+		JOIN indicators i ON i.id = x.indicator_id WHERE i.objective_id = $1 AND ($2 = 0 OR i.id = $2)
+		ORDER BY x.indicator_id, x.position`, objectiveID, indicatorID).Query(func(rows pgx.Rows) error {
+		_, err := pgx.ForEachRow(rows, []any{&id, &inp.Key, &inp.Label}, func() error {
+			byID[id].Inputs = append(byID[id].Inputs, inp)
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("inputs: %w", err)
+		}
 		return nil
 	})
-	if err != nil {
-		return nil, fmt.Errorf("inputs: %w", err)
-	}
-	rows, err = s.pool.Query(ctx, `SELECT b.indicator_id, b.year, b.value::float8, b.text, b.footnote FROM baselines b
+	var bl plan.Baseline
+	b.Queue(`SELECT b.indicator_id, b.year, b.value::float8, b.text, b.footnote FROM baselines b
 		JOIN indicators i ON i.id = b.indicator_id WHERE i.objective_id = $1 AND ($2 = 0 OR i.id = $2)
-		ORDER BY b.indicator_id, b.year`, objectiveID, indicatorID)
-	if err != nil {
-		return nil, fmt.Errorf("baselines: %w", err)
-	}
-	var b plan.Baseline
-	_, err = pgx.ForEachRow(rows, []any{&id, &b.Year, &b.Value, &b.Text, &b.Footnote}, func() error {
-		byID[id].Baselines = append(byID[id].Baselines, b)
-		b = plan.Baseline{}
+		ORDER BY b.indicator_id, b.year`, objectiveID, indicatorID).Query(func(rows pgx.Rows) error {
+		_, err := pgx.ForEachRow(rows, []any{&id, &bl.Year, &bl.Value, &bl.Text, &bl.Footnote}, func() error {
+			byID[id].Baselines = append(byID[id].Baselines, bl)
+			bl = plan.Baseline{}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("baselines: %w", err)
+		}
 		return nil
 	})
-	if err != nil {
-		return nil, fmt.Errorf("baselines: %w", err)
-	}
-	rows, err = s.pool.Query(ctx, targetsInForce+` AND i.objective_id = $2 AND ($3 = 0 OR i.id = $3)
-		ORDER BY t.indicator_id, t.year, r.seq DESC`, h.RevisionSeq, objectiveID, indicatorID)
-	if err != nil {
-		return nil, fmt.Errorf("targets: %w", err)
-	}
 	var t model.TargetInForce
 	var v float64
-	_, err = pgx.ForEachRow(rows, []any{&id, &t.Year, &t.Operator, &v, &t.Text, &t.Revision}, func() error {
-		val := v
-		t.Value = &val
-		byID[id].Targets = append(byID[id].Targets, t)
+	b.Queue(targetsInForce+` AND i.objective_id = $2 AND ($3 = 0 OR i.id = $3)
+		ORDER BY t.indicator_id, t.year, r.seq DESC`, h.RevisionSeq, objectiveID, indicatorID).Query(func(rows pgx.Rows) error {
+		_, err := pgx.ForEachRow(rows, []any{&id, &t.Year, &t.Operator, &v, &t.Text, &t.Revision}, func() error {
+			val := v
+			t.Value = &val
+			byID[id].Targets = append(byID[id].Targets, t)
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("targets: %w", err)
+		}
 		return nil
 	})
-	if err != nil {
-		return nil, fmt.Errorf("targets: %w", err)
+	if err := s.pool.SendBatch(ctx, &b).Close(); err != nil {
+		return nil, fmt.Errorf("objective %d: %w", objectiveID, err)
 	}
 	return out, nil
 }
