@@ -33,6 +33,10 @@ type report struct {
 	Replicas    []replicaInfo      `json:"replicas,omitempty"`
 	Consistency []consistencyCheck `json:"consistency"`
 	Comparison  []comparison       `json:"comparison,omitempty"`
+	// StaticDrift is the static file's p95 in both runs: no database, so
+	// its ratio is the machine's own drift between them, printed beside
+	// the routes' ratios (not a target).
+	StaticDrift *comparison `json:"static_drift,omitempty"`
 }
 
 // loadInfo says what was loaded and how long it took.
@@ -40,7 +44,7 @@ type loadInfo struct {
 	ReferenceSeconds    float64 `json:"reference_seconds"`
 	GenerateSeconds     float64 `json:"generate_seconds"`
 	SyntheticSeconds    float64 `json:"synthetic_seconds"`
-	AnalyzeSeconds      float64 `json:"analyze_seconds"` // VACUUM (ANALYZE) after loading
+	AnalyzeSeconds      float64 `json:"analyze_seconds"` // VACUUM (ANALYZE) and CHECKPOINT after loading
 	Enti                int     `json:"synthetic_enti"`
 	IndicatorsPerEnte   int     `json:"indicators_per_ente"`
 	Measurements        int     `json:"measurements"` // rows imported, all plans (approved, periods closed, demo)
@@ -181,7 +185,7 @@ func printTable(w io.Writer, r *report) {
 			e.Objectives, e.Indicators, e.Year, ms(e.CompileMs), e.AllocsPerScore, e.AllocsPerIndicator, size(int64(e.BytesPerScore)))
 	}
 	l := r.Load
-	fmt.Fprintf(bw, "load: reference plan in %.2fs; %d synthetic plans × %d indicators × %d years generated (%.1fs summed) and loaded one at a time in %.1fs; VACUUM (ANALYZE) %.1fs\n",
+	fmt.Fprintf(bw, "load: reference plan in %.2fs; %d synthetic plans × %d indicators × %d years generated (%.1fs summed) and loaded one at a time in %.1fs; VACUUM (ANALYZE) and CHECKPOINT %.1fs\n",
 		l.ReferenceSeconds, l.Enti, l.IndicatorsPerEnte, r.Options.Years, l.GenerateSeconds, l.SyntheticSeconds, l.AnalyzeSeconds)
 	fmt.Fprintf(bw, "dashboards: signed in as Segretario Generale, one session per client; large ente %s, %d indicators × %d years, generated in %.1fs, loaded in %.1fs\n",
 		dash(l.BigEnte), l.BigIndicators, r.Options.Years, l.BigGenerateSeconds, l.BigSeconds)
