@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/piao-performance/piao/internal/auth"
 	"github.com/piao-performance/piao/internal/itfmt"
 	"github.com/piao-performance/piao/internal/model"
@@ -157,14 +159,7 @@ func TestBulkApprovalsFromTheCockpit(t *testing.T) {
 	t.Parallel()
 	srv, pool, st, h := authServer(t)
 	ctx := context.Background()
-	p, err := st.Period(ctx, h.ID, 2025, "final")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var pos int64
-	if err := pool.QueryRow(ctx, `SELECT id FROM roles WHERE key = 'dir-ef'`).Scan(&pos); err != nil {
-		t.Fatal(err)
-	}
+	p, pos := finalAndEF(t, pool, st, h, 2025)
 	keys, versions := submitted(t, st, h, p, pos, 3)
 	action := srv.URL + refPlan + "/misurazioni/approvazioni?periodo=2025-final"
 
@@ -268,14 +263,7 @@ func TestBulkApprovalNeedsTheMotivazioni(t *testing.T) {
 	t.Parallel()
 	srv, pool, st, h := authServer(t)
 	ctx := context.Background()
-	p, err := st.Period(ctx, h.ID, 2023, "final")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var pos int64
-	if err := pool.QueryRow(ctx, `SELECT id FROM roles WHERE key = 'dir-ef'`).Scan(&pos); err != nil {
-		t.Fatal(err)
-	}
+	p, pos := finalAndEF(t, pool, st, h, 2023)
 	items, err := st.Worklist(ctx, h, p, pos)
 	if err != nil {
 		t.Fatal(err)
@@ -348,14 +336,7 @@ func TestCockpitSeesEveryWrite(t *testing.T) {
 	t.Parallel()
 	srv, pool, st, h := authServer(t)
 	ctx := context.Background()
-	p, err := st.Period(ctx, h.ID, 2025, "final")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var pos int64
-	if err := pool.QueryRow(ctx, `SELECT id FROM roles WHERE key = 'dir-ef'`).Scan(&pos); err != nil {
-		t.Fatal(err)
-	}
+	p, pos := finalAndEF(t, pool, st, h, 2025)
 	sg := client(t)
 	signIn(t, sg, srv.URL, "segretario", testPassword)
 	page := srv.URL + refPlan + "/cruscotto?periodo=2025-final"
@@ -376,4 +357,20 @@ func TestCockpitSeesEveryWrite(t *testing.T) {
 	if strings.Contains(body, `name="voce" value="`+keys[0]+`"`) {
 		t.Error("the approved entry is still in the queue")
 	}
+}
+
+// finalAndEF returns the final period of year and the position id of the
+// dirigente of dir-ef, whose entries the cockpit tests submit.
+func finalAndEF(t *testing.T, pool *pgxpool.Pool, st *store.Store, h model.PlanHeader, year int) (model.Period, int64) {
+	t.Helper()
+	ctx := context.Background()
+	p, err := st.Period(ctx, h.ID, year, "final")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pos int64
+	if err := pool.QueryRow(ctx, `SELECT id FROM roles WHERE key = 'dir-ef'`).Scan(&pos); err != nil {
+		t.Fatal(err)
+	}
+	return p, pos
 }
