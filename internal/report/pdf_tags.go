@@ -22,34 +22,70 @@ import (
 // dictionary, an sRGB output intent. README "The Relazione as a document"
 // says why the project's own writer does it rather than a conversion.
 
-// pdfElem is a structure element: its standard type, its parent (an index
-// in pdfTags.elems; -1 for the root, Document) and its kids in order.
-type pdfElem struct {
-	typ    string
-	parent int
-	attr   string // e.g. "/A <</O /Table /Scope /Column>>"
-	kids   []pdfKid
+// pdfTags is the structure tree as the drawing pass builds it, written at
+// the end (its elements need their kids' numbers). A table of 5,000 rows
+// is some 55,000 elements, so each is kept in parallel slices of small
+// integers, about 30 bytes, not as a struct of strings and slices: the
+// memory of a large document stays close to that of a small one
+// (TestWritePDFFlatMemory).
+type pdfTags struct {
+	names       []string // element types and attributes; names[0] is "" (no attribute)
+	typ, attr   []uint8  // each element's type and attribute, indices in names
+	parent      []int32  // -1 for the root, Document
+	first, last []int32  // the element's kids: a list in kids; -1 when none
+	kids        []pdfKid
+
+	cur      int     // the element that text drawn now belongs to
+	open     bool    // a marked-content sequence is open on the page
+	openElem int     // ...for this element
+	pageMC   []int32 // the current page's sequences: MCID → element
+	parents  [][]int32
 }
 
 // pdfKid is a child element (elem ≥ 0) or a marked-content sequence of a
-// page (elem < 0).
+// page (elem < 0), and the next kid of the same element (-1: the last).
 type pdfKid struct {
-	elem       int
-	page, mcid int
-}
-
-// pdfTags is the structure tree as the drawing pass builds it.
-type pdfTags struct {
-	elems    []pdfElem
-	cur      int   // the element that text drawn now belongs to
-	open     bool  // a marked-content sequence is open on the page
-	openElem int   // ...for this element
-	pageMC   []int // the current page's sequences: MCID → element
-	parents  [][]int
+	next, elem, page, mcid int32
 }
 
 func newPDFTags() *pdfTags {
-	return &pdfTags{elems: []pdfElem{{typ: "Document", parent: -1}}}
+	t := &pdfTags{names: []string{""}}
+	t.push("Document", "", -1)
+	return t
+}
+
+// name returns the index of s in names, adding it the first time.
+func (t *pdfTags) name(s string) uint8 {
+	for i, x := range t.names {
+		if x == s {
+			return uint8(i)
+		}
+	}
+	t.names = append(t.names, s)
+	return uint8(len(t.names) - 1)
+}
+
+// push appends an element with no kids and returns it.
+func (t *pdfTags) push(typ, attr string, parent int) int {
+	t.typ = append(t.typ, t.name(typ))
+	t.attr = append(t.attr, t.name(attr))
+	t.parent = append(t.parent, int32(parent))
+	t.first = append(t.first, -1)
+	t.last = append(t.last, -1)
+	return len(t.typ) - 1
+}
+
+// addKid appends k to element e's kids.
+func (t *pdfTags) addKid(e int, k pdfKid) {
+	k.next = -1
+	i := int32(len(t.kids))
+	t.kids = append(t.kids, k)
+	if t.last[e] < 0 {
+		t.first[e] = i
+	} else {
+		t.kids[t.last[e]].next = i
+	}
+	t.last[e] = i
 }
 
 // tagOpen starts an element of type typ inside the current one; text drawn
@@ -65,7 +101,7 @@ func (p *pdfWriter) tagOpen(typ, attr string) {
 // tagClose ends the current element.
 func (p *pdfWriter) tagClose() {
 	if t := p.tags; t != nil && t.cur > 0 {
-		t.cur = t.elems[t.cur].parent
+		t.cur = int(t.parent[t.cur])
 	}
 }
 
@@ -78,9 +114,8 @@ func (p *pdfWriter) tagged(typ string, f func()) {
 
 // add appends an element of type typ as the last kid of parent.
 func (t *pdfTags) add(typ, attr string, parent int) int {
-	n := len(t.elems)
-	t.elems = append(t.elems, pdfElem{typ: typ, parent: parent, attr: attr})
-	t.elems[parent].kids = append(t.elems[parent].kids, pdfKid{elem: n})
+	n := t.push(typ, attr, parent)
+	t.addKid(parent, pdfKid{elem: int32(n)})
 	return n
 }
 
@@ -101,11 +136,10 @@ func (p *pdfWriter) markContent() {
 	}
 	p.endMarked()
 	mcid := len(t.pageMC)
-	t.pageMC = append(t.pageMC, t.cur)
-	e := &t.elems[t.cur]
-	e.kids = append(e.kids, pdfKid{elem: -1, page: p.page, mcid: mcid})
+	t.pageMC = append(t.pageMC, int32(t.cur))
+	t.addKid(t.cur, pdfKid{elem: -1, page: int32(p.page), mcid: int32(mcid)})
 	b := append(p.content, '/')
-	b = append(b, e.typ...)
+	b = append(b, t.names[t.typ[t.cur]]...)
 	b = append(b, " <</MCID "...)
 	b = strconv.AppendInt(b, int64(mcid), 10)
 	p.content = append(b, ">> BDC\n"...)
@@ -179,33 +213,33 @@ func pdfInfoOf(d *document.Document) pdfInfo {
 func (o *pdfOut) writeTags(t *pdfTags) int {
 	root := len(o.offsets)
 	first := root + 1 // element i is object first+i
-	parentTree := first + len(t.elems)
-	ref := func(i int) string {
+	parentTree := first + len(t.typ)
+	ref := func(i int32) string {
 		if i < 0 {
 			return strconv.Itoa(root) + " 0 R"
 		}
-		return strconv.Itoa(first+i) + " 0 R"
+		return strconv.Itoa(first+int(i)) + " 0 R"
 	}
 	o.begin(root)
 	o.writeString("\n<</Type /StructTreeRoot /K [" + ref(0) + "] /ParentTree " + strconv.Itoa(parentTree) +
 		" 0 R /ParentTreeNextKey " + strconv.Itoa(len(t.parents)) + ">>\nendobj\n")
 	var b bytes.Buffer
-	for i, e := range t.elems {
+	for i := range t.typ {
 		b.Reset()
-		b.WriteString("\n<</Type /StructElem /S /" + e.typ + " /P " + ref(e.parent))
-		if e.attr != "" {
-			b.WriteString(" " + e.attr)
+		b.WriteString("\n<</Type /StructElem /S /" + t.names[t.typ[i]] + " /P " + ref(t.parent[i]))
+		if a := t.attr[i]; a != 0 {
+			b.WriteString(" " + t.names[a])
 		}
 		b.WriteString(" /K [")
-		for j, k := range e.kids {
-			if j > 0 {
+		for k := t.first[i]; k >= 0; k = t.kids[k].next {
+			if k != t.first[i] {
 				b.WriteByte(' ')
 			}
-			if k.elem >= 0 {
-				b.WriteString(ref(k.elem))
-				continue
+			if kid := t.kids[k]; kid.elem >= 0 {
+				b.WriteString(ref(kid.elem))
+			} else {
+				fmt.Fprintf(&b, "<</Type /MCR /Pg %d 0 R /MCID %d>>", o.kids[kid.page-1], kid.mcid)
 			}
-			fmt.Fprintf(&b, "<</Type /MCR /Pg %d 0 R /MCID %d>>", o.kids[k.page-1], k.mcid)
 		}
 		b.WriteString("]>>\nendobj\n")
 		o.begin(first + i)
