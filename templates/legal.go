@@ -77,18 +77,6 @@ func legalDate(l model.EnteLegal, reviewed bool) string {
 	return itfmt.Date(*d)
 }
 
-// paragraphs splits a plain text on empty lines.
-func paragraphs(s string) []string {
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	var out []string
-	for _, p := range strings.Split(s, "\n\n") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
 // agidForm is the link to the Difensore civico per il digitale's form.
 func agidForm(l model.EnteLegal) templ.SafeURL {
 	if l.AgIDFormURL != "" {

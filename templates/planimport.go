@@ -223,7 +223,7 @@ func problemKindLabel(kind string) string {
 	case "ambiguous":
 		return "lettura incerta"
 	}
-	return kind
+	return strings.ToLower(NoteKindLabel(kind)) // the data-quality notes' label, never the code
 }
 
 func originID(field string, ps []model.ImportProblem) string {

@@ -55,6 +55,7 @@ type DraftRegenerateData struct {
 	Fingerprint string // of the new generation, so the replacement is the one shown
 	Version     int
 	Error       string
+	Locked      bool // sent to the OIV or validated: nothing is compared or replaced
 }
 
 func draftTitle(year int) string {
@@ -72,10 +73,8 @@ func draftCrumbs(p model.PlanHeader, year int, last string) []Crumb {
 
 // sectionTitle is the title of a section of the outline.
 func sectionTitle(key string) string {
-	for _, s := range narrative.Outline() {
-		if s.Key == key {
-			return s.Title
-		}
+	if t, ok := narrative.Title(key); ok {
+		return t
 	}
 	return key
 }
@@ -85,6 +84,12 @@ func sourceLabel(s model.DraftSource) string {
 }
 
 // sourceURL links a source to its table in the Relazione page.
+// sourceLinked is false for the previous year's Relazione cited without
+// rows: the sentence that says there is none, whose page would be a 404.
+func sourceLinked(s model.DraftSource) bool {
+	return s.Table != "anno-precedente" || len(s.Rows) > 0
+}
+
 func sourceURL(p model.PlanHeader, year int, s model.DraftSource) templ.SafeURL {
 	switch s.Table {
 	case "frontespizio":
@@ -130,17 +135,6 @@ func allNotes(ps []model.DraftParagraph) []footnote {
 func noteID(key string, n int) string { return "fonte-" + key + "-" + strconv.Itoa(n) }
 
 func noteRef(key string, n int) templ.SafeURL { return templ.SafeURL("#" + noteID(key, n)) }
-
-// textParagraphs splits a typed text on blank lines.
-func textParagraphs(s string) []string {
-	var out []string
-	for _, p := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n\n") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
-}
 
 func draftStatus(d *model.RelazioneDraft) string { return model.DraftStatusLabel(d.Status) }
 

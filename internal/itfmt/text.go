@@ -20,3 +20,15 @@ func Truncate(s string, n int) string {
 	}
 	return s
 }
+
+// Paragraphs splits a typed text on blank lines, trimming each paragraph and
+// dropping empty ones (Windows line ends count as line ends).
+func Paragraphs(s string) []string {
+	var out []string
+	for _, p := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n\n") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}

@@ -46,7 +46,6 @@ type DraftParagraph struct {
 // DraftSection is a section of a Relazione draft.
 type DraftSection struct {
 	Key         string
-	Title       string // filled by the caller from the outline; not stored
 	Free        bool
 	Generated   []DraftParagraph
 	GeneratedAt time.Time

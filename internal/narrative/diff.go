@@ -1,6 +1,10 @@
 package narrative
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/piao-performance/piao/internal/itfmt"
+)
 
 // DiffKind says whether a run of words is kept, removed or added.
 type DiffKind uint8
@@ -29,7 +33,7 @@ const maxDiffCells = 1_000_000
 func Diff(old, new string) []DiffOp {
 	a, b := words(old), words(new)
 	if len(a)*len(b) > maxDiffCells {
-		a, b = paragraphs(old), paragraphs(new)
+		a, b = itfmt.Paragraphs(old), itfmt.Paragraphs(new)
 		if len(a)*len(b) > maxDiffCells {
 			return []DiffOp{{Kind: Removed, Text: old}, {Kind: Added, Text: new}}
 		}
@@ -91,23 +95,11 @@ func sep(prev, w string) string {
 // words splits a text into words, with "\n\n" between paragraphs.
 func words(s string) []string {
 	var out []string
-	for i, p := range paragraphs(s) {
+	for i, p := range itfmt.Paragraphs(s) {
 		if i > 0 {
 			out = append(out, "\n\n")
 		}
 		out = append(out, strings.Fields(p)...)
-	}
-	return out
-}
-
-// paragraphs splits a text on blank lines, trimming each paragraph.
-func paragraphs(s string) []string {
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	var out []string
-	for _, p := range strings.Split(s, "\n\n") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
 	}
 	return out
 }

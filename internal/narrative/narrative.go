@@ -178,14 +178,21 @@ func Outline() []Section {
 	}
 }
 
-// Known reports whether key names a section of the outline.
-func Known(key string) bool {
+// Title is the title of the outline's section key; ok is false for a key
+// not in the outline.
+func Title(key string) (title string, ok bool) {
 	for _, s := range Outline() {
 		if s.Key == key {
-			return true
+			return s.Title, true
 		}
 	}
-	return false
+	return "", false
+}
+
+// Known reports whether key names a section of the outline.
+func Known(key string) bool {
+	_, ok := Title(key)
+	return ok
 }
 
 // PublicIndividual is the whole individual section of the published
@@ -200,8 +207,6 @@ type Input struct {
 	Doc  *document.Document // the Relazione of Year (relazione.Build)
 	// Previous is the Relazione of Year−1 when the plan has one; nil otherwise.
 	Previous *document.Document
-	// Public leaves individual results out of the text, as the published version.
-	Public bool
 }
 
 // Generate writes every section of the outline; free sections stay empty.

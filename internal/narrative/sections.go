@@ -70,7 +70,7 @@ func (g gen) summary() []Paragraph {
 		total += n
 		rows = append(rows, x.label)
 		if n > 0 {
-			parts = append(parts, strconv.Itoa(n)+" "+map[bool]string{true: x.one, false: x.many}[n == 1])
+			parts = append(parts, count(n, x.one, x.many))
 		}
 	}
 	if total > 0 {
@@ -527,9 +527,6 @@ func (g gen) deviations() []Paragraph {
 
 func (g gen) individual() []Paragraph {
 	t := g.table(tIndividual)
-	if g.in.Public {
-		return []Paragraph{{Sentences: []Sentence{sentence(PublicIndividual)}}}
-	}
 	if t == nil || len(t.Rows) == 0 {
 		return noData("schede di valutazione individuale")
 	}

@@ -133,8 +133,9 @@ func pdfStatusStyleFor(status string) pdfStatusStyle {
 // Both passes break pages at the same places: they run the same layout code,
 // which measures with the same fonts and reads nothing that drawing changes.
 // At the end fpdf writes a document of one page that shows every character
-// recorded: its font subsets serve every page (see pdfOut.fonts), its
-// information dictionary is the document's.
+// recorded: its font subsets serve every page (see pdfOut.fonts). The
+// information dictionary and the metadata are written from the document
+// (pdfInfoOf), so they always agree.
 func WritePDF(w io.Writer, d *document.Document) (err error) {
 	if d == nil {
 		return fmt.Errorf("write pdf: nil document")
@@ -150,7 +151,7 @@ func WritePDF(w io.Writer, d *document.Document) (err error) {
 			err = fmt.Errorf("write pdf: %v", r)
 		}
 	}()
-	f := pdfNewFpdf(d)
+	f := pdfNewFpdf()
 	c := newPDFWriter(d, f, nil, 0)
 	c.layout()
 	if err := f.Error(); err != nil {
@@ -264,27 +265,14 @@ type pdfBookmark struct {
 }
 
 // pdfNewFpdf returns the fpdf document that measures text and, at the end,
-// makes the fonts and the information dictionary.
-func pdfNewFpdf(d *document.Document) *fpdf.Fpdf {
+// makes the fonts.
+func pdfNewFpdf() *fpdf.Fpdf {
 	f := fpdf.New("P", "mm", "A4", "")
 	for _, font := range pdfFonts {
 		f.AddUTF8FontFromBytes(font.family, font.style, font.file)
 	}
 	f.SetCatalogSort(true) // fonts in a fixed order: same document, same bytes
 	f.SetCompression(false)
-	f.SetCreationDate(d.Generated)
-	f.SetModificationDate(d.Generated)
-	f.SetTitle(pdfClean(d.Title), true)
-	f.SetAuthor(pdfClean(d.Ente), true)
-	f.SetSubject(pdfClean(d.Plan), true)
-	f.SetCreator("PIAO performance manager", true)
-	if len(d.Meta) > 0 {
-		kw := make([]string, len(d.Meta))
-		for i, m := range d.Meta {
-			kw[i] = pdfClean(m.Label) + ": " + pdfClean(m.Value)
-		}
-		f.SetKeywords(strings.Join(kw, "; "), true)
-	}
 	return f
 }
 

@@ -29,8 +29,7 @@ import (
 // The fonts come from a PDF fpdf writes (fonts): a page that shows every
 // character the document does, in each font. Its Type0 font dictionaries
 // take the numbers the resources point to, what they lead to (CIDFont,
-// widths, descriptor, subset…) new numbers; its information dictionary is
-// the document's; the rest goes. fpdf's output is regular ("n 0 obj …
+// widths, descriptor, subset…) new numbers; the rest goes. fpdf's output is regular ("n 0 obj …
 // endobj", streams with a direct /Length, one cross-reference section): the
 // parser below reads it through its cross-reference table and fails on
 // anything else rather than guess.
@@ -41,7 +40,7 @@ type pdfOut struct {
 	offsets  []int64        // each object's byte offset by number; 0 unused, 0 too until written
 	kids     []int          // the page objects, in order
 	fontNums map[string]int // the fonts' object numbers by /BaseFont
-	info     []byte         // the information dictionary
+	fontsOut bool           // fonts has written the fonts
 	zbuf     bytes.Buffer
 	zw       *zlib.Writer
 
@@ -143,7 +142,7 @@ func (o *pdfOut) deflate(data []byte) []byte {
 }
 
 // fonts writes the fonts of src, a PDF as fpdf writes it, under the
-// numbers the resources give them, and keeps its information dictionary.
+// numbers the resources give them.
 //
 // fpdf writes the text of its UTF-8 fonts as UTF-16 code units, which are
 // the font's CIDs, mapped to glyphs by the font (CIDToGIDMap): the content
@@ -153,6 +152,7 @@ func (o *pdfOut) fonts(src []byte) error {
 	if err := o.mergeFonts(src); err != nil {
 		return fmt.Errorf("fonts: %w", err)
 	}
+	o.fontsOut = true
 	return nil
 }
 
@@ -221,19 +221,6 @@ func (o *pdfOut) mergeFonts(src []byte) error {
 		}
 		o.renum[k] = num
 	}
-	// The information dictionary.
-	info, err := o.object(c, c.info)
-	if err != nil {
-		return err
-	}
-	if info.data.e > 0 {
-		return errors.New("information dictionary with a stream")
-	}
-	var b bytes.Buffer
-	if err := o.renumber(&b, src, info.body, info.bodyEnd); err != nil {
-		return err
-	}
-	o.info = b.Bytes()
 	// The objects kept, renumbered, in order.
 	for k := 1; k < size; k++ {
 		if o.renum[k] == 0 {
@@ -324,7 +311,7 @@ func (o *pdfOut) refEnd(src []byte, j int) (int, bool, error) {
 // information dictionary, the XMP metadata, the output intent, the catalog,
 // the cross-reference table and the trailer.
 func (o *pdfOut) finish(marks []pdfBookmark, tags *pdfTags, in pdfInfo) error {
-	if len(o.kids) == 0 || o.info == nil {
+	if len(o.kids) == 0 || !o.fontsOut {
 		return errors.New("no pages or no fonts")
 	}
 	o.begin(pdfPagesObj)

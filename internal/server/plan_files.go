@@ -136,8 +136,10 @@ func (s *Server) importPublished(w http.ResponseWriter, r *http.Request) error {
 		return s.renderEditor(w, r, h, http.StatusUnprocessableEntity, templates.EditorData{Problems: []string{
 			"Nel documento non è stato riconosciuto nessun ambito, obiettivo o indicatore della sezione performance: nulla è stato scritto."}})
 	}
+	// the cleaned name: a raw one may hold bytes PostgreSQL's jsonb refuses
+	name = fileName(name)
 	res.Doc.SourceTitle = name
-	id, err := s.store.CreatePlanImport(r.Context(), h, fileName(name), res.Doc, importProblems(res.Problems), actor(r))
+	id, err := s.store.CreatePlanImport(r.Context(), h, name, res.Doc, importProblems(res.Problems), actor(r))
 	if err != nil {
 		return err
 	}

@@ -1,13 +1,13 @@
 package server
 
 import (
+	"cmp"
 	"errors"
 	"net/http"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
+	"github.com/piao-performance/piao/internal/evidence"
 	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/piaoparse"
 	"github.com/piao-performance/piao/internal/plan"
@@ -44,24 +44,10 @@ func importProblems(ps []piaoparse.Problem) []model.ImportProblem {
 	return out
 }
 
-// fileName is an uploaded file's name as it may be stored and shown: valid
-// UTF-8, no control characters, at most 200 characters.
-func fileName(name string) string {
-	name = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return -1
-		}
-		return r
-	}, strings.ToValidUTF8(name, ""))
-	name = strings.TrimSpace(name)
-	if utf8.RuneCountInString(name) > 200 {
-		name = string([]rune(name)[:200])
-	}
-	if name == "" {
-		return "documento"
-	}
-	return name
-}
+// fileName is an uploaded file's name as it may be stored and shown
+// (evidence.CleanName: no path, control or formatting characters), or
+// "documento" when nothing is left.
+func fileName(name string) string { return cmp.Or(evidence.CleanName(name), "documento") }
 
 // planImportFrom reads the review {id} of the plan: 404 when it is not a
 // pending review of this plan.

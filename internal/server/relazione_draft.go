@@ -43,33 +43,34 @@ func draftYear(r *http.Request, h model.PlanHeader) (int, error) {
 	return year, nil
 }
 
-// generateDraft writes the draft of a year from its Relazione (the reserved
-// version, approved values), with the previous year's Relazione when that
-// year's final period is closed.
-func (s *Server) generateDraft(r *http.Request, h model.PlanHeader, year int) ([]narrative.Section, error) {
+// draftInput is what the draft of a year is written from: its Relazione
+// (the reserved version, approved values) and, when previous is set and
+// that year's final period is closed, the previous year's Relazione (only
+// the summary compares the two: narrative.KeySummary).
+func (s *Server) draftInput(r *http.Request, h model.PlanHeader, year int, previous bool) (narrative.Input, error) {
 	ctx := r.Context()
 	doc, err := relazione.Build(ctx, s.store, h, year, relazione.Options{Visibility: model.Approved})
 	if errors.Is(err, relazione.ErrNoPeriod) {
-		return nil, errNotFound
+		return narrative.Input{}, errNotFound
 	}
 	if err != nil {
-		return nil, err
+		return narrative.Input{}, err
 	}
 	in := narrative.Input{Year: year, Doc: doc}
-	if year-1 >= h.StartYear {
+	if previous && year-1 >= h.StartYear {
 		p, err := s.store.Period(ctx, h.ID, year-1, "final")
 		switch {
 		case err == nil && p.Closed():
 			prev, err := relazione.Build(ctx, s.store, h, year-1, relazione.Options{Visibility: model.Approved})
 			if err != nil {
-				return nil, err
+				return narrative.Input{}, err
 			}
 			in.Previous = prev
 		case err != nil && !errors.Is(err, store.ErrNotFound):
-			return nil, err
+			return narrative.Input{}, err
 		}
 	}
-	return narrative.Generate(in), nil
+	return in, nil
 }
 
 // draftParagraphs converts generated paragraphs to the stored shape.
@@ -164,10 +165,11 @@ func (s *Server) createRelazioneDraft(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	secs, err := s.generateDraft(r, h, year)
+	in, err := s.draftInput(r, h, year, true)
 	if err != nil {
 		return err
 	}
+	secs := narrative.Generate(in)
 	ds := make([]model.DraftSection, len(secs))
 	for i, sec := range secs {
 		ds[i] = model.DraftSection{Key: sec.Key, Free: sec.Free, Generated: draftParagraphs(sec.Paragraphs)}
@@ -196,16 +198,23 @@ func postedVersion(r *http.Request) int {
 	return v
 }
 
+// refusalMessage is what the pages say of the store's refusal of a draft
+// write: a stale version or a locked draft; ok is false for other errors.
+func refusalMessage(err error) (msg string, ok bool) {
+	switch {
+	case errors.Is(err, store.ErrRelazioneDraftChanged):
+		return msgDraftChanged, true
+	case errors.Is(err, store.ErrRelazioneDraftLocked):
+		return msgDraftLocked, true
+	}
+	return "", false
+}
+
 // draftRefusal shows the draft page with the store's refusal: 409 for a
 // stale version or a locked draft.
 func (s *Server) draftRefusal(w http.ResponseWriter, r *http.Request, err error) error {
-	var msg string
-	switch {
-	case errors.Is(err, store.ErrRelazioneDraftChanged):
-		msg = msgDraftChanged
-	case errors.Is(err, store.ErrRelazioneDraftLocked):
-		msg = msgDraftLocked
-	default:
+	msg, ok := refusalMessage(err)
+	if !ok {
 		return err
 	}
 	d, derr := s.draftData(r)
@@ -318,15 +327,16 @@ func (s *Server) relazioneDraftSection(w http.ResponseWriter, r *http.Request) e
 		if len(fd.Errors) > 0 {
 			return written(s.page(w, r, http.StatusUnprocessableEntity, templates.DraftSectionPage(fd)))
 		}
-		if t != "" || sec.Free {
+		// the generated text saved unchanged stays the generated one (with
+		// its sources), not an edit
+		if sec.Free || t != sec.GeneratedText() {
 			text = &t
 		}
 	default:
 		return badRequest("Azione sconosciuta.")
 	}
 	err = s.store.SaveDraftSection(r.Context(), h, year, sec.Key, text, version, actor(r))
-	switch {
-	case errors.Is(err, store.ErrRelazioneDraftChanged), errors.Is(err, store.ErrRelazioneDraftLocked):
+	if msg, ok := refusalMessage(err); ok {
 		cur, lerr := s.store.RelazioneDraft(r.Context(), h.ID, year)
 		if lerr != nil {
 			return lerr
@@ -335,12 +345,10 @@ func (s *Server) relazioneDraftSection(w http.ResponseWriter, r *http.Request) e
 		if c := cur.Section(sec.Key); c != nil {
 			fd.Section = *c
 		}
-		fd.Error = msgDraftChanged
-		if errors.Is(err, store.ErrRelazioneDraftLocked) {
-			fd.Error = msgDraftLocked
-		}
+		fd.Error = msg
 		return written(s.page(w, r, http.StatusConflict, templates.DraftSectionPage(fd)))
-	case err != nil:
+	}
+	if err != nil {
 		return err
 	}
 	return s.draftRedirect(w, r, h, year, "salvata", sec.Key)
@@ -368,23 +376,20 @@ func (s *Server) relazioneDraftRegenerate(w http.ResponseWriter, r *http.Request
 	if sec.Free {
 		return errNotFound
 	}
-	secs, err := s.generateDraft(r, h, year)
+	rd := templates.DraftRegenerateData{Plan: h, Year: year, Section: sec, Version: draft.Version}
+	if draft.Status != model.DraftBozza {
+		// nothing to generate: the draft can no longer change
+		rd.Error, rd.Locked = msgDraftLocked, true
+		return written(s.page(w, r, http.StatusConflict, templates.DraftRegeneratePage(rd)))
+	}
+	in, err := s.draftInput(r, h, year, sec.Key == narrative.KeySummary)
 	if err != nil {
 		return err
 	}
-	var fresh []model.DraftParagraph
-	for _, x := range secs {
-		if x.Key == sec.Key {
-			fresh = draftParagraphs(x.Paragraphs)
-		}
-	}
+	gen, _ := narrative.GenerateSection(in, sec.Key) // a known key: draftSection checked it
+	fresh := draftParagraphs(gen.Paragraphs)
 	newText := model.ParagraphsText(fresh)
-	rd := templates.DraftRegenerateData{Plan: h, Year: year, Section: sec, Diff: narrative.Diff(sec.Text(), newText),
-		Unchanged: sec.Edited == nil && sec.Text() == newText, Fingerprint: fingerprint(fresh), Version: draft.Version}
-	if draft.Status != model.DraftBozza {
-		rd.Error = msgDraftLocked
-		return written(s.page(w, r, http.StatusConflict, templates.DraftRegeneratePage(rd)))
-	}
+	rd.Diff, rd.Unchanged, rd.Fingerprint = narrative.Diff(sec.Text(), newText), sec.Edited == nil && sec.Text() == newText, fingerprint(fresh)
 	if r.Method != http.MethodPost {
 		return s.page(w, r, http.StatusOK, templates.DraftRegeneratePage(rd))
 	}
@@ -393,8 +398,7 @@ func (s *Server) relazioneDraftRegenerate(w http.ResponseWriter, r *http.Request
 		return written(s.page(w, r, http.StatusConflict, templates.DraftRegeneratePage(rd)))
 	}
 	err = s.store.RegenerateDraftSection(r.Context(), h, year, sec.Key, fresh, postedVersion(r), actor(r))
-	switch {
-	case errors.Is(err, store.ErrRelazioneDraftChanged), errors.Is(err, store.ErrRelazioneDraftLocked):
+	if msg, ok := refusalMessage(err); ok {
 		cur, lerr := s.store.RelazioneDraft(r.Context(), h.ID, year)
 		if lerr != nil {
 			return lerr
@@ -404,12 +408,10 @@ func (s *Server) relazioneDraftRegenerate(w http.ResponseWriter, r *http.Request
 			rd.Diff = narrative.Diff(c.Text(), newText)
 		}
 		rd.Version = cur.Version
-		rd.Error = msgDraftChanged
-		if errors.Is(err, store.ErrRelazioneDraftLocked) {
-			rd.Error = msgDraftLocked
-		}
+		rd.Error, rd.Locked = msg, errors.Is(err, store.ErrRelazioneDraftLocked)
 		return written(s.page(w, r, http.StatusConflict, templates.DraftRegeneratePage(rd)))
-	case err != nil:
+	}
+	if err != nil {
 		return err
 	}
 	return s.draftRedirect(w, r, h, year, "rigenerata", sec.Key)
@@ -442,32 +444,12 @@ func (s *Server) addDraftText(r *http.Request, h model.PlanHeader, doc *document
 			// published version leaves them out, as its tables do
 			text = narrative.PublicIndividual
 		}
-		ps := textParagraphs(text)
+		ps := itfmt.Paragraphs(text)
 		if len(ps) == 0 {
 			continue
 		}
-		doc.Text = append(doc.Text, document.TextSection{Title: sectionTitleOf(sec.Key), Paragraphs: ps})
+		title, _ := narrative.Title(sec.Key)
+		doc.Text = append(doc.Text, document.TextSection{Title: title, Paragraphs: ps})
 	}
 	return nil
-}
-
-// sectionTitleOf is the title of a section of the outline.
-func sectionTitleOf(key string) string {
-	for _, x := range narrative.Outline() {
-		if x.Key == key {
-			return x.Title
-		}
-	}
-	return key
-}
-
-// textParagraphs splits a text on blank lines.
-func textParagraphs(t string) []string {
-	var out []string
-	for _, p := range strings.Split(strings.ReplaceAll(t, "\r\n", "\n"), "\n\n") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
 }

@@ -48,8 +48,9 @@ type Server struct {
 	limits   Limits
 	router   chi.Router
 	handler  http.Handler
-	// dashboards and cards cache built dashboards and scored periods, checked
-	// against the store's fingerprint on every read
+	// dashboards and cockpits cache built dashboards and the cockpit's
+	// counts and queue, checked against the plan's version on every read;
+	// cards caches scored periods, checked against the store's fingerprint
 	dashboards dashCache
 	cockpits   fpCache[cockpitParts]
 	cards      cardCache
