@@ -102,6 +102,10 @@ func backupMessage(err error) (string, bool) {
 	if errors.As(err, &chain) {
 		return fmt.Sprintf("la catena di audit contenuta nel backup non è integra all'evento %d (%s): file rifiutato, nulla è stato scritto", chain.Seq, chain.Problem), true
 	}
+	var file *store.EnteFileError
+	if errors.As(err, &file) {
+		return "il file di backup dell'ente è incoerente (" + file.Reason + "): rifiutato per intero, nulla è stato scritto nel database", true
+	}
 	var schema *backup.SchemaDiffersError
 	if errors.As(err, &schema) {
 		return fmt.Sprintf("il backup dell'ente è allo schema versione %d, il database alla versione %d: portali alla stessa versione (piao migrate up, o la versione di piao che ha scritto il backup); nulla è stato scritto", schema.Backup, schema.Database), true

@@ -30,6 +30,7 @@ func TestCLIMessagesAreItalian(t *testing.T) {
 		&store.AccountsTakenError{Names: []string{"mario.rossi"}},
 		&store.ChainFileError{Seq: 3, Problem: "il contenuto dell'evento è stato modificato"},
 		&backup.SchemaDiffersError{Backup: 29, Database: 30},
+		&store.EnteFileError{Reason: "la riga 3 della tabella users non ha un identificativo"},
 	} {
 		got := cliMessage(fmt.Errorf("restore: %w", err))
 		if strings.Contains(got, err.Error()) || !strings.Contains(got, "nulla è stato scritto") {

@@ -103,7 +103,7 @@ func (s *Store) ImportEnte(ctx context.Context, slug string, src EnteSource, wan
 			res.Problems = append(res.Problems, fmt.Sprintf("la catena di audit nel file termina a %s, il manifesto dice %s", res.OldHead, want.AuditHead))
 		}
 		if len(ids["enti"]) != 1 {
-			return fmt.Errorf("ente restore: the backup holds %d enti, want 1", len(ids["enti"]))
+			return enteFileError("contiene %d enti invece di uno", len(ids["enti"]))
 		}
 		res.EnteID = ids["enti"][firstKey(ids["enti"])]
 		var restored string
@@ -111,7 +111,7 @@ func (s *Store) ImportEnte(ctx context.Context, slug string, src EnteSource, wan
 			return fmt.Errorf("ente restore: %w", err)
 		}
 		if restored != slug {
-			return fmt.Errorf("ente restore: the backup's header names ente %q, its rows %q", slug, restored)
+			return enteFileError("l'intestazione nomina l'ente %s, le righe l'ente %s", slug, restored)
 		}
 		if _, err := tx.Exec(ctx, `SELECT audit_seal()`); err != nil {
 			return fmt.Errorf("ente restore: seal: %w", err)
@@ -316,7 +316,7 @@ func importTable(ctx context.Context, tx pgx.Tx, t enteTable, cols []enteColumn,
 	err := src.Rows(t.name, func(line []byte) error {
 		var row map[string]json.RawMessage
 		if err := json.Unmarshal(line, &row); err != nil {
-			return fmt.Errorf("ente restore: row %d of %s: %w", n+1, t.name, err)
+			return enteFileError("la riga %d della tabella %s non è leggibile: %v", n+1, t.name, err)
 		}
 		n++
 		if t.name == "audit_events" {
@@ -332,13 +332,13 @@ func importTable(ctx context.Context, tx pgx.Tx, t enteTable, cols []enteColumn,
 			case c.identity:
 				v, ok, err := rowID(row, c.name)
 				if err != nil || !ok {
-					return fmt.Errorf("ente restore: row %d of %s has no id", n, t.name)
+					return enteFileError("la riga %d della tabella %s non ha un identificativo", n, t.name)
 				}
 				oldID = v
 			case c.ref != "":
 				v, ok, err := rowID(row, c.name)
 				if err != nil {
-					return fmt.Errorf("ente restore: %s.%s: %w", t.name, c.name, err)
+					return enteFileError("la colonna %s.%s non è leggibile: %v", t.name, c.name, err)
 				}
 				if !ok {
 					continue
@@ -352,7 +352,7 @@ func importTable(ctx context.Context, tx pgx.Tx, t enteTable, cols []enteColumn,
 				nv, mapped := ids[c.ref][v]
 				if !mapped {
 					if c.ref != t.name {
-						return fmt.Errorf("ente restore: row %d of %s refers to %s %d, not in the backup", n, t.name, c.ref, v)
+						return enteFileError("la riga %d della tabella %s rimanda a %s %d, assente nel backup", n, t.name, c.ref, v)
 					}
 					selfRefs = append(selfRefs, deferredRef{oldRef: v, col: c.name})
 					row[c.name] = json.RawMessage("null")
@@ -364,7 +364,7 @@ func importTable(ctx context.Context, tx pgx.Tx, t enteTable, cols []enteColumn,
 		for _, c := range t.rekey {
 			var v *string
 			if err := json.Unmarshal(row[c], &v); err != nil {
-				return fmt.Errorf("ente restore: %s.%s: %w", t.name, c, err)
+				return enteFileError("la colonna %s.%s non è leggibile: %v", t.name, c, err)
 			}
 			if v != nil {
 				enc, _ := json.Marshal(fmt.Sprintf("restored:%d:%s", ids["enti"][firstKey(ids["enti"])], *v))
@@ -379,7 +379,7 @@ func importTable(ctx context.Context, tx pgx.Tx, t enteTable, cols []enteColumn,
 			}
 			var entry string
 			if err := json.Unmarshal(raw, &entry); err != nil {
-				return fmt.Errorf("ente restore: %s.%s: %w", t.name, name, err)
+				return enteFileError("la colonna %s.%s non è leggibile: %v", t.name, name, err)
 			}
 			b, err := src.Blob(entry)
 			if err != nil {
@@ -429,7 +429,7 @@ func importTable(ctx context.Context, tx pgx.Tx, t enteTable, cols []enteColumn,
 	for _, d := range deferred {
 		nv, ok := ids[t.name][d.oldRef]
 		if !ok {
-			return n, fmt.Errorf("ente restore: %s %d refers to %s %d, not in the backup", t.name, d.newID, t.name, d.oldRef)
+			return n, enteFileError("la riga %d della tabella %s rimanda a %s %d, assente nel backup", d.newID, t.name, t.name, d.oldRef)
 		}
 		batch.Queue(fmt.Sprintf(`UPDATE %s SET %s = $1 WHERE %s = $2`, pgx.Identifier{t.name}.Sanitize(),
 			pgx.Identifier{d.col}.Sanitize(), pgx.Identifier{idCol}.Sanitize()), nv, d.newID)
@@ -449,7 +449,8 @@ func importTable(ctx context.Context, tx pgx.Tx, t enteTable, cols []enteColumn,
 // says what failed (a chain or file error, or this function's own).
 func withTable(err error, table string) error {
 	var chain *ChainFileError
-	if errors.As(err, &chain) || strings.HasPrefix(err.Error(), "ente restore:") {
+	var file *EnteFileError
+	if errors.As(err, &chain) || errors.As(err, &file) || strings.HasPrefix(err.Error(), "ente restore:") {
 		return err
 	}
 	return fmt.Errorf("ente restore: %s: %w", table, err)
@@ -527,4 +528,16 @@ func checkEnteBlobs(ctx context.Context, tx pgx.Tx, enteID int64) (model.BlobChe
 		return c, fmt.Errorf("check validation documents: %w", err)
 	}
 	return c, nil
+}
+
+// EnteFileError is an ente backup whose content is inconsistent although its
+// checksums hold (rows without ids, references to rows not in the file,
+// another ente in the rows than in the header): the whole file is refused.
+// Reason is Italian: the CLI shows it.
+type EnteFileError struct{ Reason string }
+
+func (e *EnteFileError) Error() string { return "ente restore: backup file: " + e.Reason }
+
+func enteFileError(format string, args ...any) error {
+	return &EnteFileError{Reason: fmt.Sprintf(format, args...)}
 }
