@@ -45,12 +45,15 @@ func (s *Store) ListEnti(ctx context.Context) ([]model.EnteSummary, error) {
 // ListEntiPage returns the enti with plans, limit of them from offset in
 // name order, each with its plans, and how many enti have plans in all: the
 // open-data index pages through them, so it stays the same size as enti grow.
+// The page walks enti_name_slug_idx (migration 000037) and stops after its
+// rows; only the total counts every ente, without sorting them (a window
+// count would sort them all before the LIMIT).
 func (s *Store) ListEntiPage(ctx context.Context, offset, limit int) ([]model.EnteSummary, int, error) {
 	rows, err := s.pool.Query(ctx, `
-		WITH page AS (SELECT e.id, e.slug, e.name, count(*) OVER () AS total FROM enti e
+		WITH page AS (SELECT e.id, e.slug, e.name FROM enti e
 		              WHERE EXISTS (SELECT 1 FROM plans p WHERE p.ente_id = e.id)
 		              ORDER BY e.name, e.slug LIMIT $1 OFFSET $2)
-		SELECT e.total, e.slug, e.name, p.slug, p.title, p.start_year, p.end_year,
+		SELECT (SELECT count(*) FROM enti e WHERE EXISTS (SELECT 1 FROM plans p WHERE p.ente_id = e.id)), e.slug, e.name, p.slug, p.title, p.start_year, p.end_year,
 		       (SELECT label FROM revisions r WHERE r.plan_id = p.id ORDER BY seq DESC LIMIT 1),
 		       (SELECT count(*) FROM objectives o WHERE o.plan_id = p.id),
 		       (SELECT count(*) FROM indicators i WHERE i.plan_id = p.id)

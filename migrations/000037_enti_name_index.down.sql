@@ -1,0 +1,1 @@
+DROP INDEX IF EXISTS enti_name_slug_idx;
