@@ -21,6 +21,7 @@ const (
 	KindEntryReturned   = "entry_returned"
 	KindEntryApproved   = "entry_approved"
 	KindRelazioneReady  = "relazione_ready"
+	KindRelazioneDraft  = "relazione_draft_sent"
 	KindDeadlineSoon    = "deadline_soon"
 	KindDeadlineOverdue = "deadline_overdue"
 	KindApprovalDigest  = "approval_digest"
@@ -46,6 +47,8 @@ func KindLabel(kind string) string {
 		return "Misurazione approvata"
 	case KindRelazioneReady:
 		return "Relazione pronta per la validazione"
+	case KindRelazioneDraft:
+		return "Testo della Relazione inviato all'OIV"
 	case KindDeadlineSoon:
 		return "Promemoria scadenza"
 	case KindDeadlineOverdue:
@@ -211,6 +214,34 @@ func (s Site) RelazioneReadyMessage(r RelazioneReady) (Message, error) {
 		},
 		Items: []Item{
 			{Text: "Relazione " + y, URL: s.base() + paths.Relazione(r.Plan.EnteSlug, r.Plan.Slug, r.Year)},
+		},
+		Action: Link{Label: "Apri la pagina dell'OIV", URL: s.base() + paths.OIV(r.Plan.EnteSlug, r.Plan.Slug)},
+		Footer: footerMandatory,
+	})
+}
+
+// RelazioneDraftSent is the Segretario's text of a year's Relazione sent to
+// the OIV: from then on it is read-only until the OIV decides.
+type RelazioneDraftSent struct {
+	Recipient string
+	Plan      Plan
+	Year      int
+	SentBy    string
+}
+
+// RelazioneDraftSentMessage writes the message to the OIV, with a link to the
+// text (README, "Relazione in forma di testo").
+func (s Site) RelazioneDraftSentMessage(r RelazioneDraftSent) (Message, error) {
+	y := strconv.Itoa(r.Year)
+	return render("Testo della Relazione "+y+" inviato all'OIV", content{
+		Greeting: "Gentile " + r.Recipient + ",",
+		Paragraphs: []string{
+			fmt.Sprintf("%s ha inviato all'OIV il testo della Relazione sulla performance %s di %s, %s.",
+				r.SentBy, y, r.Plan.Title, r.Plan.EnteName),
+			"Il testo resta in sola lettura fino alla decisione dell'OIV: una validazione lo rende definitivo, una mancata validazione lo restituisce al Segretario Generale.",
+		},
+		Items: []Item{
+			{Text: "Testo della Relazione " + y, URL: s.base() + paths.RelazioneDraft(r.Plan.EnteSlug, r.Plan.Slug, r.Year)},
 		},
 		Action: Link{Label: "Apri la pagina dell'OIV", URL: s.base() + paths.OIV(r.Plan.EnteSlug, r.Plan.Slug)},
 		Footer: footerMandatory,

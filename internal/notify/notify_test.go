@@ -23,7 +23,7 @@ func TestLinksAndEscaping(t *testing.T) {
 	if !strings.Contains(m.Text, "Gentile Mario <script>,") || !strings.Contains(m.Text, "tra 1 giorno, il 31/01/2025") {
 		t.Errorf("text:\n%s", m.Text)
 	}
-	for kind, want := range map[string]bool{KindEntryReturned: false, KindEntryApproved: false, KindRelazioneReady: false,
+	for kind, want := range map[string]bool{KindEntryReturned: false, KindEntryApproved: false, KindRelazioneReady: false, KindRelazioneDraft: false,
 		KindDeadlineSoon: true, KindDeadlineOverdue: true, KindApprovalDigest: true} {
 		if Optional(kind) != want {
 			t.Errorf("Optional(%s) = %v", kind, !want)

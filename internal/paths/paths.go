@@ -34,6 +34,9 @@ func Relazione(ente, plan string, year int) string {
 	return Plan(ente, plan) + "/relazione/" + strconv.Itoa(year)
 }
 
+// RelazioneDraft is the Segretario's text of a year's Relazione ("bozza").
+func RelazioneDraft(ente, plan string, year int) string { return Relazione(ente, plan, year) + "/bozza" }
+
 // Account is the signed-in user's reserved area.
 func Account() string { return "/area-riservata" }
 

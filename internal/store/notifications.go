@@ -155,6 +155,33 @@ func (s *Store) enqueueRelazioneReady(ctx context.Context, tx pgx.Tx, h model.Pl
 	return nil
 }
 
+// enqueueRelazioneDraftSent tells the ente's OIV that the Segretario sent it
+// the text of a year's Relazione (mandatory): version is the draft's version
+// once sent, so a text sent again after a "non validata" is a new message.
+func (s *Store) enqueueRelazioneDraftSent(ctx context.Context, tx pgx.Tx, h model.PlanHeader, year, version int, actor string) error {
+	to, err := recipients(ctx, tx, `SELECT u.id, u.display_name, u.email FROM users u
+		WHERE u.ente_id = $1 AND u.access_role = 'oiv' AND u.active AND u.email <> '' ORDER BY u.id`, h.EnteID)
+	if err != nil || len(to) == 0 {
+		return err
+	}
+	by := actor
+	if err := tx.QueryRow(ctx, `SELECT display_name FROM users WHERE username = $1 AND display_name <> ''`, actor).Scan(&by); err != nil &&
+		!errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("sender's name: %w", err)
+	}
+	for _, r := range to {
+		msg, err := s.site.RelazioneDraftSentMessage(notify.RelazioneDraftSent{Recipient: r.Name, Plan: planOf(h), Year: year, SentBy: by})
+		if err != nil {
+			return err
+		}
+		if err := enqueueNotification(ctx, tx, newNotification{EnteID: &h.EnteID, Kind: notify.KindRelazioneDraft, Recipient: r, Msg: msg,
+			Dedupe: fmt.Sprintf("%s:p%d:y%d:v%d:u%d", notify.KindRelazioneDraft, h.ID, year, version, r.ID)}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // OverdueWeeks bounds the overdue reminders: one a week for this many weeks
 // after the deadline, then the Segretario's digest and lateness page take over.
 const OverdueWeeks = 8

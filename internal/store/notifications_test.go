@@ -7,8 +7,10 @@ import (
 	"time"
 
 	"github.com/piao-performance/piao/internal/auth"
+	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/notify"
 	"github.com/piao-performance/piao/internal/store"
+	"github.com/piao-performance/piao/internal/testfix"
 	"github.com/piao-performance/piao/internal/workflow"
 )
 
@@ -121,5 +123,56 @@ func TestScheduledNotificationsAreIdempotentAndOptional(t *testing.T) {
 	ret := kinds(t, f)[notify.KindEntryReturned]
 	if len(ret) != 2 || !strings.Contains(strings.Join(ret, ","), "ref@example.it") {
 		t.Fatalf("returned: %v", ret)
+	}
+}
+
+// Sending the text of the Relazione to the OIV enqueues, in its transaction,
+// one mandatory message to each OIV with an address, naming the sender and
+// linking the text; sent again after a "non validata", it is a new message.
+func TestSendingTheRelazioneTextNotifiesTheOIV(t *testing.T) {
+	t.Parallel()
+	ref := testfix.Reference(t, testfix.WithSampleActuals())
+	f := fixture{st: ref.Store, h: ref.Plan}
+	ctx := context.Background()
+	addMailUser(t, f.st, "oiv.uno", "oiv1@example.it", auth.OIV, "")
+	addMailUser(t, f.st, "oiv.senza", "", auth.OIV, "")
+	addMailUser(t, f.st, "sg.posta", "sg@example.it", auth.Segretario, "")
+	secs := []model.DraftSection{{Key: "sintesi", Generated: []model.DraftParagraph{{Sentences: []model.DraftSentence{{Text: "Testo."}}}}}}
+	if err := f.st.CreateRelazioneDraft(ctx, f.h, 2023, secs, "sg.posta"); err != nil {
+		t.Fatal(err)
+	}
+	if k := kinds(t, f); len(k) != 0 {
+		t.Fatalf("a bozza not sent: %v", k)
+	}
+	if err := f.st.SendDraftToOIV(ctx, f.h, 2023, 1, "sg.posta"); err != nil {
+		t.Fatal(err)
+	}
+	if got := kinds(t, f)[notify.KindRelazioneDraft]; len(got) != 1 || got[0] != "oiv1@example.it" {
+		t.Fatalf("after sending: %v", kinds(t, f))
+	}
+	msgs, err := f.st.ClaimNotifications(ctx, time.Now(), time.Minute, 10)
+	if err != nil || len(msgs) != 1 {
+		t.Fatalf("claim: %d %v", len(msgs), err)
+	}
+	m := msgs[0]
+	if m.Subject != "Testo della Relazione 2023 inviato all'OIV" || !strings.Contains(m.BodyText, "Utente sg.posta ha inviato all'OIV") ||
+		!strings.Contains(m.BodyText, "/enti/cciaa-gran-sasso/piani/piao-2023-2025/relazione/2023/bozza") ||
+		!strings.Contains(m.BodyHTML, "Testo della Relazione 2023") {
+		t.Fatalf("message: %q\n%s", m.Subject, m.BodyText)
+	}
+	v := model.Validation{Year: 2023, Outcome: model.NotValidated, DecidedOn: romeToday(), DocumentName: "verbale.pdf",
+		DocumentType: "application/pdf", Document: []byte("%PDF-1.4 x"), Notes: "dati incompleti"}
+	if err := f.st.SetValidation(ctx, f.h, v, "", "oiv.uno"); err != nil {
+		t.Fatal(err)
+	}
+	d, err := f.st.RelazioneDraft(ctx, f.h.ID, 2023)
+	if err != nil || d.Status != model.DraftBozza {
+		t.Fatalf("after non validata: %+v %v", d, err)
+	}
+	if err := f.st.SendDraftToOIV(ctx, f.h, 2023, d.Version, "sg.posta"); err != nil {
+		t.Fatal(err)
+	}
+	if got := kinds(t, f)[notify.KindRelazioneDraft]; len(got) != 2 {
+		t.Fatalf("after sending again: %v", got)
 	}
 }

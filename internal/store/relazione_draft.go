@@ -194,7 +194,8 @@ func (s *Store) RegenerateDraftSection(ctx context.Context, h model.PlanHeader, 
 }
 
 // SendDraftToOIV moves a bozza at version to inviata: from then on it is
-// read-only. Audited as relazione.draft.send.
+// read-only. Audited as relazione.draft.send; the ente's OIV gets an e-mail
+// (in the outbox, in the same transaction).
 func (s *Store) SendDraftToOIV(ctx context.Context, h model.PlanHeader, year, version int, actor string) error {
 	return s.inTx(ctx, func(tx pgx.Tx) error {
 		if err := lockDraft(ctx, tx, h.ID, year, version); err != nil {
@@ -204,9 +205,12 @@ func (s *Store) SendDraftToOIV(ctx context.Context, h model.PlanHeader, year, ve
 			version = version + 1, updated_at = now(), updated_by = $3 WHERE plan_id = $1 AND year = $2`, h.ID, year, actor); err != nil {
 			return fmt.Errorf("send relazione draft: %w", err)
 		}
-		return appendAudit(ctx, tx, AuditEvent{Actor: actor, Action: "relazione.draft.send", EnteID: &h.EnteID,
+		if err := appendAudit(ctx, tx, AuditEvent{Actor: actor, Action: "relazione.draft.send", EnteID: &h.EnteID,
 			ObjectType: "relazione", ObjectKey: draftKey(h, year),
-			Detail: map[string]any{"version": version + 1, "old": model.DraftBozza, "new": model.DraftInviata}})
+			Detail: map[string]any{"version": version + 1, "old": model.DraftBozza, "new": model.DraftInviata}}); err != nil {
+			return err
+		}
+		return s.enqueueRelazioneDraftSent(ctx, tx, h, year, version+1, actor)
 	})
 }
 
