@@ -98,6 +98,9 @@ type routeResult struct {
 	// the statements that took most of it (measured run only).
 	DBMsPerReq float64     `json:"db_ms_per_request"`
 	Queries    []queryStat `json:"top_queries,omitempty"`
+	// Machine is the machine's CPU split and this process's collections
+	// during the measured run.
+	Machine *machineUse `json:"machine,omitempty"`
 }
 
 // checkLoopback refuses any URL whose host is not a loopback IP address.
@@ -248,6 +251,7 @@ func drive(ctx context.Context, bases []string, rt route, o options, tracer *sql
 		return res, err
 	}
 	tracer.reset()
+	probe := startMachineProbe()
 	start := time.Now()
 	deadline := start.Add(o.Duration)
 	var wg sync.WaitGroup
@@ -269,6 +273,7 @@ func drive(ctx context.Context, bases []string, rt route, o options, tracer *sql
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
+	res.Machine = probe.end()
 	if err := stopProfile(); err != nil {
 		return res, err
 	}

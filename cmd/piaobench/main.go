@@ -35,6 +35,7 @@ import (
 	"os/signal"
 	"regexp"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -307,6 +308,14 @@ func bench(ctx context.Context, o options, only *regexp.Regexp, cfg synth.Config
 		return nil, err
 	}
 
+	// What the load left in this process is garbage: collected now, so the
+	// routes start from the server's own heap at every size of the load.
+	runtime.GC()
+	debug.FreeOSMemory()
+	var mem runtime.MemStats
+	runtime.ReadMemStats(&mem)
+	p.say("this process's live heap after the load: %.1f MiB", float64(mem.HeapAlloc)/(1<<20))
+
 	// The application, served on a loopback port.
 	logHandler := slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelInfo}) // formatted like production, not printed
 	if o.Verbose {
@@ -375,7 +384,7 @@ func bench(ctx context.Context, o options, only *regexp.Regexp, cfg synth.Config
 		if err != nil {
 			return nil, err
 		}
-		p.say("%-34s %8.0f req/s  p50 %s  p95 %s  errors %d", rt.Label, res.RPS, ms(res.P50ms), ms(res.P95ms), res.Errors)
+		p.say("%-34s %8.0f req/s  p50 %s  p95 %s  errors %d%s", rt.Label, res.RPS, ms(res.P50ms), ms(res.P95ms), res.Errors, res.Machine)
 		rep.Routes = append(rep.Routes, res)
 	}
 	// The saves come after the pages: what they write is not what the pages

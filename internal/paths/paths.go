@@ -35,7 +35,9 @@ func Relazione(ente, plan string, year int) string {
 }
 
 // RelazioneDraft is the Segretario's text of a year's Relazione ("bozza").
-func RelazioneDraft(ente, plan string, year int) string { return Relazione(ente, plan, year) + "/bozza" }
+func RelazioneDraft(ente, plan string, year int) string {
+	return Relazione(ente, plan, year) + "/bozza"
+}
 
 // Account is the signed-in user's reserved area.
 func Account() string { return "/area-riservata" }

@@ -134,140 +134,140 @@ type validateCase struct {
 }
 
 func validateCases() []validateCase {
-	const iv = "individual objective sg/SG1 (line 10)"
+	const iv = "obiettivo individuale sg/SG1 (riga 10)"
 	return []validateCase{
 		// ente and plan
-		{"ente slug", func(d *plan.Document) { d.Ente.Slug = "CCIAA Prova" }, `ente slug "CCIAA Prova" is not a lower-case slug`},
-		{"ente name", func(d *plan.Document) { d.Ente.Name = "  " }, "ente name is empty"},
-		{"plan slug", func(d *plan.Document) { d.Plan.Slug = "piao_2024" }, `plan slug "piao_2024" is not a lower-case slug`},
-		{"plan years too late", func(d *plan.Document) { d.Plan.EndYear = 2101 }, "plan years 2024-2101 are not valid"},
+		{"ente slug", func(d *plan.Document) { d.Ente.Slug = "CCIAA Prova" }, `ente: lo slug "CCIAA Prova" non è valido (solo lettere minuscole e cifre, parole separate da trattini)`},
+		{"ente name", func(d *plan.Document) { d.Ente.Name = "  " }, "ente: il nome è vuoto"},
+		{"plan slug", func(d *plan.Document) { d.Plan.Slug = "piao_2024" }, `piano: lo slug "piao_2024" non è valido (solo lettere minuscole e cifre, parole separate da trattini)`},
+		{"plan years too late", func(d *plan.Document) { d.Plan.EndYear = 2101 }, "piano: gli anni 2024-2101 non sono validi"},
 		{"plan years reversed", func(d *plan.Document) { d.Plan.StartYear, d.Plan.EndYear = 2026, 2025 }, // targets fall outside too
-			"plan years 2026-2025 are not valid\nindicator 1.1/1: target year 2024 outside the plan years 2026-2025\n" +
-				"indicator 1.1/5: target year 2024 outside the plan years 2026-2025"},
-		{"plan years too early", func(d *plan.Document) { d.Plan.StartYear = 1999 }, "plan years 1999-2026 are not valid"},
-		{"revision label", func(d *plan.Document) { d.Plan.Revision.Label = "" }, "plan revision label is empty"},
+			"piano: gli anni 2026-2025 non sono validi\nindicatore 1.1/1: anno del target 2024 fuori dagli anni del piano 2026-2025\n" +
+				"indicatore 1.1/5: anno del target 2024 fuori dagli anni del piano 2026-2025"},
+		{"plan years too early", func(d *plan.Document) { d.Plan.StartYear = 1999 }, "piano: gli anni 1999-2026 non sono validi"},
+		{"revision label", func(d *plan.Document) { d.Plan.Revision.Label = "" }, "piano: l'etichetta della revisione è vuota"},
 		// units, roles, areas
-		{"unit repeated", func(d *plan.Document) { d.Units = append(d.Units, plan.Unit{Key: "area-1", Name: "Doppia"}) }, `unit "area-1" repeated`},
-		{"unit parent", func(d *plan.Document) { d.Units[1].Parent = "area-9" }, `unit "uff-1": parent "area-9" unknown`},
-		{"role repeated", func(d *plan.Document) { d.Roles = append(d.Roles, plan.Role{Key: "sg", Title: "Altro"}) }, `role "sg" repeated`},
-		{"role unit", func(d *plan.Document) { d.Roles[0].Unit = "area-9" }, `role "sg": unit "area-9" unknown`},
-		{"area repeated", func(d *plan.Document) { d.Areas = append(d.Areas, plan.Area{Number: 1, Title: "Doppio"}) }, "area 1 repeated"},
+		{"unit repeated", func(d *plan.Document) { d.Units = append(d.Units, plan.Unit{Key: "area-1", Name: "Doppia"}) }, `unità organizzativa "area-1" ripetuta`},
+		{"unit parent", func(d *plan.Document) { d.Units[1].Parent = "area-9" }, `unità organizzativa "uff-1": l'unità superiore "area-9" non esiste`},
+		{"role repeated", func(d *plan.Document) { d.Roles = append(d.Roles, plan.Role{Key: "sg", Title: "Altro"}) }, `ruolo "sg" ripetuto`},
+		{"role unit", func(d *plan.Document) { d.Roles[0].Unit = "area-9" }, `ruolo "sg": l'unità organizzativa "area-9" non esiste`},
+		{"area repeated", func(d *plan.Document) { d.Areas = append(d.Areas, plan.Area{Number: 1, Title: "Doppio"}) }, "area strategica 1 ripetuta"},
 		// objective codes and indicator keys
-		{"objective code", func(d *plan.Document) { transversal(d).Code = "TR 1" }, `objective code "TR 1" is not valid`},
-		{"objective code repeated", func(d *plan.Document) { transversal(d).Code = "O.1" }, `objective code "O.1" repeated`},
+		{"objective code", func(d *plan.Document) { transversal(d).Code = "TR 1" }, `il codice obiettivo "TR 1" non è valido`},
+		{"objective code repeated", func(d *plan.Document) { transversal(d).Code = "O.1" }, `codice obiettivo "O.1" ripetuto`},
 		{"indicator key repeated", func(d *plan.Document) {
 			o := obj(d, "O.1")
 			o.Indicators = append(o.Indicators, o.Indicators[0])
-		}, `indicator key "O.1/1" repeated`},
+		}, `chiave indicatore "O.1/1" ripetuta`},
 		// objectives
-		{"objective kind", func(d *plan.Document) { transversal(d).Kind = "bogus" }, `objective TR.1: kind "bogus" unknown`},
-		{"objective title", func(d *plan.Document) { transversal(d).Title = " " }, "objective TR.1: title is empty"},
+		{"objective kind", func(d *plan.Document) { transversal(d).Kind = "bogus" }, `obiettivo TR.1: tipo "bogus" sconosciuto`},
+		{"objective title", func(d *plan.Document) { transversal(d).Title = " " }, "obiettivo TR.1: il titolo è vuoto"},
 		{"objective needs parent", func(d *plan.Document) { obj(d, "O.1").Parent = "" },
-			"objective O.1: a operational objective needs a parent strategic objective"},
+			"obiettivo O.1: un obiettivo operativo richiede un obiettivo strategico superiore"},
 		{"objective has no parent", func(d *plan.Document) { transversal(d).Parent = "1.1" },
-			"objective TR.1: a transversal objective has no parent"},
+			"obiettivo TR.1: un obiettivo trasversale non ha un obiettivo superiore"},
 		{"objective parent not strategic", func(d *plan.Document) { obj(d, "O.1").Parent = "PO.1" },
-			`objective O.1: parent "PO.1" is not a strategic objective of the plan`},
-		{"objective area needed", func(d *plan.Document) { obj(d, "O.1").Area = 0 }, "objective O.1: area 0 unknown"},
-		{"objective area unknown", func(d *plan.Document) { transversal(d).Area = 7 }, "objective TR.1: area 7 unknown"},
+			`obiettivo O.1: l'obiettivo superiore "PO.1" non è un obiettivo strategico del piano`},
+		{"objective area needed", func(d *plan.Document) { obj(d, "O.1").Area = 0 }, "obiettivo O.1: l'area strategica 0 non esiste"},
+		{"objective area unknown", func(d *plan.Document) { transversal(d).Area = 7 }, "obiettivo TR.1: l'area strategica 7 non esiste"},
 		{"objective area unknown, area kind", func(d *plan.Document) { obj(d, "O.1").Area = 7 }, // both rules say it
-			"objective O.1: area 7 unknown\nobjective O.1: area 7 unknown"},
-		{"objective owner", func(d *plan.Document) { obj(d, "1.1").Owners = []string{"sg", "dir"} }, `objective 1.1: owner role "dir" unknown`},
-		{"objective unit", func(d *plan.Document) { obj(d, "1.1").Units = []string{"uff-9"} }, `objective 1.1: unit "uff-9" unknown`},
+			"obiettivo O.1: l'area strategica 7 non esiste\nobiettivo O.1: l'area strategica 7 non esiste"},
+		{"objective owner", func(d *plan.Document) { obj(d, "1.1").Owners = []string{"sg", "dir"} }, `obiettivo 1.1: il ruolo responsabile "dir" non esiste`},
+		{"objective unit", func(d *plan.Document) { obj(d, "1.1").Units = []string{"uff-9"} }, `obiettivo 1.1: l'unità organizzativa "uff-9" non esiste`},
 		// indicators
 		{"indicator key prefix", func(d *plan.Document) { ind(d, "1.1/4").Key = "2.1/4" },
-			`indicator 2.1/4: key must start with its objective code "1.1/"`},
-		{"indicator name", func(d *plan.Document) { ind(d, "1.1/1").Name = "" }, "indicator 1.1/1: name is empty"},
+			`indicatore 2.1/4: la chiave deve iniziare con il codice del suo obiettivo "1.1/"`},
+		{"indicator name", func(d *plan.Document) { ind(d, "1.1/1").Name = "" }, "indicatore 1.1/1: il nome è vuoto"},
 		{"benchmark on a direct formula", func(d *plan.Document) { ind(d, "1.1/1").Benchmark = ind(d, "1.1/3").Benchmark },
-			"indicator 1.1/1: only a difference formula takes a benchmark from another ente"},
+			"indicatore 1.1/1: solo una formula di differenza prende un valore di confronto da un altro ente"},
 		{"benchmark reference", func(d *plan.Document) { ind(d, "1.1/3").Benchmark.Ente = "Altra" },
-			"indicator 1.1/3: benchmark reference {Ente:Altra Plan:piao-2024-2026 Indicator:X.1/1} is not valid"},
+			`indicatore 1.1/3: il valore di confronto (ente "Altra", piano "piao-2024-2026", indicatore "X.1/1") non è valido`},
 		{"benchmark same ente", func(d *plan.Document) { ind(d, "1.1/3").Benchmark.Ente = "cciaa-prova" },
-			"indicator 1.1/3: the benchmark comes from another ente"},
-		{"indicator unit", func(d *plan.Document) { ind(d, "1.1/1").Unit = "kg" }, `indicator 1.1/1: unit "kg" unknown`},
-		{"indicator polarity", func(d *plan.Document) { ind(d, "1.1/1").Polarity = "up" }, `indicator 1.1/1: polarity "up" unknown`},
-		{"indicator formula", func(d *plan.Document) { ind(d, "1.1/1").Formula = "sum" }, `indicator 1.1/1: formula "sum" unknown`},
-		{"indicator weight", func(d *plan.Document) { ind(d, "1.1/1").Weight = -1 }, "indicator 1.1/1: weight must be positive"},
-		{"indicator early warning", func(d *plan.Document) { ind(d, "1.1/1").EarlyWarning = "sometimes" }, `indicator 1.1/1: early warning "sometimes" unknown`},
-		{"ratio scale", func(d *plan.Document) { ind(d, "1.1/2").Scale = 0 }, "indicator 1.1/2: a ratio needs a positive scale"},
-		{"SI/NO unit", func(d *plan.Document) { ind(d, "1.1/5").Unit = plan.UnitCount }, "indicator 1.1/5: a SI/NO indicator has unit yes_no"},
+			"indicatore 1.1/3: il valore di confronto deve venire da un altro ente"},
+		{"indicator unit", func(d *plan.Document) { ind(d, "1.1/1").Unit = "kg" }, `indicatore 1.1/1: unità di misura "kg" sconosciuta`},
+		{"indicator polarity", func(d *plan.Document) { ind(d, "1.1/1").Polarity = "up" }, `indicatore 1.1/1: polarità "up" sconosciuta`},
+		{"indicator formula", func(d *plan.Document) { ind(d, "1.1/1").Formula = "sum" }, `indicatore 1.1/1: formula "sum" sconosciuta`},
+		{"indicator weight", func(d *plan.Document) { ind(d, "1.1/1").Weight = -1 }, "indicatore 1.1/1: il peso deve essere positivo"},
+		{"indicator early warning", func(d *plan.Document) { ind(d, "1.1/1").EarlyWarning = "sometimes" }, `indicatore 1.1/1: segnale di allerta "sometimes" sconosciuto`},
+		{"ratio scale", func(d *plan.Document) { ind(d, "1.1/2").Scale = 0 }, "indicatore 1.1/2: un rapporto richiede una scala positiva"},
+		{"SI/NO unit", func(d *plan.Document) { ind(d, "1.1/5").Unit = plan.UnitCount }, "indicatore 1.1/5: un indicatore SI/NO deve avere l'unità di misura yes_no"},
 		// inputs
-		{"input label", func(d *plan.Document) { ind(d, "1.1/2").Inputs[0].Label = " " }, `indicator 1.1/2: input "numerator" has no label`},
+		{"input label", func(d *plan.Document) { ind(d, "1.1/2").Inputs[0].Label = " " }, `indicatore 1.1/2: il dato "numerator" non ha un'etichetta`},
 		{"inputs of another formula", func(d *plan.Document) { ind(d, "1.1/2").Inputs = plan.FormulaDifference.Inputs() },
-			"indicator 1.1/2: a ratio formula asks for inputs [numerator denominator], has [value benchmark]"},
+			"indicatore 1.1/2: una formula ratio richiede i dati [numerator denominator], ne ha [value benchmark]"},
 		{"inputs in the wrong order", func(d *plan.Document) {
 			in := ind(d, "1.1/4")
 			in.Inputs[0], in.Inputs[1] = in.Inputs[1], in.Inputs[0]
-		}, "indicator 1.1/4: a ratio_previous formula asks for inputs [current previous], has [previous current]"},
+		}, "indicatore 1.1/4: una formula ratio_previous richiede i dati [current previous], ne ha [previous current]"},
 		{"inputs missing", func(d *plan.Document) { ind(d, "1.1/3").Inputs = nil },
-			"indicator 1.1/3: a difference formula asks for inputs [value benchmark], has []"},
+			"indicatore 1.1/3: una formula difference richiede i dati [value benchmark], ne ha []"},
 		{"inputs of a direct formula", func(d *plan.Document) { ind(d, "1.1/1").Inputs = plan.FormulaRatio.Inputs() },
-			"indicator 1.1/1: a direct formula takes no inputs"},
+			"indicatore 1.1/1: una formula direct non prende dati in ingresso"},
 		// derived indicators
 		{"derived without definition", func(d *plan.Document) { ind(d, "PO.1/1").Derived = nil },
-			"indicator PO.1/1: derived formula and derived definition go together"},
+			"indicatore PO.1/1: la formula derivata e la definizione del calcolo derivato vanno insieme"},
 		{"definition without derived formula", func(d *plan.Document) { ind(d, "1.1/1").Derived = ind(d, "PO.1/1").Derived },
-			"indicator 1.1/1: derived formula and derived definition go together"},
+			"indicatore 1.1/1: la formula derivata e la definizione del calcolo derivato vanno insieme"},
 		{"derived function", func(d *plan.Document) { ind(d, "PO.1/1").Derived.Function = "sum" },
-			`indicator PO.1/1: derived function "sum" unknown`},
+			`indicatore PO.1/1: funzione di calcolo derivato "sum" sconosciuta`},
 		{"derived kind", func(d *plan.Document) { ind(d, "PO.1/1").Derived.Kinds = []string{"bogus"} },
-			`indicator PO.1/1: derived kind "bogus" unknown`},
+			`indicatore PO.1/1: tipo di obiettivo "bogus" sconosciuto nel calcolo derivato`},
 		{"derived reference", func(d *plan.Document) { ind(d, "PO.1/2").Derived.Indicators = []string{"1.1/1", "Z.9/1"} },
-			`indicator PO.1/2: derived reference "Z.9/1" unknown`},
+			`indicatore PO.1/2: il riferimento "Z.9/1" del calcolo derivato non esiste`},
 		{"derived objective", func(d *plan.Document) { ind(d, "PO.1/1").Derived.Objectives = []string{"Z.9"} },
-			`indicator PO.1/1: derived objective "Z.9" unknown`},
+			`indicatore PO.1/1: l'obiettivo "Z.9" del calcolo derivato non esiste`},
 		{"derived own objective", func(d *plan.Document) { ind(d, "PO.1/1").Derived.Objectives = []string{"PO.1"} },
-			"indicator PO.1/1: a derived indicator cannot aggregate its own objective"},
+			"indicatore PO.1/1: un indicatore derivato non può aggregare il proprio obiettivo"},
 		{"derived own kind", func(d *plan.Document) {
 			ind(d, "PO.1/1").Derived.Kinds = []string{plan.KindOperational, plan.KindOrganisational}
-		}, "indicator PO.1/1: a derived indicator cannot aggregate objectives of its own kind organisational (it would depend on itself)"},
+		}, "indicatore PO.1/1: un indicatore derivato non può aggregare obiettivi del suo stesso tipo (obiettivo di performance organizzativa): dipenderebbe da sé stesso"},
 		{"count_indicators_met without indicators", func(d *plan.Document) { ind(d, "PO.1/2").Derived.Indicators = nil },
-			"indicator PO.1/2: count_indicators_met needs indicators"},
+			"indicatore PO.1/2: count_indicators_met richiede un elenco di indicatori"},
 		{"avg_objectives without kinds", func(d *plan.Document) { ind(d, "PO.1/1").Derived.Kinds = nil },
-			"indicator PO.1/1: avg_objectives needs objective kinds"},
+			"indicatore PO.1/1: avg_objectives richiede un elenco di tipi di obiettivo"},
 		{"derived cycle", func(d *plan.Document) { ind(d, "PO.1/2").Derived.Indicators = []string{"1.1/1", "PO.1/2"} },
-			"derived indicators form a cycle: PO.1/2 → PO.1/2"},
+			"gli indicatori derivati formano un ciclo: PO.1/2 → PO.1/2"},
 		// baselines
 		{"baseline year repeated", func(d *plan.Document) {
 			in := ind(d, "1.1/1")
 			in.Baselines = append(in.Baselines, in.Baselines[0])
-		}, "indicator 1.1/1: baseline year 2022 repeated"},
-		{"baseline year", func(d *plan.Document) { ind(d, "1.1/1").Baselines[0].Year = 1980 }, "indicator 1.1/1: baseline year 1980 not valid"},
-		{"baseline text", func(d *plan.Document) { ind(d, "1.1/1").Baselines[0].Text = "" }, "indicator 1.1/1: baseline 2022 has no published text"},
+		}, "indicatore 1.1/1: anno della baseline 2022 ripetuto"},
+		{"baseline year", func(d *plan.Document) { ind(d, "1.1/1").Baselines[0].Year = 1980 }, "indicatore 1.1/1: anno della baseline 1980 non valido"},
+		{"baseline text", func(d *plan.Document) { ind(d, "1.1/1").Baselines[0].Text = "" }, "indicatore 1.1/1: la baseline 2022 non ha il testo pubblicato"},
 		// targets
 		{"target year repeated", func(d *plan.Document) {
 			in := ind(d, "1.1/1")
 			in.Targets = append(in.Targets, in.Targets[0])
-		}, "indicator 1.1/1: target year 2024 repeated"},
+		}, "indicatore 1.1/1: anno del target 2024 ripetuto"},
 		{"target year outside", func(d *plan.Document) { ind(d, "1.1/1").Targets[0].Year = 2027 },
-			"indicator 1.1/1: target year 2027 outside the plan years 2024-2026"},
-		{"target operator", func(d *plan.Document) { ind(d, "1.1/1").Targets[0].Operator = ">" }, `indicator 1.1/1: target operator ">" unknown`},
-		{"target value", func(d *plan.Document) { ind(d, "1.1/1").Targets[0].Value = nil }, "indicator 1.1/1: target 2024 has no value"},
-		{"SI/NO target value", func(d *plan.Document) { ind(d, "1.1/5").Targets[0].Value = num(2) }, "indicator 1.1/5: a SI/NO target is 1 (SI) or 0 (NO)"},
-		{"target text", func(d *plan.Document) { ind(d, "1.1/1").Targets[0].Text = "" }, "indicator 1.1/1: target 2024 has no published text"},
+			"indicatore 1.1/1: anno del target 2027 fuori dagli anni del piano 2024-2026"},
+		{"target operator", func(d *plan.Document) { ind(d, "1.1/1").Targets[0].Operator = ">" }, `indicatore 1.1/1: operatore del target ">" sconosciuto`},
+		{"target value", func(d *plan.Document) { ind(d, "1.1/1").Targets[0].Value = nil }, "indicatore 1.1/1: il target 2024 non ha un valore"},
+		{"SI/NO target value", func(d *plan.Document) { ind(d, "1.1/5").Targets[0].Value = num(2) }, "indicatore 1.1/5: un target SI/NO vale 1 (SI) o 0 (NO)"},
+		{"target text", func(d *plan.Document) { ind(d, "1.1/1").Targets[0].Text = "" }, "indicatore 1.1/1: il target 2024 non ha il testo pubblicato"},
 		// individual objectives
-		{"individual role", func(d *plan.Document) { d.Individual[0].Role = "dir" }, "individual objective dir/SG1 (line 10): role unknown"},
+		{"individual role", func(d *plan.Document) { d.Individual[0].Role = "dir" }, "obiettivo individuale dir/SG1 (riga 10): ruolo sconosciuto"},
 		{"individual objective", func(d *plan.Document) { d.Individual[0].Objective = "Z.9" },
-			iv + `: objective "Z.9" unknown` + "\n" + iv + `: indicator "1.1/1" is not an indicator of Z.9`},
-		{"individual title", func(d *plan.Document) { d.Individual[0].Title = "" }, iv + ": title is empty"},
-		{"individual weight", func(d *plan.Document) { d.Individual[0].Weight = num(0) }, iv + ": weight must be positive"},
+			iv + `: l'obiettivo "Z.9" non esiste` + "\n" + iv + `: "1.1/1" non è un indicatore di Z.9`},
+		{"individual title", func(d *plan.Document) { d.Individual[0].Title = "" }, iv + ": il titolo è vuoto"},
+		{"individual weight", func(d *plan.Document) { d.Individual[0].Weight = num(0) }, iv + ": il peso deve essere positivo"},
 		{"individual indicator of another objective", func(d *plan.Document) {
 			d.Individual[0].Indicators = append(d.Individual[0].Indicators, plan.IndividualIndicator{Indicator: "O.1/1"})
-		}, iv + `: indicator "O.1/1" is not an indicator of 1.1`},
+		}, iv + `: "O.1/1" non è un indicatore di 1.1`},
 		{"individual indicator twice", func(d *plan.Document) {
 			d.Individual[0].Indicators = append(d.Individual[0].Indicators, d.Individual[0].Indicators[0])
-		}, iv + `: indicator "1.1/1" listed twice`},
+		}, iv + `: indicatore "1.1/1" elencato due volte`},
 		// quality notes
-		{"note kind", func(d *plan.Document) { d.Notes[0].Kind = "bogus" }, `note 1: kind "bogus" unknown`},
-		{"note objective", func(d *plan.Document) { d.Notes[0].Objective = "Z.9" }, `note 1: objective "Z.9" unknown`},
-		{"note indicator", func(d *plan.Document) { d.Notes[0].Indicator = "Z.9/1" }, `note 1: indicator "Z.9/1" unknown`},
-		{"note interpretation", func(d *plan.Document) { d.Notes[0].Interpretation = "" }, "note 1: interpretation is empty"},
+		{"note kind", func(d *plan.Document) { d.Notes[0].Kind = "bogus" }, `nota 1: tipo "bogus" sconosciuto`},
+		{"note objective", func(d *plan.Document) { d.Notes[0].Objective = "Z.9" }, `nota 1: l'obiettivo "Z.9" non esiste`},
+		{"note indicator", func(d *plan.Document) { d.Notes[0].Indicator = "Z.9/1" }, `nota 1: l'indicatore "Z.9/1" non esiste`},
+		{"note interpretation", func(d *plan.Document) { d.Notes[0].Interpretation = "" }, "nota 1: l'interpretazione è vuota"},
 		// every problem is reported, section by section in document order
 		{"several sections", func(d *plan.Document) {
 			d.Notes[0].Interpretation = ""
 			ind(d, "1.1/2").Scale = 0
 			d.Ente.Name = ""
-		}, "ente name is empty\nindicator 1.1/2: a ratio needs a positive scale\nnote 1: interpretation is empty"},
+		}, "ente: il nome è vuoto\nindicatore 1.1/2: un rapporto richiede una scala positiva\nnota 1: l'interpretazione è vuota"},
 	}
 }
 

@@ -106,23 +106,3 @@ func codeValues(cs []code) []string {
 	}
 	return out
 }
-
-// kindNoun is an objective kind as an adjective, for messages: "un obiettivo
-// operativo".
-func kindNoun(kind string) string {
-	switch kind {
-	case plan.KindStrategic:
-		return "strategico"
-	case plan.KindCommon:
-		return "comune"
-	case plan.KindOperational:
-		return "operativo"
-	case plan.KindTransversal:
-		return "trasversale"
-	case plan.KindExtraordinary:
-		return "straordinario"
-	case plan.KindOrganisational:
-		return "di performance organizzativa"
-	}
-	return kind
-}

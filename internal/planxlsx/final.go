@@ -26,18 +26,18 @@ func (b *builder) validate() {
 
 func (b *builder) place(e error) Problem {
 	msg := e.Error()
-	if cycle, ok := strings.CutPrefix(msg, "derived indicators form a cycle: "); ok {
+	if cycle, ok := strings.CutPrefix(msg, plan.CyclePrefix); ok {
 		first, _, _ := strings.Cut(cycle, " → ")
 		return Problem{Sheet: sheetIndicators, Row: b.indRow[first], Column: header(sheetIndicators, indDerivedIndicators),
-			Message: "gli indicatori derivati formano un ciclo: " + cycle}
+			Message: msg}
 	}
 	p := Problem{Sheet: sheetPlan, Message: "controllo finale: " + msg}
-	if rest, ok := strings.CutPrefix(msg, "objective "); ok {
+	if rest, ok := strings.CutPrefix(msg, plan.WhereObjective); ok {
 		code, _, _ := strings.Cut(rest, ":")
 		if row, ok := b.objRow[code]; ok {
 			p.Sheet, p.Row = sheetObjectives, row
 		}
-	} else if rest, ok := strings.CutPrefix(msg, "indicator "); ok {
+	} else if rest, ok := strings.CutPrefix(msg, plan.WhereIndicator); ok {
 		key, _, _ := strings.Cut(rest, ":")
 		if row, ok := b.indRow[key]; ok {
 			p.Sheet, p.Row = sheetIndicators, row

@@ -47,7 +47,7 @@ func (b *builder) checkArea(l line, o plan.Objective) {
 	case o.Area != 0 && !b.known(sheetAreas, ok):
 		l.add(objArea, "ambito %d sconosciuto: non è nel foglio %s", o.Area, sheetAreas)
 	case o.Area == 0 && slices.Contains([]string{plan.KindStrategic, plan.KindCommon, plan.KindOperational}, o.Kind):
-		l.add(objArea, "obbligatorio per un obiettivo %s: indica il numero dell'ambito", kindNoun(o.Kind))
+		l.add(objArea, "obbligatorio per un obiettivo %s: indica il numero dell'ambito", plan.KindAdjective(o.Kind))
 	}
 }
 
@@ -60,9 +60,9 @@ func (b *builder) checkParent(l line, o plan.Objective) {
 	needs := o.Kind == plan.KindOperational || o.Kind == plan.KindCommon
 	switch {
 	case needs && o.Parent == "":
-		l.add(objParent, "obbligatorio per un obiettivo %s: indica il codice dell'obiettivo strategico", kindNoun(o.Kind))
+		l.add(objParent, "obbligatorio per un obiettivo %s: indica il codice dell'obiettivo strategico", plan.KindAdjective(o.Kind))
 	case !needs && o.Parent != "":
-		l.add(objParent, "un obiettivo %s non ha obiettivo strategico padre: lascia vuota la cella", kindNoun(o.Kind))
+		l.add(objParent, "un obiettivo %s non ha obiettivo strategico padre: lascia vuota la cella", plan.KindAdjective(o.Kind))
 	case needs:
 		b.later = append(b.later, func() {
 			i, ok := b.objIdx[o.Parent]

@@ -357,7 +357,7 @@ func TestCodesMatchValidate(t *testing.T) {
 			d := reference(t)
 			c.set(d, v)
 			err := plan.Validate(d)
-			unknown := err != nil && strings.Contains(err.Error(), fmt.Sprintf("%q unknown", v))
+			unknown := err != nil && strings.Contains(err.Error(), fmt.Sprintf("%q sconosciut", v))
 			if unknown != (v == "zzz") {
 				t.Errorf("%s %q: refused by plan.Validate: %v", c.name, v, unknown)
 			}
