@@ -45,6 +45,8 @@ type loadInfo struct {
 	GenerateSeconds     float64 `json:"generate_seconds"`
 	SyntheticSeconds    float64 `json:"synthetic_seconds"`
 	AnalyzeSeconds      float64 `json:"analyze_seconds"` // VACUUM (ANALYZE) and CHECKPOINT after loading
+	SealedEvents        int     `json:"sealed_events"`   // audit events of the load, chained before serving
+	SealSeconds         float64 `json:"seal_seconds"`
 	Enti                int     `json:"synthetic_enti"`
 	IndicatorsPerEnte   int     `json:"indicators_per_ente"`
 	Measurements        int     `json:"measurements"` // rows imported, all plans (approved, periods closed, demo)
@@ -185,8 +187,8 @@ func printTable(w io.Writer, r *report) {
 			e.Objectives, e.Indicators, e.Year, ms(e.CompileMs), e.AllocsPerScore, e.AllocsPerIndicator, size(int64(e.BytesPerScore)))
 	}
 	l := r.Load
-	fmt.Fprintf(bw, "load: reference plan in %.2fs; %d synthetic plans × %d indicators × %d years generated (%.1fs summed) and loaded one at a time in %.1fs; VACUUM (ANALYZE) and CHECKPOINT %.1fs\n",
-		l.ReferenceSeconds, l.Enti, l.IndicatorsPerEnte, r.Options.Years, l.GenerateSeconds, l.SyntheticSeconds, l.AnalyzeSeconds)
+	fmt.Fprintf(bw, "load: reference plan in %.2fs; %d synthetic plans × %d indicators × %d years generated (%.1fs summed) and loaded one at a time in %.1fs; %d audit events sealed in %.1fs; VACUUM (ANALYZE) and CHECKPOINT %.1fs\n",
+		l.ReferenceSeconds, l.Enti, l.IndicatorsPerEnte, r.Options.Years, l.GenerateSeconds, l.SyntheticSeconds, l.SealedEvents, l.SealSeconds, l.AnalyzeSeconds)
 	fmt.Fprintf(bw, "dashboards: signed in as Segretario Generale, one session per client; large ente %s, %d indicators × %d years, generated in %.1fs, loaded in %.1fs\n",
 		dash(l.BigEnte), l.BigIndicators, r.Options.Years, l.BigGenerateSeconds, l.BigSeconds)
 	fmt.Fprintf(bw, "measurements: %d rows for all %d plans (approved, periods closed, labelled demo) imported in %.1fs; the reference plan's %d-%s left empty and open for the saves\n",
