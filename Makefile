@@ -51,7 +51,7 @@ bench-replicas: build ## two `piao serve` processes on one database: public read
 
 bench-flat: build ## the public routes with 60, then 600 synthetic enti: each p95 at 600 within 1.25 × of its p95 at 60
 	./$(BIN) withdb -- $(GO) run ./cmd/piaobench -enti 60 -only '$(PUBLIC_ROUTES)' -json bin/bench-flat-60.json
-	./$(BIN) withdb -- $(GO) run ./cmd/piaobench -enti 600 -only '$(PUBLIC_ROUTES)' -compare bin/bench-flat-60.json -json bin/bench-flat-600.json
+	./$(BIN) withdb -- $(GO) run ./cmd/piaobench -enti 600 -timeout 75m -only '$(PUBLIC_ROUTES)' -compare bin/bench-flat-60.json -json bin/bench-flat-600.json
 
 generate: ## regenerate the templ components (the generated files are committed)
 	$(GO) tool templ generate

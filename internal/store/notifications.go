@@ -133,8 +133,7 @@ func (s *Store) enqueueRelazioneReady(ctx context.Context, tx pgx.Tx, h model.Pl
 	if kind != "final" {
 		return nil
 	}
-	to, err := recipients(ctx, tx, `SELECT u.id, u.display_name, u.email FROM users u
-		WHERE u.ente_id = $1 AND u.access_role = 'oiv' AND u.active AND u.email <> '' ORDER BY u.id`, h.EnteID)
+	to, err := oivRecipients(ctx, tx, h.EnteID)
 	if err != nil {
 		return err
 	}
@@ -155,12 +154,17 @@ func (s *Store) enqueueRelazioneReady(ctx context.Context, tx pgx.Tx, h model.Pl
 	return nil
 }
 
+// oivRecipients are the ente's active OIV accounts with an e-mail address.
+func oivRecipients(ctx context.Context, tx pgx.Tx, enteID int64) ([]recipient, error) {
+	return recipients(ctx, tx, `SELECT u.id, u.display_name, u.email FROM users u
+		WHERE u.ente_id = $1 AND u.access_role = 'oiv' AND u.active AND u.email <> '' ORDER BY u.id`, enteID)
+}
+
 // enqueueRelazioneDraftSent tells the ente's OIV that the Segretario sent it
 // the text of a year's Relazione (mandatory): version is the draft's version
 // once sent, so a text sent again after a "non validata" is a new message.
 func (s *Store) enqueueRelazioneDraftSent(ctx context.Context, tx pgx.Tx, h model.PlanHeader, year, version int, actor string) error {
-	to, err := recipients(ctx, tx, `SELECT u.id, u.display_name, u.email FROM users u
-		WHERE u.ente_id = $1 AND u.access_role = 'oiv' AND u.active AND u.email <> '' ORDER BY u.id`, h.EnteID)
+	to, err := oivRecipients(ctx, tx, h.EnteID)
 	if err != nil || len(to) == 0 {
 		return err
 	}
