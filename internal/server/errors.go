@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -124,6 +125,9 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request, status int, c temp
 		return fmt.Errorf("rendering the page: %w", err)
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	// The whole page is known: sent with its length, not in chunks, it takes
+	// fewer writes here and less parsing in the browser's network stack.
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
 	return nil
