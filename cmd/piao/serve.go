@@ -48,7 +48,7 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
-	sessions, stopSweeper := server.NewSessions(pool, server.SessionOptions{Secure: cfg.SecureCookies})
+	sessions, stopSweeper := server.NewSessions(pool, server.SessionOptions{Secure: cfg.SecureCookies, Log: log})
 	defer stopSweeper()
 	opts := server.Options{Limits: server.Limits{AttachmentsPerMeasurement: cfg.Limits.AttachmentsPerMeasurement,
 		AttachmentBytesPerMeasurement: cfg.Limits.AttachmentBytesPerMeasurement,

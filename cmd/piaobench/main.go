@@ -303,6 +303,10 @@ func bench(ctx context.Context, o options, only *regexp.Regexp, cfg synth.Config
 		p.say("CHECKPOINT refused (%v): the routes are measured with the load's dirty pages still being written", err)
 	}
 	rep.Load.AnalyzeSeconds = time.Since(t0).Seconds()
+	// The server gets fresh connections, as a server started on a loaded
+	// database would: the load's backends keep the caches of thousands of
+	// statements it ran.
+	pool.Reset()
 	p.say("%d measurements imported in %.1fs; VACUUM (ANALYZE) and CHECKPOINT in %.1fs", rep.Load.Measurements, rep.Load.MeasurementsSeconds, rep.Load.AnalyzeSeconds)
 	if err := checkSavePeriod(ctx, st, ref); err != nil {
 		return nil, err

@@ -139,7 +139,15 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		u, err := s.store.ActiveUser(ctx, id)
+		// the session store read the account with the session, in the same
+		// query; a session written before that column existed is read here
+		var u auth.User
+		var err error
+		if su := store.SessionUserFrom(ctx); su != nil && su.Found && su.User.ID == id {
+			u = su.User
+		} else {
+			u, err = s.store.ActiveUser(ctx, id)
+		}
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			s.serverError(w, r, err)
 			return

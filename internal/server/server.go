@@ -114,7 +114,7 @@ func New(st *store.Store, sessions *scs.SessionManager, log *slog.Logger, opts .
 	s.route(r, http.MethodGet, "/static/*", auth.Public, none, s.staticFiles(static))
 
 	r.Group(func(r chi.Router) {
-		r.Use(sessions.LoadAndSave, s.authenticate, noStoreSignedIn)
+		r.Use(withSessionUser, sessions.LoadAndSave, s.authenticate, noStoreSignedIn)
 		// Transparency: the published plan and the scores of closed periods are public.
 		s.route(r, http.MethodGet, "/", auth.Public, none, s.home)
 		s.route(r, http.MethodGet, "/enti/{ente}/piani/{plan}", auth.Public, none, s.cachedPublic(s.planPage))

@@ -3,39 +3,61 @@ package server
 import (
 	"encoding/base64"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"strings"
 	"time"
 	"unicode/utf8"
 
-	"github.com/alexedwards/scs/pgxstore"
 	"github.com/alexedwards/scs/v2"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/piao-performance/piao/internal/itfmt"
+	"github.com/piao-performance/piao/internal/store"
 )
 
 // SessionOptions configures the session cookie.
 type SessionOptions struct {
-	Secure bool // send the cookie only over HTTPS
+	Secure bool         // send the cookie only over HTTPS
+	Log    *slog.Logger // where the expired-session sweeper reports a failure (nil: nowhere)
 }
 
-// NewSessions returns a session manager storing sessions in PostgreSQL. The
-// cookie is HttpOnly and SameSite=Lax; sessions end twelve hours after they
-// start. The one-hour idle timeout is enforced by authenticate, not by scs:
-// scs would rewrite the session row on every request to move its expiry.
-// stop ends the expired-session sweeper.
+// NewSessions returns a session manager storing sessions in PostgreSQL
+// (store.SessionStore: a session and its account in one query). The cookie
+// is HttpOnly and SameSite=Lax; sessions end twelve hours after they start.
+// The one-hour idle timeout is enforced by authenticate, not by scs: scs
+// would rewrite the session row on every request to move its expiry. stop
+// ends the expired-session sweeper.
 func NewSessions(pool *pgxpool.Pool, opt SessionOptions) (sm *scs.SessionManager, stop func()) {
-	store := pgxstore.NewWithCleanupInterval(pool, 30*time.Minute)
 	sm = scs.New()
-	sm.Store = store
+	codec := sm.Codec
+	userOf := func(data []byte) int64 {
+		_, values, err := codec.Decode(data)
+		if err != nil {
+			return 0
+		}
+		id, _ := values[sessUserID].(int64)
+		return id
+	}
+	st := store.NewSessionStore(pool, userOf, 30*time.Minute, opt.Log)
+	sm.Store = st
 	sm.Lifetime = 12 * time.Hour
 	sm.Cookie.Name = "piao_session"
 	sm.Cookie.HttpOnly = true
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = opt.Secure
 	sm.Cookie.Path = "/"
-	return sm, store.StopCleanup
+	return sm, st.Stop
+}
+
+// withSessionUser gives each request the place where the session store
+// leaves the account of its session (store.WithSessionUser), for
+// authenticate; it goes before the session is loaded.
+func withSessionUser(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, _ := store.WithSessionUser(r.Context())
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
 }
 
 // RecentObjective is an objective the visitor opened, for "Visti di recente".

@@ -42,8 +42,10 @@ type NewUser struct {
 	PasswordHash string // "" for single sign-on only
 }
 
-const userColumns = `u.id, coalesce(u.ente_id, 0), coalesce(e.slug, ''), u.username, u.display_name, u.email,
-	u.access_role, coalesce(u.position_id, 0), coalesce(r.key, ''), u.session_epoch`
+// userColumns are named so that a query may select them from a subquery
+// (sessionFind).
+const userColumns = `u.id, coalesce(u.ente_id, 0) AS ente_id, coalesce(e.slug, '') AS ente_slug, u.username, u.display_name, u.email,
+	u.access_role, coalesce(u.position_id, 0) AS position_id, coalesce(r.key, '') AS position_key, u.session_epoch`
 
 const userFrom = `FROM users u LEFT JOIN enti e ON e.id = u.ente_id LEFT JOIN roles r ON r.id = u.position_id`
 
