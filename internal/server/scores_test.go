@@ -123,7 +123,7 @@ func TestOpenDataCarriesScoresOfClosedPeriods(t *testing.T) {
 	rows := openDataCSV(t, h)
 	// the fixture is imported as demo data: the files say so
 	res, body := get(t, h, "/opendata/cciaa-gran-sasso/piao-2023-2025/indicators.json")
-	if !strings.Contains(body, `"demo_data": true`) || !strings.Contains(body, "Dati dimostrativi") {
+	if !strings.Contains(body, `"demo_data":true`) || !strings.Contains(body, "Dati dimostrativi") {
 		t.Error("the JSON does not label demo data")
 	}
 	res, _ = get(t, h, "/opendata/cciaa-gran-sasso/piao-2023-2025/indicators.csv")
