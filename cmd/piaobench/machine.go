@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"runtime"
 	"strconv"
@@ -84,8 +85,6 @@ func (u *machineUse) String() string {
 	if u == nil {
 		return ""
 	}
-	return "  (machine: user " + strconv.FormatFloat(u.UserPct, 'f', 0, 64) + "%, system " + strconv.FormatFloat(u.SystemPct, 'f', 0, 64) +
-		"%, idle " + strconv.FormatFloat(u.IdlePct, 'f', 0, 64) + "%, steal " + strconv.FormatFloat(u.StealPct, 'f', 0, 64) +
-		"%; here " + strconv.Itoa(int(u.GCCycles)) + " GCs, " + strconv.FormatFloat(u.GCPauseMs, 'f', 1, 64) + " ms paused, heap " +
-		strconv.FormatFloat(u.HeapMiB, 'f', 0, 64) + " MiB)"
+	return fmt.Sprintf("  (machine: user %.0f%%, system %.0f%%, idle %.0f%%, steal %.0f%%; here %d GCs, %.1f ms paused, heap %.0f MiB)",
+		u.UserPct, u.SystemPct, u.IdlePct, u.StealPct, u.GCCycles, u.GCPauseMs, u.HeapMiB)
 }

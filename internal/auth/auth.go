@@ -72,6 +72,15 @@ type User struct {
 	Epoch       int
 }
 
+// Name is how messages name the user: the display name, or the username
+// when there is none.
+func (u *User) Name() string {
+	if u.DisplayName != "" {
+		return u.DisplayName
+	}
+	return u.Username
+}
+
 // Global reports whether the user administers every ente.
 func (u *User) Global() bool { return u != nil && u.Role == Admin && u.EnteID == 0 }
 

@@ -143,7 +143,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		// query; a session written before that column existed is read here
 		var u auth.User
 		var err error
-		if su := store.SessionUserFrom(ctx); su != nil && su.Found && su.User.ID == id {
+		if su := store.SessionUserFrom(ctx); su != nil && su.User.ID == id {
 			u = su.User
 		} else {
 			u, err = s.store.ActiveUser(ctx, id)

@@ -235,7 +235,7 @@ func (s *Server) sendRelazioneDraft(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	err = s.store.SendDraftToOIV(r.Context(), h, year, postedVersion(r), actor(r))
+	err = s.store.SendDraftToOIV(r.Context(), h, year, postedVersion(r), *auth.FromContext(r.Context()))
 	if errors.Is(err, store.ErrNotFound) {
 		return s.noDraft(w, r, errNoDraft)
 	}

@@ -104,10 +104,7 @@ func (s *Store) enqueueEntryReviewed(ctx context.Context, tx pgx.Tx, h model.Pla
 			return fmt.Errorf("indicator name: %w", err)
 		}
 	}
-	reviewer := actor.DisplayName
-	if reviewer == "" {
-		reviewer = actor.Username
-	}
+	reviewer := actor.Name()
 	for _, r := range to {
 		msg, err := s.site.EntryReviewed(notify.EntryReview{Recipient: r.Name, Plan: planOf(h), IndicatorKey: ind.Key, IndicatorName: name,
 			PeriodYear: p.Year, PeriodKind: p.Kind, PeriodLabel: p.Label(), Reviewer: reviewer, Approved: approved, Comment: comment})
@@ -137,10 +134,7 @@ func (s *Store) enqueueRelazioneReady(ctx context.Context, tx pgx.Tx, h model.Pl
 	if err != nil {
 		return err
 	}
-	by := actor.DisplayName
-	if by == "" {
-		by = actor.Username
-	}
+	by := actor.Name()
 	for _, r := range to {
 		msg, err := s.site.RelazioneReadyMessage(notify.RelazioneReady{Recipient: r.Name, Plan: planOf(h), Year: year, ClosedBy: by})
 		if err != nil {
@@ -163,18 +157,13 @@ func oivRecipients(ctx context.Context, tx pgx.Tx, enteID int64) ([]recipient, e
 // enqueueRelazioneDraftSent tells the ente's OIV that the Segretario sent it
 // the text of a year's Relazione (mandatory): version is the draft's version
 // once sent, so a text sent again after a "non validata" is a new message.
-func (s *Store) enqueueRelazioneDraftSent(ctx context.Context, tx pgx.Tx, h model.PlanHeader, year, version int, actor string) error {
+func (s *Store) enqueueRelazioneDraftSent(ctx context.Context, tx pgx.Tx, h model.PlanHeader, year, version int, actor auth.User) error {
 	to, err := oivRecipients(ctx, tx, h.EnteID)
-	if err != nil || len(to) == 0 {
+	if err != nil {
 		return err
 	}
-	by := actor
-	if err := tx.QueryRow(ctx, `SELECT display_name FROM users WHERE username = $1 AND display_name <> ''`, actor).Scan(&by); err != nil &&
-		!errors.Is(err, pgx.ErrNoRows) {
-		return fmt.Errorf("sender's name: %w", err)
-	}
 	for _, r := range to {
-		msg, err := s.site.RelazioneDraftSentMessage(notify.RelazioneDraftSent{Recipient: r.Name, Plan: planOf(h), Year: year, SentBy: by})
+		msg, err := s.site.RelazioneDraftSentMessage(notify.RelazioneDraftSent{Recipient: r.Name, Plan: planOf(h), Year: year, SentBy: actor.Name()})
 		if err != nil {
 			return err
 		}

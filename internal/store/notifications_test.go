@@ -136,7 +136,7 @@ func TestSendingTheRelazioneTextNotifiesTheOIV(t *testing.T) {
 	ctx := context.Background()
 	addMailUser(t, f.st, "oiv.uno", "oiv1@example.it", auth.OIV, "")
 	addMailUser(t, f.st, "oiv.senza", "", auth.OIV, "")
-	addMailUser(t, f.st, "sg.posta", "sg@example.it", auth.Segretario, "")
+	sgU := addMailUser(t, f.st, "sg.posta", "sg@example.it", auth.Segretario, "")
 	secs := []model.DraftSection{{Key: "sintesi", Generated: []model.DraftParagraph{{Sentences: []model.DraftSentence{{Text: "Testo."}}}}}}
 	if err := f.st.CreateRelazioneDraft(ctx, f.h, 2023, secs, "sg.posta"); err != nil {
 		t.Fatal(err)
@@ -144,7 +144,7 @@ func TestSendingTheRelazioneTextNotifiesTheOIV(t *testing.T) {
 	if k := kinds(t, f); len(k) != 0 {
 		t.Fatalf("a bozza not sent: %v", k)
 	}
-	if err := f.st.SendDraftToOIV(ctx, f.h, 2023, 1, "sg.posta"); err != nil {
+	if err := f.st.SendDraftToOIV(ctx, f.h, 2023, 1, sgU); err != nil {
 		t.Fatal(err)
 	}
 	if got := kinds(t, f)[notify.KindRelazioneDraft]; len(got) != 1 || got[0] != "oiv1@example.it" {
@@ -169,7 +169,7 @@ func TestSendingTheRelazioneTextNotifiesTheOIV(t *testing.T) {
 	if err != nil || d.Status != model.DraftBozza {
 		t.Fatalf("after non validata: %+v %v", d, err)
 	}
-	if err := f.st.SendDraftToOIV(ctx, f.h, 2023, d.Version, "sg.posta"); err != nil {
+	if err := f.st.SendDraftToOIV(ctx, f.h, 2023, d.Version, sgU); err != nil {
 		t.Fatal(err)
 	}
 	if got := kinds(t, f)[notify.KindRelazioneDraft]; len(got) != 2 {

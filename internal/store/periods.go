@@ -175,9 +175,12 @@ func (s *Store) PlanHeaderAndPeriods(ctx context.Context, ente, slug string) (mo
 		b       pgx.Batch
 		version int64
 	)
-	b.Queue(`SELECT coalesce(sum(v.version), 0)::bigint FROM public_versions v
-		WHERE v.plan_id = (SELECT p.id FROM plans p JOIN enti e ON e.id = p.ente_id WHERE e.slug = $1 AND p.slug = $2)`,
-		ente, slug).QueryRow(func(row pgx.Row) error { return row.Scan(&version) })
+	b.Queue(publicVersionSQL, ente, slug).QueryRow(func(row pgx.Row) error {
+		var v model.PublicVersion
+		err := row.Scan(&v.PlanID, &v.Version, &v.ChangedAt)
+		version = v.Version
+		return err
+	})
 	b.Queue(planHeaderSQL, ente, slug).QueryRow(func(row pgx.Row) error {
 		return row.Scan(&h.ID, &h.EnteID, &h.EnteSlug, &h.EnteName, &h.Slug, &h.Title, &h.StartYear, &h.EndYear, &h.RevisionSeq, &h.RevisionLabel, &h.SourceTitle)
 	})

@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/piao-performance/piao/internal/auth"
 	"github.com/piao-performance/piao/internal/model"
 )
 
@@ -196,16 +197,16 @@ func (s *Store) RegenerateDraftSection(ctx context.Context, h model.PlanHeader, 
 // SendDraftToOIV moves a bozza at version to inviata: from then on it is
 // read-only. Audited as relazione.draft.send; the ente's OIV gets an e-mail
 // (in the outbox, in the same transaction).
-func (s *Store) SendDraftToOIV(ctx context.Context, h model.PlanHeader, year, version int, actor string) error {
+func (s *Store) SendDraftToOIV(ctx context.Context, h model.PlanHeader, year, version int, actor auth.User) error {
 	return s.inTx(ctx, func(tx pgx.Tx) error {
 		if err := lockDraft(ctx, tx, h.ID, year, version); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE relazione_drafts SET status = 'inviata', sent_at = now(), sent_by = $3,
-			version = version + 1, updated_at = now(), updated_by = $3 WHERE plan_id = $1 AND year = $2`, h.ID, year, actor); err != nil {
+			version = version + 1, updated_at = now(), updated_by = $3 WHERE plan_id = $1 AND year = $2`, h.ID, year, actor.Username); err != nil {
 			return fmt.Errorf("send relazione draft: %w", err)
 		}
-		if err := appendAudit(ctx, tx, AuditEvent{Actor: actor, Action: "relazione.draft.send", EnteID: &h.EnteID,
+		if err := appendAudit(ctx, tx, AuditEvent{Actor: actor.Username, Action: "relazione.draft.send", EnteID: &h.EnteID,
 			ObjectType: "relazione", ObjectKey: draftKey(h, year),
 			Detail: map[string]any{"version": version + 1, "old": model.DraftBozza, "new": model.DraftInviata}}); err != nil {
 			return err

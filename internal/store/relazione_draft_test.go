@@ -5,6 +5,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/piao-performance/piao/internal/auth"
 	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/store"
 	"github.com/piao-performance/piao/internal/testfix"
@@ -60,7 +61,7 @@ func TestRelazioneDraftStore(t *testing.T) {
 	if d.Version != 3 || d.Sections[0].Edited != nil || d.Sections[0].Text() != "Secondo testo." {
 		t.Fatalf("after the regeneration: %+v", d)
 	}
-	if err := st.SendDraftToOIV(ctx, h, 2023, 3, "segretario"); err != nil {
+	if err := st.SendDraftToOIV(ctx, h, 2023, 3, auth.User{Username: "segretario"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := st.SaveDraftSection(ctx, h, 2023, "sintesi", &edited, 4, "segretario"); !errors.Is(err, store.ErrRelazioneDraftLocked) {
@@ -121,7 +122,7 @@ func TestRelazioneDraftUnsentNotFrozen(t *testing.T) {
 	if err := st.SaveDraftSection(ctx, h, 2023, "sintesi", &edited, 1, "segretario"); err != nil {
 		t.Fatalf("edit after the validation of the year: %v", err)
 	}
-	if err := st.SendDraftToOIV(ctx, h, 2023, 2, "segretario"); err != nil {
+	if err := st.SendDraftToOIV(ctx, h, 2023, 2, auth.User{Username: "segretario"}); err != nil {
 		t.Fatal(err)
 	}
 	cur, err := st.ValidationOf(ctx, h.ID, 2023)

@@ -65,10 +65,10 @@ func (s *SessionStore) Stop() {
 	<-s.done
 }
 
-// SessionUser is where FindCtx leaves the account of the session it read.
+// SessionUser is where FindCtx leaves the active account of the session it
+// read (ID 0: none).
 type SessionUser struct {
-	User  auth.User
-	Found bool // the session names an active account, and User is it
+	User auth.User
 }
 
 type sessionUserKey struct{}
@@ -104,8 +104,8 @@ func (s *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool,
 	if err != nil {
 		return nil, false, fmt.Errorf("session: %w", err)
 	}
-	if su := SessionUserFrom(ctx); su != nil && u.ID != 0 {
-		su.User, su.Found = u, true
+	if su := SessionUserFrom(ctx); su != nil {
+		su.User = u
 	}
 	return data, true, nil
 }

@@ -48,11 +48,11 @@ func TestSessionStoreReadsTheAccountWithTheSession(t *testing.T) {
 		t.Fatal(err)
 	}
 	su, found := find("tok-in")
-	if !found || !su.Found || su.User.ID != dir.ID || su.User.Username != "dir.sessione" || su.User.Role != auth.Dirigente ||
+	if !found || su.User.ID != dir.ID || su.User.Username != "dir.sessione" || su.User.Role != auth.Dirigente ||
 		su.User.PositionKey != "dir-prm" || su.User.EnteSlug != "cciaa-gran-sasso" || su.User.Epoch != dir.Epoch {
 		t.Fatalf("signed in: found %v, %+v", found, su)
 	}
-	if su, found := find("tok-anon"); !found || su.Found {
+	if su, found := find("tok-anon"); !found || su.User.ID != 0 {
 		t.Fatalf("signed out: found %v, %+v", found, su)
 	}
 	if _, found := find("tok-old"); found {
@@ -64,7 +64,7 @@ func TestSessionStoreReadsTheAccountWithTheSession(t *testing.T) {
 	if err := st.SetActive(ctx, "dir.sessione", false, "test"); err != nil {
 		t.Fatal(err)
 	}
-	if su, found := find("tok-in"); !found || su.Found {
+	if su, found := find("tok-in"); !found || su.User.ID != 0 {
 		t.Fatalf("after the deactivation: found %v, %+v", found, su)
 	}
 	// signing out rewrites the row without the account
