@@ -49,8 +49,10 @@ type Server struct {
 	router   chi.Router
 	handler  http.Handler
 	// dashboards and cockpits cache built dashboards and the cockpit's
-	// counts and queue, checked against the plan's version on every read;
-	// cards caches scored periods, checked against the store's fingerprint
+	// counts and queue, and heads the plan's header and periods, checked
+	// against the plan's version on every read; cards caches scored
+	// periods, checked against the store's fingerprint
+	heads      fpCache[planHead]
 	dashboards dashCache
 	cockpits   fpCache[cockpitParts]
 	cards      cardCache
