@@ -374,3 +374,53 @@ func finalAndEF(t *testing.T, pool *pgxpool.Pool, st *store.Store, h model.PlanH
 	}
 	return p, pos
 }
+
+// TestDashboardHeaderFollowsEveryChange: the dashboard keeps the plan's
+// header and periods between views; closing and reopening a period, and
+// replacing the plan by an import (a new plan id), show at the next view.
+func TestDashboardHeaderFollowsEveryChange(t *testing.T) {
+	t.Parallel()
+	srv, _, st, h := authServer(t)
+	ctx := context.Background()
+	p, err := st.Period(ctx, h.ID, 2025, "final")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sg := client(t)
+	signIn(t, sg, srv.URL, "segretario", testPassword)
+	page := srv.URL + refPlan + "/cruscotto?periodo=2025-final"
+	for range 2 { // the second view is served from what the first kept
+		_, body := fetch(t, sg, page)
+		mustContain(t, body, "<title>Cruscotto — "+h.Title)
+		if strings.Contains(body, "periodo chiuso") {
+			t.Fatal("the open period is shown closed")
+		}
+	}
+	who := auth.User{Username: "segretario", Role: auth.Segretario}
+	if err := st.SetPeriodClosed(ctx, h, p, true, "", who); err != nil {
+		t.Fatal(err)
+	}
+	_, body := fetch(t, sg, page)
+	mustContain(t, body, "periodo chiuso")
+	if p, err = st.Period(ctx, h.ID, 2025, "final"); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetPeriodClosed(ctx, h, p, false, "rettifica di prova", who); err != nil {
+		t.Fatal(err)
+	}
+	if _, body = fetch(t, sg, page); strings.Contains(body, "periodo chiuso") {
+		t.Fatal("the reopened period is still shown closed")
+	}
+
+	doc, err := st.ExportPlan(ctx, h.EnteSlug, h.Slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc.Plan.Title = "Piano sostituito da un'importazione di prova"
+	res, err := st.LoadPlan(ctx, doc, store.LoadOptions{Replace: true, Actor: "admin"})
+	if err != nil || res.PlanID == h.ID {
+		t.Fatalf("replace: %+v %v", res, err)
+	}
+	_, body = fetch(t, sg, page)
+	mustContain(t, body, "Piano sostituito da un&#39;importazione di prova")
+}
