@@ -75,8 +75,17 @@ func EnsureAppRole(ctx context.Context, ownerURL, role, password string) error {
 		if err := conn.QueryRow(ctx, `SELECT format('ALTER ROLE %I LOGIN PASSWORD %L', $1::text, $2::text)`, role, password).Scan(&stmt); err != nil {
 			return fmt.Errorf("app role %s: %w", role, err)
 		}
-		if _, err := conn.Exec(ctx, stmt); err != nil {
-			return fmt.Errorf("app role %s password: %w", role, err)
+		// Two databases' migrations (tests run packages in parallel) may set
+		// it at the same moment: PostgreSQL then refuses one with "tuple
+		// concurrently updated", and setting it again succeeds.
+		for try := 0; ; try++ {
+			_, err := conn.Exec(ctx, stmt)
+			if err == nil {
+				break
+			}
+			if !isConcurrentUpdate(err) || try == 4 {
+				return fmt.Errorf("app role %s password: %w", role, err)
+			}
 		}
 	}
 	var db string
@@ -99,6 +108,11 @@ func EnsureAppRole(ctx context.Context, ownerURL, role, password string) error {
 		return fmt.Errorf("app role %s grants: %w", role, err)
 	}
 	return nil
+}
+
+func isConcurrentUpdate(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "XX000" && pe.Message == "tuple concurrently updated"
 }
 
 func isDuplicate(err error) bool {

@@ -30,6 +30,7 @@ type SessionOptions struct {
 // ends the expired-session sweeper.
 func NewSessions(pool *pgxpool.Pool, opt SessionOptions) (sm *scs.SessionManager, stop func()) {
 	sm = scs.New()
+	sm.Codec = sessionCodec{}
 	codec := sm.Codec
 	userOf := func(data []byte) int64 {
 		_, values, err := codec.Decode(data)
