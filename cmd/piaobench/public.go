@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/piao-performance/piao/internal/auth"
+	"github.com/piao-performance/piao/internal/itfmt"
 	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/plan"
 	"github.com/piao-performance/piao/internal/store"
@@ -75,14 +76,15 @@ func publicRoutes(ref, syn *plan.Document) []route {
 
 // validateFirstYear records the OIV's validation of the reference plan's
 // first year (closed by the import), so that its transparency page and
-// public Relazione have something to show.
+// public Relazione have something to show. The decision is dated today in
+// Rome, as the close is (from 23:00 UTC it is already tomorrow there).
 func validateFirstYear(ctx context.Context, st *store.Store, ref *plan.Document) error {
 	h, err := st.PlanHeader(ctx, ref.Ente.Slug, ref.Plan.Slug)
 	if err != nil {
 		return err
 	}
 	err = st.SetValidation(ctx, h, model.Validation{Year: ref.Plan.StartYear, Outcome: model.Validated,
-		DecidedOn: time.Now(), ActReference: "Verbale OIV (piaobench)", Document: []byte("%PDF-1.4\n%%EOF\n"),
+		DecidedOn: time.Now().In(itfmt.Rome()), ActReference: "Verbale OIV (piaobench)", Document: []byte("%PDF-1.4\n%%EOF\n"),
 		DocumentName: "validazione.pdf", DocumentType: "application/pdf"}, "", "piaobench")
 	if err != nil {
 		return fmt.Errorf("validate %d: %w", ref.Plan.StartYear, err)
