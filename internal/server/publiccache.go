@@ -2,8 +2,10 @@ package server
 
 import (
 	"bytes"
+	"compress/gzip"
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -31,7 +33,77 @@ type publicEntry struct {
 	header http.Header // the representation's own headers (publicHeaders)
 	body   []byte
 	recent *RecentObjective // the objective page puts it in the visitor's recent list
+
+	gzOnce sync.Once
+	gz     []byte // body compressed, when a client asked for it and it is worth it
 }
+
+// gzipMin is the smallest body worth compressing: below it the gzip header
+// and the client's work outweigh the bytes saved.
+const gzipMin = 1024
+
+// gzipped returns the body compressed with gzip, or nil when it is not worth
+// it (small, not text, or barely smaller). It is compressed at the first
+// request that accepts gzip, once per entry, so a version nobody asks
+// compressed costs nothing: a 1.1 MiB open-data JSON becomes about a tenth.
+func (e *publicEntry) gzipped() []byte {
+	e.gzOnce.Do(func() {
+		if len(e.body) < gzipMin || !compressible(e.header.Get("Content-Type")) {
+			return
+		}
+		var b bytes.Buffer
+		zw, err := gzip.NewWriterLevel(&b, gzip.DefaultCompression)
+		if err != nil {
+			return
+		}
+		if _, err := zw.Write(e.body); err != nil {
+			return
+		}
+		if err := zw.Close(); err != nil {
+			return
+		}
+		if b.Len() < len(e.body)*9/10 {
+			e.gz = b.Bytes()
+		}
+	})
+	return e.gz
+}
+
+func compressible(contentType string) bool {
+	mt, _, _ := strings.Cut(contentType, ";")
+	mt = strings.TrimSpace(strings.ToLower(mt))
+	return strings.HasPrefix(mt, "text/") || mt == "application/json" || strings.HasSuffix(mt, "+json") || mt == "application/xml"
+}
+
+// acceptsGzip reads an Accept-Encoding header (RFC 9110 §12.5.3): gzip (or
+// x-gzip) with a non-zero weight, or "*" when gzip is not named.
+func acceptsGzip(header string) bool {
+	star := false
+	for _, part := range strings.Split(header, ",") {
+		coding, params, _ := strings.Cut(part, ";")
+		coding = strings.ToLower(strings.TrimSpace(coding))
+		q := 1.0
+		for _, p := range strings.Split(params, ";") {
+			if k, v, ok := strings.Cut(strings.TrimSpace(p), "="); ok && strings.EqualFold(strings.TrimSpace(k), "q") {
+				x, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+				if err != nil || x < 0 || x > 1 {
+					x = 0
+				}
+				q = x
+			}
+		}
+		switch coding {
+		case "gzip", "x-gzip":
+			return q > 0
+		case "*":
+			star = q > 0
+		}
+	}
+	return star
+}
+
+// gzipETag is the ETag of the compressed twin of the file tagged etag.
+func gzipETag(etag string) string { return strings.TrimSuffix(etag, `"`) + `-gz"` }
 
 const (
 	publicCacheBytes = 64 << 20 // all entries together
@@ -83,7 +155,9 @@ func (c *publicCache) put(key string, e *publicEntry) {
 // that version and "Cache-Control: public, no-cache" (any cache may keep the
 // file but must revalidate, so it is never stale after an approval, a period
 // close or a revision); a conditional request for the current version gets
-// 304. Signed-in readers, who may see more, always get a fresh build.
+// 304. A client that accepts gzip gets the file compressed, once per version
+// (publicEntry.gzipped), under an ETag of its own. Signed-in readers, who may
+// see more, always get a fresh build.
 func (s *Server) cachedPublic(h handler) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		if (r.Method != http.MethodGet && r.Method != http.MethodHead) || auth.FromContext(r.Context()) != nil {
@@ -100,45 +174,72 @@ func (s *Server) cachedPublic(h handler) handler {
 		key := r.URL.Path + "?" + r.URL.RawQuery
 		e := s.public.get(key, etag)
 		hdr := w.Header()
-		hdr.Set("ETag", etag)
 		hdr.Set("Last-Modified", v.ChangedAt.UTC().Format(http.TimeFormat))
 		hdr.Set("Cache-Control", "public, no-cache")
-		if notModified(r, etag, v.ChangedAt) {
+		hdr.Add("Vary", "Accept-Encoding")
+		gz := acceptsGzip(r.Header.Get("Accept-Encoding"))
+		// Either encoding the client holds is of the current version.
+		if tag, ok := notModified(r, []string{etag, gzipETag(etag)}, v.ChangedAt); ok {
+			if tag == "" { // If-Modified-Since: the tag of what this client is sent
+				tag = etag
+				if e != nil && gz && e.gzipped() != nil {
+					tag = gzipETag(etag)
+				}
+			}
+			hdr.Set("ETag", tag)
 			if e != nil && e.recent != nil {
 				s.rememberObjective(w, r, *e.recent)
 			}
 			w.WriteHeader(http.StatusNotModified)
 			return nil
 		}
-		if e != nil {
-			for k, vv := range e.header {
-				hdr[k] = vv
+		if e == nil {
+			cw := &publicCapture{ResponseWriter: w, etag: etag, status: http.StatusOK}
+			if err := h(cw, r); err != nil {
+				if !cw.passed { // nothing was sent: the error page has none of the file's headers
+					dropValidators(hdr)
+					hdr.Del("Vary")
+					for _, k := range publicHeaders {
+						hdr.Del(k)
+					}
+				}
+				return err
 			}
-			if e.recent != nil {
-				s.rememberObjective(w, r, *e.recent)
+			if cw.passed || cw.status != http.StatusOK || r.Method != http.MethodGet {
+				cw.flush()
+				return nil
 			}
-			hdr.Set("Content-Length", strconv.Itoa(len(e.body)))
-			w.WriteHeader(http.StatusOK)
-			if r.Method != http.MethodHead {
-				_, _ = w.Write(e.body)
+			if hdr.Get("Content-Type") == "" { // as net/http would sniff it, before any compression
+				hdr.Set("Content-Type", http.DetectContentType(cw.buf.Bytes()))
 			}
-			return nil
-		}
-		cw := &publicCapture{ResponseWriter: w, status: http.StatusOK}
-		if err := h(cw, r); err != nil {
-			if !cw.wrote {
-				dropValidators(hdr)
-			}
-			return err
-		}
-		if cw.status == http.StatusOK && r.Method == http.MethodGet {
 			kept := http.Header{}
 			for _, k := range publicHeaders {
 				if vv := hdr.Values(k); len(vv) > 0 {
 					kept[http.CanonicalHeaderKey(k)] = append([]string(nil), vv...)
 				}
 			}
-			s.public.put(key, &publicEntry{etag: etag, header: kept, body: bytes.Clone(cw.buf.Bytes()), recent: cw.recent})
+			e = &publicEntry{etag: etag, header: kept, body: bytes.Clone(cw.buf.Bytes()), recent: cw.recent}
+			s.public.put(key, e)
+		} else {
+			for k, vv := range e.header {
+				hdr[k] = vv
+			}
+			if e.recent != nil {
+				s.rememberObjective(w, r, *e.recent)
+			}
+		}
+		body := e.body
+		if gz {
+			if b := e.gzipped(); b != nil {
+				body, etag = b, gzipETag(etag)
+				hdr.Set("Content-Encoding", "gzip")
+			}
+		}
+		hdr.Set("ETag", etag)
+		hdr.Set("Content-Length", strconv.Itoa(len(body)))
+		w.WriteHeader(http.StatusOK)
+		if r.Method != http.MethodHead {
+			_, _ = w.Write(body)
 		}
 		return nil
 	}
@@ -157,26 +258,34 @@ func dropValidators(h http.Header) {
 }
 
 // notModified applies RFC 9110's conditional GET: If-None-Match when
-// present, otherwise If-Modified-Since at one-second resolution.
-func notModified(r *http.Request, etag string, changed time.Time) bool {
+// present (it names which of etags matched), otherwise If-Modified-Since at
+// one-second resolution (tag "").
+func notModified(r *http.Request, etags []string, changed time.Time) (tag string, ok bool) {
 	if inm := r.Header.Get("If-None-Match"); inm != "" {
 		for _, t := range strings.Split(inm, ",") {
 			t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
-			if t == etag || t == "*" {
-				return true
+			if t == "*" {
+				return etags[0], true
+			}
+			if slices.Contains(etags, t) {
+				return t, true
 			}
 		}
-		return false
+		return "", false
 	}
 	ims, err := http.ParseTime(r.Header.Get("If-Modified-Since"))
-	return err == nil && !changed.Truncate(time.Second).After(ims)
+	return "", err == nil && !changed.Truncate(time.Second).After(ims)
 }
 
-// publicCapture passes a response through and keeps a copy of its body.
+// publicCapture keeps a response to put it in the cache before it is sent.
+// A response larger than publicEntryMax is not kept: from then on it passes
+// through.
 type publicCapture struct {
 	http.ResponseWriter
+	etag   string // the validator of a 200 sent as it is
 	status int
-	wrote  bool
+	wrote  bool // the handler set the status or wrote
+	passed bool // what was kept was sent and the rest passes through
 	buf    bytes.Buffer
 	recent *RecentObjective
 }
@@ -184,23 +293,37 @@ type publicCapture struct {
 func (c *publicCapture) WriteHeader(status int) {
 	if !c.wrote {
 		c.wrote, c.status = true, status
-		if status != http.StatusOK {
-			dropValidators(c.Header())
-		}
 	}
-	c.ResponseWriter.WriteHeader(status)
 }
 
 func (c *publicCapture) Write(b []byte) (int, error) {
-	if !c.wrote {
-		c.WriteHeader(http.StatusOK)
+	c.wrote = true
+	if c.passed {
+		return c.ResponseWriter.Write(b)
 	}
 	if c.buf.Len()+len(b) <= publicEntryMax {
-		c.buf.Write(b)
-	} else {
-		c.status = 0 // too large to keep
+		return c.buf.Write(b)
 	}
+	c.flush()
 	return c.ResponseWriter.Write(b)
+}
+
+// flush sends what was kept, as it is: a 200 with the capture's etag, any
+// other status without validators.
+func (c *publicCapture) flush() {
+	if c.passed {
+		return
+	}
+	c.passed = true
+	hdr := c.Header()
+	if c.status == http.StatusOK {
+		hdr.Set("ETag", c.etag)
+	} else {
+		dropValidators(hdr)
+		hdr.Del("Vary")
+	}
+	c.ResponseWriter.WriteHeader(c.status)
+	_, _ = c.buf.WriteTo(c.ResponseWriter)
 }
 
 // Unwrap lets http.ResponseController reach the connection (write deadlines).

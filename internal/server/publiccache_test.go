@@ -1,9 +1,13 @@
 package server_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -323,5 +327,116 @@ func TestBenchmarkWriteChangesTheUsersVersion(t *testing.T) {
 	}
 	if res, _ := conditional(t, h, csvPath, tag); res.StatusCode != http.StatusOK || res.Header.Get("ETag") == tag {
 		t.Fatalf("after a write to the benchmark's plan: %d, ETag %q", res.StatusCode, res.Header.Get("ETag"))
+	}
+}
+
+// TestPublicFilesAreGzippedForClientsThatAskForIt: a client that accepts gzip
+// gets the same bytes compressed, with an ETag of their own, Vary and the
+// compressed length; one that refuses it, or names another coding, gets them
+// as they are. Either tag of the current version answers 304; after a change
+// both are new. An error is neither compressed nor tagged.
+func TestPublicFilesAreGzippedForClientsThatAskForIt(t *testing.T) {
+	t.Parallel()
+	h, pool := newApp(t)
+	importFixture(t, pool, true)
+	ctx := context.Background()
+	st := store.New(pool)
+	do := func(method, path, acceptEncoding, etag string) (*http.Response, []byte) {
+		t.Helper()
+		req := httptest.NewRequest(method, path, nil)
+		if acceptEncoding != "" {
+			req.Header.Set("Accept-Encoding", acceptEncoding)
+		}
+		if etag != "" {
+			req.Header.Set("If-None-Match", etag)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec.Result(), rec.Body.Bytes()
+	}
+	gunzip := func(b []byte) string {
+		t.Helper()
+		zr, err := gzip.NewReader(bytes.NewReader(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := io.ReadAll(zr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(out)
+	}
+	paths := []string{"/opendata/cciaa-gran-sasso/piao-2023-2025/indicators.json",
+		"/opendata/cciaa-gran-sasso/piao-2023-2025/indicators.csv", planPath, planPath + "/obiettivi/3.2"}
+	check := func(step string) map[string]string {
+		tags := map[string]string{}
+		for _, p := range paths {
+			// the first read compresses from a fresh build, the second from the cache
+			for range 2 {
+				zres, zbody := do(http.MethodGet, p, "br, gzip;q=0.8", "")
+				res, body := do(http.MethodGet, p, "", "")
+				ztag, tag := zres.Header.Get("ETag"), res.Header.Get("ETag")
+				if zres.StatusCode != 200 || zres.Header.Get("Content-Encoding") != "gzip" || ztag == "" || ztag == tag ||
+					!strings.Contains(strings.Join(zres.Header.Values("Vary"), ","), "Accept-Encoding") ||
+					!strings.Contains(strings.Join(res.Header.Values("Vary"), ","), "Accept-Encoding") {
+					t.Fatalf("%s: %s gzip: %d %v", step, p, zres.StatusCode, zres.Header)
+				}
+				if zres.Header.Get("Content-Length") != strconv.Itoa(len(zbody)) || len(zbody) >= len(body) ||
+					zres.Header.Get("Content-Type") != res.Header.Get("Content-Type") || res.Header.Get("Content-Encoding") != "" {
+					t.Fatalf("%s: %s: gzip %d bytes (Content-Length %s, %s), plain %d bytes", step, p, len(zbody),
+						zres.Header.Get("Content-Length"), zres.Header.Get("Content-Type"), len(body))
+				}
+				if gunzip(zbody) != string(body) {
+					t.Fatalf("%s: %s: the compressed file is not the file", step, p)
+				}
+				for _, ae := range []string{"gzip;q=0", "identity", "br", "gzip;q=0, *"} {
+					if r, b := do(http.MethodGet, p, ae, ""); r.Header.Get("Content-Encoding") != "" || string(b) != string(body) ||
+						r.Header.Get("ETag") != tag {
+						t.Fatalf("%s: %s with Accept-Encoding %q: %v", step, p, ae, r.Header)
+					}
+				}
+				if r, _ := do(http.MethodGet, p, "*", ""); r.Header.Get("Content-Encoding") != "gzip" {
+					t.Fatalf("%s: %s with Accept-Encoding *: not compressed", step, p)
+				}
+				if r, b := do(http.MethodHead, p, "gzip", ""); r.StatusCode != 200 || r.Header.Get("ETag") != ztag || len(b) != 0 ||
+					r.Header.Get("Content-Length") != strconv.Itoa(len(zbody)) {
+					t.Fatalf("%s: %s HEAD: %d %v (%d bytes)", step, p, r.StatusCode, r.Header, len(b))
+				}
+				for _, held := range []string{tag, ztag} {
+					if r, b := do(http.MethodGet, p, "gzip", held); r.StatusCode != http.StatusNotModified || len(b) != 0 || r.Header.Get("ETag") != held {
+						t.Fatalf("%s: %s with %s: %d ETag %q", step, p, held, r.StatusCode, r.Header.Get("ETag"))
+					}
+				}
+				tags[p] = ztag
+			}
+		}
+		return tags
+	}
+	before := check("start")
+
+	hd, err := st.PlanHeader(ctx, "cciaa-gran-sasso", "piao-2023-2025")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := st.Period(ctx, hd.ID, 2023, "final")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetPeriodClosed(ctx, hd, p, false, "rettifica di prova", auth.User{Username: "segretario", Role: auth.Segretario}); err != nil {
+		t.Fatal(err)
+	}
+	after := check("reopened")
+	for _, path := range paths {
+		if before[path] == after[path] {
+			t.Errorf("%s: the compressed file kept its tag %s after a change", path, after[path])
+		}
+		if r, _ := do(http.MethodGet, path, "gzip", before[path]); r.StatusCode != 200 {
+			t.Errorf("%s: the old tag answers %d", path, r.StatusCode)
+		}
+	}
+
+	res, body := do(http.MethodGet, planPath+"/obiettivi/9.9", "gzip", "")
+	if res.StatusCode != 404 || res.Header.Get("ETag") != "" || res.Header.Get("Content-Encoding") != "" || !strings.Contains(string(body), "</html>") {
+		t.Fatalf("missing objective: %d %v", res.StatusCode, res.Header)
 	}
 }
