@@ -114,7 +114,7 @@ func checkLoopback(u *url.URL) error {
 
 // get fetches u and reads the whole body.
 func get(ctx context.Context, c *http.Client, u string) (status int, n int64, err error) {
-	return getIf(ctx, c, u, "", nil)
+	return getIf(ctx, c, u, "", "", nil)
 }
 
 // bodyBuffer is the size of a worker's buffer for reading bodies.
@@ -124,15 +124,20 @@ func get(ctx context.Context, c *http.Client, u string) (status int, n int64, er
 // of the two CPUs small; the static ceiling is read the same way.
 const bodyBuffer = 256 << 10
 
-// getIf is get with If-None-Match etag, when etag is not empty, reading the
-// body into buf (nil: through io.Discard).
-func getIf(ctx context.Context, c *http.Client, u, etag string, buf []byte) (status int, n int64, err error) {
+// getIf is get with If-None-Match etag and Accept-Encoding accept, each
+// when not empty, reading the body into buf (nil: through io.Discard). A
+// compressed body is read as sent: decompressing it is a client's work, not
+// the server's.
+func getIf(ctx context.Context, c *http.Client, u, etag, accept string, buf []byte) (status int, n int64, err error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return 0, 0, err
 	}
 	if etag != "" {
 		req.Header.Set("If-None-Match", etag)
+	}
+	if accept != "" {
+		req.Header.Set("Accept-Encoding", accept)
 	}
 	resp, err := c.Do(req)
 	if err != nil {
@@ -148,6 +153,15 @@ func getIf(ctx context.Context, c *http.Client, u, etag string, buf []byte) (sta
 		err = fmt.Errorf("HTTP %d to %s", resp.StatusCode, resp.Header.Get("Location"))
 	}
 	return resp.StatusCode, n, err
+}
+
+// acceptEncoding is what the workers send as Accept-Encoding: gzip, as a
+// browser or a crawler does, unless -identity.
+func acceptEncoding(o options) string {
+	if o.Identity {
+		return ""
+	}
+	return "gzip"
 }
 
 // readAll reads r to its end through buf and returns how many bytes it read.
@@ -169,6 +183,7 @@ func readAll(r io.Reader, buf []byte) (int64, error) {
 type worker struct {
 	client  *http.Client
 	buf     []byte // bodies are read through it
+	accept  string // Accept-Encoding of its requests
 	etag    string // conditional routes: sent as If-None-Match, and only 304 is a success
 	base    int    // with replicas: the replica of this worker's next request
 	lat     []time.Duration
@@ -246,12 +261,12 @@ func drive(ctx context.Context, bases []string, rt route, o options, tracer *sql
 				return res, fmt.Errorf("%s: %w", rt.Label, err)
 			}
 		}
-		workers[i] = &worker{client: c, base: i % len(urls), buf: make([]byte, bodyBuffer)}
+		workers[i] = &worker{client: c, base: i % len(urls), buf: make([]byte, bodyBuffer), accept: acceptEncoding(o)}
 	}
 	if rt.Conditional {
 		// The client already has the file: every replica must give the same
 		// validator, and answer 304 to it.
-		etag, err := sameETag(ctx, workers[0].client, urls)
+		etag, err := sameETag(ctx, workers[0].client, urls, acceptEncoding(o))
 		if err != nil {
 			return res, fmt.Errorf("%s: %w", rt.Label, err)
 		}
@@ -269,7 +284,7 @@ func drive(ctx context.Context, bases []string, rt route, o options, tracer *sql
 	}
 	for i := 0; i < warmup && time.Now().Before(warmEnd) && ctx.Err() == nil; i++ {
 		w := workers[i%len(workers)]
-		_, _, _ = getIf(ctx, w.client, urls[i%len(urls)], w.etag, w.buf)
+		_, _, _ = getIf(ctx, w.client, urls[i%len(urls)], w.etag, w.accept, w.buf)
 	}
 
 	var issued atomic.Int64
@@ -294,7 +309,7 @@ func drive(ctx context.Context, bases []string, rt route, o options, tracer *sql
 				t := time.Now()
 				u := urls[w.base]
 				w.base = (w.base + 1) % len(urls)
-				status, n, err := getIf(ctx, w.client, u, w.etag, w.buf)
+				status, n, err := getIf(ctx, w.client, u, w.etag, w.accept, w.buf)
 				w.record(time.Since(t), status, n, err)
 			}
 		})
@@ -315,12 +330,15 @@ func drive(ctx context.Context, bases []string, rt route, o options, tracer *sql
 
 // sameETag fetches each URL (one per replica) and returns their ETag, an
 // error unless all give the same one.
-func sameETag(ctx context.Context, c *http.Client, urls []string) (string, error) {
+func sameETag(ctx context.Context, c *http.Client, urls []string, accept string) (string, error) {
 	etag := ""
 	for i, u := range urls {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 		if err != nil {
 			return "", err
+		}
+		if accept != "" {
+			req.Header.Set("Accept-Encoding", accept)
 		}
 		resp, err := c.Do(req)
 		if err != nil {

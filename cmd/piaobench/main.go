@@ -78,6 +78,7 @@ type options struct {
 	Replicas    int           `json:"replicas"` // 0: the server runs in this process
 	PiaoBin     string        `json:"-"`
 	Only        string        `json:"only,omitempty"`
+	Identity    bool          `json:"identity"` // clients do not ask for gzip
 	Compare     string        `json:"compare,omitempty"`
 }
 
@@ -108,6 +109,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	fs.BoolVar(&o.Verbose, "v", false, "log the server's warnings and errors to stderr")
 	fs.IntVar(&o.Replicas, "replicas", 0, "0: serve in this process; N ≥ 2: start N `piao serve` processes (-piao) on the database and send requests to them in turn")
 	fs.StringVar(&o.PiaoBin, "piao", "bin/piao", "the piao binary the replicas run")
+	fs.BoolVar(&o.Identity, "identity", false, "clients ask for no compression (by default they send Accept-Encoding: gzip, as browsers do, and read the bytes as sent)")
 	fs.StringVar(&o.Only, "only", "", "drive only the routes whose key matches this regular expression (and the static ceiling); empty: all")
 	fs.StringVar(&o.Compare, "compare", "", "a JSON report of an earlier run (e.g. with fewer -enti): print each route's p95 beside it, with the ratio (flat with growth: ≤ 1.25)")
 	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "folder for a CPU profile of the process per route (measured run only; empty: none)")

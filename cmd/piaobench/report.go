@@ -196,8 +196,12 @@ func printTable(w io.Writer, r *report) {
 	fmt.Fprintf(bw, "process RSS at the end: %s (peak %s) — server, load generator and engine share this process\n",
 		rssText(r.RSSBytes), rssText(r.PeakRSSBytes))
 	printReplicas(bw, r)
-	fmt.Fprintf(bw, "run: %s, %d CPUs (GOMAXPROCS %d), -c %d (dashboards -cd %d), -d %s per route, database %s (dropped)\n",
-		r.Go, r.CPUs, r.GOMAXPROCS, r.Options.Concurrency, r.Options.DashClients, r.Options.Duration, r.Database)
+	encoding := "Accept-Encoding: gzip (the size column is the bytes sent)"
+	if r.Options.Identity {
+		encoding = "no Accept-Encoding (-identity)"
+	}
+	fmt.Fprintf(bw, "run: %s, %d CPUs (GOMAXPROCS %d), -c %d (dashboards -cd %d), -d %s per route, clients send %s, database %s (dropped)\n",
+		r.Go, r.CPUs, r.GOMAXPROCS, r.Options.Concurrency, r.Options.DashClients, r.Options.Duration, encoding, r.Database)
 	_ = bw.Flush()
 }
 
