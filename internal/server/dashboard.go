@@ -119,7 +119,7 @@ type planHead struct {
 func (s *Server) planHead(ctx context.Context, ente, slug string) (planHead, error) {
 	key := ente + "/" + slug
 	if s.heads.has(key) {
-		v, err := s.store.PublicVersion(ctx, ente, slug)
+		v, err := s.publicVersion(ctx, ente, slug)
 		if err != nil {
 			return planHead{}, err
 		}

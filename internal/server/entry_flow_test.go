@@ -36,7 +36,7 @@ func TestEntryFlowNextBackAndNoTarget(t *testing.T) {
 	defer srv.Close()
 	dir := client(t)
 	signIn(t, dir, srv.URL, "dir.promozione", testPassword)
-	if _, err := pool.Exec(t.Context(), `UPDATE periods SET entry_deadline = current_date - 3 WHERE year = 2024 AND kind = 'midyear'`); err != nil {
+	if _, err := pool.Exec(t.Context(), `UPDATE periods SET entry_deadline = (now() AT TIME ZONE 'Europe/Rome')::date - 3 WHERE year = 2024 AND kind = 'midyear'`); err != nil {
 		t.Fatal(err)
 	}
 

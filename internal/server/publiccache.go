@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"errors"
 	"net/http"
 	"slices"
@@ -34,45 +35,60 @@ type publicEntry struct {
 	body   []byte
 	recent *RecentObjective // the objective page puts it in the visitor's recent list
 
-	gzOnce sync.Once
-	gz     []byte // body compressed, when a client asked for it and it is worth it
+	gz lazyGzip // body compressed, when a client asked for it and it is worth it
 }
 
 // gzipMin is the smallest body worth compressing: below it the gzip header
 // and the client's work outweigh the bytes saved.
 const gzipMin = 1024
 
-// gzipped returns the body compressed with gzip, or nil when it is not worth
-// it (small, not text, or barely smaller). It is compressed at the first
-// request that accepts gzip, once per entry, so a version nobody asks
-// compressed costs nothing: a 1.1 MiB open-data JSON becomes about a tenth.
+// gzipped returns the body compressed with gzip, or nil when it is not
+// worth it (lazyGzip): a 1.1 MiB open-data JSON becomes about a twentieth.
 func (e *publicEntry) gzipped() []byte {
-	e.gzOnce.Do(func() {
-		if len(e.body) < gzipMin || !compressible(e.header.Get("Content-Type")) {
+	return e.gz.get(func() []byte { return e.body }, e.header.Get("Content-Type"))
+}
+
+// lazyGzip is a body compressed at the first request that accepts gzip, once,
+// so a file nobody asks compressed costs nothing.
+type lazyGzip struct {
+	once sync.Once
+	gz   []byte
+}
+
+// get returns body() compressed, or nil when it is not worth it: small, not
+// text, or barely smaller.
+func (z *lazyGzip) get(body func() []byte, contentType string) []byte {
+	z.once.Do(func() {
+		if !compressible(contentType) {
 			return
 		}
-		var b bytes.Buffer
-		zw, err := gzip.NewWriterLevel(&b, gzip.DefaultCompression)
+		b := body()
+		if len(b) < gzipMin {
+			return
+		}
+		var out bytes.Buffer
+		zw, err := gzip.NewWriterLevel(&out, gzip.DefaultCompression)
 		if err != nil {
 			return
 		}
-		if _, err := zw.Write(e.body); err != nil {
+		if _, err := zw.Write(b); err != nil {
 			return
 		}
 		if err := zw.Close(); err != nil {
 			return
 		}
-		if b.Len() < len(e.body)*9/10 {
-			e.gz = b.Bytes()
+		if out.Len() < len(b)*9/10 {
+			z.gz = out.Bytes()
 		}
 	})
-	return e.gz
+	return z.gz
 }
 
 func compressible(contentType string) bool {
 	mt, _, _ := strings.Cut(contentType, ";")
 	mt = strings.TrimSpace(strings.ToLower(mt))
-	return strings.HasPrefix(mt, "text/") || mt == "application/json" || strings.HasSuffix(mt, "+json") || mt == "application/xml"
+	return strings.HasPrefix(mt, "text/") || mt == "application/json" || strings.HasSuffix(mt, "+json") ||
+		mt == "application/xml" || mt == "image/svg+xml"
 }
 
 // acceptsGzip reads an Accept-Encoding header (RFC 9110 §12.5.3): gzip (or
@@ -163,7 +179,7 @@ func (s *Server) cachedPublic(h handler) handler {
 		if (r.Method != http.MethodGet && r.Method != http.MethodHead) || auth.FromContext(r.Context()) != nil {
 			return h(w, r)
 		}
-		v, err := s.store.PublicVersion(r.Context(), param(r, "ente"), param(r, "plan"))
+		v, err := s.publicVersion(r.Context(), param(r, "ente"), param(r, "plan"))
 		if errors.Is(err, store.ErrNotFound) {
 			return h(w, r) // the handler answers with its own 404
 		}
@@ -243,6 +259,14 @@ func (s *Server) cachedPublic(h handler) handler {
 		}
 		return nil
 	}
+}
+
+// publicVersion is store.PublicVersion, read once for all the requests
+// that arrive while another read of it is in flight (versionBatch).
+func (s *Server) publicVersion(ctx context.Context, ente, slug string) (model.PublicVersion, error) {
+	return s.versions.get(ctx, ente+"/"+slug, func(ctx context.Context) (model.PublicVersion, error) {
+		return s.store.PublicVersion(ctx, ente, slug)
+	})
 }
 
 // publicETag names a public version: the plan's id too, so a plan replaced

@@ -18,6 +18,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 
 	"github.com/piao-performance/piao/internal/auth"
+	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/password"
 	"github.com/piao-performance/piao/internal/store"
 	"github.com/piao-performance/piao/web"
@@ -53,6 +54,7 @@ type Server struct {
 	// against the plan's version on every read; cards caches scored
 	// periods, checked against the store's fingerprint
 	heads      fpCache[planHead]
+	versions   versionBatch[model.PublicVersion] // plan versions read once for the requests waiting on them
 	dashboards dashCache
 	cockpits   fpCache[cockpitParts]
 	cards      cardCache

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -10,6 +11,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -174,6 +176,59 @@ func TestStaticAssetsAreEmbedded(t *testing.T) {
 		res, body := get(t, h, p)
 		if res.StatusCode != http.StatusOK || len(body) == 0 {
 			t.Errorf("%s: status %d, %d bytes", p, res.StatusCode, len(body))
+		}
+	}
+}
+
+// TestStaticAssetsAreGzipped: a client that accepts gzip gets the text assets
+// compressed, with their type, Vary and caching; fonts, which are compressed
+// already, and range requests are sent as they are.
+func TestStaticAssetsAreGzipped(t *testing.T) {
+	t.Parallel()
+	h, _ := newApp(t)
+	do := func(method, path string, hdr ...string) (*http.Response, []byte) {
+		req := httptest.NewRequest(method, path, nil)
+		for i := 0; i+1 < len(hdr); i += 2 {
+			req.Header.Set(hdr[i], hdr[i+1])
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec.Result(), rec.Body.Bytes()
+	}
+	for _, p := range []string{"/static/vendor/bootstrap-italia/css/bootstrap-italia.min.css", "/static/css/app.css",
+		"/static/js/progress.js", "/static/js/phone.js"} {
+		plain, body := do(http.MethodGet, p)
+		for range 2 { // compressed at the first request, then kept
+			res, gz := do(http.MethodGet, p, "Accept-Encoding", "gzip, deflate, br")
+			if res.StatusCode != 200 || res.Header.Get("Content-Encoding") != "gzip" || res.Header.Get("Content-Type") != plain.Header.Get("Content-Type") ||
+				res.Header.Get("Content-Length") != strconv.Itoa(len(gz)) || !strings.Contains(res.Header.Get("Cache-Control"), "max-age") ||
+				!strings.Contains(strings.Join(res.Header.Values("Vary"), ","), "Accept-Encoding") || len(gz) >= len(body) {
+				t.Fatalf("%s gzip: %d %v, %d bytes (plain %d)", p, res.StatusCode, res.Header, len(gz), len(body))
+			}
+			zr, err := gzip.NewReader(bytes.NewReader(gz))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, err := io.ReadAll(zr); err != nil || !bytes.Equal(got, body) {
+				t.Fatalf("%s: the compressed asset is not the asset (%v)", p, err)
+			}
+		}
+		if res, b := do(http.MethodHead, p, "Accept-Encoding", "gzip"); res.Header.Get("Content-Encoding") != "gzip" || len(b) != 0 {
+			t.Fatalf("%s HEAD: %v, %d bytes", p, res.Header, len(b))
+		}
+		if res, b := do(http.MethodGet, p, "Accept-Encoding", "gzip", "Range", "bytes=0-9"); res.StatusCode != http.StatusPartialContent ||
+			res.Header.Get("Content-Encoding") != "" || !bytes.Equal(b, body[:10]) {
+			t.Fatalf("%s range: %d %v", p, res.StatusCode, res.Header)
+		}
+		if res, b := do(http.MethodGet, p, "Accept-Encoding", "gzip;q=0"); res.Header.Get("Content-Encoding") != "" || !bytes.Equal(b, body) {
+			t.Fatalf("%s gzip;q=0: %v", p, res.Header)
+		}
+	}
+	// a font is compressed already; the icon is too small to gain
+	for _, p := range []string{"/static/vendor/bootstrap-italia/fonts/Titillium_Web/titillium-web-v10-latin-ext_latin-regular.woff2",
+		"/static/favicon.svg"} {
+		if res, _ := do(http.MethodGet, p, "Accept-Encoding", "gzip"); res.StatusCode != 200 || res.Header.Get("Content-Encoding") != "" {
+			t.Fatalf("%s: %d %v", p, res.StatusCode, res.Header)
 		}
 	}
 }
