@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"net"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -166,5 +168,25 @@ func TestDashboardRoutes(t *testing.T) {
 		rts[1].Label != "synthetic 5,000 indicators: dashboard" || rts[1].Path != "/enti/synth-003/piani/piao-2024-2025/cruscotto" ||
 		rts[1].User != dashBigUser || rts[0].Concurrency != 32 || rts[1].Concurrency != 32 {
 		t.Errorf("%+v", rts)
+	}
+}
+
+// TestListensOn: a replica counts as ready only on its own socket; the port
+// of a process that is not it, or a port nobody listens on, does not count.
+func TestListensOn(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	if !listensOn(os.Getpid(), port) {
+		t.Fatal("this process's listening socket is not found")
+	}
+	if listensOn(os.Getppid(), port) {
+		t.Fatal("the parent process is said to listen on this process's port")
+	}
+	ln.Close()
+	if listensOn(os.Getpid(), port) {
+		t.Fatal("a closed socket still counts")
 	}
 }

@@ -110,54 +110,106 @@ type replicas struct {
 func startReplicas(ctx context.Context, o options, dbURL string, p progress) (*replicas, error) {
 	rs := &replicas{}
 	for i := 0; i < o.Replicas; i++ {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		// The port is free when chosen, but another process (a parallel test)
+		// may take it before the replica binds it: the replica then exits and
+		// the other process would answer in its place. So the replica must be
+		// the one listening; if not, it starts again on another port.
+		var err error
+		for try := 1; try <= 3; try++ {
+			if err = rs.start(ctx, o, dbURL, i); err == nil || ctx.Err() != nil {
+				break
+			}
+			p.say("replica %d: %v (attempt %d)", i+1, err, try)
+		}
 		if err != nil {
+			rs.stop()
 			return nil, err
 		}
-		addr := ln.Addr().String()
-		ln.Close()
-		cmd := exec.Command(o.PiaoBin, "serve")
-		cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "PIAO_MIGRATE_DATABASE_URL=", "PIAO_ADDR="+addr,
-			"PIAO_LOG_LEVEL=error", "PIAO_SMTP_HOST=")
-		if o.Verbose {
-			cmd.Stderr = os.Stderr
-		}
-		if err := cmd.Start(); err != nil {
-			rs.stop()
-			return nil, fmt.Errorf("start replica %d (%s): %w", i+1, o.PiaoBin, err)
-		}
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		rs.bases, rs.cmds, rs.done = append(rs.bases, "http://"+addr), append(rs.cmds, cmd), append(rs.done, done)
-	}
-	c := &http.Client{Timeout: 2 * time.Second}
-	for i, base := range rs.bases {
-		deadline := time.Now().Add(60 * time.Second)
-		for {
-			resp, err := c.Get(base + "/readyz")
-			if err == nil {
-				resp.Body.Close()
-				if resp.StatusCode == http.StatusOK {
-					break
-				}
-			}
-			select {
-			case err := <-rs.done[i]:
-				rs.stop()
-				return nil, fmt.Errorf("replica %d exited: %v", i+1, err)
-			case <-ctx.Done():
-				rs.stop()
-				return nil, ctx.Err()
-			case <-time.After(100 * time.Millisecond): // polling a process that starts; not a measurement
-			}
-			if time.Now().After(deadline) {
-				rs.stop()
-				return nil, fmt.Errorf("replica %d not ready on %s within a minute", i+1, base)
-			}
-		}
-		p.say("replica %d ready on %s (pid %d)", i+1, base, rs.cmds[i].Process.Pid)
+		p.say("replica %d ready on %s (pid %d)", i+1, rs.bases[i], rs.cmds[i].Process.Pid)
 	}
 	return rs, nil
+}
+
+// start starts replica i and waits until it answers /readyz on its own
+// socket; on failure the process is ended and not kept.
+func (rs *replicas) start(ctx context.Context, o options, dbURL string, i int) error {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	addr := ln.Addr().String()
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	cmd := exec.Command(o.PiaoBin, "serve")
+	cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "PIAO_MIGRATE_DATABASE_URL=", "PIAO_ADDR="+addr,
+		"PIAO_LOG_LEVEL=error", "PIAO_SMTP_HOST=")
+	if o.Verbose {
+		cmd.Stderr = os.Stderr
+	}
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("start replica %d (%s): %w", i+1, o.PiaoBin, err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	fail := func(err error) error {
+		_ = cmd.Process.Kill()
+		<-done
+		return err
+	}
+	base := "http://" + addr
+	c := &http.Client{Timeout: 2 * time.Second}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		resp, err := c.Get(base + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK && listensOn(cmd.Process.Pid, port) {
+				break
+			}
+		}
+		select {
+		case err := <-done:
+			return fmt.Errorf("replica %d exited: %v", i+1, err)
+		case <-ctx.Done():
+			return fail(ctx.Err())
+		case <-time.After(100 * time.Millisecond): // polling a process that starts; not a measurement
+		}
+		if time.Now().After(deadline) {
+			return fail(fmt.Errorf("replica %d not ready on %s within a minute", i+1, base))
+		}
+	}
+	rs.bases, rs.cmds, rs.done = append(rs.bases, base), append(rs.cmds, cmd), append(rs.done, done)
+	return nil
+}
+
+// listensOn says whether process pid holds the listening TCP socket of port
+// (Linux: /proc/net/tcp gives the socket's inode, /proc/pid/fd the
+// process's sockets).
+func listensOn(pid, port int) bool {
+	inodes := map[string]bool{}
+	for _, table := range []string{"/proc/net/tcp", "/proc/net/tcp6"} {
+		b, err := os.ReadFile(table)
+		if err != nil {
+			continue
+		}
+		for _, line := range strings.Split(string(b), "\n")[1:] {
+			f := strings.Fields(line)
+			// local address (hex ip:port), state 0A is LISTEN, inode is field 9
+			if len(f) > 9 && f[3] == "0A" && strings.HasSuffix(f[1], fmt.Sprintf(":%04X", port)) {
+				inodes["socket:["+f[9]+"]"] = true
+			}
+		}
+	}
+	fds, err := os.ReadDir("/proc/" + strconv.Itoa(pid) + "/fd")
+	if err != nil {
+		return false
+	}
+	for _, fd := range fds {
+		if link, err := os.Readlink("/proc/" + strconv.Itoa(pid) + "/fd/" + fd.Name()); err == nil && inodes[link] {
+			return true
+		}
+	}
+	return false
 }
 
 // stop reads each replica's peak memory, then ends it with SIGTERM (the
