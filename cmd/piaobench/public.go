@@ -184,14 +184,16 @@ func (rs *replicas) start(ctx context.Context, o options, dbURL string, i int) e
 
 // listensOn says whether process pid holds the listening TCP socket of port
 // (Linux: /proc/net/tcp gives the socket's inode, /proc/pid/fd the
-// process's sockets).
+// process's sockets). Without /proc it cannot tell and says yes.
 func listensOn(pid, port int) bool {
 	inodes := map[string]bool{}
+	tables := 0
 	for _, table := range []string{"/proc/net/tcp", "/proc/net/tcp6"} {
 		b, err := os.ReadFile(table)
 		if err != nil {
 			continue
 		}
+		tables++
 		for _, line := range strings.Split(string(b), "\n")[1:] {
 			f := strings.Fields(line)
 			// local address (hex ip:port), state 0A is LISTEN, inode is field 9
@@ -199,6 +201,9 @@ func listensOn(pid, port int) bool {
 				inodes["socket:["+f[9]+"]"] = true
 			}
 		}
+	}
+	if tables == 0 {
+		return true
 	}
 	fds, err := os.ReadDir("/proc/" + strconv.Itoa(pid) + "/fd")
 	if err != nil {
