@@ -80,7 +80,7 @@ func cleanQuery(raw string) bool {
 // assets compressed, each once, at its first such request (Bootstrap
 // Italia's stylesheet: 598 KiB as it is).
 func (s *Server) staticFiles(files fs.FS) handler {
-	serve := http.StripPrefix("/static/", cacheStatic(http.FileServerFS(files)))
+	serve := http.StripPrefix("/static/", http.FileServerFS(files))
 	zipped := map[string]*lazyGzip{}
 	err := fs.WalkDir(files, ".", func(name string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() && compressible(mime.TypeByExtension(path.Ext(name))) {
@@ -99,6 +99,7 @@ func (s *Server) staticFiles(files fs.FS) handler {
 		if st, err := fs.Stat(files, path.Clean(name)); err != nil || st.IsDir() {
 			return errNotFound
 		}
+		w.Header().Set("Cache-Control", "public, max-age=86400") // browsers keep the assets for a day
 		if z := zipped[name]; z != nil {
 			w.Header().Add("Vary", "Accept-Encoding")
 			ctype := mime.TypeByExtension(path.Ext(name))
@@ -109,7 +110,6 @@ func (s *Server) staticFiles(files fs.FS) handler {
 			if r.Header.Get("Range") == "" && acceptsGzip(r.Header.Get("Accept-Encoding")) {
 				if gz := z.get(read, ctype); gz != nil {
 					hdr := w.Header()
-					hdr.Set("Cache-Control", "public, max-age=86400")
 					hdr.Set("Content-Type", ctype)
 					hdr.Set("Content-Encoding", "gzip")
 					hdr.Set("Content-Length", strconv.Itoa(len(gz)))
