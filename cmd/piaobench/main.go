@@ -377,7 +377,10 @@ func bench(ctx context.Context, o options, only *regexp.Regexp, cfg synth.Config
 			return nil, err
 		}
 		defer func() {
-			rep.Replicas = reps.stop()
+			stopped := reps.stop()
+			if rep != nil { // nil when the run ends with an error
+				rep.Replicas = stopped
+			}
 		}()
 		bases = reps.bases
 		p.say("requests go in turn to %d replicas: %v", len(bases), bases)

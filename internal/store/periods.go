@@ -176,10 +176,9 @@ func (s *Store) PlanHeaderAndPeriods(ctx context.Context, ente, slug string) (mo
 		version int64
 	)
 	b.Queue(publicVersionSQL, ente, slug).QueryRow(func(row pgx.Row) error {
-		var v model.PublicVersion
-		err := row.Scan(&v.PlanID, &v.Version, &v.ChangedAt)
-		version = v.Version
-		return err
+		var plan, ente int64
+		var changed time.Time
+		return row.Scan(&plan, &ente, &version, &changed)
 	})
 	b.Queue(planHeaderSQL, ente, slug).QueryRow(func(row pgx.Row) error {
 		return row.Scan(&h.ID, &h.EnteID, &h.EnteSlug, &h.EnteName, &h.Slug, &h.Title, &h.StartYear, &h.EndYear, &h.RevisionSeq, &h.RevisionLabel, &h.SourceTitle)

@@ -24,6 +24,8 @@ var ErrPlanExists = errors.New("plan already exists")
 type Store struct {
 	pool *pgxpool.Pool
 	site notify.Site // absolute links in the e-mail notifications it enqueues
+
+	planKeys *planKeyCache // plan and ente ids by slugs, for PublicVersion
 }
 
 // Option configures a Store.
@@ -41,7 +43,7 @@ func WithBaseURL(u string) Option {
 
 // New returns a Store on pool.
 func New(pool *pgxpool.Pool, opts ...Option) *Store {
-	s := &Store{pool: pool, site: notify.Site{BaseURL: "http://127.0.0.1:8080"}}
+	s := &Store{pool: pool, site: notify.Site{BaseURL: "http://127.0.0.1:8080"}, planKeys: &planKeyCache{}}
 	for _, o := range opts {
 		o(s)
 	}
