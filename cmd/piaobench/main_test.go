@@ -190,3 +190,33 @@ func TestListensOn(t *testing.T) {
 		t.Fatal("a closed socket still counts")
 	}
 }
+
+func TestReplicaFailures(t *testing.T) {
+	good := func() *report {
+		return &report{
+			Routes: []routeResult{{Key: "static", Requests: 10}, {Key: "public-reference-csv-304", Requests: 10, Verdict: "missed"},
+				{Key: saveKey, Label: "reference: measurement save", Requests: 10, Verdict: "met"}},
+			Consistency: []consistencyCheck{{When: "before the writes", Path: "/a", Same: true},
+				{When: "after the writes", Path: "/a", Same: true, Moved: true}},
+			Replicas: []replicaInfo{{Addr: "127.0.0.1:1"}, {Addr: "127.0.0.1:2"}},
+		}
+	}
+	if why := replicaFailures(good()); len(why) != 0 {
+		t.Fatalf("a run meeting the criteria (a ratio missed is not one of them): %v", why)
+	}
+	for name, spoil := range map[string]func(r *report){
+		"errors":            func(r *report) { r.Routes[1].Errors = 1 },
+		"saves missed":      func(r *report) { r.Routes[2].Verdict = "missed" },
+		"no saves":          func(r *report) { r.Routes = r.Routes[:2] },
+		"different":         func(r *report) { r.Consistency[0].Same = false },
+		"stale":             func(r *report) { r.Consistency[1].Moved = false },
+		"not checked after": func(r *report) { r.Consistency = r.Consistency[:1] },
+		"replica exited":    func(r *report) { r.Replicas[1].ExitError = "exit status 1" },
+	} {
+		r := good()
+		spoil(r)
+		if why := replicaFailures(r); len(why) != 1 {
+			t.Errorf("%s: %v, want one failure", name, why)
+		}
+	}
+}

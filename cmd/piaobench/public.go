@@ -438,6 +438,13 @@ func printReplicas(w io.Writer, r *report) {
 		}
 		fmt.Fprintf(w, "consistency %s: %s %v: %s\n", c.When, c.Path, c.ETags, verdict)
 	}
+	if len(r.Replicas) > 0 {
+		v := "passed"
+		if why := replicaFailures(r); len(why) > 0 {
+			v = "FAILED: " + strings.Join(why, "; ")
+		}
+		fmt.Fprintf(w, "replicas (every route without errors, the saves within their p95 target, the same version on every replica before and after the writes, each replica still running at the end): %s\n", v)
+	}
 	if len(r.Comparison) > 0 {
 		fmt.Fprintf(w, "flat with growth (p95 at %d enti ÷ p95 at %d enti, target ≤ %.2f):\n", r.Comparison[0].Enti, r.Comparison[0].EarlierEnti, flatMax)
 		for _, c := range r.Comparison {
@@ -452,6 +459,50 @@ func printReplicas(w io.Writer, r *report) {
 				d.Label, ms(d.EarlierP95), ms(d.P95), d.Ratio)
 		}
 	}
+}
+
+// replicaFailures lists what keeps a run across replicas from passing: the
+// criteria of README's "Running several instances" (errors, the saves' p95,
+// consistency, a replica that exited). The ratios to the static file are
+// judged route by route like in one process, not here: they measure the
+// machine's two cores shared by several servers, not the replicas' design.
+func replicaFailures(r *report) []string {
+	var why []string
+	saves := false
+	for _, x := range r.Routes {
+		if x.Errors > 0 {
+			why = append(why, fmt.Sprintf("%d errors on %s", x.Errors, x.Label))
+		}
+		if x.Key == saveKey {
+			saves = true
+			if x.Verdict != "met" {
+				why = append(why, fmt.Sprintf("%s %s (p95 %s)", x.Label, dash(x.Verdict), ms(x.P95ms)))
+			}
+		}
+	}
+	if !saves {
+		why = append(why, "no saves were measured")
+	}
+	before, after := false, false
+	for _, c := range r.Consistency {
+		switch {
+		case !c.Same:
+			why = append(why, "different versions "+c.When+" on "+c.Path)
+		case c.When == "after the writes" && !c.Moved:
+			why = append(why, "stale version after the writes on "+c.Path)
+		}
+		before = before || c.When == "before the writes"
+		after = after || c.When == "after the writes"
+	}
+	if !before || !after {
+		why = append(why, "consistency not checked before and after the writes")
+	}
+	for i, x := range r.Replicas {
+		if x.ExitError != "" {
+			why = append(why, fmt.Sprintf("replica %d exited: %s", i+1, x.ExitError))
+		}
+	}
+	return why
 }
 
 // benchActor is the Segretario Generale the store-side writes are made as.

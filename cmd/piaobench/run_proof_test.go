@@ -158,4 +158,7 @@ func TestSmallRunReplicas(t *testing.T) {
 			t.Errorf("consistency %+v", c)
 		}
 	}
+	if !strings.Contains(stdout.String(), "\nreplicas (every route without errors") {
+		t.Errorf("no verdict on the replicas:\n%s", stdout.String())
+	}
 }
