@@ -35,11 +35,11 @@ const publicVersionByIDSQL = `SELECT EXISTS (SELECT 1 FROM plans WHERE id = $1 A
 // bumped by the transactions whose id falls in it.
 //
 // The plan's ids are remembered (planKeys) and checked in the same statement
-// that reads the version: a plan id is never reused, a plan never moves to
-// another ente or slug in place (replacing a plan deletes it and inserts a
-// new one) and an ente's slug never changes (migration 000040 refuses it), so
-// a plan that still exists under the remembered ids is the plan the slugs
-// name now.
+// that reads the version: the plan must still exist with that ente id and
+// slug. Ids are never reused (a replaced plan is deleted and inserted anew)
+// and an ente's slug never changes (migration 000040 refuses it), so such a
+// plan is the one the slugs name now; otherwise the slugs are looked up
+// again.
 func (s *Store) PublicVersion(ctx context.Context, ente, slug string) (model.PublicVersion, error) {
 	var v model.PublicVersion
 	if k, ok := s.planKeys.get(ente, slug); ok {
