@@ -8,6 +8,7 @@ import (
 
 	"github.com/piao-performance/piao/internal/model"
 	"github.com/piao-performance/piao/internal/revision"
+	"github.com/piao-performance/piao/internal/store"
 	"github.com/piao-performance/piao/templates"
 )
 
@@ -96,18 +97,30 @@ func (s *Server) renderDisableUser(w http.ResponseWriter, r *http.Request, ente 
 
 // liveSessions counts the sessions of an account that still authenticate:
 // its id, its current epoch and not idle for longer than the idle timeout.
+// Only the sessions that may be the account's are read and decoded
+// (store.SessionStore.OfUserCtx), not every session of the installation.
 func (s *Server) liveSessions(ctx context.Context, userID int64, epoch int) (int, error) {
+	ss, ok := s.sessions.Store.(*store.SessionStore)
+	if !ok {
+		return 0, fmt.Errorf("sessions of user %d: the session store is %T, not the application's", userID, s.sessions.Store)
+	}
+	all, err := ss.OfUserCtx(ctx, userID)
+	if err != nil {
+		return 0, err
+	}
 	n := 0
 	now := time.Now()
-	err := s.sessions.Iterate(ctx, func(sc context.Context) error {
-		if s.sessions.GetInt64(sc, sessUserID) == userID && s.sessions.GetInt(sc, sessEpoch) == epoch &&
-			now.Sub(time.Unix(s.sessions.GetInt64(sc, sessSeen), 0)) <= s.idle {
+	for _, data := range all {
+		_, values, err := s.sessions.Codec.Decode(data)
+		if err != nil {
+			continue // unreadable: it cannot authenticate either
+		}
+		id, _ := values[sessUserID].(int64)
+		ep, _ := values[sessEpoch].(int)
+		seen, _ := values[sessSeen].(int64)
+		if id == userID && ep == epoch && now.Sub(time.Unix(seen, 0)) <= s.idle {
 			n++
 		}
-		return nil
-	})
-	if err != nil {
-		return 0, fmt.Errorf("sessions of user %d: %w", userID, err)
 	}
 	return n, nil
 }

@@ -164,5 +164,27 @@ func (s *SessionStore) AllCtx(ctx context.Context) (map[string][]byte, error) {
 	return out, nil
 }
 
+// OfUserCtx returns the data of the sessions not expired that may be
+// signed in as account userID: those whose user_id says so, and those written
+// before migration 000039, which have none (the caller decodes them to
+// tell). Index sessions_user_id_idx (migration 000041) finds them without
+// reading every session.
+func (s *SessionStore) OfUserCtx(ctx context.Context, userID int64) ([][]byte, error) {
+	rows, err := s.pool.Query(ctx, `SELECT data FROM sessions
+		WHERE (user_id = $1 OR user_id IS NULL) AND current_timestamp < expiry`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("sessions of user %d: %w", userID, err)
+	}
+	var out [][]byte
+	var data []byte
+	if _, err := pgx.ForEachRow(rows, []any{&data}, func() error {
+		out = append(out, bytes.Clone(data)) // the scan may reuse its buffer
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("sessions of user %d: %w", userID, err)
+	}
+	return out, nil
+}
+
 // All implements scs.IterableStore.
 func (s *SessionStore) All() (map[string][]byte, error) { return s.AllCtx(context.Background()) }

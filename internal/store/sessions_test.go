@@ -82,3 +82,47 @@ func TestSessionStoreReadsTheAccountWithTheSession(t *testing.T) {
 		t.Fatal("a deleted session was found")
 	}
 }
+
+// OfUserCtx reads the sessions that may be an account's: its own and those
+// without an account column (written before migration 000039, or signed
+// out), never another account's nor an expired one.
+func TestSessionStoreOfUser(t *testing.T) {
+	t.Parallel()
+	ref := testfix.Reference(t)
+	pool, ctx := ref.Pool, context.Background()
+	userOf := func(b []byte) int64 {
+		if len(b) != 8 {
+			return 0
+		}
+		return int64(binary.BigEndian.Uint64(b))
+	}
+	ss := store.NewSessionStore(pool, userOf, 0, nil)
+	defer ss.Stop()
+	of := func(id int64) []byte { return binary.BigEndian.AppendUint64(nil, uint64(id)) }
+	later, earlier := time.Now().Add(time.Hour), time.Now().Add(-time.Minute)
+	for token, c := range map[string]struct {
+		data   []byte
+		expiry time.Time
+	}{
+		"a1": {of(7), later}, "a2": {of(7), later}, "a-expired": {of(7), earlier}, "b": {of(8), later}, "anon": {[]byte("x"), later},
+	} {
+		if err := ss.CommitCtx(ctx, token, c.data, c.expiry); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// a row as migration 000039 found it: the account only in the data
+	if _, err := pool.Exec(ctx, `INSERT INTO sessions (token, data, expiry) VALUES ('old', $1, $2)`, of(7), later); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ss.OfUserCtx(ctx, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := map[string]int{}
+	for _, d := range got {
+		n[string(d)]++
+	}
+	if len(got) != 4 || n[string(of(7))] != 3 || n["x"] != 1 {
+		t.Fatalf("sessions of account 7: %q, want its two live ones, the old row and the anonymous one", got)
+	}
+}
