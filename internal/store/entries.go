@@ -57,10 +57,11 @@ func (s *Store) EntryIndicator(ctx context.Context, h model.PlanHeader, key stri
 	// the owners come with the indicator: one round trip, then one for the
 	// details (indicators batches its queries)
 	err := s.pool.QueryRow(ctx, `SELECT i.id, i.key, i.code, i.name, i.algorithm, i.source, i.unit, i.formula,
-			coalesce(i.scale::float8, 0), o.id, o.code, o.title,
-			coalesce((SELECT array_agg(r.id ORDER BY r.id) FROM objective_owners oo JOIN roles r ON r.id = oo.role_id WHERE oo.objective_id = o.id), '{}'),
-			coalesce((SELECT array_agg(r.title ORDER BY r.id) FROM objective_owners oo JOIN roles r ON r.id = oo.role_id WHERE oo.objective_id = o.id), '{}')
-		FROM indicators i JOIN objectives o ON o.id = i.objective_id WHERE i.plan_id = $1 AND i.key = $2`, h.ID, key).Scan(
+			coalesce(i.scale::float8, 0), o.id, o.code, o.title, coalesce(ow.ids, '{}'), coalesce(ow.titles, '{}')
+		FROM indicators i JOIN objectives o ON o.id = i.objective_id
+		CROSS JOIN LATERAL (SELECT array_agg(r.id ORDER BY r.id) AS ids, array_agg(r.title ORDER BY r.id) AS titles
+			FROM objective_owners oo JOIN roles r ON r.id = oo.role_id WHERE oo.objective_id = o.id) ow
+		WHERE i.plan_id = $1 AND i.key = $2`, h.ID, key).Scan(
 		&x.ID, &x.Key, &x.Code, &x.Name, &x.Algorithm, &x.Source, &x.Unit, &x.Formula, &x.Scale, &objID, &x.ObjectiveCode, &x.ObjectiveTitle,
 		&x.Owners, &x.OwnerTitles)
 	if errors.Is(err, pgx.ErrNoRows) {
