@@ -213,8 +213,7 @@ func (s *Server) cachedPublic(h handler) handler {
 			cw := &publicCapture{ResponseWriter: w, etag: etag, status: http.StatusOK}
 			if err := h(cw, r); err != nil {
 				if !cw.passed { // nothing was sent: the error page has none of the file's headers
-					dropValidators(hdr)
-					hdr.Del("Vary")
+					dropFileHeaders(hdr)
 					for _, k := range publicHeaders {
 						hdr.Del(k)
 					}
@@ -275,10 +274,13 @@ func publicETag(v model.PublicVersion) string {
 	return `"p` + strconv.FormatInt(v.PlanID, 10) + "-" + strconv.FormatInt(v.Version, 10) + `"`
 }
 
-func dropValidators(h http.Header) {
+// dropFileHeaders removes what cachedPublic sets for a file of the current
+// version, from a response that is not that file (an error, a redirect).
+func dropFileHeaders(h http.Header) {
 	h.Del("ETag")
 	h.Del("Last-Modified")
 	h.Del("Cache-Control")
+	h.Del("Vary")
 }
 
 // notModified applies RFC 9110's conditional GET: If-None-Match when
@@ -343,8 +345,7 @@ func (c *publicCapture) flush() {
 	if c.status == http.StatusOK {
 		hdr.Set("ETag", c.etag)
 	} else {
-		dropValidators(hdr)
-		hdr.Del("Vary")
+		dropFileHeaders(hdr)
 	}
 	c.ResponseWriter.WriteHeader(c.status)
 	_, _ = c.buf.WriteTo(c.ResponseWriter)

@@ -101,20 +101,9 @@ func TestPublicFilesAreNeverStale(t *testing.T) {
 	if !strings.Contains(row(body, "3.2/1"), ",1,50,non_raggiunto") {
 		t.Fatalf("3.2/1 before: %s", row(body, "3.2/1"))
 	}
-	hd, err := st.PlanHeader(ctx, "cciaa-gran-sasso", "piao-2023-2025")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := st.Period(ctx, hd.ID, 2023, "final")
-	if err != nil {
-		t.Fatal(err)
-	}
 	sg := auth.User{Username: "segretario", Role: auth.Segretario}
-
 	// reopening the period hides its values from the public at once
-	if err := st.SetPeriodClosed(ctx, hd, p, false, "rettifica di prova", sg); err != nil {
-		t.Fatal(err)
-	}
+	hd, p := reopenReference2023(t, st, sg)
 	changed("reopen", tag)
 	tag, body = current("reopened")
 	if strings.Contains(row(body, "3.2/1"), "non_raggiunto") {
@@ -339,7 +328,6 @@ func TestPublicFilesAreGzippedForClientsThatAskForIt(t *testing.T) {
 	t.Parallel()
 	h, pool := newApp(t)
 	importFixture(t, pool, true)
-	ctx := context.Background()
 	st := store.New(pool)
 	do := func(method, path, acceptEncoding, etag string) (*http.Response, []byte) {
 		t.Helper()
@@ -414,17 +402,7 @@ func TestPublicFilesAreGzippedForClientsThatAskForIt(t *testing.T) {
 	}
 	before := check("start")
 
-	hd, err := st.PlanHeader(ctx, "cciaa-gran-sasso", "piao-2023-2025")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := st.Period(ctx, hd.ID, 2023, "final")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.SetPeriodClosed(ctx, hd, p, false, "rettifica di prova", auth.User{Username: "segretario", Role: auth.Segretario}); err != nil {
-		t.Fatal(err)
-	}
+	reopenReference2023(t, st, auth.User{Username: "segretario", Role: auth.Segretario})
 	after := check("reopened")
 	for _, path := range paths {
 		if before[path] == after[path] {
@@ -439,4 +417,23 @@ func TestPublicFilesAreGzippedForClientsThatAskForIt(t *testing.T) {
 	if res.StatusCode != 404 || res.Header.Get("ETag") != "" || res.Header.Get("Content-Encoding") != "" || !strings.Contains(string(body), "</html>") {
 		t.Fatalf("missing objective: %d %v", res.StatusCode, res.Header)
 	}
+}
+
+// reopenReference2023 reopens the reference plan's 2023 final period as sg
+// and returns the plan and the period as they were before.
+func reopenReference2023(t *testing.T, st *store.Store, sg auth.User) (model.PlanHeader, model.Period) {
+	t.Helper()
+	ctx := context.Background()
+	hd, err := st.PlanHeader(ctx, "cciaa-gran-sasso", "piao-2023-2025")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := st.Period(ctx, hd.ID, 2023, "final")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetPeriodClosed(ctx, hd, p, false, "rettifica di prova", sg); err != nil {
+		t.Fatal(err)
+	}
+	return hd, p
 }

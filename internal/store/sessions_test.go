@@ -19,14 +19,7 @@ func TestSessionStoreReadsTheAccountWithTheSession(t *testing.T) {
 	ref := testfix.Reference(t)
 	st, pool, ctx := ref.Store, ref.Pool, context.Background()
 	dir := addMailUser(t, st, "dir.sessione", "dir@example.it", auth.Dirigente, "dir-prm")
-	// the data is opaque to the store: here, eight bytes of the account id
-	userOf := func(b []byte) int64 {
-		if len(b) != 8 {
-			return 0
-		}
-		return int64(binary.BigEndian.Uint64(b))
-	}
-	ss := store.NewSessionStore(pool, userOf, 0, nil)
+	ss := store.NewSessionStore(pool, accountOfTestData, 0, nil)
 	defer ss.Stop()
 	find := func(token string) (*store.SessionUser, bool) {
 		t.Helper()
@@ -90,13 +83,7 @@ func TestSessionStoreOfUser(t *testing.T) {
 	t.Parallel()
 	ref := testfix.Reference(t)
 	pool, ctx := ref.Pool, context.Background()
-	userOf := func(b []byte) int64 {
-		if len(b) != 8 {
-			return 0
-		}
-		return int64(binary.BigEndian.Uint64(b))
-	}
-	ss := store.NewSessionStore(pool, userOf, 0, nil)
+	ss := store.NewSessionStore(pool, accountOfTestData, 0, nil)
 	defer ss.Stop()
 	of := func(id int64) []byte { return binary.BigEndian.AppendUint64(nil, uint64(id)) }
 	later, earlier := time.Now().Add(time.Hour), time.Now().Add(-time.Minute)
@@ -125,4 +112,13 @@ func TestSessionStoreOfUser(t *testing.T) {
 	if len(got) != 4 || n[string(of(7))] != 3 || n["x"] != 1 {
 		t.Fatalf("sessions of account 7: %q, want its two live ones, the old row and the anonymous one", got)
 	}
+}
+
+// accountOfTestData reads the account id of a test session: the data is
+// opaque to the store, here eight bytes of the id (anything else: none).
+func accountOfTestData(b []byte) int64 {
+	if len(b) != 8 {
+		return 0
+	}
+	return int64(binary.BigEndian.Uint64(b))
 }
